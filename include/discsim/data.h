@@ -1,0 +1,62 @@
+/* The data: mutable state of one batch of subjects, separate from the immutable model.
+ *
+ * Arrays are structure-of-arrays, [variable][lane] with model->stride lanes, 64-byte
+ * aligned. Threads (later) each own a ds_data for a disjoint block of subjects. */
+#ifndef DISCSIM_DATA_H
+#define DISCSIM_DATA_H
+
+#include "discsim/model.h"
+
+/* Outputs per level: X(field, unit, description). One list drives the struct layout, the
+ * HDF5 dataset names, their attributes and the scenario's `record.variables` keys. */
+#define DS_LEVEL_OUTPUTS(X)                                                                        \
+    X(height, "mm", "disc height h = h0 + u_i - u_(i+1)")                                          \
+    X(pressure, "MPa", "nucleus pressure P = (V - A_n h) / C_b")                                   \
+    X(fluid_volume, "mm^3", "nucleus fluid volume V")                                              \
+    X(osmotic_pressure, "MPa", "osmotic pressure of the nucleus pi(V) = pi0 (V0/V)^n")             \
+    X(axial_force, "N", "axial force carried by the disc N = P A_p + k_a (h0 - h) - c dh/dt")      \
+    X(axial_load, "N", "compressive load applied at the level by the posture")                    \
+    X(fluid_flux, "mm^3/s", "Darcy flux into the nucleus dV/dt = -K(V) (P - pi(V))")
+
+enum {
+#define DS_X_ENUM(f, u, d) DS_OUT_##f,
+    DS_LEVEL_OUTPUTS(DS_X_ENUM)
+#undef DS_X_ENUM
+    DS_NLEVEL_OUTPUTS
+};
+
+extern const char *const ds_level_output_names[DS_NLEVEL_OUTPUTS];
+extern const char *const ds_level_output_units[DS_NLEVEL_OUTPUTS];
+extern const char *const ds_level_output_descs[DS_NLEVEL_OUTPUTS];
+
+/* States per level: quasi-static (V) or inertial (u, w, V). */
+enum { DS_QS_NSTATE = 1, DS_IN_NSTATE = 3 };
+enum { DS_IN_U = 0, DS_IN_W = 1, DS_IN_V = 2 };
+
+/* Load schedule of the current segment, shared by the lanes: the load of each level moves
+ * from load_from to load_to over [t0, t1] along a C2 smoothstep and stays at load_to after. */
+typedef struct ds_load_segment {
+    double t0, t1;
+    double load_from[DS_MAX_LEVELS];
+    double load_to[DS_MAX_LEVELS];
+} ds_load_segment;
+
+typedef struct ds_data {
+    const ds_model *m;
+    int nx;                 /* states per lane: nlevel * (1 or 3) */
+    ds_load_segment seg;    /* the driver's current segment */
+    double *x;              /* [nx][stride] state */
+    double *out;            /* [nlevel][DS_NLEVEL_OUTPUTS][stride] outputs at the last observation */
+    void *mem_;
+} ds_data;
+
+ds_status ds_data_create(const ds_model *m, ds_data *d, ds_error *err);
+void ds_data_free(ds_data *d);
+
+/* The smoothstep used for load ramps: 0 at s <= 0, 1 at s >= 1, C2 in between. */
+double ds_ramp(double s);
+
+/* Load on level index i (0 .. nlevel-1) at time t. */
+double ds_segment_load(const ds_load_segment *seg, int i, double t);
+
+#endif

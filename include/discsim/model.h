@@ -1,0 +1,117 @@
+/* The model: immutable parameters compiled once from a model YAML file (DESIGN §3, §6).
+ *
+ * ds_model is read-only after ds_model_compile: every stepping function takes it as const.
+ * Per-level disc parameters are stored structure-of-arrays, one array per parameter laid
+ * out [level][lane] with `stride` lanes per level, so that a cohort can vary any parameter
+ * per subject and the hot loops read contiguous, aligned lanes.
+ *
+ * Units everywhere inside: mm, N, s, MPa (= N/mm^2), tonne (= N s^2/mm). */
+#ifndef DISCSIM_MODEL_H
+#define DISCSIM_MODEL_H
+
+#include <stdint.h>
+
+#include "discsim/status.h"
+
+enum {
+    DS_MAX_LEVELS = 5,     /* L1L2 ... L5S1 */
+    DS_MAX_POSTURES = 32,
+    DS_NAME_LEN = 64,
+    DS_LANE_ALIGN = 8      /* lanes are padded to a multiple of this (one AVX-512 vector of doubles) */
+};
+
+/* The lumbar levels in chain order, top to bottom. */
+extern const char *const ds_level_names[DS_MAX_LEVELS];
+
+/* Per-level disc parameters: X(field, yaml key, unit, description).
+ * The unit is checked against the `unit` the model file gives for each number. */
+#define DS_DISC_PARAMS(X)                                                                          \
+    X(A_p, endplate_area, "mm^2", "end-plate area on which the nucleus pressure acts")              \
+    X(A_n, nucleus_area, "mm^2", "nucleus cross-section: volume change per unit height change")     \
+    X(h0, height, "mm", "disc height at which the annulus/matrix carries no force")                 \
+    X(k_a, annulus_stiffness, "N/mm", "axial stiffness of annulus and matrix (drained stiffness)")  \
+    X(C_b, bulk_compliance, "mm^3/MPa", "nucleus volume gained by the annulus bulge per MPa")        \
+    X(c, damping, "N*s/mm", "axial viscous damping of the disc")                                    \
+    X(K0, permeability, "mm^3/(MPa*s)", "hydraulic conductance of end-plates and annulus at V0")    \
+    X(pi0, osmotic_pressure, "MPa", "osmotic (swelling) pressure of the nucleus at V0")             \
+    X(n_osm, osmotic_exponent, "1", "exponent of pi(V) = pi0 (V0/V)^n")                             \
+    X(m, vertebral_mass, "t", "mass of the vertebra above the disc (with what is lumped on it)")
+
+enum {
+#define DS_X_ENUM(f, key, unit, desc) DS_PAR_##f,
+    DS_DISC_PARAMS(DS_X_ENUM)
+#undef DS_X_ENUM
+    DS_NDISC_PARAMS
+};
+
+/* Parameters derived once at compile time so that hot loops never divide by a parameter. */
+#define DS_DISC_DERIVED(X)                                                                         \
+    X(V0, "mm^3", "reference fluid volume A_n h0 + C_b pi0")                                      \
+    X(inv_V0, "1/mm^3", "1/V0")                                                                   \
+    X(inv_Cb, "MPa/mm^3", "1/C_b")                                                                \
+    X(k_u, "N/mm", "undrained axial stiffness k_a + A_p A_n / C_b")                                \
+    X(inv_ku, "mm/N", "1/k_u")                                                                    \
+    X(inv_m, "1/t", "1/m")
+
+enum {
+#define DS_X_ENUM(f, unit, desc) DS_DER_##f,
+    DS_DISC_DERIVED(DS_X_ENUM)
+#undef DS_X_ENUM
+    DS_NDISC_DERIVED
+};
+
+extern const char *const ds_disc_param_keys[DS_NDISC_PARAMS];
+extern const char *const ds_disc_param_units[DS_NDISC_PARAMS];
+extern const char *const ds_disc_param_descs[DS_NDISC_PARAMS];
+
+typedef enum ds_variant {
+    DS_QUASI_STATIC = 0, /* massless vertebrae: algebraic force balance, state = fluid volumes */
+    DS_INERTIAL = 1      /* vertebral inertia: state = axial displacement, velocity, fluid volume */
+} ds_variant;
+
+/* A posture of the minimal table: the axial compressive load it puts on each level, N.
+ * (The full posture and muscle model replaces this table with body segments and muscles.) */
+typedef struct ds_posture {
+    char name[DS_NAME_LEN];
+    double axial_load[DS_MAX_LEVELS]; /* N, by level id; NaN where the model gives none */
+} ds_posture;
+
+typedef struct ds_model {
+    char name[DS_NAME_LEN];
+    char path[4096];               /* the model file, as resolved */
+
+    int nlevel;                    /* simulated levels, contiguous, top to bottom */
+    int level_id[DS_MAX_LEVELS];   /* index into ds_level_names */
+    ds_variant variant;
+
+    int nsubj;                     /* subjects (lanes in use) */
+    int stride;                    /* lanes per level in every array, nsubj padded to DS_LANE_ALIGN */
+
+    const double *par[DS_NDISC_PARAMS];  /* [level*stride + lane] */
+    const double *der[DS_NDISC_DERIVED]; /* [level*stride + lane] */
+
+    int nposture;
+    ds_posture posture[DS_MAX_POSTURES];
+
+    void *mem_;                    /* the one allocation behind par and der */
+} ds_model;
+
+struct ds_ydoc;
+
+/* Compiles the model held in a parsed YAML document for the given levels, variant and
+ * number of subjects. Errors name the file, line and key. */
+ds_status ds_model_compile(const struct ds_ydoc *doc, int nlevel, const int *level_id, ds_variant variant,
+                           int nsubj, ds_model *m, ds_error *err);
+
+void ds_model_free(ds_model *m);
+
+/* Index of a posture by name, -1 if absent. */
+int ds_model_posture(const ds_model *m, const char *name);
+
+/* Index of a level name in ds_level_names, -1 if not a lumbar level name. */
+int ds_level_id(const char *name);
+
+/* Lanes padded to the alignment. */
+static inline int ds_pad_lanes(int n) { return (n + DS_LANE_ALIGN - 1) / DS_LANE_ALIGN * DS_LANE_ALIGN; }
+
+#endif

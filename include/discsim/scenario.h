@@ -1,0 +1,55 @@
+/* Scenarios: what to simulate (DESIGN §6). A scenario file names a model, the levels, the
+ * subjects, a timeline of postures, what to record and how to integrate; it is compiled,
+ * together with its model and any `--set key=value` overrides, into a ds_scenario. */
+#ifndef DISCSIM_SCENARIO_H
+#define DISCSIM_SCENARIO_H
+
+#include <stdint.h>
+
+#include "discsim/data.h"
+#include "discsim/model.h"
+#include "discsim/solver.h"
+
+enum { DS_MAX_PHASES = 256 };
+
+typedef struct ds_phase {
+    int posture;      /* index into model.posture */
+    double duration;  /* s */
+} ds_phase;
+
+typedef struct ds_scenario {
+    char name[128];
+    char path[4096];        /* scenario file as given */
+    char model_path[4096];  /* resolved relative to the scenario file */
+    char *text;             /* the scenario file's text, as given */
+    char *overrides;        /* the --set assignments, one per line ("" if none) */
+
+    int nlevel;
+    int level_id[DS_MAX_LEVELS];
+    ds_variant variant;
+    int nsubj;
+    uint64_t seed;
+
+    int nphase;
+    ds_phase phase[DS_MAX_PHASES];
+    int repeat;             /* times the timeline is run */
+    double ramp;            /* s, load transition at the start of each phase (>= 0.5) */
+    int initial_posture;    /* the run starts from drained equilibrium in this posture */
+
+    double record_interval; /* s */
+    int nrecord;            /* recorded per-level outputs */
+    int record[DS_NLEVEL_OUTPUTS];
+
+    ds_solver_opts solver;
+    ds_model model;
+} ds_scenario;
+
+/* Loads and compiles a scenario and its model; nset overrides "key=value" are applied to
+ * the scenario document before it is read. Errors name file, line and key. */
+ds_status ds_scenario_load(const char *path, int nset, const char *const *set, ds_scenario *sc, ds_error *err);
+void ds_scenario_free(ds_scenario *sc);
+
+/* Total simulated time, s. */
+double ds_scenario_duration(const ds_scenario *sc);
+
+#endif

@@ -1,0 +1,235 @@
+/* discsim command line: run, check, info (DESIGN §7).
+ *
+ * Exit codes: 0 success; 2 usage error; 3 bad scenario or model (the message names file,
+ * line and key); 4 the simulation diverged (time, subject, level, variable); 5 a file could
+ * not be read or written; 6 out of memory. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "discsim/discsim.h"
+
+static const char *const exit_codes =
+    "Exit codes:\n"
+    "  0  success\n"
+    "  2  usage error (unknown command or option)\n"
+    "  3  bad scenario or model file (the message names file, line and key)\n"
+    "  4  the simulation diverged (the message names time, subject, level and variable)\n"
+    "  5  a file could not be read or written\n"
+    "  6  out of memory\n";
+
+static void usage_main(FILE *out)
+{
+    fprintf(out,
+            "discsim %s: lumbar disc and muscle biomechanics simulator\n\n"
+            "Usage:\n"
+            "  discsim run SCENARIO [-o OUT.h5] [--set key=value]... [--quiet]\n"
+            "  discsim check SCENARIO [--set key=value]...\n"
+            "  discsim info OUT.h5\n"
+            "  discsim --version\n\n"
+            "Run 'discsim COMMAND --help' for a command's options.\n\n%s",
+            ds_version(), exit_codes);
+}
+
+static void usage_run(FILE *out)
+{
+    fprintf(out,
+            "Usage: discsim run SCENARIO [-o OUT.h5] [--set key=value]... [--quiet]\n\n"
+            "Runs a scenario and writes an HDF5 file (to a temporary name, renamed when complete).\n\n"
+            "  -o, --output FILE   output file (default: <scenario name>.h5 in the current folder)\n"
+            "  --set key=value     override a scenario key, e.g. --set solver.rtol=1e-8,\n"
+            "                      --set timeline.repeat=1, --set parameters.levels.L4L5.permeability.value=0.25\n"
+            "                      (values are YAML: --set record.variables=[height,pressure])\n"
+            "  -q, --quiet         no progress line and no summary\n"
+            "  -h, --help          this help\n\n%s",
+            exit_codes);
+}
+
+static void usage_check(FILE *out)
+{
+    fprintf(out,
+            "Usage: discsim check SCENARIO [--set key=value]...\n\n"
+            "Loads and compiles a scenario and its model without running it, and prints what it would run.\n\n%s",
+            exit_codes);
+}
+
+static void usage_info(FILE *out)
+{
+    fprintf(out,
+            "Usage: discsim info OUT.h5\n\n"
+            "Shows what an output file holds: scenario, datasets with units, time span, solver statistics.\n\n%s",
+            exit_codes);
+}
+
+typedef struct {
+    const char *scenario, *out;
+    const char **set;
+    int nset, quiet;
+} args;
+
+/* Parses options shared by run and check; returns 0, or an exit code. */
+static int parse(int argc, char **argv, args *a, int allow_out, void (*help)(FILE *))
+{
+    a->set = calloc((size_t)argc, sizeof *a->set);
+    if (!a->set)
+        return DS_ERR_NOMEM;
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+            help(stdout);
+            exit(0);
+        } else if (!strcmp(s, "--set") && i + 1 < argc) {
+            a->set[a->nset++] = argv[++i];
+        } else if (!strncmp(s, "--set=", 6)) {
+            a->set[a->nset++] = s + 6;
+        } else if (allow_out && (!strcmp(s, "-o") || !strcmp(s, "--output")) && i + 1 < argc) {
+            a->out = argv[++i];
+        } else if (allow_out && (!strcmp(s, "-q") || !strcmp(s, "--quiet"))) {
+            a->quiet = 1;
+        } else if (s[0] == '-' && s[1]) {
+            fprintf(stderr, "discsim: unknown or incomplete option '%s'\n\n", s);
+            help(stderr);
+            return DS_ERR_USAGE;
+        } else if (!a->scenario) {
+            a->scenario = s;
+        } else {
+            fprintf(stderr, "discsim: unexpected argument '%s'\n\n", s);
+            help(stderr);
+            return DS_ERR_USAGE;
+        }
+    }
+    if (!a->scenario) {
+        fprintf(stderr, "discsim: no scenario file given\n\n");
+        help(stderr);
+        return DS_ERR_USAGE;
+    }
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    args a = {0};
+    int rc = parse(argc, argv, &a, 1, usage_run);
+    if (rc) {
+        free(a.set);
+        return rc;
+    }
+    ds_scenario sc;
+    ds_error err = {0};
+    if (ds_scenario_load(a.scenario, a.nset, a.set, &sc, &err)) {
+        fprintf(stderr, "discsim: %s\n", err.msg);
+        free(a.set);
+        return err.status;
+    }
+    char defout[200];
+    if (!a.out) {
+        snprintf(defout, sizeof defout, "%s.h5", sc.name);
+        for (char *p = defout; *p; p++)
+            if (*p == '/' || *p == ' ')
+                *p = '_';
+        a.out = defout;
+    }
+    ds_run_opts o = {.out_path = a.out, .progress = !a.quiet && isatty(STDERR_FILENO)};
+    ds_run_result r;
+    ds_status st = ds_run(&sc, &o, &r, &err);
+    if (st) {
+        fprintf(stderr, "%sdiscsim: %s\n", o.progress ? "\n" : "", err.msg);
+    } else if (!a.quiet) {
+        const ds_method *m = ds_method_get(sc.solver.method);
+        printf("discsim: wrote %s: %zu records of %d subject%s over %.4g h (%s, %d level%s)\n", a.out, r.nrecords,
+               sc.nsubj, sc.nsubj == 1 ? "" : "s", ds_scenario_duration(&sc) / 3600.0, sc.name, sc.nlevel,
+               sc.nlevel == 1 ? "" : "s");
+        printf("solver %s (rtol %g, atol %g%s): %lld steps, %lld rejected, %lld RHS evaluations, %lld Jacobians, "
+               "%lld Newton iterations, %lld Newton failures, smallest step %.3g s\n",
+               m->name, sc.solver.rtol, sc.solver.atol, m->adaptive && !(sc.solver.h_fixed > 0) ? "" : ", fixed step",
+               (long long)r.steps, (long long)r.rejected, (long long)r.rhs_evals, (long long)r.jac_evals,
+               (long long)r.newton_iters, (long long)r.newton_fails, r.h_min);
+        printf("wall time %.3f s\n", r.wall_time);
+    }
+    ds_scenario_free(&sc);
+    free(a.set);
+    return st;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    args a = {0};
+    int rc = parse(argc, argv, &a, 0, usage_check);
+    if (rc) {
+        free(a.set);
+        return rc;
+    }
+    ds_scenario sc;
+    ds_error err = {0};
+    if (ds_scenario_load(a.scenario, a.nset, a.set, &sc, &err)) {
+        fprintf(stderr, "discsim: %s\n", err.msg);
+        free(a.set);
+        return err.status;
+    }
+    printf("%s: ok\n  scenario %s, model %s (%s)\n  %s variant, %d subject%s, levels", a.scenario, sc.name,
+           sc.model.name, sc.model_path, sc.variant == DS_QUASI_STATIC ? "quasi-static" : "inertial", sc.nsubj,
+           sc.nsubj == 1 ? "" : "s");
+    for (int i = 0; i < sc.nlevel; i++)
+        printf(" %s", ds_level_names[sc.level_id[i]]);
+    printf("\n  timeline: %d phase%s x %d = %.4g h, ramps %g s\n", sc.nphase, sc.nphase == 1 ? "" : "s", sc.repeat,
+           ds_scenario_duration(&sc) / 3600.0, sc.ramp);
+    for (int k = 0; k < sc.nphase; k++)
+        printf("    %-12s %10.4g h\n", sc.model.posture[sc.phase[k].posture].name, sc.phase[k].duration / 3600.0);
+    printf("  record every %g s:", sc.record_interval);
+    for (int k = 0; k < sc.nrecord; k++)
+        printf(" %s", ds_level_output_names[sc.record[k]]);
+    const ds_method *m = ds_method_get(sc.solver.method);
+    printf("\n  solver %s, rtol %g, atol %g", m->name, sc.solver.rtol, sc.solver.atol);
+    if (sc.solver.h_fixed > 0)
+        printf(", step %g s", sc.solver.h_fixed);
+    printf("\n");
+    ds_scenario_free(&sc);
+    free(a.set);
+    return 0;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+    if (argc >= 1 && (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help"))) {
+        usage_info(stdout);
+        return 0;
+    }
+    if (argc != 1 || argv[0][0] == '-') {
+        usage_info(stderr);
+        return DS_ERR_USAGE;
+    }
+    ds_error err = {0};
+    if (ds_h5_info(argv[0], stdout, &err)) {
+        fprintf(stderr, "discsim: %s\n", err.msg);
+        return err.status;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    ds_init();
+    if (argc < 2) {
+        usage_main(stderr);
+        return DS_ERR_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        usage_main(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("discsim %s (%s)\n", ds_version(), ds_git_commit());
+        return 0;
+    }
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "check"))
+        return cmd_check(argc - 2, argv + 2);
+    if (!strcmp(cmd, "info"))
+        return cmd_info(argc - 2, argv + 2);
+    fprintf(stderr, "discsim: unknown command '%s'\n\n", cmd);
+    usage_main(stderr);
+    return DS_ERR_USAGE;
+}

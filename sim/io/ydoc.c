@@ -1,0 +1,428 @@
+/* YAML documents with locations, typed getters and overrides (see ydoc.h). */
+#include "ydoc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *read_file(const char *path, ds_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        ds_fail(err, DS_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n - 1, fp);
+        n += got;
+        if (n + 1 < cap)
+            break;
+        char *nb = realloc(buf, cap *= 2);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+        } else
+            buf = nb;
+    }
+    int bad = ferror(fp);
+    fclose(fp);
+    if (!buf || bad) {
+        free(buf);
+        ds_fail(err, DS_ERR_IO, "%s: read error", path);
+        return NULL;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+ds_status ds_ydoc_parse(const char *name, const char *text, ds_ydoc **out, ds_error *err)
+{
+    *out = NULL;
+    ds_ydoc *d = calloc(1, sizeof *d);
+    if (!d)
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    snprintf(d->file, sizeof d->file, "%s", name);
+    d->text = strdup(text);
+    yaml_parser_t p;
+    if (!d->text || !yaml_parser_initialize(&p)) {
+        free(d->text);
+        free(d);
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    }
+    yaml_parser_set_input_string(&p, (const unsigned char *)d->text, strlen(d->text));
+    if (!yaml_parser_load(&p, &d->doc)) {
+        ds_status st = ds_fail(err, DS_ERR_INPUT, "%s:%zu:%zu: YAML syntax error: %s%s%s", name,
+                               p.problem_mark.line + 1, p.problem_mark.column + 1,
+                               p.problem ? p.problem : "unknown problem", p.context ? " " : "",
+                               p.context ? p.context : "");
+        yaml_parser_delete(&p);
+        free(d->text);
+        free(d);
+        return st;
+    }
+    yaml_parser_delete(&p);
+    *out = d;
+    return DS_OK;
+}
+
+ds_status ds_ydoc_load(const char *path, ds_ydoc **out, ds_error *err)
+{
+    *out = NULL;
+    char *text = read_file(path, err);
+    if (!text)
+        return err ? err->status : DS_ERR_INPUT;
+    ds_status st = ds_ydoc_parse(path, text, out, err);
+    free(text);
+    return st;
+}
+
+void ds_ydoc_free(ds_ydoc *d)
+{
+    if (!d)
+        return;
+    yaml_document_delete(&d->doc);
+    free(d->text);
+    free(d);
+}
+
+int ds_yroot(const ds_ydoc *d)
+{
+    yaml_node_t *r = yaml_document_get_root_node((yaml_document_t *)&d->doc);
+    return r ? (int)(r - d->doc.nodes.start) + 1 : 0;
+}
+
+yaml_node_t *ds_ynode(const ds_ydoc *d, int id)
+{
+    return id > 0 ? yaml_document_get_node((yaml_document_t *)&d->doc, id) : NULL;
+}
+
+const char *ds_yloc(const ds_ydoc *d, int id, char *buf, size_t n)
+{
+    yaml_node_t *nd = ds_ynode(d, id);
+    if (nd && nd->start_mark.line == DS_YLINE_CLI)
+        snprintf(buf, n, "%s: --set", d->file);
+    else if (nd)
+        snprintf(buf, n, "%s:%zu", d->file, nd->start_mark.line + 1);
+    else
+        snprintf(buf, n, "%s", d->file);
+    return buf;
+}
+
+#define LOC(id) ds_yloc(d, (id), loc, sizeof loc)
+
+static const char *kind_name(const yaml_node_t *n)
+{
+    if (!n)
+        return "nothing";
+    switch (n->type) {
+    case YAML_SCALAR_NODE: return "a scalar";
+    case YAML_SEQUENCE_NODE: return "a list";
+    case YAML_MAPPING_NODE: return "a mapping";
+    default: return "nothing";
+    }
+}
+
+int ds_ymap_get(const ds_ydoc *d, int map, const char *key)
+{
+    yaml_node_t *m = ds_ynode(d, map);
+    if (!m || m->type != YAML_MAPPING_NODE)
+        return 0;
+    for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = ds_ynode(d, p->key);
+        if (k && k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, key) == 0)
+            return p->value;
+    }
+    return 0;
+}
+
+ds_status ds_yas_mapping(const ds_ydoc *d, int node, const char *key, ds_error *err)
+{
+    char loc[4200];
+    yaml_node_t *n = ds_ynode(d, node);
+    if (!n || n->type != YAML_MAPPING_NODE)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': expected a mapping (key: value lines), got %s", LOC(node),
+                       key, kind_name(n));
+    return DS_OK;
+}
+
+ds_status ds_ycheck_keys(const ds_ydoc *d, int map, const char *ctx, const char *const *allowed, ds_error *err)
+{
+    char loc[4200];
+    ds_status st = ds_yas_mapping(d, map, ctx, err);
+    if (st)
+        return st;
+    yaml_node_t *m = ds_ynode(d, map);
+    for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = ds_ynode(d, p->key);
+        const char *ks = k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "?";
+        int found = 0;
+        for (int i = 0; allowed[i] && !found; i++)
+            found = strcmp(ks, allowed[i]) == 0;
+        for (yaml_node_pair_t *q = m->data.mapping.pairs.start; q < p && found; q++) {
+            yaml_node_t *kq = ds_ynode(d, q->key);
+            if (kq && kq->type == YAML_SCALAR_NODE && strcmp((const char *)kq->data.scalar.value, ks) == 0)
+                return ds_fail(err, DS_ERR_INPUT, "%s: key '%s%s%s' is given twice", LOC(p->key), ctx,
+                               *ctx ? "." : "", ks);
+        }
+        if (!found) {
+            char list[1024] = "";
+            size_t len = 0;
+            for (int i = 0; allowed[i] && len < sizeof list - 64; i++)
+                len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", allowed[i]);
+            return ds_fail(err, DS_ERR_INPUT, "%s: unknown key '%s%s%s' (expected one of: %s)", LOC(p->key), ctx,
+                           *ctx ? "." : "", ks, list);
+        }
+    }
+    return DS_OK;
+}
+
+ds_status ds_yas_sequence(const ds_ydoc *d, int node, const char *key, int *len, ds_error *err)
+{
+    char loc[4200];
+    yaml_node_t *n = ds_ynode(d, node);
+    if (!n || n->type != YAML_SEQUENCE_NODE)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': expected a list, got %s", LOC(node), key, kind_name(n));
+    *len = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
+    return DS_OK;
+}
+
+int ds_yseq_item(const ds_ydoc *d, int seq, int index)
+{
+    yaml_node_t *n = ds_ynode(d, seq);
+    if (!n || n->type != YAML_SEQUENCE_NODE || index < 0 ||
+        index >= (int)(n->data.sequence.items.top - n->data.sequence.items.start))
+        return 0;
+    return n->data.sequence.items.start[index];
+}
+
+ds_status ds_yas_string(const ds_ydoc *d, int node, const char *key, const char **out, ds_error *err)
+{
+    char loc[4200];
+    yaml_node_t *n = ds_ynode(d, node);
+    if (!n || n->type != YAML_SCALAR_NODE)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': expected a text value, got %s", LOC(node), key,
+                       kind_name(n));
+    *out = (const char *)n->data.scalar.value;
+    return DS_OK;
+}
+
+ds_status ds_yas_double(const ds_ydoc *d, int node, const char *key, double *out, ds_error *err)
+{
+    char loc[4200];
+    const char *s = NULL;
+    ds_status st = ds_yas_string(d, node, key, &s, err);
+    if (st)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': expected a number, got %s", LOC(node), key,
+                       kind_name(ds_ynode(d, node)));
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    while (*end && isspace((unsigned char)*end))
+        end++;
+    if (end == s || *end || errno == ERANGE || !isfinite(v))
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': expected a number, got '%s'", LOC(node), key, s);
+    *out = v;
+    return DS_OK;
+}
+
+ds_status ds_yas_int(const ds_ydoc *d, int node, const char *key, long lo, long hi, long *out, ds_error *err)
+{
+    char loc[4200];
+    const char *s = NULL;
+    if (ds_yas_string(d, node, key, &s, err))
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': expected a whole number, got %s", LOC(node), key,
+                       kind_name(ds_ynode(d, node)));
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno == ERANGE)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': expected a whole number, got '%s'", LOC(node), key, s);
+    if (v < lo || v > hi)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': %ld is out of range (%ld to %ld)", LOC(node), key, v, lo,
+                       hi);
+    *out = v;
+    return DS_OK;
+}
+
+int ds_parse_duration(const char *s, double *out)
+{
+    static const struct {
+        const char *unit;
+        double seconds;
+    } units[] = {{"ms", 1e-3}, {"s", 1.0},       {"sec", 1.0},     {"min", 60.0}, {"h", 3600.0},
+                 {"hr", 3600.0}, {"d", 86400.0}, {"day", 86400.0}, {"days", 86400.0}, {"w", 604800.0},
+                 {"week", 604800.0}, {"weeks", 604800.0}};
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno == ERANGE || !isfinite(v))
+        return -1;
+    while (*end == ' ')
+        end++;
+    double mult = 1.0;
+    if (*end) {
+        int found = 0;
+        for (size_t i = 0; i < sizeof units / sizeof units[0] && !found; i++)
+            if (strcmp(end, units[i].unit) == 0) {
+                mult = units[i].seconds;
+                found = 1;
+            }
+        if (!found)
+            return -1;
+    }
+    *out = v * mult;
+    return 0;
+}
+
+ds_status ds_yas_duration(const ds_ydoc *d, int node, const char *key, int allow_zero, double *out, ds_error *err)
+{
+    char loc[4200];
+    const char *s = NULL;
+    if (ds_yas_string(d, node, key, &s, err))
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': expected a duration such as 45s, 30min or 16h, got %s",
+                       LOC(node), key, kind_name(ds_ynode(d, node)));
+    double v;
+    if (ds_parse_duration(s, &v) != 0)
+        return ds_fail(err, DS_ERR_INPUT,
+                       "%s: key '%s': cannot read duration '%s' (write a number and a unit: ms, s, min, h, d, "
+                       "week)",
+                       LOC(node), key, s);
+    if (v < 0 || (!allow_zero && v == 0))
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': duration '%s' must be %s", LOC(node), key, s,
+                       allow_zero ? "zero or positive" : "positive");
+    *out = v;
+    return DS_OK;
+}
+
+/* Deep copy of node `id` of src into dst; returns the new id (0 on failure). */
+static int copy_node(yaml_document_t *dst, const ds_ydoc *src, int id)
+{
+    yaml_node_t *n = ds_ynode(src, id);
+    if (!n)
+        return 0;
+    int nid = 0;
+    if (n->type == YAML_SCALAR_NODE) {
+        nid = yaml_document_add_scalar(dst, NULL, n->data.scalar.value, (int)n->data.scalar.length,
+                                       n->data.scalar.style);
+    } else if (n->type == YAML_SEQUENCE_NODE) {
+        nid = yaml_document_add_sequence(dst, NULL, YAML_FLOW_SEQUENCE_STYLE);
+        int len = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
+        for (int i = 0; nid && i < len; i++) {
+            n = ds_ynode(src, id); /* src is not modified, but keep the pattern safe */
+            int c = copy_node(dst, src, n->data.sequence.items.start[i]);
+            if (!c || !yaml_document_append_sequence_item(dst, nid, c))
+                return 0;
+        }
+    } else if (n->type == YAML_MAPPING_NODE) {
+        nid = yaml_document_add_mapping(dst, NULL, YAML_FLOW_MAPPING_STYLE);
+        int len = (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+        for (int i = 0; nid && i < len; i++) {
+            n = ds_ynode(src, id);
+            yaml_node_pair_t p = n->data.mapping.pairs.start[i];
+            int k = copy_node(dst, src, p.key), v = copy_node(dst, src, p.value);
+            if (!k || !v || !yaml_document_append_mapping_pair(dst, nid, k, v))
+                return 0;
+        }
+    }
+    if (nid) {
+        yaml_node_t *c = yaml_document_get_node(dst, nid);
+        c->start_mark.line = DS_YLINE_CLI;
+    }
+    return nid;
+}
+
+ds_status ds_yset(ds_ydoc *d, const char *assignment, ds_error *err)
+{
+    const char *eq = strchr(assignment, '=');
+    if (!eq || eq == assignment)
+        return ds_fail(err, DS_ERR_USAGE, "--set '%s': expected key=value, e.g. solver.rtol=1e-8", assignment);
+    char path[512];
+    size_t plen = (size_t)(eq - assignment);
+    if (plen >= sizeof path)
+        return ds_fail(err, DS_ERR_USAGE, "--set: key too long");
+    memcpy(path, assignment, plen);
+    path[plen] = '\0';
+
+    /* the value is read as YAML, so lists and mappings work: --set record.variables=[height] */
+    ds_ydoc *val;
+    char name[600];
+    snprintf(name, sizeof name, "--set %s", path);
+    ds_status st = ds_ydoc_parse(name, eq + 1, &val, err);
+    if (st)
+        return st;
+    int root = ds_yroot(val);
+    if (!root) { /* empty value: an empty string */
+        ds_ydoc_free(val);
+        st = ds_ydoc_parse(name, "''", &val, err);
+        if (st)
+            return st;
+        root = ds_yroot(val);
+    }
+
+    int cur = ds_yroot(d);
+    if (!cur) {
+        ds_ydoc_free(val);
+        return ds_fail(err, DS_ERR_INPUT, "%s: the document is empty; cannot --set %s", d->file, path);
+    }
+    char *save = NULL;
+    char *tok = strtok_r(path, ".", &save);
+    while (tok) {
+        char *next = strtok_r(NULL, ".", &save);
+        yaml_node_t *n = ds_ynode(d, cur);
+        int *slot = NULL;
+        if (n->type == YAML_MAPPING_NODE) {
+            for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+                yaml_node_t *k = ds_ynode(d, p->key);
+                if (k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, tok) == 0) {
+                    slot = &p->value;
+                    break;
+                }
+            }
+            if (!slot) {
+                int k = yaml_document_add_scalar(&d->doc, NULL, (yaml_char_t *)tok, -1, YAML_PLAIN_SCALAR_STYLE);
+                int v = next ? yaml_document_add_mapping(&d->doc, NULL, YAML_BLOCK_MAPPING_STYLE)
+                             : yaml_document_add_scalar(&d->doc, NULL, (yaml_char_t *)"", 0, YAML_PLAIN_SCALAR_STYLE);
+                if (!k || !v || !yaml_document_append_mapping_pair(&d->doc, cur, k, v)) {
+                    ds_ydoc_free(val);
+                    return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+                }
+                ds_ynode(d, k)->start_mark.line = DS_YLINE_CLI;
+                ds_ynode(d, v)->start_mark.line = DS_YLINE_CLI;
+                n = ds_ynode(d, cur);
+                slot = &n->data.mapping.pairs.top[-1].value;
+            }
+        } else if (n->type == YAML_SEQUENCE_NODE) {
+            char *end;
+            long idx = strtol(tok, &end, 10);
+            long len = (long)(n->data.sequence.items.top - n->data.sequence.items.start);
+            if (*end || idx < 0 || idx >= len) {
+                ds_ydoc_free(val);
+                return ds_fail(err, DS_ERR_INPUT, "--set %.*s: '%s' is not an index of a list of %ld items", (int)plen,
+                               assignment, tok, len);
+            }
+            slot = &n->data.sequence.items.start[idx];
+        } else {
+            ds_ydoc_free(val);
+            return ds_fail(err, DS_ERR_INPUT, "--set %.*s: '%s' is inside a plain value, not a mapping", (int)plen,
+                           assignment, tok);
+        }
+        if (!next) {
+            int nid = copy_node(&d->doc, val, root);
+            ds_ydoc_free(val);
+            if (!nid)
+                return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+            /* slot may have moved if the node array grew: look it up again through cur */
+            *slot = nid; /* pairs/items arrays are per node and do not move when nodes are added */
+            return DS_OK;
+        }
+        cur = *slot;
+        tok = next;
+    }
+    ds_ydoc_free(val);
+    return DS_OK;
+}

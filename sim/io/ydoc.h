@@ -1,0 +1,59 @@
+/* A parsed YAML document with line numbers, typed getters whose errors name file, line
+ * and key, and `--set key=value` overrides (private to the library).
+ *
+ * libyaml's document API keeps every node's start mark; libcyaml maps straight into C
+ * structs but does not report where in the file a bad value stands, which is the one
+ * thing a user needs from an error message, so the schema walk is done here by hand. */
+#ifndef DS_YDOC_H
+#define DS_YDOC_H
+
+#include <yaml.h>
+
+#include "discsim/status.h"
+
+typedef struct ds_ydoc {
+    yaml_document_t doc;
+    char file[4096];
+    char *text;
+} ds_ydoc;
+
+/* Line numbers of nodes created or replaced by --set are set to this. */
+#define DS_YLINE_CLI ((size_t)-1)
+
+ds_status ds_ydoc_load(const char *path, ds_ydoc **out, ds_error *err);
+ds_status ds_ydoc_parse(const char *name, const char *text, ds_ydoc **out, ds_error *err);
+void ds_ydoc_free(ds_ydoc *d);
+
+int ds_yroot(const ds_ydoc *d); /* 0 for an empty document */
+yaml_node_t *ds_ynode(const ds_ydoc *d, int id);
+
+/* "file:line" of a node, or "command line" for --set values; buf >= 4200 bytes recommended. */
+const char *ds_yloc(const ds_ydoc *d, int id, char *buf, size_t n);
+
+/* Value node of key in mapping `map`, 0 if absent (or map is not a mapping). */
+int ds_ymap_get(const ds_ydoc *d, int map, const char *key);
+
+/* Fails with "file:line: unknown key 'ctx.key' (expected one of: a, b, c)" for the first key
+ * of mapping `map` not in `allowed` (NULL-terminated); also fails if map is not a mapping. */
+ds_status ds_ycheck_keys(const ds_ydoc *d, int map, const char *ctx, const char *const *allowed, ds_error *err);
+
+/* Typed readers of a node; `key` is the dotted path shown in messages. */
+ds_status ds_yas_mapping(const ds_ydoc *d, int node, const char *key, ds_error *err);
+ds_status ds_yas_sequence(const ds_ydoc *d, int node, const char *key, int *len, ds_error *err);
+int ds_yseq_item(const ds_ydoc *d, int seq, int index);
+ds_status ds_yas_string(const ds_ydoc *d, int node, const char *key, const char **out, ds_error *err);
+ds_status ds_yas_double(const ds_ydoc *d, int node, const char *key, double *out, ds_error *err);
+ds_status ds_yas_int(const ds_ydoc *d, int node, const char *key, long lo, long hi, long *out, ds_error *err);
+/* A duration written the human way: "45s", "30min", "16h", "2d", "1.5 h", "500ms", or a bare
+ * number of seconds; must be > 0 unless allow_zero. */
+ds_status ds_yas_duration(const ds_ydoc *d, int node, const char *key, int allow_zero, double *out,
+                          ds_error *err);
+
+/* Parses a duration string (as above) into seconds; returns 0 on success. */
+int ds_parse_duration(const char *s, double *out);
+
+/* Applies one "a.b.c=value" override: walks mappings (and sequences by index), creating
+ * missing mapping keys, and sets the final scalar (replacing whatever node was there). */
+ds_status ds_yset(ds_ydoc *d, const char *assignment, ds_error *err);
+
+#endif

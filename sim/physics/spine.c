@@ -1,0 +1,333 @@
+/* Lumbar motion segments: poro-osmotic nucleus, annulus, vertebral inertia (DESIGN §3.1-3.2).
+ *
+ * Per disc i (between vertebra i above and i+1 below, the lowest one fixed):
+ *   h = h0 + u_i - u_(i+1)                     height
+ *   P = (V - A_n h) / C_b                      nucleus pressure (fluid incompressible, annulus bulges)
+ *   N = P A_p + k_a (h0 - h) - c dh/dt         axial force, compression positive
+ *   dV/dt = -K(V) (P - pi(V)),  K = K0 (V/V0)^2,  pi = pi0 (V0/V)^n
+ * The damping enters with a minus sign: N pushes the vertebrae apart and a damper resists
+ * the rate of shortening (DESIGN writes +c dh/dt, which would feed energy in).
+ *
+ * Inertial variant, vertebra j: m_j dw_j/dt = N_j - N_(j-1) - (L_j - L_(j-1)), with L_i the
+ * compressive load carried at level i (N_(-1) = L_(-1) = 0).
+ * Quasi-static variant (m -> 0): N_i = L_i, and without the damper (which only matters on
+ * the millisecond scale of the inertial modes) the force balance is linear in h:
+ *   h = (V A_p / C_b + k_a h0 - L) / k_u,  k_u = k_a + A_p A_n / C_b  (undrained stiffness),
+ * leaving one ODE per level for V. */
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
+#include <math.h>
+#include <string.h>
+
+#include "spine.h"
+
+#define PAR(i, k) (m->par[DS_PAR_##k] + (size_t)(i) * S)
+#define DER(i, k) (m->der[DS_DER_##k] + (size_t)(i) * S)
+
+static void rhs_qs(void *ctx, const double *restrict t, const double *restrict x, double *restrict f,
+                   signed char *restrict flag)
+{
+    const ds_data *d = ctx;
+    const ds_model *m = d->m;
+    const int S = m->stride, nl = m->nsubj;
+    for (int i = 0; i < m->nlevel; i++) {
+        const double *restrict Ap = PAR(i, A_p), *restrict An = PAR(i, A_n), *restrict h0 = PAR(i, h0),
+                               *restrict ka = PAR(i, k_a), *restrict K0 = PAR(i, K0), *restrict pi0 = PAR(i, pi0),
+                               *restrict nn = PAR(i, n_osm), *restrict V0 = DER(i, V0),
+                               *restrict iV0 = DER(i, inv_V0), *restrict iCb = DER(i, inv_Cb),
+                               *restrict iku = DER(i, inv_ku);
+        const double *restrict V = x + (size_t)i * S;
+        double *restrict dV = f + (size_t)i * S;
+        for (int l = 0; l < nl; l++) {
+            double v = V[l];
+            if (!(v > 0.0)) {
+                flag[l] = 1;
+                dV[l] = 0.0;
+                continue;
+            }
+            double L = ds_load_at(&d->seg, i, t[l]);
+            double h = (v * Ap[l] * iCb[l] + ka[l] * h0[l] - L) * iku[l];
+            double P = (v - An[l] * h) * iCb[l];
+            double r = v * iV0[l];
+            double pi = pi0[l] * pow(V0[l] / v, nn[l]);
+            dV[l] = -K0[l] * r * r * (P - pi);
+        }
+    }
+}
+
+static void jac_qs(void *ctx, const double *restrict t, const double *restrict x, double *restrict J)
+{
+    const ds_data *d = ctx;
+    const ds_model *m = d->m;
+    const int S = m->stride, nl = m->nsubj, nx = m->nlevel;
+    memset(J, 0, (size_t)nx * nx * S * sizeof(double));
+    for (int i = 0; i < m->nlevel; i++) {
+        const double *Ap = PAR(i, A_p), *An = PAR(i, A_n), *h0 = PAR(i, h0), *ka = PAR(i, k_a), *K0 = PAR(i, K0),
+                     *pi0 = PAR(i, pi0), *nn = PAR(i, n_osm), *V0 = DER(i, V0), *iV0 = DER(i, inv_V0),
+                     *iCb = DER(i, inv_Cb), *iku = DER(i, inv_ku);
+        double *restrict Jii = J + (size_t)(i * nx + i) * S;
+        for (int l = 0; l < nl; l++) {
+            double v = x[(size_t)i * S + l];
+            if (!(v > 0.0)) {
+                Jii[l] = 0.0;
+                continue;
+            }
+            double L = ds_load_at(&d->seg, i, t[l]);
+            double h = (v * Ap[l] * iCb[l] + ka[l] * h0[l] - L) * iku[l];
+            double P = (v - An[l] * h) * iCb[l];
+            double r = v * iV0[l];
+            double K = K0[l] * r * r;
+            double pi = pi0[l] * pow(V0[l] / v, nn[l]);
+            double dP = ka[l] * iCb[l] * iku[l];  /* dP/dV at fixed load */
+            double dpi = -nn[l] * pi / v;
+            Jii[l] = -(2.0 * K / v) * (P - pi) - K * (dP - dpi);
+        }
+    }
+}
+
+/* Disc quantities of level i for the inertial variant. */
+typedef struct {
+    double h, hd, P, N, K, pi;
+} disc_state;
+
+static inline disc_state disc_in(const ds_model *m, int i, int l, const double *x)
+{
+    const int S = m->stride, n = m->nlevel;
+    const double *xi = x + (size_t)(DS_IN_NSTATE * i) * S;
+    double u = xi[(size_t)DS_IN_U * S + l], w = xi[(size_t)DS_IN_W * S + l], v = xi[(size_t)DS_IN_V * S + l];
+    double ub = 0.0, wb = 0.0;
+    if (i + 1 < n) {
+        const double *xb = x + (size_t)(DS_IN_NSTATE * (i + 1)) * S;
+        ub = xb[(size_t)DS_IN_U * S + l];
+        wb = xb[(size_t)DS_IN_W * S + l];
+    }
+    disc_state s;
+    double h0 = PAR(i, h0)[l];
+    s.h = h0 + u - ub;
+    s.hd = w - wb;
+    s.P = (v - PAR(i, A_n)[l] * s.h) * DER(i, inv_Cb)[l];
+    s.N = s.P * PAR(i, A_p)[l] + PAR(i, k_a)[l] * (h0 - s.h) - PAR(i, c)[l] * s.hd;
+    double r = v * DER(i, inv_V0)[l];
+    s.K = PAR(i, K0)[l] * r * r;
+    s.pi = v > 0.0 ? PAR(i, pi0)[l] * pow(DER(i, V0)[l] / v, PAR(i, n_osm)[l]) : INFINITY;
+    return s;
+}
+
+static void rhs_in(void *ctx, const double *restrict t, const double *restrict x, double *restrict f,
+                   signed char *restrict flag)
+{
+    const ds_data *d = ctx;
+    const ds_model *m = d->m;
+    const int S = m->stride, nl = m->nsubj, n = m->nlevel;
+    for (int l = 0; l < nl; l++) {
+        double N_above = 0.0, L_above = 0.0;
+        for (int i = 0; i < n; i++) {
+            size_t b = (size_t)(DS_IN_NSTATE * i) * S + l;
+            double v = x[b + (size_t)DS_IN_V * S];
+            if (!(v > 0.0)) {
+                flag[l] = 1;
+                f[b] = f[b + S] = f[b + 2 * (size_t)S] = 0.0;
+                continue;
+            }
+            disc_state s = disc_in(m, i, l, x);
+            double L = ds_load_at(&d->seg, i, t[l]);
+            f[b + (size_t)DS_IN_U * S] = x[b + (size_t)DS_IN_W * S];
+            f[b + (size_t)DS_IN_W * S] = (s.N - N_above - (L - L_above)) * DER(i, inv_m)[l];
+            f[b + (size_t)DS_IN_V * S] = -s.K * (s.P - s.pi);
+            N_above = s.N;
+            L_above = L;
+        }
+    }
+}
+
+static void jac_in(void *ctx, const double *restrict t, const double *restrict x, double *restrict J)
+{
+    (void)t;
+    const ds_data *d = ctx;
+    const ds_model *m = d->m;
+    const int S = m->stride, nl = m->nsubj, n = m->nlevel, nx = DS_IN_NSTATE * n;
+    memset(J, 0, (size_t)nx * nx * S * sizeof(double));
+#define JE(r, c) J[(size_t)((r) * nx + (c)) * S + l]
+    for (int l = 0; l < nl; l++) {
+        for (int i = 0; i < n; i++) {
+            const int u = DS_IN_NSTATE * i + DS_IN_U, w = u + 1, V = u + 2;
+            const int ub = u + DS_IN_NSTATE, wb = w + DS_IN_NSTATE;
+            const int has_below = i + 1 < n;
+            double v = x[(size_t)V * S + l];
+            if (!(v > 0.0))
+                continue;
+            disc_state s = disc_in(m, i, l, x);
+            double Ap = PAR(i, A_p)[l], An = PAR(i, A_n)[l], iCb = DER(i, inv_Cb)[l], c = PAR(i, c)[l];
+            double ku = DER(i, k_u)[l];
+            /* partial derivatives of N_i */
+            double dN_du = -ku, dN_dw = -c, dN_dV = Ap * iCb;
+            JE(u, w) = 1.0;
+            /* vertebra i: +N_i; vertebra i+1 (if simulated): -N_i */
+            double im = DER(i, inv_m)[l];
+            JE(w, u) += dN_du * im;
+            JE(w, w) += dN_dw * im;
+            JE(w, V) += dN_dV * im;
+            if (has_below) {
+                JE(w, ub) += -dN_du * im;
+                JE(w, wb) += -dN_dw * im;
+                double imb = DER(i + 1, inv_m)[l];
+                JE(wb, u) -= dN_du * imb;
+                JE(wb, w) -= dN_dw * imb;
+                JE(wb, V) -= dN_dV * imb;
+                JE(wb, ub) -= -dN_du * imb;
+                JE(wb, wb) -= -dN_dw * imb;
+            }
+            /* fluid: dV/dt = -K (P - pi) */
+            double dpi = -PAR(i, n_osm)[l] * s.pi / v;
+            JE(V, u) = s.K * An * iCb;
+            if (has_below)
+                JE(V, ub) = -s.K * An * iCb;
+            JE(V, V) = -(2.0 * s.K / v) * (s.P - s.pi) - s.K * (iCb - dpi);
+        }
+    }
+#undef JE
+}
+
+static const char *const qs_names[DS_MAX_LEVELS] = {"L1L2 fluid_volume", "L2L3 fluid_volume",
+                                                    "L3L4 fluid_volume", "L4L5 fluid_volume",
+                                                    "L5S1 fluid_volume"};
+static const char *const in_names[DS_MAX_LEVELS][DS_IN_NSTATE] = {
+    {"L1 axial displacement", "L1 axial velocity", "L1L2 fluid_volume"},
+    {"L2 axial displacement", "L2 axial velocity", "L2L3 fluid_volume"},
+    {"L3 axial displacement", "L3 axial velocity", "L3L4 fluid_volume"},
+    {"L4 axial displacement", "L4 axial velocity", "L4L5 fluid_volume"},
+    {"L5 axial displacement", "L5 axial velocity", "L5S1 fluid_volume"}};
+
+void ds_spine_system(const ds_model *m, ds_data *d, ds_system *sys)
+{
+    memset(sys, 0, sizeof *sys);
+    sys->nlanes = m->nsubj;
+    sys->stride = m->stride;
+    sys->ctx = d;
+    if (m->variant == DS_QUASI_STATIC) {
+        sys->nx = m->nlevel;
+        sys->rhs = rhs_qs;
+        sys->jac = jac_qs;
+        for (int i = 0; i < m->nlevel; i++) {
+            sys->scale[i] = 1000.0; /* mm^3: a nucleus holds ~8000 */
+            sys->var_name[i] = qs_names[m->level_id[i]];
+        }
+    } else {
+        sys->nx = DS_IN_NSTATE * m->nlevel;
+        sys->rhs = rhs_in;
+        sys->jac = jac_in;
+        for (int i = 0; i < m->nlevel; i++) {
+            sys->scale[DS_IN_NSTATE * i + DS_IN_U] = 1.0;   /* mm */
+            sys->scale[DS_IN_NSTATE * i + DS_IN_W] = 10.0;  /* mm/s */
+            sys->scale[DS_IN_NSTATE * i + DS_IN_V] = 1000.0; /* mm^3 */
+            for (int k = 0; k < DS_IN_NSTATE; k++)
+                sys->var_name[DS_IN_NSTATE * i + k] = in_names[m->level_id[i]][k];
+        }
+    }
+}
+
+void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
+{
+    const int S = m->stride, nl = m->nsubj;
+    for (int i = 0; i < m->nlevel; i++) {
+        double *o = d->out + (size_t)i * DS_NLEVEL_OUTPUTS * S;
+#define OUT(k) o[(size_t)DS_OUT_##k * S + l]
+        double L = ds_load_at(&d->seg, i, t);
+        for (int l = 0; l < nl; l++) {
+            double v, h, P, N;
+            if (m->variant == DS_QUASI_STATIC) {
+                v = x[(size_t)i * S + l];
+                h = (v * PAR(i, A_p)[l] * DER(i, inv_Cb)[l] + PAR(i, k_a)[l] * PAR(i, h0)[l] - L) * DER(i, inv_ku)[l];
+                P = (v - PAR(i, A_n)[l] * h) * DER(i, inv_Cb)[l];
+                N = L;
+            } else {
+                disc_state s = disc_in(m, i, l, x);
+                v = x[(size_t)(DS_IN_NSTATE * i + DS_IN_V) * S + l];
+                h = s.h;
+                P = s.P;
+                N = s.N;
+            }
+            double r = v * DER(i, inv_V0)[l];
+            double pi = v > 0.0 ? PAR(i, pi0)[l] * pow(DER(i, V0)[l] / v, PAR(i, n_osm)[l]) : NAN;
+            OUT(height) = h;
+            OUT(pressure) = P;
+            OUT(fluid_volume) = v;
+            OUT(osmotic_pressure) = pi;
+            OUT(axial_force) = N;
+            OUT(axial_load) = L;
+            OUT(fluid_flux) = -PAR(i, K0)[l] * r * r * (P - pi);
+        }
+#undef OUT
+    }
+}
+
+/* Drained equilibrium of one disc: find P with P = pi(V) and N = L, where
+ * V(P) = V0 (pi0/P)^(1/n) and h(P) = (V - C_b P)/A_n; g(P) = P A_p + k_a (h0 - h) - L rises
+ * with P, so a bracketing solver (GSL Brent) is safe. */
+typedef struct {
+    double Ap, An, h0, ka, Cb, pi0, n, V0, L;
+} eq_par;
+
+static double eq_V(const eq_par *p, double P) { return p->V0 * pow(p->pi0 / P, 1.0 / p->n); }
+
+static double eq_g(double P, void *vp)
+{
+    const eq_par *p = vp;
+    double V = eq_V(p, P);
+    double h = (V - p->Cb * P) / p->An;
+    return P * p->Ap + p->ka * (p->h0 - h) - p->L;
+}
+
+ds_status ds_spine_equilibrium(const ds_model *m, const double *load, double *x, ds_error *err)
+{
+    const int S = m->stride;
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!s)
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory for the equilibrium solver");
+    ds_status st = DS_OK;
+    for (int l = 0; l < S && st == DS_OK; l++) {
+        int lane = l < m->nsubj ? l : 0; /* padding lanes mirror lane 0 so they stay finite */
+        double u_below = 0.0;
+        for (int i = m->nlevel - 1; i >= 0; i--) {
+            eq_par p = {PAR(i, A_p)[lane], PAR(i, A_n)[lane], PAR(i, h0)[lane], PAR(i, k_a)[lane],
+                        PAR(i, C_b)[lane], PAR(i, pi0)[lane], PAR(i, n_osm)[lane], DER(i, V0)[lane], load[i]};
+            double P, V, h;
+            if (p.n == 0.0) { /* constant osmotic pressure: P = pi0 */
+                P = p.pi0;
+                h = p.h0 - (p.L - P * p.Ap) / p.ka;
+                V = p.An * h + p.Cb * P;
+            } else {
+                double lo = 1e-9, hi = 1.0;
+                while (eq_g(hi, &p) < 0.0 && hi < 1e6)
+                    hi *= 2.0;
+                gsl_function F = {eq_g, &p};
+                if (eq_g(lo, &p) > 0.0 || gsl_root_fsolver_set(s, &F, lo, hi) != GSL_SUCCESS) {
+                    st = ds_fail(err, DS_ERR_INPUT,
+                                 "no drained equilibrium for level %s under a load of %g N",
+                                 ds_level_names[m->level_id[i]], p.L);
+                    break;
+                }
+                int status = GSL_CONTINUE;
+                for (int it = 0; it < 200 && status == GSL_CONTINUE; it++) {
+                    gsl_root_fsolver_iterate(s);
+                    status = gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s), 0.0,
+                                                    1e-15);
+                }
+                P = gsl_root_fsolver_root(s);
+                V = eq_V(&p, P);
+                h = (V - p.Cb * P) / p.An;
+            }
+            if (m->variant == DS_QUASI_STATIC) {
+                x[(size_t)i * S + l] = V;
+            } else {
+                double u = h - p.h0 + u_below;
+                x[(size_t)(DS_IN_NSTATE * i + DS_IN_U) * S + l] = u;
+                x[(size_t)(DS_IN_NSTATE * i + DS_IN_W) * S + l] = 0.0;
+                x[(size_t)(DS_IN_NSTATE * i + DS_IN_V) * S + l] = V;
+                u_below = u;
+            }
+        }
+    }
+    gsl_root_fsolver_free(s);
+    return st;
+}

@@ -1,0 +1,435 @@
+/* Reading a scenario file (DESIGN §6) into a compiled ds_scenario.
+ *
+ * The schema is checked key by key: an unknown key, a wrong type or a bad value stops the
+ * load with the file, line and dotted key, before anything runs. */
+#include "discsim/scenario.h"
+
+#include <libgen.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/ydoc.h"
+
+static const char *const top_keys[] = {"name",     "description", "model",  "parameters", "variant", "levels",
+                                       "subjects", "seed",        "initial", "timeline",  "record",  "solver",
+                                       NULL};
+
+static ds_status read_levels(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err)
+{
+    char loc[4200];
+    int n;
+    ds_status st = ds_yas_sequence(d, node, "levels", &n, err);
+    if (st)
+        return st;
+    if (n < 1 || n > DS_MAX_LEVELS)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'levels': give 1 to %d levels, got %d",
+                       ds_yloc(d, node, loc, sizeof loc), DS_MAX_LEVELS, n);
+    for (int i = 0; i < n; i++) {
+        int it = ds_yseq_item(d, node, i);
+        const char *s;
+        if ((st = ds_yas_string(d, it, "levels", &s, err)))
+            return st;
+        int id = ds_level_id(s);
+        if (id < 0)
+            return ds_fail(err, DS_ERR_INPUT, "%s: key 'levels': unknown level '%s' (L1L2, L2L3, L3L4, L4L5, L5S1)",
+                           ds_yloc(d, it, loc, sizeof loc), s);
+        if (i > 0 && id != sc->level_id[i - 1] + 1)
+            return ds_fail(err, DS_ERR_INPUT,
+                           "%s: key 'levels': levels must be neighbours listed top to bottom (%s after %s)",
+                           ds_yloc(d, it, loc, sizeof loc), s, ds_level_names[sc->level_id[i - 1]]);
+        sc->level_id[i] = id;
+    }
+    sc->nlevel = n;
+    return DS_OK;
+}
+
+/* Writes each leaf of the scenario's `parameters` mapping into the model document as
+ * <path>.value, after checking the model has that parameter. */
+static ds_status apply_parameters(const ds_ydoc *sd, int node, char *path, size_t plen, ds_ydoc *md, int mnode,
+                                  ds_error *err)
+{
+    char loc[4200];
+    yaml_node_t *n = ds_ynode(sd, node);
+    if (n->type == YAML_SCALAR_NODE) {
+        int vn = ds_ymap_get(md, mnode, "value");
+        if (!vn)
+            return ds_fail(err, DS_ERR_INPUT, "%s: key 'parameters.%s': the model has no such parameter",
+                           ds_yloc(sd, node, loc, sizeof loc), path);
+        double v;
+        ds_status st = ds_yas_double(sd, node, path, &v, err);
+        if (st)
+            return st;
+        char assign[1200];
+        snprintf(assign, sizeof assign, "%s.value=%.17g", path, v);
+        return ds_yset(md, assign, err);
+    }
+    if (n->type != YAML_MAPPING_NODE)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'parameters%s%s': expected a mapping or a number",
+                       ds_yloc(sd, node, loc, sizeof loc), plen ? "." : "", path);
+    int npairs = (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+    for (int i = 0; i < npairs; i++) {
+        n = ds_ynode(sd, node);
+        yaml_node_pair_t p = n->data.mapping.pairs.start[i];
+        const char *k;
+        ds_status st = ds_yas_string(sd, p.key, "parameters", &k, err);
+        if (st)
+            return st;
+        int child = ds_ymap_get(md, mnode, k);
+        size_t add = (size_t)snprintf(path + plen, 1024 - plen, "%s%s", plen ? "." : "", k);
+        if (!child)
+            return ds_fail(err, DS_ERR_INPUT, "%s: key 'parameters.%s': the model (%s) has no such parameter",
+                           ds_yloc(sd, p.key, loc, sizeof loc), path, md->file);
+        if ((st = apply_parameters(sd, p.value, path, plen + add, md, child, err)))
+            return st;
+        path[plen] = '\0';
+    }
+    return DS_OK;
+}
+
+static ds_status read_timeline(const ds_ydoc *d, int node, ds_scenario *sc, const ds_model *m, ds_error *err)
+{
+    char loc[4200];
+    static const char *const keys[] = {"repeat", "ramp", "phases", NULL};
+    ds_status st = ds_ycheck_keys(d, node, "timeline", keys, err);
+    if (st)
+        return st;
+    long rep = 1;
+    int rn = ds_ymap_get(d, node, "repeat");
+    if (rn && (st = ds_yas_int(d, rn, "timeline.repeat", 1, 100000, &rep, err)))
+        return st;
+    sc->repeat = (int)rep;
+    sc->ramp = 1.0;
+    int ramp = ds_ymap_get(d, node, "ramp");
+    if (ramp && (st = ds_yas_duration(d, ramp, "timeline.ramp", 0, &sc->ramp, err)))
+        return st;
+    if (sc->ramp < 0.5)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'timeline.ramp': transitions must last at least 0.5 s",
+                       ds_yloc(d, ramp, loc, sizeof loc));
+    int ph = ds_ymap_get(d, node, "phases");
+    if (!ph)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'timeline.phases' is missing", ds_yloc(d, node, loc, sizeof loc));
+    int n;
+    if ((st = ds_yas_sequence(d, ph, "timeline.phases", &n, err)))
+        return st;
+    if (n == 0)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'timeline.phases': the timeline is empty: give at least one phase",
+                       ds_yloc(d, ph, loc, sizeof loc));
+    if (n > DS_MAX_PHASES)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'timeline.phases': more than %d phases",
+                       ds_yloc(d, ph, loc, sizeof loc), DS_MAX_PHASES);
+    static const char *const pkeys[] = {"posture", "duration", "label", NULL};
+    for (int i = 0; i < n; i++) {
+        int it = ds_yseq_item(d, ph, i);
+        char key[64];
+        snprintf(key, sizeof key, "timeline.phases[%d]", i);
+        if ((st = ds_ycheck_keys(d, it, key, pkeys, err)))
+            return st;
+        int pn = ds_ymap_get(d, it, "posture"), dn = ds_ymap_get(d, it, "duration");
+        if (!pn || !dn)
+            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s.%s' is missing", ds_yloc(d, it, loc, sizeof loc), key,
+                           !pn ? "posture" : "duration");
+        const char *pname;
+        char sub[96];
+        snprintf(sub, sizeof sub, "%s.posture", key);
+        if ((st = ds_yas_string(d, pn, sub, &pname, err)))
+            return st;
+        int pid = ds_model_posture(m, pname);
+        if (pid < 0) {
+            char list[512] = "";
+            size_t len = 0;
+            for (int k = 0; k < m->nposture; k++)
+                len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "", m->posture[k].name);
+            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': unknown posture '%s' (the model has: %s)",
+                           ds_yloc(d, pn, loc, sizeof loc), sub, pname, list);
+        }
+        for (int k = 0; k < sc->nlevel; k++)
+            if (isnan(m->posture[pid].axial_load[sc->level_id[k]]))
+                return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': posture '%s' gives no load for level %s in %s",
+                               ds_yloc(d, pn, loc, sizeof loc), sub, pname, ds_level_names[sc->level_id[k]], m->path);
+        snprintf(sub, sizeof sub, "%s.duration", key);
+        if ((st = ds_yas_duration(d, dn, sub, 0, &sc->phase[i].duration, err)))
+            return st;
+        if (sc->phase[i].duration < sc->ramp)
+            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': a phase must last at least its ramp (%g s)",
+                           ds_yloc(d, dn, loc, sizeof loc), sub, sc->ramp);
+        sc->phase[i].posture = pid;
+    }
+    sc->nphase = n;
+    return DS_OK;
+}
+
+static ds_status read_record(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err)
+{
+    char loc[4200];
+    sc->record_interval = 60.0;
+    sc->nrecord = DS_NLEVEL_OUTPUTS;
+    for (int k = 0; k < DS_NLEVEL_OUTPUTS; k++)
+        sc->record[k] = k;
+    if (!node)
+        return DS_OK;
+    static const char *const keys[] = {"interval", "variables", NULL};
+    ds_status st = ds_ycheck_keys(d, node, "record", keys, err);
+    if (st)
+        return st;
+    int in = ds_ymap_get(d, node, "interval");
+    if (in && (st = ds_yas_duration(d, in, "record.interval", 0, &sc->record_interval, err)))
+        return st;
+    int vn = ds_ymap_get(d, node, "variables");
+    if (vn) {
+        int n;
+        if ((st = ds_yas_sequence(d, vn, "record.variables", &n, err)))
+            return st;
+        if (n < 1 || n > DS_NLEVEL_OUTPUTS)
+            return ds_fail(err, DS_ERR_INPUT, "%s: key 'record.variables': give 1 to %d variables",
+                           ds_yloc(d, vn, loc, sizeof loc), DS_NLEVEL_OUTPUTS);
+        for (int i = 0; i < n; i++) {
+            int it = ds_yseq_item(d, vn, i);
+            const char *s;
+            if ((st = ds_yas_string(d, it, "record.variables", &s, err)))
+                return st;
+            int id = -1;
+            for (int k = 0; k < DS_NLEVEL_OUTPUTS; k++)
+                if (strcmp(s, ds_level_output_names[k]) == 0)
+                    id = k;
+            if (id < 0) {
+                char list[512] = "";
+                size_t len = 0;
+                for (int k = 0; k < DS_NLEVEL_OUTPUTS; k++)
+                    len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "",
+                                            ds_level_output_names[k]);
+                return ds_fail(err, DS_ERR_INPUT, "%s: key 'record.variables': unknown variable '%s' (known: %s)",
+                               ds_yloc(d, it, loc, sizeof loc), s, list);
+            }
+            for (int k = 0; k < i; k++)
+                if (sc->record[k] == id)
+                    return ds_fail(err, DS_ERR_INPUT, "%s: key 'record.variables': '%s' is listed twice",
+                                   ds_yloc(d, it, loc, sizeof loc), s);
+            sc->record[i] = id;
+        }
+        sc->nrecord = n;
+    }
+    return DS_OK;
+}
+
+static ds_status read_solver(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err)
+{
+    char loc[4200];
+    sc->solver = ds_solver_defaults();
+    if (!node)
+        return DS_OK;
+    static const char *const keys[] = {"method", "rtol", "atol", "step", "initial_step", "max_step", NULL};
+    ds_status st = ds_ycheck_keys(d, node, "solver", keys, err);
+    if (st)
+        return st;
+    int mn = ds_ymap_get(d, node, "method");
+    if (mn) {
+        const char *s;
+        if ((st = ds_yas_string(d, mn, "solver.method", &s, err)))
+            return st;
+        const ds_method *meth = ds_method_find(s);
+        if (!meth)
+            return ds_fail(err, DS_ERR_INPUT,
+                           "%s: key 'solver.method': unknown solver '%s' (known: euler, rk4, dopri5, beuler, trbdf2)",
+                           ds_yloc(d, mn, loc, sizeof loc), s);
+        sc->solver.method = meth->id;
+    }
+    struct {
+        const char *key;
+        double *dst;
+    } tols[] = {{"rtol", &sc->solver.rtol}, {"atol", &sc->solver.atol}};
+    for (int i = 0; i < 2; i++) {
+        int tn = ds_ymap_get(d, node, tols[i].key);
+        char key[32];
+        snprintf(key, sizeof key, "solver.%s", tols[i].key);
+        if (tn && (st = ds_yas_double(d, tn, key, tols[i].dst, err)))
+            return st;
+        if (tn && !(*tols[i].dst > 0.0 && *tols[i].dst < 1.0))
+            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': must be between 0 and 1", ds_yloc(d, tn, loc, sizeof loc),
+                           key);
+    }
+    struct {
+        const char *key;
+        double *dst;
+    } durs[] = {{"step", &sc->solver.h_fixed}, {"initial_step", &sc->solver.h_init}, {"max_step", &sc->solver.h_max}};
+    for (int i = 0; i < 3; i++) {
+        int tn = ds_ymap_get(d, node, durs[i].key);
+        char key[32];
+        snprintf(key, sizeof key, "solver.%s", durs[i].key);
+        if (tn && (st = ds_yas_duration(d, tn, key, 0, durs[i].dst, err)))
+            return st;
+    }
+    const ds_method *meth = ds_method_get(sc->solver.method);
+    if (!meth->adaptive && !(sc->solver.h_fixed > 0))
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'solver.step': method %s has a fixed step: give one, e.g. step: 1s",
+                       ds_yloc(d, node, loc, sizeof loc), meth->name);
+    return DS_OK;
+}
+
+ds_status ds_scenario_load(const char *path, int nset, const char *const *set, ds_scenario *sc, ds_error *err)
+{
+    char loc[4200];
+    memset(sc, 0, sizeof *sc);
+    snprintf(sc->path, sizeof sc->path, "%s", path);
+    ds_ydoc *d = NULL, *md = NULL;
+    ds_status st = ds_ydoc_load(path, &d, err);
+    if (st)
+        return st;
+    sc->text = strdup(d->text);
+    size_t olen = 1;
+    for (int i = 0; i < nset; i++)
+        olen += strlen(set[i]) + 1;
+    sc->overrides = calloc(1, olen);
+    if (!sc->text || !sc->overrides) {
+        st = ds_fail(err, DS_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (int i = 0; i < nset; i++) {
+        strcat(sc->overrides, set[i]);
+        strcat(sc->overrides, "\n");
+        if ((st = ds_yset(d, set[i], err)))
+            goto done;
+    }
+    int root = ds_yroot(d);
+    if (!root) {
+        st = ds_fail(err, DS_ERR_INPUT, "%s: the scenario file is empty", path);
+        goto done;
+    }
+    if ((st = ds_ycheck_keys(d, root, "", top_keys, err)))
+        goto done;
+
+    const char *s;
+    int n = ds_ymap_get(d, root, "name");
+    if (!n) {
+        st = ds_fail(err, DS_ERR_INPUT, "%s: key 'name' is missing", ds_yloc(d, root, loc, sizeof loc));
+        goto done;
+    }
+    if ((st = ds_yas_string(d, n, "name", &s, err)))
+        goto done;
+    snprintf(sc->name, sizeof sc->name, "%s", s);
+
+    n = ds_ymap_get(d, root, "model");
+    if (!n) {
+        st = ds_fail(err, DS_ERR_INPUT, "%s: key 'model' is missing (path of the model file, relative to the scenario)",
+                     ds_yloc(d, root, loc, sizeof loc));
+        goto done;
+    }
+    if ((st = ds_yas_string(d, n, "model", &s, err)))
+        goto done;
+    if (s[0] == '/') {
+        snprintf(sc->model_path, sizeof sc->model_path, "%s", s);
+    } else {
+        char tmp[4096];
+        snprintf(tmp, sizeof tmp, "%s", path);
+        snprintf(sc->model_path, sizeof sc->model_path, "%s/%s", dirname(tmp), s);
+    }
+    {
+        ds_error merr;
+        if (ds_ydoc_load(sc->model_path, &md, &merr)) {
+            st = ds_fail(err, merr.status, "%s: key 'model': cannot load model file: %s",
+                         ds_yloc(d, n, loc, sizeof loc), merr.msg);
+            goto done;
+        }
+    }
+
+    n = ds_ymap_get(d, root, "parameters");
+    if (n) {
+        char pbuf[1024] = "";
+        if ((st = apply_parameters(d, n, pbuf, 0, md, ds_yroot(md), err)))
+            goto done;
+    }
+
+    sc->variant = DS_QUASI_STATIC;
+    n = ds_ymap_get(d, root, "variant");
+    if (n) {
+        if ((st = ds_yas_string(d, n, "variant", &s, err)))
+            goto done;
+        if (strcmp(s, "quasi_static") == 0)
+            sc->variant = DS_QUASI_STATIC;
+        else if (strcmp(s, "inertial") == 0)
+            sc->variant = DS_INERTIAL;
+        else {
+            st = ds_fail(err, DS_ERR_INPUT, "%s: key 'variant': unknown variant '%s' (quasi_static or inertial)",
+                         ds_yloc(d, n, loc, sizeof loc), s);
+            goto done;
+        }
+    }
+    n = ds_ymap_get(d, root, "levels");
+    if (!n) {
+        st = ds_fail(err, DS_ERR_INPUT, "%s: key 'levels' is missing (e.g. levels: [L4L5])",
+                     ds_yloc(d, root, loc, sizeof loc));
+        goto done;
+    }
+    if ((st = read_levels(d, n, sc, err)))
+        goto done;
+    long v = 1;
+    n = ds_ymap_get(d, root, "subjects");
+    if (n && (st = ds_yas_int(d, n, "subjects", 1, 1000000, &v, err)))
+        goto done;
+    sc->nsubj = (int)v;
+    v = 1;
+    n = ds_ymap_get(d, root, "seed");
+    if (n && (st = ds_yas_int(d, n, "seed", 0, 0x7fffffffL, &v, err)))
+        goto done;
+    sc->seed = (uint64_t)v;
+
+    if ((st = ds_model_compile(md, sc->nlevel, sc->level_id, sc->variant, sc->nsubj, &sc->model, err)))
+        goto done;
+
+    n = ds_ymap_get(d, root, "timeline");
+    if (!n) {
+        st = ds_fail(err, DS_ERR_INPUT, "%s: key 'timeline' is missing", ds_yloc(d, root, loc, sizeof loc));
+        goto done;
+    }
+    if ((st = read_timeline(d, n, sc, &sc->model, err)))
+        goto done;
+
+    sc->initial_posture = sc->phase[0].posture;
+    n = ds_ymap_get(d, root, "initial");
+    if (n) {
+        static const char *const ikeys[] = {"posture", NULL};
+        if ((st = ds_ycheck_keys(d, n, "initial", ikeys, err)))
+            goto done;
+        int pn = ds_ymap_get(d, n, "posture");
+        if (pn) {
+            if ((st = ds_yas_string(d, pn, "initial.posture", &s, err)))
+                goto done;
+            int pid = ds_model_posture(&sc->model, s);
+            if (pid < 0) {
+                st = ds_fail(err, DS_ERR_INPUT, "%s: key 'initial.posture': unknown posture '%s'",
+                             ds_yloc(d, pn, loc, sizeof loc), s);
+                goto done;
+            }
+            sc->initial_posture = pid;
+        }
+    }
+    if ((st = read_record(d, ds_ymap_get(d, root, "record"), sc, err)))
+        goto done;
+    if ((st = read_solver(d, ds_ymap_get(d, root, "solver"), sc, err)))
+        goto done;
+done:
+    ds_ydoc_free(d);
+    ds_ydoc_free(md);
+    if (st)
+        ds_scenario_free(sc);
+    return st;
+}
+
+void ds_scenario_free(ds_scenario *sc)
+{
+    if (!sc)
+        return;
+    free(sc->text);
+    free(sc->overrides);
+    sc->text = sc->overrides = NULL;
+    ds_model_free(&sc->model);
+}
+
+double ds_scenario_duration(const ds_scenario *sc)
+{
+    double day = 0.0;
+    for (int i = 0; i < sc->nphase; i++)
+        day += sc->phase[i].duration;
+    return day * sc->repeat;
+}

@@ -1,0 +1,331 @@
+/* Tests of the HDF5 output writer and reader: round trip across several chunk flushes, the
+ * temporary-file protocol (finish renames, abort and failures leave nothing), error
+ * messages that name the path, byte-identical files for identical data, and the summary. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "discsim/output.h"
+
+enum { NSUBJ = 2, NSERIES = 3, NREC = 10000 };
+
+static const ds_series_desc SERIES[NSERIES] = {
+    {"/levels/L4L5/pressure", "MPa", "nucleus pressure"},
+    {"/levels/L4L5/height", "mm", "disc height"},
+    {"/root/contact_pressure", "mmHg", "contact pressure on the nerve root"},
+};
+
+typedef struct fixture {
+    char dir[64];
+} fixture;
+
+/* Distinct per series, subject and record, and not all exactly representable, so a
+ * transposition or off-by-one in the buffering shows up. */
+static double value(int s, int j, size_t r) { return 1000.0 * s + 100.0 * j + 0.1 * (double)r; }
+static double time_of(size_t r) { return 0.5 * (double)r; }
+
+static void path_in(const fixture *f, const char *name, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/%s", f->dir, name);
+}
+
+static int count_entries(const fixture *f, const char *needle)
+{
+    DIR *d = opendir(f->dir);
+    assert_non_null(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && (!needle || strstr(e->d_name, needle)))
+            ++n;
+    closedir(d);
+    return n;
+}
+
+static bool file_exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+static void remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        struct stat sb;
+        if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
+            remove_tree(p);
+        else
+            remove(p);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/discsim-h5-XXXXXX");
+    if (!mkdtemp(f->dir)) {
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    remove_tree(f->dir);
+    free(f);
+    return 0;
+}
+
+/* Creates a writer and appends nrec records plus a little provenance; the caller finishes
+ * or aborts. */
+static ds_h5_writer *write_records(const char *path, size_t nrec)
+{
+    ds_error err = {0};
+    ds_h5_writer *w = NULL;
+    assert_int_equal(ds_h5_create(path, NSUBJ, NSERIES, SERIES, &w, &err), DS_OK);
+    assert_non_null(w);
+    double v[NSERIES * NSUBJ];
+    for (size_t r = 0; r < nrec; ++r) {
+        for (int s = 0; s < NSERIES; ++s)
+            for (int j = 0; j < NSUBJ; ++j)
+                v[s * NSUBJ + j] = value(s, j, r);
+        ds_status st = ds_h5_append(w, time_of(r), v, &err);
+        if (st != DS_OK)
+            fail_msg("append %zu: %s", r, err.msg);
+        assert_int_equal(ds_h5_count(w), r + 1);
+    }
+    const int64_t steps[NSUBJ] = {1234, 5678};
+    const double hmin[NSUBJ] = {1e-5, 2.5e-6};
+    const size_t dims[1] = {NSUBJ};
+    assert_int_equal(ds_h5_write_int64s(w, "/meta/solver/steps", 1, dims, steps, NULL, "accepted steps", &err), DS_OK);
+    assert_int_equal(ds_h5_write_doubles(w, "/meta/solver/h_min", 1, dims, hmin, "s", "smallest step", &err), DS_OK);
+    assert_int_equal(ds_h5_write_text(w, "/meta/scenario", "name: test\nphases: []\n", "scenario as given", &err),
+                     DS_OK);
+    assert_int_equal(ds_h5_attr_string(w, "/meta", "scenario_name", "unit test", &err), DS_OK);
+    assert_int_equal(ds_h5_attr_int64(w, "/meta", "seed", 42, &err), DS_OK);
+    assert_int_equal(ds_h5_attr_double(w, "/meta/run", "wall_time", 0.0, &err), DS_OK);
+    return w;
+}
+
+static void write_file(const char *path, size_t nrec)
+{
+    ds_error err = {0};
+    ds_h5_writer *w = write_records(path, nrec);
+    if (ds_h5_finish(w, &err) != DS_OK)
+        fail_msg("finish: %s", err.msg);
+}
+
+static void test_round_trip(void **state)
+{
+    const fixture *f = *state;
+    char path[512];
+    path_in(f, "out.h5", path, sizeof path);
+    write_file(path, NREC);
+
+    assert_true(file_exists(path));
+    assert_int_equal(count_entries(f, ".tmp-"), 0);
+
+    ds_error err = {0};
+    int rank = -1;
+    size_t dims[2] = {0, 0};
+    double *data = NULL;
+    for (int s = 0; s < NSERIES; ++s) {
+        assert_int_equal(ds_h5_read_doubles(path, SERIES[s].path, &rank, dims, &data, &err), DS_OK);
+        assert_int_equal(rank, 2);
+        assert_int_equal(dims[0], NSUBJ);
+        assert_int_equal(dims[1], NREC);
+        for (int j = 0; j < NSUBJ; ++j)
+            for (size_t r = 0; r < NREC; ++r)
+                if (data[(size_t)j * NREC + r] != value(s, j, r))
+                    fail_msg("%s[%d][%zu] = %.17g, wrote %.17g", SERIES[s].path, j, r, data[(size_t)j * NREC + r],
+                             value(s, j, r));
+        free(data);
+
+        char *units = NULL;
+        assert_int_equal(ds_h5_read_attr_string(path, SERIES[s].path, "units", &units, &err), DS_OK);
+        assert_string_equal(units, SERIES[s].units);
+        free(units);
+    }
+
+    assert_int_equal(ds_h5_read_doubles(path, "/time", &rank, dims, &data, &err), DS_OK);
+    assert_int_equal(rank, 1);
+    assert_int_equal(dims[0], NREC);
+    assert_int_equal(dims[1], 1);
+    for (size_t r = 0; r < NREC; ++r)
+        if (data[r] != time_of(r))
+            fail_msg("/time[%zu] = %.17g, wrote %.17g", r, data[r], time_of(r));
+    free(data);
+
+    char *s = NULL;
+    assert_int_equal(ds_h5_read_attr_string(path, "/time", "units", &s, &err), DS_OK);
+    assert_string_equal(s, "s");
+    free(s);
+    assert_int_equal(ds_h5_read_attr_string(path, "/meta", "scenario_name", &s, &err), DS_OK);
+    assert_string_equal(s, "unit test");
+    free(s);
+
+    /* int64 provenance converts on reading */
+    assert_int_equal(ds_h5_read_doubles(path, "/meta/solver/steps", &rank, dims, &data, &err), DS_OK);
+    assert_int_equal(dims[0], NSUBJ);
+    assert_true(data[0] == 1234.0 && data[1] == 5678.0);
+    free(data);
+}
+
+static void test_abort_leaves_nothing(void **state)
+{
+    const fixture *f = *state;
+    char path[512];
+    path_in(f, "aborted.h5", path, sizeof path);
+    ds_h5_writer *w = write_records(path, 5000); /* crosses a flush: data is on disk */
+    assert_int_equal(count_entries(f, ".tmp-"), 1);
+    ds_h5_abort(w);
+    ds_h5_abort(NULL);
+    assert_false(file_exists(path));
+    assert_int_equal(count_entries(f, NULL), 0);
+}
+
+static void test_missing_directory(void **state)
+{
+    const fixture *f = *state;
+    char path[512];
+    path_in(f, "no/such/dir/out.h5", path, sizeof path);
+    ds_error err = {0};
+    ds_h5_writer *w = NULL;
+    assert_int_equal(ds_h5_create(path, NSUBJ, NSERIES, SERIES, &w, &err), DS_ERR_IO);
+    assert_null(w);
+    assert_int_equal(err.status, DS_ERR_IO);
+    assert_non_null(strstr(err.msg, path));
+    assert_int_equal(count_entries(f, NULL), 0);
+}
+
+static void test_failed_finish_removes_temp(void **state)
+{
+    const fixture *f = *state;
+    char path[512];
+    path_in(f, "taken", path, sizeof path);
+    assert_int_equal(mkdir(path, 0700), 0); /* rename onto a directory fails */
+    ds_h5_writer *w = write_records(path, 100);
+    ds_error err = {0};
+    assert_int_equal(ds_h5_finish(w, &err), DS_ERR_IO);
+    assert_non_null(strstr(err.msg, path));
+    assert_int_equal(count_entries(f, ".tmp-"), 0);
+}
+
+static void test_read_errors_name_the_path(void **state)
+{
+    const fixture *f = *state;
+    char path[512];
+    path_in(f, "small.h5", path, sizeof path);
+    write_file(path, 10);
+    ds_error err = {0};
+    int rank;
+    size_t dims[2];
+    double *data = NULL;
+    assert_int_equal(ds_h5_read_doubles(path, "/levels/L9L9/pressure", &rank, dims, &data, &err), DS_ERR_IO);
+    assert_null(data);
+    assert_non_null(strstr(err.msg, "/levels/L9L9/pressure"));
+    assert_non_null(strstr(err.msg, path));
+
+    char missing[512];
+    path_in(f, "missing.h5", missing, sizeof missing);
+    assert_int_equal(ds_h5_read_doubles(missing, "/time", &rank, dims, &data, &err), DS_ERR_IO);
+    assert_non_null(strstr(err.msg, missing));
+
+    char *s = NULL;
+    assert_int_equal(ds_h5_read_attr_string(path, "/time", "nope", &s, &err), DS_ERR_IO);
+    assert_null(s);
+    assert_non_null(strstr(err.msg, "nope"));
+}
+
+static bool same_bytes(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    bool same = fa && fb;
+    while (same) {
+        int ca = getc(fa), cb = getc(fb);
+        same = ca == cb;
+        if (ca == EOF)
+            break;
+    }
+    if (fa)
+        fclose(fa);
+    if (fb)
+        fclose(fb);
+    return same;
+}
+
+static void test_identical_bytes(void **state)
+{
+    const fixture *f = *state;
+    char a[512], b[512];
+    path_in(f, "a.h5", a, sizeof a);
+    path_in(f, "b.h5", b, sizeof b);
+    write_file(a, NREC);
+    /* HDF5 time stamps have one-second resolution: without the pause a stray time stamp
+     * would go unnoticed. */
+    struct timespec pause = {1, 100000000};
+    nanosleep(&pause, NULL);
+    write_file(b, NREC);
+    assert_true(same_bytes(a, b));
+}
+
+static void test_info(void **state)
+{
+    const fixture *f = *state;
+    char path[512];
+    path_in(f, "info.h5", path, sizeof path);
+    write_file(path, NREC);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    ds_error err = {0};
+    assert_int_equal(ds_h5_info(path, out, &err), DS_OK);
+    fclose(out);
+    assert_non_null(strstr(text, "unit test"));
+    assert_non_null(strstr(text, "10000 records"));
+    assert_non_null(strstr(text, "/levels/L4L5/pressure"));
+    assert_non_null(strstr(text, "nerve root"));
+    assert_non_null(strstr(text, "5678"));
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_abort_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_directory, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_finish_removes_temp, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_errors_name_the_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_identical_bytes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_info, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
