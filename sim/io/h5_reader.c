@@ -113,7 +113,12 @@ static ds_status open_ro(const char *restrict file, hid_t *out, ds_error *err)
         return ds_fail(err, DS_ERR_USAGE, "no HDF5 file name given");
     if (access(file, R_OK) != 0)
         return ds_fail(err, DS_ERR_IO, "cannot read '%s': %s", file, strerror(errno));
-    if (H5Fis_hdf5(file) <= 0) {
+#if H5_VERSION_GE(1, 12, 0)
+    htri_t is_hdf5 = H5Fis_accessible(file, H5P_DEFAULT);
+#else
+    htri_t is_hdf5 = H5Fis_hdf5(file);
+#endif
+    if (is_hdf5 <= 0) {
         H5Eclear2(H5E_DEFAULT);
         return ds_fail(err, DS_ERR_IO, "'%s' is not an HDF5 file", file);
     }
@@ -159,9 +164,13 @@ static int get_attr_string(hid_t obj, const char *restrict name, char **restrict
         return exists < 0 ? -1 : 0;
     hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
     hid_t ftype = attr >= 0 ? H5Aget_type(attr) : H5I_INVALID_HID;
+    hid_t space = attr >= 0 ? H5Aget_space(attr) : H5I_INVALID_HID;
     hid_t mtype = H5I_INVALID_HID;
     int rc = -1;
-    if (ftype >= 0 && H5Tget_class(ftype) == H5T_STRING && (mtype = H5Tcopy(H5T_C_S1)) >= 0 &&
+    /* Only a single string fits the buffers below; other writers may store arrays. */
+    bool single = space >= 0 && H5Sget_simple_extent_npoints(space) == 1;
+    close_id(&space);
+    if (single && ftype >= 0 && H5Tget_class(ftype) == H5T_STRING && (mtype = H5Tcopy(H5T_C_S1)) >= 0 &&
         H5Tset_cset(mtype, H5Tget_cset(ftype)) >= 0) {
         htri_t var = H5Tis_variable_str(ftype);
         if (var > 0 && H5Tset_size(mtype, H5T_VARIABLE) >= 0) {

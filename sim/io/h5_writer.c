@@ -18,9 +18,11 @@
 
 #include <hdf5.h>
 
-/* A chunk of a series is [nsubj][chunk] doubles. Around 64 KiB keeps deflate effective and
- * sits well inside HDF5's default 1 MiB chunk cache; the record floor keeps chunks from
- * degenerating to a few records when a cohort is large. */
+/* A chunk of a series is [nsubj][chunk] doubles, at most 64 KiB: big enough for deflate to
+ * work well and for reads of one subject's history to touch few chunks, small enough that
+ * the write buffer (one chunk per series) stays modest with dozens of series. The record
+ * floor keeps chunks from degenerating to a handful of records when a cohort is large
+ * (chunks then exceed 64 KiB: nsubj * 512 bytes). */
 enum { CHUNK_TARGET_BYTES = 64 * 1024, CHUNK_MIN_RECORDS = 64, DEFLATE_LEVEL = 4 };
 
 static const char TIME_PATH[] = "/time";
@@ -292,9 +294,9 @@ static ds_status create_stream(ds_h5_writer *restrict w, const char *restrict pa
     hid_t lcpl = make_lcpl();
     hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
     hid_t dset = H5I_INVALID_HID;
-    /* Every chunk is written once, whole, and never revisited: a chunk cache would only
-     * hold compressed-to-be data (up to 1 MiB per series by default), so it is set to
-     * zero bytes and each chunk goes to disk as soon as it is written. */
+    /* Every chunk is written once, whole, and never revisited, so HDF5's chunk cache (up to
+     * 1 MiB per dataset by default) would only duplicate our buffer: with a zero-byte cache
+     * each chunk is compressed and written as soon as it is flushed. */
     if (space >= 0 && dcpl >= 0 && lcpl >= 0 && dapl >= 0 && H5Pset_chunk(dcpl, rank, chunk) >= 0 &&
         H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, DEFLATE_LEVEL) >= 0 &&
         H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0, 1.0) >= 0)
@@ -408,6 +410,10 @@ static ds_status check_create_args(const char *final_path, int nsubj, int nserie
                            final_path, s, series[s].path ? series[s].path : "(null)");
         if (strcmp(series[s].path, TIME_PATH) == 0)
             return ds_fail(err, DS_ERR_USAGE, "%s: series %d uses the reserved path '%s'", final_path, s, TIME_PATH);
+        for (int k = 0; k < s; ++k)
+            if (strcmp(series[k].path, series[s].path) == 0)
+                return ds_fail(err, DS_ERR_USAGE, "%s: series %d and %d both use the path '%s'", final_path, k, s,
+                               series[s].path);
     }
     return DS_OK;
 }

@@ -1,0 +1,110 @@
+/* Shared helpers for the unit tests: a single-level simulation driven directly through the
+ * library's layers (model, data, system, evolver), without a scenario file. */
+#ifndef DS_TESTKIT_H
+#define DS_TESTKIT_H
+
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "discsim/discsim.h"
+#include "io/ydoc.h"
+#include "physics/spine.h"
+
+#define TK_MODEL DS_SOURCE_DIR "/models/lumbar_adult.yaml"
+#define TK_L4L5 3
+
+typedef struct tk_sim {
+    ds_model m;
+    ds_data d;
+    ds_system sys;
+    ds_evolver *ev;
+    ds_solver_opts opt;
+} tk_sim;
+
+/* Compiles models/lumbar_adult.yaml for L4L5 with model-document overrides such as
+ * "levels.L4L5.osmotic_exponent.value=0" (NULL-terminated list, may be NULL). */
+static inline void tk_model(ds_model *m, ds_variant v, int nsubj, const char *const *set)
+{
+    ds_ydoc *doc;
+    ds_error err = {0};
+    int lev = TK_L4L5;
+    assert_int_equal(ds_ydoc_load(TK_MODEL, &doc, &err), DS_OK);
+    for (int i = 0; set && set[i]; i++)
+        assert_int_equal(ds_yset(doc, set[i], &err), DS_OK);
+    ds_status st = ds_model_compile(doc, 1, &lev, v, nsubj, m, &err);
+    if (st)
+        fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(st, DS_OK);
+    ds_ydoc_free(doc);
+}
+
+/* A simulation at drained equilibrium under load0 (N) at t = 0. */
+static inline void tk_init(tk_sim *s, ds_variant v, ds_solver_opts opt, double load0, const char *const *set)
+{
+    ds_error err = {0};
+    memset(s, 0, sizeof *s);
+    tk_model(&s->m, v, 1, set);
+    assert_int_equal(ds_data_create(&s->m, &s->d, &err), DS_OK);
+    ds_spine_system(&s->m, &s->d, &s->sys);
+    s->opt = opt;
+    assert_int_equal(ds_evolver_create(&s->sys, &opt, &s->ev, &err), DS_OK);
+    double L[DS_MAX_LEVELS] = {load0};
+    assert_int_equal(ds_spine_equilibrium(&s->m, L, s->d.x, &err), DS_OK);
+    s->d.seg.t0 = s->d.seg.t1 = 0.0;
+    s->d.seg.load_from[0] = s->d.seg.load_to[0] = load0;
+    ds_evolver_reset(s->ev, 0.0, s->d.x);
+}
+
+static inline void tk_free(tk_sim *s)
+{
+    ds_evolver_free(s->ev);
+    ds_data_free(&s->d);
+    ds_model_free(&s->m);
+}
+
+/* Load moves from `from` to `to` over [t0, t1] (t1 == t0: a constant load `to`). */
+static inline void tk_segment(tk_sim *s, double t0, double t1, double from, double to)
+{
+    s->d.seg.t0 = t0;
+    s->d.seg.t1 = t1;
+    s->d.seg.load_from[0] = from;
+    s->d.seg.load_to[0] = to;
+}
+
+static inline void tk_advance(tk_sim *s, double t)
+{
+    ds_error err = {0};
+    ds_status st = ds_evolver_advance(s->ev, t, t, &err);
+    if (st)
+        fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(st, DS_OK);
+}
+
+/* Output k of lane 0 at the current time (which every lane has reached). */
+static inline double tk_out(tk_sim *s, int k)
+{
+    ds_spine_observe(&s->m, &s->d, ds_evolver_time(s->ev)[0], ds_evolver_state(s->ev));
+    return s->d.out[(size_t)k * s->m.stride];
+}
+
+static inline double tk_par(const ds_model *m, int k) { return m->par[k][0]; }
+
+static inline ds_solver_opts tk_opts(ds_method_id id, double rtol, double h_fixed)
+{
+    ds_solver_opts o = ds_solver_defaults();
+    o.method = id;
+    o.rtol = rtol;
+    o.atol = rtol;
+    o.h_fixed = h_fixed;
+    return o;
+}
+
+#endif
