@@ -1,7 +1,9 @@
 /* Tests of the HDF5 output writer and reader: round trip across several chunk flushes, the
  * temporary-file protocol (finish renames, abort and failures leave nothing), error
  * messages that name the path, byte-identical files for identical data, and the summary. */
-#define _POSIX_C_SOURCE 200809L
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L /* mkdtemp, nanosleep, open_memstream, lstat */
+#endif
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,0 +1,245 @@
+/* Scenario input end to end through the command line: every kind of bad input gets a
+ * message naming file, line and key, a non-zero exit code, and no output file; a
+ * diverging run names time, subject and variable; --set overrides work and are checked. */
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testkit.h"
+
+static char dir[256];
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Runs the discsim binary with argv (NULL-terminated), stderr+stdout into *out (malloc'ed). */
+static int run_cli(const char *const *argv, char **out)
+{
+    char log[300];
+    snprintf(log, sizeof log, "%s/cli.log", dir);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        FILE *f = freopen(log, "w", stdout);
+        (void)f;
+        dup2(STDOUT_FILENO, STDERR_FILENO);
+        execv(DS_BINARY, (char *const *)argv);
+        _exit(127);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    FILE *f = fopen(log, "r");
+    assert_non_null(f);
+    *out = calloc(1, 1 << 16);
+    size_t n = fread(*out, 1, (1 << 16) - 1, f);
+    (*out)[n] = '\0';
+    fclose(f);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* No file but the scenario and the log may be left in the folder. */
+static void assert_no_output(void)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.' || !strcmp(e->d_name, "cli.log") || strstr(e->d_name, ".yaml"))
+            continue;
+        fail_msg("unexpected file left behind: %s", e->d_name);
+    }
+    closedir(d);
+}
+
+static const char *const base =
+    "name: bad_input\n"                                  /* 1 */
+    "model: " DS_SOURCE_DIR "/models/lumbar_adult.yaml\n" /* 2 */
+    "levels: [L4L5]\n"                                   /* 3 */
+    "timeline:\n"                                        /* 4 */
+    "  repeat: 1\n"                                      /* 5 */
+    "  phases:\n"                                        /* 6 */
+    "    - {posture: standing, duration: 2h}\n"          /* 7 */
+    "    - {posture: lying, duration: 1h}\n"             /* 8 */
+    "record: {interval: 10min}\n"                        /* 9 */
+    "solver: {method: trbdf2, rtol: 1e-6}\n";            /* 10 */
+
+typedef struct {
+    const char *what, *from, *to; /* replace `from` in base by `to` */
+    int line;                     /* line the message must name (0: none, e.g. the model file's) */
+    const char *key, *words;      /* substrings the message must hold */
+} bad_case;
+
+static void check_case(const bad_case *c)
+{
+    char *text = malloc(strlen(base) + 512);
+    const char *at = strstr(base, c->from);
+    assert_non_null(at);
+    sprintf(text, "%.*s%s%s", (int)(at - base), base, c->to, at + strlen(c->from));
+    char scen[300], out[300];
+    snprintf(scen, sizeof scen, "%s/case.yaml", dir);
+    snprintf(out, sizeof out, "%s/out.h5", dir);
+    write_text(scen, text);
+    const char *argv[] = {"discsim", "run", scen, "-o", out, "--quiet", NULL};
+    char *msg;
+    int rc = run_cli(argv, &msg);
+    printf("%-22s exit %d: %s", c->what, rc, msg);
+    assert_int_equal(rc, DS_ERR_INPUT);
+    assert_non_null(strstr(msg, scen));
+    if (c->line) {
+        char where[320];
+        snprintf(where, sizeof where, "%s:%d", scen, c->line);
+        assert_non_null(strstr(msg, where));
+    }
+    assert_non_null(strstr(msg, c->key));
+    assert_non_null(strstr(msg, c->words));
+    assert_no_output();
+    /* `check` finds the same problem without running */
+    const char *argv2[] = {"discsim", "check", scen, NULL};
+    char *msg2;
+    assert_int_equal(run_cli(argv2, &msg2), DS_ERR_INPUT);
+    assert_string_equal(msg, msg2);
+    free(msg);
+    free(msg2);
+    free(text);
+    unlink(scen);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    static const bad_case cases[] = {
+        {"unknown key", "levels: [L4L5]\n", "levels: [L4L5]\ncolour: blue\n", 4, "colour", "unknown key"},
+        {"unknown nested key", "repeat: 1\n", "repaet: 1\n", 5, "timeline.repaet", "unknown key"},
+        {"wrong type (list)", "levels: [L4L5]", "levels: L4L5", 3, "levels", "expected a list"},
+        {"wrong type (number)", "rtol: 1e-6", "rtol: tight", 10, "solver.rtol", "expected a number"},
+        {"wrong type (count)", "repeat: 1", "repeat: [1]", 5, "timeline.repeat", "expected a whole number"},
+        {"negative duration", "duration: 1h", "duration: -5min", 8, "timeline.phases[1].duration", "positive"},
+        {"unparsable duration", "duration: 2h", "duration: 2 hours", 7, "timeline.phases[0].duration",
+         "cannot read duration"},
+        {"missing model file", DS_SOURCE_DIR "/models/lumbar_adult.yaml", "no_such_model.yaml", 2, "model",
+         "cannot open"},
+        {"unknown posture", "posture: lying", "posture: handstand", 8, "timeline.phases[1].posture",
+         "unknown posture 'handstand'"},
+        {"unknown solver", "method: trbdf2", "method: magic", 10, "solver.method", "unknown solver 'magic'"},
+        {"empty timeline", "  phases:\n    - {posture: standing, duration: 2h}\n    - {posture: lying, duration: 1h}\n",
+         "  phases: []\n", 6, "timeline.phases", "empty"},
+        {"YAML syntax error", "levels: [L4L5]", "levels: [L4L5", 4, "", "YAML syntax error"},
+        {"unknown level", "levels: [L4L5]", "levels: [L4L6]", 3, "levels", "unknown level 'L4L6'"},
+        {"level without data", "levels: [L4L5]", "levels: [L1L2]", 3, "levels", "no parameters for level L1L2"},
+        {"unknown variable", "record: {interval: 10min}", "record: {interval: 10min, variables: [pressure, mood]}",
+         9, "record.variables", "unknown variable 'mood'"},
+        {"fixed step missing", "method: trbdf2", "method: rk4", 10, "solver.step", "fixed step"},
+        {"unknown model parameter", "levels: [L4L5]", "levels: [L4L5]\nparameters: {levels: {L4L5: {stiffnes: 2}}}",
+         4, "parameters.levels.L4L5.stiffnes", "no such parameter"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_case(&cases[i]);
+}
+
+static void test_set_overrides(void **state)
+{
+    (void)state;
+    char scen[300], out[300];
+    snprintf(scen, sizeof scen, "%s/ok.yaml", dir);
+    snprintf(out, sizeof out, "%s/ok.h5", dir);
+    write_text(scen, base);
+    /* a bad override names --set and the key */
+    const char *bad[] = {"discsim", "run", scen, "-o", out, "--set", "solver.rtol=loose", NULL};
+    char *msg;
+    assert_int_equal(run_cli(bad, &msg), DS_ERR_INPUT);
+    printf("bad --set: %s", msg);
+    assert_non_null(strstr(msg, "--set"));
+    assert_non_null(strstr(msg, "solver.rtol"));
+    free(msg);
+    assert_no_output();
+    /* good overrides change the run: 1 phase of 30 min recorded every 5 min -> 7 records */
+    const char *good[] = {"discsim", "run", scen, "-o", out, "--set", "timeline.phases=[{posture: sitting, duration: 30min}]",
+                          "--set", "record.interval=5min", "--set", "parameters.levels.L4L5.permeability=0.25", NULL};
+    int rc = run_cli(good, &msg);
+    printf("good --set: %s", msg);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(msg, "7 records"));
+    free(msg);
+    double *perm;
+    int rank;
+    size_t dims[2];
+    ds_error err;
+    assert_int_equal(ds_h5_read_doubles(out, "/meta/parameters/L4L5/permeability", &rank, dims, &perm, &err), DS_OK);
+    assert_true(perm[0] == 0.25);
+    free(perm);
+    unlink(out);
+    unlink(scen);
+}
+
+static void test_divergence(void **state)
+{
+    (void)state;
+    char scen[300], out[300];
+    snprintf(scen, sizeof scen, "%s/div.yaml", dir);
+    snprintf(out, sizeof out, "%s/div.h5", dir);
+    write_text(scen, base);
+    /* explicit Euler at 10 ms is unstable for the 40 Hz vertebral mode */
+    const char *argv[] = {"discsim", "run", scen, "-o", out, "--set", "variant=inertial", "--set", "solver.method=euler",
+                          "--set", "solver.step=10ms", NULL};
+    char *msg;
+    int rc = run_cli(argv, &msg);
+    printf("divergence: exit %d: %s", rc, msg);
+    assert_int_equal(rc, DS_ERR_NUMERIC);
+    assert_non_null(strstr(msg, "diverged at t = "));
+    assert_non_null(strstr(msg, "subject 0"));
+    assert_non_null(strstr(msg, "L4"));
+    assert_non_null(strstr(msg, "posture standing"));
+    free(msg);
+    assert_no_output();
+    unlink(scen);
+}
+
+static void test_usage(void **state)
+{
+    (void)state;
+    char *msg;
+    const char *a1[] = {"discsim", "frobnicate", NULL};
+    assert_int_equal(run_cli(a1, &msg), DS_ERR_USAGE);
+    free(msg);
+    const char *a2[] = {"discsim", "run", "--help", NULL};
+    assert_int_equal(run_cli(a2, &msg), 0);
+    assert_non_null(strstr(msg, "Exit codes"));
+    free(msg);
+    const char *a3[] = {"discsim", "info", "/nonexistent/file.h5", NULL};
+    int rc = run_cli(a3, &msg);
+    assert_int_not_equal(rc, 0);
+    free(msg);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/ds_scenario_XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char log[300];
+    snprintf(log, sizeof log, "%s/cli.log", dir);
+    unlink(log);
+    return rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_set_overrides),
+        cmocka_unit_test(test_divergence),
+        cmocka_unit_test(test_usage),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -3,7 +3,9 @@
  *
  * The reader accepts any file with the expected paths, not only ours: string attributes may
  * be fixed- or variable-length, integer datasets are converted to double on reading. */
-#define _POSIX_C_SOURCE 200809L
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L /* access */
+#endif
 
 #include "discsim/output.h"
 

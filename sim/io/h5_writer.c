@@ -5,7 +5,9 @@
  * chunk of every dataset (HDF5 then never reads a chunk back to merge a partial write), and
  * memory stays constant however long the run. Everything the file holds is a function of the
  * data alone: object time stamps are switched off so two identical runs give identical bytes. */
-#define _POSIX_C_SOURCE 200809L
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L /* fsync, getpid */
+#endif
 
 #include "discsim/output.h"
 

@@ -374,6 +374,16 @@ ds_status ds_scenario_load(const char *path, int nset, const char *const *set, d
         goto done;
     sc->seed = (uint64_t)v;
 
+    {
+        int mlevels = ds_ymap_get(md, ds_yroot(md), "levels");
+        for (int i = 0; i < sc->nlevel; i++)
+            if (!ds_ymap_get(md, mlevels, ds_level_names[sc->level_id[i]])) {
+                st = ds_fail(err, DS_ERR_INPUT, "%s: key 'levels': the model %s has no parameters for level %s",
+                             ds_yloc(d, ds_ymap_get(d, root, "levels"), loc, sizeof loc), sc->model_path,
+                             ds_level_names[sc->level_id[i]]);
+                goto done;
+            }
+    }
     if ((st = ds_model_compile(md, sc->nlevel, sc->level_id, sc->variant, sc->nsubj, &sc->model, err)))
         goto done;
 

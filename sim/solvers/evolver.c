@@ -320,6 +320,16 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
         case DS_TRBDF2: ds_step_trbdf2(ev); break;
         default: break;
         }
+        if (!m->fsal) {
+            /* slope at the candidate end point: it checks that the point is inside the
+             * model's domain before it is accepted, and serves as the next step's first
+             * stage and the dense output's end slope */
+            for (int l = 0; l < nl; l++)
+                ev->ts[l] = ev->landing[l] ? t_hard : ev->t[l] + ev->hs[l];
+            for (int l = 0; l < nl; l++)
+                ev->iter[l] = ev->active[l] && ev->ok[l];
+            ds_ev_rhs(ev, ev->ts, ev->xnew, ev->fnew, ev->iter);
+        }
         if (adaptive) {
             /* weights from the larger of the old and new magnitudes */
             for (int i = 0; i < nx; i++) {
@@ -333,7 +343,6 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
             }
             wrms(ev, ev->ev, ev->errn);
         }
-        int accepted_any = 0;
         for (int l = 0; l < nl; l++) {
             if (!ev->active[l])
                 continue;
@@ -360,12 +369,12 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
                 ev->rejected_last[l] = 1;
                 double hn = ev->hs[l] * (ev->ok[l] && finite && adaptive ? fac : 0.25);
                 ev->h[l] = hn;
-                if (hn < ev->opt.h_min)
+                /* a fixed-step method may retry with smaller steps, but not indefinitely */
+                if (hn < ev->opt.h_min || (!adaptive && hn < 1e-3 * ev->opt.h_fixed))
                     lane_fail(ev, l, !finite ? DS_LANE_NONFINITE : !ev->ok[l] ? DS_LANE_DOMAIN : DS_LANE_STEP_UNDERFLOW);
                 continue;
             }
             /* accept */
-            accepted_any = 1;
             ev->st.steps[l]++;
             if (!ev->landing[l] && ev->hs[l] < ev->st.h_min[l])
                 ev->st.h_min[l] = ev->hs[l];
@@ -376,8 +385,7 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
                 ev->x_prev[q] = ev->x[q];
                 ev->f_prev[q] = ev->f[q];
                 ev->x[q] = ev->xnew[q];
-                if (m->fsal)
-                    ev->f[q] = ev->fnew[q];
+                ev->f[q] = ev->fnew[q];
             }
             ev->t[l] = ev->landing[l] ? t_hard : ev->t[l] + ev->hs[l];
             if (adaptive) {
@@ -392,23 +400,9 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
             if (adaptive)
                 ev->rejected_last[l] = 0;
             ev->st.h_last[l] = ev->h[l];
-            ev->ok[l] = 2; /* marks "accepted this round" for the slope update below */
             if (ev->t[l] >= t_target)
-                ev->active[l] = 2; /* still needs its slope, then leaves */
-        }
-        if (accepted_any && !m->fsal) {
-            /* slope at the new points: the next step's first stage and the dense output's end */
-            for (int l = 0; l < nl; l++)
-                ev->iter[l] = ev->active[l] && ev->ok[l] == 2;
-            ds_ev_rhs(ev, ev->t, ev->x, ev->fnew, ev->iter);
-            for (int i = 0; i < nx; i++)
-                for (int l = 0; l < nl; l++)
-                    if (ev->iter[l])
-                        ev->f[(size_t)i * S + l] = ev->fnew[(size_t)i * S + l];
-        }
-        for (int l = 0; l < nl; l++)
-            if (ev->active[l] == 2)
                 ev->active[l] = 0;
+        }
     }
     if (ev->fail_lane >= 0) {
         int l = ev->fail_lane;
