@@ -170,17 +170,23 @@ static void test_order(void **state)
     }
 }
 
-/* One day at L4L5 (quasi-static): 16 h standing, 8 h lying, 1 s ramps, compared hourly. */
+/* One day at L4L5: 16 h standing, 8 h lying, 1 s ramps, sampled at the middle of every hour. */
+static const seg day[] = {{0, 1, 250, 600, 1}, {1, 57600, 600, 600, 0}, {57600, 57601, 600, 250, 1},
+                          {57601, 86400, 250, 250, 0}};
+
+/* The quasi-static day by rk8pd: sample times and fluid volumes. */
+static void day_reference(double ts[24], double ref[24])
+{
+    for (int k = 0; k < 24; k++)
+        ts[k] = 3600.0 * (k + 1) - 1800.0;
+    reference(DS_QUASI_STATIC, day, 4, ts, 24, ref);
+}
+
 static void test_day_vs_rk8pd(void **state)
 {
     (void)state;
-    const seg day[] = {{0, 1, 250, 600, 1}, {1, 57600, 600, 600, 0}, {57600, 57601, 600, 250, 1},
-                       {57601, 86400, 250, 250, 0}};
-    double ts[24];
-    for (int k = 0; k < 24; k++)
-        ts[k] = 3600.0 * (k + 1) - 1800.0;
-    double ref[24];
-    reference(DS_QUASI_STATIC, day, 4, ts, 24, ref);
+    double ts[24], ref[24];
+    day_reference(ts, ref);
     struct {
         ds_method_id id;
         double rtol, h, tol;
@@ -205,13 +211,8 @@ static void test_day_vs_rk8pd(void **state)
 static void test_day_inertial(void **state)
 {
     (void)state;
-    const seg day[] = {{0, 1, 250, 600, 1}, {1, 57600, 600, 600, 0}, {57600, 57601, 600, 250, 1},
-                       {57601, 86400, 250, 250, 0}};
-    double ts[24];
-    for (int k = 0; k < 24; k++)
-        ts[k] = 3600.0 * (k + 1) - 1800.0;
-    double ref[24];
-    reference(DS_QUASI_STATIC, day, 4, ts, 24, ref);
+    double ts[24], ref[24];
+    day_reference(ts, ref);
     tk_sim s;
     tk_init(&s, DS_INERTIAL, tk_opts(DS_TRBDF2, 1e-8, 0.0), 250.0, NULL);
     double *x = malloc((size_t)s.sys.nx * s.m.stride * sizeof(double)), worst = 0.0;
