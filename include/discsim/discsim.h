@@ -16,7 +16,7 @@ const char *ds_git_commit(void); /* commit the library was built from, or "unkno
 void ds_init(void);
 
 typedef struct ds_run_opts {
-    const char *out_path; /* HDF5 file to write */
+    const char *out_path; /* HDF5 file to write; NULL: run without writing (benchmarks) */
     int progress;         /* print a progress line on stderr */
 } ds_run_opts;
 

@@ -187,7 +187,7 @@ ds_status ds_run(const ds_scenario *sc, const ds_run_opts *opts, ds_run_result *
         d.seg.load_from[i] = d.seg.load_to[i] = load0[i];
     ds_evolver_reset(ev, 0.0, d.x);
 
-    if ((st = ds_h5_create(opts->out_path, sc->nsubj, sl.n, sl.desc, &w, err)))
+    if (opts->out_path && (st = ds_h5_create(opts->out_path, sc->nsubj, sl.n, sl.desc, &w, err)))
         goto fail;
 
     const double T = ds_scenario_duration(sc), dtr = sc->record_interval;
@@ -202,8 +202,9 @@ ds_status ds_run(const ds_scenario *sc, const ds_run_opts *opts, ds_run_result *
                 memcpy(rec + (size_t)(i_ * sc->nrecord + k_) * sc->nsubj,                                             \
                        d.out + ((size_t)i_ * DS_NLEVEL_OUTPUTS + (size_t)sc->record[k_]) * m->stride,                 \
                        (size_t)sc->nsubj * sizeof(double));                                                            \
-        if ((st = ds_h5_append(w, (tr), rec, err)))                                                                    \
+        if (w && (st = ds_h5_append(w, (tr), rec, err)))                                                               \
             goto fail;                                                                                                 \
+        res->nrecords++;                                                                                               \
     } while (0)
 
     RECORD_AT(0.0, d.x);
@@ -271,12 +272,13 @@ ds_status ds_run(const ds_scenario *sc, const ds_run_opts *opts, ds_run_result *
         if (stt->h_min[l] < res->h_min)
             res->h_min = stt->h_min[l];
     }
-    res->nrecords = ds_h5_count(w);
     res->wall_time = now() - wall0;
-    if ((st = write_meta(w, sc, ev, res->wall_time, err)))
-        goto fail;
-    st = ds_h5_finish(w, err);
-    w = NULL;
+    if (w) {
+        if ((st = write_meta(w, sc, ev, res->wall_time, err)))
+            goto fail;
+        st = ds_h5_finish(w, err);
+        w = NULL;
+    }
 fail:
     ds_h5_abort(w);
     ds_evolver_free(ev);
