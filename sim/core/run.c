@@ -13,9 +13,7 @@
 #ifndef DS_VERSION
 #define DS_VERSION "0.0.0"
 #endif
-#ifndef DS_GIT_COMMIT
-#define DS_GIT_COMMIT "unknown"
-#endif
+#include "ds_git_commit.h" /* generated at build time */
 
 const char *ds_version(void) { return DS_VERSION; }
 const char *ds_git_commit(void) { return DS_GIT_COMMIT; }
