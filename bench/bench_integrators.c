@@ -30,18 +30,20 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* The scenario's phases as load segments at its first level (ramp, then constant). */
-static int segments(const ds_scenario *sc, int days, seg **out)
+/* The scenario's phases as load segments at its first level (ramp, then constant), with
+ * the loads of the static load model (lane 0). */
+static int segments(const ds_scenario *sc, ds_data *d, int days, seg **out)
 {
     int n = 2 * sc->nphase * days;
     seg *s = malloc((size_t)n * sizeof *s);
     const ds_model *m = &sc->model;
-    int lev = m->level_id[0];
-    double t = 0.0, prev = m->posture[sc->initial_posture].axial_load[lev];
+    ds_posture_loads(m, &sc->initial, &d->seg.to);
+    double t = 0.0, prev = d->seg.to.load[0];
     int k = 0;
     for (int r = 0; r < days; r++)
         for (int p = 0; p < sc->nphase; p++) {
-            double L = m->posture[sc->phase[p].posture].axial_load[lev];
+            ds_posture_loads(m, &sc->phase[p].p, &d->seg.to);
+            double L = d->seg.to.load[0];
             s[k++] = (seg){t, t + sc->ramp, prev, L, 1};
             s[k++] = (seg){t + sc->ramp, t + sc->phase[p].duration, L, L, 0};
             t += sc->phase[p].duration;
@@ -117,17 +119,15 @@ static int run_gsl(ds_model *m, ds_data *d, ds_system *sys, const gsl_odeiv2_ste
     const int nx = sys->nx, S = m->stride;
     gsl_odeiv2_system gs = {g_rhs, g_jac, (size_t)nx, &g};
     gsl_odeiv2_driver *drv = gsl_odeiv2_driver_alloc_scaled_new(&gs, T, 1e-3, atol, rtol, 1.0, 0.0, sys->scale);
-    double L[DS_MAX_LEVELS] = {sg[0].from};
     ds_error err;
-    ds_spine_equilibrium(m, L, d->x, &err);
+    ds_segment_set(d, sg[0].a, sg[0].a, &sg[0].from, &sg[0].from);
+    ds_spine_equilibrium(m, d->seg.to.load, d->x, &err);
     for (int i = 0; i < nx; i++)
         y[i] = d->x[i * S];
     double t = sg[0].a;
     int ok = 1;
     for (int j = 0; j < nseg && ok; j++) {
-        d->seg = (ds_load_segment){.t0 = sg[j].a, .t1 = sg[j].ramp ? sg[j].b : sg[j].a};
-        d->seg.load_from[0] = sg[j].from;
-        d->seg.load_to[0] = sg[j].to;
+        ds_segment_set(d, sg[j].a, sg[j].ramp ? sg[j].b : sg[j].a, &sg[j].from, &sg[j].to);
         gsl_odeiv2_driver_reset(drv);
         ok = gsl_odeiv2_driver_apply(drv, &t, sg[j].b, y) == GSL_SUCCESS;
         r->steps += (int64_t)drv->e->count;
@@ -146,14 +146,12 @@ static int run_ours(ds_model *m, ds_data *d, ds_system *sys, ds_solver_opts o, c
     ds_error err;
     if (ds_evolver_create(sys, &o, &ev, &err))
         return 0;
-    double L[DS_MAX_LEVELS] = {sg[0].from};
-    ds_spine_equilibrium(m, L, d->x, &err);
+    ds_segment_set(d, sg[0].a, sg[0].a, &sg[0].from, &sg[0].from);
+    ds_spine_equilibrium(m, d->seg.to.load, d->x, &err);
     ds_evolver_reset(ev, sg[0].a, d->x);
     int ok = 1;
     for (int j = 0; j < nseg && ok; j++) {
-        d->seg = (ds_load_segment){.t0 = sg[j].a, .t1 = sg[j].ramp ? sg[j].b : sg[j].a};
-        d->seg.load_from[0] = sg[j].from;
-        d->seg.load_to[0] = sg[j].to;
+        ds_segment_set(d, sg[j].a, sg[j].ramp ? sg[j].b : sg[j].a, &sg[j].from, &sg[j].to);
         ok = ds_evolver_advance(ev, sg[j].b, sg[j].b, &err) == DS_OK;
     }
     const ds_lane_stats *st = ds_evolver_stats(ev);
@@ -210,10 +208,10 @@ int main(int argc, char **argv)
             return 3;
         }
         sc.model.nlevel = 1; /* the first level of the scenario */
-        seg *sg;
-        int nseg = segments(&sc, days, &sg);
         ds_data d;
         ds_data_create(&sc.model, &d, &err);
+        seg *sg;
+        int nseg = segments(&sc, &d, days, &sg);
         ds_system sys;
         ds_spine_system(&sc.model, &d, &sys);
         const int nx = sys.nx;

@@ -131,7 +131,7 @@ static void test_bad_input(void **state)
          "  phases: []\n", 6, "timeline.phases", "empty"},
         {"YAML syntax error", "levels: [L4L5]", "levels: [L4L5", 4, "", "YAML syntax error"},
         {"unknown level", "levels: [L4L5]", "levels: [L4L6]", 3, "levels", "unknown level 'L4L6'"},
-        {"level without data", "levels: [L4L5]", "levels: [L1L2]", 3, "levels", "no parameters for level L1L2"},
+        {"levels not neighbours", "levels: [L4L5]", "levels: [L2L3, L4L5]", 3, "levels", "must be neighbours"},
         {"unknown variable", "record: {interval: 10min}", "record: {interval: 10min, variables: [pressure, mood]}",
          9, "record.variables", "unknown variable 'mood'"},
         {"fixed step missing", "method: trbdf2", "method: rk4", 10, "solver.step", "fixed step"},

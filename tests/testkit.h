@@ -56,10 +56,8 @@ static inline void tk_init(tk_sim *s, ds_variant v, ds_solver_opts opt, double l
     ds_spine_system(&s->m, &s->d, &s->sys);
     s->opt = opt;
     assert_int_equal(ds_evolver_create(&s->sys, &opt, &s->ev, &err), DS_OK);
-    double L[DS_MAX_LEVELS] = {load0};
-    assert_int_equal(ds_spine_equilibrium(&s->m, L, s->d.x, &err), DS_OK);
-    s->d.seg.t0 = s->d.seg.t1 = 0.0;
-    s->d.seg.load_from[0] = s->d.seg.load_to[0] = load0;
+    ds_segment_set(&s->d, 0.0, 0.0, &load0, &load0);
+    assert_int_equal(ds_spine_equilibrium(&s->m, s->d.seg.to.load, s->d.x, &err), DS_OK);
     ds_evolver_reset(s->ev, 0.0, s->d.x);
 }
 
@@ -73,10 +71,7 @@ static inline void tk_free(tk_sim *s)
 /* Load moves from `from` to `to` over [t0, t1] (t1 == t0: a constant load `to`). */
 static inline void tk_segment(tk_sim *s, double t0, double t1, double from, double to)
 {
-    s->d.seg.t0 = t0;
-    s->d.seg.t1 = t1;
-    s->d.seg.load_from[0] = from;
-    s->d.seg.load_to[0] = to;
+    ds_segment_set(&s->d, t0, t1, &from, &to);
 }
 
 static inline void tk_advance(tk_sim *s, double t)

@@ -15,7 +15,10 @@
     X(fluid_volume, "mm^3", "nucleus fluid volume V")                                              \
     X(osmotic_pressure, "MPa", "osmotic pressure of the nucleus pi(V) = pi0 (V0/V)^n")             \
     X(axial_force, "N", "axial force carried by the disc N = P A_p + k_a (h0 - h) - c dh/dt")      \
-    X(axial_load, "N", "compressive load applied at the level by the posture")                    \
+    X(axial_load, "N", "compressive load applied at the level: gravity, hand load and muscles")   \
+    X(muscle_compression, "N", "the part of the axial load that comes from muscle forces")        \
+    X(external_moment, "N*mm", "flexion moment of gravity and hand load about the disc centre")   \
+    X(moment_residual, "N*mm", "muscle moment minus external moment (nonzero: muscles saturated)") \
     X(fluid_flux, "mm^3/s", "Darcy flux into the nucleus dV/dt = -K(V) (P - pi(V))")
 
 enum {
@@ -33,12 +36,22 @@ extern const char *const ds_level_output_descs[DS_NLEVEL_OUTPUTS];
 enum { DS_QS_NSTATE = 1, DS_IN_NSTATE = 3 };
 enum { DS_IN_U = 0, DS_IN_W = 1, DS_IN_V = 2 };
 
-/* Load schedule of the current segment, shared by the lanes: the load of each level moves
- * from load_from to load_to over [t0, t1] along a C2 smoothstep and stays at load_to after. */
+/* The static load model's answer for one posture, per level and lane: loads from gravity,
+ * hand load and muscles, with the muscle activations and forces that balance the posture. */
+typedef struct ds_posture_load {
+    double *load;        /* [level][stride] compressive load carried at the level, N */
+    double *muscle_comp; /* [level][stride] muscle part of it, N */
+    double *moment;      /* [level][stride] external flexion moment, N*mm */
+    double *residual;    /* [level][stride] muscle moment - external moment, N*mm */
+    double *act;         /* [group][level][stride] activation, 1 */
+    double *force;       /* [group][level][stride] force, N */
+} ds_posture_load;
+
+/* The current segment: loads move from `from` to `to` over [t0, t1] along a C2 smoothstep
+ * and stay at `to` after. */
 typedef struct ds_load_segment {
     double t0, t1;
-    double load_from[DS_MAX_LEVELS];
-    double load_to[DS_MAX_LEVELS];
+    ds_posture_load from, to;
 } ds_load_segment;
 
 typedef struct ds_data {
@@ -47,6 +60,7 @@ typedef struct ds_data {
     ds_load_segment seg;    /* the driver's current segment */
     double *x;              /* [nx][stride] state */
     double *out;            /* [nlevel][DS_NLEVEL_OUTPUTS][stride] outputs at the last observation */
+    double *mact, *mforce;  /* [group][level][stride] muscle activation and force at the last observation */
     void *mem_;
 } ds_data;
 
@@ -56,7 +70,17 @@ void ds_data_free(ds_data *d);
 /* The smoothstep used for load ramps: 0 at s <= 0, 1 at s >= 1, C2 in between. */
 double ds_ramp(double s);
 
-/* Load on level index i (0 .. nlevel-1) at time t. */
-double ds_segment_load(const ds_load_segment *seg, int i, double t);
+/* Load on level index i (0 .. nlevel-1) of lane l at time t. */
+double ds_segment_load(const ds_data *d, int i, int l, double t);
+
+/* Sets the segment to loads given per level, the same for every lane, without muscles
+ * (tests and benchmarks that drive the disc directly). */
+void ds_segment_set(ds_data *d, double t0, double t1, const double *from, const double *to);
+
+/* The static load model: loads and muscle state of a posture for every lane (loads.c). */
+void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_load *out);
+
+/* Copies a posture load (sizes from the model). */
+void ds_posture_load_copy(const ds_model *m, ds_posture_load *dst, const ds_posture_load *src);
 
 #endif

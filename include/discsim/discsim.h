@@ -8,6 +8,7 @@
 #include "discsim/scenario.h"
 #include "discsim/solver.h"
 #include "discsim/status.h"
+#include "discsim/validate.h"
 
 const char *ds_version(void);    /* e.g. "0.1.0" */
 const char *ds_git_commit(void); /* commit the library was built from, or "unknown" */

@@ -16,6 +16,7 @@
 enum {
     DS_MAX_LEVELS = 5,     /* L1L2 ... L5S1 */
     DS_MAX_POSTURES = 32,
+    DS_MAX_GROUPS = 8,     /* muscle groups */
     DS_NAME_LEN = 64,
     DS_LANE_ALIGN = 8      /* lanes are padded to a multiple of this (one AVX-512 vector of doubles) */
 };
@@ -34,8 +35,7 @@ extern const char *const ds_level_names[DS_MAX_LEVELS];
     X(c, damping, "N*s/mm", "axial viscous damping of the disc")                                    \
     X(K0, permeability, "mm^3/(MPa*s)", "hydraulic conductance of end-plates and annulus at V0")    \
     X(pi0, osmotic_pressure, "MPa", "osmotic (swelling) pressure of the nucleus at V0")             \
-    X(n_osm, osmotic_exponent, "1", "exponent of pi(V) = pi0 (V0/V)^n")                             \
-    X(m, vertebral_mass, "t", "mass of the vertebra above the disc (with what is lumped on it)")
+    X(n_osm, osmotic_exponent, "1", "exponent of pi(V) = pi0 (V0/V)^n")
 
 enum {
 #define DS_X_ENUM(f, key, unit, desc) DS_PAR_##f,
@@ -51,6 +51,7 @@ enum {
     X(inv_Cb, "MPa/mm^3", "1/C_b")                                                                \
     X(k_u, "N/mm", "undrained axial stiffness k_a + A_p A_n / C_b")                                \
     X(inv_ku, "mm/N", "1/k_u")                                                                    \
+    X(m, "t", "mass moved by the vertebra above the disc: the body above the top simulated level, a trunk slice below it") \
     X(inv_m, "1/t", "1/m")
 
 enum {
@@ -69,12 +70,54 @@ typedef enum ds_variant {
     DS_INERTIAL = 1      /* vertebral inertia: state = axial displacement, velocity, fluid volume */
 } ds_variant;
 
-/* A posture of the minimal table: the axial compressive load it puts on each level, N.
- * (The full posture and muscle model replaces this table with body segments and muscles.) */
+/* What a posture does to the spine (DESIGN §3.6). Scenario phases may override flexion and
+ * the hand load. Angles in radians. */
+typedef struct ds_posture_params {
+    double support;       /* fraction of the upper body's weight carried externally (bed, backrest), 1 */
+    double inclination;   /* trunk inclination from vertical, rad (lying: pi/2) */
+    double flexion;       /* total lumbar flexion, rad, shared over the levels by flexion_share */
+    double hand_load;     /* mass held in the hands, t */
+    double hand_distance; /* its horizontal distance from the L4L5 disc, mm */
+} ds_posture_params;
+
+#define DS_POSTURE_PARAMS(X)                                                                       \
+    X(support, "1", 1.0)                                                                          \
+    X(inclination, "deg", 0.017453292519943295)                                                   \
+    X(flexion, "deg", 0.017453292519943295)                                                       \
+    X(hand_load, "t", 1.0)                                                                        \
+    X(hand_distance, "mm", 1.0)
+
 typedef struct ds_posture {
     char name[DS_NAME_LEN];
-    double axial_load[DS_MAX_LEVELS]; /* N, by level id; NaN where the model gives none */
+    ds_posture_params p;
 } ds_posture;
+
+/* The body above each level (by level id). */
+#define DS_BODY_LEVEL_PARAMS(X)                                                                    \
+    X(mass_above, "1", "fraction of body mass above the disc")                                     \
+    X(com_offset, "mm", "anterior offset of that mass's centre from the disc centre, upright")    \
+    X(com_distance, "mm", "distance from the disc centre to that centre of mass along the spine")  \
+    X(flexion_share, "1", "share of the lumbar flexion taken by the level")                        \
+    X(preload, "N", "compression by passive tissues (ligaments, capsules) at rest")
+
+typedef struct ds_body {
+    double gravity;                      /* mm/s^2 */
+#define DS_X_FIELD(f, u, d) double f[DS_MAX_LEVELS];
+    DS_BODY_LEVEL_PARAMS(DS_X_FIELD)
+#undef DS_X_FIELD
+} ds_body;
+
+/* A lumped bilateral muscle group (DESIGN §3.3); per-level arrays by level id. */
+typedef struct ds_muscle_group {
+    char name[DS_NAME_LEN];
+    double sigma;                 /* specific tension, MPa */
+    double l_opt;                 /* optimal fibre length, mm */
+    double passive;               /* scale of the passive force, 1 */
+    int crosses[DS_MAX_LEVELS];   /* 1 where the group crosses the level */
+    double pcsa[DS_MAX_LEVELS];   /* physiological cross-section, both sides, mm^2 */
+    double arm[DS_MAX_LEVELS];    /* sagittal moment arm, posterior positive, mm */
+    double cosine[DS_MAX_LEVELS]; /* axial part of the unit line of action, 1 */
+} ds_muscle_group;
 
 typedef struct ds_model {
     char name[DS_NAME_LEN];
@@ -93,7 +136,13 @@ typedef struct ds_model {
     int nposture;
     ds_posture posture[DS_MAX_POSTURES];
 
-    void *mem_;                    /* the one allocation behind par and der */
+    ds_body body;
+    const double *body_mass;       /* [lane] t */
+    int ngroup;
+    ds_muscle_group group[DS_MAX_GROUPS];
+    const double *tone;            /* [group][lane] floor of activation, fraction of MVC */
+
+    void *mem_;                    /* the one allocation behind the per-lane arrays */
 } ds_model;
 
 struct ds_ydoc;

@@ -13,8 +13,10 @@
 enum { DS_MAX_PHASES = 256 };
 
 typedef struct ds_phase {
-    int posture;      /* index into model.posture */
-    double duration;  /* s */
+    int posture;          /* index into model.posture */
+    ds_posture_params p;  /* the posture's parameters with the phase's overrides */
+    double duration;      /* s */
+    char label[64];       /* optional name for validation checks and plots ("" if none) */
 } ds_phase;
 
 typedef struct ds_scenario {
@@ -35,10 +37,12 @@ typedef struct ds_scenario {
     int repeat;             /* times the timeline is run */
     double ramp;            /* s, load transition at the start of each phase (>= 0.5) */
     int initial_posture;    /* the run starts from drained equilibrium in this posture */
+    ds_posture_params initial;
 
     double record_interval; /* s */
     int nrecord;            /* recorded per-level outputs */
     int record[DS_NLEVEL_OUTPUTS];
+    int record_muscles;     /* record /muscles/<group>/<level>/{activation,force} */
 
     ds_solver_opts solver;
     ds_model model;

@@ -3,6 +3,7 @@
  * Exit codes: 0 success; 2 usage error; 3 bad scenario or model (the message names file,
  * line and key); 4 the simulation diverged (time, subject, level, variable); 5 a file could
  * not be read or written; 6 out of memory. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 static const char *const exit_codes =
     "Exit codes:\n"
     "  0  success\n"
+    "  1  validate: at least one target was missed\n"
     "  2  usage error (unknown command or option)\n"
     "  3  bad scenario or model file (the message names file, line and key)\n"
     "  4  the simulation diverged (the message names time, subject, level and variable)\n"
@@ -27,6 +29,7 @@ static void usage_main(FILE *out)
             "  discsim run SCENARIO [-o OUT.h5] [--set key=value]... [--quiet]\n"
             "  discsim check SCENARIO [--set key=value]...\n"
             "  discsim info OUT.h5\n"
+            "  discsim validate [CHECKS.yaml]\n"
             "  discsim --version\n\n"
             "Run 'discsim COMMAND --help' for a command's options.\n\n%s",
             ds_version(), exit_codes);
@@ -52,6 +55,41 @@ static void usage_check(FILE *out)
             "Usage: discsim check SCENARIO [--set key=value]...\n\n"
             "Loads and compiles a scenario and its model without running it, and prints what it would run.\n\n%s",
             exit_codes);
+}
+
+static void usage_validate(FILE *out)
+{
+    fprintf(out,
+            "Usage: discsim validate [CHECKS.yaml]\n\n"
+            "Runs the validation scenarios named by a checks file (default: scenarios/validation/checks.yaml),\n"
+            "compares the model with the published targets it names and prints a table: quantity, condition,\n"
+            "target range, model value, pass or fail. Exits with 1 if any target is missed.\n\n%s",
+            exit_codes);
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+    const char *checks = "scenarios/validation/checks.yaml";
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            usage_validate(stdout);
+            return 0;
+        }
+        if (argv[i][0] == '-' || i > 0) {
+            usage_validate(stderr);
+            return DS_ERR_USAGE;
+        }
+        checks = argv[i];
+    }
+    ds_validation_row *rows;
+    int n, nfail;
+    ds_error err = {0};
+    if (ds_validate(checks, stdout, &rows, &n, &nfail, &err)) {
+        fprintf(stderr, "discsim: %s\n", err.msg);
+        return err.status;
+    }
+    free(rows);
+    return nfail ? 1 : 0;
 }
 
 static void usage_info(FILE *out)
@@ -174,8 +212,23 @@ static int cmd_check(int argc, char **argv)
         printf(" %s", ds_level_names[sc.level_id[i]]);
     printf("\n  timeline: %d phase%s x %d = %.4g h, ramps %g s\n", sc.nphase, sc.nphase == 1 ? "" : "s", sc.repeat,
            ds_scenario_duration(&sc) / 3600.0, sc.ramp);
-    for (int k = 0; k < sc.nphase; k++)
-        printf("    %-12s %10.4g h\n", sc.model.posture[sc.phase[k].posture].name, sc.phase[k].duration / 3600.0);
+    ds_data d;
+    int have_data = ds_data_create(&sc.model, &d, &err) == DS_OK;
+    printf("    %-18s %10s   %s\n", "posture", "duration", "load per level, N (muscle part), subject 0");
+    for (int k = 0; k < sc.nphase; k++) {
+        printf("    %-18s %8.4g h ", sc.model.posture[sc.phase[k].posture].name, sc.phase[k].duration / 3600.0);
+        if (have_data) {
+            ds_posture_loads(&sc.model, &sc.phase[k].p, &d.seg.to);
+            for (int i = 0; i < sc.nlevel; i++) {
+                size_t q = (size_t)i * sc.model.stride;
+                printf("  %s %.0f (%.0f)%s", ds_level_names[sc.level_id[i]], d.seg.to.load[q], d.seg.to.muscle_comp[q],
+                       fabs(d.seg.to.residual[q]) > 1e-6 ? " UNBALANCED" : "");
+            }
+        }
+        printf("\n");
+    }
+    if (have_data)
+        ds_data_free(&d);
     printf("  record every %g s:", sc.record_interval);
     for (int k = 0; k < sc.nrecord; k++)
         printf(" %s", ds_level_output_names[sc.record[k]]);
@@ -229,6 +282,8 @@ int main(int argc, char **argv)
         return cmd_check(argc - 2, argv + 2);
     if (!strcmp(cmd, "info"))
         return cmd_info(argc - 2, argv + 2);
+    if (!strcmp(cmd, "validate"))
+        return cmd_validate(argc - 2, argv + 2);
     fprintf(stderr, "discsim: unknown command '%s'\n\n", cmd);
     usage_main(stderr);
     return DS_ERR_USAGE;

@@ -22,19 +22,42 @@ const char *const ds_level_output_descs[DS_NLEVEL_OUTPUTS] = {
 #undef DS_X_DESC
 };
 
+static size_t posture_load_doubles(const ds_model *m)
+{
+    return (size_t)m->nlevel * m->stride * (4 + 2 * (size_t)m->ngroup);
+}
+
+static double *posture_load_bind(const ds_model *m, ds_posture_load *pl, double *p)
+{
+    size_t lv = (size_t)m->nlevel * m->stride, gl = (size_t)m->ngroup * lv;
+    pl->load = p;
+    pl->muscle_comp = p + lv;
+    pl->moment = p + 2 * lv;
+    pl->residual = p + 3 * lv;
+    pl->act = p + 4 * lv;
+    pl->force = p + 4 * lv + gl;
+    return p + 4 * lv + 2 * gl;
+}
+
 ds_status ds_data_create(const ds_model *m, ds_data *d, ds_error *err)
 {
     memset(d, 0, sizeof *d);
     d->m = m;
     d->nx = m->nlevel * (m->variant == DS_QUASI_STATIC ? DS_QS_NSTATE : DS_IN_NSTATE);
     size_t nxs = (size_t)d->nx * m->stride, nout = (size_t)m->nlevel * DS_NLEVEL_OUTPUTS * m->stride;
+    size_t nm = (size_t)m->ngroup * m->nlevel * m->stride;
+    size_t total = nxs + nout + 2 * nm + 2 * posture_load_doubles(m);
     void *mem = NULL;
-    if (posix_memalign(&mem, 64, (nxs + nout) * sizeof(double)) != 0)
+    if (posix_memalign(&mem, 64, total * sizeof(double)) != 0)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory for the state of %d subjects", m->nsubj);
-    memset(mem, 0, (nxs + nout) * sizeof(double));
+    memset(mem, 0, total * sizeof(double));
     d->mem_ = mem;
     d->x = mem;
     d->out = d->x + nxs;
+    d->mact = d->out + nout;
+    d->mforce = d->mact + nm;
+    double *p = posture_load_bind(m, &d->seg.from, d->mforce + nm);
+    posture_load_bind(m, &d->seg.to, p);
     return DS_OK;
 }
 
@@ -46,6 +69,25 @@ void ds_data_free(ds_data *d)
     }
 }
 
+void ds_posture_load_copy(const ds_model *m, ds_posture_load *dst, const ds_posture_load *src)
+{
+    memcpy(dst->load, src->load, posture_load_doubles(m) * sizeof(double));
+}
+
 double ds_ramp(double s) { return ds_ramp_inline(s); }
 
-double ds_segment_load(const ds_load_segment *seg, int i, double t) { return ds_load_at(seg, i, t); }
+double ds_segment_load(const ds_data *d, int i, int l, double t) { return ds_load_at(d, i, l, t); }
+
+void ds_segment_set(ds_data *d, double t0, double t1, const double *from, const double *to)
+{
+    const ds_model *m = d->m;
+    memset(d->seg.from.load, 0, posture_load_doubles(m) * sizeof(double));
+    memset(d->seg.to.load, 0, posture_load_doubles(m) * sizeof(double));
+    d->seg.t0 = t0;
+    d->seg.t1 = t1;
+    for (int i = 0; i < m->nlevel; i++)
+        for (int l = 0; l < m->stride; l++) {
+            d->seg.from.load[(size_t)i * m->stride + l] = from[i];
+            d->seg.to.load[(size_t)i * m->stride + l] = to[i];
+        }
+}

@@ -33,20 +33,54 @@ typedef struct {
     int n;
 } series_list;
 
-static ds_status make_series(const ds_scenario *sc, series_list *sl, ds_error *err)
+/* Recorded series: per level the chosen outputs, then per muscle group and level it
+ * crosses its activation and force. src[] says where each value is found in d. */
+typedef struct {
+    int kind;  /* 0 level output, 1 muscle activation, 2 muscle force */
+    int level; /* index 0..nlevel-1 */
+    int which; /* output id or group */
+} series_src;
+
+static ds_status make_series(const ds_scenario *sc, series_list *sl, series_src **src, ds_error *err)
 {
-    sl->n = sc->nlevel * sc->nrecord;
-    sl->desc = calloc((size_t)sl->n, sizeof *sl->desc);
-    sl->paths = calloc((size_t)sl->n, sizeof *sl->paths);
-    if (!sl->desc || !sl->paths)
+    const ds_model *m = &sc->model;
+    int n = sc->nlevel * sc->nrecord;
+    if (sc->record_muscles)
+        for (int g = 0; g < m->ngroup; g++)
+            for (int i = 0; i < m->nlevel; i++)
+                n += 2 * m->group[g].crosses[m->level_id[i]];
+    sl->n = n;
+    sl->desc = calloc((size_t)n, sizeof *sl->desc);
+    sl->paths = calloc((size_t)n, sizeof *sl->paths);
+    *src = calloc((size_t)n, sizeof **src);
+    if (!sl->desc || !sl->paths || !*src)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    int s = 0;
     for (int i = 0; i < sc->nlevel; i++)
-        for (int k = 0; k < sc->nrecord; k++) {
-            int s = i * sc->nrecord + k, v = sc->record[k];
+        for (int k = 0; k < sc->nrecord; k++, s++) {
+            int v = sc->record[k];
             snprintf(sl->paths[s], sizeof sl->paths[s], "/levels/%s/%s", ds_level_names[sc->level_id[i]],
                      ds_level_output_names[v]);
             sl->desc[s] = (ds_series_desc){sl->paths[s], ds_level_output_units[v], ds_level_output_descs[v]};
+            (*src)[s] = (series_src){0, i, v};
         }
+    if (sc->record_muscles)
+        for (int g = 0; g < m->ngroup; g++)
+            for (int i = 0; i < m->nlevel; i++) {
+                if (!m->group[g].crosses[m->level_id[i]])
+                    continue;
+                for (int k = 1; k <= 2; k++, s++) {
+                    snprintf(sl->paths[s], sizeof sl->paths[s], "/muscles/%s/%s/%s", m->group[g].name,
+                             ds_level_names[m->level_id[i]], k == 1 ? "activation" : "force");
+                    sl->desc[s] = k == 1 ? (ds_series_desc){sl->paths[s], "1",
+                                                            "activation at this level, fraction of maximum voluntary "
+                                                            "contraction (tone + task)"}
+                                         : (ds_series_desc){sl->paths[s], "N",
+                                                            "force of the group (both sides) at this level, active + "
+                                                            "passive"};
+                    (*src)[s] = (series_src){k, i, g};
+                }
+            }
     return DS_OK;
 }
 
@@ -162,10 +196,11 @@ ds_status ds_run(const ds_scenario *sc, const ds_run_opts *opts, ds_run_result *
     ds_evolver *ev = NULL;
     ds_h5_writer *w = NULL;
     series_list sl = {0};
+    series_src *src = NULL;
     double *xr = NULL, *rec = NULL;
     if ((st = ds_evolver_create(&sys, &sc->solver, &ev, err)))
         goto fail;
-    if ((st = make_series(sc, &sl, err)))
+    if ((st = make_series(sc, &sl, &src, err)))
         goto fail;
     xr = malloc((size_t)d.nx * m->stride * sizeof(double));
     rec = malloc((size_t)(sl.n ? sl.n : 1) * sc->nsubj * sizeof(double));
@@ -175,14 +210,11 @@ ds_status ds_run(const ds_scenario *sc, const ds_run_opts *opts, ds_run_result *
     }
 
     /* start: drained equilibrium in the initial posture */
-    double load0[DS_MAX_LEVELS];
-    for (int i = 0; i < m->nlevel; i++)
-        load0[i] = m->posture[sc->initial_posture].axial_load[m->level_id[i]];
-    if ((st = ds_spine_equilibrium(m, load0, d.x, err)))
-        goto fail;
+    ds_posture_loads(m, &sc->initial, &d.seg.from);
+    ds_posture_load_copy(m, &d.seg.to, &d.seg.from);
     d.seg.t0 = d.seg.t1 = 0.0;
-    for (int i = 0; i < m->nlevel; i++)
-        d.seg.load_from[i] = d.seg.load_to[i] = load0[i];
+    if ((st = ds_spine_equilibrium(m, d.seg.to.load, d.x, err)))
+        goto fail;
     ds_evolver_reset(ev, 0.0, d.x);
 
     if (opts->out_path && (st = ds_h5_create(opts->out_path, sc->nsubj, sl.n, sl.desc, &w, err)))
@@ -195,11 +227,14 @@ ds_status ds_run(const ds_scenario *sc, const ds_run_opts *opts, ds_run_result *
 #define RECORD_AT(tr, x)                                                                                               \
     do {                                                                                                               \
         ds_spine_observe(m, &d, (tr), (x));                                                                           \
-        for (int i_ = 0; i_ < sc->nlevel; i_++)                                                                        \
-            for (int k_ = 0; k_ < sc->nrecord; k_++)                                                                   \
-                memcpy(rec + (size_t)(i_ * sc->nrecord + k_) * sc->nsubj,                                             \
-                       d.out + ((size_t)i_ * DS_NLEVEL_OUTPUTS + (size_t)sc->record[k_]) * m->stride,                 \
-                       (size_t)sc->nsubj * sizeof(double));                                                            \
+        for (int s_ = 0; s_ < sl.n; s_++) {                                                                            \
+            const series_src *q_ = &src[s_];                                                                           \
+            const double *from_ =                                                                                      \
+                q_->kind == 0 ? d.out + ((size_t)q_->level * DS_NLEVEL_OUTPUTS + (size_t)q_->which) * m->stride        \
+                              : (q_->kind == 1 ? d.mact : d.mforce) +                                                  \
+                                    ((size_t)q_->which * m->nlevel + (size_t)q_->level) * m->stride;                   \
+            memcpy(rec + (size_t)s_ * sc->nsubj, from_, (size_t)sc->nsubj * sizeof(double));                          \
+        }                                                                                                              \
         if (w && (st = ds_h5_append(w, (tr), rec, err)))                                                               \
             goto fail;                                                                                                 \
         res->nrecords++;                                                                                               \
@@ -207,25 +242,20 @@ ds_status ds_run(const ds_scenario *sc, const ds_run_opts *opts, ds_run_result *
 
     RECORD_AT(0.0, d.x);
     irec = 1;
-    double t = 0.0, prev_load[DS_MAX_LEVELS];
-    memcpy(prev_load, load0, sizeof prev_load);
+    double t = 0.0;
     for (int r = 0; r < sc->repeat; r++)
         for (int k = 0; k < sc->nphase; k++) {
             const ds_posture *ps = &m->posture[sc->phase[k].posture];
             const double t_ph = t, t_end = t + sc->phase[k].duration;
             for (int part = 0; part < 2; part++) {
                 double te = part == 0 ? t_ph + sc->ramp : t_end;
+                ds_posture_load_copy(m, &d.seg.from, &d.seg.to);
                 if (part == 0) {
+                    ds_posture_loads(m, &sc->phase[k].p, &d.seg.to);
                     d.seg.t0 = t_ph;
                     d.seg.t1 = te;
-                    for (int i = 0; i < m->nlevel; i++) {
-                        d.seg.load_from[i] = prev_load[i];
-                        d.seg.load_to[i] = ps->axial_load[m->level_id[i]];
-                    }
                 } else {
                     d.seg.t0 = d.seg.t1 = te;
-                    for (int i = 0; i < m->nlevel; i++)
-                        d.seg.load_from[i] = d.seg.load_to[i];
                 }
                 for (;;) {
                     double tr = (double)irec * dtr;
@@ -244,8 +274,6 @@ ds_status ds_run(const ds_scenario *sc, const ds_run_opts *opts, ds_run_result *
                 if ((st = ds_evolver_advance(ev, te, te, err)))
                     goto diverged;
             }
-            for (int i = 0; i < m->nlevel; i++)
-                prev_load[i] = ps->axial_load[m->level_id[i]];
             t = t_end;
             continue;
         diverged: {
@@ -283,6 +311,7 @@ fail:
     ds_data_free(&d);
     free(sl.desc);
     free(sl.paths);
+    free(src);
     free(xr);
     free(rec);
     return st;

@@ -279,6 +279,52 @@ int ds_parse_duration(const char *s, double *out)
     return 0;
 }
 
+typedef struct {
+    const char *unit;
+    double factor;
+} unit_row;
+
+static int parse_with_units(const char *s, const unit_row *units, int n, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno == ERANGE || !isfinite(v))
+        return -1;
+    while (*end == ' ')
+        end++;
+    double mult = 1.0;
+    if (*end) {
+        int found = 0;
+        for (int i = 0; i < n && !found; i++)
+            if (strcmp(end, units[i].unit) == 0) {
+                mult = units[i].factor;
+                found = 1;
+            }
+        if (!found)
+            return -1;
+    }
+    *out = v * mult;
+    return 0;
+}
+
+ds_status ds_yas_quantity(const ds_ydoc *d, int node, const char *key, const char *kind, double *out, ds_error *err)
+{
+    static const unit_row mass[] = {{"kg", 1e-3}, {"g", 1e-6}, {"t", 1.0}};
+    static const unit_row angle[] = {{"deg", 0.017453292519943295}, {"rad", 1.0}};
+    static const unit_row length[] = {{"mm", 1.0}, {"cm", 10.0}, {"m", 1000.0}};
+    const unit_row *u = !strcmp(kind, "mass") ? mass : !strcmp(kind, "angle") ? angle : length;
+    int n = !strcmp(kind, "mass") ? 3 : !strcmp(kind, "angle") ? 2 : 3;
+    const char *example = !strcmp(kind, "mass") ? "20kg" : !strcmp(kind, "angle") ? "30deg" : "300mm";
+    char loc[4200];
+    const char *s = NULL;
+    if (ds_yas_string(d, node, key, &s, err) || parse_with_units(s, u, n, out) != 0)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': expected a %s with its unit, e.g. %s, got %s%s%s",
+                       ds_yloc(d, node, loc, sizeof loc), key, kind, example, s ? "'" : "",
+                       s ? s : kind_name(ds_ynode(d, node)), s ? "'" : "");
+    return DS_OK;
+}
+
 ds_status ds_yas_duration(const ds_ydoc *d, int node, const char *key, int allow_zero, double *out, ds_error *err)
 {
     char loc[4200];

@@ -49,6 +49,11 @@ ds_status ds_yas_int(const ds_ydoc *d, int node, const char *key, long lo, long 
 ds_status ds_yas_duration(const ds_ydoc *d, int node, const char *key, int allow_zero, double *out,
                           ds_error *err);
 
+/* A physical quantity written with a unit, converted to the code's units: kind "mass"
+ * (kg, g, t -> t), "angle" (deg, rad -> rad), "length" (mm, cm, m -> mm). A bare number
+ * is taken in the code's unit (t, rad, mm). */
+ds_status ds_yas_quantity(const ds_ydoc *d, int node, const char *key, const char *kind, double *out, ds_error *err);
+
 /* Parses a duration string (as above) into seconds; returns 0 on success. */
 int ds_parse_duration(const char *s, double *out);
 

@@ -81,57 +81,159 @@ static ds_status read_quantity(const ds_ydoc *d, int node, const char *key, cons
     return DS_OK;
 }
 
-static ds_status read_postures(const ds_ydoc *d, int node, ds_model *m, ds_error *err)
+/* Each entry of mapping `node` (a table keyed by name) in turn: fn(doc, key node, value node). */
+typedef ds_status (*entry_fn)(const ds_ydoc *d, int key, int value, const char *name, void *ctx, ds_error *err);
+
+static ds_status each_entry(const ds_ydoc *d, int node, const char *what, int max, entry_fn fn, void *ctx,
+                            ds_error *err)
 {
     char loc[4200];
-    ds_status st = ds_yas_mapping(d, node, "postures", err);
+    ds_status st = ds_yas_mapping(d, node, what, err);
     if (st)
         return st;
     yaml_node_t *n = ds_ynode(d, node);
     int np = (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
-    if (np > DS_MAX_POSTURES)
-        return ds_fail(err, DS_ERR_INPUT, "%s: more than %d postures", ds_yloc(d, node, loc, sizeof loc),
-                       DS_MAX_POSTURES);
-    static const char *const posture_keys[] = {"description", "axial_load", NULL};
+    if (np > max)
+        return ds_fail(err, DS_ERR_INPUT, "%s: '%s' has more than %d entries", ds_yloc(d, node, loc, sizeof loc), what,
+                       max);
     for (int i = 0; i < np; i++) {
         n = ds_ynode(d, node);
         yaml_node_pair_t p = n->data.mapping.pairs.start[i];
         const char *name;
-        if ((st = ds_yas_string(d, p.key, "postures", &name, err)))
+        if ((st = ds_yas_string(d, p.key, what, &name, err)) || (st = fn(d, p.key, p.value, name, ctx, err)))
             return st;
-        char key[256];
-        snprintf(key, sizeof key, "postures.%s", name);
-        if ((st = ds_ycheck_keys(d, p.value, key, posture_keys, err)))
-            return st;
-        ds_posture *ps = &m->posture[m->nposture++];
-        snprintf(ps->name, sizeof ps->name, "%s", name);
-        for (int k = 0; k < DS_MAX_LEVELS; k++)
-            ps->axial_load[k] = NAN;
-        int loads = ds_ymap_get(d, p.value, "axial_load");
-        if (!loads)
-            return ds_fail(err, DS_ERR_INPUT, "%s: posture '%s' has no axial_load", ds_yloc(d, p.key, loc, sizeof loc),
-                           name);
-        snprintf(key, sizeof key, "postures.%s.axial_load", name);
-        if ((st = ds_yas_mapping(d, loads, key, err)))
-            return st;
-        yaml_node_t *ln = ds_ynode(d, loads);
-        int nl = (int)(ln->data.mapping.pairs.top - ln->data.mapping.pairs.start);
-        for (int j = 0; j < nl; j++) {
-            ln = ds_ynode(d, loads);
-            yaml_node_pair_t q = ln->data.mapping.pairs.start[j];
-            const char *lev;
-            if ((st = ds_yas_string(d, q.key, key, &lev, err)))
-                return st;
-            int id = ds_level_id(lev);
-            if (id < 0)
-                return ds_fail(err, DS_ERR_INPUT, "%s: key '%s.%s': not a lumbar level (L1L2, L2L3, L3L4, L4L5, L5S1)",
-                               ds_yloc(d, q.key, loc, sizeof loc), key, lev);
-            char qk[300];
-            snprintf(qk, sizeof qk, "%s.%s", key, lev);
-            if ((st = read_quantity(d, q.value, qk, "N", &ps->axial_load[id], err)))
-                return st;
-        }
     }
+    return DS_OK;
+}
+
+/* A required {value, unit, source} entry `key` of mapping `map`, with its context path. */
+static ds_status read_field(const ds_ydoc *d, int map, const char *ctx, const char *key, const char *unit,
+                            double *out, ds_error *err)
+{
+    char loc[4200], path[300];
+    snprintf(path, sizeof path, "%s.%s", ctx, key);
+    int n = ds_ymap_get(d, map, key);
+    if (!n)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s' is missing (in %s)", ds_yloc(d, map, loc, sizeof loc), path, unit);
+    return read_quantity(d, n, path, unit, out, err);
+}
+
+static ds_status posture_entry(const ds_ydoc *d, int key, int value, const char *name, void *ctx, ds_error *err)
+{
+    (void)key;
+    ds_model *m = ctx;
+    static const char *const keys[] = {"description",
+#define DS_X(f, u, scale) #f,
+                                       DS_POSTURE_PARAMS(DS_X)
+#undef DS_X
+                                       NULL};
+    char path[256];
+    snprintf(path, sizeof path, "postures.%s", name);
+    ds_status st = ds_ycheck_keys(d, value, path, keys, err);
+    if (st)
+        return st;
+    ds_posture *ps = &m->posture[m->nposture++];
+    snprintf(ps->name, sizeof ps->name, "%s", name);
+#define DS_X(f, u, scale)                                                                                              \
+    if ((st = read_field(d, value, path, #f, u, &ps->p.f, err)))                                                     \
+        return st;                                                                                                     \
+    ps->p.f *= scale;
+    DS_POSTURE_PARAMS(DS_X)
+#undef DS_X
+    if (ps->p.support < 0 || ps->p.support > 1)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s.support' must lie between 0 and 1", d->file, path);
+    return DS_OK;
+}
+
+static ds_status body_level_entry(const ds_ydoc *d, int key, int value, const char *name, void *ctx, ds_error *err)
+{
+    char loc[4200];
+    ds_body *b = ctx;
+    int id = ds_level_id(name);
+    if (id < 0)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'body.levels.%s': not a lumbar level", ds_yloc(d, key, loc, sizeof loc),
+                       name);
+    char path[128];
+    snprintf(path, sizeof path, "body.levels.%s", name);
+    static const char *const keys[] = {
+#define DS_X(f, u, desc) #f,
+        DS_BODY_LEVEL_PARAMS(DS_X)
+#undef DS_X
+        NULL};
+    ds_status st = ds_ycheck_keys(d, value, path, keys, err);
+#define DS_X(f, u, desc)                                                                                               \
+    if (!st)                                                                                                           \
+        st = read_field(d, value, path, #f, u, &b->f[id], err);
+    DS_BODY_LEVEL_PARAMS(DS_X)
+#undef DS_X
+    return st;
+}
+
+typedef struct {
+    ds_model *m;
+    double tones[DS_MAX_GROUPS];
+} group_ctx;
+
+static ds_status group_level_entry(const ds_ydoc *d, int key, int value, const char *name, void *ctx, ds_error *err)
+{
+    char loc[4200];
+    ds_muscle_group *g = ctx;
+    int id = ds_level_id(name);
+    if (id < 0)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'muscles.%s.levels.%s': not a lumbar level",
+                       ds_yloc(d, key, loc, sizeof loc), g->name, name);
+    char path[200];
+    snprintf(path, sizeof path, "muscles.%s.levels.%s", g->name, name);
+    static const char *const keys[] = {"pcsa", "moment_arm", "cosine", NULL};
+    ds_status st = ds_ycheck_keys(d, value, path, keys, err);
+    if (!st)
+        st = read_field(d, value, path, "pcsa", "mm^2", &g->pcsa[id], err);
+    if (!st)
+        st = read_field(d, value, path, "moment_arm", "mm", &g->arm[id], err);
+    if (!st)
+        st = read_field(d, value, path, "cosine", "1", &g->cosine[id], err);
+    if (!st && (g->pcsa[id] <= 0 || g->cosine[id] < 0 || g->cosine[id] > 1))
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': pcsa must be positive and cosine within 0..1",
+                       ds_yloc(d, value, loc, sizeof loc), path);
+    g->crosses[id] = 1;
+    return st;
+}
+
+static ds_status group_entry(const ds_ydoc *d, int key, int value, const char *name, void *ctx, ds_error *err)
+{
+    (void)key;
+    group_ctx *gc = ctx;
+    ds_model *m = gc->m;
+    double *tones = gc->tones;
+    ds_muscle_group *g = &m->group[m->ngroup];
+    memset(g, 0, sizeof *g);
+    snprintf(g->name, sizeof g->name, "%s", name);
+    char path[160];
+    snprintf(path, sizeof path, "muscles.%s", name);
+    static const char *const keys[] = {"specific_tension", "optimal_length", "passive_scale", "tone", "levels", NULL};
+    ds_status st = ds_ycheck_keys(d, value, path, keys, err);
+    if (!st)
+        st = read_field(d, value, path, "specific_tension", "MPa", &g->sigma, err);
+    if (!st)
+        st = read_field(d, value, path, "optimal_length", "mm", &g->l_opt, err);
+    if (!st)
+        st = read_field(d, value, path, "passive_scale", "1", &g->passive, err);
+    if (!st)
+        st = read_field(d, value, path, "tone", "1", &tones[m->ngroup], err);
+    if (st)
+        return st;
+    char loc[4200];
+    if (g->sigma <= 0 || g->l_opt <= 0 || g->passive < 0 || tones[m->ngroup] < 0 || tones[m->ngroup] > 1)
+        return ds_fail(err, DS_ERR_INPUT,
+                       "%s: key '%s': specific_tension and optimal_length must be positive, tone within 0..1",
+                       ds_yloc(d, value, loc, sizeof loc), path);
+    int lv = ds_ymap_get(d, value, "levels");
+    if (!lv)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s.levels' is missing", ds_yloc(d, value, loc, sizeof loc), path);
+    snprintf(path, sizeof path, "muscles.%s.levels", name);
+    if ((st = each_entry(d, lv, path, DS_MAX_LEVELS, group_level_entry, g, err)))
+        return st;
+    m->ngroup++;
     return DS_OK;
 }
 
@@ -141,7 +243,7 @@ ds_status ds_model_compile(const ds_ydoc *d, int nlevel, const int *level_id, ds
     char loc[4200];
     memset(m, 0, sizeof *m);
     int root = ds_yroot(d);
-    static const char *const top_keys[] = {"name", "description", "sources", "levels", "postures", NULL};
+    static const char *const top_keys[] = {"name", "description", "sources", "levels", "body", "muscles", "postures", NULL};
     ds_status st = ds_ycheck_keys(d, root, "", top_keys, err);
     if (st)
         return st;
@@ -165,10 +267,14 @@ ds_status ds_model_compile(const ds_ydoc *d, int nlevel, const int *level_id, ds
         m->level_id[i] = level_id[i];
 
     size_t per = (size_t)nlevel * m->stride;
+    size_t nlane = (1 + DS_MAX_GROUPS) * (size_t)m->stride; /* body mass, tones */
     double *mem = NULL;
-    if (posix_memalign((void **)&mem, 64, (DS_NDISC_PARAMS + DS_NDISC_DERIVED) * per * sizeof(double)) != 0)
+    if (posix_memalign((void **)&mem, 64, ((DS_NDISC_PARAMS + DS_NDISC_DERIVED) * per + nlane) * sizeof(double)) != 0)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory for model parameters");
     m->mem_ = mem;
+    double *lanes = mem + (DS_NDISC_PARAMS + DS_NDISC_DERIVED) * per;
+    m->body_mass = lanes;
+    m->tone = lanes + m->stride;
     double *par[DS_NDISC_PARAMS], *der[DS_NDISC_DERIVED];
     for (int k = 0; k < DS_NDISC_PARAMS; k++)
         m->par[k] = par[k] = mem + (size_t)k * per;
@@ -212,7 +318,6 @@ ds_status ds_model_compile(const ds_ydoc *d, int nlevel, const int *level_id, ds
             [DS_DER_inv_Cb] = 1.0 / v[DS_PAR_C_b],
             [DS_DER_k_u] = ku,
             [DS_DER_inv_ku] = 1.0 / ku,
-            [DS_DER_inv_m] = 1.0 / v[DS_PAR_m],
         };
         for (int l = 0; l < m->stride; l++) { /* padding lanes hold valid values too */
             for (int k = 0; k < DS_NDISC_PARAMS; k++)
@@ -221,10 +326,61 @@ ds_status ds_model_compile(const ds_ydoc *d, int nlevel, const int *level_id, ds
                 der[k][(size_t)i * m->stride + l] = dv[k];
         }
     }
+    /* body */
+    int body = ds_ymap_get(d, root, "body");
+    if (!body)
+        return ds_fail(err, DS_ERR_INPUT, "%s: the model has no 'body' table", d->file);
+    static const char *const body_keys[] = {"mass", "gravity", "levels", NULL};
+    if ((st = ds_ycheck_keys(d, body, "body", body_keys, err)))
+        return st;
+    double mass;
+    if ((st = read_field(d, body, "body", "mass", "t", &mass, err)) ||
+        (st = read_field(d, body, "body", "gravity", "mm/s^2", &m->body.gravity, err)))
+        return st;
+    if (!(mass > 0))
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'body.mass' must be positive", d->file);
+    for (int l = 0; l < m->stride; l++)
+        lanes[l] = mass;
+    for (int k = 0; k < DS_MAX_LEVELS; k++)
+        m->body.mass_above[k] = NAN;
+    int bl = ds_ymap_get(d, body, "levels");
+    if (!bl)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'body.levels' is missing", ds_yloc(d, body, loc, sizeof loc));
+    if ((st = each_entry(d, bl, "body.levels", DS_MAX_LEVELS, body_level_entry, &m->body, err)))
+        return st;
+    for (int i = 0; i < nlevel; i++)
+        if (isnan(m->body.mass_above[level_id[i]]))
+            return ds_fail(err, DS_ERR_INPUT, "%s: key 'body.levels.%s' is missing", ds_yloc(d, bl, loc, sizeof loc),
+                           ds_level_names[level_id[i]]);
+
+    /* muscles */
+    int mus = ds_ymap_get(d, root, "muscles");
+    if (!mus)
+        return ds_fail(err, DS_ERR_INPUT, "%s: the model has no 'muscles' table", d->file);
+    group_ctx gc = {.m = m};
+    if ((st = each_entry(d, mus, "muscles", DS_MAX_GROUPS, group_entry, &gc, err)))
+        return st;
+    const double *tones = gc.tones;
+    for (int k = 0; k < m->ngroup; k++)
+        for (int l = 0; l < m->stride; l++)
+            lanes[(size_t)(1 + k) * m->stride + l] = tones[k];
+
+    /* vertebral masses from the body: the top simulated vertebra carries everything above
+     * its disc, each lower one the trunk slice between its disc and the one above */
+    for (int i = 0; i < nlevel; i++)
+        for (int l = 0; l < m->stride; l++) {
+            double f = m->body.mass_above[level_id[i]] - (i > 0 ? m->body.mass_above[level_id[i - 1]] : 0.0);
+            if (!(f > 0))
+                return ds_fail(err, DS_ERR_INPUT, "%s: key 'body.levels.%s.mass_above' must exceed the level above's",
+                               d->file, ds_level_names[level_id[i]]);
+            der[DS_DER_m][(size_t)i * m->stride + l] = lanes[l] * f;
+            der[DS_DER_inv_m][(size_t)i * m->stride + l] = 1.0 / (lanes[l] * f);
+        }
+
     int postures = ds_ymap_get(d, root, "postures");
     if (!postures)
         return ds_fail(err, DS_ERR_INPUT, "%s: the model has no 'postures' table", d->file);
-    return read_postures(d, postures, m, err);
+    return each_entry(d, postures, "postures", DS_MAX_POSTURES, posture_entry, m, err);
 }
 
 void ds_model_free(ds_model *m)

@@ -45,7 +45,7 @@ static void rhs_qs(void *ctx, const double *restrict t, const double *restrict x
                 dV[l] = 0.0;
                 continue;
             }
-            double L = ds_load_at(&d->seg, i, t[l]);
+            double L = ds_load_at(d, i, l, t[l]);
             double h = (v * Ap[l] * iCb[l] + ka[l] * h0[l] - L) * iku[l];
             double P = (v - An[l] * h) * iCb[l];
             double r = v * iV0[l];
@@ -72,7 +72,7 @@ static void jac_qs(void *ctx, const double *restrict t, const double *restrict x
                 Jii[l] = 0.0;
                 continue;
             }
-            double L = ds_load_at(&d->seg, i, t[l]);
+            double L = ds_load_at(d, i, l, t[l]);
             double h = (v * Ap[l] * iCb[l] + ka[l] * h0[l] - L) * iku[l];
             double P = (v - An[l] * h) * iCb[l];
             double r = v * iV0[l];
@@ -130,7 +130,7 @@ static void rhs_in(void *ctx, const double *restrict t, const double *restrict x
                 continue;
             }
             disc_state s = disc_in(m, i, l, x);
-            double L = ds_load_at(&d->seg, i, t[l]);
+            double L = ds_load_at(d, i, l, t[l]);
             f[b + (size_t)DS_IN_U * S] = x[b + (size_t)DS_IN_W * S];
             f[b + (size_t)DS_IN_W * S] = (s.N - N_above - (L - L_above)) * DER(i, inv_m)[l];
             f[b + (size_t)DS_IN_V * S] = -s.K * (s.P - s.pi);
@@ -229,11 +229,15 @@ void ds_spine_system(const ds_model *m, ds_data *d, ds_system *sys)
 void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
 {
     const int S = m->stride, nl = m->nsubj;
+    const double w = ds_seg_frac(&d->seg, t);
+    const ds_posture_load *A = &d->seg.from, *B = &d->seg.to;
+#define BLEND(arr, q) (A->arr[q] + (B->arr[q] - A->arr[q]) * w)
     for (int i = 0; i < m->nlevel; i++) {
         double *o = d->out + (size_t)i * DS_NLEVEL_OUTPUTS * S;
 #define OUT(k) o[(size_t)DS_OUT_##k * S + l]
-        double L = ds_load_at(&d->seg, i, t);
         for (int l = 0; l < nl; l++) {
+            size_t q = (size_t)i * S + l;
+            double L = BLEND(load, q);
             double v, h, P, N;
             if (m->variant == DS_QUASI_STATIC) {
                 v = x[(size_t)i * S + l];
@@ -255,10 +259,19 @@ void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
             OUT(osmotic_pressure) = pi;
             OUT(axial_force) = N;
             OUT(axial_load) = L;
+            OUT(muscle_compression) = BLEND(muscle_comp, q);
+            OUT(external_moment) = BLEND(moment, q);
+            OUT(moment_residual) = BLEND(residual, q);
             OUT(fluid_flux) = -PAR(i, K0)[l] * r * r * (P - pi);
         }
 #undef OUT
     }
+    const size_t nm = (size_t)m->ngroup * m->nlevel * S;
+    for (size_t q = 0; q < nm; q++) {
+        d->mact[q] = BLEND(act, q);
+        d->mforce[q] = BLEND(force, q);
+    }
+#undef BLEND
 }
 
 /* Drained equilibrium of one disc: find P with P = pi(V) and N = L, where
@@ -290,7 +303,8 @@ ds_status ds_spine_equilibrium(const ds_model *m, const double *load, double *x,
         double u_below = 0.0;
         for (int i = m->nlevel - 1; i >= 0; i--) {
             eq_par p = {PAR(i, A_p)[lane], PAR(i, A_n)[lane], PAR(i, h0)[lane], PAR(i, k_a)[lane],
-                        PAR(i, C_b)[lane], PAR(i, pi0)[lane], PAR(i, n_osm)[lane], DER(i, V0)[lane], load[i]};
+                        PAR(i, C_b)[lane], PAR(i, pi0)[lane], PAR(i, n_osm)[lane], DER(i, V0)[lane],
+                        load[(size_t)i * S + lane]};
             double P, V, h;
             if (p.n == 0.0) { /* constant osmotic pressure: P = pi0 */
                 P = p.pi0;

@@ -13,21 +13,27 @@ static inline double ds_ramp_inline(double s)
     return s * s * s * (10.0 + s * (-15.0 + 6.0 * s));
 }
 
-static inline double ds_load_at(const ds_load_segment *seg, int i, double t)
+/* Fraction of the current segment's ramp completed at time t. */
+static inline double ds_seg_frac(const ds_load_segment *seg, double t)
 {
     double span = seg->t1 - seg->t0;
-    double s = span > 0.0 ? (t - seg->t0) / span : 1.0;
-    return seg->load_from[i] + (seg->load_to[i] - seg->load_from[i]) * ds_ramp_inline(s);
+    return span > 0.0 ? ds_ramp_inline((t - seg->t0) / span) : 1.0;
+}
+
+static inline double ds_load_at(const ds_data *d, int i, int l, double t)
+{
+    size_t q = (size_t)i * d->m->stride + l;
+    return d->seg.from.load[q] + (d->seg.to.load[q] - d->seg.from.load[q]) * ds_seg_frac(&d->seg, t);
 }
 
 /* Fills sys (rhs, jac, scales, names) for the model's variant; ctx is d. */
 void ds_spine_system(const ds_model *m, ds_data *d, ds_system *sys);
 
-/* Outputs at per-lane... a common time t for state x into d->out. */
+/* Outputs (disc and muscles) at a common time t for state x into d->out, d->mact, d->mforce. */
 void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x);
 
 /* Drained equilibrium (P = pi(V), zero velocity) of every lane under constant loads
- * (N, per level) into x ([nx][stride]). */
+ * (N, [level][stride]) into x ([nx][stride]). */
 ds_status ds_spine_equilibrium(const ds_model *m, const double *load, double *x, ds_error *err);
 
 #endif

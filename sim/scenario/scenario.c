@@ -6,6 +6,7 @@
 
 #include <libgen.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,7 +120,7 @@ static ds_status read_timeline(const ds_ydoc *d, int node, ds_scenario *sc, cons
     if (n > DS_MAX_PHASES)
         return ds_fail(err, DS_ERR_INPUT, "%s: key 'timeline.phases': more than %d phases",
                        ds_yloc(d, ph, loc, sizeof loc), DS_MAX_PHASES);
-    static const char *const pkeys[] = {"posture", "duration", "label", NULL};
+    static const char *const pkeys[] = {"posture", "duration", "label", "flexion", "hand_load", "hand_distance", NULL};
     for (int i = 0; i < n; i++) {
         int it = ds_yseq_item(d, ph, i);
         char key[64];
@@ -144,10 +145,29 @@ static ds_status read_timeline(const ds_ydoc *d, int node, ds_scenario *sc, cons
             return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': unknown posture '%s' (the model has: %s)",
                            ds_yloc(d, pn, loc, sizeof loc), sub, pname, list);
         }
-        for (int k = 0; k < sc->nlevel; k++)
-            if (isnan(m->posture[pid].axial_load[sc->level_id[k]]))
-                return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': posture '%s' gives no load for level %s in %s",
-                               ds_yloc(d, pn, loc, sizeof loc), sub, pname, ds_level_names[sc->level_id[k]], m->path);
+        sc->phase[i].p = m->posture[pid].p;
+        static const struct {
+            const char *key, *kind;
+            size_t off;
+        } over[] = {{"flexion", "angle", offsetof(ds_posture_params, flexion)},
+                    {"hand_load", "mass", offsetof(ds_posture_params, hand_load)},
+                    {"hand_distance", "length", offsetof(ds_posture_params, hand_distance)}};
+        for (size_t k = 0; k < sizeof over / sizeof over[0]; k++) {
+            int on = ds_ymap_get(d, it, over[k].key);
+            if (!on)
+                continue;
+            snprintf(sub, sizeof sub, "%s.%s", key, over[k].key);
+            if ((st = ds_yas_quantity(d, on, sub, over[k].kind, (double *)((char *)&sc->phase[i].p + over[k].off), err)))
+                return st;
+        }
+        int lb = ds_ymap_get(d, it, "label");
+        if (lb) {
+            const char *ls;
+            snprintf(sub, sizeof sub, "%s.label", key);
+            if ((st = ds_yas_string(d, lb, sub, &ls, err)))
+                return st;
+            snprintf(sc->phase[i].label, sizeof sc->phase[i].label, "%s", ls);
+        }
         snprintf(sub, sizeof sub, "%s.duration", key);
         if ((st = ds_yas_duration(d, dn, sub, 0, &sc->phase[i].duration, err)))
             return st;
@@ -164,15 +184,26 @@ static ds_status read_record(const ds_ydoc *d, int node, ds_scenario *sc, ds_err
 {
     char loc[4200];
     sc->record_interval = 60.0;
+    sc->record_muscles = 1;
     sc->nrecord = DS_NLEVEL_OUTPUTS;
     for (int k = 0; k < DS_NLEVEL_OUTPUTS; k++)
         sc->record[k] = k;
     if (!node)
         return DS_OK;
-    static const char *const keys[] = {"interval", "variables", NULL};
+    static const char *const keys[] = {"interval", "variables", "muscles", NULL};
     ds_status st = ds_ycheck_keys(d, node, "record", keys, err);
     if (st)
         return st;
+    int mn = ds_ymap_get(d, node, "muscles");
+    if (mn) {
+        const char *s;
+        if ((st = ds_yas_string(d, mn, "record.muscles", &s, err)))
+            return st;
+        if (strcmp(s, "true") && strcmp(s, "false"))
+            return ds_fail(err, DS_ERR_INPUT, "%s: key 'record.muscles': expected true or false, got '%s'",
+                           ds_yloc(d, mn, loc, sizeof loc), s);
+        sc->record_muscles = !strcmp(s, "true");
+    }
     int in = ds_ymap_get(d, node, "interval");
     if (in && (st = ds_yas_duration(d, in, "record.interval", 0, &sc->record_interval, err)))
         return st;
@@ -396,6 +427,7 @@ ds_status ds_scenario_load(const char *path, int nset, const char *const *set, d
         goto done;
 
     sc->initial_posture = sc->phase[0].posture;
+    sc->initial = sc->phase[0].p;
     n = ds_ymap_get(d, root, "initial");
     if (n) {
         static const char *const ikeys[] = {"posture", NULL};
@@ -412,6 +444,7 @@ ds_status ds_scenario_load(const char *path, int nset, const char *const *set, d
                 goto done;
             }
             sc->initial_posture = pid;
+            sc->initial = sc->model.posture[pid].p;
         }
     }
     if ((st = read_record(d, ds_ymap_get(d, root, "record"), sc, err)))

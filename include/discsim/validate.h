@@ -1,0 +1,24 @@
+/* Validation against published targets: runs the scenarios named by a checks file, reads
+ * the checked quantities from their output and compares them with the target table. */
+#ifndef DISCSIM_VALIDATE_H
+#define DISCSIM_VALIDATE_H
+
+#include <stdio.h>
+
+#include "discsim/status.h"
+
+typedef struct ds_validation_row {
+    char id[16];
+    char quantity[128], condition[128], unit[16], source[64], how[160];
+    double target, low, high, model;
+    int pass;
+} ds_validation_row;
+
+/* Runs every check of `checks_path` (YAML; see scenarios/validation/checks.yaml), fills
+ * rows (malloc'ed, *nrows of them) and prints the table to out (may be NULL). Returns
+ * DS_OK when all checks could be evaluated, whether they pass or not; *nfail counts the
+ * failures. */
+ds_status ds_validate(const char *checks_path, FILE *out, ds_validation_row **rows, int *nrows, int *nfail,
+                      ds_error *err);
+
+#endif

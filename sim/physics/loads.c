@@ -1,0 +1,151 @@
+/* The static load model: what a posture puts on each lumbar level (DESIGN §3.3, §3.6).
+ *
+ * Per level i (disc between vertebra i and i+1), with the posture's support s, trunk
+ * inclination phi, lumbar flexion theta shared over the levels (theta_j = share_j theta):
+ *   axis inclination      psi_i = phi - theta * (share of the levels above i)
+ *   weight above          W_i = (1 - s) g M f_i
+ *   external moment       M_i = W_i (e_i cos psi_i + c_i sin psi_i) + g m_h d_h     (flexion > 0)
+ *   muscle g              F = sigma PCSA (a f_l(l~) + s_p f_pe(l~)),  l~ = 1 + sum_j r_gj theta_j / l_opt
+ *   balance               sum_g F_g r_gi = M_i
+ *   compression           L_i = P0_i + (W_i + g m_h) cos psi_i + sum_g F_g cos_gi  (P0: passive preload)
+ * Curves (Thelen 2003): f_l = exp(-(l~ - 1)^2 / 0.45), f_pe = (exp(4 (l~ - 1)/0.6) - 1)/(e^4 - 1)
+ * for l~ > 1. Slow postures: f_v = 1.
+ *
+ * Static optimisation per level: minimise sum_g PCSA_g a_g^2 subject to the moment balance
+ * and tone_g <= a_g <= 1 (the tone is the floor of activation). Its KKT conditions give
+ * a_g(lambda) = clamp(lambda c_g / (2 PCSA_g), tone_g, 1), c_g = sigma PCSA f_l r, and the
+ * muscle moment sum_g c_g a_g(lambda) is piecewise linear and non-decreasing in lambda: the
+ * balance is solved exactly on the segment between sorted breakpoints, not iteratively.
+ * Muscle activation equals excitation: activation dynamics (tens of ms) are not resolved by
+ * a model whose postures change over ramps of seconds. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "discsim/data.h"
+
+static double f_l(double lt) { return exp(-(lt - 1.0) * (lt - 1.0) / 0.45); }
+
+static double f_pe(double lt)
+{
+    static const double den = 53.598150033144236; /* e^4 - 1 */
+    return lt > 1.0 ? (exp(4.0 * (lt - 1.0) / 0.6) - 1.0) / den : 0.0;
+}
+
+/* Muscle moment at multiplier lam. */
+static double moment_at(int n, const double *c, const double *w, const double *lo, double lam)
+{
+    double sum = 0.0;
+    for (int g = 0; g < n; g++) {
+        double a = w[g] > 0.0 ? lam * c[g] / (2.0 * w[g]) : lo[g];
+        a = a < lo[g] ? lo[g] : a > 1.0 ? 1.0 : a;
+        sum += c[g] * a;
+    }
+    return sum;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Activations a[g] with sum c a = target, or saturated if out of reach; returns the
+ * residual sum c a - target. */
+static double balance(int n, const double *c, const double *w, const double *lo, double target, double *a)
+{
+    double bp[2 * DS_MAX_GROUPS + 1];
+    int nb = 0;
+    bp[nb++] = 0.0;
+    for (int g = 0; g < n; g++)
+        if (c[g] != 0.0 && w[g] > 0.0) {
+            bp[nb++] = 2.0 * w[g] * lo[g] / c[g];
+            bp[nb++] = 2.0 * w[g] / c[g];
+        }
+    qsort(bp, (size_t)nb, sizeof bp[0], cmp_double);
+    double lam;
+    double m_lo = moment_at(n, c, w, lo, bp[0]), m_hi = moment_at(n, c, w, lo, bp[nb - 1]);
+    if (target <= m_lo)
+        lam = bp[0];
+    else if (target >= m_hi)
+        lam = bp[nb - 1];
+    else {
+        lam = bp[nb - 1];
+        double m_prev = m_lo;
+        for (int k = 1; k < nb; k++) {
+            double mk = moment_at(n, c, w, lo, bp[k]);
+            if (mk >= target) {
+                /* linear on [bp[k-1], bp[k]] */
+                lam = mk > m_prev ? bp[k - 1] + (bp[k] - bp[k - 1]) * (target - m_prev) / (mk - m_prev) : bp[k];
+                break;
+            }
+            m_prev = mk;
+        }
+    }
+    double sum = 0.0;
+    for (int g = 0; g < n; g++) {
+        double v = w[g] > 0.0 ? lam * c[g] / (2.0 * w[g]) : lo[g];
+        a[g] = v < lo[g] ? lo[g] : v > 1.0 ? 1.0 : v;
+        sum += c[g] * a[g];
+    }
+    return sum - target;
+}
+
+void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_load *out)
+{
+    const int S = m->stride, nlev = m->nlevel, ng = m->ngroup;
+    const ds_body *b = &m->body;
+    const double g = b->gravity;
+    double theta[DS_MAX_LEVELS], above[DS_MAX_LEVELS];
+    double cum = 0.0;
+    for (int id = 0; id < DS_MAX_LEVELS; id++) {
+        theta[id] = p->flexion * b->flexion_share[id];
+        above[id] = cum;
+        cum += b->flexion_share[id];
+    }
+    for (int l = 0; l < S; l++) {
+        const int lane = l < m->nsubj ? l : 0;
+        /* fibre stretch of each group from the flexion of every level it crosses */
+        double lt[DS_MAX_GROUPS];
+        for (int k = 0; k < ng; k++) {
+            double dl = 0.0;
+            for (int id = 0; id < DS_MAX_LEVELS; id++)
+                if (m->group[k].crosses[id])
+                    dl += m->group[k].arm[id] * theta[id];
+            lt[k] = 1.0 + dl / m->group[k].l_opt;
+        }
+        for (int i = 0; i < nlev; i++) {
+            const int id = m->level_id[i];
+            const size_t q = (size_t)i * S + l;
+            double psi = p->inclination - p->flexion * above[id];
+            double W = (1.0 - p->support) * g * m->body_mass[lane] * b->mass_above[id];
+            double Wh = g * p->hand_load;
+            double M = W * (b->com_offset[id] * cos(psi) + b->com_distance[id] * sin(psi)) + Wh * p->hand_distance;
+            double c[DS_MAX_GROUPS], w[DS_MAX_GROUPS], lo[DS_MAX_GROUPS], a[DS_MAX_GROUPS], Fp[DS_MAX_GROUPS];
+            double Mp = 0.0;
+            for (int k = 0; k < ng; k++) {
+                const ds_muscle_group *mg = &m->group[k];
+                double Fmax = mg->crosses[id] ? mg->sigma * mg->pcsa[id] : 0.0;
+                c[k] = Fmax * f_l(lt[k]) * mg->arm[id];
+                w[k] = mg->crosses[id] ? mg->pcsa[id] : 0.0;
+                lo[k] = mg->crosses[id] ? m->tone[(size_t)k * S + lane] : 0.0;
+                Fp[k] = Fmax * mg->passive * f_pe(lt[k]);
+                Mp += Fp[k] * mg->arm[id];
+            }
+            double res = balance(ng, c, w, lo, M - Mp, a);
+            double comp = 0.0;
+            for (int k = 0; k < ng; k++) {
+                const ds_muscle_group *mg = &m->group[k];
+                double F = mg->crosses[id] ? mg->sigma * mg->pcsa[id] * a[k] * f_l(lt[k]) + Fp[k] : 0.0;
+                size_t qm = ((size_t)k * nlev + i) * S + l;
+                out->act[qm] = mg->crosses[id] ? a[k] : 0.0;
+                out->force[qm] = F;
+                comp += F * mg->cosine[id];
+            }
+            out->load[q] = b->preload[id] + (W + Wh) * cos(psi) + comp;
+            out->muscle_comp[q] = comp;
+            out->moment[q] = M;
+            out->residual[q] = res;
+        }
+    }
+}
