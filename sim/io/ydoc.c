@@ -251,31 +251,53 @@ ds_status ds_yas_int(const ds_ydoc *d, int node, const char *key, long lo, long 
 
 int ds_parse_duration(const char *s, double *out)
 {
+    /* one or more "number unit" terms, e.g. "45s", "16h", "1h 30min", "4h54min"; a bare
+     * number is seconds */
     static const struct {
         const char *unit;
         double seconds;
-    } units[] = {{"ms", 1e-3}, {"s", 1.0},       {"sec", 1.0},     {"min", 60.0}, {"h", 3600.0},
-                 {"hr", 3600.0}, {"d", 86400.0}, {"day", 86400.0}, {"days", 86400.0}, {"w", 604800.0},
-                 {"week", 604800.0}, {"weeks", 604800.0}};
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || errno == ERANGE || !isfinite(v))
-        return -1;
-    while (*end == ' ')
-        end++;
-    double mult = 1.0;
-    if (*end) {
-        int found = 0;
-        for (size_t i = 0; i < sizeof units / sizeof units[0] && !found; i++)
-            if (strcmp(end, units[i].unit) == 0) {
-                mult = units[i].seconds;
-                found = 1;
-            }
-        if (!found)
-            return -1;
+    } units[] = {{"ms", 1e-3},        {"sec", 1.0},         {"s", 1.0},        {"min", 60.0},
+                 {"hr", 3600.0},      {"h", 3600.0},        {"days", 86400.0}, {"day", 86400.0},
+                 {"d", 86400.0},      {"weeks", 604800.0},  {"week", 604800.0}, {"w", 604800.0}};
+    double total = 0.0;
+    int terms = 0, sign = 1;
+    const char *p = s;
+    while (*p == ' ')
+        p++;
+    if (*p == '-') { /* a negative duration is read, then refused by the caller with a clear message */
+        sign = -1;
+        p++;
     }
-    *out = v * mult;
+    while (*p) {
+        char *end;
+        errno = 0;
+        double v = strtod(p, &end);
+        if (end == p || errno == ERANGE || !isfinite(v) || v < 0)
+            return -1;
+        p = end;
+        while (*p == ' ')
+            p++;
+        double mult = 0.0;
+        for (size_t i = 0; i < sizeof units / sizeof units[0] && mult == 0.0; i++) {
+            size_t n = strlen(units[i].unit);
+            if (!strncmp(p, units[i].unit, n) && !isalpha((unsigned char)p[n])) {
+                mult = units[i].seconds;
+                p += n;
+            }
+        }
+        if (mult == 0.0) {
+            if (*p || terms > 0) /* a bare number must stand alone */
+                return -1;
+            mult = 1.0;
+        }
+        total += v * mult;
+        terms++;
+        while (*p == ' ')
+            p++;
+    }
+    if (!terms)
+        return -1;
+    *out = sign * total;
     return 0;
 }
 

@@ -243,7 +243,7 @@ void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
                 v = x[(size_t)i * S + l];
                 h = (v * PAR(i, A_p)[l] * DER(i, inv_Cb)[l] + PAR(i, k_a)[l] * PAR(i, h0)[l] - L) * DER(i, inv_ku)[l];
                 P = (v - PAR(i, A_n)[l] * h) * DER(i, inv_Cb)[l];
-                N = L;
+                N = P * PAR(i, A_p)[l] + PAR(i, k_a)[l] * (PAR(i, h0)[l] - h); /* = L: the balance, checked */
             } else {
                 disc_state s = disc_in(m, i, l, x);
                 v = x[(size_t)(DS_IN_NSTATE * i + DS_IN_V) * S + l];

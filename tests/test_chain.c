@@ -1,0 +1,174 @@
+/* The lumbar chain with muscles (DESIGN §3.1, §3.3, §3.6): force and moment balance at every
+ * level and record, activation bounds, the tone -> compression path, and agreement of the
+ * inertial and quasi-static variants on a slow scenario. */
+#include <unistd.h>
+
+#include "testkit.h"
+
+#define CHAIN DS_SOURCE_DIR "/scenarios/chain_day.yaml"
+
+static void run_to(const char *out, int nset, const char *const *set, ds_scenario *sc)
+{
+    ds_error err = {0};
+    ds_status st = ds_scenario_load(CHAIN, nset, set, sc, &err);
+    if (st)
+        fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(st, DS_OK);
+    ds_run_opts o = {.out_path = out};
+    ds_run_result r;
+    st = ds_run(sc, &o, &r, &err);
+    if (st)
+        fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(st, DS_OK);
+}
+
+static double *series(const char *file, const char *path, size_t *n)
+{
+    double *v;
+    int rank;
+    size_t dims[2];
+    ds_error err;
+    assert_int_equal(ds_h5_read_doubles(file, path, &rank, dims, &v, &err), DS_OK);
+    *n = dims[1];
+    return v;
+}
+
+static void test_balance_and_bounds(void **state)
+{
+    (void)state;
+    char out[] = "/tmp/ds_chain_XXXXXX";
+    close(mkstemp(out));
+    static const char *const set[] = {"timeline.repeat=1"};
+    ds_scenario sc;
+    run_to(out, 1, set, &sc);
+    double worst_f = 0.0, worst_m = 0.0, amin = 1.0, amax = 0.0;
+    size_t n = 0, nact = 0;
+    for (int i = 0; i < sc.nlevel; i++) {
+        char p[128];
+        const char *lv = ds_level_names[sc.level_id[i]];
+        snprintf(p, sizeof p, "/levels/%s/axial_force", lv);
+        double *N = series(out, p, &n);
+        snprintf(p, sizeof p, "/levels/%s/axial_load", lv);
+        double *L = series(out, p, &n);
+        snprintf(p, sizeof p, "/levels/%s/moment_residual", lv);
+        double *R = series(out, p, &n);
+        for (size_t k = 0; k < n; k++) {
+            worst_f = fmax(worst_f, fabs(N[k] - L[k]));
+            worst_m = fmax(worst_m, fabs(R[k]));
+        }
+        free(N), free(L), free(R);
+        for (int g = 0; g < sc.model.ngroup; g++) {
+            if (!sc.model.group[g].crosses[sc.level_id[i]])
+                continue;
+            snprintf(p, sizeof p, "/muscles/%s/%s/activation", sc.model.group[g].name, lv);
+            double *a = series(out, p, &n);
+            double tone = sc.model.tone[(size_t)g * sc.model.stride];
+            for (size_t k = 0; k < n; k++) {
+                assert_true(a[k] >= tone && a[k] <= 1.0);
+                amin = fmin(amin, a[k]);
+                amax = fmax(amax, a[k]);
+            }
+            nact++;
+            free(a);
+        }
+    }
+    printf("5 levels x %zu records: largest |N - L| = %.2e N, largest moment residual = %.2e N*m; "
+           "%zu activation series within [tone, 1] (%.4f to %.4f)\n",
+           n, worst_f, worst_m * 1e-3, nact, amin, amax);
+    assert_true(worst_f < 1e-9);
+    assert_true(worst_m * 1e-3 < 1e-6);
+    assert_true(amax > 0.1); /* the day's flexion and lifting do recruit the extensors */
+    ds_scenario_free(&sc);
+    unlink(out);
+}
+
+/* All else equal, more tone in one group means more compression at every level it crosses
+ * where the tone binds (the group's activation was below the new floor); where the task
+ * already asks for more than the new tone, nothing changes, and compression never falls. */
+static void test_tone_raises_compression(void **state)
+{
+    (void)state;
+    ds_scenario base;
+    ds_error err;
+    assert_int_equal(ds_scenario_load(CHAIN, 0, NULL, &base, &err), DS_OK);
+    ds_data d0, d1;
+    assert_int_equal(ds_data_create(&base.model, &d0, &err), DS_OK);
+    static const char *const postures[] = {"lying", "standing", "sitting", "sitting_slouched"};
+    int checked = 0, unbound = 0;
+    for (int g = 0; g < base.model.ngroup; g++) {
+        char set[160];
+        snprintf(set, sizeof set, "parameters.muscles.%s.tone=%.17g", base.model.group[g].name,
+                 base.model.tone[(size_t)g * base.model.stride] + 0.03);
+        const char *const sets[] = {set};
+        ds_scenario more;
+        assert_int_equal(ds_scenario_load(CHAIN, 1, sets, &more, &err), DS_OK);
+        assert_int_equal(ds_data_create(&more.model, &d1, &err), DS_OK);
+        for (size_t k = 0; k < sizeof postures / sizeof postures[0]; k++) {
+            int pid = ds_model_posture(&base.model, postures[k]);
+            ds_posture_loads(&base.model, &base.model.posture[pid].p, &d0.seg.to);
+            ds_posture_loads(&more.model, &more.model.posture[pid].p, &d1.seg.to);
+            for (int i = 0; i < base.nlevel; i++) {
+                if (!base.model.group[g].crosses[base.level_id[i]])
+                    continue;
+                size_t q = (size_t)i * base.model.stride;
+                size_t qa = ((size_t)g * base.nlevel + i) * base.model.stride;
+                double before = d0.seg.to.load[q], after = d1.seg.to.load[q];
+                int binds = d0.seg.to.act[qa] < more.model.tone[(size_t)g * more.model.stride];
+                if (binds ? !(after > before) : !(after >= before))
+                    fail_msg("tone of %s +3 %% MVC in %s: compression at %s %.3f -> %.3f N", base.model.group[g].name,
+                             postures[k], ds_level_names[base.level_id[i]], before, after);
+                checked += binds;
+                unbound += !binds;
+            }
+        }
+        ds_data_free(&d1);
+        ds_scenario_free(&more);
+    }
+    printf("tone +3 %% MVC raised compression in all %d group x posture x level cases where it binds; "
+           "%d cases where the task already asked for more were unchanged\n",
+           checked, unbound);
+    assert_true(checked > 50);
+    ds_data_free(&d0);
+    ds_scenario_free(&base);
+}
+
+static void test_inertial_matches_quasi_static(void **state)
+{
+    (void)state;
+    char a[] = "/tmp/ds_chain_qs_XXXXXX", b[] = "/tmp/ds_chain_in_XXXXXX";
+    close(mkstemp(a));
+    close(mkstemp(b));
+    static const char *const qs[] = {"timeline.repeat=1", "variant=quasi_static"};
+    static const char *const in[] = {"timeline.repeat=1", "variant=inertial"};
+    ds_scenario s1, s2;
+    run_to(a, 2, qs, &s1);
+    run_to(b, 2, in, &s2);
+    double worst = 0.0;
+    for (int i = 0; i < s1.nlevel; i++) {
+        char p[128];
+        snprintf(p, sizeof p, "/levels/%s/pressure", ds_level_names[s1.level_id[i]]);
+        size_t n1, n2;
+        double *P1 = series(a, p, &n1), *P2 = series(b, p, &n2);
+        assert_int_equal(n1, n2);
+        for (size_t k = 0; k < n1; k++)
+            worst = fmax(worst, fabs(P2[k] - P1[k]) / fabs(P1[k]));
+        free(P1), free(P2);
+    }
+    printf("inertial vs quasi-static, one day at 5 levels: largest pressure difference %.3e (relative)\n", worst);
+    assert_true(worst < 5e-3);
+    ds_scenario_free(&s1);
+    ds_scenario_free(&s2);
+    unlink(a);
+    unlink(b);
+}
+
+int main(void)
+{
+    ds_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_balance_and_bounds),
+        cmocka_unit_test(test_tone_raises_compression),
+        cmocka_unit_test(test_inertial_matches_quasi_static),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
