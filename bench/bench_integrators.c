@@ -95,9 +95,16 @@ static int g_jac(double t, const double y[], double *dfdy, double dfdt[], void *
     for (int i = 0; i < nx; i++)
         g->x[i * S] = y[i];
     g->sys->jac(g->sys->ctx, g->t, g->x, g->J);
+    const int b = g->sys->block;
     for (int r = 0; r < nx; r++)
-        for (int c = 0; c < nx; c++)
-            dfdy[r * nx + c] = g->J[(r * nx + c) * S];
+        for (int c = 0; c < nx; c++) {
+            int br = b > 0 ? r / b : 0, bc = b > 0 ? c / b : 0;
+            if (b > 0 && abs(br - bc) > 1)
+                dfdy[r * nx + c] = 0.0;
+            else
+                dfdy[r * nx + c] = b > 0 ? g->J[ds_btri_at(nx / b, b, S, 1 + bc - br, br, r % b, c % b)]
+                                         : g->J[(r * nx + c) * S];
+        }
     /* df/dt through the load ramp, by a central difference (GSL's implicit steppers want it) */
     double yp[DS_MAX_NX], fp[DS_MAX_NX], fm[DS_MAX_NX];
     memcpy(yp, y, (size_t)nx * sizeof(double));

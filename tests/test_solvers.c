@@ -43,6 +43,54 @@ static void test_lu(void **state)
     gsl_rng_free(r);
 }
 
+/* Block-tridiagonal LU against GSL's dense LU on random diagonally dominant chains. */
+static void test_btri(void **state)
+{
+    (void)state;
+    enum { NB = 5, B = 3, N = NB * B, S = 8, NL = 7 };
+    static double A[3 * NB * B * B * S], x[N * S];
+    int piv[N * S];
+    unsigned char sing[S];
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 7);
+    double dense[NL][N * N], rhs[NL][N];
+    memset(dense, 0, sizeof dense);
+    for (int band = 0; band < 3; band++)
+        for (int i = 0; i < NB; i++)
+            for (int rr = 0; rr < B; rr++)
+                for (int c = 0; c < B; c++)
+                    for (int l = 0; l < S; l++) {
+                        int bc = i + band - 1;
+                        double v = (bc < 0 || bc >= NB) ? 0.0 : gsl_rng_uniform(r) - 0.5;
+                        if (band == 1 && rr == c)
+                            v += 4.0;
+                        A[ds_btri_at(NB, B, S, band, i, rr, c) + l] = v;
+                        if (l < NL && bc >= 0 && bc < NB)
+                            dense[l][(i * B + rr) * N + bc * B + c] = v;
+                    }
+    for (int q = 0; q < N; q++)
+        for (int l = 0; l < S; l++) {
+            x[q * S + l] = gsl_rng_uniform(r) - 0.5;
+            if (l < NL)
+                rhs[l][q] = x[q * S + l];
+        }
+    ds_btri_factor(NB, B, S, NL, A, piv, sing);
+    ds_btri_solve(NB, B, S, NL, A, piv, x);
+    for (int l = 0; l < NL; l++) {
+        assert_int_equal(sing[l], 0);
+        gsl_matrix_view M = gsl_matrix_view_array(dense[l], N, N);
+        gsl_vector_view v = gsl_vector_view_array(rhs[l], N);
+        gsl_permutation *p = gsl_permutation_alloc(N);
+        int sg;
+        gsl_linalg_LU_decomp(&M.matrix, p, &sg);
+        gsl_linalg_LU_svx(&M.matrix, p, &v.vector);
+        for (int q = 0; q < N; q++)
+            assert_true(fabs(x[q * S + l] - rhs[l][q]) < 1e-12);
+        gsl_permutation_free(p);
+    }
+    gsl_rng_free(r);
+}
+
 /* GSL reference through the same right-hand side (lane 0). */
 typedef struct {
     tk_sim *s;
@@ -240,6 +288,7 @@ int main(void)
     ds_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lu),
+        cmocka_unit_test(test_btri),
         cmocka_unit_test(test_order),
         cmocka_unit_test(test_day_vs_rk8pd),
         cmocka_unit_test(test_day_inertial),

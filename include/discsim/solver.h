@@ -28,11 +28,14 @@ enum { DS_MAX_NX = 16 };
 typedef void (*ds_rhs_fn)(void *ctx, const double *restrict t, const double *restrict x, double *restrict f,
                           signed char *restrict flag);
 
-/* Jacobian J[(r*nx + c)*stride + lane] = d f_r / d x_c, analytic. */
+/* Jacobian, analytic: dense, J[(r*nx + c)*stride + lane] = d f_r / d x_c, or, for a system
+ * with block > 0, block-tridiagonal in the layout of ds_btri_at. */
 typedef void (*ds_jac_fn)(void *ctx, const double *restrict t, const double *restrict x, double *restrict J);
 
 typedef struct ds_system {
     int nx;            /* states per lane, <= DS_MAX_NX */
+    int block;         /* > 0: the Jacobian is block-tridiagonal with blocks of this size (see
+                          ds_btri_at); 0: dense */
     int nlanes;        /* lanes in use */
     int stride;        /* lanes per variable in every array (padded) */
     ds_rhs_fn rhs;
@@ -132,11 +135,33 @@ const double *ds_evolver_time(const ds_evolver *ev);
 const ds_lane_stats *ds_evolver_stats(const ds_evolver *ev);
 const unsigned char *ds_evolver_lane_status(const ds_evolver *ev);
 
+/* Block-tridiagonal layout: band 0 couples block row i to block column i-1, band 1 is the
+ * diagonal, band 2 couples i to i+1; each band holds nblk blocks of b x b entries, lanes
+ * innermost. Entry (r, c) of block (band, i), lane l: */
+static inline size_t ds_btri_at(int nblk, int b, int stride, int band, int i, int r, int c)
+{
+    return ((((size_t)band * nblk + i) * b + r) * b + c) * stride;
+}
+
+/* Block LU of a block-tridiagonal matrix per lane (block Thomas algorithm: each diagonal
+ * block factored with partial pivoting, band 2 replaced by D_i^-1 U_i), and its solve.
+ * Cost grows linearly with the number of blocks. piv is [nblk][b][stride]. */
+void ds_btri_factor(int nblk, int b, int stride, int nlanes, double *restrict A, int *restrict piv,
+                    unsigned char *restrict singular);
+void ds_btri_solve(int nblk, int b, int stride, int nlanes, const double *restrict LU, const int *restrict piv,
+                   double *restrict x);
+
 /* Lane-blocked dense LU with partial pivoting, for the Newton matrices of implicit
  * methods: A[(r*n + c)*stride + lane], piv[r*stride + lane]. Exposed for tests. */
 void ds_lu_factor(int n, int stride, int nlanes, double *restrict A, int *restrict piv,
                   unsigned char *restrict singular);
 void ds_lu_solve(int n, int stride, int nlanes, const double *restrict LU, const int *restrict piv,
                  double *restrict b);
+/* The same, with `singular` OR-ed rather than reset, and with the right-hand side's rows
+ * `row_stride` doubles apart (a column of a block). */
+void ds_lu_factor_or(int n, int stride, int nlanes, double *restrict A, int *restrict piv,
+                     unsigned char *restrict singular);
+void ds_lu_solve_strided(int n, int stride, int nlanes, const double *restrict LU, const int *restrict piv,
+                         double *restrict b, size_t row_stride);
 
 #endif

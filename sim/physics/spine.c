@@ -55,17 +55,18 @@ static void rhs_qs(void *ctx, const double *restrict t, const double *restrict x
     }
 }
 
+/* Block-tridiagonal with 1 x 1 blocks: the quasi-static levels do not couple. */
 static void jac_qs(void *ctx, const double *restrict t, const double *restrict x, double *restrict J)
 {
     const ds_data *d = ctx;
     const ds_model *m = d->m;
-    const int S = m->stride, nl = m->nsubj, nx = m->nlevel;
-    memset(J, 0, (size_t)nx * nx * S * sizeof(double));
+    const int S = m->stride, nl = m->nsubj, nb = m->nlevel;
+    memset(J, 0, (size_t)3 * nb * S * sizeof(double));
     for (int i = 0; i < m->nlevel; i++) {
         const double *Ap = PAR(i, A_p), *An = PAR(i, A_n), *h0 = PAR(i, h0), *ka = PAR(i, k_a), *K0 = PAR(i, K0),
                      *pi0 = PAR(i, pi0), *nn = PAR(i, n_osm), *V0 = DER(i, V0), *iV0 = DER(i, inv_V0),
                      *iCb = DER(i, inv_Cb), *iku = DER(i, inv_ku);
-        double *restrict Jii = J + (size_t)(i * nx + i) * S;
+        double *restrict Jii = J + ds_btri_at(nb, 1, S, 1, i, 0, 0);
         for (int l = 0; l < nl; l++) {
             double v = x[(size_t)i * S + l];
             if (!(v > 0.0)) {
@@ -140,49 +141,51 @@ static void rhs_in(void *ctx, const double *restrict t, const double *restrict x
     }
 }
 
+/* Block-tridiagonal with 3 x 3 blocks (u, w, V of each level): disc i couples vertebra i
+ * and the one below it, i+1. */
 static void jac_in(void *ctx, const double *restrict t, const double *restrict x, double *restrict J)
 {
     (void)t;
     const ds_data *d = ctx;
     const ds_model *m = d->m;
-    const int S = m->stride, nl = m->nsubj, n = m->nlevel, nx = DS_IN_NSTATE * n;
-    memset(J, 0, (size_t)nx * nx * S * sizeof(double));
-#define JE(r, c) J[(size_t)((r) * nx + (c)) * S + l]
+    const int S = m->stride, nl = m->nsubj, n = m->nlevel, b = DS_IN_NSTATE;
+    memset(J, 0, (size_t)3 * n * b * b * S * sizeof(double));
+    /* JE(row level, row var, column level, column var) */
+#define JE(ri, rv, ci, cv) J[ds_btri_at(n, b, S, 1 + (ci) - (ri), ri, rv, cv) + l]
     for (int l = 0; l < nl; l++) {
         for (int i = 0; i < n; i++) {
-            const int u = DS_IN_NSTATE * i + DS_IN_U, w = u + 1, V = u + 2;
-            const int ub = u + DS_IN_NSTATE, wb = w + DS_IN_NSTATE;
             const int has_below = i + 1 < n;
-            double v = x[(size_t)V * S + l];
+            double v = x[(size_t)(DS_IN_NSTATE * i + DS_IN_V) * S + l];
+            JE(i, DS_IN_U, i, DS_IN_W) = 1.0;
             if (!(v > 0.0))
                 continue;
             disc_state s = disc_in(m, i, l, x);
             double Ap = PAR(i, A_p)[l], An = PAR(i, A_n)[l], iCb = DER(i, inv_Cb)[l], c = PAR(i, c)[l];
             double ku = DER(i, k_u)[l];
-            /* partial derivatives of N_i */
+            /* partial derivatives of N_i in u_i, w_i, V_i (and -1 times them in u_(i+1), w_(i+1)) */
             double dN_du = -ku, dN_dw = -c, dN_dV = Ap * iCb;
-            JE(u, w) = 1.0;
-            /* vertebra i: +N_i; vertebra i+1 (if simulated): -N_i */
+            /* vertebra i: +N_i */
             double im = DER(i, inv_m)[l];
-            JE(w, u) += dN_du * im;
-            JE(w, w) += dN_dw * im;
-            JE(w, V) += dN_dV * im;
+            JE(i, DS_IN_W, i, DS_IN_U) += dN_du * im;
+            JE(i, DS_IN_W, i, DS_IN_W) += dN_dw * im;
+            JE(i, DS_IN_W, i, DS_IN_V) += dN_dV * im;
             if (has_below) {
-                JE(w, ub) += -dN_du * im;
-                JE(w, wb) += -dN_dw * im;
+                JE(i, DS_IN_W, i + 1, DS_IN_U) += -dN_du * im;
+                JE(i, DS_IN_W, i + 1, DS_IN_W) += -dN_dw * im;
+                /* vertebra i+1: -N_i */
                 double imb = DER(i + 1, inv_m)[l];
-                JE(wb, u) -= dN_du * imb;
-                JE(wb, w) -= dN_dw * imb;
-                JE(wb, V) -= dN_dV * imb;
-                JE(wb, ub) -= -dN_du * imb;
-                JE(wb, wb) -= -dN_dw * imb;
+                JE(i + 1, DS_IN_W, i, DS_IN_U) -= dN_du * imb;
+                JE(i + 1, DS_IN_W, i, DS_IN_W) -= dN_dw * imb;
+                JE(i + 1, DS_IN_W, i, DS_IN_V) -= dN_dV * imb;
+                JE(i + 1, DS_IN_W, i + 1, DS_IN_U) -= -dN_du * imb;
+                JE(i + 1, DS_IN_W, i + 1, DS_IN_W) -= -dN_dw * imb;
             }
             /* fluid: dV/dt = -K (P - pi) */
             double dpi = -PAR(i, n_osm)[l] * s.pi / v;
-            JE(V, u) = s.K * An * iCb;
+            JE(i, DS_IN_V, i, DS_IN_U) = s.K * An * iCb;
             if (has_below)
-                JE(V, ub) = -s.K * An * iCb;
-            JE(V, V) = -(2.0 * s.K / v) * (s.P - s.pi) - s.K * (iCb - dpi);
+                JE(i, DS_IN_V, i + 1, DS_IN_U) = -s.K * An * iCb;
+            JE(i, DS_IN_V, i, DS_IN_V) = -(2.0 * s.K / v) * (s.P - s.pi) - s.K * (iCb - dpi);
         }
     }
 #undef JE
@@ -206,6 +209,7 @@ void ds_spine_system(const ds_model *m, ds_data *d, ds_system *sys)
     sys->ctx = d;
     if (m->variant == DS_QUASI_STATIC) {
         sys->nx = m->nlevel;
+        sys->block = 1;
         sys->rhs = rhs_qs;
         sys->jac = jac_qs;
         for (int i = 0; i < m->nlevel; i++) {
@@ -214,6 +218,7 @@ void ds_spine_system(const ds_model *m, ds_data *d, ds_system *sys)
         }
     } else {
         sys->nx = DS_IN_NSTATE * m->nlevel;
+        sys->block = DS_IN_NSTATE;
         sys->rhs = rhs_in;
         sys->jac = jac_in;
         for (int i = 0; i < m->nlevel; i++) {

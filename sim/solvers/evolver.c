@@ -32,7 +32,10 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
         return ds_fail(err, DS_ERR_INPUT, "method %s has a fixed step: give a step size > 0", meth->name);
 
     const int nx = sys->nx, S = sys->stride;
-    const size_t nv = (size_t)nx * S, nm = (size_t)nx * nx * S;
+    if (sys->block > 0 && nx % sys->block)
+        return ds_fail(err, DS_ERR_INPUT, "system block size %d does not divide its %d states", sys->block, nx);
+    const size_t nv = (size_t)nx * S;
+    const size_t nm = sys->block > 0 ? (size_t)3 * (nx / sys->block) * sys->block * sys->block * S : (size_t)nx * nx * S;
     const size_t A = 64;
 #define R(bytes) (((bytes) + A - 1) / A * A)
     size_t bytes = R(sizeof(ds_evolver));
@@ -55,6 +58,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     ev->stride = S;
     ev->nl = sys->nlanes;
     ev->nv = nv;
+    ev->nm = nm;
     double **lane_d[] = {&ev->t, &ev->h, &ev->t_prev, &ev->h_prev, &ev->hs, &ev->ts,
                          &ev->hg, &ev->tmp, &ev->errn, &ev->st.h_min, &ev->st.h_last, NULL};
     for (int i = 0; lane_d[i]; i++)
@@ -107,24 +111,48 @@ void ds_ev_rhs(ds_evolver *ev, const double *tv, const double *x, double *f, con
 
 void ds_ev_newton_matrix(ds_evolver *ev, const double *hg, const unsigned char *act)
 {
-    const int nx = ev->nx, S = ev->stride, nl = ev->nl;
+    const int nx = ev->nx, S = ev->stride, nl = ev->nl, b = ev->sys.block;
     ev->sys.jac(ev->sys.ctx, ev->t, ev->x, ev->J);
     for (int l = 0; l < nl; l++)
         if (act[l])
             ev->st.jac_evals[l]++;
-    for (int r = 0; r < nx; r++)
-        for (int c = 0; c < nx; c++) {
-            const double *restrict J = ev->J + (size_t)(r * nx + c) * S;
-            double *restrict M = ev->M + (size_t)(r * nx + c) * S;
-            const double id = r == c ? 1.0 : 0.0;
+    /* M = I - hg J, in whichever layout J has */
+    for (size_t q = 0; q < ev->nm; q += (size_t)S) {
+        const double *restrict J = ev->J + q;
+        double *restrict M = ev->M + q;
 #pragma omp simd
+        for (int l = 0; l < nl; l++)
+            M[l] = -hg[l] * J[l];
+    }
+    if (b > 0) {
+        const int nblk = nx / b;
+        for (int i = 0; i < nblk; i++)
+            for (int r = 0; r < b; r++) {
+                double *restrict M = ev->M + ds_btri_at(nblk, b, S, 1, i, r, r);
+                for (int l = 0; l < nl; l++)
+                    M[l] += 1.0;
+            }
+        ds_btri_factor(nblk, b, S, nl, ev->M, ev->piv, ev->sing);
+    } else {
+        for (int r = 0; r < nx; r++) {
+            double *restrict M = ev->M + (size_t)(r * nx + r) * S;
             for (int l = 0; l < nl; l++)
-                M[l] = id - hg[l] * J[l];
+                M[l] += 1.0;
         }
-    ds_lu_factor(nx, S, nl, ev->M, ev->piv, ev->sing);
+        ds_lu_factor(nx, S, nl, ev->M, ev->piv, ev->sing);
+    }
     for (int l = 0; l < nl; l++)
         if (act[l] && ev->sing[l])
             ev->ok[l] = 0;
+}
+
+void ds_ev_msolve(const ds_evolver *ev, double *v)
+{
+    const int b = ev->sys.block;
+    if (b > 0)
+        ds_btri_solve(ev->nx / b, b, ev->stride, ev->nl, ev->M, ev->piv, v);
+    else
+        ds_lu_solve(ev->nx, ev->stride, ev->nl, ev->M, ev->piv, v);
 }
 
 /* Weighted RMS norm of v per lane with weights ev->wt. */
@@ -184,7 +212,7 @@ void ds_ev_newton(ds_evolver *ev, const double *ts, const double *a, const doubl
                 size_t q = (size_t)i * S + l;
                 res[q] = a[q] + hg[l] * fz[q] - z[q];
             }
-        ds_lu_solve(nx, S, nl, ev->M, ev->piv, res);
+        ds_ev_msolve(ev, res);
         wrms(ev, res, norm);
         for (int l = 0; l < nl; l++) {
             if (!ev->iter[l])

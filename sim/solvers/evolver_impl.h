@@ -14,6 +14,7 @@ struct ds_evolver {
     const ds_method *meth;
     int nx, stride, nl;
     size_t nv; /* nx * stride */
+    size_t nm; /* doubles in a Jacobian (dense or block-tridiagonal) */
 
     double *t, *h;              /* per lane: time, proposed next step */
     double *x, *f;              /* [nx][stride]: state and f(t, x) */
@@ -49,6 +50,9 @@ void ds_ev_newton(ds_evolver *ev, const double *ts, const double *a, const doubl
 
 /* Evaluates J at (t, x), forms M = I - hg J and factors it, for lanes in act. */
 void ds_ev_newton_matrix(ds_evolver *ev, const double *hg, const unsigned char *act);
+
+/* Solves M v = v in place with the factored Newton matrix. */
+void ds_ev_msolve(const ds_evolver *ev, double *v);
 
 /* One step of each method for lanes in ev->active with steps ev->hs: reads t, x, f; writes
  * xnew (and fnew for FSAL methods, ev for adaptive ones); clears ok[lane] on failure. */

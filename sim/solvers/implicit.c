@@ -83,5 +83,5 @@ void ds_step_trbdf2(ds_evolver *ev)
             ev->xnew[q] = ev->z[q];
             ev->ev[q] = ev->hs[l] * (e1 * f1[q] + e2 * f2[q] + e3 * f3[q]);
         }
-    ds_lu_solve(ev->nx, S, nl, ev->M, ev->piv, ev->ev);
+    ds_ev_msolve(ev, ev->ev);
 }

@@ -13,6 +13,12 @@ void ds_lu_factor(int n, int stride, int nlanes, double *restrict A, int *restri
 {
     for (int l = 0; l < nlanes; l++)
         singular[l] = 0;
+    ds_lu_factor_or(n, stride, nlanes, A, piv, singular);
+}
+
+void ds_lu_factor_or(int n, int stride, int nlanes, double *restrict A, int *restrict piv,
+                     unsigned char *restrict singular)
+{
     for (int k = 0; k < n; k++) {
         for (int l = 0; l < nlanes; l++) {
             int p = k;
@@ -54,13 +60,19 @@ void ds_lu_factor(int n, int stride, int nlanes, double *restrict A, int *restri
 void ds_lu_solve(int n, int stride, int nlanes, const double *restrict LU, const int *restrict piv,
                  double *restrict b)
 {
+    ds_lu_solve_strided(n, stride, nlanes, LU, piv, b, (size_t)stride);
+}
+
+void ds_lu_solve_strided(int n, int stride, int nlanes, const double *restrict LU, const int *restrict piv,
+                         double *restrict b, size_t rs)
+{
     for (int k = 0; k < n; k++)
         for (int l = 0; l < nlanes; l++) {
             int p = piv[(size_t)k * stride + l];
             if (p != k) {
-                double tmp = b[(size_t)k * stride + l];
-                b[(size_t)k * stride + l] = b[(size_t)p * stride + l];
-                b[(size_t)p * stride + l] = tmp;
+                double tmp = b[(size_t)k * rs + l];
+                b[(size_t)k * rs + l] = b[(size_t)p * rs + l];
+                b[(size_t)p * rs + l] = tmp;
             }
         }
     for (int r = 1; r < n; r++)
@@ -68,18 +80,18 @@ void ds_lu_solve(int n, int stride, int nlanes, const double *restrict LU, const
             const double *restrict lrc = LU + (size_t)(r * n + c) * stride;
 #pragma omp simd
             for (int l = 0; l < nlanes; l++)
-                b[(size_t)r * stride + l] -= lrc[l] * b[(size_t)c * stride + l];
+                b[(size_t)r * rs + l] -= lrc[l] * b[(size_t)c * rs + l];
         }
     for (int r = n - 1; r >= 0; r--) {
         for (int c = r + 1; c < n; c++) {
             const double *restrict urc = LU + (size_t)(r * n + c) * stride;
 #pragma omp simd
             for (int l = 0; l < nlanes; l++)
-                b[(size_t)r * stride + l] -= urc[l] * b[(size_t)c * stride + l];
+                b[(size_t)r * rs + l] -= urc[l] * b[(size_t)c * rs + l];
         }
         const double *restrict urr = LU + (size_t)(r * n + r) * stride;
 #pragma omp simd
         for (int l = 0; l < nlanes; l++)
-            b[(size_t)r * stride + l] = urr[l] != 0.0 ? b[(size_t)r * stride + l] / urr[l] : 0.0;
+            b[(size_t)r * rs + l] = urr[l] != 0.0 ? b[(size_t)r * rs + l] / urr[l] : 0.0;
     }
 }

@@ -1,0 +1,70 @@
+/* Block-tridiagonal LU per lane (the lumbar chain couples neighbouring levels only).
+ *
+ * For M with blocks L_i (band 0), D_i (band 1), U_i (band 2):
+ *   D'_0 = D_0;  G_i = D'_i^-1 U_i;  D'_i = D_i - L_i G_(i-1)
+ *   forward  y_i = D'_i^-1 (r_i - L_i y_(i-1));  backward  x_i = y_i - G_i x_(i+1).
+ * No pivoting across blocks: Newton matrices I - h gamma J of the chain are block
+ * diagonally dominant (spring chains); within a block, partial pivoting per lane. */
+#include "discsim/solver.h"
+
+void ds_btri_factor(int nblk, int b, int S, int nl, double *restrict A, int *restrict piv,
+                    unsigned char *restrict singular)
+{
+    for (int l = 0; l < nl; l++)
+        singular[l] = 0;
+    for (int i = 0; i < nblk; i++) {
+        double *D = A + ds_btri_at(nblk, b, S, 1, i, 0, 0);
+        if (i > 0) { /* D_i -= L_i G_(i-1) */
+            const double *Lb = A + ds_btri_at(nblk, b, S, 0, i, 0, 0);
+            const double *G = A + ds_btri_at(nblk, b, S, 2, i - 1, 0, 0);
+            for (int r = 0; r < b; r++)
+                for (int c = 0; c < b; c++)
+                    for (int k = 0; k < b; k++) {
+                        const double *lrk = Lb + (size_t)(r * b + k) * S, *gkc = G + (size_t)(k * b + c) * S;
+                        double *drc = D + (size_t)(r * b + c) * S;
+#pragma omp simd
+                        for (int l = 0; l < nl; l++)
+                            drc[l] -= lrk[l] * gkc[l];
+                    }
+        }
+        int *pv = piv + (size_t)i * b * S;
+        ds_lu_factor_or(b, S, nl, D, pv, singular);
+        if (i + 1 < nblk) { /* G_i = D_i^-1 U_i, column by column, in place of U_i */
+            double *U = A + ds_btri_at(nblk, b, S, 2, i, 0, 0);
+            for (int c = 0; c < b; c++)
+                ds_lu_solve_strided(b, S, nl, D, pv, U + (size_t)c * S, (size_t)b * S);
+        }
+    }
+}
+
+void ds_btri_solve(int nblk, int b, int S, int nl, const double *restrict LU, const int *restrict piv,
+                   double *restrict x)
+{
+    for (int i = 0; i < nblk; i++) {
+        double *xi = x + (size_t)i * b * S;
+        if (i > 0) {
+            const double *Lb = LU + ds_btri_at(nblk, b, S, 0, i, 0, 0);
+            const double *xp = x + (size_t)(i - 1) * b * S;
+            for (int r = 0; r < b; r++)
+                for (int k = 0; k < b; k++) {
+                    const double *lrk = Lb + (size_t)(r * b + k) * S;
+#pragma omp simd
+                    for (int l = 0; l < nl; l++)
+                        xi[(size_t)r * S + l] -= lrk[l] * xp[(size_t)k * S + l];
+                }
+        }
+        ds_lu_solve(b, S, nl, LU + ds_btri_at(nblk, b, S, 1, i, 0, 0), piv + (size_t)i * b * S, xi);
+    }
+    for (int i = nblk - 2; i >= 0; i--) {
+        double *xi = x + (size_t)i * b * S;
+        const double *xn = x + (size_t)(i + 1) * b * S;
+        const double *G = LU + ds_btri_at(nblk, b, S, 2, i, 0, 0);
+        for (int r = 0; r < b; r++)
+            for (int k = 0; k < b; k++) {
+                const double *grk = G + (size_t)(r * b + k) * S;
+#pragma omp simd
+                for (int l = 0; l < nl; l++)
+                    xi[(size_t)r * S + l] -= grk[l] * xn[(size_t)k * S + l];
+            }
+    }
+}
