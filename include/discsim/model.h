@@ -98,10 +98,12 @@ typedef struct ds_posture {
     X(com_offset, "mm", "anterior offset of that mass's centre from the disc centre, upright")    \
     X(com_distance, "mm", "distance from the disc centre to that centre of mass along the spine")  \
     X(flexion_share, "1", "share of the lumbar flexion taken by the level")                        \
+    X(lordosis, "deg", "forward tilt of the disc's axis from vertical, standing upright")          \
     X(preload, "N", "compression by passive tissues (ligaments, capsules) at rest")
 
 typedef struct ds_body {
     double gravity;                      /* mm/s^2 */
+    double height_scale;                 /* subject stature / reference stature: scales com_distance */
 #define DS_X_FIELD(f, u, d) double f[DS_MAX_LEVELS];
     DS_BODY_LEVEL_PARAMS(DS_X_FIELD)
 #undef DS_X_FIELD

@@ -166,6 +166,7 @@ static ds_status body_level_entry(const ds_ydoc *d, int key, int value, const ch
         st = read_field(d, value, path, #f, u, &b->f[id], err);
     DS_BODY_LEVEL_PARAMS(DS_X)
 #undef DS_X
+    b->lordosis[id] *= 0.017453292519943295; /* degrees in files, radians inside */
     return st;
 }
 
@@ -330,13 +331,18 @@ ds_status ds_model_compile(const ds_ydoc *d, int nlevel, const int *level_id, ds
     int body = ds_ymap_get(d, root, "body");
     if (!body)
         return ds_fail(err, DS_ERR_INPUT, "%s: the model has no 'body' table", d->file);
-    static const char *const body_keys[] = {"mass", "gravity", "levels", NULL};
+    static const char *const body_keys[] = {"mass", "height", "reference_height", "gravity", "levels", NULL};
     if ((st = ds_ycheck_keys(d, body, "body", body_keys, err)))
         return st;
-    double mass;
+    double mass, height, ref_height;
     if ((st = read_field(d, body, "body", "mass", "t", &mass, err)) ||
+        (st = read_field(d, body, "body", "height", "mm", &height, err)) ||
+        (st = read_field(d, body, "body", "reference_height", "mm", &ref_height, err)) ||
         (st = read_field(d, body, "body", "gravity", "mm/s^2", &m->body.gravity, err)))
         return st;
+    if (!(height > 0 && ref_height > 0))
+        return ds_fail(err, DS_ERR_INPUT, "%s: keys 'body.height' and 'body.reference_height' must be positive", d->file);
+    m->body.height_scale = height / ref_height;
     if (!(mass > 0))
         return ds_fail(err, DS_ERR_INPUT, "%s: key 'body.mass' must be positive", d->file);
     for (int l = 0; l < m->stride; l++)

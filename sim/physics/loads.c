@@ -2,9 +2,11 @@
  *
  * Per level i (disc between vertebra i and i+1), with the posture's support s, trunk
  * inclination phi, lumbar flexion theta shared over the levels (theta_j = share_j theta):
- *   axis inclination      psi_i = phi - theta * (share of the levels above i)
+ *   rotation of the body above disc i from upright   rho_i = phi - theta * (share of the levels above i)
+ *   inclination of the disc's axis                   psi_i = rho_i + lordosis_i
  *   weight above          W_i = (1 - s) g M f_i
- *   external moment       M_i = W_i (e_i cos psi_i + c_i sin psi_i) + g m_h d_h     (flexion > 0)
+ *   external moment       M_i = W_i (e_i cos rho_i + c_i k sin rho_i) + g m_h d_h     (flexion > 0,
+ *                         c_i scaled by k = stature / reference stature)
  *   muscle g              F = sigma PCSA (a f_l(l~) + s_p f_pe(l~)),  l~ = 1 + sum_j r_gj theta_j / l_opt
  *   balance               sum_g F_g r_gi = M_i
  *   compression           L_i = P0_i + (W_i + g m_h) cos psi_i + sum_g F_g cos_gi  (P0: passive preload)
@@ -117,10 +119,12 @@ void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_
         for (int i = 0; i < nlev; i++) {
             const int id = m->level_id[i];
             const size_t q = (size_t)i * S + l;
-            double psi = p->inclination - p->flexion * above[id];
+            double rho = p->inclination - p->flexion * above[id];
+            double psi = rho + b->lordosis[id];
             double W = (1.0 - p->support) * g * m->body_mass[lane] * b->mass_above[id];
             double Wh = g * p->hand_load;
-            double M = W * (b->com_offset[id] * cos(psi) + b->com_distance[id] * sin(psi)) + Wh * p->hand_distance;
+            double M = W * (b->com_offset[id] * cos(rho) + b->com_distance[id] * b->height_scale * sin(rho)) +
+                       Wh * p->hand_distance;
             double c[DS_MAX_GROUPS], w[DS_MAX_GROUPS], lo[DS_MAX_GROUPS], a[DS_MAX_GROUPS], Fp[DS_MAX_GROUPS];
             double Mp = 0.0;
             for (int k = 0; k < ng; k++) {
