@@ -128,7 +128,7 @@ static int run_gsl(ds_model *m, ds_data *d, ds_system *sys, const gsl_odeiv2_ste
     gsl_odeiv2_driver *drv = gsl_odeiv2_driver_alloc_scaled_new(&gs, T, 1e-3, atol, rtol, 1.0, 0.0, sys->scale);
     ds_error err;
     ds_segment_set(d, sg[0].a, sg[0].a, &sg[0].from, &sg[0].from);
-    ds_spine_equilibrium(m, d->seg.to.load, d->x, &err);
+    ds_spine_equilibrium(m, d->seg.to.load, d->seg.to.act, d->x, &err);
     for (int i = 0; i < nx; i++)
         y[i] = d->x[i * S];
     double t = sg[0].a;
@@ -154,7 +154,7 @@ static int run_ours(ds_model *m, ds_data *d, ds_system *sys, ds_solver_opts o, c
     if (ds_evolver_create(sys, &o, &ev, &err))
         return 0;
     ds_segment_set(d, sg[0].a, sg[0].a, &sg[0].from, &sg[0].from);
-    ds_spine_equilibrium(m, d->seg.to.load, d->x, &err);
+    ds_spine_equilibrium(m, d->seg.to.load, d->seg.to.act, d->x, &err);
     ds_evolver_reset(ev, sg[0].a, d->x);
     int ok = 1;
     for (int j = 0; j < nseg && ok; j++) {

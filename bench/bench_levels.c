@@ -73,7 +73,7 @@ int main(int argc, char **argv)
             ds_posture_loads(&m, &m.posture[lie].p, &d.seg.from);
             ds_posture_load_copy(&m, &d.seg.to, &d.seg.from);
             d.seg.t0 = d.seg.t1 = 0.0;
-            ds_spine_equilibrium(&m, d.seg.to.load, d.x, &err);
+            ds_spine_equilibrium(&m, d.seg.to.load, d.seg.to.act, d.x, &err);
             ds_evolver_reset(ev, 0.0, d.x);
             ds_posture_loads(&m, &m.posture[stand].p, &d.seg.to);
             d.seg.t1 = 0.5; /* getting up over the first half second */

@@ -94,7 +94,7 @@ static void test_equilibrium(void **state)
     double expect[1];
     ds_error err;
     double xeq[DS_LANE_ALIGN];
-    assert_int_equal(ds_spine_equilibrium(&s.m, s.d.seg.to.load, xeq, &err), DS_OK);
+    assert_int_equal(ds_spine_equilibrium(&s.m, s.d.seg.to.load, NULL, xeq, &err), DS_OK);
     expect[0] = xeq[0];
     printf("after 40 days at %.0f N: P = %.6f MPa, pi(V) = %.6f MPa, V = %.4f mm^3 (equilibrium %.4f)\n", L, P, pi,
            V, expect[0]);

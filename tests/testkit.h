@@ -57,7 +57,7 @@ static inline void tk_init(tk_sim *s, ds_variant v, ds_solver_opts opt, double l
     s->opt = opt;
     assert_int_equal(ds_evolver_create(&s->sys, &opt, &s->ev, &err), DS_OK);
     ds_segment_set(&s->d, 0.0, 0.0, &load0, &load0);
-    assert_int_equal(ds_spine_equilibrium(&s->m, s->d.seg.to.load, s->d.x, &err), DS_OK);
+    assert_int_equal(ds_spine_equilibrium(&s->m, s->d.seg.to.load, s->d.seg.to.act, s->d.x, &err), DS_OK);
     ds_evolver_reset(s->ev, 0.0, s->d.x);
 }
 

@@ -32,9 +32,16 @@ extern const char *const ds_level_output_names[DS_NLEVEL_OUTPUTS];
 extern const char *const ds_level_output_units[DS_NLEVEL_OUTPUTS];
 extern const char *const ds_level_output_descs[DS_NLEVEL_OUTPUTS];
 
-/* States per level: quasi-static (V) or inertial (u, w, V). */
+/* States per level: quasi-static (V) or inertial (u, w, V, then one activation per muscle
+ * group). The quasi-static variant is the limit of massless vertebrae and instantaneous
+ * activation (a = excitation); the inertial one keeps both fast scales. */
 enum { DS_QS_NSTATE = 1, DS_IN_NSTATE = 3 };
-enum { DS_IN_U = 0, DS_IN_W = 1, DS_IN_V = 2 };
+enum { DS_IN_U = 0, DS_IN_W = 1, DS_IN_V = 2, DS_IN_A0 = 3 };
+
+static inline int ds_level_block(const ds_model *m)
+{
+    return m->variant == DS_QUASI_STATIC ? DS_QS_NSTATE : DS_IN_NSTATE + m->ngroup;
+}
 
 /* The static load model's answer for one posture, per level and lane: loads from gravity,
  * hand load and muscles, with the muscle activations and forces that balance the posture. */
@@ -45,6 +52,7 @@ typedef struct ds_posture_load {
     double *residual;    /* [level][stride] muscle moment - external moment, N*mm */
     double *act;         /* [group][level][stride] activation, 1 */
     double *force;       /* [group][level][stride] force, N */
+    double *gain;        /* [group][level][stride] active force per unit activation sigma PCSA f_l, N */
 } ds_posture_load;
 
 /* The current segment: loads move from `from` to `to` over [t0, t1] along a C2 smoothstep

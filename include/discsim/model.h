@@ -115,6 +115,7 @@ typedef struct ds_muscle_group {
     double sigma;                 /* specific tension, MPa */
     double l_opt;                 /* optimal fibre length, mm */
     double passive;               /* scale of the passive force, 1 */
+    double tau_act, tau_deact;    /* activation and deactivation time constants, s */
     int crosses[DS_MAX_LEVELS];   /* 1 where the group crosses the level */
     double pcsa[DS_MAX_LEVELS];   /* physiological cross-section, both sides, mm^2 */
     double arm[DS_MAX_LEVELS];    /* sagittal moment arm, posterior positive, mm */

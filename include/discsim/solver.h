@@ -20,7 +20,7 @@
 
 #include "discsim/status.h"
 
-enum { DS_MAX_NX = 16 };
+enum { DS_MAX_NX = 64 };
 
 /* Right-hand side f(t, x) for all lanes (t per lane). Writes flag[lane]: 0 fine, > 0 the
  * state is outside the model's domain but a smaller step may recover (e.g. a fluid volume

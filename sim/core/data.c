@@ -24,7 +24,7 @@ const char *const ds_level_output_descs[DS_NLEVEL_OUTPUTS] = {
 
 static size_t posture_load_doubles(const ds_model *m)
 {
-    return (size_t)m->nlevel * m->stride * (4 + 2 * (size_t)m->ngroup);
+    return (size_t)m->nlevel * m->stride * (4 + 3 * (size_t)m->ngroup);
 }
 
 static double *posture_load_bind(const ds_model *m, ds_posture_load *pl, double *p)
@@ -36,14 +36,15 @@ static double *posture_load_bind(const ds_model *m, ds_posture_load *pl, double 
     pl->residual = p + 3 * lv;
     pl->act = p + 4 * lv;
     pl->force = p + 4 * lv + gl;
-    return p + 4 * lv + 2 * gl;
+    pl->gain = p + 4 * lv + 2 * gl;
+    return p + 4 * lv + 3 * gl;
 }
 
 ds_status ds_data_create(const ds_model *m, ds_data *d, ds_error *err)
 {
     memset(d, 0, sizeof *d);
     d->m = m;
-    d->nx = m->nlevel * (m->variant == DS_QUASI_STATIC ? DS_QS_NSTATE : DS_IN_NSTATE);
+    d->nx = m->nlevel * ds_level_block(m);
     size_t nxs = (size_t)d->nx * m->stride, nout = (size_t)m->nlevel * DS_NLEVEL_OUTPUTS * m->stride;
     size_t nm = (size_t)m->ngroup * m->nlevel * m->stride;
     size_t total = nxs + nout + 2 * nm + 2 * posture_load_doubles(m);

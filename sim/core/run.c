@@ -213,7 +213,7 @@ ds_status ds_run(const ds_scenario *sc, const ds_run_opts *opts, ds_run_result *
     ds_posture_loads(m, &sc->initial, &d.seg.from);
     ds_posture_load_copy(m, &d.seg.to, &d.seg.from);
     d.seg.t0 = d.seg.t1 = 0.0;
-    if ((st = ds_spine_equilibrium(m, d.seg.to.load, d.x, err)))
+    if ((st = ds_spine_equilibrium(m, d.seg.to.load, d.seg.to.act, d.x, err)))
         goto fail;
     ds_evolver_reset(ev, 0.0, d.x);
 

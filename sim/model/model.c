@@ -211,7 +211,8 @@ static ds_status group_entry(const ds_ydoc *d, int key, int value, const char *n
     snprintf(g->name, sizeof g->name, "%s", name);
     char path[160];
     snprintf(path, sizeof path, "muscles.%s", name);
-    static const char *const keys[] = {"specific_tension", "optimal_length", "passive_scale", "tone", "levels", NULL};
+    static const char *const keys[] = {"specific_tension", "optimal_length", "passive_scale", "tone",
+                                       "activation_time",  "deactivation_time", "levels", NULL};
     ds_status st = ds_ycheck_keys(d, value, path, keys, err);
     if (!st)
         st = read_field(d, value, path, "specific_tension", "MPa", &g->sigma, err);
@@ -221,6 +222,13 @@ static ds_status group_entry(const ds_ydoc *d, int key, int value, const char *n
         st = read_field(d, value, path, "passive_scale", "1", &g->passive, err);
     if (!st)
         st = read_field(d, value, path, "tone", "1", &tones[m->ngroup], err);
+    if (!st)
+        st = read_field(d, value, path, "activation_time", "s", &g->tau_act, err);
+    if (!st)
+        st = read_field(d, value, path, "deactivation_time", "s", &g->tau_deact, err);
+    if (!st && !(g->tau_act > 0 && g->tau_deact > 0))
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': activation and deactivation times must be positive", d->file,
+                       path);
     if (st)
         return st;
     char loc[4200];

@@ -18,8 +18,9 @@
  * a_g(lambda) = clamp(lambda c_g / (2 PCSA_g), tone_g, 1), c_g = sigma PCSA f_l r, and the
  * muscle moment sum_g c_g a_g(lambda) is piecewise linear and non-decreasing in lambda: the
  * balance is solved exactly on the segment between sorted breakpoints, not iteratively.
- * Muscle activation equals excitation: activation dynamics (tens of ms) are not resolved by
- * a model whose postures change over ramps of seconds. */
+ * The result is the excitation u that holds the posture; the inertial variant lets the
+ * activation a follow it with first-order dynamics (spine.c), the quasi-static one takes
+ * a = u. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +145,7 @@ void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_
                 size_t qm = ((size_t)k * nlev + i) * S + l;
                 out->act[qm] = mg->crosses[id] ? a[k] : 0.0;
                 out->force[qm] = F;
+                out->gain[qm] = mg->crosses[id] ? mg->sigma * mg->pcsa[id] * f_l(lt[k]) : 0.0;
                 comp += F * mg->cosine[id];
             }
             out->load[q] = b->preload[id] + (W + Wh) * cos(psi) + comp;

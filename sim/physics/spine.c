@@ -9,7 +9,11 @@
  * the rate of shortening (DESIGN writes +c dh/dt, which would feed energy in).
  *
  * Inertial variant, vertebra j: m_j dw_j/dt = N_j - N_(j-1) - (L_j - L_(j-1)), with L_i the
- * compressive load carried at level i (N_(-1) = L_(-1) = 0).
+ * compressive load carried at level i (N_(-1) = L_(-1) = 0). Muscle activations are states
+ * that follow the excitation u of the static load model (loads.c),
+ *   da/dt = (u - a)(u/tau_act + (1 - u)/tau_deact),
+ * and the load is the static one plus the force of the activation lag:
+ *   L_i = L_i(u) + sum_g G_gi cos_gi (a_gi - u_gi),  G = sigma PCSA f_l.
  * Quasi-static variant (m -> 0): N_i = L_i, and without the damper (which only matters on
  * the millisecond scale of the inertial modes) the force balance is linear in h:
  *   h = (V A_p / C_b + k_a h0 - L) / k_u,  k_u = k_a + A_p A_n / C_b  (undrained stiffness),
@@ -91,14 +95,32 @@ typedef struct {
     double h, hd, P, N, K, pi;
 } disc_state;
 
+/* Dynamic load on level i of lane l: static load plus the force of the activation lag. */
+static inline double load_in(const ds_data *d, int i, int l, double t, const double *x)
+{
+    const ds_model *m = d->m;
+    const int S = m->stride, B = ds_level_block(m), n = m->nlevel;
+    const double w = ds_seg_frac(&d->seg, t);
+    const ds_posture_load *A = &d->seg.from, *Bq = &d->seg.to;
+    double L = ds_load_at(d, i, l, t);
+    for (int g = 0; g < m->ngroup; g++) {
+        size_t q = ((size_t)g * n + i) * S + l;
+        double u = A->act[q] + (Bq->act[q] - A->act[q]) * w;
+        double G = A->gain[q] + (Bq->gain[q] - A->gain[q]) * w;
+        double a = x[(size_t)(B * i + DS_IN_A0 + g) * S + l];
+        L += G * m->group[g].cosine[m->level_id[i]] * (a - u);
+    }
+    return L;
+}
+
 static inline disc_state disc_in(const ds_model *m, int i, int l, const double *x)
 {
-    const int S = m->stride, n = m->nlevel;
-    const double *xi = x + (size_t)(DS_IN_NSTATE * i) * S;
+    const int S = m->stride, n = m->nlevel, B = ds_level_block(m);
+    const double *xi = x + (size_t)(B * i) * S;
     double u = xi[(size_t)DS_IN_U * S + l], w = xi[(size_t)DS_IN_W * S + l], v = xi[(size_t)DS_IN_V * S + l];
     double ub = 0.0, wb = 0.0;
     if (i + 1 < n) {
-        const double *xb = x + (size_t)(DS_IN_NSTATE * (i + 1)) * S;
+        const double *xb = x + (size_t)(B * (i + 1)) * S;
         ub = xb[(size_t)DS_IN_U * S + l];
         wb = xb[(size_t)DS_IN_W * S + l];
     }
@@ -119,19 +141,27 @@ static void rhs_in(void *ctx, const double *restrict t, const double *restrict x
 {
     const ds_data *d = ctx;
     const ds_model *m = d->m;
-    const int S = m->stride, nl = m->nsubj, n = m->nlevel;
+    const int S = m->stride, nl = m->nsubj, n = m->nlevel, B = ds_level_block(m);
     for (int l = 0; l < nl; l++) {
+        const double w = ds_seg_frac(&d->seg, t[l]);
         double N_above = 0.0, L_above = 0.0;
         for (int i = 0; i < n; i++) {
-            size_t b = (size_t)(DS_IN_NSTATE * i) * S + l;
+            size_t b = (size_t)(B * i) * S + l;
             double v = x[b + (size_t)DS_IN_V * S];
+            for (int g = 0; g < m->ngroup; g++) {
+                size_t q = ((size_t)g * n + i) * S + l;
+                double u = d->seg.from.act[q] + (d->seg.to.act[q] - d->seg.from.act[q]) * w;
+                double a = x[b + (size_t)(DS_IN_A0 + g) * S];
+                f[b + (size_t)(DS_IN_A0 + g) * S] =
+                    (u - a) * (u / m->group[g].tau_act + (1.0 - u) / m->group[g].tau_deact);
+            }
             if (!(v > 0.0)) {
                 flag[l] = 1;
                 f[b] = f[b + S] = f[b + 2 * (size_t)S] = 0.0;
                 continue;
             }
             disc_state s = disc_in(m, i, l, x);
-            double L = ds_load_at(d, i, l, t[l]);
+            double L = load_in(d, i, l, t[l], x);
             f[b + (size_t)DS_IN_U * S] = x[b + (size_t)DS_IN_W * S];
             f[b + (size_t)DS_IN_W * S] = (s.N - N_above - (L - L_above)) * DER(i, inv_m)[l];
             f[b + (size_t)DS_IN_V * S] = -s.K * (s.P - s.pi);
@@ -141,21 +171,33 @@ static void rhs_in(void *ctx, const double *restrict t, const double *restrict x
     }
 }
 
-/* Block-tridiagonal with 3 x 3 blocks (u, w, V of each level): disc i couples vertebra i
- * and the one below it, i+1. */
+/* Block-tridiagonal with blocks (u, w, V, a_1 .. a_G) per level: disc i couples vertebra i
+ * and the one below it, i+1, and the activation of level i loads both. */
 static void jac_in(void *ctx, const double *restrict t, const double *restrict x, double *restrict J)
 {
-    (void)t;
     const ds_data *d = ctx;
     const ds_model *m = d->m;
-    const int S = m->stride, nl = m->nsubj, n = m->nlevel, b = DS_IN_NSTATE;
+    const int S = m->stride, nl = m->nsubj, n = m->nlevel, b = ds_level_block(m);
     memset(J, 0, (size_t)3 * n * b * b * S * sizeof(double));
     /* JE(row level, row var, column level, column var) */
 #define JE(ri, rv, ci, cv) J[ds_btri_at(n, b, S, 1 + (ci) - (ri), ri, rv, cv) + l]
     for (int l = 0; l < nl; l++) {
+        const double w = ds_seg_frac(&d->seg, t[l]);
         for (int i = 0; i < n; i++) {
             const int has_below = i + 1 < n;
-            double v = x[(size_t)(DS_IN_NSTATE * i + DS_IN_V) * S + l];
+            double im = DER(i, inv_m)[l];
+            for (int g = 0; g < m->ngroup; g++) {
+                size_t q = ((size_t)g * n + i) * S + l;
+                double u = d->seg.from.act[q] + (d->seg.to.act[q] - d->seg.from.act[q]) * w;
+                double G = d->seg.from.gain[q] + (d->seg.to.gain[q] - d->seg.from.gain[q]) * w;
+                double dL_da = G * m->group[g].cosine[m->level_id[i]];
+                JE(i, DS_IN_A0 + g, i, DS_IN_A0 + g) = -(u / m->group[g].tau_act + (1.0 - u) / m->group[g].tau_deact);
+                /* the load of level i pushes vertebra i down and the one below up */
+                JE(i, DS_IN_W, i, DS_IN_A0 + g) -= dL_da * im;
+                if (has_below)
+                    JE(i + 1, DS_IN_W, i, DS_IN_A0 + g) += dL_da * DER(i + 1, inv_m)[l];
+            }
+            double v = x[(size_t)(b * i + DS_IN_V) * S + l];
             JE(i, DS_IN_U, i, DS_IN_W) = 1.0;
             if (!(v > 0.0))
                 continue;
@@ -165,7 +207,6 @@ static void jac_in(void *ctx, const double *restrict t, const double *restrict x
             /* partial derivatives of N_i in u_i, w_i, V_i (and -1 times them in u_(i+1), w_(i+1)) */
             double dN_du = -ku, dN_dw = -c, dN_dV = Ap * iCb;
             /* vertebra i: +N_i */
-            double im = DER(i, inv_m)[l];
             JE(i, DS_IN_W, i, DS_IN_U) += dN_du * im;
             JE(i, DS_IN_W, i, DS_IN_W) += dN_dw * im;
             JE(i, DS_IN_W, i, DS_IN_V) += dN_dV * im;
@@ -207,9 +248,10 @@ void ds_spine_system(const ds_model *m, ds_data *d, ds_system *sys)
     sys->nlanes = m->nsubj;
     sys->stride = m->stride;
     sys->ctx = d;
+    const int B = ds_level_block(m);
+    sys->nx = B * m->nlevel;
+    sys->block = B;
     if (m->variant == DS_QUASI_STATIC) {
-        sys->nx = m->nlevel;
-        sys->block = 1;
         sys->rhs = rhs_qs;
         sys->jac = jac_qs;
         for (int i = 0; i < m->nlevel; i++) {
@@ -217,16 +259,18 @@ void ds_spine_system(const ds_model *m, ds_data *d, ds_system *sys)
             sys->var_name[i] = qs_names[m->level_id[i]];
         }
     } else {
-        sys->nx = DS_IN_NSTATE * m->nlevel;
-        sys->block = DS_IN_NSTATE;
         sys->rhs = rhs_in;
         sys->jac = jac_in;
         for (int i = 0; i < m->nlevel; i++) {
-            sys->scale[DS_IN_NSTATE * i + DS_IN_U] = 1.0;   /* mm */
-            sys->scale[DS_IN_NSTATE * i + DS_IN_W] = 10.0;  /* mm/s */
-            sys->scale[DS_IN_NSTATE * i + DS_IN_V] = 1000.0; /* mm^3 */
+            sys->scale[B * i + DS_IN_U] = 1.0;    /* mm */
+            sys->scale[B * i + DS_IN_W] = 10.0;   /* mm/s */
+            sys->scale[B * i + DS_IN_V] = 1000.0; /* mm^3 */
             for (int k = 0; k < DS_IN_NSTATE; k++)
-                sys->var_name[DS_IN_NSTATE * i + k] = in_names[m->level_id[i]][k];
+                sys->var_name[B * i + k] = in_names[m->level_id[i]][k];
+            for (int g = 0; g < m->ngroup; g++) {
+                sys->scale[B * i + DS_IN_A0 + g] = 1.0; /* activation, 0..1 */
+                sys->var_name[B * i + DS_IN_A0 + g] = m->group[g].name;
+            }
         }
     }
 }
@@ -251,10 +295,11 @@ void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
                 N = P * PAR(i, A_p)[l] + PAR(i, k_a)[l] * (PAR(i, h0)[l] - h); /* = L: the balance, checked */
             } else {
                 disc_state s = disc_in(m, i, l, x);
-                v = x[(size_t)(DS_IN_NSTATE * i + DS_IN_V) * S + l];
+                v = x[(size_t)(ds_level_block(m) * i + DS_IN_V) * S + l];
                 h = s.h;
                 P = s.P;
                 N = s.N;
+                L = load_in(d, i, l, t, x);
             }
             double r = v * DER(i, inv_V0)[l];
             double pi = v > 0.0 ? PAR(i, pi0)[l] * pow(DER(i, V0)[l] / v, PAR(i, n_osm)[l]) : NAN;
@@ -276,6 +321,23 @@ void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
         d->mact[q] = BLEND(act, q);
         d->mforce[q] = BLEND(force, q);
     }
+    if (m->variant == DS_INERTIAL) { /* activations are states: add the force and moment of their lag */
+        const int nb = ds_level_block(m);
+        for (int g = 0; g < m->ngroup; g++)
+            for (int i = 0; i < m->nlevel; i++) {
+                const int id = m->level_id[i];
+                for (int l = 0; l < nl; l++) {
+                    size_t q = ((size_t)g * m->nlevel + i) * S + l;
+                    double a = x[(size_t)(nb * i + DS_IN_A0 + g) * S + l], u = d->mact[q];
+                    double dF = BLEND(gain, q) * (a - u);
+                    d->mact[q] = a;
+                    d->mforce[q] += dF;
+                    double *o = d->out + (size_t)i * DS_NLEVEL_OUTPUTS * S;
+                    o[(size_t)DS_OUT_muscle_compression * S + l] += dF * m->group[g].cosine[id];
+                    o[(size_t)DS_OUT_moment_residual * S + l] += dF * m->group[g].arm[id];
+                }
+            }
+    }
 #undef BLEND
 }
 
@@ -296,9 +358,9 @@ static double eq_g(double P, void *vp)
     return P * p->Ap + p->ka * (p->h0 - h) - p->L;
 }
 
-ds_status ds_spine_equilibrium(const ds_model *m, const double *load, double *x, ds_error *err)
+ds_status ds_spine_equilibrium(const ds_model *m, const double *load, const double *act, double *x, ds_error *err)
 {
-    const int S = m->stride;
+    const int S = m->stride, B = ds_level_block(m);
     gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
     if (!s)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory for the equilibrium solver");
@@ -340,9 +402,12 @@ ds_status ds_spine_equilibrium(const ds_model *m, const double *load, double *x,
                 x[(size_t)i * S + l] = V;
             } else {
                 double u = h - p.h0 + u_below;
-                x[(size_t)(DS_IN_NSTATE * i + DS_IN_U) * S + l] = u;
-                x[(size_t)(DS_IN_NSTATE * i + DS_IN_W) * S + l] = 0.0;
-                x[(size_t)(DS_IN_NSTATE * i + DS_IN_V) * S + l] = V;
+                x[(size_t)(B * i + DS_IN_U) * S + l] = u;
+                x[(size_t)(B * i + DS_IN_W) * S + l] = 0.0;
+                x[(size_t)(B * i + DS_IN_V) * S + l] = V;
+                for (int g = 0; g < m->ngroup; g++)
+                    x[(size_t)(B * i + DS_IN_A0 + g) * S + l] =
+                        act ? act[((size_t)g * m->nlevel + i) * S + lane] : 0.0;
                 u_below = u;
             }
         }

@@ -32,8 +32,9 @@ void ds_spine_system(const ds_model *m, ds_data *d, ds_system *sys);
 /* Outputs (disc and muscles) at a common time t for state x into d->out, d->mact, d->mforce. */
 void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x);
 
-/* Drained equilibrium (P = pi(V), zero velocity) of every lane under constant loads
- * (N, [level][stride]) into x ([nx][stride]). */
-ds_status ds_spine_equilibrium(const ds_model *m, const double *load, double *x, ds_error *err);
+/* Drained equilibrium (P = pi(V), zero velocity, activation = excitation) of every lane
+ * under constant loads (N, [level][stride]) and excitations ([group][level][stride], or
+ * NULL for none) into x ([nx][stride]). */
+ds_status ds_spine_equilibrium(const ds_model *m, const double *load, const double *act, double *x, ds_error *err);
 
 #endif
