@@ -19,7 +19,8 @@
     X(muscle_compression, "N", "the part of the axial load that comes from muscle forces")        \
     X(external_moment, "N*mm", "flexion moment of gravity and hand load about the disc centre")   \
     X(moment_residual, "N*mm", "muscle moment minus external moment (nonzero: muscles saturated)") \
-    X(fluid_flux, "mm^3/s", "Darcy flux into the nucleus dV/dt = -K(V) (P - pi(V))")
+    X(fluid_flux, "mm^3/s", "Darcy flux into the nucleus dV/dt = -K(V) (P - pi(V))")             \
+    X(flexion, "deg", "flexion of the level (the posture's lumbar flexion times the level's share)")
 
 enum {
 #define DS_X_ENUM(f, u, d) DS_OUT_##f,
@@ -27,6 +28,28 @@ enum {
 #undef DS_X_ENUM
     DS_NLEVEL_OUTPUTS
 };
+
+/* Herniation and nerve root outputs (DESIGN §3.4). */
+#define DS_ROOT_OUTPUTS(X)                                                                         \
+    X(protrusion, "mm", "protrusion of the herniation: size + C_delta P + G_theta theta + G_h (h_ref - h)") \
+    X(gap, "mm", "distance from the fragment to the nerve root at zero protrusion")               \
+    X(penetration, "mm", "protrusion minus gap (> 0: contact)")                                   \
+    X(contact_pressure, "kPa", "nerve-root contact pressure E_root s(d) / D_root")               \
+    X(contact_pressure_mmHg, "mmHg", "nerve-root contact pressure in mmHg (1 mmHg = 0.133322 kPa)")
+
+enum {
+#define DS_X_ENUM(f, u, d) DS_ROOT_##f,
+    DS_ROOT_OUTPUTS(DS_X_ENUM)
+#undef DS_X_ENUM
+    DS_NROOT_OUTPUTS
+};
+
+extern const char *const ds_root_output_names[DS_NROOT_OUTPUTS];
+extern const char *const ds_root_output_units[DS_NROOT_OUTPUTS];
+extern const char *const ds_root_output_descs[DS_NROOT_OUTPUTS];
+
+/* The C1 contact ramp: 0 for d <= 0, d^2/(2 eps) on (0, eps), d - eps/2 beyond. */
+double ds_contact_ramp(double d, double eps);
 
 extern const char *const ds_level_output_names[DS_NLEVEL_OUTPUTS];
 extern const char *const ds_level_output_units[DS_NLEVEL_OUTPUTS];
@@ -53,13 +76,40 @@ typedef struct ds_posture_load {
     double *act;         /* [group][level][stride] activation, 1 */
     double *force;       /* [group][level][stride] force, N */
     double *gain;        /* [group][level][stride] active force per unit activation sigma PCSA f_l, N */
+    double *theta;       /* [level][stride] flexion of the level, rad */
 } ds_posture_load;
 
+/* A massage session (DESIGN §3.5): over [start, start + duration] its effect E rises as
+ * 1 - exp(-(t - start)/onset), then decays as E_end exp(-(t - end)/decay). It scales the
+ * tone of the chosen groups by (1 - tone_reduction E) and their passive force by
+ * (1 - passive_reduction E). Nothing else: no shortcut acts on the disc. */
+typedef struct ds_session {
+    double start, duration;      /* s */
+    unsigned groups;             /* bit g set: muscle group g is treated */
+    double tone_reduction;       /* fraction */
+    double passive_reduction;    /* fraction */
+    double onset, decay;         /* s */
+} ds_session;
+
+/* The effect of a session at time t (0 outside its reach), and the tone and passive factors
+ * of every group at t. */
+double ds_session_effect(const ds_session *s, double t);
+typedef struct ds_muscle_mod {
+    double tone[DS_MAX_GROUPS], passive[DS_MAX_GROUPS];
+} ds_muscle_mod;
+void ds_muscle_mod_at(const ds_session *s, int n, int ngroup, double t, ds_muscle_mod *mod);
+
 /* The current segment: loads move from `from` to `to` over [t0, t1] along a C2 smoothstep
- * and stay at `to` after. */
+ * and stay at `to` after. In a dynamic segment (a massage acting) the loads also depend on
+ * time through the tone, and each lane's columns of from/to are recomputed for its own time
+ * from the postures pa, pb whenever the physics evaluates. */
 typedef struct ds_load_segment {
     double t0, t1;
     ds_posture_load from, to;
+    int dynamic;
+    ds_posture_params pa, pb;
+    const ds_session *sessions;
+    int nsession;
 } ds_load_segment;
 
 typedef struct ds_data {
@@ -69,6 +119,8 @@ typedef struct ds_data {
     double *x;              /* [nx][stride] state */
     double *out;            /* [nlevel][DS_NLEVEL_OUTPUTS][stride] outputs at the last observation */
     double *mact, *mforce;  /* [group][level][stride] muscle activation and force at the last observation */
+    double *root;           /* [DS_NROOT_OUTPUTS][stride] herniation and root at the last observation */
+    double *mtone;          /* [group][stride] tone at the last observation (massage lowers it) */
     void *mem_;
 } ds_data;
 
@@ -85,8 +137,14 @@ double ds_segment_load(const ds_data *d, int i, int l, double t);
  * (tests and benchmarks that drive the disc directly). */
 void ds_segment_set(ds_data *d, double t0, double t1, const double *from, const double *to);
 
-/* The static load model: loads and muscle state of a posture for every lane (loads.c). */
+/* The static load model: loads and muscle state of a posture for every lane, or for one
+ * lane, with the muscles' tone and passive force scaled by mod (NULL: unchanged) (loads.c). */
 void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_load *out);
+void ds_posture_loads_lane(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int lane,
+                           ds_posture_load *out);
+
+/* In a dynamic segment, recomputes lane l's loads for time t (no-op otherwise). */
+void ds_segment_refresh(ds_data *d, int l, double t);
 
 /* Copies a posture load (sizes from the model). */
 void ds_posture_load_copy(const ds_model *m, ds_posture_load *dst, const ds_posture_load *src);

@@ -8,6 +8,7 @@
 #include "discsim/scenario.h"
 #include "discsim/solver.h"
 #include "discsim/status.h"
+#include "discsim/summary.h"
 #include "discsim/validate.h"
 
 const char *ds_version(void);    /* e.g. "0.1.0" */
@@ -32,5 +33,10 @@ typedef struct ds_run_result {
  * success; nothing is left behind on failure). A diverging run fails with DS_ERR_NUMERIC
  * and a message naming time, subject, level and variable. */
 ds_status ds_run(const ds_scenario *sc, const ds_run_opts *opts, ds_run_result *res, ds_error *err);
+
+/* The same into an open writer as a stream under prefix ("" or "/arms/<name>"; w may be
+ * NULL), accumulating the summary metrics into sum (may be NULL; ds_summary_free it). */
+ds_status ds_run_stream(const ds_scenario *sc, ds_h5_writer *w, const char *prefix, const ds_run_opts *opts,
+                        ds_run_result *res, ds_summary *sum, ds_error *err);
 
 #endif

@@ -122,6 +122,42 @@ typedef struct ds_muscle_group {
     double cosine[DS_MAX_LEVELS]; /* axial part of the unit line of action, 1 */
 } ds_muscle_group;
 
+/* Herniation and root contact coefficients (DESIGN §3.4). */
+enum { DS_PARACENTRAL = 0, DS_FORAMINAL = 1, DS_MAX_THRESHOLDS = 8, DS_GRADES = 5 };
+typedef struct ds_herniation_model {
+    double pressure_gain;       /* C_delta, mm/MPa */
+    double flexion_gain;        /* G_theta, mm/rad */
+    double height_gain;         /* G_h, 1 */
+    double foraminal_narrowing; /* G_f, 1 */
+    double root_modulus;        /* E_root, MPa */
+    double root_diameter;       /* D_root, mm */
+    double smoothing;           /* eps of the C1 contact onset, mm */
+    double gap[2];              /* default gap by type, mm */
+    double grade[DS_GRADES][3]; /* Pfirrmann 1..5: multipliers of pi0, h0, K0 */
+} ds_herniation_model;
+
+/* The herniation a scenario places (compiled with the model; enabled = 0 when none). */
+typedef struct ds_herniation_site {
+    int enabled;
+    int level;      /* index 0..nlevel-1 */
+    int type;       /* DS_PARACENTRAL (traversing root) or DS_FORAMINAL (exiting root) */
+    int side;       /* 0 left, 1 right (reported; the sagittal model is symmetric) */
+    int grade;      /* Pfirrmann 1..5 */
+    double size;    /* delta0: protrusion at zero pressure, flexion and height loss, mm */
+    double gap;     /* g0: fragment to root at the reference height, mm */
+    double h_ref;   /* reference height (h0 of the level after degeneration), mm */
+} ds_herniation_site;
+
+typedef struct ds_threshold {
+    char name[DS_NAME_LEN];
+    double mmHg;
+} ds_threshold;
+
+typedef struct ds_massage_defaults {
+    double tone_reduction, passive_reduction; /* fractions */
+    double onset, decay;                      /* s */
+} ds_massage_defaults;
+
 typedef struct ds_model {
     char name[DS_NAME_LEN];
     char path[4096];               /* the model file, as resolved */
@@ -145,6 +181,12 @@ typedef struct ds_model {
     ds_muscle_group group[DS_MAX_GROUPS];
     const double *tone;            /* [group][lane] floor of activation, fraction of MVC */
 
+    ds_herniation_model hern;
+    ds_herniation_site site;
+    int nthreshold;
+    ds_threshold threshold[DS_MAX_THRESHOLDS];
+    ds_massage_defaults massage;
+
     void *mem_;                    /* the one allocation behind the per-lane arrays */
 } ds_model;
 
@@ -156,6 +198,9 @@ ds_status ds_model_compile(const struct ds_ydoc *doc, int nlevel, const int *lev
                            int nsubj, ds_model *m, ds_error *err);
 
 void ds_model_free(ds_model *m);
+
+/* Applies Pfirrmann grade 1..5 to level index i (scales pi0, h0, K0; updates derived values). */
+void ds_model_degenerate(ds_model *m, int i, int grade);
 
 /* Index of a posture by name, -1 if absent. */
 int ds_model_posture(const ds_model *m, const char *name);

@@ -30,6 +30,15 @@ typedef struct ds_h5_writer ds_h5_writer;
 ds_status ds_h5_create(const char *final_path, int nsubj, int nseries, const ds_series_desc *series,
                        ds_h5_writer **out, ds_error *err);
 
+/* Opens the temporary file with no stream yet (ds_h5_stream adds them). */
+ds_status ds_h5_open(const char *final_path, int nsubj, ds_h5_writer **out, ds_error *err);
+
+/* Starts a new stream of records in the same file: what the current stream has buffered is
+ * written and its datasets closed, then <prefix>/time and <prefix><series path> are created
+ * (prefix "" or e.g. "/arms/massage"). Appends go to the newest stream. */
+ds_status ds_h5_stream(ds_h5_writer *w, const char *prefix, int nseries, const ds_series_desc *series,
+                       ds_error *err);
+
 /* Appends one record: time t (s) and values laid out [series][subject] (nseries*nsubj). */
 ds_status ds_h5_append(ds_h5_writer *w, double t, const double *values, ds_error *err);
 

@@ -10,7 +10,7 @@
 #include "discsim/model.h"
 #include "discsim/solver.h"
 
-enum { DS_MAX_PHASES = 256 };
+enum { DS_MAX_PHASES = 256, DS_MAX_SESSIONS = 512 };
 
 typedef struct ds_phase {
     int posture;          /* index into model.posture */
@@ -43,6 +43,11 @@ typedef struct ds_scenario {
     int nrecord;            /* recorded per-level outputs */
     int record[DS_NLEVEL_OUTPUTS];
     int record_muscles;     /* record /muscles/<group>/<level>/{activation,force} */
+
+    double summary_from, summary_to; /* window of the summary metrics, s (to < 0: the end) */
+
+    int nsession;                     /* massage sessions, in time order */
+    ds_session session[DS_MAX_SESSIONS];
 
     ds_solver_opts solver;
     ds_model model;

@@ -24,7 +24,7 @@ const char *const ds_level_output_descs[DS_NLEVEL_OUTPUTS] = {
 
 static size_t posture_load_doubles(const ds_model *m)
 {
-    return (size_t)m->nlevel * m->stride * (4 + 3 * (size_t)m->ngroup);
+    return (size_t)m->nlevel * m->stride * (5 + 3 * (size_t)m->ngroup);
 }
 
 static double *posture_load_bind(const ds_model *m, ds_posture_load *pl, double *p)
@@ -37,8 +37,25 @@ static double *posture_load_bind(const ds_model *m, ds_posture_load *pl, double 
     pl->act = p + 4 * lv;
     pl->force = p + 4 * lv + gl;
     pl->gain = p + 4 * lv + 2 * gl;
-    return p + 4 * lv + 3 * gl;
+    pl->theta = p + 4 * lv + 3 * gl;
+    return p + 5 * lv + 3 * gl;
 }
+
+const char *const ds_root_output_names[DS_NROOT_OUTPUTS] = {
+#define DS_X_NAME(f, u, d) #f,
+    DS_ROOT_OUTPUTS(DS_X_NAME)
+#undef DS_X_NAME
+};
+const char *const ds_root_output_units[DS_NROOT_OUTPUTS] = {
+#define DS_X_UNIT(f, u, d) u,
+    DS_ROOT_OUTPUTS(DS_X_UNIT)
+#undef DS_X_UNIT
+};
+const char *const ds_root_output_descs[DS_NROOT_OUTPUTS] = {
+#define DS_X_DESC(f, u, d) d,
+    DS_ROOT_OUTPUTS(DS_X_DESC)
+#undef DS_X_DESC
+};
 
 ds_status ds_data_create(const ds_model *m, ds_data *d, ds_error *err)
 {
@@ -47,7 +64,8 @@ ds_status ds_data_create(const ds_model *m, ds_data *d, ds_error *err)
     d->nx = m->nlevel * ds_level_block(m);
     size_t nxs = (size_t)d->nx * m->stride, nout = (size_t)m->nlevel * DS_NLEVEL_OUTPUTS * m->stride;
     size_t nm = (size_t)m->ngroup * m->nlevel * m->stride;
-    size_t total = nxs + nout + 2 * nm + 2 * posture_load_doubles(m);
+    size_t nroot = (size_t)DS_NROOT_OUTPUTS * m->stride, ntone = (size_t)m->ngroup * m->stride;
+    size_t total = nxs + nout + 2 * nm + nroot + ntone + 2 * posture_load_doubles(m);
     void *mem = NULL;
     if (posix_memalign(&mem, 64, total * sizeof(double)) != 0)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory for the state of %d subjects", m->nsubj);
@@ -57,7 +75,9 @@ ds_status ds_data_create(const ds_model *m, ds_data *d, ds_error *err)
     d->out = d->x + nxs;
     d->mact = d->out + nout;
     d->mforce = d->mact + nm;
-    double *p = posture_load_bind(m, &d->seg.from, d->mforce + nm);
+    d->root = d->mforce + nm;
+    d->mtone = d->root + nroot;
+    double *p = posture_load_bind(m, &d->seg.from, d->mtone + ntone);
     posture_load_bind(m, &d->seg.to, p);
     return DS_OK;
 }
@@ -79,6 +99,16 @@ double ds_ramp(double s) { return ds_ramp_inline(s); }
 
 double ds_segment_load(const ds_data *d, int i, int l, double t) { return ds_load_at(d, i, l, t); }
 
+void ds_segment_refresh(ds_data *d, int l, double t)
+{
+    if (!d->seg.dynamic)
+        return;
+    ds_muscle_mod mod;
+    ds_muscle_mod_at(d->seg.sessions, d->seg.nsession, d->m->ngroup, t, &mod);
+    ds_posture_loads_lane(d->m, &d->seg.pa, &mod, l, &d->seg.from);
+    ds_posture_loads_lane(d->m, &d->seg.pb, &mod, l, &d->seg.to);
+}
+
 void ds_segment_set(ds_data *d, double t0, double t1, const double *from, const double *to)
 {
     const ds_model *m = d->m;
@@ -86,6 +116,7 @@ void ds_segment_set(ds_data *d, double t0, double t1, const double *from, const 
     memset(d->seg.to.load, 0, posture_load_doubles(m) * sizeof(double));
     d->seg.t0 = t0;
     d->seg.t1 = t1;
+    d->seg.dynamic = 0;
     for (int i = 0; i < m->nlevel; i++)
         for (int l = 0; l < m->stride; l++) {
             d->seg.from.load[(size_t)i * m->stride + l] = from[i];

@@ -474,6 +474,95 @@ static ds_status open_file(ds_h5_writer *restrict w, ds_error *err)
     return DS_OK;
 }
 
+/* Closes the current stream's datasets after writing what is buffered. */
+static ds_status end_stream(ds_h5_writer *w, ds_error *err)
+{
+    ds_status st = w->broken ? ds_fail(err, DS_ERR_IO, "%s: an earlier write failed", w->final_path) : flush(w, err);
+    for (int s = 0; w->dsets && s < w->nseries; ++s) {
+        close_id(&w->dsets[s]);
+        free(w->paths[s]);
+        w->paths[s] = NULL;
+    }
+    close_id(&w->time_dset);
+    return st;
+}
+
+ds_status ds_h5_stream(ds_h5_writer *w, const char *prefix, int nseries, const ds_series_desc *series, ds_error *err)
+{
+    if (!w)
+        return ds_fail(err, DS_ERR_USAGE, "ds_h5_stream: no writer");
+    if (nseries < 0 || (nseries > 0 && !series))
+        return ds_fail(err, DS_ERR_USAGE, "%s: invalid series list (%d series)", w->final_path, nseries);
+    quiet q = quiet_begin();
+    ds_status st = end_stream(w, err);
+    quiet_end(q);
+    if (st != DS_OK)
+        return st;
+    /* buffers for the new stream's series */
+    size_t per_series = (size_t)w->nsubj * w->chunk;
+    double *vbuf = realloc(w->vbuf, (nseries > 0 ? (size_t)nseries * per_series : 1) * sizeof *vbuf);
+    hid_t *dsets = realloc(w->dsets, (nseries > 0 ? (size_t)nseries : 1) * sizeof *dsets);
+    if (vbuf)
+        w->vbuf = vbuf;
+    if (dsets)
+        w->dsets = dsets;
+    char **paths = calloc(nseries > 0 ? (size_t)nseries : 1, sizeof *paths);
+    if (!vbuf || !dsets || !paths) {
+        free(paths);
+        return ds_fail(err, DS_ERR_NOMEM, "%s: out of memory for the output buffers", w->final_path);
+    }
+    free(w->paths);
+    w->paths = paths;
+    w->nseries = nseries;
+    w->nbuf = w->nflushed = 0;
+    for (int s = 0; s < nseries; ++s)
+        w->dsets[s] = H5I_INVALID_HID;
+    const char *pre = prefix ? prefix : "";
+    size_t plen = strlen(pre);
+    char *tpath = malloc(plen + sizeof TIME_PATH);
+    if (!tpath)
+        return ds_fail(err, DS_ERR_NOMEM, "%s: out of memory", w->final_path);
+    snprintf(tpath, plen + sizeof TIME_PATH, "%s%s", pre, TIME_PATH);
+    q = quiet_begin();
+    st = create_stream(w, tpath, 0, TIME_UNITS, TIME_DESCRIPTION, &w->time_dset, err);
+    free(tpath);
+    for (int s = 0; st == DS_OK && s < nseries; ++s) {
+        size_t n = plen + strlen(series[s].path) + 1;
+        w->paths[s] = malloc(n);
+        if (!w->paths[s])
+            st = ds_fail(err, DS_ERR_NOMEM, "%s: out of memory", w->final_path);
+        else {
+            snprintf(w->paths[s], n, "%s%s", pre, series[s].path);
+            st = create_stream(w, w->paths[s], w->nsubj, series[s].units, series[s].description, &w->dsets[s], err);
+        }
+    }
+    quiet_end(q);
+    if (st != DS_OK)
+        w->broken = true;
+    return st;
+}
+
+ds_status ds_h5_open(const char *final_path, int nsubj, ds_h5_writer **out, ds_error *err)
+{
+    ds_status st = check_create_args(final_path, nsubj, 0, NULL, out, err);
+    if (st != DS_OK)
+        return st;
+    *out = NULL;
+    ds_h5_writer *w = NULL;
+    st = alloc_writer(final_path, nsubj, 0, &w, err);
+    if (st == DS_OK) {
+        quiet q = quiet_begin();
+        st = open_file(w, err);
+        quiet_end(q);
+    }
+    if (st != DS_OK) {
+        ds_h5_abort(w);
+        return st;
+    }
+    *out = w;
+    return DS_OK;
+}
+
 ds_status ds_h5_create(const char *final_path, int nsubj, int nseries, const ds_series_desc *series,
                        ds_h5_writer **out, ds_error *err)
 {
@@ -482,24 +571,16 @@ ds_status ds_h5_create(const char *final_path, int nsubj, int nseries, const ds_
         return st;
     *out = NULL;
     ds_h5_writer *w = NULL;
-    st = alloc_writer(final_path, nsubj, nseries, &w, err);
+    st = alloc_writer(final_path, nsubj, 0, &w, err);
     if (st != DS_OK) {
         ds_h5_abort(w);
         return st;
     }
-
     quiet q = quiet_begin();
     st = open_file(w, err);
-    if (st == DS_OK)
-        st = create_stream(w, TIME_PATH, 0, TIME_UNITS, TIME_DESCRIPTION, &w->time_dset, err);
-    for (int s = 0; st == DS_OK && s < nseries; ++s) {
-        w->paths[s] = dup_str(series[s].path);
-        if (!w->paths[s])
-            st = ds_fail(err, DS_ERR_NOMEM, "%s: out of memory", final_path);
-        else
-            st = create_stream(w, series[s].path, nsubj, series[s].units, series[s].description, &w->dsets[s], err);
-    }
     quiet_end(q);
+    if (st == DS_OK)
+        st = ds_h5_stream(w, "", nseries, series, err);
     if (st != DS_OK) {
         ds_h5_abort(w);
         return st;

@@ -246,13 +246,96 @@ static ds_status group_entry(const ds_ydoc *d, int key, int value, const char *n
     return DS_OK;
 }
 
+static ds_status threshold_entry(const ds_ydoc *d, int key, int value, const char *name, void *ctx, ds_error *err)
+{
+    (void)key;
+    ds_model *m = ctx;
+    ds_threshold *t = &m->threshold[m->nthreshold];
+    snprintf(t->name, sizeof t->name, "%s", name);
+    char path[160];
+    snprintf(path, sizeof path, "thresholds.%s", name);
+    ds_status st = read_quantity(d, value, path, "mmHg", &t->mmHg, err);
+    if (st)
+        return st;
+    if (m->nthreshold > 0 && t->mmHg <= m->threshold[m->nthreshold - 1].mmHg)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': thresholds must rise in the order given", d->file, path);
+    m->nthreshold++;
+    return DS_OK;
+}
+
+static ds_status read_herniation(const ds_ydoc *d, int root, ds_model *m, ds_error *err)
+{
+    char loc[4200];
+    ds_herniation_model *h = &m->hern;
+    int hn = ds_ymap_get(d, root, "herniation");
+    if (!hn) { /* a model without a herniation table: no contact (and none can be asked for) */
+        memset(h, 0, sizeof *h);
+        for (int g = 0; g < DS_GRADES; g++)
+            h->grade[g][0] = h->grade[g][1] = h->grade[g][2] = 1.0;
+        h->root_diameter = NAN;
+        return DS_OK;
+    }
+    static const char *const keys[] = {"pressure_gain", "flexion_gain", "height_gain", "foraminal_narrowing",
+                                       "root_modulus",  "root_diameter", "smoothing",  "types",
+                                       "degeneration",  NULL};
+    ds_status st = ds_ycheck_keys(d, hn, "herniation", keys, err);
+    if (st || (st = read_field(d, hn, "herniation", "pressure_gain", "mm/MPa", &h->pressure_gain, err)) ||
+        (st = read_field(d, hn, "herniation", "flexion_gain", "mm/deg", &h->flexion_gain, err)) ||
+        (st = read_field(d, hn, "herniation", "height_gain", "1", &h->height_gain, err)) ||
+        (st = read_field(d, hn, "herniation", "foraminal_narrowing", "1", &h->foraminal_narrowing, err)) ||
+        (st = read_field(d, hn, "herniation", "root_modulus", "MPa", &h->root_modulus, err)) ||
+        (st = read_field(d, hn, "herniation", "root_diameter", "mm", &h->root_diameter, err)) ||
+        (st = read_field(d, hn, "herniation", "smoothing", "mm", &h->smoothing, err)))
+        return st;
+    h->flexion_gain /= 0.017453292519943295; /* mm/deg in the file, mm/rad inside */
+    if (!(h->root_modulus > 0 && h->root_diameter > 0 && h->smoothing > 0))
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'herniation': root_modulus, root_diameter and smoothing must be positive",
+                       ds_yloc(d, hn, loc, sizeof loc));
+    int ty = ds_ymap_get(d, hn, "types");
+    static const char *const types[] = {"paracentral", "foraminal", NULL};
+    if (!ty)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'herniation.types' is missing", ds_yloc(d, hn, loc, sizeof loc));
+    if ((st = ds_ycheck_keys(d, ty, "herniation.types", types, err)))
+        return st;
+    for (int k = 0; k < 2; k++) {
+        char path[64];
+        snprintf(path, sizeof path, "herniation.types.%s", types[k]);
+        int tn = ds_ymap_get(d, ty, types[k]);
+        if (!tn)
+            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s' is missing", ds_yloc(d, ty, loc, sizeof loc), path);
+        if ((st = read_field(d, tn, path, "gap", "mm", &h->gap[k], err)))
+            return st;
+    }
+    int dg = ds_ymap_get(d, hn, "degeneration");
+    if (!dg)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'herniation.degeneration' is missing", ds_yloc(d, hn, loc, sizeof loc));
+    static const char *const grades[] = {"grade1", "grade2", "grade3", "grade4", "grade5", NULL};
+    static const char *const gk[] = {"osmotic_pressure", "height", "permeability", NULL};
+    if ((st = ds_ycheck_keys(d, dg, "herniation.degeneration", grades, err)))
+        return st;
+    for (int g = 0; g < DS_GRADES; g++) {
+        char path[64];
+        snprintf(path, sizeof path, "herniation.degeneration.%s", grades[g]);
+        int gn = ds_ymap_get(d, dg, grades[g]);
+        if (!gn)
+            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s' is missing", ds_yloc(d, dg, loc, sizeof loc), path);
+        if ((st = ds_ycheck_keys(d, gn, path, gk, err)))
+            return st;
+        for (int k = 0; k < 3; k++)
+            if ((st = read_field(d, gn, path, gk[k], "1", &h->grade[g][k], err)))
+                return st;
+    }
+    return DS_OK;
+}
+
 ds_status ds_model_compile(const ds_ydoc *d, int nlevel, const int *level_id, ds_variant variant, int nsubj,
                            ds_model *m, ds_error *err)
 {
     char loc[4200];
     memset(m, 0, sizeof *m);
     int root = ds_yroot(d);
-    static const char *const top_keys[] = {"name", "description", "sources", "levels", "body", "muscles", "postures", NULL};
+    static const char *const top_keys[] = {"name",     "description", "sources",    "levels",  "body", "muscles",
+                                           "postures", "herniation",  "thresholds", "massage", NULL};
     ds_status st = ds_ycheck_keys(d, root, "", top_keys, err);
     if (st)
         return st;
@@ -394,7 +477,43 @@ ds_status ds_model_compile(const ds_ydoc *d, int nlevel, const int *level_id, ds
     int postures = ds_ymap_get(d, root, "postures");
     if (!postures)
         return ds_fail(err, DS_ERR_INPUT, "%s: the model has no 'postures' table", d->file);
-    return each_entry(d, postures, "postures", DS_MAX_POSTURES, posture_entry, m, err);
+    if ((st = each_entry(d, postures, "postures", DS_MAX_POSTURES, posture_entry, m, err)))
+        return st;
+    if ((st = read_herniation(d, root, m, err)))
+        return st;
+    int th = ds_ymap_get(d, root, "thresholds");
+    if (th && (st = each_entry(d, th, "thresholds", DS_MAX_THRESHOLDS, threshold_entry, m, err)))
+        return st;
+    int ms = ds_ymap_get(d, root, "massage");
+    m->massage = (ds_massage_defaults){0.0, 0.0, 120.0, 180.0};
+    if (ms) {
+        static const char *const mk[] = {"tone_reduction", "passive_reduction", "onset", "decay", NULL};
+        if ((st = ds_ycheck_keys(d, ms, "massage", mk, err)) ||
+            (st = read_field(d, ms, "massage", "tone_reduction", "1", &m->massage.tone_reduction, err)) ||
+            (st = read_field(d, ms, "massage", "passive_reduction", "1", &m->massage.passive_reduction, err)) ||
+            (st = read_field(d, ms, "massage", "onset", "s", &m->massage.onset, err)) ||
+            (st = read_field(d, ms, "massage", "decay", "s", &m->massage.decay, err)))
+            return st;
+    }
+    return DS_OK;
+}
+
+void ds_model_degenerate(ds_model *m, int i, int grade)
+{
+    const double *f = m->hern.grade[grade - 1];
+    double *par[DS_NDISC_PARAMS], *der[DS_NDISC_DERIVED];
+    for (int k = 0; k < DS_NDISC_PARAMS; k++)
+        par[k] = (double *)m->par[k] + (size_t)i * m->stride;
+    for (int k = 0; k < DS_NDISC_DERIVED; k++)
+        der[k] = (double *)m->der[k] + (size_t)i * m->stride;
+    for (int l = 0; l < m->stride; l++) {
+        par[DS_PAR_pi0][l] *= f[0];
+        par[DS_PAR_h0][l] *= f[1];
+        par[DS_PAR_K0][l] *= f[2];
+        double V0 = par[DS_PAR_A_n][l] * par[DS_PAR_h0][l] + par[DS_PAR_C_b][l] * par[DS_PAR_pi0][l];
+        der[DS_DER_V0][l] = V0;
+        der[DS_DER_inv_V0][l] = 1.0 / V0;
+    }
 }
 
 void ds_model_free(ds_model *m)

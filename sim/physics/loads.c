@@ -27,6 +27,34 @@
 
 #include "discsim/data.h"
 
+double ds_session_effect(const ds_session *s, double t)
+{
+    if (t <= s->start)
+        return 0.0;
+    double end = s->start + s->duration;
+    if (t <= end)
+        return 1.0 - exp(-(t - s->start) / s->onset);
+    double e_end = 1.0 - exp(-s->duration / s->onset);
+    double x = (t - end) / s->decay;
+    return x > 40.0 ? 0.0 : e_end * exp(-x); /* beyond e^-40 the effect is nil, exactly */
+}
+
+void ds_muscle_mod_at(const ds_session *s, int n, int ngroup, double t, ds_muscle_mod *mod)
+{
+    for (int g = 0; g < ngroup; g++)
+        mod->tone[g] = mod->passive[g] = 1.0;
+    for (int k = 0; k < n; k++) {
+        double e = ds_session_effect(&s[k], t);
+        if (e == 0.0)
+            continue;
+        for (int g = 0; g < ngroup; g++)
+            if (s[k].groups & (1u << g)) {
+                mod->tone[g] *= 1.0 - s[k].tone_reduction * e;
+                mod->passive[g] *= 1.0 - s[k].passive_reduction * e;
+            }
+    }
+}
+
 static double f_l(double lt) { return exp(-(lt - 1.0) * (lt - 1.0) / 0.45); }
 
 static double f_pe(double lt)
@@ -96,6 +124,13 @@ static double balance(int n, const double *c, const double *w, const double *lo,
 
 void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_load *out)
 {
+    for (int l = 0; l < m->stride; l++)
+        ds_posture_loads_lane(m, p, NULL, l, out);
+}
+
+void ds_posture_loads_lane(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int l,
+                           ds_posture_load *out)
+{
     const int S = m->stride, nlev = m->nlevel, ng = m->ngroup;
     const ds_body *b = &m->body;
     const double g = b->gravity;
@@ -106,7 +141,7 @@ void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_
         above[id] = cum;
         cum += b->flexion_share[id];
     }
-    for (int l = 0; l < S; l++) {
+    {
         const int lane = l < m->nsubj ? l : 0;
         /* fibre stretch of each group from the flexion of every level it crosses */
         double lt[DS_MAX_GROUPS];
@@ -133,8 +168,8 @@ void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_
                 double Fmax = mg->crosses[id] ? mg->sigma * mg->pcsa[id] : 0.0;
                 c[k] = Fmax * f_l(lt[k]) * mg->arm[id];
                 w[k] = mg->crosses[id] ? mg->pcsa[id] : 0.0;
-                lo[k] = mg->crosses[id] ? m->tone[(size_t)k * S + lane] : 0.0;
-                Fp[k] = Fmax * mg->passive * f_pe(lt[k]);
+                lo[k] = mg->crosses[id] ? m->tone[(size_t)k * S + lane] * (mod ? mod->tone[k] : 1.0) : 0.0;
+                Fp[k] = Fmax * mg->passive * (mod ? mod->passive[k] : 1.0) * f_pe(lt[k]);
                 Mp += Fp[k] * mg->arm[id];
             }
             double res = balance(ng, c, w, lo, M - Mp, a);
@@ -149,6 +184,7 @@ void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_
                 comp += F * mg->cosine[id];
             }
             out->load[q] = b->preload[id] + (W + Wh) * cos(psi) + comp;
+            out->theta[q] = theta[id];
             out->muscle_comp[q] = comp;
             out->moment[q] = M;
             out->residual[q] = res;

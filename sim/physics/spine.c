@@ -33,6 +33,9 @@ static void rhs_qs(void *ctx, const double *restrict t, const double *restrict x
 {
     const ds_data *d = ctx;
     const ds_model *m = d->m;
+    if (d->seg.dynamic) /* a massage acts: loads follow the tone at each lane's own time */
+        for (int l = 0; l < m->nsubj; l++)
+            ds_segment_refresh((ds_data *)d, l, t[l]);
     const int S = m->stride, nl = m->nsubj;
     for (int i = 0; i < m->nlevel; i++) {
         const double *restrict Ap = PAR(i, A_p), *restrict An = PAR(i, A_n), *restrict h0 = PAR(i, h0),
@@ -64,6 +67,9 @@ static void jac_qs(void *ctx, const double *restrict t, const double *restrict x
 {
     const ds_data *d = ctx;
     const ds_model *m = d->m;
+    if (d->seg.dynamic) /* a massage acts: loads follow the tone at each lane's own time */
+        for (int l = 0; l < m->nsubj; l++)
+            ds_segment_refresh((ds_data *)d, l, t[l]);
     const int S = m->stride, nl = m->nsubj, nb = m->nlevel;
     memset(J, 0, (size_t)3 * nb * S * sizeof(double));
     for (int i = 0; i < m->nlevel; i++) {
@@ -141,6 +147,9 @@ static void rhs_in(void *ctx, const double *restrict t, const double *restrict x
 {
     const ds_data *d = ctx;
     const ds_model *m = d->m;
+    if (d->seg.dynamic) /* a massage acts: loads follow the tone at each lane's own time */
+        for (int l = 0; l < m->nsubj; l++)
+            ds_segment_refresh((ds_data *)d, l, t[l]);
     const int S = m->stride, nl = m->nsubj, n = m->nlevel, B = ds_level_block(m);
     for (int l = 0; l < nl; l++) {
         const double w = ds_seg_frac(&d->seg, t[l]);
@@ -177,6 +186,9 @@ static void jac_in(void *ctx, const double *restrict t, const double *restrict x
 {
     const ds_data *d = ctx;
     const ds_model *m = d->m;
+    if (d->seg.dynamic) /* a massage acts: loads follow the tone at each lane's own time */
+        for (int l = 0; l < m->nsubj; l++)
+            ds_segment_refresh((ds_data *)d, l, t[l]);
     const int S = m->stride, nl = m->nsubj, n = m->nlevel, b = ds_level_block(m);
     memset(J, 0, (size_t)3 * n * b * b * S * sizeof(double));
     /* JE(row level, row var, column level, column var) */
@@ -278,6 +290,15 @@ void ds_spine_system(const ds_model *m, ds_data *d, ds_system *sys)
 void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
 {
     const int S = m->stride, nl = m->nsubj;
+    for (int l = 0; l < nl; l++)
+        ds_segment_refresh(d, l, t);
+    {
+        ds_muscle_mod mod;
+        ds_muscle_mod_at(d->seg.sessions, d->seg.nsession, m->ngroup, t, &mod);
+        for (int g = 0; g < m->ngroup; g++)
+            for (int l = 0; l < nl; l++)
+                d->mtone[(size_t)g * S + l] = m->tone[(size_t)g * S + l] * mod.tone[g];
+    }
     const double w = ds_seg_frac(&d->seg, t);
     const ds_posture_load *A = &d->seg.from, *B = &d->seg.to;
 #define BLEND(arr, q) (A->arr[q] + (B->arr[q] - A->arr[q]) * w)
@@ -313,6 +334,7 @@ void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
             OUT(external_moment) = BLEND(moment, q);
             OUT(moment_residual) = BLEND(residual, q);
             OUT(fluid_flux) = -PAR(i, K0)[l] * r * r * (P - pi);
+            OUT(flexion) = BLEND(theta, q) * 57.29577951308232;
         }
 #undef OUT
     }
@@ -337,6 +359,28 @@ void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
                     o[(size_t)DS_OUT_moment_residual * S + l] += dF * m->group[g].arm[id];
                 }
             }
+    }
+    if (m->site.enabled) {
+        const ds_herniation_site *hs = &m->site;
+        const ds_herniation_model *hm = &m->hern;
+        const int i = hs->level;
+        const double *o = d->out + (size_t)i * DS_NLEVEL_OUTPUTS * S;
+        for (int l = 0; l < nl; l++) {
+            double P = o[(size_t)DS_OUT_pressure * S + l], h = o[(size_t)DS_OUT_height * S + l];
+            double theta = BLEND(theta, (size_t)i * S + l);
+            double loss = hs->h_ref - h;
+            double delta = hs->size + hm->pressure_gain * P + hm->flexion_gain * theta + hm->height_gain * loss;
+            double gap = hs->type == DS_FORAMINAL ? hs->gap - hm->foraminal_narrowing * loss : hs->gap;
+            double pen = delta - gap;
+            double kPa = 1000.0 * hm->root_modulus * ds_contact_ramp(pen, hm->smoothing) / hm->root_diameter;
+#define ROOT(k) d->root[(size_t)DS_ROOT_##k * S + l]
+            ROOT(protrusion) = delta;
+            ROOT(gap) = gap;
+            ROOT(penetration) = pen;
+            ROOT(contact_pressure) = kPa;
+            ROOT(contact_pressure_mmHg) = kPa / 0.133322;
+#undef ROOT
+        }
     }
 #undef BLEND
 }

@@ -13,8 +13,9 @@
 
 #include "io/ydoc.h"
 
-static const char *const top_keys[] = {"name",     "description", "model",  "parameters", "variant", "levels",
-                                       "subjects", "seed",        "initial", "timeline",  "record",  "solver",
+static const char *const top_keys[] = {"name",     "description", "model",      "parameters", "variant",
+                                       "levels",   "subjects",    "seed",       "initial",    "timeline",
+                                       "record",   "solver",      "herniation", "summary",    "interventions",
                                        NULL};
 
 static ds_status read_levels(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err)
@@ -298,6 +299,173 @@ static ds_status read_solver(const ds_ydoc *d, int node, ds_scenario *sc, ds_err
     return DS_OK;
 }
 
+static ds_status read_herniation_site(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err)
+{
+    char loc[4200];
+    ds_model *m = &sc->model;
+    static const char *const keys[] = {"level", "side", "type", "size", "gap", "degeneration", NULL};
+    ds_status st = ds_ycheck_keys(d, node, "herniation", keys, err);
+    if (st)
+        return st;
+    if (isnan(m->hern.root_diameter))
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'herniation': the model %s has no herniation table",
+                       ds_yloc(d, node, loc, sizeof loc), m->path);
+    ds_herniation_site *hs = &m->site;
+    memset(hs, 0, sizeof *hs);
+    const char *s;
+    int n = ds_ymap_get(d, node, "level");
+    if (!n)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'herniation.level' is missing", ds_yloc(d, node, loc, sizeof loc));
+    if ((st = ds_yas_string(d, n, "herniation.level", &s, err)))
+        return st;
+    hs->level = -1;
+    for (int i = 0; i < sc->nlevel; i++)
+        if (!strcmp(s, ds_level_names[sc->level_id[i]]))
+            hs->level = i;
+    if (hs->level < 0)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'herniation.level': %s is not among the simulated levels",
+                       ds_yloc(d, n, loc, sizeof loc), s);
+    hs->type = DS_PARACENTRAL;
+    if ((n = ds_ymap_get(d, node, "type"))) {
+        if ((st = ds_yas_string(d, n, "herniation.type", &s, err)))
+            return st;
+        if (!strcmp(s, "foraminal"))
+            hs->type = DS_FORAMINAL;
+        else if (strcmp(s, "paracentral"))
+            return ds_fail(err, DS_ERR_INPUT, "%s: key 'herniation.type': '%s' (paracentral or foraminal)",
+                           ds_yloc(d, n, loc, sizeof loc), s);
+    }
+    if ((n = ds_ymap_get(d, node, "side"))) {
+        if ((st = ds_yas_string(d, n, "herniation.side", &s, err)))
+            return st;
+        if (strcmp(s, "left") && strcmp(s, "right"))
+            return ds_fail(err, DS_ERR_INPUT, "%s: key 'herniation.side': '%s' (left or right)",
+                           ds_yloc(d, n, loc, sizeof loc), s);
+        hs->side = !strcmp(s, "right");
+    }
+    n = ds_ymap_get(d, node, "size");
+    if (!n)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'herniation.size' is missing (protrusion at rest, e.g. 4mm)",
+                       ds_yloc(d, node, loc, sizeof loc));
+    if ((st = ds_yas_quantity(d, n, "herniation.size", "length", &hs->size, err)))
+        return st;
+    hs->gap = m->hern.gap[hs->type];
+    if ((n = ds_ymap_get(d, node, "gap")) && (st = ds_yas_quantity(d, n, "herniation.gap", "length", &hs->gap, err)))
+        return st;
+    long grade = 1;
+    if ((n = ds_ymap_get(d, node, "degeneration")) &&
+        (st = ds_yas_int(d, n, "herniation.degeneration", 1, DS_GRADES, &grade, err)))
+        return st;
+    hs->grade = (int)grade;
+    ds_model_degenerate(m, hs->level, hs->grade);
+    hs->h_ref = m->par[DS_PAR_h0][(size_t)hs->level * m->stride];
+    hs->enabled = 1;
+    return DS_OK;
+}
+
+static int cmp_session(const void *a, const void *b)
+{
+    double x = ((const ds_session *)a)->start, y = ((const ds_session *)b)->start;
+    return (x > y) - (x < y);
+}
+
+static ds_status read_interventions(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err)
+{
+    char loc[4200], key[64], sub[128];
+    const ds_model *m = &sc->model;
+    int n;
+    ds_status st = ds_yas_sequence(d, node, "interventions", &n, err);
+    if (st)
+        return st;
+    static const char *const keys[] = {"type",  "at",    "duration", "groups", "tone_reduction", "passive_reduction",
+                                       "onset", "decay", "every",    "count",  NULL};
+    for (int i = 0; i < n; i++) {
+        int it = ds_yseq_item(d, node, i);
+        snprintf(key, sizeof key, "interventions[%d]", i);
+        if ((st = ds_ycheck_keys(d, it, key, keys, err)))
+            return st;
+        const char *type = "massage";
+        int tn = ds_ymap_get(d, it, "type");
+        snprintf(sub, sizeof sub, "%s.type", key);
+        if (tn && (st = ds_yas_string(d, tn, sub, &type, err)))
+            return st;
+        if (strcmp(type, "massage"))
+            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': unknown intervention '%s' (known: massage)",
+                           ds_yloc(d, tn, loc, sizeof loc), sub, type);
+        ds_session ses = {.tone_reduction = m->massage.tone_reduction,
+                          .passive_reduction = m->massage.passive_reduction,
+                          .onset = m->massage.onset,
+                          .decay = m->massage.decay};
+        int an = ds_ymap_get(d, it, "at"), dn = ds_ymap_get(d, it, "duration"), gn = ds_ymap_get(d, it, "groups");
+        if (!an || !dn || !gn)
+            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s' needs at, duration and groups", ds_yloc(d, it, loc, sizeof loc),
+                           key);
+        snprintf(sub, sizeof sub, "%s.at", key);
+        if ((st = ds_yas_duration(d, an, sub, 1, &ses.start, err)))
+            return st;
+        snprintf(sub, sizeof sub, "%s.duration", key);
+        if ((st = ds_yas_duration(d, dn, sub, 0, &ses.duration, err)))
+            return st;
+        int ng;
+        snprintf(sub, sizeof sub, "%s.groups", key);
+        if ((st = ds_yas_sequence(d, gn, sub, &ng, err)))
+            return st;
+        for (int k = 0; k < ng; k++) {
+            const char *g;
+            int gi = ds_yseq_item(d, gn, k), found = -1;
+            if ((st = ds_yas_string(d, gi, sub, &g, err)))
+                return st;
+            for (int q = 0; q < m->ngroup; q++)
+                if (!strcmp(g, m->group[q].name))
+                    found = q;
+            if (found < 0)
+                return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': unknown muscle group '%s'", ds_yloc(d, gi, loc, sizeof loc),
+                               sub, g);
+            ses.groups |= 1u << found;
+        }
+        struct {
+            const char *k;
+            double *v;
+            int frac;
+        } f[] = {{"tone_reduction", &ses.tone_reduction, 1},
+                 {"passive_reduction", &ses.passive_reduction, 1},
+                 {"onset", &ses.onset, 0},
+                 {"decay", &ses.decay, 0}};
+        for (int k = 0; k < 4; k++) {
+            int fn = ds_ymap_get(d, it, f[k].k);
+            if (!fn)
+                continue;
+            snprintf(sub, sizeof sub, "%s.%s", key, f[k].k);
+            if ((st = f[k].frac ? ds_yas_double(d, fn, sub, f[k].v, err) : ds_yas_duration(d, fn, sub, 0, f[k].v, err)))
+                return st;
+            if (f[k].frac && !(*f[k].v >= 0 && *f[k].v <= 1))
+                return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': a fraction between 0 and 1 (0.3: 30 %% lower)",
+                               ds_yloc(d, fn, loc, sizeof loc), sub);
+        }
+        double every = 0.0;
+        long count = 1;
+        int en = ds_ymap_get(d, it, "every"), cn = ds_ymap_get(d, it, "count");
+        snprintf(sub, sizeof sub, "%s.every", key);
+        if (en && (st = ds_yas_duration(d, en, sub, 0, &every, err)))
+            return st;
+        snprintf(sub, sizeof sub, "%s.count", key);
+        if (cn && (st = ds_yas_int(d, cn, sub, 1, DS_MAX_SESSIONS, &count, err)))
+            return st;
+        if (count > 1 && !(every > 0))
+            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': repeated sessions need 'every'", ds_yloc(d, it, loc, sizeof loc),
+                           key);
+        for (long c = 0; c < count; c++) {
+            if (sc->nsession >= DS_MAX_SESSIONS)
+                return ds_fail(err, DS_ERR_INPUT, "%s: more than %d massage sessions", d->file, DS_MAX_SESSIONS);
+            ds_session s2 = ses;
+            s2.start += (double)c * every;
+            sc->session[sc->nsession++] = s2;
+        }
+    }
+    qsort(sc->session, (size_t)sc->nsession, sizeof sc->session[0], cmp_session);
+    return DS_OK;
+}
+
 ds_status ds_scenario_load(const char *path, int nset, const char *const *set, ds_scenario *sc, ds_error *err)
 {
     char loc[4200];
@@ -449,6 +617,28 @@ ds_status ds_scenario_load(const char *path, int nset, const char *const *set, d
     }
     if ((st = read_record(d, ds_ymap_get(d, root, "record"), sc, err)))
         goto done;
+    n = ds_ymap_get(d, root, "herniation");
+    if (n && (st = read_herniation_site(d, n, sc, err)))
+        goto done;
+    n = ds_ymap_get(d, root, "interventions");
+    if (n && (st = read_interventions(d, n, sc, err)))
+        goto done;
+    sc->summary_from = 0.0;
+    sc->summary_to = -1.0;
+    n = ds_ymap_get(d, root, "summary");
+    if (n) {
+        static const char *const sk[] = {"from", "to", NULL};
+        if ((st = ds_ycheck_keys(d, n, "summary", sk, err)))
+            goto done;
+        int fn = ds_ymap_get(d, n, "from"), tn = ds_ymap_get(d, n, "to");
+        if ((fn && (st = ds_yas_duration(d, fn, "summary.from", 1, &sc->summary_from, err))) ||
+            (tn && (st = ds_yas_duration(d, tn, "summary.to", 0, &sc->summary_to, err))))
+            goto done;
+        if (sc->summary_to >= 0 && sc->summary_to <= sc->summary_from) {
+            st = ds_fail(err, DS_ERR_INPUT, "%s: key 'summary': 'to' must come after 'from'", ds_yloc(d, n, loc, sizeof loc));
+            goto done;
+        }
+    }
     if ((st = read_solver(d, ds_ymap_get(d, root, "solver"), sc, err)))
         goto done;
 done:

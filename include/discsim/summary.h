@@ -1,0 +1,50 @@
+/* Exposure and summary metrics of a run, per subject (DESIGN §3.4): minutes of root contact
+ * pressure above each physiological threshold, peak and time-averaged contact pressure,
+ * time-averaged and peak nucleus pressure and the height lost at the herniated level (the
+ * first simulated level when there is no herniation). Accumulated as records stream by, over
+ * a window [from, to]; between records the signals are taken as piecewise linear, so time
+ * above a threshold is exact for piecewise-linear signals. */
+#ifndef DISCSIM_SUMMARY_H
+#define DISCSIM_SUMMARY_H
+
+#include "discsim/model.h"
+
+enum { DS_MAX_METRICS = 16 };
+
+typedef struct ds_metric {
+    char name[96];
+    char unit[16];
+    char description[240];
+    double *value; /* [subject] */
+} ds_metric;
+
+typedef struct ds_summary {
+    int nsubj, nthr, root;          /* root: a herniation is simulated */
+    double from, to;                /* window, s */
+    double thr[DS_MAX_THRESHOLDS];  /* mmHg */
+    int nmetric;
+    ds_metric metric[DS_MAX_METRICS];
+    /* accumulators, per subject */
+    double *t_prev, *p_prev, *P_prev;
+    double *above;                  /* [thr][subject] s */
+    double *p_int, *P_int, *span;   /* integrals and time covered */
+    double *p_peak, *P_peak, *h_max, *h_min;
+    int started;
+    void *mem_;
+} ds_summary;
+
+/* Time (s) a linear signal from (t0, p0) to (t1, p1) spends strictly above thr. */
+double ds_time_above(double t0, double p0, double t1, double p1, double thr);
+
+ds_status ds_summary_init(ds_summary *s, const ds_model *m, int nsubj, double from, double to, ds_error *err);
+
+/* Adds one record: contact pressure (mmHg; ignored without a herniation), nucleus pressure
+ * (MPa) and disc height (mm) per subject. */
+void ds_summary_add(ds_summary *s, double t, const double *contact, const double *pressure, const double *height);
+
+/* Fills the metrics from the accumulators. */
+void ds_summary_finish(ds_summary *s);
+
+void ds_summary_free(ds_summary *s);
+
+#endif
