@@ -8,6 +8,7 @@
 #include "discsim/scenario.h"
 #include "discsim/solver.h"
 #include "discsim/status.h"
+#include "discsim/study.h"
 #include "discsim/summary.h"
 #include "discsim/validate.h"
 

@@ -145,6 +145,19 @@ static int parse(int argc, char **argv, args *a, int allow_out, void (*help)(FIL
     return 0;
 }
 
+static void print_run(const ds_scenario *sc, const char *out, const ds_run_result *r)
+{
+    const ds_method *m = ds_method_get(sc->solver.method);
+    printf("discsim: wrote %s: %zu records of %d subject%s over %.4g h (%s, %d level%s)\n", out, r->nrecords, sc->nsubj,
+           sc->nsubj == 1 ? "" : "s", ds_scenario_duration(sc) / 3600.0, sc->name, sc->nlevel, sc->nlevel == 1 ? "" : "s");
+    printf("solver %s (rtol %g, atol %g%s): %lld steps, %lld rejected, %lld RHS evaluations, %lld Jacobians, "
+           "%lld Newton iterations, %lld Newton failures, smallest step %.3g s\n",
+           m->name, sc->solver.rtol, sc->solver.atol, m->adaptive && !(sc->solver.h_fixed > 0) ? "" : ", fixed step",
+           (long long)r->steps, (long long)r->rejected, (long long)r->rhs_evals, (long long)r->jac_evals,
+           (long long)r->newton_iters, (long long)r->newton_fails, r->h_min);
+    printf("wall time %.3f s\n", r->wall_time);
+}
+
 static int cmd_run(int argc, char **argv)
 {
     args a = {0};
@@ -153,39 +166,40 @@ static int cmd_run(int argc, char **argv)
         free(a.set);
         return rc;
     }
-    ds_scenario sc;
+    ds_study study;
     ds_error err = {0};
-    if (ds_scenario_load(a.scenario, a.nset, a.set, &sc, &err)) {
+    if (ds_study_load(a.scenario, a.nset, a.set, &study, &err)) {
         fprintf(stderr, "discsim: %s\n", err.msg);
         free(a.set);
         return err.status;
     }
+    const ds_scenario *sc = &study.variant[0];
     char defout[200];
     if (!a.out) {
-        snprintf(defout, sizeof defout, "%s.h5", sc.name);
+        snprintf(defout, sizeof defout, "%s.h5", sc->name);
         for (char *p = defout; *p; p++)
             if (*p == '/' || *p == ' ')
                 *p = '_';
         a.out = defout;
     }
-    ds_run_opts o = {.out_path = a.out, .progress = !a.quiet && isatty(STDERR_FILENO)};
-    ds_run_result r;
-    ds_status st = ds_run(&sc, &o, &r, &err);
-    if (st) {
-        fprintf(stderr, "%sdiscsim: %s\n", o.progress ? "\n" : "", err.msg);
-    } else if (!a.quiet) {
-        const ds_method *m = ds_method_get(sc.solver.method);
-        printf("discsim: wrote %s: %zu records of %d subject%s over %.4g h (%s, %d level%s)\n", a.out, r.nrecords,
-               sc.nsubj, sc.nsubj == 1 ? "" : "s", ds_scenario_duration(&sc) / 3600.0, sc.name, sc.nlevel,
-               sc.nlevel == 1 ? "" : "s");
-        printf("solver %s (rtol %g, atol %g%s): %lld steps, %lld rejected, %lld RHS evaluations, %lld Jacobians, "
-               "%lld Newton iterations, %lld Newton failures, smallest step %.3g s\n",
-               m->name, sc.solver.rtol, sc.solver.atol, m->adaptive && !(sc.solver.h_fixed > 0) ? "" : ", fixed step",
-               (long long)r.steps, (long long)r.rejected, (long long)r.rhs_evals, (long long)r.jac_evals,
-               (long long)r.newton_iters, (long long)r.newton_fails, r.h_min);
-        printf("wall time %.3f s\n", r.wall_time);
+    int progress = !a.quiet && isatty(STDERR_FILENO);
+    ds_status st;
+    if (study.kind == DS_STUDY_SINGLE) {
+        ds_run_opts o = {.out_path = a.out, .progress = progress};
+        ds_run_result r;
+        st = ds_run(sc, &o, &r, &err);
+        if (!st && !a.quiet)
+            print_run(sc, a.out, &r);
+    } else {
+        ds_study_opts o = {.out_path = a.out, .progress = progress, .table = a.quiet ? NULL : stdout};
+        st = ds_study_run(&study, &o, &err);
+        if (!st && !a.quiet)
+            printf("discsim: wrote %s (%s, %d %s)\n", a.out, sc->name, study.nvariant,
+                   study.kind == DS_STUDY_ARMS ? "arms" : "sweep points");
     }
-    ds_scenario_free(&sc);
+    if (st)
+        fprintf(stderr, "%sdiscsim: %s\n", progress ? "\n" : "", err.msg);
+    ds_study_free(&study);
     free(a.set);
     return st;
 }
@@ -198,12 +212,19 @@ static int cmd_check(int argc, char **argv)
         free(a.set);
         return rc;
     }
-    ds_scenario sc;
+    ds_study study;
     ds_error err = {0};
-    if (ds_scenario_load(a.scenario, a.nset, a.set, &sc, &err)) {
+    if (ds_study_load(a.scenario, a.nset, a.set, &study, &err)) {
         fprintf(stderr, "discsim: %s\n", err.msg);
         free(a.set);
         return err.status;
+    }
+    ds_scenario sc = study.variant[0];
+    if (study.kind != DS_STUDY_SINGLE) {
+        printf("%s: %d %s:", a.scenario, study.nvariant, study.kind == DS_STUDY_ARMS ? "arms" : "sweep points");
+        for (int v = 0; v < study.nvariant; v++)
+            printf(" %s", study.name[v]);
+        printf(" (the first is shown)\n");
     }
     printf("%s: ok\n  scenario %s, model %s (%s)\n  %s variant, %d subject%s, levels", a.scenario, sc.name,
            sc.model.name, sc.model_path, sc.variant == DS_QUASI_STATIC ? "quasi-static" : "inertial", sc.nsubj,
@@ -237,7 +258,17 @@ static int cmd_check(int argc, char **argv)
     if (sc.solver.h_fixed > 0)
         printf(", step %g s", sc.solver.h_fixed);
     printf("\n");
-    ds_scenario_free(&sc);
+    if (sc.model.site.enabled) {
+        const ds_herniation_site *h = &sc.model.site;
+        printf("  herniation at %s (%s, %s), size %g mm, gap %g mm, Pfirrmann grade %d\n",
+               ds_level_names[sc.level_id[h->level]], h->type == DS_FORAMINAL ? "foraminal" : "paracentral",
+               h->side ? "right" : "left", h->size, h->gap, h->grade);
+    }
+    for (int k = 0; k < sc.nsession; k++)
+        printf("  massage at %.4g h for %g min: tone -%g %%, passive -%g %%, decay %g min\n", sc.session[k].start / 3600.0,
+               sc.session[k].duration / 60.0, 100.0 * sc.session[k].tone_reduction,
+               100.0 * sc.session[k].passive_reduction, sc.session[k].decay / 60.0);
+    ds_study_free(&study);
     free(a.set);
     return 0;
 }

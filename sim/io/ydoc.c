@@ -494,3 +494,81 @@ ds_status ds_yset(ds_ydoc *d, const char *assignment, ds_error *err)
     ds_ydoc_free(val);
     return DS_OK;
 }
+
+ds_status ds_ymerge(ds_ydoc *d, int dst, int src, ds_error *err)
+{
+    yaml_node_t *sn = ds_ynode(d, src);
+    if (!sn || sn->type != YAML_MAPPING_NODE)
+        return ds_fail(err, DS_ERR_INPUT, "%s: an override must be a mapping", d->file);
+    int np = (int)(sn->data.mapping.pairs.top - sn->data.mapping.pairs.start);
+    for (int i = 0; i < np; i++) {
+        sn = ds_ynode(d, src);
+        yaml_node_pair_t p = sn->data.mapping.pairs.start[i];
+        yaml_node_t *k = ds_ynode(d, p.key);
+        if (!k || k->type != YAML_SCALAR_NODE)
+            continue;
+        const char *key = (const char *)k->data.scalar.value;
+        yaml_node_t *dn = ds_ynode(d, dst);
+        int *slot = NULL;
+        for (yaml_node_pair_t *q = dn->data.mapping.pairs.start; q < dn->data.mapping.pairs.top; q++) {
+            yaml_node_t *qk = ds_ynode(d, q->key);
+            if (qk && qk->type == YAML_SCALAR_NODE && !strcmp((const char *)qk->data.scalar.value, key)) {
+                slot = &q->value;
+                break;
+            }
+        }
+        yaml_node_t *vn = ds_ynode(d, p.value);
+        if (slot && vn->type == YAML_MAPPING_NODE && ds_ynode(d, *slot)->type == YAML_MAPPING_NODE) {
+            ds_status st = ds_ymerge(d, *slot, p.value, err);
+            if (st)
+                return st;
+        } else if (slot) {
+            *slot = p.value;
+        } else if (!yaml_document_append_mapping_pair(&d->doc, dst, p.key, p.value)) {
+            return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+        }
+    }
+    return DS_OK;
+}
+
+ds_status ds_yset_node(ds_ydoc *d, const char *path, int id, ds_error *err)
+{
+    char buf[512];
+    if (strlen(path) >= sizeof buf)
+        return ds_fail(err, DS_ERR_INPUT, "key path too long: %s", path);
+    snprintf(buf, sizeof buf, "%s", path);
+    int cur = ds_yroot(d);
+    char *save = NULL, *tok = strtok_r(buf, ".", &save);
+    while (tok) {
+        char *next = strtok_r(NULL, ".", &save);
+        yaml_node_t *n = ds_ynode(d, cur);
+        if (!n || n->type != YAML_MAPPING_NODE)
+            return ds_fail(err, DS_ERR_INPUT, "%s: '%s' in key path %s is not inside a mapping", d->file, tok, path);
+        int *slot = NULL;
+        for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+            yaml_node_t *k = ds_ynode(d, p->key);
+            if (k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, tok)) {
+                slot = &p->value;
+                break;
+            }
+        }
+        if (!slot) {
+            int k = yaml_document_add_scalar(&d->doc, NULL, (yaml_char_t *)tok, -1, YAML_PLAIN_SCALAR_STYLE);
+            int v = next ? yaml_document_add_mapping(&d->doc, NULL, YAML_BLOCK_MAPPING_STYLE) : id;
+            if (!k || !v || !yaml_document_append_mapping_pair(&d->doc, cur, k, v))
+                return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+            ds_ynode(d, k)->start_mark = ds_ynode(d, id)->start_mark;
+            if (next)
+                ds_ynode(d, v)->start_mark = ds_ynode(d, id)->start_mark;
+            n = ds_ynode(d, cur);
+            slot = &n->data.mapping.pairs.top[-1].value;
+        }
+        if (!next) {
+            *slot = id;
+            return DS_OK;
+        }
+        cur = *slot;
+        tok = next;
+    }
+    return DS_OK;
+}

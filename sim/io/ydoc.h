@@ -57,6 +57,14 @@ ds_status ds_yas_quantity(const ds_ydoc *d, int node, const char *key, const cha
 /* Parses a duration string (as above) into seconds; returns 0 on success. */
 int ds_parse_duration(const char *s, double *out);
 
+/* Points the value at dotted path `path` (mappings walked, missing keys created) to node
+ * `id` of the same document. */
+ds_status ds_yset_node(ds_ydoc *d, const char *path, int id, ds_error *err);
+
+/* Merges mapping `src` into mapping `dst` (same document): keys of src replace those of dst,
+ * except that mappings present in both are merged recursively. */
+ds_status ds_ymerge(ds_ydoc *d, int dst, int src, ds_error *err);
+
 /* Applies one "a.b.c=value" override: walks mappings (and sequences by index), creating
  * missing mapping keys, and sets the final scalar (replacing whatever node was there). */
 ds_status ds_yset(ds_ydoc *d, const char *assignment, ds_error *err);

@@ -12,11 +12,12 @@
 #include <string.h>
 
 #include "io/ydoc.h"
+#include "scenario_impl.h"
 
 static const char *const top_keys[] = {"name",     "description", "model",      "parameters", "variant",
                                        "levels",   "subjects",    "seed",       "initial",    "timeline",
                                        "record",   "solver",      "herniation", "summary",    "interventions",
-                                       NULL};
+                                       "arms",     "sweep",       NULL};
 
 static ds_status read_levels(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err)
 {
@@ -468,6 +469,12 @@ static ds_status read_interventions(const ds_ydoc *d, int node, ds_scenario *sc,
 
 ds_status ds_scenario_load(const char *path, int nset, const char *const *set, ds_scenario *sc, ds_error *err)
 {
+    return ds_scenario_load_edit(path, nset, set, NULL, NULL, sc, err);
+}
+
+ds_status ds_scenario_load_edit(const char *path, int nset, const char *const *set, ds_doc_edit edit, void *ctx,
+                                ds_scenario *sc, ds_error *err)
+{
     char loc[4200];
     memset(sc, 0, sizeof *sc);
     snprintf(sc->path, sizeof sc->path, "%s", path);
@@ -497,6 +504,14 @@ ds_status ds_scenario_load(const char *path, int nset, const char *const *set, d
     }
     if ((st = ds_ycheck_keys(d, root, "", top_keys, err)))
         goto done;
+    if (edit) {
+        if ((st = edit(d, ctx, sc, err)) || (st = ds_ycheck_keys(d, root, "", top_keys, err)))
+            goto done;
+    } else if (ds_ymap_get(d, root, "arms") || ds_ymap_get(d, root, "sweep")) {
+        st = ds_fail(err, DS_ERR_INPUT, "%s: this scenario has arms or a sweep: load it as a study (discsim run does)",
+                     path);
+        goto done;
+    }
 
     const char *s;
     int n = ds_ymap_get(d, root, "name");

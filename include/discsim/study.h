@@ -1,0 +1,41 @@
+/* Studies: one scenario file run as several variants in one invocation and one HDF5 file.
+ *
+ * Arms (`arms:` in the scenario) differ only in what each overrides; the first arm is the
+ * reference, and /summary/effect/<arm>/<metric> holds the paired difference arm minus
+ * reference for every summary metric. A sweep (`sweep:` with one or two parameters and
+ * their values) runs every combination and stores the summary metrics under /sweep with the
+ * swept values. A scenario with neither is a study of one variant. */
+#ifndef DISCSIM_STUDY_H
+#define DISCSIM_STUDY_H
+
+#include <stdio.h>
+
+#include "discsim/scenario.h"
+#include "discsim/summary.h"
+
+enum { DS_STUDY_SINGLE = 0, DS_STUDY_ARMS = 1, DS_STUDY_SWEEP = 2, DS_MAX_VARIANTS = 256 };
+
+typedef struct ds_study {
+    int kind;
+    int nvariant;
+    char name[DS_MAX_VARIANTS][64];  /* arm names, or sweep point labels */
+    ds_scenario *variant;            /* [nvariant] */
+    /* sweep */
+    int nparam;
+    char param[2][256];
+    int nval[2];
+    double val[2][64];               /* numbers as written (units stripped) */
+    char unit[2][16];
+} ds_study;
+
+typedef struct ds_study_opts {
+    const char *out_path;  /* NULL: no file */
+    int progress;
+    FILE *table;           /* where to print the arms or sweep table (NULL: nowhere) */
+} ds_study_opts;
+
+ds_status ds_study_load(const char *path, int nset, const char *const *set, ds_study *st, ds_error *err);
+ds_status ds_study_run(const ds_study *st, const ds_study_opts *opts, ds_error *err);
+void ds_study_free(ds_study *st);
+
+#endif

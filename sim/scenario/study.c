@@ -1,0 +1,390 @@
+/* Studies: arms and sweeps of one scenario file, run in one invocation into one file. */
+#include "discsim/study.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "discsim/discsim.h"
+#include "scenario_impl.h"
+
+typedef struct {
+    int arm;         /* index of the arm in `arms` */
+    int idx[2];      /* sweep value indices */
+    const ds_study *study;
+} edit_ctx;
+
+static void note_override(ds_scenario *sc, const char *line)
+{
+    size_t n = strlen(sc->overrides) + strlen(line) + 2;
+    char *s = realloc(sc->overrides, n);
+    if (s) {
+        strcat(s, line);
+        strcat(s, "\n");
+        sc->overrides = s;
+    }
+}
+
+static ds_status edit_arm(ds_ydoc *d, void *vctx, ds_scenario *sc, ds_error *err)
+{
+    edit_ctx *c = vctx;
+    int root = ds_yroot(d), arms = ds_ymap_get(d, root, "arms");
+    yaml_node_t *an = ds_ynode(d, arms);
+    yaml_node_pair_t p = an->data.mapping.pairs.start[c->arm];
+    const char *name = (const char *)ds_ynode(d, p.key)->data.scalar.value;
+    char line[128];
+    snprintf(line, sizeof line, "arm %s", name);
+    note_override(sc, line);
+    yaml_node_t *v = ds_ynode(d, p.value);
+    if (v->type == YAML_SCALAR_NODE && v->data.scalar.length == 0)
+        return DS_OK; /* an arm written as "control:" overrides nothing */
+    char key[128];
+    snprintf(key, sizeof key, "arms.%s", name);
+    ds_status st = ds_yas_mapping(d, p.value, key, err);
+    if (st)
+        return st;
+    static const char *const forbidden[] = {"arms", "sweep", "name", "model", "subjects", NULL};
+    for (int k = 0; forbidden[k]; k++)
+        if (ds_ymap_get(d, p.value, forbidden[k])) {
+            char loc[4200];
+            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s.%s': an arm may not override this",
+                           ds_yloc(d, p.value, loc, sizeof loc), key, forbidden[k]);
+        }
+    return ds_ymerge(d, root, p.value, err);
+}
+
+static ds_status edit_sweep(ds_ydoc *d, void *vctx, ds_scenario *sc, ds_error *err)
+{
+    edit_ctx *c = vctx;
+    int root = ds_yroot(d), sw = ds_ymap_get(d, root, "sweep");
+    for (int k = 0; k < c->study->nparam; k++) {
+        int item = ds_yseq_item(d, sw, k);
+        int vals = ds_ymap_get(d, item, "values");
+        int node = ds_yseq_item(d, vals, c->idx[k]);
+        ds_status st = ds_yset_node(d, c->study->param[k], node, err);
+        if (st)
+            return st;
+        char line[400];
+        snprintf(line, sizeof line, "sweep %s=%s", c->study->param[k],
+                 (const char *)ds_ynode(d, node)->data.scalar.value);
+        note_override(sc, line);
+    }
+    return DS_OK;
+}
+
+static ds_status read_sweep(const ds_ydoc *d, int sw, ds_study *st, ds_error *err)
+{
+    char loc[4200];
+    int n;
+    ds_status s = ds_yas_sequence(d, sw, "sweep", &n, err);
+    if (s)
+        return s;
+    if (n < 1 || n > 2)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'sweep': give one or two parameters", ds_yloc(d, sw, loc, sizeof loc));
+    st->nparam = n;
+    for (int k = 0; k < n; k++) {
+        int item = ds_yseq_item(d, sw, k);
+        char key[32];
+        snprintf(key, sizeof key, "sweep[%d]", k);
+        static const char *const keys[] = {"parameter", "values", NULL};
+        if ((s = ds_ycheck_keys(d, item, key, keys, err)))
+            return s;
+        int pn = ds_ymap_get(d, item, "parameter"), vn = ds_ymap_get(d, item, "values");
+        if (!pn || !vn)
+            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s' needs parameter and values", ds_yloc(d, item, loc, sizeof loc),
+                           key);
+        const char *param;
+        if ((s = ds_yas_string(d, pn, key, &param, err)))
+            return s;
+        snprintf(st->param[k], sizeof st->param[k], "%s", param);
+        int nv;
+        if ((s = ds_yas_sequence(d, vn, key, &nv, err)))
+            return s;
+        if (nv < 1 || nv > 64)
+            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s.values': give 1 to 64 values", ds_yloc(d, vn, loc, sizeof loc),
+                           key);
+        st->nval[k] = nv;
+        for (int j = 0; j < nv; j++) {
+            const char *v;
+            int it = ds_yseq_item(d, vn, j);
+            if ((s = ds_yas_string(d, it, key, &v, err)))
+                return s;
+            char *end;
+            st->val[k][j] = strtod(v, &end);
+            if (end == v)
+                return ds_fail(err, DS_ERR_INPUT, "%s: key '%s.values': '%s' does not start with a number",
+                               ds_yloc(d, it, loc, sizeof loc), key, v);
+            while (*end == ' ')
+                end++;
+            if (j == 0)
+                snprintf(st->unit[k], sizeof st->unit[k], "%s", *end ? end : "1");
+        }
+    }
+    return DS_OK;
+}
+
+ds_status ds_study_load(const char *path, int nset, const char *const *set, ds_study *st, ds_error *err)
+{
+    memset(st, 0, sizeof *st);
+    ds_ydoc *d;
+    ds_status s = ds_ydoc_load(path, &d, err);
+    if (s)
+        return s;
+    for (int i = 0; i < nset && !s; i++)
+        s = ds_yset(d, set[i], err);
+    int root = ds_yroot(d);
+    int arms = root ? ds_ymap_get(d, root, "arms") : 0, sw = root ? ds_ymap_get(d, root, "sweep") : 0;
+    char loc[4200];
+    if (!s && arms && sw)
+        s = ds_fail(err, DS_ERR_INPUT, "%s: a scenario has arms or a sweep, not both", ds_yloc(d, sw, loc, sizeof loc));
+    if (!s && arms) {
+        st->kind = DS_STUDY_ARMS;
+        if (!(s = ds_yas_mapping(d, arms, "arms", err))) {
+            yaml_node_t *an = ds_ynode(d, arms);
+            st->nvariant = (int)(an->data.mapping.pairs.top - an->data.mapping.pairs.start);
+            if (st->nvariant < 1 || st->nvariant > DS_MAX_VARIANTS)
+                s = ds_fail(err, DS_ERR_INPUT, "%s: key 'arms': give 1 to %d arms", ds_yloc(d, arms, loc, sizeof loc),
+                            DS_MAX_VARIANTS);
+            for (int a = 0; !s && a < st->nvariant; a++)
+                snprintf(st->name[a], sizeof st->name[a], "%s",
+                         (const char *)ds_ynode(d, an->data.mapping.pairs.start[a].key)->data.scalar.value);
+        }
+    } else if (!s && sw) {
+        st->kind = DS_STUDY_SWEEP;
+        if (!(s = read_sweep(d, sw, st, err))) {
+            st->nvariant = st->nval[0] * (st->nparam > 1 ? st->nval[1] : 1);
+            if (st->nvariant > DS_MAX_VARIANTS)
+                s = ds_fail(err, DS_ERR_INPUT, "%s: key 'sweep': %d combinations (at most %d)",
+                            ds_yloc(d, sw, loc, sizeof loc), st->nvariant, DS_MAX_VARIANTS);
+        }
+    } else if (!s) {
+        st->kind = DS_STUDY_SINGLE;
+        st->nvariant = 1;
+        snprintf(st->name[0], sizeof st->name[0], "run");
+    }
+    ds_ydoc_free(d);
+    if (s)
+        return s;
+    st->variant = calloc((size_t)st->nvariant, sizeof *st->variant);
+    if (!st->variant)
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    for (int v = 0; v < st->nvariant && !s; v++) {
+        edit_ctx c = {.arm = v, .study = st};
+        if (st->kind == DS_STUDY_SWEEP) {
+            c.idx[0] = v / (st->nparam > 1 ? st->nval[1] : 1);
+            c.idx[1] = st->nparam > 1 ? v % st->nval[1] : 0;
+            int len = snprintf(st->name[v], sizeof st->name[v], "%g", st->val[0][c.idx[0]]);
+            if (st->nparam > 1)
+                snprintf(st->name[v] + len, sizeof st->name[v] - (size_t)len, ",%g", st->val[1][c.idx[1]]);
+        }
+        s = st->kind == DS_STUDY_SINGLE ? ds_scenario_load(path, nset, set, &st->variant[v], err)
+            : ds_scenario_load_edit(path, nset, set, st->kind == DS_STUDY_ARMS ? edit_arm : edit_sweep, &c,
+                                    &st->variant[v], err);
+        if (s)
+            st->nvariant = v; /* free what was compiled */
+        else if (st->variant[v].nsubj != st->variant[0].nsubj)
+            s = ds_fail(err, DS_ERR_INPUT, "%s: every variant must have the same number of subjects", path);
+    }
+    if (s)
+        ds_study_free(st);
+    return s;
+}
+
+void ds_study_free(ds_study *st)
+{
+    if (!st || !st->variant)
+        return;
+    for (int v = 0; v < st->nvariant; v++)
+        ds_scenario_free(&st->variant[v]);
+    free(st->variant);
+    st->variant = NULL;
+}
+
+/* The metric of `name` in a summary, or NULL. */
+static const ds_metric *metric(const ds_summary *s, const char *name)
+{
+    for (int q = 0; q < s->nmetric; q++)
+        if (!strcmp(s->metric[q].name, name))
+            return &s->metric[q];
+    return NULL;
+}
+
+static double mean_over(const double *v, int n)
+{
+    double a = 0.0;
+    for (int l = 0; l < n; l++)
+        a += v[l];
+    return a / n;
+}
+
+static void print_arms(FILE *out, const ds_study *st, const ds_summary *sum)
+{
+    const int n = st->variant[0].nsubj;
+    fprintf(out, "\n%-34s", n > 1 ? "metric (mean over subjects)" : "metric");
+    for (int a = 0; a < st->nvariant; a++)
+        fprintf(out, " %12.12s", st->name[a]);
+    for (int a = 1; a < st->nvariant; a++) {
+        char h[132];
+        snprintf(h, sizeof h, "%s-%s", st->name[a], st->name[0]);
+        fprintf(out, " %14.14s", h);
+    }
+    fprintf(out, "\n");
+    for (int q = 0; q < sum[0].nmetric; q++) {
+        const ds_metric *m0 = &sum[0].metric[q];
+        char label[200];
+        snprintf(label, sizeof label, "%s (%s)", m0->name, m0->unit);
+        fprintf(out, "%-34s", label);
+        double ref = mean_over(m0->value, n);
+        for (int a = 0; a < st->nvariant; a++) {
+            const ds_metric *ma = metric(&sum[a], m0->name);
+            if (ma)
+                fprintf(out, " %12.4g", mean_over(ma->value, n));
+            else
+                fprintf(out, " %12s", "-");
+        }
+        for (int a = 1; a < st->nvariant; a++) {
+            const ds_metric *ma = metric(&sum[a], m0->name);
+            if (ma) {
+                double v = mean_over(ma->value, n), diff = v - ref;
+                if (ref != 0.0)
+                    fprintf(out, " %+8.3g (%+.0f%%)", diff, 100.0 * diff / fabs(ref));
+                else
+                    fprintf(out, " %+14.3g", diff);
+            } else
+                fprintf(out, " %14s", "-");
+        }
+        fprintf(out, "\n");
+    }
+    fprintf(out, "effect = arm minus %s, paired by subject (negative: lower with the arm); window %g h to %g h\n",
+             st->name[0], sum[0].from / 3600.0, sum[0].to / 3600.0);
+}
+
+static void print_sweep(FILE *out, const ds_study *st, const ds_summary *sum)
+{
+    const int n = st->variant[0].nsubj;
+    fprintf(out, "\nsweep of %s%s%s\n", st->param[0], st->nparam > 1 ? " x " : "", st->nparam > 1 ? st->param[1] : "");
+    fprintf(out, "%-16s", "point");
+    for (int q = 0; q < sum[0].nmetric; q++)
+        fprintf(out, " %14.14s", sum[0].metric[q].name + (strncmp(sum[0].metric[q].name, "minutes_above_", 14) ? 0 : 8));
+    fprintf(out, "\n%-16s", "");
+    for (int q = 0; q < sum[0].nmetric; q++)
+        fprintf(out, " %14.14s", sum[0].metric[q].unit);
+    fprintf(out, "\n");
+    for (int v = 0; v < st->nvariant; v++) {
+        fprintf(out, "%-16s", st->name[v]);
+        for (int q = 0; q < sum[v].nmetric; q++)
+            fprintf(out, " %14.4g", mean_over(sum[v].metric[q].value, n));
+        fprintf(out, "\n");
+    }
+}
+
+ds_status ds_study_run(const ds_study *st, const ds_study_opts *opts, ds_error *err)
+{
+    const ds_scenario *s0 = &st->variant[0];
+    const int nsubj = s0->nsubj;
+    ds_h5_writer *w = NULL;
+    ds_status s = DS_OK;
+    ds_summary *sum = calloc((size_t)st->nvariant, sizeof *sum);
+    if (!sum)
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    if (opts->out_path && (s = ds_h5_open(opts->out_path, nsubj, &w, err))) {
+        free(sum);
+        return s;
+    }
+    ds_run_opts ro = {.out_path = NULL, .progress = opts->progress};
+    for (int v = 0; v < st->nvariant && !s; v++) {
+        char prefix[128] = "";
+        if (st->kind == DS_STUDY_ARMS)
+            snprintf(prefix, sizeof prefix, "/arms/%s", st->name[v]);
+        ds_run_result r;
+        /* sweep points keep only their summaries: the file holds the dose-response, not
+         * every point's time series */
+        s = ds_run_stream(&st->variant[v], st->kind == DS_STUDY_SWEEP ? NULL : w, prefix, &ro, &r, &sum[v], err);
+        if (!s && opts->table && st->kind != DS_STUDY_SINGLE)
+            fprintf(opts->table, "%s %-12s %lld steps, %.3f s\n", st->kind == DS_STUDY_ARMS ? "arm" : "point",
+                    st->name[v], (long long)r.steps, r.wall_time);
+    }
+    if (!s && w) {
+        /* provenance of the study as a whole */
+        s = ds_h5_write_text(w, "/meta/study_scenario_text", s0->text, "the scenario file as given", err);
+        static const char *const kinds[] = {"single", "arms", "sweep"};
+        if (!s)
+            s = ds_h5_attr_string(w, "/meta", "study", kinds[st->kind], err);
+        if (!s)
+            s = ds_h5_attr_string(w, "/meta", "scenario_name", s0->name, err);
+    }
+    size_t dims1[1] = {(size_t)nsubj};
+    if (!s && w && st->kind == DS_STUDY_ARMS) {
+        char names[DS_MAX_VARIANTS * 66] = "";
+        for (int a = 0; a < st->nvariant; a++) {
+            strcat(names, st->name[a]);
+            strcat(names, "\n");
+        }
+        s = ds_h5_write_text(w, "/meta/arms", names, "arm names, one per line; the first is the reference", err);
+        double *diff = malloc((size_t)nsubj * sizeof *diff);
+        for (int a = 1; !s && a < st->nvariant; a++)
+            for (int q = 0; !s && q < sum[a].nmetric; q++) {
+                const ds_metric *ma = &sum[a].metric[q], *m0 = metric(&sum[0], ma->name);
+                if (!m0)
+                    continue;
+                for (int l = 0; l < nsubj; l++)
+                    diff[l] = ma->value[l] - m0->value[l];
+                char path[300], desc[400];
+                snprintf(path, sizeof path, "/summary/effect/%s/%s", st->name[a], ma->name);
+                snprintf(desc, sizeof desc, "%s: %s minus %s, paired by subject", ma->description, st->name[a],
+                         st->name[0]);
+                s = ds_h5_write_doubles(w, path, 1, dims1, diff, ma->unit, desc, err);
+            }
+        free(diff);
+        if (!s && st->nvariant > 1) {
+            char sign[200];
+            snprintf(sign, sizeof sign, "arm minus %s (the reference arm), paired by subject: negative means lower with the arm",
+                     st->name[0]);
+            s = ds_h5_attr_string(w, "/summary/effect", "sign_convention", sign, err);
+        }
+    }
+    if (!s && w && st->kind == DS_STUDY_SWEEP) {
+        for (int k = 0; !s && k < st->nparam; k++) {
+            char path[64], desc[400];
+            snprintf(path, sizeof path, "/sweep/values_%d", k + 1);
+            snprintf(desc, sizeof desc, "values of %s", st->param[k]);
+            size_t d1[1] = {(size_t)st->nval[k]};
+            s = ds_h5_write_doubles(w, path, 1, d1, st->val[k], st->unit[k], desc, err);
+            if (!s)
+                s = ds_h5_attr_string(w, path, "parameter", st->param[k], err);
+        }
+        size_t dims[4] = {(size_t)st->nval[0], 0, 0, 0};
+        int rank = 1;
+        if (st->nparam > 1)
+            dims[rank++] = (size_t)st->nval[1];
+        dims[rank++] = (size_t)nsubj;
+        double *buf = malloc((size_t)st->nvariant * nsubj * sizeof *buf);
+        for (int q = 0; !s && buf && q < sum[0].nmetric; q++) {
+            for (int v = 0; v < st->nvariant; v++) {
+                const ds_metric *mv = metric(&sum[v], sum[0].metric[q].name);
+                for (int l = 0; l < nsubj; l++)
+                    buf[(size_t)v * nsubj + l] = mv ? mv->value[l] : NAN;
+            }
+            char path[300], desc[400];
+            snprintf(path, sizeof path, "/sweep/summary/%s", sum[0].metric[q].name);
+            snprintf(desc, sizeof desc, "%s, shaped [values_1]%s[subject]", sum[0].metric[q].description,
+                     st->nparam > 1 ? "[values_2]" : "");
+            s = ds_h5_write_doubles(w, path, rank, dims, buf, sum[0].metric[q].unit, desc, err);
+        }
+        free(buf);
+    }
+    if (!s && opts->table) {
+        if (st->kind == DS_STUDY_ARMS)
+            print_arms(opts->table, st, sum);
+        else if (st->kind == DS_STUDY_SWEEP)
+            print_sweep(opts->table, st, sum);
+    }
+    if (!s && w)
+        s = ds_h5_finish(w, err);
+    else
+        ds_h5_abort(w);
+    for (int v = 0; v < st->nvariant; v++)
+        ds_summary_free(&sum[v]);
+    free(sum);
+    return s;
+}
