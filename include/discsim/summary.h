@@ -27,7 +27,8 @@ typedef struct ds_summary {
     /* accumulators, per subject */
     double *t_prev, *p_prev, *P_prev;
     double *above;                  /* [thr][subject] s */
-    double *p_int, *P_int, *span;   /* integrals and time covered */
+    double *p_int, *P_int, *d_int, *span; /* integrals and time covered */
+    double *d_prev;
     double *p_peak, *P_peak, *h_max, *h_min;
     int started;
     void *mem_;
@@ -38,9 +39,10 @@ double ds_time_above(double t0, double p0, double t1, double p1, double thr);
 
 ds_status ds_summary_init(ds_summary *s, const ds_model *m, int nsubj, double from, double to, ds_error *err);
 
-/* Adds one record: contact pressure (mmHg; ignored without a herniation), nucleus pressure
- * (MPa) and disc height (mm) per subject. */
-void ds_summary_add(ds_summary *s, double t, const double *contact, const double *pressure, const double *height);
+/* Adds one record: contact pressure (mmHg) and protrusion (mm) of the herniation (both
+ * ignored without one), nucleus pressure (MPa) and disc height (mm) per subject. */
+void ds_summary_add(ds_summary *s, double t, const double *contact, const double *protrusion, const double *pressure,
+                    const double *height);
 
 /* Fills the metrics from the accumulators. */
 void ds_summary_finish(ds_summary *s);

@@ -348,6 +348,7 @@ ds_status ds_run_stream(const ds_scenario *sc, ds_h5_writer *w, const char *pref
         if (sum) {                                                                                                     \
             const double *o_ = d.out + (size_t)hl * DS_NLEVEL_OUTPUTS * m->stride;                                     \
             ds_summary_add(sum, (tr), d.root + (size_t)DS_ROOT_contact_pressure_mmHg * m->stride,                     \
+                           d.root + (size_t)DS_ROOT_protrusion * m->stride,                                          \
                            o_ + (size_t)DS_OUT_pressure * m->stride, o_ + (size_t)DS_OUT_height * m->stride);         \
         }                                                                                                              \
         res->nrecords++;                                                                                               \

@@ -41,7 +41,7 @@ ds_status ds_summary_init(ds_summary *s, const ds_model *m, int nsubj, double fr
     for (int k = 0; k < s->nthr; k++)
         s->thr[k] = m->threshold[k].mmHg;
     size_t n = (size_t)nsubj;
-    size_t total = n * (3 + (size_t)s->nthr + 3 + 4) + n * DS_MAX_METRICS;
+    size_t total = n * (4 + (size_t)s->nthr + 4 + 4) + n * DS_MAX_METRICS;
     double *p = calloc(total, sizeof(double));
     if (!p)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory for summary metrics");
@@ -49,6 +49,8 @@ ds_status ds_summary_init(ds_summary *s, const ds_model *m, int nsubj, double fr
     s->t_prev = p, p += n;
     s->p_prev = p, p += n;
     s->P_prev = p, p += n;
+    s->d_prev = p, p += n;
+    s->d_int = p, p += n;
     s->above = p, p += n * (size_t)s->nthr;
     s->p_int = p, p += n;
     s->P_int = p, p += n;
@@ -71,6 +73,7 @@ ds_status ds_summary_init(ds_summary *s, const ds_model *m, int nsubj, double fr
         }
         add_metric(s, "peak_contact_pressure", "mmHg", "highest root contact pressure recorded", p), p += n;
         add_metric(s, "mean_contact_pressure", "mmHg", "time-averaged root contact pressure", p), p += n;
+        add_metric(s, "mean_protrusion", "mm", "time-averaged protrusion of the herniation", p), p += n;
     }
     add_metric(s, "mean_nucleus_pressure", "MPa", "time-averaged nucleus pressure at the herniated (or first) level", p),
         p += n;
@@ -79,23 +82,26 @@ ds_status ds_summary_init(ds_summary *s, const ds_model *m, int nsubj, double fr
     return DS_OK;
 }
 
-void ds_summary_add(ds_summary *s, double t, const double *contact, const double *pressure, const double *height)
+void ds_summary_add(ds_summary *s, double t, const double *contact, const double *protrusion, const double *pressure,
+                    const double *height)
 {
     if (t < s->from - 1e-9 || t > s->to + 1e-9)
         return;
     for (int l = 0; l < s->nsubj; l++) {
-        double p = s->root ? contact[l] : 0.0, P = pressure[l];
+        double p = s->root ? contact[l] : 0.0, P = pressure[l], dl = s->root ? protrusion[l] : 0.0;
         if (s->started) {
             double t0 = s->t_prev[l], dt = t - t0;
             for (int k = 0; k < s->nthr; k++)
                 s->above[(size_t)k * s->nsubj + l] += ds_time_above(t0, s->p_prev[l], t, p, s->thr[k]);
             s->p_int[l] += 0.5 * dt * (p + s->p_prev[l]);
             s->P_int[l] += 0.5 * dt * (P + s->P_prev[l]);
+            s->d_int[l] += 0.5 * dt * (dl + s->d_prev[l]);
             s->span[l] += dt;
         }
         s->t_prev[l] = t;
         s->p_prev[l] = p;
         s->P_prev[l] = P;
+        s->d_prev[l] = dl;
         s->p_peak[l] = fmax(s->p_peak[l], p);
         s->P_peak[l] = fmax(s->P_peak[l], P);
         s->h_max[l] = fmax(s->h_max[l], height[l]);
@@ -114,6 +120,7 @@ void ds_summary_finish(ds_summary *s)
                 s->metric[k++].value[l] = s->above[(size_t)j * s->nsubj + l] / 60.0;
             s->metric[k++].value[l] = s->p_peak[l];
             s->metric[k++].value[l] = s->span[l] > 0 ? s->p_int[l] / s->span[l] : s->p_prev[l];
+            s->metric[k++].value[l] = s->span[l] > 0 ? s->d_int[l] / s->span[l] : s->d_prev[l];
         }
         s->metric[k++].value[l] = s->span[l] > 0 ? s->P_int[l] / s->span[l] : s->P_prev[l];
         s->metric[k++].value[l] = s->P_peak[l];

@@ -791,11 +791,12 @@ static ds_status close_all(ds_h5_writer *restrict w, ds_error *err)
 {
     ds_status st = DS_OK;
     for (int s = 0; s < w->nseries; ++s) {
-        if (H5Dclose(w->dsets[s]) < 0 && st == DS_OK)
+        if (w->dsets[s] >= 0 && H5Dclose(w->dsets[s]) < 0 && st == DS_OK)
             st = fail_h5(err, w, "close dataset", w->paths[s]);
         w->dsets[s] = H5I_INVALID_HID;
     }
-    if (H5Dclose(w->time_dset) < 0 && st == DS_OK)
+    /* a file of summaries only (a sweep) has no stream and no /time */
+    if (w->time_dset >= 0 && H5Dclose(w->time_dset) < 0 && st == DS_OK)
         st = fail_h5(err, w, "close dataset", TIME_PATH);
     w->time_dset = H5I_INVALID_HID;
     /* Closing the file is where cached chunks and metadata reach the disk: a full disk
