@@ -5,9 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
-scenario="${1:-scenarios/diurnal_l4l5.yaml}"
+scenario="${1:-scenarios/massage_herniation.yaml}"
 shift || true
 mkdir -p out
 name=$(basename "$scenario" .yaml)
 build/discsim run "$scenario" -o "out/$name.h5" "$@"
-build/discsim info "out/$name.h5" | head -4

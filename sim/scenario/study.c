@@ -226,7 +226,7 @@ static void print_arms(FILE *out, const ds_study *st, const ds_summary *sum)
     for (int a = 1; a < st->nvariant; a++) {
         char h[132];
         snprintf(h, sizeof h, "%s-%s", st->name[a], st->name[0]);
-        fprintf(out, " %14.14s", h);
+        fprintf(out, " %18.18s", h);
     }
     fprintf(out, "\n");
     for (int q = 0; q < sum[0].nmetric; q++) {
@@ -246,12 +246,14 @@ static void print_arms(FILE *out, const ds_study *st, const ds_summary *sum)
             const ds_metric *ma = metric(&sum[a], m0->name);
             if (ma) {
                 double v = mean_over(ma->value, n), diff = v - ref;
+                char cell[64];
                 if (ref != 0.0)
-                    fprintf(out, " %+8.3g (%+.0f%%)", diff, 100.0 * diff / fabs(ref));
+                    snprintf(cell, sizeof cell, "%+.3g (%+.1f%%)", diff, 100.0 * diff / fabs(ref));
                 else
-                    fprintf(out, " %+14.3g", diff);
+                    snprintf(cell, sizeof cell, "%+.3g", diff);
+                fprintf(out, " %18s", cell);
             } else
-                fprintf(out, " %14s", "-");
+                fprintf(out, " %18s", "-");
         }
         fprintf(out, "\n");
     }

@@ -1,0 +1,227 @@
+/* Herniation, root contact, exposure and massage (DESIGN §3.4, §3.5): the contact law, the
+ * exactness of exposure minutes, tone -> pressure -> protrusion -> contact monotone over a
+ * sweep, the tone's return after a massage, identical arms, and the foraminal gap closing
+ * as the disc settles. */
+#include <unistd.h>
+
+#include "testkit.h"
+
+static void test_contact_law(void **state)
+{
+    (void)state;
+    const double eps = 0.1;
+    for (double d = -2.0; d <= 0.0; d += 0.01)
+        assert_true(ds_contact_ramp(d, eps) == 0.0); /* exactly zero while the gap is open */
+    double prev = 0.0, prev_slope = 0.0;
+    for (int k = 1; k <= 4000; k++) {
+        double d = k * 1e-4, s = ds_contact_ramp(d, eps);
+        assert_true(s > prev);                        /* increasing with penetration */
+        assert_true(s - prev < 1.0001e-4 * 1.0 + 1e-15); /* slope <= 1: continuous, no jump */
+        double slope = (s - prev) / 1e-4;
+        assert_true(fabs(slope - prev_slope) < 2e-3 + 1e-9); /* C1: the slope moves smoothly */
+        prev = s;
+        prev_slope = slope;
+    }
+    assert_true(fabs(ds_contact_ramp(eps, eps) - eps / 2) < 1e-15);
+    assert_true(fabs(ds_contact_ramp(1.0, eps) - (1.0 - eps / 2)) < 1e-15);
+}
+
+/* A synthetic piecewise-linear contact pressure with known time above each threshold. */
+static void test_exposure_exact(void **state)
+{
+    (void)state;
+    ds_model m;
+    tk_model(&m, DS_QUASI_STATIC, 1, NULL);
+    m.site.enabled = 1; /* only the thresholds and the flag matter here */
+    ds_summary s;
+    ds_error err;
+    assert_int_equal(ds_summary_init(&s, &m, 1, 0.0, 1e9, &err), DS_OK);
+    /* 0 -> 120 mmHg over 60 min, 120 for 30 min, down to 0 over 30 min, 0 for 60 min */
+    const double tv[] = {0, 3600, 5400, 7200, 10800};
+    const double pv[] = {0, 120, 120, 0, 0};
+    const double zero = 0.0, one = 1.0;
+    for (int k = 0; k < 5; k++) {
+        /* extra samples inside segments do not change a piecewise-linear signal */
+        if (k > 0)
+            for (int j = 1; j < 7; j++) {
+                double t = tv[k - 1] + (tv[k] - tv[k - 1]) * j / 7.0;
+                double p = pv[k - 1] + (pv[k] - pv[k - 1]) * j / 7.0;
+                ds_summary_add(&s, t, &p, &zero, &zero, &one);
+            }
+        ds_summary_add(&s, tv[k], &pv[k], &zero, &zero, &one);
+    }
+    ds_summary_finish(&s);
+    /* above thr: rising part (120 - thr)/120 * 60 min, plateau 30 min, falling (120 - thr)/120 * 30 min */
+    for (int k = 0; k < m.nthreshold; k++) {
+        double thr = m.threshold[k].mmHg;
+        double expect = (120.0 - thr) / 120.0 * 60.0 + 30.0 + (120.0 - thr) / 120.0 * 30.0;
+        double got = s.metric[k].value[0];
+        printf("minutes above %5.0f mmHg: %.12f (exact %.12f)\n", thr, got, expect);
+        assert_true(fabs(got - expect) < 1e-9);
+    }
+    /* mean: area = 60*60 + 120*30 + 60*30 = 9000 mmHg min over 180 min */
+    assert_true(fabs(s.metric[m.nthreshold + 1].value[0] - 50.0) < 1e-9);
+    assert_true(fabs(s.metric[m.nthreshold].value[0] - 120.0) < 1e-12);
+    ds_summary_free(&s);
+    ds_model_free(&m);
+}
+
+static double *read_series(const char *file, const char *path, size_t *n)
+{
+    double *v;
+    int rank;
+    size_t dims[2];
+    ds_error err;
+    ds_status st = ds_h5_read_doubles(file, path, &rank, dims, &v, &err);
+    if (st)
+        fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(st, DS_OK);
+    *n = rank == 2 ? dims[1] : dims[0];
+    return v;
+}
+
+static void run_study(const char *scenario, int nset, const char *const *set, const char *out)
+{
+    ds_study st;
+    ds_error err = {0};
+    ds_status s = ds_study_load(scenario, nset, set, &st, &err);
+    if (s)
+        fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(s, DS_OK);
+    ds_study_opts o = {.out_path = out};
+    s = ds_study_run(&st, &o, &err);
+    if (s)
+        fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(s, DS_OK);
+    ds_study_free(&st);
+}
+
+/* More tone, all else equal: higher nucleus pressure, more protrusion, more contact. */
+static void test_tone_monotone(void **state)
+{
+    (void)state;
+    char out[] = "/tmp/ds_sweep_XXXXXX";
+    close(mkstemp(out));
+    static const char *const set[] = {"sweep=[{parameter: parameters.muscles.erector_spinae.tone, values: [0.01, 0.02, "
+                                      "0.04, 0.06, 0.08, 0.10, 0.15]}]",
+                                      "herniation.size=4.5mm"};
+    run_study(DS_SOURCE_DIR "/scenarios/tone_sweep.yaml", 2, set, out);
+    size_t n;
+    double *P = read_series(out, "/sweep/summary/mean_nucleus_pressure", &n);
+    double *D = read_series(out, "/sweep/summary/mean_protrusion", &n);
+    double *C = read_series(out, "/sweep/summary/mean_contact_pressure", &n);
+    double *v = read_series(out, "/sweep/values_1", &n);
+    for (size_t k = 0; k < n; k++) {
+        printf("tone %.2f: mean nucleus pressure %.4f MPa, protrusion %.4f mm, contact %.3f mmHg\n", v[k], P[k], D[k],
+               C[k]);
+        if (k > 0) {
+            assert_true(P[k] > P[k - 1]);
+            assert_true(D[k] > D[k - 1]);
+            assert_true(C[k] > C[k - 1]);
+        }
+    }
+    assert_true(C[0] > 0.0); /* the sweep is in contact, so monotone contact is a real check */
+    free(P), free(D), free(C), free(v);
+    unlink(out);
+}
+
+/* The tone is back within 1 % of control five decay times after the session, and not yet
+ * after one. */
+static void test_tone_returns(void **state)
+{
+    (void)state;
+    char out[] = "/tmp/ds_arms_XXXXXX";
+    close(mkstemp(out));
+    static const char *const set[] = {"record.interval=1min"};
+    run_study(DS_SOURCE_DIR "/scenarios/massage_herniation.yaml", 1, set, out);
+    size_t n;
+    double *t = read_series(out, "/arms/claim/time", &n);
+    double *tc = read_series(out, "/arms/control/muscles/erector_spinae/tone", &n);
+    double *tm = read_series(out, "/arms/claim/muscles/erector_spinae/tone", &n);
+    const double end = 51 * 3600.0 + 1800.0, tau = 3600.0;
+    double at1 = NAN, at5 = NAN, during = NAN;
+    for (size_t k = 0; k < n; k++) {
+        double rel = fabs(tm[k] - tc[k]) / tc[k];
+        if (fabs(t[k] - (end - 60.0)) < 1.0)
+            during = rel;
+        if (fabs(t[k] - (end + tau)) < 1.0)
+            at1 = rel;
+        if (fabs(t[k] - (end + 5 * tau)) < 1.0)
+            at5 = rel;
+    }
+    printf("erector spinae tone below control: %.1f %% at the end of the session, %.2f %% one decay time later, "
+           "%.3f %% after five\n",
+           100 * during, 100 * at1, 100 * at5);
+    assert_true(during > 0.3);
+    assert_true(at1 > 0.01);
+    assert_true(at5 < 0.01);
+    free(t), free(tc), free(tm);
+    unlink(out);
+}
+
+/* Arms that override nothing give bit-identical datasets. */
+static void test_null_arms_identical(void **state)
+{
+    (void)state;
+    char out[] = "/tmp/ds_null_XXXXXX";
+    close(mkstemp(out));
+    static const char *const set[] = {"arms={a: {}, b: {}}"};
+    run_study(DS_SOURCE_DIR "/scenarios/massage_herniation.yaml", 1, set, out);
+    static const char *const paths[] = {"/time", "/root/contact_pressure_mmHg", "/levels/L4L5/pressure",
+                                        "/levels/L3L4/height", "/muscles/erector_spinae/L4L5/force",
+                                        "/summary/mean_contact_pressure"};
+    for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
+        char pa[160], pb[160];
+        snprintf(pa, sizeof pa, "/arms/a%s", paths[k]);
+        snprintf(pb, sizeof pb, "/arms/b%s", paths[k]);
+        size_t na, nb;
+        double *A = read_series(out, pa, &na), *B = read_series(out, pb, &nb);
+        assert_int_equal(na, nb);
+        assert_memory_equal(A, B, na * sizeof(double));
+        free(A), free(B);
+    }
+    size_t n;
+    double *e = read_series(out, "/summary/effect/b/mean_contact_pressure", &n);
+    assert_true(e[0] == 0.0);
+    free(e);
+    unlink(out);
+}
+
+/* A foraminal root: the gap closes as the disc loses height over the upright day. */
+static void test_foraminal_gap_closes(void **state)
+{
+    (void)state;
+    char out[] = "/tmp/ds_foram_XXXXXX";
+    close(mkstemp(out));
+    static const char *const set[] = {"herniation.type=foraminal", "arms={control: {}}", "timeline.repeat=1",
+                                      "summary.from=0s"};
+    run_study(DS_SOURCE_DIR "/scenarios/massage_herniation.yaml", 4, set, out);
+    size_t n;
+    double *t = read_series(out, "/arms/control/time", &n);
+    double *g = read_series(out, "/arms/control/root/gap", &n);
+    double *h = read_series(out, "/arms/control/levels/L4L5/height", &n);
+    /* from 1 min after rising to bedtime (16 h) */
+    size_t a = 1, b = 0;
+    for (size_t k = 0; k < n; k++)
+        if (fabs(t[k] - 16 * 3600.0) < 1.0)
+            b = k;
+    printf("foraminal gap %.3f mm after rising, %.3f mm at bedtime (height %.3f -> %.3f mm)\n", g[a], g[b], h[a], h[b]);
+    assert_true(g[b] < g[a] - 0.3);
+    assert_true(h[b] < h[a]);
+    /* the gap follows the height: it is smaller wherever the disc is lower */
+    for (size_t k = a; k <= b; k++)
+        assert_true((g[k] - g[a]) * (h[k] - h[a]) >= -1e-12);
+    free(t), free(g), free(h);
+    unlink(out);
+}
+
+int main(void)
+{
+    ds_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_contact_law),       cmocka_unit_test(test_exposure_exact),
+        cmocka_unit_test(test_tone_monotone),     cmocka_unit_test(test_tone_returns),
+        cmocka_unit_test(test_null_arms_identical), cmocka_unit_test(test_foraminal_gap_closes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
