@@ -261,13 +261,34 @@ static void print_arms(FILE *out, const ds_study *st, const ds_summary *sum)
              st->name[0], sum[0].from / 3600.0, sum[0].to / 3600.0);
 }
 
+/* A column heading short enough for a table. */
+static void short_name(const char *name, char *buf, size_t n)
+{
+    static const struct {
+        const char *from, *to;
+    } abbr[] = {{"minutes_above_", "min>"}, {"peak_contact_pressure", "peak_contact"},
+                {"mean_contact_pressure", "mean_contact"}, {"mean_protrusion", "protrusion"},
+                {"mean_nucleus_pressure", "mean_P"}, {"peak_nucleus_pressure", "peak_P"}};
+    for (size_t k = 0; k < sizeof abbr / sizeof abbr[0]; k++) {
+        size_t len = strlen(abbr[k].from);
+        if (!strncmp(name, abbr[k].from, len)) {
+            snprintf(buf, n, "%s%s", abbr[k].to, name + len);
+            return;
+        }
+    }
+    snprintf(buf, n, "%s", name);
+}
+
 static void print_sweep(FILE *out, const ds_study *st, const ds_summary *sum)
 {
     const int n = st->variant[0].nsubj;
     fprintf(out, "\nsweep of %s%s%s\n", st->param[0], st->nparam > 1 ? " x " : "", st->nparam > 1 ? st->param[1] : "");
     fprintf(out, "%-16s", "point");
-    for (int q = 0; q < sum[0].nmetric; q++)
-        fprintf(out, " %14.14s", sum[0].metric[q].name + (strncmp(sum[0].metric[q].name, "minutes_above_", 14) ? 0 : 8));
+    for (int q = 0; q < sum[0].nmetric; q++) {
+        char h[64];
+        short_name(sum[0].metric[q].name, h, sizeof h);
+        fprintf(out, " %14.14s", h);
+    }
     fprintf(out, "\n%-16s", "");
     for (int q = 0; q < sum[0].nmetric; q++)
         fprintf(out, " %14.14s", sum[0].metric[q].unit);
