@@ -9,83 +9,11 @@
 #define TARGETS DS_SOURCE_DIR "/tests/validation/targets.csv"
 #define SOURCES DS_SOURCE_DIR "/tests/validation/sources.csv"
 
-typedef struct {
-    char id[16], quantity[128], condition[128], unit[16], source[64];
-    double value, low, high;
-} target;
-
-/* Splits one CSV line (RFC 4180 quotes) into at most n fields in place. */
-static int csv_split(char *line, char **f, int n)
-{
-    int k = 0;
-    char *p = line;
-    while (k < n) {
-        char *out = p;
-        f[k++] = p;
-        if (*p == '"') {
-            char *r = p + 1;
-            for (;;) {
-                if (*r == '"' && r[1] == '"') {
-                    *out++ = '"';
-                    r += 2;
-                } else if (*r == '"' || !*r) {
-                    if (*r)
-                        r++;
-                    break;
-                } else
-                    *out++ = *r++;
-            }
-            p = r;
-        } else {
-            while (*p && *p != ',' && *p != '\n' && *p != '\r')
-                out++, p++;
-        }
-        int end = *p != ',';
-        *out = '\0';
-        if (end)
-            break;
-        p++;
-    }
-    return k;
-}
-
-static int load_target(const char *id, target *t)
-{
-    FILE *f = fopen(TARGETS, "r");
-    assert_non_null(f);
-    char line[1024];
-    int found = 0;
-    while (!found && fgets(line, sizeof line, f)) {
-        char *fl[9];
-        if (csv_split(line, fl, 9) < 9 || strcmp(fl[0], id))
-            continue;
-        snprintf(t->id, sizeof t->id, "%s", fl[0]);
-        snprintf(t->quantity, sizeof t->quantity, "%s", fl[1]);
-        snprintf(t->condition, sizeof t->condition, "%s", fl[2]);
-        t->value = atof(fl[4]);
-        t->low = atof(fl[5]);
-        t->high = atof(fl[6]);
-        snprintf(t->unit, sizeof t->unit, "%s", fl[7]);
-        snprintf(t->source, sizeof t->source, "%s", fl[8]);
-        found = 1;
-    }
-    fclose(f);
-    return found;
-}
-
 static void print_citation(const char *key)
 {
-    FILE *f = fopen(SOURCES, "r");
-    assert_non_null(f);
-    char line[2048];
-    while (fgets(line, sizeof line, f)) {
-        char *fl[3];
-        if (csv_split(line, fl, 3) >= 2 && !strcmp(fl[0], key)) {
-            printf("  [%s] %s\n", key, fl[1]);
-            break;
-        }
-    }
-    fclose(f);
+    char cite[1024];
+    assert_true(ds_source_find(SOURCES, key, cite, sizeof cite));
+    printf("  [%s] %s\n", key, cite);
 }
 
 typedef struct {
@@ -129,8 +57,8 @@ static double at(const series *s, const double *v, double t)
 
 static int check(const char *id, double model, const char *how)
 {
-    target t;
-    assert_true(load_target(id, &t));
+    ds_target t;
+    assert_int_equal(ds_target_find(TARGETS, id, &t), 1);
     int ok = model >= t.low && model <= t.high;
     printf("%-4s %-36.36s %-24.24s %8.3f  [%7.3f, %7.3f] %-4s %s  (%s)\n", t.id, t.quantity, t.condition, model,
            t.low, t.high, t.unit, ok ? "pass" : "FAIL", how);

@@ -14,6 +14,19 @@ typedef struct ds_validation_row {
     int pass;
 } ds_validation_row;
 
+/* A row of a published-targets table (CSV: id, quantity, condition, level, value, low,
+ * high, unit, source_key; see tests/validation/targets.csv). */
+typedef struct ds_target {
+    char id[16], quantity[128], condition[128], unit[16], source[64];
+    double value, low, high; /* NaN where the table gives no range */
+} ds_target;
+
+/* Finds target `id` in a targets CSV: 1 found, 0 absent, -1 the file cannot be read. */
+int ds_target_find(const char *csv, const char *id, ds_target *t);
+
+/* The citation of a source key from a sources CSV (key, citation, doi) into buf; 1 found. */
+int ds_source_find(const char *csv, const char *key, char *buf, size_t n);
+
 /* Runs every check of `checks_path` (YAML; see scenarios/validation/checks.yaml), fills
  * rows (malloc'ed, *nrows of them) and prints the table to out (may be NULL). Returns
  * DS_OK when all checks could be evaluated, whether they pass or not; *nfail counts the

@@ -16,11 +16,6 @@
 #include "discsim/discsim.h"
 #include "io/ydoc.h"
 
-typedef struct {
-    char id[16], quantity[128], condition[128], unit[16], source[64];
-    double value, low, high;
-} target_row;
-
 /* Splits one CSV line (RFC 4180 quotes) into at most n fields, in place. */
 static int csv_split(char *line, char **f, int n)
 {
@@ -55,7 +50,7 @@ static int csv_split(char *line, char **f, int n)
     return k;
 }
 
-static int find_target(const char *csv, const char *id, target_row *t)
+int ds_target_find(const char *csv, const char *id, ds_target *t)
 {
     FILE *f = fopen(csv, "r");
     if (!f)
@@ -75,6 +70,24 @@ static int find_target(const char *csv, const char *id, target_row *t)
         snprintf(t->unit, sizeof t->unit, "%s", fl[7]);
         snprintf(t->source, sizeof t->source, "%s", fl[8]);
         found = 1;
+    }
+    fclose(f);
+    return found;
+}
+
+int ds_source_find(const char *csv, const char *key, char *buf, size_t n)
+{
+    FILE *f = fopen(csv, "r");
+    if (!f)
+        return 0;
+    char line[2048];
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f)) {
+        char *fl[3];
+        if (csv_split(line, fl, 3) >= 2 && !strcmp(fl[0], key)) {
+            snprintf(buf, n, "%s", fl[1]);
+            found = 1;
+        }
     }
     fclose(f);
     return found;
@@ -248,8 +261,8 @@ ds_status ds_validate(const char *checks_path, FILE *out, ds_validation_row **ro
                          ds_yloc(d, c, loc, sizeof loc), key, kind);
             goto done;
         }
-        target_row t;
-        int ft = find_target(targets, id, &t);
+        ds_target t;
+        int ft = ds_target_find(targets, id, &t);
         if (ft <= 0) {
             st = ds_fail(err, ft < 0 ? DS_ERR_IO : DS_ERR_INPUT, "%s: key '%s.id': %s '%s'", ds_yloc(d, need[0], loc, sizeof loc),
                          key, ft < 0 ? "cannot read the targets table for" : "no target with id", ft < 0 ? targets : id);

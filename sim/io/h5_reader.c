@@ -18,52 +18,17 @@
 
 #include <hdf5.h>
 
+#include "h5_common.h"
+
 /* ---- HDF5 error handling (as in h5_writer.c) ----------------------------------------- */
 
 /* HDF5 prints its error stack to stderr by default; the library must not print, so each
  * public entry point silences it and restores the caller's handler on the way out. */
-typedef struct quiet {
-    H5E_auto2_t func;
-    void *data;
-} quiet;
-
-static quiet quiet_begin(void)
-{
-    quiet q = {NULL, NULL};
-    H5Eget_auto2(H5E_DEFAULT, &q.func, &q.data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    return q;
-}
-
-static void quiet_end(quiet q) { H5Eset_auto2(H5E_DEFAULT, q.func, q.data); }
-
-typedef struct reason_buf {
-    char *buf;
-    size_t len;
-} reason_buf;
-
-static herr_t reason_cb(unsigned n, const H5E_error2_t *e, void *data)
-{
-    reason_buf *r = data;
-    if (n == 0 && e->desc)
-        snprintf(r->buf, r->len, "%s", e->desc);
-    return 0;
-}
-
-/* The innermost HDF5 message is the most specific thing we can tell a user. */
-static const char *h5_reason(char *restrict buf, size_t len)
-{
-    reason_buf r = {buf, len};
-    snprintf(buf, len, "HDF5 error");
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, reason_cb, &r);
-    H5Eclear2(H5E_DEFAULT);
-    return buf;
-}
 
 static ds_status fail_h5(ds_error *err, const char *file, const char *what, const char *path)
 {
     char reason[256];
-    h5_reason(reason, sizeof reason);
+    ds_h5_reason(reason, sizeof reason);
     return ds_fail(err, DS_ERR_IO, "%s: cannot %s '%s': %s", file, what, path, reason);
 }
 
@@ -253,13 +218,13 @@ ds_status ds_h5_read_doubles(const char *file, const char *path, int *rank, size
     if (!rank || !dims || !data)
         return ds_fail(err, DS_ERR_USAGE, "ds_h5_read_doubles: NULL output argument");
     *data = NULL;
-    quiet q = quiet_begin();
+    ds_h5_quiet q = ds_h5_quiet_begin();
     hid_t fid;
     ds_status st = open_ro(file, &fid, err);
     if (st == DS_OK)
         st = read_doubles_open(fid, file, path, rank, dims, data, err);
     close_id(&fid);
-    quiet_end(q);
+    ds_h5_quiet_end(q);
     return st;
 }
 
@@ -269,7 +234,7 @@ ds_status ds_h5_read_attr_string(const char *file, const char *obj_path, const c
     if (!value || !name)
         return ds_fail(err, DS_ERR_USAGE, "ds_h5_read_attr_string: NULL argument");
     *value = NULL;
-    quiet q = quiet_begin();
+    ds_h5_quiet q = ds_h5_quiet_begin();
     hid_t fid, obj = H5I_INVALID_HID;
     ds_status st = open_ro(file, &fid, err);
     if (st == DS_OK && (!obj_path || obj_path[0] != '/'))
@@ -288,7 +253,7 @@ ds_status ds_h5_read_attr_string(const char *file, const char *obj_path, const c
     }
     close_id(&obj);
     close_id(&fid);
-    quiet_end(q);
+    ds_h5_quiet_end(q);
     return st;
 }
 
@@ -611,13 +576,13 @@ ds_status ds_h5_info(const char *file, FILE *out, ds_error *err)
 {
     if (!out)
         return ds_fail(err, DS_ERR_USAGE, "ds_h5_info: no output stream");
-    quiet q = quiet_begin();
+    ds_h5_quiet q = ds_h5_quiet_begin();
     hid_t fid;
     ds_status st = open_ro(file, &fid, err);
     if (st == DS_OK)
         st = info_open(out, fid, file, err);
     close_id(&fid);
-    quiet_end(q);
+    ds_h5_quiet_end(q);
     if (st == DS_OK && (fflush(out) != 0 || ferror(out)))
         st = ds_fail(err, DS_ERR_IO, "%s: cannot write the summary: %s", file, strerror(errno));
     return st;

@@ -20,6 +20,8 @@
 
 #include <hdf5.h>
 
+#include "h5_common.h"
+
 /* A chunk of a series is [nsubj][chunk] doubles, at most 64 KiB: big enough for deflate to
  * work well and for reads of one subject's history to touch few chunks, small enough that
  * the write buffer (one chunk per series) stays modest with dozens of series. The record
@@ -53,49 +55,11 @@ struct ds_h5_writer {
 
 /* HDF5 prints its error stack to stderr by default; the library must not print, so each
  * public entry point silences it and restores the caller's handler on the way out. */
-typedef struct quiet {
-    H5E_auto2_t func;
-    void *data;
-} quiet;
-
-static quiet quiet_begin(void)
-{
-    quiet q = {NULL, NULL};
-    H5Eget_auto2(H5E_DEFAULT, &q.func, &q.data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    return q;
-}
-
-static void quiet_end(quiet q) { H5Eset_auto2(H5E_DEFAULT, q.func, q.data); }
-
-typedef struct reason_buf {
-    char *buf;
-    size_t len;
-} reason_buf;
-
-static herr_t reason_cb(unsigned n, const H5E_error2_t *e, void *data)
-{
-    reason_buf *r = data;
-    if (n == 0 && e->desc)
-        snprintf(r->buf, r->len, "%s", e->desc);
-    return 0;
-}
-
-/* The innermost HDF5 message ("unable to extend dataset", "disk full"...) is the most
- * specific thing we can tell a user about a failure inside HDF5. */
-static const char *h5_reason(char *restrict buf, size_t len)
-{
-    reason_buf r = {buf, len};
-    snprintf(buf, len, "HDF5 error");
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, reason_cb, &r);
-    H5Eclear2(H5E_DEFAULT);
-    return buf;
-}
 
 static ds_status fail_h5(ds_error *err, const ds_h5_writer *w, const char *what, const char *path)
 {
     char reason[256];
-    h5_reason(reason, sizeof reason);
+    ds_h5_reason(reason, sizeof reason);
     return ds_fail(err, DS_ERR_IO, "%s: cannot %s '%s': %s", w->final_path, what, path, reason);
 }
 
@@ -493,9 +457,9 @@ ds_status ds_h5_stream(ds_h5_writer *w, const char *prefix, int nseries, const d
         return ds_fail(err, DS_ERR_USAGE, "ds_h5_stream: no writer");
     if (nseries < 0 || (nseries > 0 && !series))
         return ds_fail(err, DS_ERR_USAGE, "%s: invalid series list (%d series)", w->final_path, nseries);
-    quiet q = quiet_begin();
+    ds_h5_quiet q = ds_h5_quiet_begin();
     ds_status st = end_stream(w, err);
-    quiet_end(q);
+    ds_h5_quiet_end(q);
     if (st != DS_OK)
         return st;
     /* buffers for the new stream's series */
@@ -523,7 +487,7 @@ ds_status ds_h5_stream(ds_h5_writer *w, const char *prefix, int nseries, const d
     if (!tpath)
         return ds_fail(err, DS_ERR_NOMEM, "%s: out of memory", w->final_path);
     snprintf(tpath, plen + sizeof TIME_PATH, "%s%s", pre, TIME_PATH);
-    q = quiet_begin();
+    q = ds_h5_quiet_begin();
     st = create_stream(w, tpath, 0, TIME_UNITS, TIME_DESCRIPTION, &w->time_dset, err);
     free(tpath);
     for (int s = 0; st == DS_OK && s < nseries; ++s) {
@@ -536,7 +500,7 @@ ds_status ds_h5_stream(ds_h5_writer *w, const char *prefix, int nseries, const d
             st = create_stream(w, w->paths[s], w->nsubj, series[s].units, series[s].description, &w->dsets[s], err);
         }
     }
-    quiet_end(q);
+    ds_h5_quiet_end(q);
     if (st != DS_OK)
         w->broken = true;
     return st;
@@ -551,9 +515,9 @@ ds_status ds_h5_open(const char *final_path, int nsubj, ds_h5_writer **out, ds_e
     ds_h5_writer *w = NULL;
     st = alloc_writer(final_path, nsubj, 0, &w, err);
     if (st == DS_OK) {
-        quiet q = quiet_begin();
+        ds_h5_quiet q = ds_h5_quiet_begin();
         st = open_file(w, err);
-        quiet_end(q);
+        ds_h5_quiet_end(q);
     }
     if (st != DS_OK) {
         ds_h5_abort(w);
@@ -576,9 +540,9 @@ ds_status ds_h5_create(const char *final_path, int nsubj, int nseries, const ds_
         ds_h5_abort(w);
         return st;
     }
-    quiet q = quiet_begin();
+    ds_h5_quiet q = ds_h5_quiet_begin();
     st = open_file(w, err);
-    quiet_end(q);
+    ds_h5_quiet_end(q);
     if (st == DS_OK)
         st = ds_h5_stream(w, "", nseries, series, err);
     if (st != DS_OK) {
@@ -609,9 +573,9 @@ ds_status ds_h5_append(ds_h5_writer *w, double t, const double *values, ds_error
     if (w->nbuf < chunk)
         return DS_OK;
 
-    quiet q = quiet_begin();
+    ds_h5_quiet q = ds_h5_quiet_begin();
     ds_status st = flush(w, err);
-    quiet_end(q);
+    ds_h5_quiet_end(q);
     return st;
 }
 
@@ -642,7 +606,7 @@ static ds_status write_array(ds_h5_writer *restrict w, const char *restrict path
     for (int i = 0; i < rank; ++i)
         hdims[i] = dims[i];
 
-    quiet q = quiet_begin();
+    ds_h5_quiet q = ds_h5_quiet_begin();
     ds_status st = DS_OK;
     if (path_exists(w->file, path))
         st = ds_fail(err, DS_ERR_USAGE, "%s: dataset '%s' is written twice", w->final_path, path);
@@ -666,7 +630,7 @@ static ds_status write_array(ds_h5_writer *restrict w, const char *restrict path
     if (st == DS_OK)
         st = describe(w, dset, path, units, description, err);
     close_id(&dset);
-    quiet_end(q);
+    ds_h5_quiet_end(q);
     return st;
 }
 
@@ -696,16 +660,16 @@ ds_status ds_h5_write_text(ds_h5_writer *w, const char *path, const char *text, 
         return st;
     if (!text)
         return ds_fail(err, DS_ERR_USAGE, "%s: text for '%s' is NULL", w->final_path, path);
-    quiet q = quiet_begin();
+    ds_h5_quiet q = ds_h5_quiet_begin();
     hid_t type = utf8_type();
-    quiet_end(q);
+    ds_h5_quiet_end(q);
     if (type < 0)
         return ds_fail(err, DS_ERR_IO, "%s: cannot make a string type for '%s'", w->final_path, path);
     /* HDF5 reads variable-length strings from an array of char pointers. */
     st = write_array(w, path, 0, NULL, type, type, &text, NULL, description, err);
-    q = quiet_begin();
+    q = ds_h5_quiet_begin();
     close_id(&type);
-    quiet_end(q);
+    ds_h5_quiet_end(q);
     return st;
 }
 
@@ -734,7 +698,7 @@ static ds_status set_attr(ds_h5_writer *w, const char *obj_path, const char *nam
     if (!name || !*name)
         return ds_fail(err, DS_ERR_USAGE, "%s: %s: empty attribute name on '%s'", w->final_path, fn,
                        obj_path ? obj_path : "(null)");
-    quiet q = quiet_begin();
+    ds_h5_quiet q = ds_h5_quiet_begin();
     hid_t obj;
     ds_status st = open_or_make(w, obj_path, &obj, err);
     if (st == DS_OK) {
@@ -747,7 +711,7 @@ static ds_status set_attr(ds_h5_writer *w, const char *obj_path, const char *nam
         }
     }
     close_id(&obj);
-    quiet_end(q);
+    ds_h5_quiet_end(q);
     return st;
 }
 
@@ -816,19 +780,19 @@ ds_status ds_h5_finish(ds_h5_writer *w, ds_error *err)
         ds_h5_abort(w);
         return st;
     }
-    quiet q = quiet_begin();
+    ds_h5_quiet q = ds_h5_quiet_begin();
     ds_status st = flush(w, err);
     if (st == DS_OK)
         st = close_all(w, err);
-    quiet_end(q);
+    ds_h5_quiet_end(q);
     if (st == DS_OK)
         st = sync_file(w, err);
     if (st == DS_OK && rename(w->tmp_path, w->final_path) != 0)
         st = ds_fail(err, DS_ERR_IO, "cannot rename temporary file '%s' to '%s': %s", w->tmp_path, w->final_path,
                      strerror(errno));
-    q = quiet_begin();
+    q = ds_h5_quiet_begin();
     destroy(w, st != DS_OK);
-    quiet_end(q);
+    ds_h5_quiet_end(q);
     return st;
 }
 
@@ -836,7 +800,7 @@ void ds_h5_abort(ds_h5_writer *w)
 {
     if (!w)
         return;
-    quiet q = quiet_begin();
+    ds_h5_quiet q = ds_h5_quiet_begin();
     destroy(w, true);
-    quiet_end(q);
+    ds_h5_quiet_end(q);
 }

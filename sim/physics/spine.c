@@ -28,6 +28,24 @@
 #define PAR(i, k) (m->par[DS_PAR_##k] + (size_t)(i) * S)
 #define DER(i, k) (m->der[DS_DER_##k] + (size_t)(i) * S)
 
+/* Quasi-static disc i of lane l under load L: height from the force balance, pressure,
+ * conductance and osmotic pressure at fluid volume v (> 0). */
+typedef struct {
+    double h, P, K, pi;
+} qs_state;
+
+static inline qs_state qs_disc(const ds_model *m, int i, int l, double v, double L)
+{
+    const int S = m->stride;
+    qs_state q;
+    q.h = (v * PAR(i, A_p)[l] * DER(i, inv_Cb)[l] + PAR(i, k_a)[l] * PAR(i, h0)[l] - L) * DER(i, inv_ku)[l];
+    q.P = (v - PAR(i, A_n)[l] * q.h) * DER(i, inv_Cb)[l];
+    double r = v * DER(i, inv_V0)[l];
+    q.K = PAR(i, K0)[l] * r * r;
+    q.pi = PAR(i, pi0)[l] * pow(DER(i, V0)[l] / v, PAR(i, n_osm)[l]);
+    return q;
+}
+
 static void rhs_qs(void *ctx, const double *restrict t, const double *restrict x, double *restrict f,
                    signed char *restrict flag)
 {
@@ -38,26 +56,16 @@ static void rhs_qs(void *ctx, const double *restrict t, const double *restrict x
             ds_segment_refresh((ds_data *)d, l, t[l]);
     const int S = m->stride, nl = m->nsubj;
     for (int i = 0; i < m->nlevel; i++) {
-        const double *restrict Ap = PAR(i, A_p), *restrict An = PAR(i, A_n), *restrict h0 = PAR(i, h0),
-                               *restrict ka = PAR(i, k_a), *restrict K0 = PAR(i, K0), *restrict pi0 = PAR(i, pi0),
-                               *restrict nn = PAR(i, n_osm), *restrict V0 = DER(i, V0),
-                               *restrict iV0 = DER(i, inv_V0), *restrict iCb = DER(i, inv_Cb),
-                               *restrict iku = DER(i, inv_ku);
         const double *restrict V = x + (size_t)i * S;
         double *restrict dV = f + (size_t)i * S;
         for (int l = 0; l < nl; l++) {
-            double v = V[l];
-            if (!(v > 0.0)) {
+            if (!(V[l] > 0.0)) {
                 flag[l] = 1;
                 dV[l] = 0.0;
                 continue;
             }
-            double L = ds_load_at(d, i, l, t[l]);
-            double h = (v * Ap[l] * iCb[l] + ka[l] * h0[l] - L) * iku[l];
-            double P = (v - An[l] * h) * iCb[l];
-            double r = v * iV0[l];
-            double pi = pi0[l] * pow(V0[l] / v, nn[l]);
-            dV[l] = -K0[l] * r * r * (P - pi);
+            qs_state q = qs_disc(m, i, l, V[l], ds_load_at(d, i, l, t[l]));
+            dV[l] = -q.K * (q.P - q.pi);
         }
     }
 }
@@ -67,31 +75,21 @@ static void jac_qs(void *ctx, const double *restrict t, const double *restrict x
 {
     const ds_data *d = ctx;
     const ds_model *m = d->m;
-    if (d->seg.dynamic) /* a massage acts: loads follow the tone at each lane's own time */
+    if (d->seg.dynamic)
         for (int l = 0; l < m->nsubj; l++)
             ds_segment_refresh((ds_data *)d, l, t[l]);
     const int S = m->stride, nl = m->nsubj, nb = m->nlevel;
     memset(J, 0, (size_t)3 * nb * S * sizeof(double));
     for (int i = 0; i < m->nlevel; i++) {
-        const double *Ap = PAR(i, A_p), *An = PAR(i, A_n), *h0 = PAR(i, h0), *ka = PAR(i, k_a), *K0 = PAR(i, K0),
-                     *pi0 = PAR(i, pi0), *nn = PAR(i, n_osm), *V0 = DER(i, V0), *iV0 = DER(i, inv_V0),
-                     *iCb = DER(i, inv_Cb), *iku = DER(i, inv_ku);
         double *restrict Jii = J + ds_btri_at(nb, 1, S, 1, i, 0, 0);
         for (int l = 0; l < nl; l++) {
             double v = x[(size_t)i * S + l];
-            if (!(v > 0.0)) {
-                Jii[l] = 0.0;
+            if (!(v > 0.0))
                 continue;
-            }
-            double L = ds_load_at(d, i, l, t[l]);
-            double h = (v * Ap[l] * iCb[l] + ka[l] * h0[l] - L) * iku[l];
-            double P = (v - An[l] * h) * iCb[l];
-            double r = v * iV0[l];
-            double K = K0[l] * r * r;
-            double pi = pi0[l] * pow(V0[l] / v, nn[l]);
-            double dP = ka[l] * iCb[l] * iku[l];  /* dP/dV at fixed load */
-            double dpi = -nn[l] * pi / v;
-            Jii[l] = -(2.0 * K / v) * (P - pi) - K * (dP - dpi);
+            qs_state q = qs_disc(m, i, l, v, ds_load_at(d, i, l, t[l]));
+            double dP = PAR(i, k_a)[l] * DER(i, inv_Cb)[l] * DER(i, inv_ku)[l]; /* dP/dV at fixed load */
+            double dpi = -PAR(i, n_osm)[l] * q.pi / v;
+            Jii[l] = -(2.0 * q.K / v) * (q.P - q.pi) - q.K * (dP - dpi);
         }
     }
 }
@@ -311,8 +309,9 @@ void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
             double v, h, P, N;
             if (m->variant == DS_QUASI_STATIC) {
                 v = x[(size_t)i * S + l];
-                h = (v * PAR(i, A_p)[l] * DER(i, inv_Cb)[l] + PAR(i, k_a)[l] * PAR(i, h0)[l] - L) * DER(i, inv_ku)[l];
-                P = (v - PAR(i, A_n)[l] * h) * DER(i, inv_Cb)[l];
+                qs_state qq = qs_disc(m, i, l, v > 0.0 ? v : 1e-300, L);
+                h = qq.h;
+                P = qq.P;
                 N = P * PAR(i, A_p)[l] + PAR(i, k_a)[l] * (PAR(i, h0)[l] - h); /* = L: the balance, checked */
             } else {
                 disc_state s = disc_in(m, i, l, x);
