@@ -83,6 +83,12 @@ ds_status ds_h5_read_doubles(const char *file, const char *path, int *rank, size
 ds_status ds_h5_read_attr_string(const char *file, const char *obj_path, const char *name, char **value,
                                  ds_error *err);
 
+/* Reads a scalar text dataset written by ds_h5_write_text; *text is malloc'ed. */
+ds_status ds_h5_read_text(const char *file, const char *path, char **text, ds_error *err);
+
+/* 1 if an object (group or dataset) exists at path, else 0 (also when the file cannot be read). */
+int ds_h5_exists(const char *file, const char *path);
+
 /* Prints a human summary of an output file to out: scenario name, every dataset with its
  * shape, units and description, the time span and the solver statistics found under
  * /meta/solver. */

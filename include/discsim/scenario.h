@@ -45,6 +45,7 @@ typedef struct ds_scenario {
     int record_muscles;     /* record /muscles/<group>/<level>/{activation,force} */
 
     double summary_from, summary_to; /* window of the summary metrics, s (to < 0: the end) */
+    double clock_start;               /* wall-clock time of day at t = 0, s after midnight (figures) */
 
     int nsession;                     /* massage sessions, in time order */
     ds_session session[DS_MAX_SESSIONS];

@@ -128,6 +128,32 @@ static ds_status write_meta(ds_h5_writer *w, const char *prefix, const ds_scenar
     TRY(ds_h5_attr_int64(w, meta, "seed", (int64_t)sc->seed, err));
     TRY(ds_h5_attr_int64(w, meta, "subjects", sc->nsubj, err));
     TRY(ds_h5_attr_double(w, meta, "wall_time_s", wall, err));
+    TRY(ds_h5_attr_double(w, meta, "clock_start_s", sc->clock_start, err));
+    if (m->nthreshold > 0) {
+        double thr[DS_MAX_THRESHOLDS];
+        char names[DS_MAX_THRESHOLDS * (DS_NAME_LEN + 1) + 1] = "";
+        for (int k = 0; k < m->nthreshold; k++) {
+            thr[k] = m->threshold[k].mmHg;
+            strcat(names, m->threshold[k].name);
+            strcat(names, "\n");
+        }
+        size_t td[1] = {(size_t)m->nthreshold};
+        snprintf(path, sizeof path, "%s/thresholds", meta);
+        TRY(ds_h5_write_doubles(w, path, 1, td, thr, "mmHg", "root compression thresholds of the model", err));
+        snprintf(path, sizeof path, "%s/threshold_names", meta);
+        TRY(ds_h5_write_text(w, path, names, "names of the thresholds, one per line", err));
+    }
+    if (m->site.enabled) {
+        const ds_herniation_site *hs = &m->site;
+        snprintf(path, sizeof path, "%s/herniation", meta);
+        TRY(ds_h5_attr_string(w, path, "level", ds_level_names[m->level_id[hs->level]], err));
+        TRY(ds_h5_attr_string(w, path, "type", hs->type == DS_FORAMINAL ? "foraminal" : "paracentral", err));
+        TRY(ds_h5_attr_string(w, path, "side", hs->side ? "right" : "left", err));
+        TRY(ds_h5_attr_double(w, path, "size_mm", hs->size, err));
+        TRY(ds_h5_attr_double(w, path, "gap_mm", hs->gap, err));
+        TRY(ds_h5_attr_double(w, path, "reference_height_mm", hs->h_ref, err));
+        TRY(ds_h5_attr_int64(w, path, "pfirrmann_grade", hs->grade, err));
+    }
     snprintf(path, sizeof path, "%s/scenario_text", meta);
     TRY(ds_h5_write_text(w, path, sc->text, "the scenario file as given", err));
     snprintf(path, sizeof path, "%s/overrides", meta);

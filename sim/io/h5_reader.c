@@ -587,3 +587,46 @@ ds_status ds_h5_info(const char *file, FILE *out, ds_error *err)
         st = ds_fail(err, DS_ERR_IO, "%s: cannot write the summary: %s", file, strerror(errno));
     return st;
 }
+
+ds_status ds_h5_read_text(const char *file, const char *path, char **text, ds_error *err)
+{
+    *text = NULL;
+    ds_h5_quiet q = ds_h5_quiet_begin();
+    hid_t fid, dset = H5I_INVALID_HID, mtype = H5I_INVALID_HID;
+    ds_status st = open_ro(file, &fid, err);
+    if (st == DS_OK)
+        st = open_dataset(fid, file, path, &dset, err);
+    if (st == DS_OK) {
+        mtype = H5Tcopy(H5T_C_S1);
+        char *buf = NULL;
+        if (mtype < 0 || H5Tset_size(mtype, H5T_VARIABLE) < 0 || H5Tset_cset(mtype, H5T_CSET_UTF8) < 0 ||
+            H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, &buf) < 0)
+            st = fail_h5(err, file, "read text", path);
+        else {
+            *text = dup_str(buf ? buf : "");
+            H5free_memory(buf);
+            if (!*text)
+                st = ds_fail(err, DS_ERR_NOMEM, "out of memory");
+        }
+    }
+    close_id(&mtype);
+    close_id(&dset);
+    if (fid >= 0)
+        H5Fclose(fid);
+    ds_h5_quiet_end(q);
+    return st;
+}
+
+int ds_h5_exists(const char *file, const char *path)
+{
+    ds_h5_quiet q = ds_h5_quiet_begin();
+    hid_t fid;
+    ds_error err;
+    int found = 0;
+    if (open_ro(file, &fid, &err) == DS_OK) {
+        found = path_exists(fid, path);
+        H5Fclose(fid);
+    }
+    ds_h5_quiet_end(q);
+    return found;
+}

@@ -17,7 +17,7 @@
 static const char *const top_keys[] = {"name",     "description", "model",      "parameters", "variant",
                                        "levels",   "subjects",    "seed",       "initial",    "timeline",
                                        "record",   "solver",      "herniation", "summary",    "interventions",
-                                       "arms",     "sweep",       NULL};
+                                       "arms",     "sweep",       "clock",      NULL};
 
 static ds_status read_levels(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err)
 {
@@ -638,6 +638,19 @@ ds_status ds_scenario_load_edit(const char *path, int nset, const char *const *s
     n = ds_ymap_get(d, root, "interventions");
     if (n && (st = read_interventions(d, n, sc, err)))
         goto done;
+    n = ds_ymap_get(d, root, "clock");
+    if (n) {
+        int hh, mm;
+        char extra;
+        if ((st = ds_yas_string(d, n, "clock", &s, err)))
+            goto done;
+        if (sscanf(s, "%d:%d%c", &hh, &mm, &extra) != 2 || hh < 0 || hh > 23 || mm < 0 || mm > 59) {
+            st = ds_fail(err, DS_ERR_INPUT, "%s: key 'clock': expected the time of day at the start as HH:MM, got '%s'",
+                         ds_yloc(d, n, loc, sizeof loc), s);
+            goto done;
+        }
+        sc->clock_start = 3600.0 * hh + 60.0 * mm;
+    }
     sc->summary_from = 0.0;
     sc->summary_to = -1.0;
     n = ds_ymap_get(d, root, "summary");
