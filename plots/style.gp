@@ -2,7 +2,7 @@
 # Colour-blind-safe palette (Okabe & Ito 2008), one line type per series.
 # Use:  load 'plots/style.gp'
 set encoding utf8
-set termoption enhanced
+set termoption noenhanced   # every text is drawn as written (labels from files included)
 set border 3 lw 1.2
 set tics nomirror out scale 0.6
 set grid lc rgb '#d9d9d9' lw 0.8

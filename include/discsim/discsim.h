@@ -5,6 +5,7 @@
 #include "discsim/data.h"
 #include "discsim/model.h"
 #include "discsim/output.h"
+#include "discsim/plot.h"
 #include "discsim/scenario.h"
 #include "discsim/solver.h"
 #include "discsim/status.h"

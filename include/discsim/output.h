@@ -83,6 +83,13 @@ ds_status ds_h5_read_doubles(const char *file, const char *path, int *rank, size
 ds_status ds_h5_read_attr_string(const char *file, const char *obj_path, const char *name, char **value,
                                  ds_error *err);
 
+/* Reads a double dataset of any rank as a flat array in C order; *data is malloc'ed. */
+ds_status ds_h5_read_flat(const char *file, const char *path, size_t *count, double **data, ds_error *err);
+
+/* Reads a numeric scalar attribute. */
+ds_status ds_h5_read_attr_double(const char *file, const char *obj_path, const char *name, double *value,
+                                 ds_error *err);
+
 /* Reads a scalar text dataset written by ds_h5_write_text; *text is malloc'ed. */
 ds_status ds_h5_read_text(const char *file, const char *path, char **text, ds_error *err);
 

@@ -14,7 +14,8 @@ typedef enum ds_status {
     DS_ERR_INPUT = 3,   /* scenario or model file: syntax, key, type, value */
     DS_ERR_NUMERIC = 4, /* the simulation diverged or a step size underflowed */
     DS_ERR_IO = 5,      /* a file could not be read or written */
-    DS_ERR_NOMEM = 6
+    DS_ERR_NOMEM = 6,
+    DS_ERR_EXTERNAL = 7 /* a program discsim drives (gnuplot) is missing or failed */
 } ds_status;
 
 enum { DS_ERROR_MSG_LEN = 1024 };

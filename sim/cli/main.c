@@ -19,17 +19,19 @@ static const char *const exit_codes =
     "  3  bad scenario or model file (the message names file, line and key)\n"
     "  4  the simulation diverged (the message names time, subject, level and variable)\n"
     "  5  a file could not be read or written\n"
-    "  6  out of memory\n";
+    "  6  out of memory\n"
+    "  7  gnuplot (for figures) is missing or failed\n";
 
 static void usage_main(FILE *out)
 {
     fprintf(out,
             "discsim %s: lumbar disc and muscle biomechanics simulator\n\n"
             "Usage:\n"
-            "  discsim run SCENARIO [-o OUT.h5] [--set key=value]... [--quiet]\n"
+            "  discsim run SCENARIO [-o OUT.h5] [--set key=value]... [--quiet] [--plot [DIR]]\n"
             "  discsim check SCENARIO [--set key=value]...\n"
             "  discsim info OUT.h5\n"
-            "  discsim validate [CHECKS.yaml]\n"
+            "  discsim validate [CHECKS.yaml] [--plot [DIR]]\n"
+            "  discsim plot OUT.h5 [-o DIR] [--format png|svg|pdf] [--figure NAME]... [--size WxH]\n"
             "  discsim --version\n\n"
             "Run 'discsim COMMAND --help' for a command's options.\n\n%s",
             ds_version(), exit_codes);
@@ -45,6 +47,7 @@ static void usage_run(FILE *out)
             "                      --set timeline.repeat=1, --set parameters.levels.L4L5.permeability.value=0.25\n"
             "                      (values are YAML: --set record.variables=[height,pressure])\n"
             "  -q, --quiet         no progress line and no summary\n"
+            "  --plot [DIR]        draw the figures of the output into DIR (default: figures)\n"
             "  -h, --help          this help\n\n%s",
             exit_codes);
 }
@@ -60,7 +63,7 @@ static void usage_check(FILE *out)
 static void usage_validate(FILE *out)
 {
     fprintf(out,
-            "Usage: discsim validate [CHECKS.yaml]\n\n"
+            "Usage: discsim validate [CHECKS.yaml] [--plot [DIR]]\n\n"
             "Runs the validation scenarios named by a checks file (default: scenarios/validation/checks.yaml),\n"
             "compares the model with the published targets it names and prints a table: quantity, condition,\n"
             "target range, model value, pass or fail. Exits with 1 if any target is missed.\n\n%s",
@@ -69,17 +72,23 @@ static void usage_validate(FILE *out)
 
 static int cmd_validate(int argc, char **argv)
 {
-    const char *checks = "scenarios/validation/checks.yaml";
+    const char *checks = "scenarios/validation/checks.yaml", *plot = NULL;
+    int have = 0;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             usage_validate(stdout);
             return 0;
         }
-        if (argv[i][0] == '-' || i > 0) {
+        if (!strcmp(argv[i], "--plot")) {
+            plot = i + 1 < argc && argv[i + 1][0] != '-' ? argv[++i] : "figures";
+            continue;
+        }
+        if (argv[i][0] == '-' || have) {
             usage_validate(stderr);
             return DS_ERR_USAGE;
         }
         checks = argv[i];
+        have = 1;
     }
     ds_validation_row *rows;
     int n, nfail;
@@ -87,6 +96,15 @@ static int cmd_validate(int argc, char **argv)
     if (ds_validate(checks, stdout, &rows, &n, &nfail, &err)) {
         fprintf(stderr, "discsim: %s\n", err.msg);
         return err.status;
+    }
+    if (plot) {
+        ds_plot_opts po = {.out_dir = plot, .log = stdout};
+        int nw;
+        if (ds_plot_validation(rows, n, &po, &nw, &err)) {
+            fprintf(stderr, "discsim: %s\n", err.msg);
+            free(rows);
+            return err.status;
+        }
     }
     free(rows);
     return nfail ? 1 : 0;
@@ -101,7 +119,7 @@ static void usage_info(FILE *out)
 }
 
 typedef struct {
-    const char *scenario, *out;
+    const char *scenario, *out, *plot;
     const char **set;
     int nset, quiet;
 } args;
@@ -125,6 +143,8 @@ static int parse(int argc, char **argv, args *a, int allow_out, void (*help)(FIL
             a->out = argv[++i];
         } else if (allow_out && (!strcmp(s, "-q") || !strcmp(s, "--quiet"))) {
             a->quiet = 1;
+        } else if (allow_out && !strcmp(s, "--plot")) {
+            a->plot = i + 1 < argc && argv[i + 1][0] != '-' && a->scenario ? argv[++i] : "figures";
         } else if (s[0] == '-' && s[1]) {
             fprintf(stderr, "discsim: unknown or incomplete option '%s'\n\n", s);
             help(stderr);
@@ -199,9 +219,80 @@ static int cmd_run(int argc, char **argv)
     }
     if (st)
         fprintf(stderr, "%sdiscsim: %s\n", progress ? "\n" : "", err.msg);
+    if (!st && a.plot) {
+        ds_plot_opts po = {.out_dir = a.plot, .log = a.quiet ? NULL : stdout};
+        int nw;
+        if ((st = ds_plot_file(a.out, &po, &nw, &err)))
+            fprintf(stderr, "discsim: %s\n", err.msg);
+    }
     ds_study_free(&study);
     free(a.set);
     return st;
+}
+
+static void usage_plot(FILE *out)
+{
+    fprintf(out,
+            "Usage: discsim plot OUT.h5 [-o DIR] [--format png|svg|pdf] [--figure NAME]... [--size WxH]\n\n"
+            "Draws the figures an output file supports, through gnuplot, and lists what it wrote:\n"
+            "  day        nucleus pressure and disc height per level, postures shaded\n"
+            "  root       nerve-root contact pressure, thresholds, massage shaded, arms overlaid\n"
+            "  effect     each arm minus the reference: time course and change of the key metrics\n"
+            "  dose       dose-response of a sweep\n"
+            "  muscles    muscle forces (stacked) and their share of the disc load\n"
+            "  schematic  the herniated segment at four times, and an animated GIF over the day\n"
+            "A figure the file has no data for is skipped with a one-line reason.\n\n"
+            "  -o, --output DIR    folder for the figures (default: figures)\n"
+            "  --format FMT        png (default), svg or pdf\n"
+            "  --figure NAME       only this figure (repeatable)\n"
+            "  --size WxH          size in pixels (default 1200x800)\n"
+            "  --gnuplot PROGRAM   gnuplot to run (default: gnuplot on PATH)\n\n%s",
+            exit_codes);
+}
+
+static int cmd_plot(int argc, char **argv)
+{
+    ds_plot_opts o = {.out_dir = "figures", .format = "png", .log = stdout};
+    const char *file = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+            usage_plot(stdout);
+            return 0;
+        } else if ((!strcmp(s, "-o") || !strcmp(s, "--output")) && i + 1 < argc)
+            o.out_dir = argv[++i];
+        else if (!strcmp(s, "--format") && i + 1 < argc)
+            o.format = argv[++i];
+        else if (!strcmp(s, "--gnuplot") && i + 1 < argc)
+            o.gnuplot = argv[++i];
+        else if (!strcmp(s, "--figure") && i + 1 < argc && o.nfigure < DS_PLOT_MAX_FIGURES)
+            o.figure[o.nfigure++] = argv[++i];
+        else if (!strcmp(s, "--size") && i + 1 < argc) {
+            if (sscanf(argv[++i], "%dx%d", &o.width, &o.height) != 2 || o.width < 100 || o.height < 100 ||
+                o.width > 8000 || o.height > 8000) {
+                fprintf(stderr, "discsim: --size expects WxH in pixels, e.g. 1200x800\n");
+                return DS_ERR_USAGE;
+            }
+        } else if (s[0] == '-' || file) {
+            fprintf(stderr, "discsim: unexpected argument '%s'\n\n", s);
+            usage_plot(stderr);
+            return DS_ERR_USAGE;
+        } else
+            file = s;
+    }
+    if (!file) {
+        usage_plot(stderr);
+        return DS_ERR_USAGE;
+    }
+    int nw;
+    ds_error err = {0};
+    ds_status st = ds_plot_file(file, &o, &nw, &err);
+    if (st) {
+        fprintf(stderr, "discsim: %s\n", err.msg);
+        return st;
+    }
+    printf("discsim: %d figure file%s in %s\n", nw, nw == 1 ? "" : "s", o.out_dir);
+    return 0;
 }
 
 static int cmd_check(int argc, char **argv)
@@ -315,6 +406,8 @@ int main(int argc, char **argv)
         return cmd_info(argc - 2, argv + 2);
     if (!strcmp(cmd, "validate"))
         return cmd_validate(argc - 2, argv + 2);
+    if (!strcmp(cmd, "plot"))
+        return cmd_plot(argc - 2, argv + 2);
     fprintf(stderr, "discsim: unknown command '%s'\n\n", cmd);
     usage_main(stderr);
     return DS_ERR_USAGE;

@@ -630,3 +630,58 @@ int ds_h5_exists(const char *file, const char *path)
     ds_h5_quiet_end(q);
     return found;
 }
+
+ds_status ds_h5_read_flat(const char *file, const char *path, size_t *count, double **data, ds_error *err)
+{
+    *count = 0;
+    *data = NULL;
+    ds_h5_quiet q = ds_h5_quiet_begin();
+    hid_t fid, dset = H5I_INVALID_HID, space = H5I_INVALID_HID;
+    ds_status st = open_ro(file, &fid, err);
+    if (st == DS_OK)
+        st = open_dataset(fid, file, path, &dset, err);
+    if (st == DS_OK) {
+        space = H5Dget_space(dset);
+        hssize_t n = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
+        if (n < 0 || !is_numeric(dset))
+            st = ds_fail(err, DS_ERR_IO, "%s: '%s' is not a numeric dataset", file, path);
+        else {
+            *data = malloc((size_t)(n > 0 ? n : 1) * sizeof(double));
+            if (!*data)
+                st = ds_fail(err, DS_ERR_NOMEM, "out of memory");
+            else if (n > 0 && H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *data) < 0) {
+                st = fail_h5(err, file, "read", path);
+                free(*data);
+                *data = NULL;
+            } else
+                *count = (size_t)n;
+        }
+    }
+    close_id(&space);
+    close_id(&dset);
+    if (fid >= 0)
+        H5Fclose(fid);
+    ds_h5_quiet_end(q);
+    return st;
+}
+
+ds_status ds_h5_read_attr_double(const char *file, const char *obj_path, const char *name, double *value,
+                                 ds_error *err)
+{
+    ds_h5_quiet q = ds_h5_quiet_begin();
+    hid_t fid, obj = H5I_INVALID_HID, attr = H5I_INVALID_HID;
+    ds_status st = open_ro(file, &fid, err);
+    if (st == DS_OK) {
+        if (!path_exists(fid, obj_path) || (obj = H5Oopen(fid, obj_path, H5P_DEFAULT)) < 0 ||
+            H5Aexists(obj, name) <= 0)
+            st = ds_fail(err, DS_ERR_IO, "%s: no attribute '%s' on '%s'", file, name, obj_path);
+        else if ((attr = H5Aopen(obj, name, H5P_DEFAULT)) < 0 || H5Aread(attr, H5T_NATIVE_DOUBLE, value) < 0)
+            st = fail_h5(err, file, "read attribute", name);
+    }
+    close_id(&attr);
+    close_id(&obj);
+    if (fid >= 0)
+        H5Fclose(fid);
+    ds_h5_quiet_end(q);
+    return st;
+}
