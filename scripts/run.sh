@@ -9,4 +9,4 @@ scenario="${1:-scenarios/massage_herniation.yaml}"
 shift || true
 mkdir -p out
 name=$(basename "$scenario" .yaml)
-build/discsim run "$scenario" -o "out/$name.h5" "$@"
+build/discsim run "$scenario" -o "out/$name.h5" --plot out/figures "$@"

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config
-      libgsl-dev libopenblas-dev liblapacke-dev libhdf5-dev hdf5-tools
+      libgsl-dev libopenblas-dev liblapacke-dev libhdf5-dev hdf5-tools zlib1g-dev fonts-dejavu-core
       libyaml-dev libcyaml-dev libcmocka-dev gnuplot-nox)
 
 missing=()

@@ -224,7 +224,7 @@ static int fig_day(const fctx *c, gp_session *g, ds_error *err)
                  c->narm > 1 ? c->arm[0] : "");
         title(c, f, tt);
     }
-    fprintf(f, "set ylabel 'nucleus pressure (MPa)'\nset key outside right top\nset y2range [0:1]\nunset y2tics\n"
+    fprintf(f, "set ylabel 'nucleus pressure (MPa)'\nset y2range [0:1]\nunset y2tics\n"
                "unset xlabel\n");
     fprintf(f, "plot for [k=2:%d] ", nl + 1);
     gp_str(f, dp);
@@ -287,7 +287,7 @@ static int fig_root(const fctx *c, gp_session *g, ds_error *err)
     time_axis(f);
     shade(c, g, c->ref, 0, 1, lab, sizeof lab);
     title(c, f, "nerve-root contact pressure");
-    fprintf(f, "set ylabel 'root contact pressure (mmHg)'\nset key outside right top\nset yrange [0:*]\n");
+    fprintf(f, "set ylabel 'root contact pressure (mmHg)'\nset yrange [0:*]\n");
     if (thr) {
         FILE *lf = gp_data(g, "thresholds.tsv", tl, sizeof tl);
         char *save = NULL, *tok = names ? strtok_r(names, "\n", &save) : NULL;
@@ -405,8 +405,8 @@ static int fig_effect(const fctx *c, gp_session *g, ds_error *err)
     time_axis(f);
     shade(c, g, c->ref, 0, 1, lab, sizeof lab);
     title(c, f, "effect of each arm against the reference");
-    fprintf(f, "set ylabel '%s'\nset key outside right top\n",
-            root ? "contact pressure difference (mmHg)" : "nucleus pressure difference (MPa)");
+    fprintf(f, "set ylabel '%s'\n",
+            root ? "contact pressure change (mmHg)" : "nucleus pressure change (MPa)");
     fprintf(f, "set arrow from graph 0, first 0 to graph 1, first 0 nohead lc rgb '#333333' lw 1\n");
     fprintf(f, "plot ");
     for (int a = 0; a < nd; a++) {
@@ -416,7 +416,7 @@ static int fig_effect(const fctx *c, gp_session *g, ds_error *err)
         fprintf(f, " using 1:2 with lines lw 2 lt %d title columnheader(2)", a + 2);
     }
     fprintf(f, "\nunset title\nunset arrow\nunset object\nset xdata\nset autoscale x\nset format x '%%g'\nset xlabel ''\n");
-    fprintf(f, "set ylabel 'change over the window (%%)'\nset style data histograms\nset style histogram clustered gap 1\n"
+    fprintf(f, "set ylabel 'change over the day (%%)'\nset style data histograms\nset style histogram clustered gap 1\n"
                "set style fill solid 0.85 noborder\nset boxwidth 0.9\nset xtics rotate by -25 font ',11'\n"
                "set yrange [*:*]\nset grid ytics\n");
     if (nb > 0) {
@@ -479,19 +479,33 @@ static int fig_dose(const fctx *c, gp_session *g, ds_error *err)
         fclose(df);
     gp_begin_figure(g, "dose", c->o->width, c->o->height, out, sizeof out);
     FILE *f = g->script;
-    fprintf(f, "set multiplot layout 1,%d\n", mins ? 3 : 2);
+    {
+        char tt[300];
+        snprintf(tt, sizeof tt, "%s: dose-response", c->name ? c->name : "discsim");
+        fprintf(f, "set multiplot layout 1,%d spacing 0.12 title ", mins ? 3 : 2);
+        gp_str(f, tt);
+        fprintf(f, " font ',16'\n");
+    }
     char xl[400];
-    snprintf(xl, sizeof xl, "%s (%s)", p1 ? p1 : "swept value", u1 ? u1 : "-");
+    const char *short1 = p1 ? p1 : "swept value";
+    for (const char *q = short1, *dot = NULL; *q; q++) /* the last two parts of a dotted key */
+        if (*q == '.') {
+            if (dot)
+                short1 = dot + 1;
+            dot = q;
+        }
+    snprintf(xl, sizeof xl, "%s (%s)", short1, u1 ? u1 : "-");
     fprintf(f, "set xlabel ");
     gp_str(f, xl);
-    fprintf(f, "\nset key top left\n");
+    fprintf(f, "\nset lmargin\nset rmargin\nset key top left reverse Left samplen 1\nset offsets 0,0,graph 0.3,0\n"
+               "set xtics (");
+    for (size_t i = 0; i < n1; i++)
+        fprintf(f, "%s%.9g", i ? ", " : "", v1[i]);
+    fprintf(f, ") rotate by -45 font ',12'\n");
     const char *ylab[3] = {"peak contact pressure (mmHg)", "mean contact pressure (mmHg)",
                            "minutes above 30 mmHg (venular stasis) (min)"};
     for (int panel = 0; panel < (mins ? 3 : 2); panel++) {
-        if (panel == 0)
-            title(c, f, "dose-response");
-        else
-            fprintf(f, "unset title\n");
+        fprintf(f, "unset title\n");
         fprintf(f, "set ylabel '%s'\n", ylab[panel]);
         fprintf(f, "plot ");
         for (size_t j = 0; j < n2; j++) {
@@ -569,7 +583,7 @@ static int fig_muscles(const fctx *c, gp_session *g, ds_error *err)
     char tt[128];
     snprintf(tt, sizeof tt, "muscle forces at %s (stacked, both sides)", c->level);
     title(c, f, tt);
-    fprintf(f, "set ylabel 'force (N)'\nset key outside right top\nunset xlabel\nset style fill solid 0.8 noborder\n");
+    fprintf(f, "set ylabel 'force (N)'\nunset xlabel\nset style fill solid 0.8 noborder\n");
     fprintf(f, "plot ");
     for (int k = ng - 1; k >= 0; k--) {
         if (k != ng - 1)
@@ -658,11 +672,11 @@ static int fig_schematic(const fctx *c, gp_session *g, ds_error *err)
         gp_begin_figure(g, "schematic", pass ? 640 : c->o->width, pass ? 420 : c->o->height, out, sizeof out);
         g->opts = keep;
         FILE *f = g->script;
-        fprintf(f, "set size ratio -1\nset xrange [-14:44]\nset yrange [-24:36]\nunset xtics\nunset ytics\nunset grid\n"
-                   "set border 0\nunset key\n");
+        fprintf(f, "set lmargin\nset rmargin\nset size ratio -1\nset xrange [-16:44]\nset yrange [-24:34]\nunset xtics\n"
+                   "unset ytics\nunset grid\nset border 0\nunset key\n");
         int nframes = pass ? 48 : 4;
         if (!pass) {
-            fprintf(f, "set multiplot layout 1,4 title ");
+            fprintf(f, "set multiplot layout 2,2 title ");
             char tt[300];
             snprintf(tt, sizeof tt, "%s: the herniated %s segment over the day", c->name ? c->name : "discsim", c->level);
             gp_str(f, tt);

@@ -87,6 +87,8 @@ void gp_begin_figure(gp_session *g, const char *name, int width, int height, cha
     fprintf(f, "set output ");
     gp_str(f, out);
     fprintf(f, "\n%s\nset datafile separator '\\t'\n", ds_plot_style);
+    /* the same plot area in every panel and figure, keys to the right of it */
+    fprintf(f, "set lmargin at screen 0.11\nset rmargin at screen 0.74\nset key outside right top\n");
 }
 
 ds_status gp_run(gp_session *g, ds_error *err)
