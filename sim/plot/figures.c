@@ -401,7 +401,7 @@ static int fig_effect(const fctx *c, gp_session *g, ds_error *err)
     gp_begin_figure(g, "effect", c->o->width, c->o->height, out, sizeof out);
     FILE *f = g->script;
     char lab[160];
-    fprintf(f, "set multiplot layout 2,1\n");
+    fprintf(f, "set multiplot\nset tmargin at screen 0.90\nset bmargin at screen 0.60\n");
     time_axis(f);
     shade(c, g, c->ref, 0, 1, lab, sizeof lab);
     title(c, f, "effect of each arm against the reference");
@@ -415,7 +415,8 @@ static int fig_effect(const fctx *c, gp_session *g, ds_error *err)
         gp_str(f, dc[a]);
         fprintf(f, " using 1:2 with lines lw 2 lt %d title columnheader(2)", a + 2);
     }
-    fprintf(f, "\nunset title\nunset arrow\nunset object\nset xdata\nset autoscale x\nset format x '%%g'\nset xlabel ''\n");
+    fprintf(f, "\nunset title\nunset arrow\nunset object\nset xdata\nset autoscale x\nset format x '%%g'\nset xlabel ''\n"
+               "set tmargin at screen 0.46\nset bmargin at screen 0.22\n");
     fprintf(f, "set ylabel 'change over the day (%%)'\nset style data histograms\nset style histogram clustered gap 1\n"
                "set style fill solid 0.85 noborder\nset boxwidth 0.9\nset xtics rotate by -25 font ',11'\n"
                "set yrange [*:*]\nset grid ytics\n");
@@ -497,11 +498,11 @@ static int fig_dose(const fctx *c, gp_session *g, ds_error *err)
     snprintf(xl, sizeof xl, "%s (%s)", short1, u1 ? u1 : "-");
     fprintf(f, "set xlabel ");
     gp_str(f, xl);
-    fprintf(f, "\nset lmargin\nset rmargin\nset key top left reverse Left samplen 1\nset offsets 0,0,graph 0.3,0\n"
-               "set xtics (");
+    fprintf(f, "\nset lmargin\nset rmargin\nset bmargin at screen 0.24\nset tmargin at screen 0.90\n"
+               "set key at screen 0.5, screen 0.05 center horizontal samplen 1\nset xtics (");
     for (size_t i = 0; i < n1; i++)
         fprintf(f, "%s%.9g", i ? ", " : "", v1[i]);
-    fprintf(f, ") rotate by -45 font ',12'\n");
+    fprintf(f, ") rotate by -45\n");
     const char *ylab[3] = {"peak contact pressure (mmHg)", "mean contact pressure (mmHg)",
                            "minutes above 30 mmHg (venular stasis) (min)"};
     for (int panel = 0; panel < (mins ? 3 : 2); panel++) {

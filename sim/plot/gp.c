@@ -74,16 +74,21 @@ void gp_begin_figure(gp_session *g, const char *name, int width, int height, cha
     int w = width > 0 ? width : 1200, h = height > 0 ? height : 800;
     snprintf(out, n, "%s/%s.%s", o->out_dir && *o->out_dir ? o->out_dir : ".", name, fmt);
     FILE *f = g->script;
+    /* type that reads at the same size relative to the figure: 16 pt at 1200 px wide */
+    int pt = w / 75;
+    pt = pt < 9 ? 9 : pt > 20 ? 20 : pt;
     fprintf(f, "reset session\n");
     if (!strcmp(fmt, "svg"))
-        fprintf(f, "set terminal svg size %d,%d dynamic noenhanced font 'DejaVu Sans,16' background rgb 'white'\n", w, h);
+        fprintf(f, "set terminal svg size %d,%d dynamic noenhanced font 'DejaVu Sans,%d' background rgb 'white'\n", w, h,
+                pt);
     else if (!strcmp(fmt, "pdf"))
         fprintf(f, "set terminal pdfcairo size %.3fin,%.3fin noenhanced font 'DejaVu Sans,11'\n", w / 150.0, h / 150.0);
     else if (!strcmp(fmt, "gif"))
         fprintf(f, "set terminal gif animate delay 12 loop 0 size %d,%d font 'DejaVu Sans,12' background rgb 'white'\n",
                 w, h);
     else
-        fprintf(f, "set terminal pngcairo size %d,%d noenhanced font 'DejaVu Sans,16' background rgb 'white'\n", w, h);
+        fprintf(f, "set terminal pngcairo size %d,%d noenhanced font 'DejaVu Sans,%d' background rgb 'white'\n", w, h,
+                pt);
     fprintf(f, "set output ");
     gp_str(f, out);
     fprintf(f, "\n%s\nset datafile separator '\\t'\n", ds_plot_style);

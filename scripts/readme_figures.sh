@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Regenerates the figures shown in the README (plots/examples/) from the headline scenarios.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/build.sh >/dev/null
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+build/discsim run scenarios/massage_herniation.yaml -o "$tmp/massage.h5" -q
+build/discsim run scenarios/tone_sweep.yaml -o "$tmp/sweep.h5" -q
+mkdir -p plots/examples
+build/discsim plot "$tmp/massage.h5" -o plots/examples --size 900x600 --figure root --figure effect
+build/discsim plot "$tmp/sweep.h5" -o plots/examples --size 900x600 --figure dose
