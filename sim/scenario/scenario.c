@@ -521,6 +521,10 @@ ds_status ds_scenario_load_edit(const char *path, int nset, const char *const *s
     }
     if ((st = ds_yas_string(d, n, "name", &s, err)))
         goto done;
+    if (!*s) {
+        st = ds_fail(err, DS_ERR_INPUT, "%s: key 'name': the scenario needs a name", ds_yloc(d, n, loc, sizeof loc));
+        goto done;
+    }
     snprintf(sc->name, sizeof sc->name, "%s", s);
 
     n = ds_ymap_get(d, root, "model");
