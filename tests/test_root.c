@@ -215,6 +215,40 @@ static void test_foraminal_gap_closes(void **state)
     unlink(out);
 }
 
+/* A sweep run on 1 and on 2 threads writes bit-identical summaries. */
+static void test_threads_deterministic(void **state)
+{
+    (void)state;
+    char a[] = "/tmp/ds_thr1_XXXXXX", b[] = "/tmp/ds_thr2_XXXXXX";
+    close(mkstemp(a));
+    close(mkstemp(b));
+    static const char *const set[] = {"timeline.repeat=2", "summary.from=24h"};
+    for (int k = 0; k < 2; k++) {
+        ds_study st;
+        ds_error err = {0};
+        assert_int_equal(ds_study_load(DS_SOURCE_DIR "/scenarios/tone_sweep.yaml", 2, set, &st, &err), DS_OK);
+        ds_study_opts o = {.out_path = k ? b : a, .threads = k ? 2 : 1};
+        assert_int_equal(ds_study_run(&st, &o, &err), DS_OK);
+        ds_study_free(&st);
+    }
+    static const char *const paths[] = {"/sweep/summary/peak_contact_pressure", "/sweep/summary/mean_contact_pressure",
+                                        "/sweep/summary/minutes_above_oedema", "/sweep/summary/mean_nucleus_pressure",
+                                        "/sweep/summary/height_lost"};
+    for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
+        size_t na, nb;
+        double *A, *B;
+        ds_error err;
+        assert_int_equal(ds_h5_read_flat(a, paths[k], &na, &A, &err), DS_OK);
+        assert_int_equal(ds_h5_read_flat(b, paths[k], &nb, &B, &err), DS_OK);
+        assert_int_equal(na, nb);
+        assert_memory_equal(A, B, na * sizeof(double));
+        free(A), free(B);
+    }
+    printf("sweep of 12 points on 1 and 2 threads: summaries bit-identical\n");
+    unlink(a);
+    unlink(b);
+}
+
 int main(void)
 {
     ds_init();
@@ -222,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_contact_law),       cmocka_unit_test(test_exposure_exact),
         cmocka_unit_test(test_tone_monotone),     cmocka_unit_test(test_tone_returns),
         cmocka_unit_test(test_null_arms_identical), cmocka_unit_test(test_foraminal_gap_closes),
+        cmocka_unit_test(test_threads_deterministic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

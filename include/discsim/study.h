@@ -32,6 +32,7 @@ typedef struct ds_study_opts {
     const char *out_path;  /* NULL: no file */
     int progress;
     FILE *table;           /* where to print the arms or sweep table (NULL: nowhere) */
+    int threads;           /* sweep points run on this many threads (0 or 1: one); the output is the same */
 } ds_study_opts;
 
 ds_status ds_study_load(const char *path, int nset, const char *const *set, ds_study *st, ds_error *err);

@@ -27,7 +27,7 @@ static void usage_main(FILE *out)
     fprintf(out,
             "discsim %s: lumbar disc and muscle biomechanics simulator\n\n"
             "Usage:\n"
-            "  discsim run SCENARIO [-o OUT.h5] [--set key=value]... [--quiet] [--plot [DIR]]\n"
+            "  discsim run SCENARIO [-o OUT.h5] [--set key=value]... [--quiet] [--plot [DIR]] [--threads N]\n"
             "  discsim check SCENARIO [--set key=value]...\n"
             "  discsim info OUT.h5\n"
             "  discsim validate [CHECKS.yaml] [--plot [DIR]]\n"
@@ -48,6 +48,7 @@ static void usage_run(FILE *out)
             "                      (values are YAML: --set record.variables=[height,pressure])\n"
             "  -q, --quiet         no progress line and no summary\n"
             "  --plot [DIR]        draw the figures of the output into DIR (default: figures)\n"
+            "  --threads N         run a sweep's points on N threads (the output does not change)\n"
             "  -h, --help          this help\n\n%s",
             exit_codes);
 }
@@ -121,7 +122,7 @@ static void usage_info(FILE *out)
 typedef struct {
     const char *scenario, *out, *plot;
     const char **set;
-    int nset, quiet;
+    int nset, quiet, threads;
 } args;
 
 /* Parses options shared by run and check; returns 0, or an exit code. */
@@ -143,6 +144,12 @@ static int parse(int argc, char **argv, args *a, int allow_out, void (*help)(FIL
             a->out = argv[++i];
         } else if (allow_out && (!strcmp(s, "-q") || !strcmp(s, "--quiet"))) {
             a->quiet = 1;
+        } else if (allow_out && !strcmp(s, "--threads") && i + 1 < argc) {
+            a->threads = atoi(argv[++i]);
+            if (a->threads < 1 || a->threads > 1024) {
+                fprintf(stderr, "discsim: --threads expects a number from 1 to 1024\n");
+                return DS_ERR_USAGE;
+            }
         } else if (allow_out && !strcmp(s, "--plot")) {
             a->plot = i + 1 < argc && argv[i + 1][0] != '-' && a->scenario ? argv[++i] : "figures";
         } else if (s[0] == '-' && s[1]) {
@@ -211,7 +218,8 @@ static int cmd_run(int argc, char **argv)
         if (!st && !a.quiet)
             print_run(sc, a.out, &r);
     } else {
-        ds_study_opts o = {.out_path = a.out, .progress = progress, .table = a.quiet ? NULL : stdout};
+        ds_study_opts o = {.out_path = a.out, .progress = progress, .table = a.quiet ? NULL : stdout,
+                           .threads = a.threads};
         st = ds_study_run(&study, &o, &err);
         if (!st && !a.quiet)
             printf("discsim: wrote %s (%s, %d %s)\n", a.out, sc->name, study.nvariant,

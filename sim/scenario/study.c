@@ -315,17 +315,39 @@ ds_status ds_study_run(const ds_study *st, const ds_study_opts *opts, ds_error *
         return s;
     }
     ds_run_opts ro = {.out_path = NULL, .progress = opts->progress};
-    for (int v = 0; v < st->nvariant && !s; v++) {
+    if (st->kind == DS_STUDY_SWEEP) {
+        /* Sweep points are independent and write nothing while they run (their summaries are
+         * written below, in order), so they run on threads; each point's arithmetic is its
+         * own, so the file is the same whatever the number of threads. */
+        ds_run_result *rr = calloc((size_t)st->nvariant, sizeof *rr);
+        ds_status *ss = calloc((size_t)st->nvariant, sizeof *ss);
+        ds_error *ee = calloc((size_t)st->nvariant, sizeof *ee);
+        if (!rr || !ss || !ee)
+            s = ds_fail(err, DS_ERR_NOMEM, "out of memory");
+        ds_run_opts quiet = {.out_path = NULL, .progress = 0};
+        const int nthreads = opts->threads > 0 ? opts->threads : 1;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nthreads) if (!s && nthreads > 1)
+        for (int v = 0; v < (s ? 0 : st->nvariant); v++)
+            ss[v] = ds_run_stream(&st->variant[v], NULL, "", &quiet, &rr[v], &sum[v], &ee[v]);
+        for (int v = 0; !s && v < st->nvariant; v++) {
+            if (ss[v])
+                s = ds_fail(err, ss[v], "sweep point %s: %s", st->name[v], ee[v].msg);
+            else if (opts->table)
+                fprintf(opts->table, "point %-12s %lld steps, %.3f s\n", st->name[v], (long long)rr[v].steps,
+                        rr[v].wall_time);
+        }
+        free(rr);
+        free(ss);
+        free(ee);
+    }
+    for (int v = 0; st->kind != DS_STUDY_SWEEP && v < st->nvariant && !s; v++) {
         char prefix[128] = "";
         if (st->kind == DS_STUDY_ARMS)
             snprintf(prefix, sizeof prefix, "/arms/%s", st->name[v]);
         ds_run_result r;
-        /* sweep points keep only their summaries: the file holds the dose-response, not
-         * every point's time series */
-        s = ds_run_stream(&st->variant[v], st->kind == DS_STUDY_SWEEP ? NULL : w, prefix, &ro, &r, &sum[v], err);
+        s = ds_run_stream(&st->variant[v], w, prefix, &ro, &r, &sum[v], err);
         if (!s && opts->table && st->kind != DS_STUDY_SINGLE)
-            fprintf(opts->table, "%s %-12s %lld steps, %.3f s\n", st->kind == DS_STUDY_ARMS ? "arm" : "point",
-                    st->name[v], (long long)r.steps, r.wall_time);
+            fprintf(opts->table, "arm %-12s %lld steps, %.3f s\n", st->name[v], (long long)r.steps, r.wall_time);
     }
     if (!s && w) {
         /* provenance of the study as a whole */
