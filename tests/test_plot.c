@@ -10,21 +10,6 @@
 
 static char dir[128];
 
-static void run_scenario(const char *path, int nset, const char *const *set, const char *out)
-{
-    ds_study st;
-    ds_error err = {0};
-    ds_status s = ds_study_load(path, nset, set, &st, &err);
-    if (s)
-        fprintf(stderr, "%s\n", err.msg);
-    assert_int_equal(s, DS_OK);
-    ds_study_opts o = {.out_path = out};
-    s = ds_study_run(&st, &o, &err);
-    if (s)
-        fprintf(stderr, "%s\n", err.msg);
-    assert_int_equal(s, DS_OK);
-    ds_study_free(&st);
-}
 
 static unsigned char *slurp(const char *path, size_t *n)
 {
@@ -113,8 +98,8 @@ static void test_every_figure_renders(void **state)
     snprintf(sweep, sizeof sweep, "%s/sweep.h5", dir);
     snprintf(figs, sizeof figs, "%s/figs", dir);
     static const char *const small[] = {"timeline.repeat=1", "summary.from=0s"};
-    run_scenario(DS_SOURCE_DIR "/scenarios/massage_herniation.yaml", 2, small, h5);
-    run_scenario(DS_SOURCE_DIR "/scenarios/tone_sweep.yaml", 2, small, sweep);
+    tk_run_study(DS_SOURCE_DIR "/scenarios/massage_herniation.yaml", 2, small, h5);
+    tk_run_study(DS_SOURCE_DIR "/scenarios/tone_sweep.yaml", 2, small, sweep);
     static const char *const fmts[] = {"png", "svg", "pdf"};
     for (int k = 0; k < 3; k++) {
         ds_plot_opts o = {.out_dir = figs, .format = fmts[k], .width = 600, .height = 400};
@@ -201,7 +186,7 @@ static void test_injection(void **state)
             "arms:\n  \"a'`touch %s`\": {}\n  \"b'); system('touch %s\": {}\n",
             marker, marker, dir, DS_SOURCE_DIR, marker, marker);
     fclose(f);
-    run_scenario(scen, 0, NULL, h5);
+    tk_run_study(scen, 0, NULL, h5);
     ds_plot_opts o = {.out_dir = figs, .format = "svg", .width = 600, .height = 400};
     int nw;
     ds_error err = {0};
@@ -232,7 +217,7 @@ static void test_skip_and_missing_gnuplot(void **state)
     snprintf(figs, sizeof figs, "%s/plain_figs", dir);
     snprintf(logp, sizeof logp, "%s/plot.log", dir);
     static const char *const set[] = {"timeline.repeat=1"};
-    run_scenario(DS_SOURCE_DIR "/scenarios/diurnal_l4l5.yaml", 1, set, h5);
+    tk_run_study(DS_SOURCE_DIR "/scenarios/diurnal_l4l5.yaml", 1, set, h5);
     FILE *log = fopen(logp, "w");
     ds_plot_opts o = {.out_dir = figs, .format = "png", .width = 600, .height = 400, .nfigure = 3,
                       .figure = {"root", "dose", "day"}, .log = log};

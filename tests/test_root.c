@@ -80,21 +80,6 @@ static double *read_series(const char *file, const char *path, size_t *n)
     return v;
 }
 
-static void run_study(const char *scenario, int nset, const char *const *set, const char *out)
-{
-    ds_study st;
-    ds_error err = {0};
-    ds_status s = ds_study_load(scenario, nset, set, &st, &err);
-    if (s)
-        fprintf(stderr, "%s\n", err.msg);
-    assert_int_equal(s, DS_OK);
-    ds_study_opts o = {.out_path = out};
-    s = ds_study_run(&st, &o, &err);
-    if (s)
-        fprintf(stderr, "%s\n", err.msg);
-    assert_int_equal(s, DS_OK);
-    ds_study_free(&st);
-}
 
 /* More tone, all else equal: higher nucleus pressure, more protrusion, more contact. */
 static void test_tone_monotone(void **state)
@@ -105,7 +90,7 @@ static void test_tone_monotone(void **state)
     static const char *const set[] = {"sweep=[{parameter: parameters.muscles.erector_spinae.tone, values: [0.01, 0.02, "
                                       "0.04, 0.06, 0.08, 0.10, 0.15]}]",
                                       "herniation.size=4.5mm"};
-    run_study(DS_SOURCE_DIR "/scenarios/tone_sweep.yaml", 2, set, out);
+    tk_run_study(DS_SOURCE_DIR "/scenarios/tone_sweep.yaml", 2, set, out);
     size_t n;
     double *P = read_series(out, "/sweep/summary/mean_nucleus_pressure", &n);
     double *D = read_series(out, "/sweep/summary/mean_protrusion", &n);
@@ -133,7 +118,7 @@ static void test_tone_returns(void **state)
     char out[] = "/tmp/ds_arms_XXXXXX";
     close(mkstemp(out));
     static const char *const set[] = {"record.interval=1min"};
-    run_study(DS_SOURCE_DIR "/scenarios/massage_herniation.yaml", 1, set, out);
+    tk_run_study(DS_SOURCE_DIR "/scenarios/massage_herniation.yaml", 1, set, out);
     size_t n;
     double *t = read_series(out, "/arms/claim/time", &n);
     double *tc = read_series(out, "/arms/control/muscles/erector_spinae/tone", &n);
@@ -166,7 +151,7 @@ static void test_null_arms_identical(void **state)
     char out[] = "/tmp/ds_null_XXXXXX";
     close(mkstemp(out));
     static const char *const set[] = {"arms={a: {}, b: {}}"};
-    run_study(DS_SOURCE_DIR "/scenarios/massage_herniation.yaml", 1, set, out);
+    tk_run_study(DS_SOURCE_DIR "/scenarios/massage_herniation.yaml", 1, set, out);
     static const char *const paths[] = {"/time", "/root/contact_pressure_mmHg", "/levels/L4L5/pressure",
                                         "/levels/L3L4/height", "/muscles/erector_spinae/L4L5/force",
                                         "/summary/mean_contact_pressure"};
@@ -195,7 +180,7 @@ static void test_foraminal_gap_closes(void **state)
     close(mkstemp(out));
     static const char *const set[] = {"herniation.type=foraminal", "arms={control: {}}", "timeline.repeat=1",
                                       "summary.from=0s"};
-    run_study(DS_SOURCE_DIR "/scenarios/massage_herniation.yaml", 4, set, out);
+    tk_run_study(DS_SOURCE_DIR "/scenarios/massage_herniation.yaml", 4, set, out);
     size_t n;
     double *t = read_series(out, "/arms/control/time", &n);
     double *g = read_series(out, "/arms/control/root/gap", &n);

@@ -102,4 +102,21 @@ static inline ds_solver_opts tk_opts(ds_method_id id, double rtol, double h_fixe
     return o;
 }
 
+/* Loads and runs a scenario file (arms, sweep or single) into out (may be NULL). */
+static inline void tk_run_study(const char *scenario, int nset, const char *const *set, const char *out)
+{
+    ds_study st;
+    ds_error err = {0};
+    ds_status s = ds_study_load(scenario, nset, set, &st, &err);
+    if (s)
+        fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(s, DS_OK);
+    ds_study_opts o = {.out_path = out};
+    s = ds_study_run(&st, &o, &err);
+    if (s)
+        fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(s, DS_OK);
+    ds_study_free(&st);
+}
+
 #endif
