@@ -127,12 +127,6 @@ typedef struct ds_data {
 ds_status ds_data_create(const ds_model *m, ds_data *d, ds_error *err);
 void ds_data_free(ds_data *d);
 
-/* The smoothstep used for load ramps: 0 at s <= 0, 1 at s >= 1, C2 in between. */
-double ds_ramp(double s);
-
-/* Load on level index i (0 .. nlevel-1) of lane l at time t. */
-double ds_segment_load(const ds_data *d, int i, int l, double t);
-
 /* Sets the segment to loads given per level, the same for every lane, without muscles
  * (tests and benchmarks that drive the disc directly). */
 void ds_segment_set(ds_data *d, double t0, double t1, const double *from, const double *to);

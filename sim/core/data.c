@@ -95,18 +95,32 @@ void ds_posture_load_copy(const ds_model *m, ds_posture_load *dst, const ds_post
     memcpy(dst->load, src->load, posture_load_doubles(m) * sizeof(double));
 }
 
-double ds_ramp(double s) { return ds_ramp_inline(s); }
-
-double ds_segment_load(const ds_data *d, int i, int l, double t) { return ds_load_at(d, i, l, t); }
-
 void ds_segment_refresh(ds_data *d, int l, double t)
 {
     if (!d->seg.dynamic)
         return;
+    const ds_model *m = d->m;
     ds_muscle_mod mod;
-    ds_muscle_mod_at(d->seg.sessions, d->seg.nsession, d->m->ngroup, t, &mod);
-    ds_posture_loads_lane(d->m, &d->seg.pa, &mod, l, &d->seg.from);
-    ds_posture_loads_lane(d->m, &d->seg.pb, &mod, l, &d->seg.to);
+    ds_muscle_mod_at(d->seg.sessions, d->seg.nsession, m->ngroup, t, &mod);
+    ds_posture_loads_lane(m, &d->seg.pb, &mod, l, &d->seg.to);
+    if (d->seg.t1 > d->seg.t0) {
+        ds_posture_loads_lane(m, &d->seg.pa, &mod, l, &d->seg.from);
+        return;
+    }
+    /* no ramp: from must equal to exactly, so that the blend returns to bit for bit */
+    const size_t S = (size_t)m->stride, nl = (size_t)m->nlevel, ng = (size_t)m->ngroup;
+    double *const fl[] = {d->seg.from.load, d->seg.from.muscle_comp, d->seg.from.moment, d->seg.from.residual,
+                          d->seg.from.theta};
+    const double *const tl[] = {d->seg.to.load, d->seg.to.muscle_comp, d->seg.to.moment, d->seg.to.residual,
+                                d->seg.to.theta};
+    for (size_t k = 0; k < sizeof fl / sizeof fl[0]; k++)
+        for (size_t i = 0; i < nl; i++)
+            fl[k][i * S + l] = tl[k][i * S + l];
+    double *const fg[] = {d->seg.from.act, d->seg.from.force, d->seg.from.gain};
+    const double *const tg[] = {d->seg.to.act, d->seg.to.force, d->seg.to.gain};
+    for (size_t k = 0; k < 3; k++)
+        for (size_t i = 0; i < ng * nl; i++)
+            fg[k][i * S + l] = tg[k][i * S + l];
 }
 
 void ds_segment_set(ds_data *d, double t0, double t1, const double *from, const double *to)

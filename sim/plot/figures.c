@@ -346,7 +346,7 @@ static int fig_effect(const fctx *c, gp_session *g, ds_error *err)
     }
     double *v0 = series(c, c->pre[0], var, &m0);
     for (int a = 1; t0 && v0 && a < c->narm; a++) {
-        size_t n, m;
+        size_t m;
         double *v = series(c, c->pre[a], var, &m);
         if (v && m == m0) {
             for (size_t i = 0; i < m; i++)
@@ -360,7 +360,6 @@ static int fig_effect(const fctx *c, gp_session *g, ds_error *err)
             write_columns(c, g, name, t0, n0, cols, 1, h, dc[nd++], sizeof dc[0]);
         }
         free(v);
-        (void)n;
     }
     free(t0);
     free(v0);
@@ -440,7 +439,7 @@ static int fig_dose(const fctx *c, gp_session *g, ds_error *err)
         skip(c, "dose", "not a sweep (no /sweep)");
         return 0;
     }
-    size_t n1 = 0, n2 = 1, m = 0;
+    size_t n1 = 0, n2 = 1;
     double *v1 = series(c, "", "/sweep/values_1", &n1);
     double *v2 = series(c, "", "/sweep/values_2", &n2);
     if (!v2)
@@ -459,14 +458,13 @@ static int fig_dose(const fctx *c, gp_session *g, ds_error *err)
     ds_h5_read_flat(c->file, "/sweep/summary/mean_contact_pressure", &mm, &mean, &e);
     if (ds_h5_exists(c->file, "/sweep/summary/minutes_above_venular_stasis"))
         ds_h5_read_flat(c->file, "/sweep/summary/minutes_above_venular_stasis", &mn, &mins, &e);
-    (void)m;
-    if (!peak || !mean) {
-        skip(c, "dose", "the sweep has no root contact metrics");
+    /* [values_1][values_2][subject]: plot subject 0 */
+    size_t nsubj = n1 * n2 > 0 ? mp / (n1 * n2) : 0;
+    if (!v1 || !peak || !mean || nsubj == 0 || mp != n1 * n2 * nsubj || mm != mp || (mins && mn != mp)) {
+        skip(c, "dose", "the sweep has no consistent root contact metrics");
         free(v1), free(v2), free(peak), free(mean), free(mins), free(p1), free(p2), free(u1), free(u2);
         return 0;
     }
-    /* [values_1][values_2][subject], subject 0 */
-    size_t nsubj = mp / (n1 * n2);
     char dat[160], out[512];
     FILE *df = gp_data(g, "dose.tsv", dat, sizeof dat);
     for (size_t j = 0; df && j < n2; j++) {
@@ -663,7 +661,8 @@ static int fig_schematic(const fctx *c, gp_session *g, ds_error *err)
     }
     char out[512];
     const double frac[4] = {1.0 / 24, 4.0 / 24, 11.0 / 24, 20.0 / 24};
-    for (int pass = 0; pass < 2; pass++) {
+    ds_status st = DS_OK;
+    for (int pass = 0; pass < 2 && !st; pass++) {
         /* pass 0: four panels in the figure's format; pass 1: the animated GIF over the window */
         ds_plot_opts go = *c->o;
         if (pass == 1)
@@ -692,17 +691,16 @@ static int fig_schematic(const fctx *c, gp_session *g, ds_error *err)
         }
         if (!pass)
             fprintf(f, "unset multiplot\n");
-        if (gp_run(g, err))
+        if ((st = gp_run(g, err)))
             break;
         wrote(c, out);
         if (pass == 0) { /* a fresh script for the GIF */
             gp_close(g);
-            if (gp_open(g, c->o, err))
-                break;
+            st = gp_open(g, c->o, err);
         }
     }
     free(t), free(P), free(H), free(D), free(G), free(C);
-    return err && err->status ? -1 : 1;
+    return st ? -1 : 1;
 }
 
 /* ---- driver --------------------------------------------------------------------------------- */
@@ -800,7 +798,7 @@ ds_status ds_plot_file(const char *h5, const ds_plot_opts *opts, int *nwritten, 
         int r = fns[k](&c, &g, err);
         gp_close(&g);
         if (r < 0)
-            st = err->status ? err->status : DS_ERR_EXTERNAL;
+            st = err && err->status ? err->status : DS_ERR_EXTERNAL;
         else
             *nwritten += r + (r && !strcmp(ds_figure_names[k], "schematic"));
     }
