@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Configures and builds discsim (Release) in build/.
+# BUILD_DIR and BUILD_TYPE choose another folder or type; SANITIZE=1 builds with
+# -fsanitize=address,undefined (the second build of the test suite).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake -S . -B build -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" >/dev/null
-cmake --build build -j"$(nproc)"
+dir="${BUILD_DIR:-build}"
+cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" -DDS_SANITIZE="${SANITIZE:-0}" >/dev/null
+cmake --build "$dir" -j"$(nproc)"

@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs the whole test suite through CTest.
+# Installs what is missing, builds, and runs the whole test suite through CTest twice: the
+# release build (build/) and a build with AddressSanitizer and UndefinedBehaviorSanitizer
+# (build-asan/), where any memory error, leak or undefined behaviour fails the test.
+# Extra arguments go to both ctest runs (e.g. -R scenario).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
-cd build
-ctest --output-on-failure -j"$(nproc)" "$@"
+BUILD_DIR=build-asan BUILD_TYPE=RelWithDebInfo SANITIZE=1 scripts/build.sh
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+echo "== release build"
+(cd build && ctest --output-on-failure -j"$(nproc)" "$@")
+echo "== sanitizer build (address, undefined)"
+(cd build-asan && ctest --output-on-failure -j"$(nproc)" "$@")

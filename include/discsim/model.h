@@ -61,7 +61,7 @@ enum {
     DS_NDISC_DERIVED
 };
 
-extern const char *const ds_disc_param_keys[DS_NDISC_PARAMS];
+extern const char *const ds_disc_param_keys[DS_NDISC_PARAMS + 1]; /* NULL-terminated */
 extern const char *const ds_disc_param_units[DS_NDISC_PARAMS];
 extern const char *const ds_disc_param_descs[DS_NDISC_PARAMS];
 

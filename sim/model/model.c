@@ -14,10 +14,11 @@
 
 const char *const ds_level_names[DS_MAX_LEVELS] = {"L1L2", "L2L3", "L3L4", "L4L5", "L5S1"};
 
-const char *const ds_disc_param_keys[DS_NDISC_PARAMS] = {
+const char *const ds_disc_param_keys[DS_NDISC_PARAMS + 1] = {
 #define DS_X(f, key, unit, desc) #key,
     DS_DISC_PARAMS(DS_X)
 #undef DS_X
+    NULL /* end marker: the list is also a key list for ds_ycheck_keys */
 };
 const char *const ds_disc_param_units[DS_NDISC_PARAMS] = {
 #define DS_X(f, key, unit, desc) unit,
