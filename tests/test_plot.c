@@ -97,9 +97,11 @@ static void test_every_figure_renders(void **state)
     snprintf(h5, sizeof h5, "%s/arms.h5", dir);
     snprintf(sweep, sizeof sweep, "%s/sweep.h5", dir);
     snprintf(figs, sizeof figs, "%s/figs", dir);
-    static const char *const small[] = {"timeline.repeat=1", "summary.from=0s"};
-    tk_run_study(DS_SOURCE_DIR "/scenarios/massage_herniation.yaml", 2, small, h5);
-    tk_run_study(DS_SOURCE_DIR "/scenarios/tone_sweep.yaml", 2, small, sweep);
+    /* one day: the sessions move from 51 h (the third day) to 3 h, inside the run */
+    static const char *const small[] = {"timeline.repeat=1", "summary.from=0s", "arms.massage.interventions.0.at=3h",
+                                        "arms.claim.interventions.0.at=3h"};
+    tk_run_study(DS_SOURCE_DIR "/scenarios/massage_herniation.yaml", 4, small, h5);
+    tk_run_study(DS_SOURCE_DIR "/scenarios/tone_sweep.yaml", 2, small, sweep); /* no arms: the first two */
     static const char *const fmts[] = {"png", "svg", "pdf"};
     for (int k = 0; k < 3; k++) {
         ds_plot_opts o = {.out_dir = figs, .format = fmts[k], .width = 600, .height = 400};
@@ -183,14 +185,20 @@ static void test_injection(void **state)
             "herniation: {level: L4L5, size: 4mm}\n"
             "timeline: {phases: [{posture: standing, duration: 2h}, {posture: lying, duration: 2h}]}\n"
             "record: {interval: 10min}\n"
-            "arms:\n  \"a'`touch %s`\": {}\n  \"b'); system('touch %s\": {}\n",
-            marker, marker, dir, DS_SOURCE_DIR, marker, marker);
+            /* an arm name may not hold '/' (it names an HDF5 group): these touch a file in the
+             * working folder, which is `dir` while the figures are drawn */
+            "arms:\n  \"a'`touch MARKER`\": {}\n  \"b'); system('touch MARKER\": {}\n",
+            marker, marker, dir, DS_SOURCE_DIR);
     fclose(f);
     tk_run_study(scen, 0, NULL, h5);
     ds_plot_opts o = {.out_dir = figs, .format = "svg", .width = 600, .height = 400};
     int nw;
     ds_error err = {0};
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(dir), 0);
     ds_status st = ds_plot_file(h5, &o, &nw, &err);
+    assert_int_equal(chdir(cwd), 0);
     if (st)
         fprintf(stderr, "%s\n", err.msg);
     assert_int_equal(st, DS_OK);

@@ -23,6 +23,7 @@ static int run_cli(const char *const *argv, char **out)
 {
     char log[300];
     snprintf(log, sizeof log, "%s/cli.log", dir);
+    fflush(stdout); /* or the child would print what the parent has buffered */
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
@@ -137,6 +138,65 @@ static void test_bad_input(void **state)
         {"fixed step missing", "method: trbdf2", "method: rk4", 10, "solver.step", "fixed step"},
         {"unknown model parameter", "levels: [L4L5]", "levels: [L4L5]\nparameters: {levels: {L4L5: {stiffnes: 2}}}",
          4, "parameters.levels.L4L5.stiffnes", "no such parameter"},
+        /* a dimensional number without a unit is an error, wherever it stands */
+        {"duration without unit", "duration: 1h", "duration: 60", 8, "timeline.phases[1].duration",
+         "cannot read duration '60'"},
+        {"angle without unit", "duration: 2h}", "duration: 2h, flexion: 45}", 7, "timeline.phases[0].flexion",
+         "without a unit: write it with its unit, e.g. 45 rad"},
+        {"mass without unit", "duration: 2h}", "duration: 2h, hand_load: 10}", 7, "timeline.phases[0].hand_load",
+         "without a unit"},
+        {"unit of another kind", "duration: 2h}", "duration: 2h, hand_load: 10mm}", 7, "timeline.phases[0].hand_load",
+         "not a unit of the same kind"},
+        {"angle out of range", "duration: 2h}", "duration: 2h, flexion: 200deg}", 7, "timeline.phases[0].flexion",
+         "must lie from -90 deg to 90 deg"},
+        {"negative distance", "duration: 2h}", "duration: 2h, hand_distance: -3cm}", 7,
+         "timeline.phases[0].hand_distance", "must lie"},
+        {"size without unit", "levels: [L4L5]", "levels: [L4L5]\nherniation: {level: L4L5, size: 4}", 4,
+         "herniation.size", "without a unit"},
+        {"negative size", "levels: [L4L5]", "levels: [L4L5]\nherniation: {level: L4L5, size: -2mm}", 4,
+         "herniation.size", "must lie from 0 to 20 mm"},
+        {"parameter without unit", "levels: [L4L5]", "levels: [L4L5]\nparameters: {levels: {L4L5: {permeability: 0.25}}}",
+         4, "parameters.levels.L4L5.permeability", "without a unit: write it with its unit, e.g. 0.25 mm^3/(MPa*s)"},
+        {"parameter in a wrong unit", "levels: [L4L5]", "levels: [L4L5]\nparameters: {body: {mass: 85 mm}}", 4,
+         "parameters.body.mass", "not a unit of the same kind as t"},
+        /* the model rejects the value, the message names the scenario's line, not the model's */
+        {"parameter out of range", "levels: [L4L5]",
+         "levels: [L4L5]\nparameters:\n  levels: {L4L5: {permeability: -1 mm^3/(MPa*s)}}", 5,
+         "levels.L4L5.permeability", "must be positive"},
+        {"decay without unit", "levels: [L4L5]",
+         "levels: [L4L5]\ninterventions: [{type: massage, at: 1h, duration: 30min, groups: [multifidus], decay: 60}]",
+         4, "interventions[0].decay", "cannot read duration '60'"},
+        /* what would silently not happen, or divide by an empty window */
+        {"massage after the end", "levels: [L4L5]",
+         "levels: [L4L5]\ninterventions: [{type: massage, at: 5h, duration: 30min, groups: [multifidus]}]", 4,
+         "interventions[0]", "ends after the run, which lasts 3 h"},
+        {"a session of a schedule after the end", "levels: [L4L5]",
+         "levels: [L4L5]\ninterventions: [{at: 1h, duration: 30min, groups: [multifidus], every: 1h, count: 3}]", 4,
+         "interventions[0]", "session 3 of 3"},
+        {"summary after the end", "levels: [L4L5]", "levels: [L4L5]\nsummary: {from: 100h}", 4, "summary.from",
+         "inside the run"},
+        {"summary ends after the end", "levels: [L4L5]", "levels: [L4L5]\nsummary: {to: 4h}", 4, "summary.to",
+         "inside the run"},
+        /* durations that cannot end */
+        {"infinite duration", "duration: 2h", "duration: 1e308week", 7, "timeline.phases[0].duration",
+         "longer than 10 years"},
+        {"endless duration", "duration: 2h", "duration: 1e300s", 7, "timeline.phases[0].duration",
+         "longer than 10 years"},
+        {"endless timeline", "repeat: 1", "repeat: 100000", 5, "timeline", "more than the 10 years"},
+        {"records without end", "interval: 10min", "interval: 1ms", 9, "record.interval", "record less often"},
+        /* studies: names and sweeps */
+        {"duplicate arm names", "record: {interval: 10min}", "record: {interval: 10min}\narms: {a: , a: }", 10, "arms.a",
+         "two arms have this name"},
+        {"arm name as a list", "record: {interval: 10min}", "record: {interval: 10min}\narms: {[a, b]: }", 10, "arms",
+         "not a list or mapping"},
+        {"arm name with a slash", "record: {interval: 10min}", "record: {interval: 10min}\narms: {a/b: }", 10, "arms",
+         "without '/'"},
+        {"sweep over nothing", "record: {interval: 10min}",
+         "record: {interval: 10min}\nsweep: [{parameter: '', values: [1]}]", 10, "sweep[0].parameter",
+         "not a dotted key path"},
+        {"sweep over the model", "record: {interval: 10min}",
+         "record: {interval: 10min}\nsweep: [{parameter: model, values: [a.yaml]}]", 10, "sweep[0].parameter",
+         "cannot vary 'model'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         check_case(&cases[i]);
@@ -160,7 +220,7 @@ static void test_set_overrides(void **state)
     assert_no_output();
     /* good overrides change the run: 1 phase of 30 min recorded every 5 min -> 7 records */
     const char *good[] = {"discsim", "run", scen, "-o", out, "--set", "timeline.phases=[{posture: sitting, duration: 30min}]",
-                          "--set", "record.interval=5min", "--set", "parameters.levels.L4L5.permeability=0.25", NULL};
+                          "--set", "record.interval=5min", "--set", "parameters.levels.L4L5.permeability=0.25 mm^3/(MPa*s)", NULL};
     int rc = run_cli(good, &msg);
     printf("good --set: %s", msg);
     assert_int_equal(rc, 0);
@@ -173,6 +233,15 @@ static void test_set_overrides(void **state)
     assert_int_equal(ds_h5_read_doubles(out, "/meta/parameters/L4L5/permeability", &rank, dims, &perm, &err), DS_OK);
     assert_true(perm[0] == 0.25);
     free(perm);
+    /* a value in another unit of the same kind is converted: 1.1 cm is 11 mm */
+    const char *conv[] = {"discsim", "run", scen, "-o", out, "--quiet", "--set", "timeline.repeat=1", "--set",
+                          "parameters.levels.L4L5.height=1.1cm", NULL};
+    assert_int_equal(run_cli(conv, &msg), 0);
+    free(msg);
+    double *h0;
+    assert_int_equal(ds_h5_read_doubles(out, "/meta/parameters/L4L5/height", &rank, dims, &h0, &err), DS_OK);
+    assert_true(fabs(h0[0] - 11.0) < 1e-12);
+    free(h0);
     unlink(out);
     unlink(scen);
 }
@@ -197,6 +266,75 @@ static void test_divergence(void **state)
     assert_non_null(strstr(msg, "posture standing"));
     free(msg);
     assert_no_output();
+    unlink(scen);
+}
+
+/* Runs `discsim check` on a file (or with --set) and requires exit `code` and `words`. */
+static void check_refused_as(int code, const char *what, const char *scen, const char *set, const char *words)
+{
+    const char *argv[] = {"discsim", "check", scen, set ? "--set" : NULL, set, NULL};
+    char *msg;
+    int rc = run_cli(argv, &msg);
+    printf("%-22s exit %d: %.300s%s", what, rc, msg, strlen(msg) > 300 ? "...\n" : "");
+    assert_int_equal(rc, code);
+    assert_non_null(strstr(msg, words));
+    free(msg);
+}
+
+#define check_refused(...) check_refused_as(DS_ERR_INPUT, __VA_ARGS__)
+
+/* Input that once crashed discsim or took it minutes or gigabytes before the first error. */
+static void test_input_limits(void **state)
+{
+    (void)state;
+    char scen[300];
+    snprintf(scen, sizeof scen, "%s/limits.yaml", dir);
+    check_refused("/dev/zero", "/dev/zero", NULL, "larger than 1 MiB");
+    check_refused("a folder", dir, NULL, "is a folder");
+    /* text after a NUL byte was ignored */
+    FILE *f = fopen(scen, "wb");
+    fputs(base, f);
+    fputc('\0', f);
+    fputs("colour: blue\n", f);
+    fclose(f);
+    check_refused("NUL byte", scen, NULL, "NUL byte");
+    /* 100000 nested lists: libyaml's composer is quadratic in depth */
+    char *deep = malloc(200100);
+    size_t n = (size_t)sprintf(deep, "description: ");
+    for (int i = 0; i < 100000; i++)
+        deep[n++] = '[';
+    for (int i = 0; i < 100000; i++)
+        deep[n++] = ']';
+    deep[n] = '\0';
+    write_text(scen, deep);
+    free(deep);
+    check_refused("deep nesting", scen, NULL, "nested more than 32 deep");
+    /* a billion laughs: ten anchors, each ten of the one before */
+    char laughs[2048];
+    n = (size_t)sprintf(laughs, "%sdescription:\n  l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n", base);
+    for (int k = 1; k < 10; k++)
+        n += (size_t)sprintf(laughs + n, "  l%d: &l%d [*l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d]\n", k, k,
+                             k - 1, k - 1, k - 1, k - 1, k - 1, k - 1, k - 1, k - 1, k - 1, k - 1);
+    write_text(scen, laughs);
+    check_refused("billion laughs", scen, NULL, "once aliases are expanded");
+    /* an alias to its own list: copying the --set value recursed without end */
+    write_text(scen, base);
+    check_refused("alias cycle in --set", scen, "description=&a [*a]", "a cycle");
+    /* an alias cycle created by merging an arm: the merged document is checked again */
+    char cyc[2048];
+    snprintf(cyc, sizeof cyc, "%sdescription: &d {x: 1}\narms: {a: {description: {y: *d}}}\n", base);
+    write_text(scen, cyc);
+    check_refused("cycle made by an arm", scen, NULL, "a cycle");
+    /* a parameter path longer than the buffer it was built in wrote past it */
+    char *longkey = malloc(4096);
+    n = (size_t)sprintf(longkey, "%sparameters: {levels: {L4L5: {", base);
+    for (int i = 0; i < 900; i++)
+        longkey[n++] = 'k';
+    strcpy(longkey + n, ": 1}}}\n");
+    write_text(scen, longkey);
+    free(longkey);
+    check_refused("long parameter path", scen, NULL, "key path too long");
+    check_refused_as(DS_ERR_USAGE, "--set an empty key part", scen, "timeline..repeat=2", "empty part");
     unlink(scen);
 }
 
@@ -238,6 +376,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_set_overrides),
+        cmocka_unit_test(test_input_limits),
         cmocka_unit_test(test_divergence),
         cmocka_unit_test(test_usage),
     };

@@ -80,12 +80,22 @@ typedef struct ds_posture_params {
     double hand_distance; /* its horizontal distance from the L4L5 disc, mm */
 } ds_posture_params;
 
+/* The range a model number must lie in (checked when the model is compiled, so that a
+ * scenario override out of range is an error that names the scenario's line). */
+typedef enum ds_range {
+    DS_RANGE_ANY,    /* any finite number */
+    DS_RANGE_POS,    /* > 0 */
+    DS_RANGE_NONNEG, /* >= 0 */
+    DS_RANGE_FRAC    /* 0 to 1 */
+} ds_range;
+
+/* field, unit in the model file, factor to the code's unit, range */
 #define DS_POSTURE_PARAMS(X)                                                                       \
-    X(support, "1", 1.0)                                                                          \
-    X(inclination, "deg", 0.017453292519943295)                                                   \
-    X(flexion, "deg", 0.017453292519943295)                                                       \
-    X(hand_load, "t", 1.0)                                                                        \
-    X(hand_distance, "mm", 1.0)
+    X(support, "1", 1.0, DS_RANGE_FRAC)                                                           \
+    X(inclination, "deg", 0.017453292519943295, DS_RANGE_ANY)                                     \
+    X(flexion, "deg", 0.017453292519943295, DS_RANGE_ANY)                                         \
+    X(hand_load, "t", 1.0, DS_RANGE_NONNEG)                                                       \
+    X(hand_distance, "mm", 1.0, DS_RANGE_NONNEG)
 
 typedef struct ds_posture {
     char name[DS_NAME_LEN];
@@ -93,18 +103,19 @@ typedef struct ds_posture {
 } ds_posture;
 
 /* The body above each level (by level id). */
+/* field, unit, range, description */
 #define DS_BODY_LEVEL_PARAMS(X)                                                                    \
-    X(mass_above, "1", "fraction of body mass above the disc")                                     \
-    X(com_offset, "mm", "anterior offset of that mass's centre from the disc centre, upright")    \
-    X(com_distance, "mm", "distance from the disc centre to that centre of mass along the spine")  \
-    X(flexion_share, "1", "share of the lumbar flexion taken by the level")                        \
-    X(lordosis, "deg", "forward tilt of the disc's axis from vertical, standing upright")          \
-    X(preload, "N", "compression by passive tissues (ligaments, capsules) at rest")
+    X(mass_above, "1", DS_RANGE_FRAC, "fraction of body mass above the disc")                      \
+    X(com_offset, "mm", DS_RANGE_ANY, "anterior offset of that mass's centre from the disc centre, upright") \
+    X(com_distance, "mm", DS_RANGE_NONNEG, "distance from the disc centre to that centre of mass along the spine") \
+    X(flexion_share, "1", DS_RANGE_FRAC, "share of the lumbar flexion taken by the level")         \
+    X(lordosis, "deg", DS_RANGE_ANY, "forward tilt of the disc's axis from vertical, standing upright") \
+    X(preload, "N", DS_RANGE_NONNEG, "compression by passive tissues (ligaments, capsules) at rest")
 
 typedef struct ds_body {
     double gravity;                      /* mm/s^2 */
     double height_scale;                 /* subject stature / reference stature: scales com_distance */
-#define DS_X_FIELD(f, u, d) double f[DS_MAX_LEVELS];
+#define DS_X_FIELD(f, u, r, d) double f[DS_MAX_LEVELS];
     DS_BODY_LEVEL_PARAMS(DS_X_FIELD)
 #undef DS_X_FIELD
 } ds_body;

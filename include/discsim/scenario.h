@@ -10,7 +10,8 @@
 #include "discsim/model.h"
 #include "discsim/solver.h"
 
-enum { DS_MAX_PHASES = 256, DS_MAX_SESSIONS = 512 };
+/* DS_MAX_RECORDS: records per subject, so that a typo in record.interval cannot fill a disc. */
+enum { DS_MAX_PHASES = 256, DS_MAX_SESSIONS = 512, DS_MAX_RECORDS = 10000000 };
 
 typedef struct ds_phase {
     int posture;          /* index into model.posture */

@@ -1,13 +1,20 @@
 /* YAML documents with locations, typed getters and overrides (see ydoc.h). */
 #include "ydoc.h"
 
+#include "base/strbuf.h"
+#include "base/units.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+/* Reads a whole text file, refusing what cannot be a scenario or a model: a folder, a file
+ * over DS_YDOC_MAX_BYTES (so /dev/zero or a log file named by mistake stops at once) and a
+ * NUL byte (libyaml would stop reading there and the rest of the file would be ignored). */
 static char *read_file(const char *path, ds_error *err)
 {
     FILE *fp = fopen(path, "rb");
@@ -15,13 +22,24 @@ static char *read_file(const char *path, ds_error *err)
         ds_fail(err, DS_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
+    struct stat sb;
+    if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(fp);
+        ds_fail(err, DS_ERR_INPUT, "%s: is a folder, not a YAML file", path);
+        return NULL;
+    }
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
+    int too_big = 0;
     while (buf) {
         size_t got = fread(buf + n, 1, cap - n - 1, fp);
         n += got;
         if (n + 1 < cap)
             break;
+        if (n >= DS_YDOC_MAX_BYTES) {
+            too_big = 1;
+            break;
+        }
         char *nb = realloc(buf, cap *= 2);
         if (!nb) {
             free(buf);
@@ -31,13 +49,140 @@ static char *read_file(const char *path, ds_error *err)
     }
     int bad = ferror(fp);
     fclose(fp);
-    if (!buf || bad) {
+    if (!buf || bad || too_big) {
         free(buf);
-        ds_fail(err, DS_ERR_IO, "%s: read error", path);
+        if (too_big)
+            ds_fail(err, DS_ERR_INPUT, "%s: larger than %d MiB: not a scenario or model file", path,
+                    DS_YDOC_MAX_BYTES >> 20);
+        else
+            ds_fail(err, buf ? DS_ERR_IO : DS_ERR_NOMEM, "%s: %s", path, buf ? "read error" : "out of memory");
         return NULL;
     }
     buf[n] = '\0';
+    const char *nul = memchr(buf, '\0', n);
+    if (nul) {
+        size_t line = 1, off = (size_t)(nul - buf);
+        for (const char *c = buf; c < nul; c++)
+            line += *c == '\n';
+        free(buf);
+        ds_fail(err, DS_ERR_INPUT, "%s:%zu: a NUL byte (offset %zu): not a text file", path, line, off);
+        return NULL;
+    }
     return buf;
+}
+
+/* Depth of nested lists and mappings, measured on libyaml's event stream before the document
+ * is built: the composer's cost grows with depth times length, so a deeply nested file must
+ * be refused before it is loaded, not after. */
+static ds_status check_nesting(const char *name, const char *text, ds_error *err)
+{
+    yaml_parser_t p;
+    if (!yaml_parser_initialize(&p))
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, strlen(text));
+    ds_status st = DS_OK;
+    int depth = 0, done = 0;
+    while (!done && !st) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&p, &ev))
+            break; /* the loader reports the syntax error with its position */
+        if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
+            if (++depth > DS_YDOC_MAX_DEPTH)
+                st = ds_fail(err, DS_ERR_INPUT, "%s:%zu: lists and mappings nested more than %d deep", name,
+                             ev.start_mark.line + 1, DS_YDOC_MAX_DEPTH);
+        } else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT)
+            depth--;
+        done = ev.type == YAML_STREAM_END_EVENT;
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&p);
+    return st;
+}
+
+/* Aliases make the document a graph: `&a [*a]` is a cycle and a few anchors can stand for
+ * an exponential number of nodes ("billion laughs"). Every walker of a document (copying
+ * for --set, merging arms, applying parameters) then could recurse without end, so each
+ * document is checked once: no cycle, nesting at most DS_YDOC_MAX_DEPTH, and at most
+ * DS_YDOC_MAX_NODES nodes with aliases expanded. Iterative depth-first search with colours;
+ * sizes and depths are memoised per node, so the check is linear in the document. */
+ds_status ds_ydoc_check_graph(const ds_ydoc *d, ds_error *err)
+{
+    int root = ds_yroot(d);
+    if (!root)
+        return DS_OK;
+    size_t nn = (size_t)(d->doc.nodes.top - d->doc.nodes.start);
+    typedef struct {
+        int id, next;
+    } frame;
+    unsigned char *colour = calloc(nn + 1, 1);
+    double *size = calloc(nn + 1, sizeof *size);
+    int *depth = calloc(nn + 1, sizeof *depth);
+    frame *stack = malloc((nn + 1) * sizeof *stack);
+    ds_status st = DS_OK;
+    if (!colour || !size || !depth || !stack)
+        st = ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    int top = 0;
+    if (!st) {
+        stack[top++] = (frame){root, 0};
+        colour[root] = 1;
+    }
+    char loc[4200];
+    while (!st && top > 0) {
+        frame *f = &stack[top - 1];
+        yaml_node_t *n = ds_ynode(d, f->id);
+        int nchild = 0, child = 0;
+        if (n->type == YAML_SEQUENCE_NODE) {
+            nchild = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
+            if (f->next < nchild)
+                child = n->data.sequence.items.start[f->next];
+        } else if (n->type == YAML_MAPPING_NODE) {
+            nchild = 2 * (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+            if (f->next < nchild) {
+                yaml_node_pair_t *pr = n->data.mapping.pairs.start + f->next / 2;
+                child = f->next % 2 ? pr->value : pr->key;
+            }
+        }
+        if (f->next < nchild) {
+            f->next++;
+            if (child < 1 || (size_t)child > nn)
+                continue;
+            if (colour[child] == 1)
+                st = ds_fail(err, DS_ERR_INPUT, "%s: an alias refers to a node that contains it (a cycle)",
+                             ds_yloc(d, f->id, loc, sizeof loc));
+            else if (colour[child] == 0) {
+                colour[child] = 1;
+                stack[top++] = (frame){child, 0};
+            }
+            continue;
+        }
+        /* all children done: size and depth of this node */
+        double sz = 1.0;
+        int dp = 0;
+        for (int k = 0; k < nchild; k++) {
+            int c = n->type == YAML_SEQUENCE_NODE ? n->data.sequence.items.start[k]
+                    : k % 2 ? n->data.mapping.pairs.start[k / 2].value
+                            : n->data.mapping.pairs.start[k / 2].key;
+            if (c < 1 || (size_t)c > nn)
+                continue;
+            sz += size[c];
+            dp = depth[c] > dp ? depth[c] : dp;
+        }
+        size[f->id] = sz;
+        depth[f->id] = dp + (nchild > 0);
+        colour[f->id] = 2;
+        if (depth[f->id] > DS_YDOC_MAX_DEPTH)
+            st = ds_fail(err, DS_ERR_INPUT, "%s: lists and mappings (with aliases followed) nested more than %d deep",
+                         ds_yloc(d, f->id, loc, sizeof loc), DS_YDOC_MAX_DEPTH);
+        else if (sz > DS_YDOC_MAX_NODES)
+            st = ds_fail(err, DS_ERR_INPUT, "%s: more than %d values once aliases are expanded",
+                         ds_yloc(d, f->id, loc, sizeof loc), DS_YDOC_MAX_NODES);
+        top--;
+    }
+    free(colour);
+    free(size);
+    free(depth);
+    free(stack);
+    return st;
 }
 
 ds_status ds_ydoc_parse(const char *name, const char *text, ds_ydoc **out, ds_error *err)
@@ -48,6 +193,14 @@ ds_status ds_ydoc_parse(const char *name, const char *text, ds_ydoc **out, ds_er
         return ds_fail(err, DS_ERR_NOMEM, "out of memory");
     snprintf(d->file, sizeof d->file, "%s", name);
     d->text = strdup(text);
+    if (d->text) {
+        ds_status st = check_nesting(name, text, err);
+        if (st) {
+            free(d->text);
+            free(d);
+            return st;
+        }
+    }
     yaml_parser_t p;
     if (!d->text || !yaml_parser_initialize(&p)) {
         free(d->text);
@@ -66,6 +219,11 @@ ds_status ds_ydoc_parse(const char *name, const char *text, ds_ydoc **out, ds_er
         return st;
     }
     yaml_parser_delete(&p);
+    ds_status st = ds_ydoc_check_graph(d, err);
+    if (st) {
+        ds_ydoc_free(d);
+        return st;
+    }
     *out = d;
     return DS_OK;
 }
@@ -104,10 +262,11 @@ yaml_node_t *ds_ynode(const ds_ydoc *d, int id)
 const char *ds_yloc(const ds_ydoc *d, int id, char *buf, size_t n)
 {
     yaml_node_t *nd = ds_ynode(d, id);
+    const char *file = nd && nd->start_mark.column == DS_YCOL_ORIGIN ? d->origin : d->file;
     if (nd && nd->start_mark.line == DS_YLINE_CLI)
-        snprintf(buf, n, "%s: --set", d->file);
+        snprintf(buf, n, "%s: --set", file);
     else if (nd)
-        snprintf(buf, n, "%s:%zu", d->file, nd->start_mark.line + 1);
+        snprintf(buf, n, "%s:%zu", file, nd->start_mark.line + 1);
     else
         snprintf(buf, n, "%s", d->file);
     return buf;
@@ -172,8 +331,8 @@ ds_status ds_ycheck_keys(const ds_ydoc *d, int map, const char *ctx, const char 
         if (!found) {
             char list[1024] = "";
             size_t len = 0;
-            for (int i = 0; allowed[i] && len < sizeof list - 64; i++)
-                len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", allowed[i]);
+            for (int i = 0; allowed[i]; i++)
+                ds_append(list, sizeof list, &len, "%s%s", i ? ", " : "", allowed[i]);
             return ds_fail(err, DS_ERR_INPUT, "%s: unknown key '%s%s%s' (expected one of: %s)", LOC(p->key), ctx,
                            *ctx ? "." : "", ks, list);
         }
@@ -286,7 +445,7 @@ int ds_parse_duration(const char *s, double *out)
             }
         }
         if (mult == 0.0) {
-            if (*p || terms > 0) /* a bare number must stand alone */
+            if (*p || terms > 0 || v != 0.0) /* a bare number has no unit: only 0 may stand alone */
                 return -1;
             mult = 1.0;
         }
@@ -297,53 +456,21 @@ int ds_parse_duration(const char *s, double *out)
     }
     if (!terms)
         return -1;
+    if (!isfinite(total))
+        return -2;
     *out = sign * total;
     return 0;
 }
 
-typedef struct {
-    const char *unit;
-    double factor;
-} unit_row;
-
-static int parse_with_units(const char *s, const unit_row *units, int n, double *out)
+ds_status ds_yas_quantity(const ds_ydoc *d, int node, const char *key, const char *unit, double *out, ds_error *err)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || errno == ERANGE || !isfinite(v))
-        return -1;
-    while (*end == ' ')
-        end++;
-    double mult = 1.0;
-    if (*end) {
-        int found = 0;
-        for (int i = 0; i < n && !found; i++)
-            if (strcmp(end, units[i].unit) == 0) {
-                mult = units[i].factor;
-                found = 1;
-            }
-        if (!found)
-            return -1;
-    }
-    *out = v * mult;
-    return 0;
-}
-
-ds_status ds_yas_quantity(const ds_ydoc *d, int node, const char *key, const char *kind, double *out, ds_error *err)
-{
-    static const unit_row mass[] = {{"kg", 1e-3}, {"g", 1e-6}, {"t", 1.0}};
-    static const unit_row angle[] = {{"deg", 0.017453292519943295}, {"rad", 1.0}};
-    static const unit_row length[] = {{"mm", 1.0}, {"cm", 10.0}, {"m", 1000.0}};
-    const unit_row *u = !strcmp(kind, "mass") ? mass : !strcmp(kind, "angle") ? angle : length;
-    int n = !strcmp(kind, "mass") ? 3 : !strcmp(kind, "angle") ? 2 : 3;
-    const char *example = !strcmp(kind, "mass") ? "20kg" : !strcmp(kind, "angle") ? "30deg" : "300mm";
-    char loc[4200];
+    char loc[4200], why[256];
     const char *s = NULL;
-    if (ds_yas_string(d, node, key, &s, err) || parse_with_units(s, u, n, out) != 0)
-        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': expected a %s with its unit, e.g. %s, got %s%s%s",
-                       ds_yloc(d, node, loc, sizeof loc), key, kind, example, s ? "'" : "",
-                       s ? s : kind_name(ds_ynode(d, node)), s ? "'" : "");
+    if (ds_yas_string(d, node, key, &s, err))
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': expected a number with its unit (%s), got %s", LOC(node), key,
+                       unit, kind_name(ds_ynode(d, node)));
+    if (ds_quantity_parse(s, unit, out, why, sizeof why))
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': '%s': %s", LOC(node), key, s, why);
     return DS_OK;
 }
 
@@ -355,10 +482,12 @@ ds_status ds_yas_duration(const ds_ydoc *d, int node, const char *key, int allow
         return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': expected a duration such as 45s, 30min or 16h, got %s",
                        LOC(node), key, kind_name(ds_ynode(d, node)));
     double v;
-    if (ds_parse_duration(s, &v) != 0)
+    int rc = ds_parse_duration(s, &v);
+    if (rc != 0 || v > DS_MAX_DURATION)
         return ds_fail(err, DS_ERR_INPUT,
-                       "%s: key '%s': cannot read duration '%s' (write a number and a unit: ms, s, min, h, d, "
-                       "week)",
+                       rc == -1 ? "%s: key '%s': cannot read duration '%s' (write a number and a unit: ms, s, min, h, "
+                                  "d, week)"
+                                : "%s: key '%s': duration '%s' is longer than 10 years",
                        LOC(node), key, s);
     if (v < 0 || (!allow_zero && v == 0))
         return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': duration '%s' must be %s", LOC(node), key, s,
@@ -367,11 +496,13 @@ ds_status ds_yas_duration(const ds_ydoc *d, int node, const char *key, int allow
     return DS_OK;
 }
 
-/* Deep copy of node `id` of src into dst; returns the new id (0 on failure). */
-static int copy_node(yaml_document_t *dst, const ds_ydoc *src, int id)
+/* Deep copy of node `id` of src into dst; returns the new id (0 on failure). The recursion
+ * is bounded: src passed ds_ydoc_check_graph (no cycle, depth and expanded size limited),
+ * and `depth` guards it again. */
+static int copy_node(yaml_document_t *dst, const ds_ydoc *src, int id, int depth)
 {
     yaml_node_t *n = ds_ynode(src, id);
-    if (!n)
+    if (!n || depth > DS_YDOC_MAX_DEPTH)
         return 0;
     int nid = 0;
     if (n->type == YAML_SCALAR_NODE) {
@@ -382,7 +513,7 @@ static int copy_node(yaml_document_t *dst, const ds_ydoc *src, int id)
         int len = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
         for (int i = 0; nid && i < len; i++) {
             n = ds_ynode(src, id); /* src is not modified, but keep the pattern safe */
-            int c = copy_node(dst, src, n->data.sequence.items.start[i]);
+            int c = copy_node(dst, src, n->data.sequence.items.start[i], depth + 1);
             if (!c || !yaml_document_append_sequence_item(dst, nid, c))
                 return 0;
         }
@@ -392,7 +523,7 @@ static int copy_node(yaml_document_t *dst, const ds_ydoc *src, int id)
         for (int i = 0; nid && i < len; i++) {
             n = ds_ynode(src, id);
             yaml_node_pair_t p = n->data.mapping.pairs.start[i];
-            int k = copy_node(dst, src, p.key), v = copy_node(dst, src, p.value);
+            int k = copy_node(dst, src, p.key, depth + 1), v = copy_node(dst, src, p.value, depth + 1);
             if (!k || !v || !yaml_document_append_mapping_pair(dst, nid, k, v))
                 return 0;
         }
@@ -404,6 +535,19 @@ static int copy_node(yaml_document_t *dst, const ds_ydoc *src, int id)
     return nid;
 }
 
+/* A dotted key path names something: no empty part ("", "a..b", ".a", "a."), and it fits. */
+static ds_status check_path(const char *path, size_t len, const char *what, ds_status bad, ds_error *err)
+{
+    if (len >= 512)
+        return ds_fail(err, bad, "%s: key path longer than 511 characters", what);
+    if (len == 0 || path[0] == '.' || path[len - 1] == '.')
+        return ds_fail(err, bad, "%s: key path '%.*s' has an empty part", what, (int)len, path);
+    for (size_t i = 1; i < len; i++)
+        if (path[i] == '.' && path[i - 1] == '.')
+            return ds_fail(err, bad, "%s: key path '%.*s' has an empty part", what, (int)len, path);
+    return DS_OK;
+}
+
 ds_status ds_yset(ds_ydoc *d, const char *assignment, ds_error *err)
 {
     const char *eq = strchr(assignment, '=');
@@ -411,8 +555,9 @@ ds_status ds_yset(ds_ydoc *d, const char *assignment, ds_error *err)
         return ds_fail(err, DS_ERR_USAGE, "--set '%s': expected key=value, e.g. solver.rtol=1e-8", assignment);
     char path[512];
     size_t plen = (size_t)(eq - assignment);
-    if (plen >= sizeof path)
-        return ds_fail(err, DS_ERR_USAGE, "--set: key too long");
+    ds_status cst = check_path(assignment, plen, "--set", DS_ERR_USAGE, err);
+    if (cst)
+        return cst;
     memcpy(path, assignment, plen);
     path[plen] = '\0';
 
@@ -480,7 +625,7 @@ ds_status ds_yset(ds_ydoc *d, const char *assignment, ds_error *err)
                            assignment, tok);
         }
         if (!next) {
-            int nid = copy_node(&d->doc, val, root);
+            int nid = copy_node(&d->doc, val, root, 0);
             ds_ydoc_free(val);
             if (!nid)
                 return ds_fail(err, DS_ERR_NOMEM, "out of memory");
@@ -495,8 +640,10 @@ ds_status ds_yset(ds_ydoc *d, const char *assignment, ds_error *err)
     return DS_OK;
 }
 
-ds_status ds_ymerge(ds_ydoc *d, int dst, int src, ds_error *err)
+static ds_status merge(ds_ydoc *d, int dst, int src, int depth, ds_error *err)
 {
+    if (depth > DS_YDOC_MAX_DEPTH)
+        return ds_fail(err, DS_ERR_INPUT, "%s: an override nests more than %d deep", d->file, DS_YDOC_MAX_DEPTH);
     yaml_node_t *sn = ds_ynode(d, src);
     if (!sn || sn->type != YAML_MAPPING_NODE)
         return ds_fail(err, DS_ERR_INPUT, "%s: an override must be a mapping", d->file);
@@ -519,7 +666,7 @@ ds_status ds_ymerge(ds_ydoc *d, int dst, int src, ds_error *err)
         }
         yaml_node_t *vn = ds_ynode(d, p.value);
         if (slot && vn->type == YAML_MAPPING_NODE && ds_ynode(d, *slot)->type == YAML_MAPPING_NODE) {
-            ds_status st = ds_ymerge(d, *slot, p.value, err);
+            ds_status st = merge(d, *slot, p.value, depth + 1, err);
             if (st)
                 return st;
         } else if (slot) {
@@ -531,11 +678,17 @@ ds_status ds_ymerge(ds_ydoc *d, int dst, int src, ds_error *err)
     return DS_OK;
 }
 
+ds_status ds_ymerge(ds_ydoc *d, int dst, int src, ds_error *err)
+{
+    return merge(d, dst, src, 0, err);
+}
+
 ds_status ds_yset_node(ds_ydoc *d, const char *path, int id, ds_error *err)
 {
     char buf[512];
-    if (strlen(path) >= sizeof buf)
-        return ds_fail(err, DS_ERR_INPUT, "key path too long: %s", path);
+    ds_status cst = check_path(path, strlen(path), d->file, DS_ERR_INPUT, err);
+    if (cst)
+        return cst;
     snprintf(buf, sizeof buf, "%s", path);
     int cur = ds_yroot(d);
     char *save = NULL, *tok = strtok_r(buf, ".", &save);

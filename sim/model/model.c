@@ -49,9 +49,10 @@ int ds_model_posture(const ds_model *m, const char *name)
 
 static const char *const quantity_keys[] = {"value", "unit", "source", "literature", "note", "design_value", NULL};
 
-/* Reads a {value, unit, source} entry, checking unit and source. */
-static ds_status read_quantity(const ds_ydoc *d, int node, const char *key, const char *unit, double *out,
-                               ds_error *err)
+/* Reads a {value, unit, source} entry, checking unit, source and range. A range error names
+ * the value's own line, which is the scenario's when `parameters:` overrode it. */
+static ds_status read_quantity(const ds_ydoc *d, int node, const char *key, const char *unit, ds_range range,
+                               double *out, ds_error *err)
 {
     char loc[4200];
     ds_status st = ds_ycheck_keys(d, node, key, quantity_keys, err);
@@ -79,6 +80,14 @@ static ds_status read_quantity(const ds_ydoc *d, int node, const char *key, cons
     if (!ds_ymap_get(d, sources, s))
         return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': source '%s' is not in the file's 'sources' table",
                        ds_yloc(d, sn, loc, sizeof loc), sub, s);
+    static const char *const need[] = {[DS_RANGE_ANY] = "", [DS_RANGE_POS] = "positive",
+                                       [DS_RANGE_NONNEG] = "zero or positive", [DS_RANGE_FRAC] = "between 0 and 1"};
+    double v = *out;
+    int ok = range == DS_RANGE_ANY || (range == DS_RANGE_POS && v > 0) || (range == DS_RANGE_NONNEG && v >= 0) ||
+             (range == DS_RANGE_FRAC && v >= 0 && v <= 1);
+    if (!ok)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': %g %s must be %s", ds_yloc(d, vn, loc, sizeof loc), key, v,
+                       unit, need[range]);
     return DS_OK;
 }
 
@@ -109,14 +118,14 @@ static ds_status each_entry(const ds_ydoc *d, int node, const char *what, int ma
 
 /* A required {value, unit, source} entry `key` of mapping `map`, with its context path. */
 static ds_status read_field(const ds_ydoc *d, int map, const char *ctx, const char *key, const char *unit,
-                            double *out, ds_error *err)
+                            ds_range range, double *out, ds_error *err)
 {
     char loc[4200], path[300];
     snprintf(path, sizeof path, "%s.%s", ctx, key);
     int n = ds_ymap_get(d, map, key);
     if (!n)
         return ds_fail(err, DS_ERR_INPUT, "%s: key '%s' is missing (in %s)", ds_yloc(d, map, loc, sizeof loc), path, unit);
-    return read_quantity(d, n, path, unit, out, err);
+    return read_quantity(d, n, path, unit, range, out, err);
 }
 
 static ds_status posture_entry(const ds_ydoc *d, int key, int value, const char *name, void *ctx, ds_error *err)
@@ -124,7 +133,7 @@ static ds_status posture_entry(const ds_ydoc *d, int key, int value, const char 
     (void)key;
     ds_model *m = ctx;
     static const char *const keys[] = {"description",
-#define DS_X(f, u, scale) #f,
+#define DS_X(f, u, scale, range) #f,
                                        DS_POSTURE_PARAMS(DS_X)
 #undef DS_X
                                        NULL};
@@ -135,14 +144,12 @@ static ds_status posture_entry(const ds_ydoc *d, int key, int value, const char 
         return st;
     ds_posture *ps = &m->posture[m->nposture++];
     snprintf(ps->name, sizeof ps->name, "%s", name);
-#define DS_X(f, u, scale)                                                                                              \
-    if ((st = read_field(d, value, path, #f, u, &ps->p.f, err)))                                                     \
+#define DS_X(f, u, scale, range)                                                                                       \
+    if ((st = read_field(d, value, path, #f, u, range, &ps->p.f, err)))                                              \
         return st;                                                                                                     \
     ps->p.f *= scale;
     DS_POSTURE_PARAMS(DS_X)
 #undef DS_X
-    if (ps->p.support < 0 || ps->p.support > 1)
-        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s.support' must lie between 0 and 1", d->file, path);
     return DS_OK;
 }
 
@@ -157,14 +164,14 @@ static ds_status body_level_entry(const ds_ydoc *d, int key, int value, const ch
     char path[128];
     snprintf(path, sizeof path, "body.levels.%s", name);
     static const char *const keys[] = {
-#define DS_X(f, u, desc) #f,
+#define DS_X(f, u, range, desc) #f,
         DS_BODY_LEVEL_PARAMS(DS_X)
 #undef DS_X
         NULL};
     ds_status st = ds_ycheck_keys(d, value, path, keys, err);
-#define DS_X(f, u, desc)                                                                                               \
+#define DS_X(f, u, range, desc)                                                                                        \
     if (!st)                                                                                                           \
-        st = read_field(d, value, path, #f, u, &b->f[id], err);
+        st = read_field(d, value, path, #f, u, range, &b->f[id], err);
     DS_BODY_LEVEL_PARAMS(DS_X)
 #undef DS_X
     b->lordosis[id] *= 0.017453292519943295; /* degrees in files, radians inside */
@@ -189,14 +196,11 @@ static ds_status group_level_entry(const ds_ydoc *d, int key, int value, const c
     static const char *const keys[] = {"pcsa", "moment_arm", "cosine", NULL};
     ds_status st = ds_ycheck_keys(d, value, path, keys, err);
     if (!st)
-        st = read_field(d, value, path, "pcsa", "mm^2", &g->pcsa[id], err);
+        st = read_field(d, value, path, "pcsa", "mm^2", DS_RANGE_POS, &g->pcsa[id], err);
     if (!st)
-        st = read_field(d, value, path, "moment_arm", "mm", &g->arm[id], err);
+        st = read_field(d, value, path, "moment_arm", "mm", DS_RANGE_ANY, &g->arm[id], err);
     if (!st)
-        st = read_field(d, value, path, "cosine", "1", &g->cosine[id], err);
-    if (!st && (g->pcsa[id] <= 0 || g->cosine[id] < 0 || g->cosine[id] > 1))
-        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': pcsa must be positive and cosine within 0..1",
-                       ds_yloc(d, value, loc, sizeof loc), path);
+        st = read_field(d, value, path, "cosine", "1", DS_RANGE_FRAC, &g->cosine[id], err);
     g->crosses[id] = 1;
     return st;
 }
@@ -216,27 +220,20 @@ static ds_status group_entry(const ds_ydoc *d, int key, int value, const char *n
                                        "activation_time",  "deactivation_time", "levels", NULL};
     ds_status st = ds_ycheck_keys(d, value, path, keys, err);
     if (!st)
-        st = read_field(d, value, path, "specific_tension", "MPa", &g->sigma, err);
+        st = read_field(d, value, path, "specific_tension", "MPa", DS_RANGE_POS, &g->sigma, err);
     if (!st)
-        st = read_field(d, value, path, "optimal_length", "mm", &g->l_opt, err);
+        st = read_field(d, value, path, "optimal_length", "mm", DS_RANGE_POS, &g->l_opt, err);
     if (!st)
-        st = read_field(d, value, path, "passive_scale", "1", &g->passive, err);
+        st = read_field(d, value, path, "passive_scale", "1", DS_RANGE_NONNEG, &g->passive, err);
     if (!st)
-        st = read_field(d, value, path, "tone", "1", &tones[m->ngroup], err);
+        st = read_field(d, value, path, "tone", "1", DS_RANGE_FRAC, &tones[m->ngroup], err);
     if (!st)
-        st = read_field(d, value, path, "activation_time", "s", &g->tau_act, err);
+        st = read_field(d, value, path, "activation_time", "s", DS_RANGE_POS, &g->tau_act, err);
     if (!st)
-        st = read_field(d, value, path, "deactivation_time", "s", &g->tau_deact, err);
-    if (!st && !(g->tau_act > 0 && g->tau_deact > 0))
-        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': activation and deactivation times must be positive", d->file,
-                       path);
+        st = read_field(d, value, path, "deactivation_time", "s", DS_RANGE_POS, &g->tau_deact, err);
     if (st)
         return st;
     char loc[4200];
-    if (g->sigma <= 0 || g->l_opt <= 0 || g->passive < 0 || tones[m->ngroup] < 0 || tones[m->ngroup] > 1)
-        return ds_fail(err, DS_ERR_INPUT,
-                       "%s: key '%s': specific_tension and optimal_length must be positive, tone within 0..1",
-                       ds_yloc(d, value, loc, sizeof loc), path);
     int lv = ds_ymap_get(d, value, "levels");
     if (!lv)
         return ds_fail(err, DS_ERR_INPUT, "%s: key '%s.levels' is missing", ds_yloc(d, value, loc, sizeof loc), path);
@@ -255,7 +252,7 @@ static ds_status threshold_entry(const ds_ydoc *d, int key, int value, const cha
     snprintf(t->name, sizeof t->name, "%s", name);
     char path[160];
     snprintf(path, sizeof path, "thresholds.%s", name);
-    ds_status st = read_quantity(d, value, path, "mmHg", &t->mmHg, err);
+    ds_status st = read_quantity(d, value, path, "mmHg", DS_RANGE_POS, &t->mmHg, err);
     if (st)
         return st;
     if (m->nthreshold > 0 && t->mmHg <= m->threshold[m->nthreshold - 1].mmHg)
@@ -280,18 +277,16 @@ static ds_status read_herniation(const ds_ydoc *d, int root, ds_model *m, ds_err
                                        "root_modulus",  "root_diameter", "smoothing",  "types",
                                        "degeneration",  NULL};
     ds_status st = ds_ycheck_keys(d, hn, "herniation", keys, err);
-    if (st || (st = read_field(d, hn, "herniation", "pressure_gain", "mm/MPa", &h->pressure_gain, err)) ||
-        (st = read_field(d, hn, "herniation", "flexion_gain", "mm/deg", &h->flexion_gain, err)) ||
-        (st = read_field(d, hn, "herniation", "height_gain", "1", &h->height_gain, err)) ||
-        (st = read_field(d, hn, "herniation", "foraminal_narrowing", "1", &h->foraminal_narrowing, err)) ||
-        (st = read_field(d, hn, "herniation", "root_modulus", "MPa", &h->root_modulus, err)) ||
-        (st = read_field(d, hn, "herniation", "root_diameter", "mm", &h->root_diameter, err)) ||
-        (st = read_field(d, hn, "herniation", "smoothing", "mm", &h->smoothing, err)))
+    if (st || (st = read_field(d, hn, "herniation", "pressure_gain", "mm/MPa", DS_RANGE_NONNEG, &h->pressure_gain, err)) ||
+        (st = read_field(d, hn, "herniation", "flexion_gain", "mm/deg", DS_RANGE_ANY, &h->flexion_gain, err)) ||
+        (st = read_field(d, hn, "herniation", "height_gain", "1", DS_RANGE_NONNEG, &h->height_gain, err)) ||
+        (st = read_field(d, hn, "herniation", "foraminal_narrowing", "1", DS_RANGE_NONNEG, &h->foraminal_narrowing,
+                         err)) ||
+        (st = read_field(d, hn, "herniation", "root_modulus", "MPa", DS_RANGE_POS, &h->root_modulus, err)) ||
+        (st = read_field(d, hn, "herniation", "root_diameter", "mm", DS_RANGE_POS, &h->root_diameter, err)) ||
+        (st = read_field(d, hn, "herniation", "smoothing", "mm", DS_RANGE_POS, &h->smoothing, err)))
         return st;
     h->flexion_gain /= 0.017453292519943295; /* mm/deg in the file, mm/rad inside */
-    if (!(h->root_modulus > 0 && h->root_diameter > 0 && h->smoothing > 0))
-        return ds_fail(err, DS_ERR_INPUT, "%s: key 'herniation': root_modulus, root_diameter and smoothing must be positive",
-                       ds_yloc(d, hn, loc, sizeof loc));
     int ty = ds_ymap_get(d, hn, "types");
     static const char *const types[] = {"paracentral", "foraminal", NULL};
     if (!ty)
@@ -304,7 +299,7 @@ static ds_status read_herniation(const ds_ydoc *d, int root, ds_model *m, ds_err
         int tn = ds_ymap_get(d, ty, types[k]);
         if (!tn)
             return ds_fail(err, DS_ERR_INPUT, "%s: key '%s' is missing", ds_yloc(d, ty, loc, sizeof loc), path);
-        if ((st = read_field(d, tn, path, "gap", "mm", &h->gap[k], err)))
+        if ((st = read_field(d, tn, path, "gap", "mm", DS_RANGE_NONNEG, &h->gap[k], err)))
             return st;
     }
     int dg = ds_ymap_get(d, hn, "degeneration");
@@ -323,7 +318,7 @@ static ds_status read_herniation(const ds_ydoc *d, int root, ds_model *m, ds_err
         if ((st = ds_ycheck_keys(d, gn, path, gk, err)))
             return st;
         for (int k = 0; k < 3; k++)
-            if ((st = read_field(d, gn, path, gk[k], "1", &h->grade[g][k], err)))
+            if ((st = read_field(d, gn, path, gk[k], "1", DS_RANGE_POS, &h->grade[g][k], err)))
                 return st;
     }
     return DS_OK;
@@ -396,12 +391,10 @@ ds_status ds_model_compile(const ds_ydoc *d, int nlevel, const int *level_id, ds
             if (!pn)
                 return ds_fail(err, DS_ERR_INPUT, "%s: key '%s' is missing (%s, in %s)",
                                ds_yloc(d, ln, loc, sizeof loc), key, ds_disc_param_descs[k], ds_disc_param_units[k]);
-            if ((st = read_quantity(d, pn, key, ds_disc_param_units[k], &v[k], err)))
-                return st;
             int may_be_zero = k == DS_PAR_c || k == DS_PAR_n_osm;
-            if (v[k] < 0 || (!may_be_zero && v[k] == 0))
-                return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': %g must be %s", ds_yloc(d, pn, loc, sizeof loc), key,
-                               v[k], may_be_zero ? "zero or positive" : "positive");
+            if ((st = read_quantity(d, pn, key, ds_disc_param_units[k], may_be_zero ? DS_RANGE_NONNEG : DS_RANGE_POS,
+                                    &v[k], err)))
+                return st;
         }
         double V0 = v[DS_PAR_A_n] * v[DS_PAR_h0] + v[DS_PAR_C_b] * v[DS_PAR_pi0];
         double ku = v[DS_PAR_k_a] + v[DS_PAR_A_p] * v[DS_PAR_A_n] / v[DS_PAR_C_b];
@@ -427,16 +420,12 @@ ds_status ds_model_compile(const ds_ydoc *d, int nlevel, const int *level_id, ds
     if ((st = ds_ycheck_keys(d, body, "body", body_keys, err)))
         return st;
     double mass, height, ref_height;
-    if ((st = read_field(d, body, "body", "mass", "t", &mass, err)) ||
-        (st = read_field(d, body, "body", "height", "mm", &height, err)) ||
-        (st = read_field(d, body, "body", "reference_height", "mm", &ref_height, err)) ||
-        (st = read_field(d, body, "body", "gravity", "mm/s^2", &m->body.gravity, err)))
+    if ((st = read_field(d, body, "body", "mass", "t", DS_RANGE_POS, &mass, err)) ||
+        (st = read_field(d, body, "body", "height", "mm", DS_RANGE_POS, &height, err)) ||
+        (st = read_field(d, body, "body", "reference_height", "mm", DS_RANGE_POS, &ref_height, err)) ||
+        (st = read_field(d, body, "body", "gravity", "mm/s^2", DS_RANGE_NONNEG, &m->body.gravity, err)))
         return st;
-    if (!(height > 0 && ref_height > 0))
-        return ds_fail(err, DS_ERR_INPUT, "%s: keys 'body.height' and 'body.reference_height' must be positive", d->file);
     m->body.height_scale = height / ref_height;
-    if (!(mass > 0))
-        return ds_fail(err, DS_ERR_INPUT, "%s: key 'body.mass' must be positive", d->file);
     for (int l = 0; l < m->stride; l++)
         lanes[l] = mass;
     for (int k = 0; k < DS_MAX_LEVELS; k++)
@@ -490,10 +479,11 @@ ds_status ds_model_compile(const ds_ydoc *d, int nlevel, const int *level_id, ds
     if (ms) {
         static const char *const mk[] = {"tone_reduction", "passive_reduction", "onset", "decay", NULL};
         if ((st = ds_ycheck_keys(d, ms, "massage", mk, err)) ||
-            (st = read_field(d, ms, "massage", "tone_reduction", "1", &m->massage.tone_reduction, err)) ||
-            (st = read_field(d, ms, "massage", "passive_reduction", "1", &m->massage.passive_reduction, err)) ||
-            (st = read_field(d, ms, "massage", "onset", "s", &m->massage.onset, err)) ||
-            (st = read_field(d, ms, "massage", "decay", "s", &m->massage.decay, err)))
+            (st = read_field(d, ms, "massage", "tone_reduction", "1", DS_RANGE_FRAC, &m->massage.tone_reduction, err)) ||
+            (st = read_field(d, ms, "massage", "passive_reduction", "1", DS_RANGE_FRAC, &m->massage.passive_reduction,
+                             err)) ||
+            (st = read_field(d, ms, "massage", "onset", "s", DS_RANGE_POS, &m->massage.onset, err)) ||
+            (st = read_field(d, ms, "massage", "decay", "s", DS_RANGE_POS, &m->massage.decay, err)))
             return st;
     }
     return DS_OK;

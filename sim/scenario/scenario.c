@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/strbuf.h"
+#include "base/units.h"
 #include "io/ydoc.h"
 #include "scenario_impl.h"
 
@@ -48,29 +50,69 @@ static ds_status read_levels(const ds_ydoc *d, int node, ds_scenario *sc, ds_err
     return DS_OK;
 }
 
-/* Writes each leaf of the scenario's `parameters` mapping into the model document as
- * <path>.value, after checking the model has that parameter. */
-static ds_status apply_parameters(const ds_ydoc *sd, int node, char *path, size_t plen, ds_ydoc *md, int mnode,
-                                  ds_error *err)
+/* Replaces the value of the model quantity `mq` ({value, unit, source}) by the scenario's
+ * leaf `node`, converted into the model's unit. The leaf is "number unit" (a bare number only
+ * where the unit is 1) or a mapping {value, unit}. The new node keeps the scenario's line, so
+ * that a range error found when the model compiles names the scenario, not the model. */
+static ds_status override_quantity(const ds_ydoc *sd, int node, const char *path, ds_ydoc *md, int mq, ds_error *err)
+{
+    char loc[4200], text[600], why[256];
+    const char *unit, *given;
+    ds_status st = ds_yas_string(md, ds_ymap_get(md, mq, "unit"), path, &unit, err);
+    if (st)
+        return st;
+    yaml_node_t *n = ds_ynode(sd, node);
+    if (n->type == YAML_MAPPING_NODE) {
+        static const char *const keys[] = {"value", "unit", NULL};
+        int vn = ds_ymap_get(sd, node, "value"), un = ds_ymap_get(sd, node, "unit");
+        const char *v = NULL, *u = "";
+        if ((st = ds_ycheck_keys(sd, node, path, keys, err)))
+            return st;
+        if (!vn || (st = ds_yas_string(sd, vn, path, &v, err)) || (un && (st = ds_yas_string(sd, un, path, &u, err))))
+            return st ? st : ds_fail(err, DS_ERR_INPUT, "%s: key 'parameters.%s': needs a value",
+                                     ds_yloc(sd, node, loc, sizeof loc), path);
+        snprintf(text, sizeof text, "%s %s", v, u);
+        given = text;
+    } else if ((st = ds_yas_string(sd, node, path, &given, err)))
+        return st;
+    double v;
+    if (ds_quantity_parse(given, unit, &v, why, sizeof why))
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'parameters.%s': '%s': %s (the model works in %s)",
+                       ds_yloc(sd, node, loc, sizeof loc), path, given, why, unit);
+    char num[40];
+    snprintf(num, sizeof num, "%.17g", v);
+    int id = yaml_document_add_scalar(&md->doc, NULL, (yaml_char_t *)num, -1, YAML_PLAIN_SCALAR_STYLE);
+    if (!id)
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    yaml_node_t *nn = ds_ynode(md, id);
+    nn->start_mark.line = ds_ynode(sd, node)->start_mark.line;
+    nn->start_mark.column = DS_YCOL_ORIGIN;
+    snprintf(md->origin, sizeof md->origin, "%s", sd->file);
+    yaml_node_t *q = ds_ynode(md, mq);
+    for (yaml_node_pair_t *p = q->data.mapping.pairs.start; p < q->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = ds_ynode(md, p->key);
+        if (k && k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, "value"))
+            p->value = id;
+    }
+    return DS_OK;
+}
+
+/* Walks the scenario's `parameters` mapping alongside the model document and overrides each
+ * leaf it reaches (see override_quantity). `path` holds the dotted key so far; it is built with
+ * checked lengths, and the walk is as deep as the model, never deeper. */
+static ds_status apply_parameters(const ds_ydoc *sd, int node, char *path, size_t cap, size_t plen, ds_ydoc *md,
+                                  int mnode, ds_error *err)
 {
     char loc[4200];
     yaml_node_t *n = ds_ynode(sd, node);
-    if (n->type == YAML_SCALAR_NODE) {
-        int vn = ds_ymap_get(md, mnode, "value");
-        if (!vn)
-            return ds_fail(err, DS_ERR_INPUT, "%s: key 'parameters.%s': the model has no such parameter",
-                           ds_yloc(sd, node, loc, sizeof loc), path);
-        double v;
-        ds_status st = ds_yas_double(sd, node, path, &v, err);
-        if (st)
-            return st;
-        char assign[1200];
-        snprintf(assign, sizeof assign, "%s.value=%.17g", path, v);
-        return ds_yset(md, assign, err);
-    }
+    int is_quantity = ds_ymap_get(md, mnode, "value") && ds_ymap_get(md, mnode, "unit");
+    if (is_quantity)
+        return override_quantity(sd, node, path, md, mnode, err);
     if (n->type != YAML_MAPPING_NODE)
-        return ds_fail(err, DS_ERR_INPUT, "%s: key 'parameters%s%s': expected a mapping or a number",
-                       ds_yloc(sd, node, loc, sizeof loc), plen ? "." : "", path);
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'parameters%s%s': %s",
+                       ds_yloc(sd, node, loc, sizeof loc), plen ? "." : "", path,
+                       ds_ynode(md, mnode)->type == YAML_MAPPING_NODE ? "the model has a table here: give a mapping"
+                                                                      : "the model has no such parameter");
     int npairs = (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
     for (int i = 0; i < npairs; i++) {
         n = ds_ynode(sd, node);
@@ -79,12 +121,15 @@ static ds_status apply_parameters(const ds_ydoc *sd, int node, char *path, size_
         ds_status st = ds_yas_string(sd, p.key, "parameters", &k, err);
         if (st)
             return st;
+        int w = snprintf(path + plen, cap - plen, "%s%s", plen ? "." : "", k);
+        if (w < 0 || (size_t)w >= cap - plen)
+            return ds_fail(err, DS_ERR_INPUT, "%s: key 'parameters.%.*s...': key path too long",
+                           ds_yloc(sd, p.key, loc, sizeof loc), (int)(plen < 200 ? plen : 200), path);
         int child = ds_ymap_get(md, mnode, k);
-        size_t add = (size_t)snprintf(path + plen, 1024 - plen, "%s%s", plen ? "." : "", k);
         if (!child)
             return ds_fail(err, DS_ERR_INPUT, "%s: key 'parameters.%s': the model (%s) has no such parameter",
                            ds_yloc(sd, p.key, loc, sizeof loc), path, md->file);
-        if ((st = apply_parameters(sd, p.value, path, plen + add, md, child, err)))
+        if ((st = apply_parameters(sd, p.value, path, cap, plen + (size_t)w, md, child, err)))
             return st;
         path[plen] = '\0';
     }
@@ -143,24 +188,30 @@ static ds_status read_timeline(const ds_ydoc *d, int node, ds_scenario *sc, cons
             char list[512] = "";
             size_t len = 0;
             for (int k = 0; k < m->nposture; k++)
-                len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "", m->posture[k].name);
+                ds_append(list, sizeof list, &len, "%s%s", k ? ", " : "", m->posture[k].name);
             return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': unknown posture '%s' (the model has: %s)",
                            ds_yloc(d, pn, loc, sizeof loc), sub, pname, list);
         }
         sc->phase[i].p = m->posture[pid].p;
         static const struct {
-            const char *key, *kind;
+            const char *key, *unit; /* unit: the code's */
             size_t off;
-        } over[] = {{"flexion", "angle", offsetof(ds_posture_params, flexion)},
-                    {"hand_load", "mass", offsetof(ds_posture_params, hand_load)},
-                    {"hand_distance", "length", offsetof(ds_posture_params, hand_distance)}};
+            double lo, hi;
+        } over[] = {{"flexion", "rad", offsetof(ds_posture_params, flexion), -1.5707963267948966, 1.5707963267948966},
+                    {"hand_load", "t", offsetof(ds_posture_params, hand_load), 0.0, 0.5},
+                    {"hand_distance", "mm", offsetof(ds_posture_params, hand_distance), 0.0, 1500.0}};
+        static const char *const range_text[] = {"from -90 deg to 90 deg", "from 0 to 500 kg", "from 0 to 1.5 m"};
         for (size_t k = 0; k < sizeof over / sizeof over[0]; k++) {
             int on = ds_ymap_get(d, it, over[k].key);
             if (!on)
                 continue;
             snprintf(sub, sizeof sub, "%s.%s", key, over[k].key);
-            if ((st = ds_yas_quantity(d, on, sub, over[k].kind, (double *)((char *)&sc->phase[i].p + over[k].off), err)))
+            double *v = (double *)((char *)&sc->phase[i].p + over[k].off);
+            if ((st = ds_yas_quantity(d, on, sub, over[k].unit, v, err)))
                 return st;
+            if (!(*v >= over[k].lo && *v <= over[k].hi))
+                return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': must lie %s", ds_yloc(d, on, loc, sizeof loc), sub,
+                               range_text[k]);
         }
         int lb = ds_ymap_get(d, it, "label");
         if (lb) {
@@ -179,6 +230,27 @@ static ds_status read_timeline(const ds_ydoc *d, int node, ds_scenario *sc, cons
         sc->phase[i].posture = pid;
     }
     sc->nphase = n;
+    return DS_OK;
+}
+
+/* A run must end, and what it writes must fit: the timeline as a whole is at most
+ * DS_MAX_DURATION, and at most DS_MAX_RECORDS records are taken per subject. */
+static ds_status check_extent(const ds_ydoc *d, int root, const ds_scenario *sc, ds_error *err)
+{
+    char loc[4200];
+    double end = ds_scenario_duration(sc);
+    if (!(end <= DS_MAX_DURATION))
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'timeline': the run would last %.6g days (phases x repeat), more "
+                       "than the 10 years a run may last",
+                       ds_yloc(d, ds_ymap_get(d, root, "timeline"), loc, sizeof loc), end / 86400.0);
+    double nrec = end / sc->record_interval;
+    if (!(nrec <= DS_MAX_RECORDS)) {
+        int rn = ds_ymap_get(d, root, "record");
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'record.interval': %.6g s over %.6g h is %.3g records, more than %d: "
+                       "record less often",
+                       ds_yloc(d, rn ? rn : root, loc, sizeof loc), sc->record_interval, end / 3600.0, nrec,
+                       DS_MAX_RECORDS);
+    }
     return DS_OK;
 }
 
@@ -230,8 +302,7 @@ static ds_status read_record(const ds_ydoc *d, int node, ds_scenario *sc, ds_err
                 char list[512] = "";
                 size_t len = 0;
                 for (int k = 0; k < DS_NLEVEL_OUTPUTS; k++)
-                    len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "",
-                                            ds_level_output_names[k]);
+                    ds_append(list, sizeof list, &len, "%s%s", k ? ", " : "", ds_level_output_names[k]);
                 return ds_fail(err, DS_ERR_INPUT, "%s: key 'record.variables': unknown variable '%s' (known: %s)",
                                ds_yloc(d, it, loc, sizeof loc), s, list);
             }
@@ -348,11 +419,17 @@ static ds_status read_herniation_site(const ds_ydoc *d, int node, ds_scenario *s
     if (!n)
         return ds_fail(err, DS_ERR_INPUT, "%s: key 'herniation.size' is missing (protrusion at rest, e.g. 4mm)",
                        ds_yloc(d, node, loc, sizeof loc));
-    if ((st = ds_yas_quantity(d, n, "herniation.size", "length", &hs->size, err)))
+    if ((st = ds_yas_quantity(d, n, "herniation.size", "mm", &hs->size, err)))
         return st;
+    if (!(hs->size >= 0 && hs->size <= 20))
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'herniation.size': must lie from 0 to 20 mm",
+                       ds_yloc(d, n, loc, sizeof loc));
     hs->gap = m->hern.gap[hs->type];
-    if ((n = ds_ymap_get(d, node, "gap")) && (st = ds_yas_quantity(d, n, "herniation.gap", "length", &hs->gap, err)))
+    if ((n = ds_ymap_get(d, node, "gap")) && (st = ds_yas_quantity(d, n, "herniation.gap", "mm", &hs->gap, err)))
         return st;
+    if (n && !(hs->gap >= 0 && hs->gap <= 20))
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'herniation.gap': must lie from 0 to 20 mm",
+                       ds_yloc(d, n, loc, sizeof loc));
     long grade = 1;
     if ((n = ds_ymap_get(d, node, "degeneration")) &&
         (st = ds_yas_int(d, n, "herniation.degeneration", 1, DS_GRADES, &grade, err)))
@@ -455,11 +532,19 @@ static ds_status read_interventions(const ds_ydoc *d, int node, ds_scenario *sc,
         if (count > 1 && !(every > 0))
             return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': repeated sessions need 'every'", ds_yloc(d, it, loc, sizeof loc),
                            key);
+        const double end = ds_scenario_duration(sc);
         for (long c = 0; c < count; c++) {
             if (sc->nsession >= DS_MAX_SESSIONS)
                 return ds_fail(err, DS_ERR_INPUT, "%s: more than %d massage sessions", d->file, DS_MAX_SESSIONS);
             ds_session s2 = ses;
             s2.start += (double)c * every;
+            /* a session that would start or run past the end would silently not happen */
+            if (s2.start + s2.duration > end)
+                return ds_fail(err, DS_ERR_INPUT,
+                               "%s: key '%s': session %ld of %ld (at %.6g h, %.6g min long) ends after the run, "
+                               "which lasts %.6g h",
+                               ds_yloc(d, an, loc, sizeof loc), key, c + 1, count, s2.start / 3600.0,
+                               s2.duration / 60.0, end / 3600.0);
             sc->session[sc->nsession++] = s2;
         }
     }
@@ -497,6 +582,9 @@ ds_status ds_scenario_load_edit(const char *path, int nset, const char *const *s
         if ((st = ds_yset(d, set[i], err)))
             goto done;
     }
+    /* --set can bring aliases of its own; the merged document is checked as a whole */
+    if ((st = ds_ydoc_check_graph(d, err)))
+        goto done;
     int root = ds_yroot(d);
     if (!root) {
         st = ds_fail(err, DS_ERR_INPUT, "%s: the scenario file is empty", path);
@@ -505,7 +593,8 @@ ds_status ds_scenario_load_edit(const char *path, int nset, const char *const *s
     if ((st = ds_ycheck_keys(d, root, "", top_keys, err)))
         goto done;
     if (edit) {
-        if ((st = edit(d, ctx, sc, err)) || (st = ds_ycheck_keys(d, root, "", top_keys, err)))
+        if ((st = edit(d, ctx, sc, err)) || (st = ds_ydoc_check_graph(d, err)) ||
+            (st = ds_ycheck_keys(d, root, "", top_keys, err)))
             goto done;
     } else if (ds_ymap_get(d, root, "arms") || ds_ymap_get(d, root, "sweep")) {
         st = ds_fail(err, DS_ERR_INPUT, "%s: this scenario has arms or a sweep: load it as a study (discsim run does)",
@@ -553,8 +642,8 @@ ds_status ds_scenario_load_edit(const char *path, int nset, const char *const *s
 
     n = ds_ymap_get(d, root, "parameters");
     if (n) {
-        char pbuf[1024] = "";
-        if ((st = apply_parameters(d, n, pbuf, 0, md, ds_yroot(md), err)))
+        char pbuf[512] = "";
+        if ((st = apply_parameters(d, n, pbuf, sizeof pbuf, 0, md, ds_yroot(md), err)))
             goto done;
     }
 
@@ -636,6 +725,8 @@ ds_status ds_scenario_load_edit(const char *path, int nset, const char *const *s
     }
     if ((st = read_record(d, ds_ymap_get(d, root, "record"), sc, err)))
         goto done;
+    if ((st = check_extent(d, root, sc, err)))
+        goto done;
     n = ds_ymap_get(d, root, "herniation");
     if (n && (st = read_herniation_site(d, n, sc, err)))
         goto done;
@@ -668,6 +759,14 @@ ds_status ds_scenario_load_edit(const char *path, int nset, const char *const *s
             goto done;
         if (sc->summary_to >= 0 && sc->summary_to <= sc->summary_from) {
             st = ds_fail(err, DS_ERR_INPUT, "%s: key 'summary': 'to' must come after 'from'", ds_yloc(d, n, loc, sizeof loc));
+            goto done;
+        }
+        /* a window outside the run has no samples: its means would be 0/0 */
+        const double end = ds_scenario_duration(sc);
+        if (sc->summary_from >= end || sc->summary_to > end) {
+            int bad = sc->summary_from >= end ? fn : tn;
+            st = ds_fail(err, DS_ERR_INPUT, "%s: key 'summary.%s': the window must lie inside the run, which lasts %.6g h",
+                         ds_yloc(d, bad, loc, sizeof loc), bad == fn ? "from" : "to", end / 3600.0);
             goto done;
         }
     }

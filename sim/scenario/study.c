@@ -72,6 +72,44 @@ static ds_status edit_sweep(ds_ydoc *d, void *vctx, ds_scenario *sc, ds_error *e
     return DS_OK;
 }
 
+/* An arm's name becomes an HDF5 group (/arms/<name>) and a table column: unique, given as
+ * text (a list or mapping as a key has no name to read), without '/' (a path separator in
+ * HDF5) or control characters, and not "." or "..". Quotes and the like are allowed: figures
+ * pass names to gnuplot only as escaped literals. */
+static ds_status read_arm_names(const ds_ydoc *d, int arms, ds_study *st, ds_error *err)
+{
+    char loc[4200];
+    ds_status s = ds_yas_mapping(d, arms, "arms", err);
+    if (s)
+        return s;
+    yaml_node_t *an = ds_ynode(d, arms);
+    st->nvariant = (int)(an->data.mapping.pairs.top - an->data.mapping.pairs.start);
+    if (st->nvariant < 1 || st->nvariant > DS_MAX_VARIANTS)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'arms': give 1 to %d arms", ds_yloc(d, arms, loc, sizeof loc),
+                       DS_MAX_VARIANTS);
+    for (int a = 0; a < st->nvariant; a++) {
+        int key = ds_ynode(d, arms)->data.mapping.pairs.start[a].key;
+        const char *name;
+        if ((s = ds_yas_string(d, key, "arms", &name, err)))
+            return ds_fail(err, DS_ERR_INPUT, "%s: key 'arms': an arm's name must be a word, not a list or mapping",
+                           ds_yloc(d, key, loc, sizeof loc));
+        size_t len = strlen(name), ok = len > 0 && len < sizeof st->name[a] && strcmp(name, ".") && strcmp(name, "..");
+        for (size_t i = 0; ok && i < len; i++)
+            ok = name[i] != '/' && (unsigned char)name[i] >= 0x20 && name[i] != 0x7f;
+        if (!ok)
+            return ds_fail(err, DS_ERR_INPUT,
+                           "%s: key 'arms': an arm name must be 1 to %zu characters, without '/' or control "
+                           "characters, and not '.' or '..'",
+                           ds_yloc(d, key, loc, sizeof loc), sizeof st->name[a] - 1);
+        for (int b = 0; b < a; b++)
+            if (!strcmp(st->name[b], name))
+                return ds_fail(err, DS_ERR_INPUT, "%s: key 'arms.%s': two arms have this name",
+                               ds_yloc(d, key, loc, sizeof loc), name);
+        snprintf(st->name[a], sizeof st->name[a], "%s", name);
+    }
+    return DS_OK;
+}
+
 static ds_status read_sweep(const ds_ydoc *d, int sw, ds_study *st, ds_error *err)
 {
     char loc[4200];
@@ -96,6 +134,22 @@ static ds_status read_sweep(const ds_ydoc *d, int sw, ds_study *st, ds_error *er
         const char *param;
         if ((s = ds_yas_string(d, pn, key, &param, err)))
             return s;
+        /* a sweep over nothing, or over what names the study itself, would run the same
+         * scenario every time or a different study at each point */
+        size_t plen = strlen(param), top = strcspn(param, ".");
+        int empty_part = plen == 0 || param[0] == '.' || param[plen - 1] == '.' || strstr(param, "..");
+        static const char *const fixed[] = {"name", "model", "subjects", "arms", "sweep", NULL};
+        for (int f = 0; !empty_part && fixed[f]; f++)
+            if (top == strlen(fixed[f]) && !strncmp(param, fixed[f], top))
+                return ds_fail(err, DS_ERR_INPUT, "%s: key '%s.parameter': a sweep cannot vary '%s'",
+                               ds_yloc(d, pn, loc, sizeof loc), key, fixed[f]);
+        if (empty_part || plen >= sizeof st->param[k])
+            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s.parameter': '%s' is not a dotted key path such as %s",
+                           ds_yloc(d, pn, loc, sizeof loc), key, param, "parameters.muscles.erector_spinae.tone");
+        for (int j = 0; j < k; j++)
+            if (!strcmp(st->param[j], param))
+                return ds_fail(err, DS_ERR_INPUT, "%s: key '%s.parameter': '%s' is swept twice",
+                               ds_yloc(d, pn, loc, sizeof loc), key, param);
         snprintf(st->param[k], sizeof st->param[k], "%s", param);
         int nv;
         if ((s = ds_yas_sequence(d, vn, key, &nv, err)))
@@ -111,7 +165,7 @@ static ds_status read_sweep(const ds_ydoc *d, int sw, ds_study *st, ds_error *er
                 return s;
             char *end;
             st->val[k][j] = strtod(v, &end);
-            if (end == v)
+            if (end == v || !isfinite(st->val[k][j]))
                 return ds_fail(err, DS_ERR_INPUT, "%s: key '%s.values': '%s' does not start with a number",
                                ds_yloc(d, it, loc, sizeof loc), key, v);
             while (*end == ' ')
@@ -132,6 +186,8 @@ ds_status ds_study_load(const char *path, int nset, const char *const *set, ds_s
         return s;
     for (int i = 0; i < nset && !s; i++)
         s = ds_yset(d, set[i], err);
+    if (!s)
+        s = ds_ydoc_check_graph(d, err);
     int root = ds_yroot(d);
     int arms = root ? ds_ymap_get(d, root, "arms") : 0, sw = root ? ds_ymap_get(d, root, "sweep") : 0;
     char loc[4200];
@@ -139,16 +195,7 @@ ds_status ds_study_load(const char *path, int nset, const char *const *set, ds_s
         s = ds_fail(err, DS_ERR_INPUT, "%s: a scenario has arms or a sweep, not both", ds_yloc(d, sw, loc, sizeof loc));
     if (!s && arms) {
         st->kind = DS_STUDY_ARMS;
-        if (!(s = ds_yas_mapping(d, arms, "arms", err))) {
-            yaml_node_t *an = ds_ynode(d, arms);
-            st->nvariant = (int)(an->data.mapping.pairs.top - an->data.mapping.pairs.start);
-            if (st->nvariant < 1 || st->nvariant > DS_MAX_VARIANTS)
-                s = ds_fail(err, DS_ERR_INPUT, "%s: key 'arms': give 1 to %d arms", ds_yloc(d, arms, loc, sizeof loc),
-                            DS_MAX_VARIANTS);
-            for (int a = 0; !s && a < st->nvariant; a++)
-                snprintf(st->name[a], sizeof st->name[a], "%s",
-                         (const char *)ds_ynode(d, an->data.mapping.pairs.start[a].key)->data.scalar.value);
-        }
+        s = read_arm_names(d, arms, st, err);
     } else if (!s && sw) {
         st->kind = DS_STUDY_SWEEP;
         if (!(s = read_sweep(d, sw, st, err))) {
