@@ -5,7 +5,8 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config
       libgsl-dev libopenblas-dev liblapacke-dev libhdf5-dev hdf5-tools zlib1g-dev fonts-dejavu-core
-      libyaml-dev libcyaml-dev libcmocka-dev gnuplot-nox)
+      libyaml-dev libcyaml-dev libcmocka-dev gnuplot-nox
+      clang libclang-rt-14-dev libomp-dev)
 
 missing=()
 for p in "${pkgs[@]}"; do
