@@ -21,7 +21,8 @@ typedef struct ds_target {
     double value, low, high; /* NaN where the table gives no range */
 } ds_target;
 
-/* Finds target `id` in a targets CSV: 1 found, 0 absent, -1 the file cannot be read. */
+/* Finds target `id` in a targets CSV: 1 found, 0 absent, -1 the file cannot be read, -2 its
+ * value, low or high is not a number. */
 int ds_target_find(const char *csv, const char *id, ds_target *t);
 
 /* The citation of a source key from a sources CSV (key, citation, doi) into buf; 1 found. */

@@ -8,6 +8,7 @@
 #include "discsim/validate.h"
 
 #include <libgen.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,21 @@ static int csv_split(char *line, char **f, int n)
     return k;
 }
 
+/* A number field of the targets table; an empty field is NaN where `may_be_empty`. */
+static int csv_number(const char *s, int may_be_empty, double *out)
+{
+    if (!*s && may_be_empty) {
+        *out = NAN;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    *out = strtod(s, &end);
+    while (*end == ' ')
+        end++;
+    return end == s || *end || errno == ERANGE || !isfinite(*out) ? -1 : 0;
+}
+
 int ds_target_find(const char *csv, const char *id, ds_target *t)
 {
     FILE *f = fopen(csv, "r");
@@ -64,9 +80,11 @@ int ds_target_find(const char *csv, const char *id, ds_target *t)
         snprintf(t->id, sizeof t->id, "%s", fl[0]);
         snprintf(t->quantity, sizeof t->quantity, "%s", fl[1]);
         snprintf(t->condition, sizeof t->condition, "%s", fl[2]);
-        t->value = atof(fl[4]);
-        t->low = *fl[5] ? atof(fl[5]) : NAN;
-        t->high = *fl[6] ? atof(fl[6]) : NAN;
+        /* a target that is not a number would be compared as 0: refuse the row instead */
+        if (csv_number(fl[4], 0, &t->value) || csv_number(fl[5], 1, &t->low) || csv_number(fl[6], 1, &t->high)) {
+            fclose(f);
+            return -2;
+        }
         snprintf(t->unit, sizeof t->unit, "%s", fl[7]);
         snprintf(t->source, sizeof t->source, "%s", fl[8]);
         found = 1;
@@ -264,8 +282,12 @@ ds_status ds_validate(const char *checks_path, FILE *out, ds_validation_row **ro
         ds_target t;
         int ft = ds_target_find(targets, id, &t);
         if (ft <= 0) {
-            st = ds_fail(err, ft < 0 ? DS_ERR_IO : DS_ERR_INPUT, "%s: key '%s.id': %s '%s'", ds_yloc(d, need[0], loc, sizeof loc),
-                         key, ft < 0 ? "cannot read the targets table for" : "no target with id", ft < 0 ? targets : id);
+            st = ds_fail(err, ft == -1 ? DS_ERR_IO : DS_ERR_INPUT, "%s: key '%s.id': %s '%s'",
+                         ds_yloc(d, need[0], loc, sizeof loc), key,
+                         ft == -1   ? "cannot read the targets table"
+                         : ft == -2 ? "a value, low or high of this target in the targets table is not a number:"
+                                    : "no target with id",
+                         ft == -1 ? targets : id);
             goto done;
         }
         char spath[8300];

@@ -514,7 +514,8 @@ static ds_status read_interventions(const ds_ydoc *d, int node, ds_scenario *sc,
             if (!fn)
                 continue;
             snprintf(sub, sizeof sub, "%s.%s", key, f[k].k);
-            if ((st = f[k].frac ? ds_yas_double(d, fn, sub, f[k].v, err) : ds_yas_duration(d, fn, sub, 0, f[k].v, err)))
+            if ((st = f[k].frac ? ds_yas_quantity(d, fn, sub, "1", f[k].v, err) /* 0.3 or 30% */
+                             : ds_yas_duration(d, fn, sub, 0, f[k].v, err)))
                 return st;
             if (f[k].frac && !(*f[k].v >= 0 && *f[k].v <= 1))
                 return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': a fraction between 0 and 1 (0.3: 30 %% lower)",
