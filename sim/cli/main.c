@@ -393,6 +393,12 @@ static int cmd_info(int argc, char **argv)
 int main(int argc, char **argv)
 {
     ds_init();
+    /* Ctrl-C, a hang-up or a kill must not leave a temporary output or a gnuplot behind */
+    ds_error err = {0};
+    if (ds_install_signal_cleanup(&err)) {
+        fprintf(stderr, "discsim: %s\n", err.msg);
+        return err.status;
+    }
     if (argc < 2) {
         usage_main(stderr);
         return DS_ERR_USAGE;

@@ -20,6 +20,7 @@
 
 #include <hdf5.h>
 
+#include "core/cleanup.h"
 #include "h5_common.h"
 
 /* A chunk of a series is [nsubj][chunk] doubles, at most 64 KiB: big enough for deflate to
@@ -45,6 +46,7 @@ struct ds_h5_writer {
     size_t nflushed; /* records already in the file */
     bool broken;     /* a flush failed: the file no longer matches the count */
     bool created;    /* tmp_path exists on disk and is ours to remove */
+    int tmp_slot;    /* tmp_path's entry in the signal cleanup registry (-1: none) */
     double *tbuf;    /* (chunk) */
     double *vbuf;    /* [series][subject][chunk]: the memory image of one chunk per series */
     char *final_path;
@@ -348,6 +350,8 @@ static void destroy(ds_h5_writer *w, bool remove_tmp)
     w->file = H5I_INVALID_HID;
     if (remove_tmp && w->created)
         remove(w->tmp_path);
+    /* after the rename or removal: a signal before it still removes the temporary */
+    ds_cleanup_forget(&w->tmp_slot);
     for (int s = 0; w->paths && s < w->nseries; ++s)
         free(w->paths[s]);
     free(w->paths);
@@ -391,6 +395,7 @@ static ds_status alloc_writer(const char *final_path, int nsubj, int nseries, ds
     if (!w)
         return ds_fail(err, DS_ERR_NOMEM, "%s: out of memory for the output writer", final_path);
     w->file = w->time_dset = H5I_INVALID_HID;
+    w->tmp_slot = -1;
     w->nsubj = nsubj;
     w->nseries = nseries;
     w->chunk = chunk_records(nsubj);
@@ -418,6 +423,10 @@ static ds_status alloc_writer(const char *final_path, int nsubj, int nseries, ds
  * problem is reported with the system's own words rather than HDF5's stack. */
 static ds_status open_file(ds_h5_writer *restrict w, ds_error *err)
 {
+    /* registered before it exists, so a signal at any moment after this removes it */
+    ds_status st = ds_cleanup_track(w->tmp_path, false, &w->tmp_slot, err);
+    if (st != DS_OK)
+        return st;
     int fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
     if (fd < 0)
         return ds_fail(err, DS_ERR_IO, "cannot create output file '%s' (as temporary '%s'): %s", w->final_path,
