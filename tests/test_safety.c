@@ -1,5 +1,6 @@
 /* Nothing is left behind, through the command line a user runs: SIGINT, SIGTERM, SIGHUP and
- * SIGPIPE during a run remove the temporary output and end the program by that signal. */
+ * SIGPIPE during a run remove the temporary output and end the program by that signal; a
+ * signal during `discsim plot` also ends gnuplot and leaves no figure. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include "testkit.h"
 
 static char dir[128];
+static pid_t running = -1, helper = -1; /* killed by teardown if a test fails on the way */
 
 /* Bounds for every wait: generous for the sanitizer build, short for a whole test. */
 static const double START_TIMEOUT = 8.0, END_TIMEOUT = 8.0;
@@ -27,6 +29,29 @@ static void pause_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)len + 1);
+    *n = fread(b, 1, (size_t)len, f);
+    b[*n] = '\0';
+    fclose(f);
+    return b;
 }
 
 /* Starts the discsim binary with argv, output into log. The child gets the default action
@@ -52,6 +77,7 @@ static pid_t start_cli(const char *const *argv, const char *log)
         execv(DS_BINARY, (char *const *)argv);
         _exit(127);
     }
+    running = pid;
     return pid;
 }
 
@@ -65,6 +91,7 @@ static int finish_cli(pid_t pid, double timeout, const char *what)
             waitpid(pid, &status, 0);
             fail_msg("%s: discsim did not end within %g s", what, timeout);
         }
+    running = -1;
     return status;
 }
 
@@ -140,6 +167,64 @@ static void test_signals_remove_the_temporary(void **state)
     interrupt_run(SIGPIPE, "SIGPIPE");
 }
 
+/* A stand-in for gnuplot that starts the figure, says who it is and where its script is,
+ * then hangs: the signal arrives while the figure is half-written. */
+static const char fake_gnuplot[] =
+    "#!/bin/sh\n"
+    "out=$(sed -n \"s/^set output '\\(.*\\)'$/\\1/p\" \"$1\")\n"
+    "printf 'half a figure' > \"$out\"\n"
+    "printf '%s\\n%s\\n' $$ \"$(dirname \"$1\")\" > \"$0.part\" && mv \"$0.part\" \"$0.who\"\n"
+    "exec sleep 30\n";
+
+static void test_signal_ends_gnuplot(void **state)
+{
+    (void)state;
+    char h5[260], figs[260], fake[260], who[280], log[260];
+    snprintf(h5, sizeof h5, "%s/plain.h5", dir);
+    snprintf(figs, sizeof figs, "%s/figs", dir);
+    snprintf(fake, sizeof fake, "%s/fake_gnuplot", dir);
+    snprintf(who, sizeof who, "%s.who", fake);
+    snprintf(log, sizeof log, "%s/plot.log", dir);
+    static const char *const set[] = {"timeline.repeat=1"};
+    tk_run_study(DS_SOURCE_DIR "/scenarios/diurnal_l4l5.yaml", 1, set, h5);
+    write_text(fake, fake_gnuplot);
+    assert_int_equal(chmod(fake, 0755), 0);
+
+    const char *argv[] = {"discsim", "plot", h5, "-o", figs, "--figure", "day", "--gnuplot", fake, NULL};
+    pid_t pid = start_cli(argv, log);
+    wait_for_file(dir, "fake_gnuplot.who", pid, "plot");
+    size_t n;
+    char *text = slurp(who, &n);
+    assert_non_null(text);
+    pid_t gp = (pid_t)atol(text);
+    char *session = strchr(text, '\n');
+    assert_non_null(session);
+    *strchr(++session, '\n') = '\0';
+    assert_true(gp > 0);
+    helper = gp;
+
+    assert_int_equal(kill(pid, SIGTERM), 0);
+    assert_ended_by(finish_cli(pid, END_TIMEOUT, "plot"), SIGTERM, "plot");
+    int gone = 0;
+    for (double t0 = now(); !(gone = kill(gp, 0) != 0 && errno == ESRCH) && now() - t0 < END_TIMEOUT;)
+        pause_ms(10);
+    assert_true(gone);
+    helper = -1;
+    int found;
+    int left = entries(figs, NULL, &found);
+    if (left)
+        fail_msg("plot: %d file(s) left in the figure folder", left);
+    struct stat sb;
+    printf("plot: gnuplot %d ended, no figure left, session folder %s removed\n", (int)gp, session);
+    assert_int_equal(stat(session, &sb), -1);
+    free(text);
+    rmdir(figs);
+    unlink(who);
+    unlink(fake);
+    unlink(h5);
+    unlink(log);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -150,6 +235,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    if (running > 0 && kill(running, SIGKILL) == 0)
+        waitpid(running, NULL, 0);
+    if (helper > 0)
+        kill(helper, SIGKILL);
     return rmdir(dir);
 }
 
@@ -158,6 +247,7 @@ int main(void)
     ds_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_signals_remove_the_temporary),
+        cmocka_unit_test(test_signal_ends_gnuplot),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
