@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <hdf5.h>
@@ -29,6 +30,8 @@
  * floor keeps chunks from degenerating to a handful of records when a cohort is large
  * (chunks then exceed 64 KiB: nsubj * 512 bytes). */
 enum { CHUNK_TARGET_BYTES = 64 * 1024, CHUNK_MIN_RECORDS = 64, DEFLATE_LEVEL = 4 };
+
+static const unsigned char HDF5_SIGNATURE[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
 static const char TIME_PATH[] = "/time";
 static const char TIME_UNITS[] = "s";
@@ -388,6 +391,36 @@ static ds_status check_create_args(const char *final_path, int nsubj, int nserie
     return DS_OK;
 }
 
+/* The final name is replaced when the run succeeds, so whatever it names now must be
+ * nothing a user could lose: absent, empty, or an HDF5 file (an earlier output; discsim
+ * writes no user block, so the signature is at offset 0). A folder, a device, a scenario or
+ * any other file is refused before anything runs. */
+static ds_status check_target(const char *final_path, ds_error *err)
+{
+    struct stat sb;
+    if (stat(final_path, &sb) != 0)
+        return DS_OK; /* absent, or unreachable: creating the temporary file will say why */
+    if (S_ISDIR(sb.st_mode))
+        return ds_fail(err, DS_ERR_IO, "output '%s' is a folder: give a file name, e.g. '%s/out.h5'", final_path,
+                       final_path);
+    if (!S_ISREG(sb.st_mode))
+        return ds_fail(err, DS_ERR_IO, "output '%s' exists and is not a regular file: it is left alone; choose another "
+                       "output name", final_path);
+    if (sb.st_size == 0)
+        return DS_OK;
+    unsigned char head[sizeof HDF5_SIGNATURE];
+    int fd = open(final_path, O_RDONLY);
+    if (fd < 0)
+        return ds_fail(err, DS_ERR_IO, "output '%s' exists and cannot be read to check that it is an HDF5 file: %s",
+                       final_path, strerror(errno));
+    ssize_t n = read(fd, head, sizeof head);
+    close(fd);
+    if (n != (ssize_t)sizeof head || memcmp(head, HDF5_SIGNATURE, sizeof head) != 0)
+        return ds_fail(err, DS_ERR_IO, "output '%s' exists and is not an HDF5 file: discsim replaces only its own "
+                       "outputs; remove it or choose another output name", final_path);
+    return DS_OK;
+}
+
 /* Allocates the writer with every buffer it will ever need; append never allocates. */
 static ds_status alloc_writer(const char *final_path, int nsubj, int nseries, ds_h5_writer **out, ds_error *err)
 {
@@ -518,6 +551,8 @@ ds_status ds_h5_stream(ds_h5_writer *w, const char *prefix, int nseries, const d
 ds_status ds_h5_open(const char *final_path, int nsubj, ds_h5_writer **out, ds_error *err)
 {
     ds_status st = check_create_args(final_path, nsubj, 0, NULL, out, err);
+    if (st == DS_OK)
+        st = check_target(final_path, err);
     if (st != DS_OK)
         return st;
     *out = NULL;
@@ -540,6 +575,8 @@ ds_status ds_h5_create(const char *final_path, int nsubj, int nseries, const ds_
                        ds_h5_writer **out, ds_error *err)
 {
     ds_status st = check_create_args(final_path, nsubj, nseries, series, out, err);
+    if (st == DS_OK)
+        st = check_target(final_path, err);
     if (st != DS_OK)
         return st;
     *out = NULL;

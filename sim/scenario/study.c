@@ -303,6 +303,8 @@ static void print_sweep(FILE *out, const ds_study *st, const ds_summary *sum)
 
 ds_status ds_study_run(const ds_study *st, const ds_study_opts *opts, ds_error *err)
 {
+    if (st->nvariant < 1 || !st->variant)
+        return ds_fail(err, DS_ERR_USAGE, "ds_study_run: the study has no variant to run");
     const ds_scenario *s0 = &st->variant[0];
     const int nsubj = s0->nsubj;
     ds_h5_writer *w = NULL;
@@ -310,6 +312,13 @@ ds_status ds_study_run(const ds_study *st, const ds_study_opts *opts, ds_error *
     ds_summary *sum = calloc((size_t)st->nvariant, sizeof *sum);
     if (!sum)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    /* before anything runs: the output must not replace an input of any variant */
+    for (int v = 0; opts->out_path && v < st->nvariant && !s; v++)
+        s = ds_scenario_check_output(&st->variant[v], opts->out_path, err);
+    if (s) {
+        free(sum);
+        return s;
+    }
     if (opts->out_path && (s = ds_h5_open(opts->out_path, nsubj, &w, err))) {
         free(sum);
         return s;
