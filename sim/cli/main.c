@@ -45,7 +45,7 @@ static void usage_run(FILE *out)
             "Usage: discsim run SCENARIO [-o OUT.h5] [--set key=value]... [--quiet]\n\n"
             "Runs a scenario and writes an HDF5 file (to a temporary name, renamed when complete).\n\n"
             "  -o, --output FILE   output file (default: <scenario name>.h5 in the current folder); an existing\n"
-            "                      file is replaced only if it is an HDF5 file (an earlier output)\n"
+            "                      file is replaced only if it is empty or an HDF5 file (an earlier output)\n"
             "  --set key=value     override a scenario key, e.g. --set solver.rtol=1e-8,\n"
             "                      --set timeline.repeat=1, --set parameters.levels.L4L5.permeability.value=0.25\n"
             "                      (values are YAML: --set record.variables=[height,pressure])\n"
