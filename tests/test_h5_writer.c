@@ -231,8 +231,10 @@ static void test_failed_finish_removes_temp(void **state)
     const fixture *f = *state;
     char path[512];
     path_in(f, "taken", path, sizeof path);
-    assert_int_equal(mkdir(path, 0700), 0); /* rename onto a directory fails */
     ds_h5_writer *w = write_records(path, 100);
+    /* a folder appearing under the final name during the run: the rename onto it fails (one
+     * there from the start is refused by ds_h5_create) */
+    assert_int_equal(mkdir(path, 0700), 0);
     ds_error err = {0};
     assert_int_equal(ds_h5_finish(w, &err), DS_ERR_IO);
     assert_non_null(strstr(err.msg, path));

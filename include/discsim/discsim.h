@@ -2,6 +2,7 @@
 #ifndef DISCSIM_H
 #define DISCSIM_H
 
+#include "discsim/cleanup.h"
 #include "discsim/data.h"
 #include "discsim/model.h"
 #include "discsim/output.h"

@@ -60,6 +60,10 @@ typedef struct ds_scenario {
 ds_status ds_scenario_load(const char *path, int nset, const char *const *set, ds_scenario *sc, ds_error *err);
 void ds_scenario_free(ds_scenario *sc);
 
+/* Refuses (DS_ERR_IO) an output path that names the scenario file or its model, however
+ * spelled: a run must never replace its own input. */
+ds_status ds_scenario_check_output(const ds_scenario *sc, const char *out_path, ds_error *err);
+
 /* Total simulated time, s. */
 double ds_scenario_duration(const ds_scenario *sc);
 

@@ -2,7 +2,8 @@
  *
  * Exit codes: 0 success; 2 usage error; 3 bad scenario or model (the message names file,
  * line and key); 4 the simulation diverged (time, subject, level, variable); 5 a file could
- * not be read or written; 6 out of memory. */
+ * not be read or written, or -o would replace an input or a file that is not an output; 6 out
+ * of memory. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,8 @@ static const char *const exit_codes =
     "  2  usage error (unknown command or option)\n"
     "  3  bad scenario or model file (the message names file, line and key)\n"
     "  4  the simulation diverged (the message names time, subject, level and variable)\n"
-    "  5  a file could not be read or written\n"
+    "  5  a file could not be read or written, or -o names the scenario, its model, a folder or a\n"
+    "     file that is not HDF5 (refused before the run)\n"
     "  6  out of memory\n"
     "  7  gnuplot (for figures) is missing or failed\n";
 
@@ -42,7 +44,8 @@ static void usage_run(FILE *out)
     fprintf(out,
             "Usage: discsim run SCENARIO [-o OUT.h5] [--set key=value]... [--quiet]\n\n"
             "Runs a scenario and writes an HDF5 file (to a temporary name, renamed when complete).\n\n"
-            "  -o, --output FILE   output file (default: <scenario name>.h5 in the current folder)\n"
+            "  -o, --output FILE   output file (default: <scenario name>.h5 in the current folder); an existing\n"
+            "                      file is replaced only if it is empty or an HDF5 file (an earlier output)\n"
             "  --set key=value     override a scenario key, e.g. --set solver.rtol=1e-8,\n"
             "                      --set timeline.repeat=1, --set parameters.levels.L4L5.permeability.value=0.25\n"
             "                      (values are YAML: --set record.variables=[height,pressure])\n"
@@ -393,6 +396,12 @@ static int cmd_info(int argc, char **argv)
 int main(int argc, char **argv)
 {
     ds_init();
+    /* Ctrl-C, a hang-up or a kill must not leave a temporary output or a gnuplot behind */
+    ds_error err = {0};
+    if (ds_install_signal_cleanup(&err)) {
+        fprintf(stderr, "discsim: %s\n", err.msg);
+        return err.status;
+    }
     if (argc < 2) {
         usage_main(stderr);
         return DS_ERR_USAGE;

@@ -482,7 +482,8 @@ ds_status ds_run(const ds_scenario *sc, const ds_run_opts *opts, ds_run_result *
     ds_summary sum;
     memset(&sum, 0, sizeof sum);
     ds_status st = DS_OK;
-    if (opts->out_path && (st = ds_h5_open(opts->out_path, sc->nsubj, &w, err)))
+    if (opts->out_path && ((st = ds_scenario_check_output(sc, opts->out_path, err)) ||
+                           (st = ds_h5_open(opts->out_path, sc->nsubj, &w, err))))
         return st;
     st = ds_run_stream(sc, w, "", opts, res, &sum, err);
     if (!st && w)

@@ -16,10 +16,12 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <hdf5.h>
 
+#include "core/cleanup.h"
 #include "h5_common.h"
 
 /* A chunk of a series is [nsubj][chunk] doubles, at most 64 KiB: big enough for deflate to
@@ -28,6 +30,8 @@
  * floor keeps chunks from degenerating to a handful of records when a cohort is large
  * (chunks then exceed 64 KiB: nsubj * 512 bytes). */
 enum { CHUNK_TARGET_BYTES = 64 * 1024, CHUNK_MIN_RECORDS = 64, DEFLATE_LEVEL = 4 };
+
+static const unsigned char HDF5_SIGNATURE[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
 static const char TIME_PATH[] = "/time";
 static const char TIME_UNITS[] = "s";
@@ -45,6 +49,7 @@ struct ds_h5_writer {
     size_t nflushed; /* records already in the file */
     bool broken;     /* a flush failed: the file no longer matches the count */
     bool created;    /* tmp_path exists on disk and is ours to remove */
+    int tmp_slot;    /* tmp_path's entry in the signal cleanup registry (-1: none) */
     double *tbuf;    /* (chunk) */
     double *vbuf;    /* [series][subject][chunk]: the memory image of one chunk per series */
     char *final_path;
@@ -348,6 +353,8 @@ static void destroy(ds_h5_writer *w, bool remove_tmp)
     w->file = H5I_INVALID_HID;
     if (remove_tmp && w->created)
         remove(w->tmp_path);
+    /* after the rename or removal: a signal before it still removes the temporary */
+    ds_cleanup_forget(&w->tmp_slot);
     for (int s = 0; w->paths && s < w->nseries; ++s)
         free(w->paths[s]);
     free(w->paths);
@@ -384,6 +391,36 @@ static ds_status check_create_args(const char *final_path, int nsubj, int nserie
     return DS_OK;
 }
 
+/* The final name is replaced when the run succeeds, so whatever it names now must be
+ * nothing a user could lose: absent, empty, or an HDF5 file (an earlier output; discsim
+ * writes no user block, so the signature is at offset 0). A folder, a device, a scenario or
+ * any other file is refused before anything runs. */
+static ds_status check_target(const char *final_path, ds_error *err)
+{
+    struct stat sb;
+    if (stat(final_path, &sb) != 0)
+        return DS_OK; /* absent, or unreachable: creating the temporary file will say why */
+    if (S_ISDIR(sb.st_mode))
+        return ds_fail(err, DS_ERR_IO, "output '%s' is a folder: give a file name, e.g. '%s/out.h5'", final_path,
+                       final_path);
+    if (!S_ISREG(sb.st_mode))
+        return ds_fail(err, DS_ERR_IO, "output '%s' exists and is not a regular file: it is left alone; choose another "
+                       "output name", final_path);
+    if (sb.st_size == 0)
+        return DS_OK;
+    unsigned char head[sizeof HDF5_SIGNATURE];
+    int fd = open(final_path, O_RDONLY);
+    if (fd < 0)
+        return ds_fail(err, DS_ERR_IO, "output '%s' exists and cannot be read to check that it is an HDF5 file: %s",
+                       final_path, strerror(errno));
+    ssize_t n = read(fd, head, sizeof head);
+    close(fd);
+    if (n != (ssize_t)sizeof head || memcmp(head, HDF5_SIGNATURE, sizeof head) != 0)
+        return ds_fail(err, DS_ERR_IO, "output '%s' exists and is not an HDF5 file: discsim replaces only its own "
+                       "outputs; remove it or choose another output name", final_path);
+    return DS_OK;
+}
+
 /* Allocates the writer with every buffer it will ever need; append never allocates. */
 static ds_status alloc_writer(const char *final_path, int nsubj, int nseries, ds_h5_writer **out, ds_error *err)
 {
@@ -391,6 +428,7 @@ static ds_status alloc_writer(const char *final_path, int nsubj, int nseries, ds
     if (!w)
         return ds_fail(err, DS_ERR_NOMEM, "%s: out of memory for the output writer", final_path);
     w->file = w->time_dset = H5I_INVALID_HID;
+    w->tmp_slot = -1;
     w->nsubj = nsubj;
     w->nseries = nseries;
     w->chunk = chunk_records(nsubj);
@@ -418,6 +456,10 @@ static ds_status alloc_writer(const char *final_path, int nsubj, int nseries, ds
  * problem is reported with the system's own words rather than HDF5's stack. */
 static ds_status open_file(ds_h5_writer *restrict w, ds_error *err)
 {
+    /* registered before it exists, so a signal at any moment after this removes it */
+    ds_status st = ds_cleanup_track(w->tmp_path, false, &w->tmp_slot, err);
+    if (st != DS_OK)
+        return st;
     int fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
     if (fd < 0)
         return ds_fail(err, DS_ERR_IO, "cannot create output file '%s' (as temporary '%s'): %s", w->final_path,
@@ -509,6 +551,8 @@ ds_status ds_h5_stream(ds_h5_writer *w, const char *prefix, int nseries, const d
 ds_status ds_h5_open(const char *final_path, int nsubj, ds_h5_writer **out, ds_error *err)
 {
     ds_status st = check_create_args(final_path, nsubj, 0, NULL, out, err);
+    if (st == DS_OK)
+        st = check_target(final_path, err);
     if (st != DS_OK)
         return st;
     *out = NULL;
@@ -531,6 +575,8 @@ ds_status ds_h5_create(const char *final_path, int nsubj, int nseries, const ds_
                        ds_h5_writer **out, ds_error *err)
 {
     ds_status st = check_create_args(final_path, nsubj, nseries, series, out, err);
+    if (st == DS_OK)
+        st = check_target(final_path, err);
     if (st != DS_OK)
         return st;
     *out = NULL;

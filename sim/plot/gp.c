@@ -10,24 +10,48 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/cleanup.h"
 #include "plot_style.h" /* generated from plots/style.gp at build time */
 
 extern char **environ;
+
+/* The folder's name is known only once mkdtemp has created it: signals wait meanwhile, so
+ * that it is never there unregistered. */
+static ds_status make_dir(gp_session *g, ds_error *err)
+{
+    snprintf(g->dir, sizeof g->dir, "/tmp/discsim-plot-XXXXXX");
+    sigset_t old;
+    ds_cleanup_block(&old);
+    ds_status st = DS_OK;
+    if (!mkdtemp(g->dir))
+        st = ds_fail(err, DS_ERR_IO, "cannot create a temporary folder for gnuplot: %s", strerror(errno));
+    else if ((st = ds_cleanup_track(g->dir, true, &g->dir_slot, err)))
+        rmdir(g->dir);
+    ds_cleanup_unblock(&old);
+    if (st)
+        g->dir[0] = '\0';
+    return st;
+}
 
 ds_status gp_open(gp_session *g, const ds_plot_opts *opts, ds_error *err)
 {
     memset(g, 0, sizeof *g);
     g->opts = opts;
-    snprintf(g->dir, sizeof g->dir, "/tmp/discsim-plot-XXXXXX");
-    if (!mkdtemp(g->dir))
-        return ds_fail(err, DS_ERR_IO, "cannot create a temporary folder for gnuplot: %s", strerror(errno));
+    g->dir_slot = g->script_slot = g->out_slot = -1;
+    for (int k = 0; k < 64; k++)
+        g->file_slot[k] = -1;
+    ds_status st = make_dir(g, err);
+    if (st)
+        return st;
     snprintf(g->script_path, sizeof g->script_path, "%s/figure.gp", g->dir);
-    g->script = fopen(g->script_path, "w");
-    if (!g->script) {
-        rmdir(g->dir);
-        return ds_fail(err, DS_ERR_IO, "cannot write %s: %s", g->script_path, strerror(errno));
+    if ((st = ds_cleanup_track(g->script_path, false, &g->script_slot, err)) == DS_OK) {
+        g->script = fopen(g->script_path, "w");
+        if (!g->script)
+            st = ds_fail(err, DS_ERR_IO, "cannot write %s: %s", g->script_path, strerror(errno));
     }
-    return DS_OK;
+    if (st)
+        gp_close(g);
+    return st;
 }
 
 FILE *gp_data(gp_session *g, const char *name, char *path, size_t n)
@@ -37,11 +61,13 @@ FILE *gp_data(gp_session *g, const char *name, char *path, size_t n)
     char full[sizeof g->file[0]];
     snprintf(full, sizeof full, "%s/%s", g->dir, name);
     memcpy(g->file[g->nfile], full, sizeof full);
-    FILE *f = fopen(g->file[g->nfile], "w");
+    int *slot = &g->file_slot[g->nfile];
+    FILE *f = ds_cleanup_track(full, false, slot, NULL) == DS_OK ? fopen(full, "w") : NULL;
     if (f) {
         snprintf(path, n, "%s", g->file[g->nfile]);
         g->nfile++;
-    }
+    } else
+        ds_cleanup_forget(slot);
     return f;
 }
 
@@ -73,6 +99,8 @@ void gp_begin_figure(gp_session *g, const char *name, int width, int height, cha
     const char *fmt = ext_of(o->format);
     int w = width > 0 ? width : 1200, h = height > 0 ? height : 800;
     snprintf(out, n, "%s/%s.%s", o->out_dir && *o->out_dir ? o->out_dir : ".", name, fmt);
+    snprintf(g->out, sizeof g->out, "%s", out);
+    snprintf(g->out_tmp, sizeof g->out_tmp, "%s.tmp-%ld", out, (long)getpid());
     FILE *f = g->script;
     /* type that reads at the same size relative to the figure: 16 pt at 1200 px wide */
     int pt = w / 75;
@@ -90,10 +118,78 @@ void gp_begin_figure(gp_session *g, const char *name, int width, int height, cha
         fprintf(f, "set terminal pngcairo size %d,%d noenhanced font 'DejaVu Sans,%d' background rgb 'white'\n", w, h,
                 pt);
     fprintf(f, "set output ");
-    gp_str(f, out);
+    gp_str(f, g->out_tmp);
     fprintf(f, "\n%s\nset datafile separator '\\t'\n", ds_plot_style);
     /* the same plot area in every panel and figure, keys to the right of it */
     fprintf(f, "set lmargin at screen 0.11\nset rmargin at screen 0.74\nset key outside right top\n");
+}
+
+/* Starts prog on the script. Signals wait while it starts and is registered, so a signal
+ * never finds it running unregistered; it gets the caller's signal mask back. */
+static ds_status spawn(gp_session *g, const char *prog, const char *errpath, int cslot, pid_t *pid, ds_error *err)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    char *argv[] = {(char *)prog, g->script_path, NULL};
+    sigset_t old;
+    ds_cleanup_block(&old);
+    posix_spawnattr_t at;
+    posix_spawnattr_init(&at);
+    posix_spawnattr_setsigmask(&at, &old);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK);
+    int rc = posix_spawnp(pid, prog, &fa, &at, argv, environ);
+    if (rc == 0)
+        ds_cleanup_set_child(cslot, *pid);
+    ds_cleanup_unblock(&old);
+    posix_spawnattr_destroy(&at);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0)
+        return ds_fail(err, DS_ERR_EXTERNAL,
+                       "cannot run '%s' (%s): gnuplot is needed for figures; scripts/setup.sh installs it "
+                       "(Debian package gnuplot-nox)",
+                       prog, strerror(rc));
+    return DS_OK;
+}
+
+/* Waits for the child to end; *code is its exit status, or -1 if a signal ended it. The
+ * child stays unreaped (WNOWAIT) until it is out of the registry, so that a signal handler
+ * can never kill another process that took over its pid. */
+static ds_status wait_child(pid_t pid, int *cslot, int *code, ds_error *err)
+{
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    int rc;
+    while ((rc = waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT)) < 0 && errno == EINTR)
+        ;
+    int werr = errno;
+    if (ds_cleanup_forget_child(cslot))
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+    if (rc < 0)
+        return ds_fail(err, DS_ERR_EXTERNAL, "waiting for gnuplot failed: %s", strerror(werr));
+    *code = info.si_code == CLD_EXITED ? info.si_status : -1;
+    return DS_OK;
+}
+
+static ds_status report_failure(const char *prog, const char *errpath, int code, ds_error *err)
+{
+    if (code == 127)
+        return ds_fail(err, DS_ERR_EXTERNAL,
+                       "'%s' was not found: gnuplot is needed for figures; scripts/setup.sh installs it", prog);
+    char msg[400] = "";
+    FILE *e = fopen(errpath, "r");
+    if (e) {
+        size_t k = fread(msg, 1, sizeof msg - 1, e);
+        msg[k] = '\0';
+        fclose(e);
+        for (char *p = msg; *p; p++)
+            if (*p == '\n')
+                *p = ' ';
+    }
+    return ds_fail(err, DS_ERR_EXTERNAL, "gnuplot failed (status %d): %s", code, msg);
 }
 
 ds_status gp_run(gp_session *g, ds_error *err)
@@ -107,43 +203,33 @@ ds_status gp_run(gp_session *g, ds_error *err)
     const char *prog = g->opts->gnuplot && *g->opts->gnuplot ? g->opts->gnuplot : "gnuplot";
     char errpath[160];
     snprintf(errpath, sizeof errpath, "%s/gnuplot.err", g->dir);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    char *argv[] = {(char *)prog, g->script_path, NULL};
-    pid_t pid;
-    int rc = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (g->nfile < 64)
-        snprintf(g->file[g->nfile++], sizeof g->file[0], "%s", errpath);
-    if (rc != 0)
-        return ds_fail(err, DS_ERR_EXTERNAL,
-                       "cannot run '%s' (%s): gnuplot is needed for figures; scripts/setup.sh installs it "
-                       "(Debian package gnuplot-nox)",
-                       prog, strerror(rc));
-    int status;
-    if (waitpid(pid, &status, 0) < 0)
-        return ds_fail(err, DS_ERR_EXTERNAL, "waiting for gnuplot failed: %s", strerror(errno));
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-        return ds_fail(err, DS_ERR_EXTERNAL,
-                       "'%s' was not found: gnuplot is needed for figures; scripts/setup.sh installs it", prog);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        char msg[400] = "";
-        FILE *e = fopen(errpath, "r");
-        if (e) {
-            size_t k = fread(msg, 1, sizeof msg - 1, e);
-            msg[k] = '\0';
-            fclose(e);
-            for (char *p = msg; *p; p++)
-                if (*p == '\n')
-                    *p = ' ';
-        }
-        return ds_fail(err, DS_ERR_EXTERNAL, "gnuplot failed (status %d): %s", WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-                       msg);
+    if (g->nfile >= 64)
+        return ds_fail(err, DS_ERR_IO, "too many files for one figure");
+    snprintf(g->file[g->nfile], sizeof g->file[0], "%s", errpath);
+    /* what gnuplot will create is registered before it starts */
+    int cslot = -1;
+    ds_status st = ds_cleanup_track(errpath, false, &g->file_slot[g->nfile], err);
+    if (st == DS_OK) {
+        g->nfile++;
+        if (g->out[0] && g->out_slot < 0)
+            st = ds_cleanup_track(g->out_tmp, false, &g->out_slot, err);
     }
-    return DS_OK;
+    if (st == DS_OK)
+        st = ds_cleanup_reserve_child(&cslot, err);
+    pid_t pid = 0;
+    if (st == DS_OK && (st = spawn(g, prog, errpath, cslot, &pid, err)) != DS_OK)
+        ds_cleanup_forget_child(&cslot);
+    int code = 0;
+    if (st == DS_OK)
+        st = wait_child(pid, &cslot, &code, err);
+    if (st == DS_OK && code != 0)
+        st = report_failure(prog, errpath, code, err);
+    /* only a complete figure gets its name */
+    if (st == DS_OK && g->out[0] && rename(g->out_tmp, g->out) != 0)
+        st = ds_fail(err, DS_ERR_IO, "cannot rename figure '%s' to '%s': %s", g->out_tmp, g->out, strerror(errno));
+    if (st == DS_OK)
+        ds_cleanup_forget(&g->out_slot);
+    return st;
 }
 
 void gp_close(gp_session *g)
@@ -151,10 +237,19 @@ void gp_close(gp_session *g)
     if (g->script)
         fclose(g->script);
     g->script = NULL;
-    for (int k = 0; k < g->nfile; k++)
+    for (int k = 0; k < g->nfile; k++) {
         unlink(g->file[k]);
-    unlink(g->script_path);
+        ds_cleanup_forget(&g->file_slot[k]);
+    }
+    if (g->out_slot >= 0) { /* a figure gnuplot did not finish */
+        unlink(g->out_tmp);
+        ds_cleanup_forget(&g->out_slot);
+    }
+    if (g->script_path[0])
+        unlink(g->script_path);
+    ds_cleanup_forget(&g->script_slot);
     if (g->dir[0])
         rmdir(g->dir);
+    ds_cleanup_forget(&g->dir_slot);
     g->dir[0] = '\0';
 }

@@ -8,12 +8,18 @@
 
 #include "discsim/plot.h"
 
+/* Every file and the folder are registered for removal on a signal (core/cleanup.h). A
+ * session draws one figure: gnuplot writes it under a temporary name beside the final one,
+ * and gp_run renames it only when gnuplot succeeded, so a figure is never half-written. */
 typedef struct gp_session {
     char dir[64];
     char script_path[128];
     FILE *script;
     int nfile;
     char file[64][160];
+    int dir_slot, script_slot, file_slot[64]; /* cleanup registry entries (-1: none) */
+    char out[512], out_tmp[560];              /* the figure: final name, name gnuplot writes */
+    int out_slot;
     const ds_plot_opts *opts;
 } gp_session;
 
@@ -33,10 +39,11 @@ void gp_str(FILE *f, const char *s);
 void gp_field(FILE *f, const char *s);
 
 /* Writes the terminal and output lines for figure `name` (extension from the format) and
- * the house style; out receives the output path. */
+ * the house style; out receives the output path. Once per session. */
 void gp_begin_figure(gp_session *g, const char *name, int width, int height, char *out, size_t n);
 
-/* Runs gnuplot on the script written so far and removes nothing; gp_close cleans up. */
+/* Runs gnuplot on the script written so far and renames the figure into place; a signal
+ * meanwhile kills gnuplot. Removes nothing else; gp_close cleans up. */
 ds_status gp_run(gp_session *g, ds_error *err);
 
 /* Removes the session's files and folder. */

@@ -14,15 +14,18 @@ typedef struct {
     const ds_study *study;
 } edit_ctx;
 
-static void note_override(ds_scenario *sc, const char *line)
+/* Records what the variant changed for the file's provenance; a record that cannot be kept
+ * is an error rather than a silent gap. */
+static ds_status note_override(ds_scenario *sc, const char *line, ds_error *err)
 {
     size_t n = strlen(sc->overrides) + strlen(line) + 2;
     char *s = realloc(sc->overrides, n);
-    if (s) {
-        strcat(s, line);
-        strcat(s, "\n");
-        sc->overrides = s;
-    }
+    if (!s)
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory recording the override '%s'", line);
+    strcat(s, line);
+    strcat(s, "\n");
+    sc->overrides = s;
+    return DS_OK;
 }
 
 static ds_status edit_arm(ds_ydoc *d, void *vctx, ds_scenario *sc, ds_error *err)
@@ -34,14 +37,15 @@ static ds_status edit_arm(ds_ydoc *d, void *vctx, ds_scenario *sc, ds_error *err
     const char *name = (const char *)ds_ynode(d, p.key)->data.scalar.value;
     char line[128];
     snprintf(line, sizeof line, "arm %s", name);
-    note_override(sc, line);
+    ds_status st = note_override(sc, line, err);
+    if (st)
+        return st;
     yaml_node_t *v = ds_ynode(d, p.value);
     if (v->type == YAML_SCALAR_NODE && v->data.scalar.length == 0)
         return DS_OK; /* an arm written as "control:" overrides nothing */
     char key[128];
     snprintf(key, sizeof key, "arms.%s", name);
-    ds_status st = ds_yas_mapping(d, p.value, key, err);
-    if (st)
+    if ((st = ds_yas_mapping(d, p.value, key, err)))
         return st;
     static const char *const forbidden[] = {"arms", "sweep", "name", "model", "subjects", NULL};
     for (int k = 0; forbidden[k]; k++)
@@ -67,7 +71,8 @@ static ds_status edit_sweep(ds_ydoc *d, void *vctx, ds_scenario *sc, ds_error *e
         char line[400];
         snprintf(line, sizeof line, "sweep %s=%s", c->study->param[k],
                  (const char *)ds_ynode(d, node)->data.scalar.value);
-        note_override(sc, line);
+        if ((st = note_override(sc, line, err)))
+            return st;
     }
     return DS_OK;
 }
@@ -350,6 +355,8 @@ static void print_sweep(FILE *out, const ds_study *st, const ds_summary *sum)
 
 ds_status ds_study_run(const ds_study *st, const ds_study_opts *opts, ds_error *err)
 {
+    if (st->nvariant < 1 || !st->variant)
+        return ds_fail(err, DS_ERR_USAGE, "ds_study_run: the study has no variant to run");
     const ds_scenario *s0 = &st->variant[0];
     const int nsubj = s0->nsubj;
     ds_h5_writer *w = NULL;
@@ -357,6 +364,13 @@ ds_status ds_study_run(const ds_study *st, const ds_study_opts *opts, ds_error *
     ds_summary *sum = calloc((size_t)st->nvariant, sizeof *sum);
     if (!sum)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    /* before anything runs: the output must not replace an input of any variant */
+    for (int v = 0; opts->out_path && v < st->nvariant && !s; v++)
+        s = ds_scenario_check_output(&st->variant[v], opts->out_path, err);
+    if (s) {
+        free(sum);
+        return s;
+    }
     if (opts->out_path && (s = ds_h5_open(opts->out_path, nsubj, &w, err))) {
         free(sum);
         return s;
@@ -413,7 +427,9 @@ ds_status ds_study_run(const ds_study *st, const ds_study_opts *opts, ds_error *
             strcat(names, "\n");
         }
         s = ds_h5_write_text(w, "/meta/arms", names, "arm names, one per line; the first is the reference", err);
-        double *diff = malloc((size_t)nsubj * sizeof *diff);
+        double *diff = s ? NULL : malloc((size_t)nsubj * sizeof *diff);
+        if (!s && !diff)
+            s = ds_fail(err, DS_ERR_NOMEM, "out of memory for the arm effects");
         for (int a = 1; !s && a < st->nvariant; a++)
             for (int q = 0; !s && q < sum[a].nmetric; q++) {
                 const ds_metric *ma = &sum[a].metric[q], *m0 = metric(&sum[0], ma->name);
@@ -450,8 +466,10 @@ ds_status ds_study_run(const ds_study *st, const ds_study_opts *opts, ds_error *
         if (st->nparam > 1)
             dims[rank++] = (size_t)st->nval[1];
         dims[rank++] = (size_t)nsubj;
-        double *buf = malloc((size_t)st->nvariant * nsubj * sizeof *buf);
-        for (int q = 0; !s && buf && q < sum[0].nmetric; q++) {
+        double *buf = s ? NULL : malloc((size_t)st->nvariant * nsubj * sizeof *buf);
+        if (!s && !buf)
+            s = ds_fail(err, DS_ERR_NOMEM, "out of memory for the sweep summary");
+        for (int q = 0; !s && q < sum[0].nmetric; q++) {
             for (int v = 0; v < st->nvariant; v++) {
                 const ds_metric *mv = metric(&sum[v], sum[0].metric[q].name);
                 for (int l = 0; l < nsubj; l++)

@@ -1,0 +1,24 @@
+/* Leaving nothing behind when a signal ends the program.
+ *
+ * While discsim writes an output file or a figure it works on a temporary name, and while it
+ * draws a figure a gnuplot process runs. The library records both as it goes; a signal
+ * handler removes the temporaries and ends the children. The library installs no handler
+ * by itself: a program calls ds_install_signal_cleanup once, or calls ds_cleanup_now from a
+ * handler of its own. */
+#ifndef DISCSIM_CLEANUP_H
+#define DISCSIM_CLEANUP_H
+
+#include "discsim/status.h"
+
+/* Installs a handler for SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM (and SIGXCPU, SIGXFSZ)
+ * that runs ds_cleanup_now, then restores the default action and raises the signal again,
+ * so the process ends as the signal says (a shell sees 128 + N). A signal that is ignored
+ * (nohup, a background job) or already has a handler is left as it is. */
+ds_status ds_install_signal_cleanup(ds_error *err);
+
+/* Kills (SIGKILL) and reaps the registered child processes, then removes the registered
+ * temporary files and folders. Async-signal-safe; meant for a handler whose process is
+ * about to end. */
+void ds_cleanup_now(void);
+
+#endif
