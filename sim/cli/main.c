@@ -148,8 +148,10 @@ static int parse(int argc, char **argv, args *a, int allow_out, void (*help)(FIL
         } else if (allow_out && (!strcmp(s, "-q") || !strcmp(s, "--quiet"))) {
             a->quiet = 1;
         } else if (allow_out && !strcmp(s, "--threads") && i + 1 < argc) {
-            a->threads = atoi(argv[++i]);
-            if (a->threads < 1 || a->threads > 1024) {
+            char *end;
+            long t = strtol(argv[++i], &end, 10);
+            a->threads = *end || t < 1 || t > 1024 ? 0 : (int)t; /* "4x" or "" is not a number */
+            if (a->threads < 1) {
                 fprintf(stderr, "discsim: --threads expects a number from 1 to 1024\n");
                 return DS_ERR_USAGE;
             }
