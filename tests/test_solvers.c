@@ -5,6 +5,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "testkit.h"
+#include "linalg/linalg.h"
 
 static void test_lu(void **state)
 {

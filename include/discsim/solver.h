@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "discsim/layout.h"
 #include "discsim/status.h"
 
 enum { DS_MAX_NX = 64 };
@@ -29,7 +30,7 @@ typedef void (*ds_rhs_fn)(void *ctx, const double *restrict t, const double *res
                           signed char *restrict flag);
 
 /* Jacobian, analytic: dense, J[(r*nx + c)*stride + lane] = d f_r / d x_c, or, for a system
- * with block > 0, block-tridiagonal in the layout of ds_btri_at. */
+ * with block > 0, block-tridiagonal in the layout of ds_btri_at (discsim/layout.h). */
 typedef void (*ds_jac_fn)(void *ctx, const double *restrict t, const double *restrict x, double *restrict J);
 
 typedef struct ds_system {
@@ -54,6 +55,9 @@ typedef enum ds_method_id {
     DS_NMETHODS
 } ds_method_id;
 
+/* The workspace a method steps (private to the solvers). */
+typedef struct ds_step_ws ds_step_ws;
+
 typedef struct ds_method {
     ds_method_id id;
     const char *name;        /* as written in a scenario: euler, rk4, dopri5, beuler, trbdf2 */
@@ -64,6 +68,7 @@ typedef struct ds_method {
     int implicit;
     int fsal;                /* leaves f(t+h, x+h) in fnew */
     int nstage;              /* stage buffers of nx*stride doubles it needs */
+    void (*step)(ds_step_ws *w); /* one step of every active lane (see solvers/workspace.h) */
 } ds_method;
 
 const ds_method *ds_method_get(ds_method_id id);
@@ -134,34 +139,5 @@ const double *ds_evolver_state(const ds_evolver *ev);
 const double *ds_evolver_time(const ds_evolver *ev);
 const ds_lane_stats *ds_evolver_stats(const ds_evolver *ev);
 const unsigned char *ds_evolver_lane_status(const ds_evolver *ev);
-
-/* Block-tridiagonal layout: band 0 couples block row i to block column i-1, band 1 is the
- * diagonal, band 2 couples i to i+1; each band holds nblk blocks of b x b entries, lanes
- * innermost. Entry (r, c) of block (band, i), lane l: */
-static inline size_t ds_btri_at(int nblk, int b, int stride, int band, int i, int r, int c)
-{
-    return ((((size_t)band * nblk + i) * b + r) * b + c) * stride;
-}
-
-/* Block LU of a block-tridiagonal matrix per lane (block Thomas algorithm: each diagonal
- * block factored with partial pivoting, band 2 replaced by D_i^-1 U_i), and its solve.
- * Cost grows linearly with the number of blocks. piv is [nblk][b][stride]. */
-void ds_btri_factor(int nblk, int b, int stride, int nlanes, double *restrict A, int *restrict piv,
-                    unsigned char *restrict singular);
-void ds_btri_solve(int nblk, int b, int stride, int nlanes, const double *restrict LU, const int *restrict piv,
-                   double *restrict x);
-
-/* Lane-blocked dense LU with partial pivoting, for the Newton matrices of implicit
- * methods: A[(r*n + c)*stride + lane], piv[r*stride + lane]. Exposed for tests. */
-void ds_lu_factor(int n, int stride, int nlanes, double *restrict A, int *restrict piv,
-                  unsigned char *restrict singular);
-void ds_lu_solve(int n, int stride, int nlanes, const double *restrict LU, const int *restrict piv,
-                 double *restrict b);
-/* The same, with `singular` OR-ed rather than reset, and with the right-hand side's rows
- * `row_stride` doubles apart (a column of a block). */
-void ds_lu_factor_or(int n, int stride, int nlanes, double *restrict A, int *restrict piv,
-                     unsigned char *restrict singular);
-void ds_lu_solve_strided(int n, int stride, int nlanes, const double *restrict LU, const int *restrict piv,
-                         double *restrict b, size_t row_stride);
 
 #endif

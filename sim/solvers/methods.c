@@ -1,14 +1,16 @@
 /* The method descriptor table: one const row per integrator. */
 #include <string.h>
 
-#include "discsim/solver.h"
+#include "workspace.h"
 
 static const ds_method methods[DS_NMETHODS] = {
-    {DS_EULER, "euler", "explicit Euler, fixed step", 1, 0, 0, 0, 0, 0},
-    {DS_RK4, "rk4", "classical Runge-Kutta, order 4, fixed step", 4, 0, 0, 0, 0, 3},
-    {DS_DOPRI5, "dopri5", "Dormand-Prince 5(4), adaptive, FSAL", 5, 4, 1, 0, 1, 6},
-    {DS_BEULER, "beuler", "backward Euler, fixed step, Newton with analytic Jacobian", 1, 0, 0, 1, 0, 0},
-    {DS_TRBDF2, "trbdf2", "TR-BDF2 (L-stable ESDIRK, order 2, embedded order 3), adaptive", 2, 3, 1, 1, 0, 2},
+    {DS_EULER, "euler", "explicit Euler, fixed step", 1, 0, 0, 0, 0, 0, ds_step_euler},
+    {DS_RK4, "rk4", "classical Runge-Kutta, order 4, fixed step", 4, 0, 0, 0, 0, 3, ds_step_rk4},
+    {DS_DOPRI5, "dopri5", "Dormand-Prince 5(4), adaptive, FSAL", 5, 4, 1, 0, 1, 6, ds_step_dopri5},
+    {DS_BEULER, "beuler", "backward Euler, fixed step, Newton with analytic Jacobian", 1, 0, 0, 1, 0, 0,
+     ds_step_beuler},
+    {DS_TRBDF2, "trbdf2", "TR-BDF2 (L-stable ESDIRK, order 2, embedded order 3), adaptive", 2, 3, 1, 1, 0, 2,
+     ds_step_trbdf2},
 };
 
 const ds_method *ds_method_get(ds_method_id id)

@@ -5,7 +5,7 @@
  *   forward  y_i = D'_i^-1 (r_i - L_i y_(i-1));  backward  x_i = y_i - G_i x_(i+1).
  * No pivoting across blocks: Newton matrices I - h gamma J of the chain are block
  * diagonally dominant (spring chains); within a block, partial pivoting per lane. */
-#include "discsim/solver.h"
+#include "linalg.h"
 
 void ds_btri_factor(int nblk, int b, int S, int nl, double *restrict A, int *restrict piv,
                     unsigned char *restrict singular)

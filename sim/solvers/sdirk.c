@@ -12,76 +12,76 @@
  * recommend, so that stiff components do not inflate the estimate. */
 #include <math.h>
 
-#include "evolver_impl.h"
+#include "newton.h"
 
 static const double TRB_GAMMA = 0.58578643762690495119; /* 2 - sqrt(2) */
 static const double TRB_D = 0.29289321881345247560;     /* gamma / 2 */
 static const double TRB_W = 0.35355339059327376220;     /* sqrt(2) / 4 */
 
-void ds_step_beuler(ds_evolver *ev)
+void ds_step_beuler(ds_step_ws *w)
 {
-    const int S = ev->stride, nl = ev->nl;
+    const int S = w->stride, nl = w->nl;
     for (int l = 0; l < nl; l++) {
-        ev->hg[l] = ev->hs[l];
-        ev->ts[l] = ev->t[l] + ev->hs[l];
+        w->hg[l] = w->hs[l];
+        w->ts[l] = w->t[l] + w->hs[l];
     }
-    ds_ev_newton_matrix(ev, ev->hg, ev->active);
-    for (int i = 0; i < ev->nx; i++)
+    ds_newton_matrix(w, w->hg, w->active);
+    for (int i = 0; i < w->nx; i++)
 #pragma omp simd
         for (int l = 0; l < nl; l++) {
             size_t q = (size_t)i * S + l;
-            ev->a[q] = ev->x[q];
-            ev->z[q] = ev->x[q] + ev->hs[l] * ev->f[q]; /* explicit Euler predictor */
+            w->a[q] = w->x[q];
+            w->z[q] = w->x[q] + w->hs[l] * w->f[q]; /* explicit Euler predictor */
         }
-    ds_ev_newton(ev, ev->ts, ev->a, ev->hg, ev->z, ev->k[0], ev->active);
-    for (size_t q = 0; q < ev->nv; q++)
-        ev->xnew[q] = ev->z[q];
+    ds_newton_solve(w, w->ts, w->a, w->hg, w->z, w->k[0], w->active);
+    for (size_t q = 0; q < w->nv; q++)
+        w->xnew[q] = w->z[q];
 }
 
-void ds_step_trbdf2(ds_evolver *ev)
+void ds_step_trbdf2(ds_step_ws *w)
 {
-    const int S = ev->stride, nl = ev->nl;
-    double *f1 = ev->f, *f2 = ev->k[0], *f3 = ev->k[1];
+    const int S = w->stride, nl = w->nl;
+    double *f1 = w->f, *f2 = w->k[0], *f3 = w->k[1];
 
     for (int l = 0; l < nl; l++)
-        ev->hg[l] = TRB_D * ev->hs[l];
-    ds_ev_newton_matrix(ev, ev->hg, ev->active);
+        w->hg[l] = TRB_D * w->hs[l];
+    ds_newton_matrix(w, w->hg, w->active);
 
     /* stage 2: trapezoidal rule to t + gamma h */
     for (int l = 0; l < nl; l++)
-        ev->ts[l] = ev->t[l] + TRB_GAMMA * ev->hs[l];
-    for (int i = 0; i < ev->nx; i++)
+        w->ts[l] = w->t[l] + TRB_GAMMA * w->hs[l];
+    for (int i = 0; i < w->nx; i++)
 #pragma omp simd
         for (int l = 0; l < nl; l++) {
             size_t q = (size_t)i * S + l;
-            ev->a[q] = ev->x[q] + ev->hg[l] * f1[q];
-            ev->z[q] = ev->x[q] + TRB_GAMMA * ev->hs[l] * f1[q];
+            w->a[q] = w->x[q] + w->hg[l] * f1[q];
+            w->z[q] = w->x[q] + TRB_GAMMA * w->hs[l] * f1[q];
         }
-    ds_ev_newton(ev, ev->ts, ev->a, ev->hg, ev->z, f2, ev->active);
-    double *z2 = ev->xnew; /* keep z2 for the predictor of stage 3 */
-    for (size_t q = 0; q < ev->nv; q++)
-        z2[q] = ev->z[q];
+    ds_newton_solve(w, w->ts, w->a, w->hg, w->z, f2, w->active);
+    double *z2 = w->xnew; /* keep z2 for the predictor of stage 3 */
+    for (size_t q = 0; q < w->nv; q++)
+        z2[q] = w->z[q];
 
     /* stage 3: BDF2 to t + h */
     for (int l = 0; l < nl; l++)
-        ev->ts[l] = ev->t[l] + ev->hs[l];
-    for (int i = 0; i < ev->nx; i++)
+        w->ts[l] = w->t[l] + w->hs[l];
+    for (int i = 0; i < w->nx; i++)
 #pragma omp simd
         for (int l = 0; l < nl; l++) {
             size_t q = (size_t)i * S + l;
-            ev->a[q] = ev->x[q] + TRB_W * ev->hs[l] * (f1[q] + f2[q]);
+            w->a[q] = w->x[q] + TRB_W * w->hs[l] * (f1[q] + f2[q]);
             /* predictor: quadratic through x_n, z2 and the slope at z2, at t + h */
-            ev->z[q] = z2[q] + (1.0 - TRB_GAMMA) * ev->hs[l] * f2[q];
+            w->z[q] = z2[q] + (1.0 - TRB_GAMMA) * w->hs[l] * f2[q];
         }
-    ds_ev_newton(ev, ev->ts, ev->a, ev->hg, ev->z, f3, ev->active);
+    ds_newton_solve(w, w->ts, w->a, w->hg, w->z, f3, w->active);
 
     const double e1 = (4.0 * TRB_W - 1.0) / 3.0, e2 = -1.0 / 3.0, e3 = 2.0 * TRB_D / 3.0;
-    for (int i = 0; i < ev->nx; i++)
+    for (int i = 0; i < w->nx; i++)
 #pragma omp simd
         for (int l = 0; l < nl; l++) {
             size_t q = (size_t)i * S + l;
-            ev->xnew[q] = ev->z[q];
-            ev->ev[q] = ev->hs[l] * (e1 * f1[q] + e2 * f2[q] + e3 * f3[q]);
+            w->xnew[q] = w->z[q];
+            w->err[q] = w->hs[l] * (e1 * f1[q] + e2 * f2[q] + e3 * f3[q]);
         }
-    ds_ev_msolve(ev, ev->ev);
+    ds_newton_msolve(w, w->err);
 }

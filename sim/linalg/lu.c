@@ -6,7 +6,7 @@
  * not depend on which lanes share a block. */
 #include <math.h>
 
-#include "discsim/solver.h"
+#include "linalg.h"
 
 void ds_lu_factor(int n, int stride, int nlanes, double *restrict A, int *restrict piv,
                   unsigned char *restrict singular)

@@ -1,0 +1,34 @@
+/* Small dense and block-tridiagonal linear algebra, one system per lane, lanes innermost
+ * (private to the library). Newton matrices here have a handful of rows; LAPACK calls on
+ * such matrices cost more than the arithmetic, and lane-inner loops vectorize across
+ * subjects. Pivoting is per lane, so a subject's factors never depend on its neighbours. */
+#ifndef DS_LINALG_H
+#define DS_LINALG_H
+
+#include <stddef.h>
+
+#include "discsim/layout.h"
+
+/* Dense LU with partial pivoting: A[(r*n + c)*stride + lane], piv[r*stride + lane];
+ * singular[lane] is set where a pivot is zero. */
+void ds_lu_factor(int n, int stride, int nlanes, double *restrict A, int *restrict piv,
+                  unsigned char *restrict singular);
+void ds_lu_solve(int n, int stride, int nlanes, const double *restrict LU, const int *restrict piv,
+                 double *restrict b);
+/* The same, with `singular` OR-ed rather than reset, and with the right-hand side's rows
+ * `row_stride` doubles apart (a column of a block). */
+void ds_lu_factor_or(int n, int stride, int nlanes, double *restrict A, int *restrict piv,
+                     unsigned char *restrict singular);
+void ds_lu_solve_strided(int n, int stride, int nlanes, const double *restrict LU, const int *restrict piv,
+                         double *restrict b, size_t row_stride);
+
+/* Block LU of a block-tridiagonal matrix in the layout of ds_btri_at (block Thomas
+ * algorithm: each diagonal block factored with partial pivoting, band 2 replaced by
+ * D_i^-1 U_i), and its solve. Cost grows linearly with the number of blocks. piv is
+ * [nblk][b][stride]. */
+void ds_btri_factor(int nblk, int b, int stride, int nlanes, double *restrict A, int *restrict piv,
+                    unsigned char *restrict singular);
+void ds_btri_solve(int nblk, int b, int stride, int nlanes, const double *restrict LU, const int *restrict piv,
+                   double *restrict x);
+
+#endif

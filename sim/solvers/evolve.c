@@ -1,0 +1,339 @@
+/* The evolver: advances every lane of a block to a target time with its own steps, lands
+ * exactly on hard stops, keeps the last step for dense output, counts statistics and marks
+ * lanes that fail. It calls the method through its descriptor and the controller for each
+ * lane's verdict; neither calls back. A step shortened to land on a hard stop does not
+ * shrink the proposal for the step after it. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "control.h"
+#include "workspace.h"
+
+struct ds_evolver {
+    ds_step_ws w;               /* what the method and Newton see */
+    ds_solver_opts opt;
+    const ds_method *meth;
+    double *h;                  /* per lane: proposed next step */
+    double *t_prev, *h_prev;    /* per lane: start and length of the last accepted step */
+    double *x_prev, *f_prev;    /* [nx][stride]: state and slope at the start of that step */
+    unsigned char *landing, *rejected_last;
+    double fail_t;
+    int fail_lane, fail_var;
+    void *mem;
+};
+
+static void *take(char **cur, size_t bytes)
+{
+    void *p = *cur;
+    *cur += (bytes + 63) / 64 * 64;
+    return p;
+}
+
+ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds_evolver **out, ds_error *err)
+{
+    *out = NULL;
+    const ds_method *meth = ds_method_get(opts->method);
+    if (!meth)
+        return ds_fail(err, DS_ERR_INPUT, "unknown integration method id %d", (int)opts->method);
+    if (sys->nx < 1 || sys->nx > DS_MAX_NX)
+        return ds_fail(err, DS_ERR_INPUT, "system has %d states per lane (1..%d supported)", sys->nx, DS_MAX_NX);
+    if (meth->implicit && !sys->jac)
+        return ds_fail(err, DS_ERR_INPUT, "method %s needs an analytic Jacobian", meth->name);
+    if (!meth->adaptive && !(opts->h_fixed > 0))
+        return ds_fail(err, DS_ERR_INPUT, "method %s has a fixed step: give a step size > 0", meth->name);
+
+    const int nx = sys->nx, S = sys->stride;
+    if (sys->block > 0 && nx % sys->block)
+        return ds_fail(err, DS_ERR_INPUT, "system block size %d does not divide its %d states", sys->block, nx);
+    const size_t nv = (size_t)nx * S;
+    const size_t nm = sys->block > 0 ? (size_t)3 * (nx / sys->block) * sys->block * sys->block * S : (size_t)nx * nx * S;
+    const size_t A = 64;
+#define R(bytes) (((bytes) + A - 1) / A * A)
+    size_t bytes = R(sizeof(ds_evolver));
+    bytes += 12 * R(S * sizeof(double));                    /* per-lane doubles */
+    bytes += (8 + DS_MAX_STAGES + 3) * R(nv * sizeof(double)); /* state-shaped */
+    bytes += 2 * R(nm * sizeof(double)) + R(nv * sizeof(int));
+    bytes += 8 * R((size_t)S) + 6 * R(S * sizeof(int64_t)) + 2 * R(S * sizeof(double));
+#undef R
+    void *mem = NULL;
+    if (posix_memalign(&mem, A, bytes) != 0)
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory for the integrator (%zu bytes)", bytes);
+    memset(mem, 0, bytes);
+    char *cur = mem;
+    ds_evolver *ev = take(&cur, sizeof *ev);
+    ds_step_ws *w = &ev->w;
+    ev->mem = mem;
+    ev->opt = *opts;
+    ev->meth = meth;
+    w->sys = *sys;
+    w->opt = &ev->opt;
+    w->nx = nx;
+    w->stride = S;
+    w->nl = sys->nlanes;
+    w->nv = nv;
+    w->nm = nm;
+    double **lane_d[] = {&w->t, &ev->h, &ev->t_prev, &ev->h_prev, &w->hs, &w->ts,
+                         &w->hg, &w->tmp, &w->errn, &w->st.h_min, &w->st.h_last, NULL};
+    for (int i = 0; lane_d[i]; i++)
+        *lane_d[i] = take(&cur, S * sizeof(double));
+    (void)take(&cur, S * sizeof(double));
+    double **state_d[] = {&w->x, &w->f, &ev->x_prev, &ev->f_prev, &w->xnew, &w->fnew, &w->err, &w->wt,
+                          &w->z, &w->a, NULL};
+    for (int i = 0; state_d[i]; i++)
+        *state_d[i] = take(&cur, nv * sizeof(double));
+    for (int j = 0; j < DS_MAX_STAGES; j++)
+        w->k[j] = take(&cur, nv * sizeof(double));
+    w->J = take(&cur, nm * sizeof(double));
+    w->M = take(&cur, nm * sizeof(double));
+    w->piv = take(&cur, nv * sizeof(int));
+    w->flag = take(&cur, S);
+    unsigned char **lane_u[] = {&w->active, &w->ok, &ev->landing, &w->sing,
+                                &w->iter, &w->status, &ev->rejected_last, NULL};
+    for (int i = 0; lane_u[i]; i++)
+        *lane_u[i] = take(&cur, S);
+#define DS_X_TAKE(f, u, d) w->st.f = take(&cur, S * sizeof(int64_t));
+    DS_STATS_FIELDS(DS_X_TAKE)
+#undef DS_X_TAKE
+    if ((size_t)(cur - (char *)mem) > bytes) { /* a layout mistake, not a user error */
+        free(mem);
+        return ds_fail(err, DS_ERR_NOMEM, "internal: evolver layout overflow");
+    }
+    *out = ev;
+    return DS_OK;
+}
+
+void ds_evolver_free(ds_evolver *ev)
+{
+    if (ev)
+        free(ev->mem);
+}
+
+void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0)
+{
+    ds_step_ws *w = &ev->w;
+    const int S = w->stride;
+    memcpy(w->x, x0, w->nv * sizeof(double));
+    memcpy(ev->x_prev, x0, w->nv * sizeof(double));
+    for (int l = 0; l < S; l++) {
+        w->t[l] = ev->t_prev[l] = t0;
+        ev->h_prev[l] = 0.0;
+        ev->h[l] = ev->opt.h_fixed > 0 ? ev->opt.h_fixed : ev->opt.h_init;
+        w->status[l] = DS_LANE_OK;
+        w->ok[l] = 1;
+        ev->rejected_last[l] = 0;
+        w->st.h_min[l] = INFINITY;
+        w->st.h_last[l] = ev->h[l];
+#define DS_X_ZERO(f, u, d) w->st.f[l] = 0;
+        DS_STATS_FIELDS(DS_X_ZERO)
+#undef DS_X_ZERO
+        w->active[l] = l < w->nl;
+    }
+    ds_ws_rhs(w, w->t, w->x, w->f, w->active);
+    memcpy(ev->f_prev, w->f, w->nv * sizeof(double));
+    ev->fail_lane = -1;
+}
+
+static void lane_fail(ds_evolver *ev, int l, ds_lane_status why)
+{
+    ds_step_ws *w = &ev->w;
+    w->status[l] = (unsigned char)why;
+    w->active[l] = 0;
+    if (ev->fail_lane < 0) {
+        ev->fail_lane = l;
+        ev->fail_t = w->t[l];
+        /* the variable with the largest weighted error or the first non-finite one */
+        int worst = 0;
+        double wv = -1.0;
+        for (int i = 0; i < w->nx; i++) {
+            double v = w->xnew[(size_t)i * w->stride + l];
+            double e = !isfinite(v) ? INFINITY : fabs(w->err[(size_t)i * w->stride + l]);
+            if (v <= 0.0 && w->sys.scale[i] > 999.0) /* a volume gone non-positive */
+                e = INFINITY;
+            if (e > wv) {
+                wv = e;
+                worst = i;
+            }
+        }
+        ev->fail_var = worst;
+    }
+}
+
+static const char *lane_status_text(int s)
+{
+    switch (s) {
+    case DS_LANE_STEP_UNDERFLOW: return "step size fell below the smallest allowed step";
+    case DS_LANE_DOMAIN: return "the state left the model's domain";
+    case DS_LANE_FATAL: return "the model reported a fatal error";
+    case DS_LANE_NONFINITE: return "the state became NaN or infinite";
+    case DS_LANE_MAX_STEPS: return "too many steps";
+    default: return "ok";
+    }
+}
+
+/* Chooses each active lane's step for this round: its proposal (or the fixed step), capped
+ * by h_max, shortened to land exactly on t_hard when that is within reach. */
+static void choose_steps(ds_evolver *ev, int adaptive, double t_hard)
+{
+    ds_step_ws *w = &ev->w;
+    for (int l = 0; l < w->nl; l++) {
+        double h = adaptive ? ev->h[l] : ev->opt.h_fixed;
+        if (ev->rejected_last[l] && !adaptive)
+            h = ev->h[l]; /* a fixed-step method retrying a failed Newton solve */
+        if (ev->opt.h_max > 0 && h > ev->opt.h_max)
+            h = ev->opt.h_max;
+        double left = t_hard - w->t[l];
+        ev->landing[l] = left <= h * (1.0 + 1e-6);
+        w->hs[l] = ev->landing[l] ? left : h;
+        w->ok[l] = 1;
+    }
+}
+
+/* Accepts lane l's candidate step: the last step is kept for dense output. */
+static void accept(ds_evolver *ev, int l, int adaptive, double fac, double t_hard)
+{
+    ds_step_ws *w = &ev->w;
+    const int S = w->stride;
+    w->st.steps[l]++;
+    if (!ev->landing[l] && w->hs[l] < w->st.h_min[l])
+        w->st.h_min[l] = w->hs[l];
+    ev->t_prev[l] = w->t[l];
+    ev->h_prev[l] = w->hs[l];
+    for (int i = 0; i < w->nx; i++) {
+        size_t q = (size_t)i * S + l;
+        ev->x_prev[q] = w->x[q];
+        ev->f_prev[q] = w->f[q];
+        w->x[q] = w->xnew[q];
+        w->f[q] = w->fnew[q];
+    }
+    w->t[l] = ev->landing[l] ? t_hard : w->t[l] + w->hs[l];
+    if (adaptive) {
+        double hn = w->hs[l] * fac;
+        if (!ev->landing[l] || hn > ev->h[l])
+            ev->h[l] = hn;
+        ev->rejected_last[l] = 0;
+    } else if (ev->rejected_last[l]) {
+        ev->h[l] = w->hs[l] * 2.0; /* fixed step recovering from a retry */
+        if (ev->h[l] >= ev->opt.h_fixed)
+            ev->rejected_last[l] = 0;
+    }
+    w->st.h_last[l] = ev->h[l];
+}
+
+/* Judges every active lane's candidate: accept, retry smaller, or fail. */
+static void judge(ds_evolver *ev, int adaptive, double expo, double t_target, double t_hard)
+{
+    ds_step_ws *w = &ev->w;
+    const int S = w->stride;
+    for (int l = 0; l < w->nl; l++) {
+        if (!w->active[l])
+            continue;
+        if (w->status[l] != DS_LANE_OK) {
+            lane_fail(ev, l, (ds_lane_status)w->status[l]);
+            continue;
+        }
+        int finite = 1;
+        for (int i = 0; i < w->nx; i++)
+            finite &= isfinite(w->xnew[(size_t)i * S + l]);
+        double fac = 1.0;
+        int reject = !w->ok[l] || !finite;
+        if (!reject && adaptive)
+            reject = ds_control_judge(w->errn[l], expo, ev->rejected_last[l], &fac) == DS_CONTROL_REJECT;
+        if (reject) {
+            w->st.rejected[l]++;
+            ev->rejected_last[l] = 1;
+            double hn = ds_control_retry(w->hs[l], fac, w->ok[l] && finite && adaptive);
+            ev->h[l] = hn;
+            /* a fixed-step method may retry with smaller steps, but not indefinitely */
+            if (hn < ev->opt.h_min || (!adaptive && hn < 1e-3 * ev->opt.h_fixed))
+                lane_fail(ev, l, !finite ? DS_LANE_NONFINITE : !w->ok[l] ? DS_LANE_DOMAIN : DS_LANE_STEP_UNDERFLOW);
+            continue;
+        }
+        accept(ev, l, adaptive, fac, t_hard);
+        if (w->t[l] >= t_target)
+            w->active[l] = 0;
+    }
+}
+
+ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_error *err)
+{
+    ds_step_ws *w = &ev->w;
+    const int S = w->stride, nl = w->nl;
+    const ds_method *m = ev->meth;
+    const int adaptive = m->adaptive && !(ev->opt.h_fixed > 0);
+    const double expo = m->err_order > 0 ? -1.0 / (m->err_order + 1) : 0.0;
+    int64_t nsteps = 0;
+
+    for (int l = 0; l < S; l++)
+        w->active[l] = l < nl && w->status[l] == DS_LANE_OK && w->t[l] < t_target;
+
+    for (;;) {
+        int any = 0;
+        for (int l = 0; l < nl; l++)
+            any |= w->active[l];
+        if (!any)
+            break;
+        if (ev->opt.max_steps > 0 && ++nsteps > ev->opt.max_steps) {
+            for (int l = 0; l < nl; l++)
+                if (w->active[l])
+                    lane_fail(ev, l, DS_LANE_MAX_STEPS);
+            break;
+        }
+        choose_steps(ev, adaptive, t_hard);
+        m->step(w);
+        if (!m->fsal) {
+            /* slope at the candidate end point: it checks that the point is inside the
+             * model's domain before it is accepted, and serves as the next step's first
+             * stage and the dense output's end slope */
+            for (int l = 0; l < nl; l++)
+                w->ts[l] = ev->landing[l] ? t_hard : w->t[l] + w->hs[l];
+            for (int l = 0; l < nl; l++)
+                w->iter[l] = w->active[l] && w->ok[l];
+            ds_ws_rhs(w, w->ts, w->xnew, w->fnew, w->iter);
+        }
+        if (adaptive) { /* weights from the larger of the old and new magnitudes */
+            ds_ws_weights2(w, w->x, w->xnew);
+            ds_ws_wrms(w, w->err, w->errn);
+        }
+        judge(ev, adaptive, expo, t_target, t_hard);
+    }
+    if (ev->fail_lane >= 0) {
+        int l = ev->fail_lane;
+        return ds_fail(err, DS_ERR_NUMERIC,
+                       "simulation diverged at t = %.6g s (%.4f h), subject %d, variable %s: %s "
+                       "(last step %.3g s)",
+                       ev->fail_t, ev->fail_t / 3600.0, l,
+                       w->sys.var_name[ev->fail_var] ? w->sys.var_name[ev->fail_var] : "?",
+                       lane_status_text(w->status[l]), w->hs[l]);
+    }
+    return DS_OK;
+}
+
+void ds_evolver_interp(const ds_evolver *ev, double t, double *xout)
+{
+    const ds_step_ws *w = &ev->w;
+    const int S = w->stride;
+    for (int l = 0; l < w->nl; l++) {
+        double h = ev->h_prev[l];
+        if (t >= w->t[l] || h <= 0.0) {
+            for (int i = 0; i < w->nx; i++)
+                xout[(size_t)i * S + l] = w->x[(size_t)i * S + l];
+            continue;
+        }
+        double s = (t - ev->t_prev[l]) / h;
+        double s2 = s * s, s3 = s2 * s;
+        double h00 = 2 * s3 - 3 * s2 + 1, h10 = s3 - 2 * s2 + s, h01 = -2 * s3 + 3 * s2, h11 = s3 - s2;
+        for (int i = 0; i < w->nx; i++) {
+            size_t q = (size_t)i * S + l;
+            xout[q] = h00 * ev->x_prev[q] + h10 * h * ev->f_prev[q] + h01 * w->x[q] + h11 * h * w->f[q];
+        }
+    }
+    for (int l = w->nl; l < S; l++)
+        for (int i = 0; i < w->nx; i++)
+            xout[(size_t)i * S + l] = w->x[(size_t)i * S + l];
+}
+
+const double *ds_evolver_state(const ds_evolver *ev) { return ev->w.x; }
+const double *ds_evolver_time(const ds_evolver *ev) { return ev->w.t; }
+const ds_lane_stats *ds_evolver_stats(const ds_evolver *ev) { return &ev->w.st; }
+const unsigned char *ds_evolver_lane_status(const ds_evolver *ev) { return ev->w.status; }

@@ -1,0 +1,114 @@
+/* Newton iterations for implicit stages (see newton.h).
+ *
+ * Converged when the weighted update is small against the error tolerance, as in Hairer &
+ * Wanner II, IV.8 (kappa ~ 0.01..0.1); diverging when an update after the second is not
+ * smaller than 0.9 times the one before. A lane is frozen once it converges, so its result
+ * does not depend on how long the other lanes need. */
+#include <math.h>
+
+#include "linalg/linalg.h"
+#include "newton.h"
+
+void ds_newton_matrix(ds_step_ws *w, const double *hg, const unsigned char *act)
+{
+    const int nx = w->nx, S = w->stride, nl = w->nl, b = w->sys.block;
+    w->sys.jac(w->sys.ctx, w->t, w->x, w->J);
+    for (int l = 0; l < nl; l++)
+        if (act[l])
+            w->st.jac_evals[l]++;
+    /* M = I - hg J, in whichever layout J has */
+    for (size_t q = 0; q < w->nm; q += (size_t)S) {
+        const double *restrict J = w->J + q;
+        double *restrict M = w->M + q;
+#pragma omp simd
+        for (int l = 0; l < nl; l++)
+            M[l] = -hg[l] * J[l];
+    }
+    if (b > 0) {
+        const int nblk = nx / b;
+        for (int i = 0; i < nblk; i++)
+            for (int r = 0; r < b; r++) {
+                double *restrict M = w->M + ds_btri_at(nblk, b, S, 1, i, r, r);
+                for (int l = 0; l < nl; l++)
+                    M[l] += 1.0;
+            }
+        ds_btri_factor(nblk, b, S, nl, w->M, w->piv, w->sing);
+    } else {
+        for (int r = 0; r < nx; r++) {
+            double *restrict M = w->M + (size_t)(r * nx + r) * S;
+            for (int l = 0; l < nl; l++)
+                M[l] += 1.0;
+        }
+        ds_lu_factor(nx, S, nl, w->M, w->piv, w->sing);
+    }
+    for (int l = 0; l < nl; l++)
+        if (act[l] && w->sing[l])
+            w->ok[l] = 0;
+}
+
+void ds_newton_msolve(const ds_step_ws *w, double *v)
+{
+    const int b = w->sys.block;
+    if (b > 0)
+        ds_btri_solve(w->nx / b, b, w->stride, w->nl, w->M, w->piv, v);
+    else
+        ds_lu_solve(w->nx, w->stride, w->nl, w->M, w->piv, v);
+}
+
+void ds_newton_solve(ds_step_ws *w, const double *ts, const double *a, const double *hg, double *z, double *fz,
+                     const unsigned char *act)
+{
+    const double kappa = 0.03;
+    const int nx = w->nx, S = w->stride, nl = w->nl;
+    double *res = w->fnew, *norm = w->tmp, *last = w->errn; /* scratch */
+    ds_ws_weights(w, w->x);
+    for (int l = 0; l < nl; l++)
+        w->iter[l] = act[l] && w->ok[l];
+    for (int l = 0; l < nl; l++)
+        last[l] = INFINITY;
+    for (int it = 0; it < w->opt->newton_maxit; it++) {
+        int any = 0;
+        for (int l = 0; l < nl; l++)
+            any |= w->iter[l];
+        if (!any)
+            break;
+        ds_ws_rhs(w, ts, z, fz, w->iter);
+        for (int i = 0; i < nx; i++)
+#pragma omp simd
+            for (int l = 0; l < nl; l++) {
+                size_t q = (size_t)i * S + l;
+                res[q] = a[q] + hg[l] * fz[q] - z[q];
+            }
+        ds_newton_msolve(w, res);
+        ds_ws_wrms(w, res, norm);
+        for (int l = 0; l < nl; l++) {
+            if (!w->iter[l])
+                continue;
+            w->st.newton_iters[l]++;
+            if (!w->ok[l] || !isfinite(norm[l]) || (it >= 2 && norm[l] > 0.9 * last[l])) {
+                w->ok[l] = 0; /* diverging or out of the model's domain */
+                w->iter[l] = 0;
+                w->st.newton_fails[l]++;
+                continue;
+            }
+            for (int i = 0; i < nx; i++)
+                z[(size_t)i * S + l] += res[(size_t)i * S + l];
+            if (norm[l] <= kappa)
+                w->iter[l] = 0;
+            last[l] = norm[l];
+        }
+    }
+    for (int l = 0; l < nl; l++)
+        if (w->iter[l]) { /* out of iterations */
+            w->ok[l] = 0;
+            w->iter[l] = 0;
+            w->st.newton_fails[l]++;
+        }
+    /* f at the stage value, from the stage equation itself: no extra evaluation */
+    for (int i = 0; i < nx; i++)
+#pragma omp simd
+        for (int l = 0; l < nl; l++) {
+            size_t q = (size_t)i * S + l;
+            fz[q] = hg[l] > 0.0 ? (z[q] - a[q]) / hg[l] : fz[q];
+        }
+}

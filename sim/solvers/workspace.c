@@ -1,0 +1,61 @@
+/* Right-hand-side evaluation with per-lane bookkeeping, and error weights and norms. */
+#include <math.h>
+#include <string.h>
+
+#include "workspace.h"
+
+void ds_ws_rhs(ds_step_ws *w, const double *tv, const double *x, double *f, const unsigned char *count)
+{
+    memset(w->flag, 0, (size_t)w->stride);
+    w->sys.rhs(w->sys.ctx, tv, x, f, w->flag);
+    for (int l = 0; l < w->nl; l++) {
+        if (count && count[l])
+            w->st.rhs_evals[l]++;
+        if (w->flag[l] > 0)
+            w->ok[l] = 0;
+        else if (w->flag[l] < 0 && count && count[l])
+            w->status[l] = DS_LANE_FATAL;
+    }
+}
+
+void ds_ws_weights(ds_step_ws *w, const double *x)
+{
+    const int S = w->stride, nl = w->nl;
+    for (int i = 0; i < w->nx; i++) {
+        const double at = w->opt->atol * w->sys.scale[i];
+#pragma omp simd
+        for (int l = 0; l < nl; l++) {
+            double ax = fabs(x[(size_t)i * S + l]);
+            w->wt[(size_t)i * S + l] = 1.0 / (at + w->opt->rtol * ax);
+        }
+    }
+}
+
+void ds_ws_weights2(ds_step_ws *w, const double *x0, const double *x1)
+{
+    const int S = w->stride, nl = w->nl;
+    for (int i = 0; i < w->nx; i++) {
+        const double at = w->opt->atol * w->sys.scale[i];
+#pragma omp simd
+        for (int l = 0; l < nl; l++) {
+            size_t q = (size_t)i * S + l;
+            double a0 = fabs(x0[q]), a1 = fabs(x1[q]);
+            w->wt[q] = 1.0 / (at + w->opt->rtol * (a0 > a1 ? a0 : a1));
+        }
+    }
+}
+
+void ds_ws_wrms(const ds_step_ws *w, const double *v, double *out)
+{
+    const int S = w->stride, nl = w->nl;
+    for (int l = 0; l < nl; l++)
+        out[l] = 0.0;
+    for (int i = 0; i < w->nx; i++)
+#pragma omp simd
+        for (int l = 0; l < nl; l++) {
+            double s = v[(size_t)i * S + l] * w->wt[(size_t)i * S + l];
+            out[l] += s * s;
+        }
+    for (int l = 0; l < nl; l++)
+        out[l] = sqrt(out[l] / w->nx);
+}

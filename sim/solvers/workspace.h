@@ -1,0 +1,61 @@
+/* What a method reads and writes to step a block of lanes (private to the solvers).
+ *
+ * The layers, as in GSL odeiv2: a method (methods.c: a const table of step functions)
+ * advances every active lane of the block by its own step hs and writes a candidate end
+ * point and, if adaptive, an error vector; implicit methods solve their stages with
+ * newton.c; the controller (control.c) judges each lane; the evolver (evolve.c) owns this
+ * workspace, lands on stops, keeps dense output and statistics. Methods and Newton see only
+ * this workspace, never the evolver, so no layer calls back into the one above it. */
+#ifndef DS_SOLVERS_WORKSPACE_H
+#define DS_SOLVERS_WORKSPACE_H
+
+#include <stddef.h>
+
+#include "discsim/solver.h"
+
+enum { DS_MAX_STAGES = 7 };
+
+struct ds_step_ws {
+    ds_system sys;
+    const ds_solver_opts *opt;
+    int nx, stride, nl;
+    size_t nv;                  /* nx * stride */
+    size_t nm;                  /* doubles in a Jacobian (dense or block-tridiagonal) */
+
+    double *t, *x, *f;          /* per lane time; [nx][stride] state and f(t, x) at it */
+    double *hs;                 /* per lane step to take */
+    double *xnew, *fnew, *err;  /* candidate end point, its slope (FSAL methods), error vector */
+    double *k[DS_MAX_STAGES];   /* stage slopes */
+    double *z, *a;              /* implicit stage value and its explicit part */
+    double *J, *M;              /* Jacobian and Newton matrix (LU) */
+    int *piv;                   /* [nx][stride] */
+    double *ts, *hg, *tmp, *errn; /* per lane: stage time, h*gamma, scratch, error norm */
+    double *wt;                 /* [nx][stride] error weights 1/(atol_i + rtol |x_i|) */
+    signed char *flag;          /* per lane rhs flag */
+    unsigned char *active;      /* lanes being stepped */
+    unsigned char *ok;          /* cleared where the step failed (domain, Newton, singular) */
+    unsigned char *iter, *sing, *status;
+    ds_lane_stats st;
+};
+
+/* Evaluates f at per-lane times tv, counting an evaluation for each lane in `count` (may be
+ * NULL); lanes whose flag is set get ok[lane] = 0 (recoverable) or their status set to
+ * DS_LANE_FATAL. */
+void ds_ws_rhs(ds_step_ws *w, const double *tv, const double *x, double *f, const unsigned char *count);
+
+/* Error weights 1/(atol scale_i + rtol |x_i|), from one state or from the larger magnitude
+ * of two; weighted RMS norm of v per lane. */
+void ds_ws_weights(ds_step_ws *w, const double *x);
+void ds_ws_weights2(ds_step_ws *w, const double *x0, const double *x1);
+void ds_ws_wrms(const ds_step_ws *w, const double *v, double *out);
+
+/* The methods' step functions (erk.c, sdirk.c): for lanes in w->active with steps w->hs,
+ * read t, x, f; write xnew (and fnew for FSAL methods, err for adaptive ones); clear ok[lane]
+ * on failure. */
+void ds_step_euler(ds_step_ws *w);
+void ds_step_rk4(ds_step_ws *w);
+void ds_step_dopri5(ds_step_ws *w);
+void ds_step_beuler(ds_step_ws *w);
+void ds_step_trbdf2(ds_step_ws *w);
+
+#endif
