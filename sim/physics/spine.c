@@ -18,11 +18,10 @@
  * the millisecond scale of the inertial modes) the force balance is linear in h:
  *   h = (V A_p / C_b + k_a h0 - L) / k_u,  k_u = k_a + A_p A_n / C_b  (undrained stiffness),
  * leaving one ODE per level for V. */
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_roots.h>
 #include <math.h>
 #include <string.h>
 
+#include "base/roots.h"
 #include "spine.h"
 
 #define PAR(i, k) (m->par[DS_PAR_##k] + (size_t)(i) * S)
@@ -386,7 +385,7 @@ void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
 
 /* Drained equilibrium of one disc: find P with P = pi(V) and N = L, where
  * V(P) = V0 (pi0/P)^(1/n) and h(P) = (V - C_b P)/A_n; g(P) = P A_p + k_a (h0 - h) - L rises
- * with P, so a bracketing solver (GSL Brent) is safe. */
+ * with P, so a bracketing solver (Brent's, base/roots.c) is safe. */
 typedef struct {
     double Ap, An, h0, ka, Cb, pi0, n, V0, L;
 } eq_par;
@@ -404,9 +403,6 @@ static double eq_g(double P, void *vp)
 ds_status ds_spine_equilibrium(const ds_model *m, const double *load, const double *act, double *x, ds_error *err)
 {
     const int S = m->stride, B = ds_level_block(m);
-    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (!s)
-        return ds_fail(err, DS_ERR_NOMEM, "out of memory for the equilibrium solver");
     ds_status st = DS_OK;
     for (int l = 0; l < S && st == DS_OK; l++) {
         int lane = l < m->nsubj ? l : 0; /* padding lanes mirror lane 0 so they stay finite */
@@ -424,20 +420,11 @@ ds_status ds_spine_equilibrium(const ds_model *m, const double *load, const doub
                 double lo = 1e-9, hi = 1.0;
                 while (eq_g(hi, &p) < 0.0 && hi < 1e6)
                     hi *= 2.0;
-                gsl_function F = {eq_g, &p};
-                if (eq_g(lo, &p) > 0.0 || gsl_root_fsolver_set(s, &F, lo, hi) != GSL_SUCCESS) {
-                    st = ds_fail(err, DS_ERR_INPUT,
-                                 "no drained equilibrium for level %s under a load of %g N",
+                if (ds_root_brent(eq_g, &p, lo, hi, 0.0, 200, &P) != DS_ROOT_OK) {
+                    st = ds_fail(err, DS_ERR_INPUT, "no drained equilibrium for level %s under a load of %g N",
                                  ds_level_names[m->level_id[i]], p.L);
                     break;
                 }
-                int status = GSL_CONTINUE;
-                for (int it = 0; it < 200 && status == GSL_CONTINUE; it++) {
-                    gsl_root_fsolver_iterate(s);
-                    status = gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s), 0.0,
-                                                    1e-15);
-                }
-                P = gsl_root_fsolver_root(s);
                 V = eq_V(&p, P);
                 h = (V - p.Cb * P) / p.An;
             }
@@ -455,6 +442,5 @@ ds_status ds_spine_equilibrium(const ds_model *m, const double *load, const doub
             }
         }
     }
-    gsl_root_fsolver_free(s);
     return st;
 }
