@@ -174,7 +174,7 @@ static int run_ours(ds_model *m, ds_data *d, ds_system *sys, ds_solver_opts o, c
 
 int main(int argc, char **argv)
 {
-    ds_init();
+    gsl_set_error_handler_off(); /* GSL serves as the reference here: errors are returned, not aborted on */
     const char *scen = "scenarios/diurnal_l4l5.yaml", *csv = NULL;
     int days = 1, reps = 5;
     double rtol = 1e-6;

@@ -24,7 +24,6 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-    ds_init();
     int nsubj = 64, reps = 5;
     const char *model = "models/lumbar_adult.yaml";
     for (int i = 1; i < argc; i++) {

@@ -14,9 +14,9 @@ static void run_to(const char *out, int nset, const char *const *set, ds_scenari
     if (st)
         fprintf(stderr, "%s\n", err.msg);
     assert_int_equal(st, DS_OK);
-    ds_run_opts o = {.out_path = out};
+    ds_run_opts o = {0};
     ds_run_result r;
-    st = ds_run(sc, &o, &r, &err);
+    st = ds_run(sc, out, &o, &r, &err);
     if (st)
         fprintf(stderr, "%s\n", err.msg);
     assert_int_equal(st, DS_OK);
@@ -181,9 +181,9 @@ static void test_activation_dynamics(void **state)
     ds_scenario sc;
     ds_error err;
     assert_int_equal(ds_scenario_load(scen, 0, NULL, &sc, &err), DS_OK);
-    ds_run_opts o = {.out_path = out};
+    ds_run_opts o = {0};
     ds_run_result r;
-    assert_int_equal(ds_run(&sc, &o, &r, &err), DS_OK);
+    assert_int_equal(ds_run(&sc, out, &o, &r, &err), DS_OK);
     size_t n;
     double *t = series(out, "/time", &n);
     int rank;
@@ -215,7 +215,6 @@ static void test_activation_dynamics(void **state)
 
 int main(void)
 {
-    ds_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_balance_and_bounds),
         cmocka_unit_test(test_tone_raises_compression),

@@ -158,7 +158,6 @@ static void test_fluid_balance(void **state)
 
 int main(void)
 {
-    ds_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_undrained_stiffness),
         cmocka_unit_test(test_drained_stiffness),

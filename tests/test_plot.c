@@ -283,7 +283,6 @@ static int teardown(void **state)
 
 int main(void)
 {
-    ds_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_figure_renders),
         cmocka_unit_test(test_injection),

@@ -445,7 +445,6 @@ static int teardown(void **state)
 
 int main(void)
 {
-    ds_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_signals_remove_the_temporary),
         cmocka_unit_test(test_signal_ends_gnuplot),

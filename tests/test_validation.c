@@ -29,9 +29,9 @@ static void run_default(const char *out, series *s)
     if (st)
         fprintf(stderr, "%s\n", err.msg);
     assert_int_equal(st, DS_OK);
-    ds_run_opts o = {.out_path = out, .progress = 0};
+    ds_run_opts o = {.progress = 0};
     ds_run_result r;
-    st = ds_run(&sc, &o, &r, &err);
+    st = ds_run(&sc, out, &o, &r, &err);
     if (st)
         fprintf(stderr, "%s\n", err.msg);
     assert_int_equal(st, DS_OK);
@@ -129,7 +129,6 @@ static void test_deterministic(void **state)
 
 int main(void)
 {
-    ds_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_targets),
         cmocka_unit_test(test_deterministic),

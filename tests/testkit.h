@@ -111,8 +111,8 @@ static inline void tk_run_study(const char *scenario, int nset, const char *cons
     if (s)
         fprintf(stderr, "%s\n", err.msg);
     assert_int_equal(s, DS_OK);
-    ds_study_opts o = {.out_path = out};
-    s = ds_study_run(&st, &o, &err);
+    ds_study_opts o = {0};
+    s = ds_study_run(&st, out, &o, &err);
     if (s)
         fprintf(stderr, "%s\n", err.msg);
     assert_int_equal(s, DS_OK);

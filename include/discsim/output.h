@@ -15,13 +15,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "discsim/run.h"
+#include "discsim/study.h"
 #include "discsim/status.h"
 
-typedef struct ds_series_desc {
-    const char *path;        /* absolute dataset path, e.g. "/levels/L4L5/pressure" */
-    const char *units;       /* e.g. "MPa" */
-    const char *description; /* one sentence for a reader of the file */
-} ds_series_desc;
 
 typedef struct ds_h5_writer ds_h5_writer;
 
@@ -100,5 +97,20 @@ int ds_h5_exists(const char *file, const char *path);
  * shape, units and description, the time span and the solver statistics found under
  * /meta/solver. */
 ds_status ds_h5_info(const char *file, FILE *out, ds_error *err);
+
+/* A record sink that streams a run into w (see discsim/run.h); at the end of each stream it
+ * writes <prefix>/meta (provenance, solver statistics, compiled parameters, timeline,
+ * <prefix>/meta/failure) and <prefix>/summary. */
+ds_record_sink ds_h5_sink(ds_h5_writer *w);
+
+/* Runs a compiled scenario into the HDF5 file out_path (to a temporary name, renamed when
+ * complete; NULL: run without writing). If every subject fails, nothing is left behind and
+ * the result is DS_ERR_NUMERIC with time, subject, level and variable. If some fail, the file
+ * is written, lists them under /meta/failure, and the result is DS_ERR_NUMERIC too. */
+ds_status ds_run(const ds_scenario *sc, const char *out_path, const ds_run_opts *opts, ds_run_result *res,
+                 ds_error *err);
+
+/* Runs a study into the HDF5 file out_path (NULL: no file), the same way. */
+ds_status ds_study_run(const ds_study *st, const char *out_path, const ds_study_opts *opts, ds_error *err);
 
 #endif

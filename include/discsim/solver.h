@@ -125,9 +125,10 @@ void ds_evolver_free(ds_evolver *ev);
 void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0);
 
 /* Advances every active lane until its time is >= t_target, never past t_hard (>= t_target);
- * lanes land exactly on t_hard when t_target == t_hard. Returns DS_OK if all lanes are
- * fine; otherwise DS_ERR_NUMERIC with a message naming time, subject and variable of the
- * first failed lane (the other lanes have still been advanced). */
+ * lanes land exactly on t_hard when t_target == t_hard. A lane that fails stops where it is
+ * and is never stepped again; the others go on. Returns DS_OK if no lane failed in this call,
+ * otherwise DS_ERR_NUMERIC with a message naming time, subject and variable of the first
+ * lane that did (the other lanes have still been advanced). */
 ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_error *err);
 
 /* Dense output at time t, which must lie within every lane's last step: cubic Hermite on
@@ -139,5 +140,11 @@ const double *ds_evolver_state(const ds_evolver *ev);
 const double *ds_evolver_time(const ds_evolver *ev);
 const ds_lane_stats *ds_evolver_stats(const ds_evolver *ev);
 const unsigned char *ds_evolver_lane_status(const ds_evolver *ev);
+
+/* A failed lane's time of failure (NaN if it has not failed) and the state that failed. */
+double ds_evolver_failure(const ds_evolver *ev, int lane, const char **var);
+
+/* Why a lane stopped, in words. */
+const char *ds_lane_status_text(int status);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 
+#include "discsim/run.h"
 #include "discsim/scenario.h"
 #include "discsim/summary.h"
 
@@ -29,14 +30,24 @@ typedef struct ds_study {
 } ds_study;
 
 typedef struct ds_study_opts {
-    const char *out_path;  /* NULL: no file */
     int progress;
     FILE *table;           /* where to print the arms or sweep table (NULL: nowhere) */
     int threads;           /* sweep points run on this many threads (0 or 1: one); the output is the same */
 } ds_study_opts;
 
 ds_status ds_study_load(const char *path, int nset, const char *const *set, ds_study *st, ds_error *err);
-ds_status ds_study_run(const ds_study *st, const ds_study_opts *opts, ds_error *err);
+/* What a study's runs left undone: subjects that failed (over all variants) and the first
+ * failure as a message. */
+typedef struct ds_study_outcome {
+    int nfailed;
+    char failure[DS_ERROR_MSG_LEN];
+} ds_study_outcome;
+
+/* Runs every variant into a sink (NULL: summaries and table only): arms as streams under
+ * /arms/<name>, a sweep's summaries under /sweep, effects under /summary/effect. Failed
+ * subjects do not stop the study; *out counts them. */
+ds_status ds_study_run_sink(const ds_study *st, const ds_record_sink *sink, const ds_study_opts *opts,
+                            ds_study_outcome *out, ds_error *err);
 void ds_study_free(ds_study *st);
 
 #endif

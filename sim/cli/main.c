@@ -217,15 +217,14 @@ static int cmd_run(int argc, char **argv)
     int progress = !a.quiet && isatty(STDERR_FILENO);
     ds_status st;
     if (study.kind == DS_STUDY_SINGLE) {
-        ds_run_opts o = {.out_path = a.out, .progress = progress};
+        ds_run_opts o = {.progress = progress};
         ds_run_result r;
-        st = ds_run(sc, &o, &r, &err);
+        st = ds_run(sc, a.out, &o, &r, &err);
         if (!st && !a.quiet)
             print_run(sc, a.out, &r);
     } else {
-        ds_study_opts o = {.out_path = a.out, .progress = progress, .table = a.quiet ? NULL : stdout,
-                           .threads = a.threads};
-        st = ds_study_run(&study, &o, &err);
+        ds_study_opts o = {.progress = progress, .table = a.quiet ? NULL : stdout, .threads = a.threads};
+        st = ds_study_run(&study, a.out, &o, &err);
         if (!st && !a.quiet)
             printf("discsim: wrote %s (%s, %d %s)\n", a.out, sc->name, study.nvariant,
                    study.kind == DS_STUDY_ARMS ? "arms" : "sweep points");
@@ -397,7 +396,6 @@ static int cmd_info(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    ds_init();
     /* Ctrl-C, a hang-up or a kill must not leave a temporary output or a gnuplot behind */
     ds_error err = {0};
     if (ds_install_signal_cleanup(&err)) {

@@ -138,9 +138,9 @@ static ds_status get_run(run_cache *runs, int *nruns, const char *path, run_cach
         return st;
     }
     snprintf(r->out, sizeof r->out, "/tmp/discsim_validate_%d_%d.h5", (int)getpid(), *nruns);
-    ds_run_opts o = {.out_path = r->out, .progress = 0};
+    ds_run_opts o = {.progress = 0};
     ds_run_result res;
-    if ((st = ds_run(&r->sc, &o, &res, err)))
+    if ((st = ds_run(&r->sc, r->out, &o, &res, err)))
         return st;
     int rank;
     size_t dims[2];

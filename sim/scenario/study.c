@@ -353,29 +353,45 @@ static void print_sweep(FILE *out, const ds_study *st, const ds_summary *sum)
     }
 }
 
-ds_status ds_study_run(const ds_study *st, const ds_study_opts *opts, ds_error *err)
+/* Counts a variant's failed subjects; the first failure of the study is kept as a message. */
+static void note_failures(ds_study_outcome *out, const char *what, const char *name, const ds_run_result *r)
+{
+    if (r->nfailed && !out->nfailed)
+        snprintf(out->failure, sizeof out->failure, "%s%.64s%s%.900s", what, name, *name ? ": " : "", r->failure);
+    out->nfailed += r->nfailed;
+}
+
+/* The sink's study-level writers, each a no-op without a sink or without that writer. */
+static ds_status put_text(const ds_record_sink *k, const char *path, const char *text, const char *desc, ds_error *err)
+{
+    return k && k->put_text ? k->put_text(k->ctx, path, text, desc, err) : DS_OK;
+}
+
+static ds_status put_attr(const ds_record_sink *k, const char *path, const char *name, const char *value, ds_error *err)
+{
+    return k && k->put_attr ? k->put_attr(k->ctx, path, name, value, err) : DS_OK;
+}
+
+static ds_status put_doubles(const ds_record_sink *k, const char *path, int rank, const size_t *dims, const double *data,
+                             const char *units, const char *desc, ds_error *err)
+{
+    return k && k->put_doubles ? k->put_doubles(k->ctx, path, rank, dims, data, units, desc, err) : DS_OK;
+}
+
+ds_status ds_study_run_sink(const ds_study *st, const ds_record_sink *sink, const ds_study_opts *opts,
+                            ds_study_outcome *out, ds_error *err)
 {
     if (st->nvariant < 1 || !st->variant)
         return ds_fail(err, DS_ERR_USAGE, "ds_study_run: the study has no variant to run");
     const ds_scenario *s0 = &st->variant[0];
     const int nsubj = s0->nsubj;
-    ds_h5_writer *w = NULL;
+    const ds_record_sink *w = sink;
     ds_status s = DS_OK;
+    memset(out, 0, sizeof *out);
     ds_summary *sum = calloc((size_t)st->nvariant, sizeof *sum);
     if (!sum)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory");
-    /* before anything runs: the output must not replace an input of any variant */
-    for (int v = 0; opts->out_path && v < st->nvariant && !s; v++)
-        s = ds_scenario_check_output(&st->variant[v], opts->out_path, err);
-    if (s) {
-        free(sum);
-        return s;
-    }
-    if (opts->out_path && (s = ds_h5_open(opts->out_path, nsubj, &w, err))) {
-        free(sum);
-        return s;
-    }
-    ds_run_opts ro = {.out_path = NULL, .progress = opts->progress};
+    ds_run_opts ro = {.progress = opts->progress};
     if (st->kind == DS_STUDY_SWEEP) {
         /* Sweep points are independent and write nothing while they run (their summaries are
          * written below, in order), so they run on threads; each point's arithmetic is its
@@ -385,7 +401,7 @@ ds_status ds_study_run(const ds_study *st, const ds_study_opts *opts, ds_error *
         ds_error *ee = calloc((size_t)st->nvariant, sizeof *ee);
         if (!rr || !ss || !ee)
             s = ds_fail(err, DS_ERR_NOMEM, "out of memory");
-        ds_run_opts quiet = {.out_path = NULL, .progress = 0};
+        ds_run_opts quiet = {.progress = 0};
         const int nthreads = opts->threads > 0 ? opts->threads : 1;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nthreads) if (!s && nthreads > 1)
         for (int v = 0; v < (s ? 0 : st->nvariant); v++)
@@ -393,7 +409,9 @@ ds_status ds_study_run(const ds_study *st, const ds_study_opts *opts, ds_error *
         for (int v = 0; !s && v < st->nvariant; v++) {
             if (ss[v])
                 s = ds_fail(err, ss[v], "sweep point %s: %s", st->name[v], ee[v].msg);
-            else if (opts->table)
+            else
+                note_failures(out, "sweep point ", st->name[v], &rr[v]);
+            if (!s && opts->table)
                 fprintf(opts->table, "point %-12s %lld steps, %.3f s\n", st->name[v], (long long)rr[v].steps,
                         rr[v].wall_time);
         }
@@ -407,17 +425,20 @@ ds_status ds_study_run(const ds_study *st, const ds_study_opts *opts, ds_error *
             snprintf(prefix, sizeof prefix, "/arms/%s", st->name[v]);
         ds_run_result r;
         s = ds_run_stream(&st->variant[v], w, prefix, &ro, &r, &sum[v], err);
+        if (!s)
+            note_failures(out, st->kind == DS_STUDY_ARMS ? "arm " : "", st->kind == DS_STUDY_ARMS ? st->name[v] : "",
+                          &r);
         if (!s && opts->table && st->kind != DS_STUDY_SINGLE)
             fprintf(opts->table, "arm %-12s %lld steps, %.3f s\n", st->name[v], (long long)r.steps, r.wall_time);
     }
     if (!s && w) {
         /* provenance of the study as a whole */
-        s = ds_h5_write_text(w, "/meta/study_scenario_text", s0->text, "the scenario file as given", err);
+        s = put_text(w, "/meta/study_scenario_text", s0->text, "the scenario file as given", err);
         static const char *const kinds[] = {"single", "arms", "sweep"};
         if (!s)
-            s = ds_h5_attr_string(w, "/meta", "study", kinds[st->kind], err);
+            s = put_attr(w, "/meta", "study", kinds[st->kind], err);
         if (!s)
-            s = ds_h5_attr_string(w, "/meta", "scenario_name", s0->name, err);
+            s = put_attr(w, "/meta", "scenario_name", s0->name, err);
     }
     size_t dims1[1] = {(size_t)nsubj};
     if (!s && w && st->kind == DS_STUDY_ARMS) {
@@ -426,7 +447,7 @@ ds_status ds_study_run(const ds_study *st, const ds_study_opts *opts, ds_error *
             strcat(names, st->name[a]);
             strcat(names, "\n");
         }
-        s = ds_h5_write_text(w, "/meta/arms", names, "arm names, one per line; the first is the reference", err);
+        s = put_text(w, "/meta/arms", names, "arm names, one per line; the first is the reference", err);
         double *diff = s ? NULL : malloc((size_t)nsubj * sizeof *diff);
         if (!s && !diff)
             s = ds_fail(err, DS_ERR_NOMEM, "out of memory for the arm effects");
@@ -441,14 +462,14 @@ ds_status ds_study_run(const ds_study *st, const ds_study_opts *opts, ds_error *
                 snprintf(path, sizeof path, "/summary/effect/%s/%s", st->name[a], ma->name);
                 snprintf(desc, sizeof desc, "%s: %s minus %s, paired by subject", ma->description, st->name[a],
                          st->name[0]);
-                s = ds_h5_write_doubles(w, path, 1, dims1, diff, ma->unit, desc, err);
+                s = put_doubles(w, path, 1, dims1, diff, ma->unit, desc, err);
             }
         free(diff);
         if (!s && st->nvariant > 1) {
             char sign[200];
             snprintf(sign, sizeof sign, "arm minus %s (the reference arm), paired by subject: negative means lower with the arm",
                      st->name[0]);
-            s = ds_h5_attr_string(w, "/summary/effect", "sign_convention", sign, err);
+            s = put_attr(w, "/summary/effect", "sign_convention", sign, err);
         }
     }
     if (!s && w && st->kind == DS_STUDY_SWEEP) {
@@ -457,9 +478,9 @@ ds_status ds_study_run(const ds_study *st, const ds_study_opts *opts, ds_error *
             snprintf(path, sizeof path, "/sweep/values_%d", k + 1);
             snprintf(desc, sizeof desc, "values of %s", st->param[k]);
             size_t d1[1] = {(size_t)st->nval[k]};
-            s = ds_h5_write_doubles(w, path, 1, d1, st->val[k], st->unit[k], desc, err);
+            s = put_doubles(w, path, 1, d1, st->val[k], st->unit[k], desc, err);
             if (!s)
-                s = ds_h5_attr_string(w, path, "parameter", st->param[k], err);
+                s = put_attr(w, path, "parameter", st->param[k], err);
         }
         size_t dims[4] = {(size_t)st->nval[0], 0, 0, 0};
         int rank = 1;
@@ -479,7 +500,7 @@ ds_status ds_study_run(const ds_study *st, const ds_study_opts *opts, ds_error *
             snprintf(path, sizeof path, "/sweep/summary/%s", sum[0].metric[q].name);
             snprintf(desc, sizeof desc, "%s, shaped [values_1]%s[subject]", sum[0].metric[q].description,
                      st->nparam > 1 ? "[values_2]" : "");
-            s = ds_h5_write_doubles(w, path, rank, dims, buf, sum[0].metric[q].unit, desc, err);
+            s = put_doubles(w, path, rank, dims, buf, sum[0].metric[q].unit, desc, err);
         }
         free(buf);
     }
@@ -489,10 +510,6 @@ ds_status ds_study_run(const ds_study *st, const ds_study_opts *opts, ds_error *
         else if (st->kind == DS_STUDY_SWEEP)
             print_sweep(opts->table, st, sum);
     }
-    if (!s && w)
-        s = ds_h5_finish(w, err);
-    else
-        ds_h5_abort(w);
     for (int v = 0; v < st->nvariant; v++)
         ds_summary_free(&sum[v]);
     free(sum);

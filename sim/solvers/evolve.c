@@ -18,8 +18,9 @@ struct ds_evolver {
     double *t_prev, *h_prev;    /* per lane: start and length of the last accepted step */
     double *x_prev, *f_prev;    /* [nx][stride]: state and slope at the start of that step */
     unsigned char *landing, *rejected_last;
-    double fail_t;
-    int fail_lane, fail_var;
+    double *fail_t;             /* per lane: time of its failure (NaN while it has not failed) */
+    int *fail_var;              /* per lane: the state that failed */
+    int fail_lane;              /* the first lane that failed in this call of advance, or -1 */
     void *mem;
 };
 
@@ -51,9 +52,9 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     const size_t A = 64;
 #define R(bytes) (((bytes) + A - 1) / A * A)
     size_t bytes = R(sizeof(ds_evolver));
-    bytes += 12 * R(S * sizeof(double));                    /* per-lane doubles */
+    bytes += 13 * R(S * sizeof(double));                    /* per-lane doubles */
     bytes += (8 + DS_MAX_STAGES + 3) * R(nv * sizeof(double)); /* state-shaped */
-    bytes += 2 * R(nm * sizeof(double)) + R(nv * sizeof(int));
+    bytes += 2 * R(nm * sizeof(double)) + R(nv * sizeof(int)) + R(S * sizeof(int));
     bytes += 8 * R((size_t)S) + 6 * R(S * sizeof(int64_t)) + 2 * R(S * sizeof(double));
 #undef R
     void *mem = NULL;
@@ -74,7 +75,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     w->nv = nv;
     w->nm = nm;
     double **lane_d[] = {&w->t, &ev->h, &ev->t_prev, &ev->h_prev, &w->hs, &w->ts,
-                         &w->hg, &w->tmp, &w->errn, &w->st.h_min, &w->st.h_last, NULL};
+                         &w->hg, &w->tmp, &w->errn, &w->st.h_min, &w->st.h_last, &ev->fail_t, NULL};
     for (int i = 0; lane_d[i]; i++)
         *lane_d[i] = take(&cur, S * sizeof(double));
     (void)take(&cur, S * sizeof(double));
@@ -87,6 +88,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     w->J = take(&cur, nm * sizeof(double));
     w->M = take(&cur, nm * sizeof(double));
     w->piv = take(&cur, nv * sizeof(int));
+    ev->fail_var = take(&cur, S * sizeof(int));
     w->flag = take(&cur, S);
     unsigned char **lane_u[] = {&w->active, &w->ok, &ev->landing, &w->sing,
                                 &w->iter, &w->status, &ev->rejected_last, NULL};
@@ -128,6 +130,8 @@ void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0)
         DS_STATS_FIELDS(DS_X_ZERO)
 #undef DS_X_ZERO
         w->active[l] = l < w->nl;
+        ev->fail_t[l] = NAN;
+        ev->fail_var[l] = -1;
     }
     ds_ws_rhs(w, w->t, w->x, w->f, w->active);
     memcpy(ev->f_prev, w->f, w->nv * sizeof(double));
@@ -139,27 +143,26 @@ static void lane_fail(ds_evolver *ev, int l, ds_lane_status why)
     ds_step_ws *w = &ev->w;
     w->status[l] = (unsigned char)why;
     w->active[l] = 0;
-    if (ev->fail_lane < 0) {
-        ev->fail_lane = l;
-        ev->fail_t = w->t[l];
-        /* the variable with the largest weighted error or the first non-finite one */
-        int worst = 0;
-        double wv = -1.0;
-        for (int i = 0; i < w->nx; i++) {
-            double v = w->xnew[(size_t)i * w->stride + l];
-            double e = !isfinite(v) ? INFINITY : fabs(w->err[(size_t)i * w->stride + l]);
-            if (v <= 0.0 && w->sys.scale[i] > 999.0) /* a volume gone non-positive */
-                e = INFINITY;
-            if (e > wv) {
-                wv = e;
-                worst = i;
-            }
+    ev->fail_t[l] = w->t[l];
+    /* the variable with the largest weighted error or the first non-finite one */
+    int worst = 0;
+    double wv = -1.0;
+    for (int i = 0; i < w->nx; i++) {
+        double v = w->xnew[(size_t)i * w->stride + l];
+        double e = !isfinite(v) ? INFINITY : fabs(w->err[(size_t)i * w->stride + l]);
+        if (v <= 0.0 && w->sys.scale[i] > 999.0) /* a volume gone non-positive */
+            e = INFINITY;
+        if (e > wv) {
+            wv = e;
+            worst = i;
         }
-        ev->fail_var = worst;
     }
+    ev->fail_var[l] = worst;
+    if (ev->fail_lane < 0)
+        ev->fail_lane = l;
 }
 
-static const char *lane_status_text(int s)
+const char *ds_lane_status_text(int s)
 {
     switch (s) {
     case DS_LANE_STEP_UNDERFLOW: return "step size fell below the smallest allowed step";
@@ -264,6 +267,7 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
     const double expo = m->err_order > 0 ? -1.0 / (m->err_order + 1) : 0.0;
     int64_t nsteps = 0;
 
+    ev->fail_lane = -1; /* report only the lanes that fail in this call */
     for (int l = 0; l < S; l++)
         w->active[l] = l < nl && w->status[l] == DS_LANE_OK && w->t[l] < t_target;
 
@@ -302,9 +306,9 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
         return ds_fail(err, DS_ERR_NUMERIC,
                        "simulation diverged at t = %.6g s (%.4f h), subject %d, variable %s: %s "
                        "(last step %.3g s)",
-                       ev->fail_t, ev->fail_t / 3600.0, l,
-                       w->sys.var_name[ev->fail_var] ? w->sys.var_name[ev->fail_var] : "?",
-                       lane_status_text(w->status[l]), w->hs[l]);
+                       ev->fail_t[l], ev->fail_t[l] / 3600.0, l,
+                       w->sys.var_name[ev->fail_var[l]] ? w->sys.var_name[ev->fail_var[l]] : "?",
+                       ds_lane_status_text(w->status[l]), w->hs[l]);
     }
     return DS_OK;
 }
@@ -337,3 +341,10 @@ const double *ds_evolver_state(const ds_evolver *ev) { return ev->w.x; }
 const double *ds_evolver_time(const ds_evolver *ev) { return ev->w.t; }
 const ds_lane_stats *ds_evolver_stats(const ds_evolver *ev) { return &ev->w.st; }
 const unsigned char *ds_evolver_lane_status(const ds_evolver *ev) { return ev->w.status; }
+
+double ds_evolver_failure(const ds_evolver *ev, int lane, const char **var)
+{
+    int v = ev->fail_var[lane];
+    *var = v >= 0 && ev->w.sys.var_name[v] ? ev->w.sys.var_name[v] : "?";
+    return ev->fail_t[lane];
+}

@@ -50,7 +50,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    ds_init();
     char dir[] = "/tmp/ds_fuzz_scenario_XXXXXX";
     if (!mkdtemp(dir))
         abort();

@@ -1,0 +1,101 @@
+/* Running a compiled scenario (DESIGN §4, §6): the driver walks the timeline, advances every
+ * subject with its own steps, records by dense output and hands the records to a sink.
+ *
+ * Sinks keep the driver free of file formats: the memory sink (driver) keeps the records in
+ * memory, for tests, validation and the browser; the HDF5 sink (io, ds_h5_sink) streams them
+ * into a file. A subject that fails (NaN, a state outside the model, step underflow) is
+ * marked with time, variable and reason; the others go on, and the sink is told which
+ * failed. */
+#ifndef DISCSIM_RUN_H
+#define DISCSIM_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "discsim/scenario.h"
+#include "discsim/summary.h"
+
+typedef struct ds_series_desc {
+    const char *path;        /* absolute dataset path, e.g. "/levels/L4L5/pressure" */
+    const char *units;       /* e.g. "MPa" */
+    const char *description; /* one sentence for a reader of the file */
+} ds_series_desc;
+
+enum { DS_FAILURE_TEXT = 200 };
+
+/* What a finished run hands its sink: the scenario, per-subject solver statistics and
+ * failures, the summary metrics (NULL if none were kept) and the wall time. */
+typedef struct ds_run_report {
+    const ds_scenario *sc;
+    const ds_lane_stats *stats;            /* arrays of nsubj */
+    const ds_summary *sum;
+    int nfailed;
+    const unsigned char *failed;           /* [subject] 1 if the subject failed */
+    const double *fail_time;               /* [subject] s, NaN where it did not */
+    const char (*fail_what)[DS_FAILURE_TEXT]; /* [subject] "L4L5 fluid_volume: reason (phase, posture)" */
+    double wall_time;                      /* s */
+} ds_run_report;
+
+/* Where records go. Every callback returns a status; any may be NULL (nothing to do). */
+typedef struct ds_record_sink {
+    void *ctx;
+    /* A new stream of records under prefix ("" or "/arms/<name>"). */
+    ds_status (*begin)(void *ctx, const char *prefix, int nsubj, int nseries, const ds_series_desc *series,
+                       ds_error *err);
+    /* One record at time t: values laid out [series][subject]. */
+    ds_status (*record)(void *ctx, double t, const double *values, ds_error *err);
+    /* The stream is complete: provenance, statistics, failures and summary metrics. */
+    ds_status (*end)(void *ctx, const char *prefix, const ds_run_report *rep, ds_error *err);
+    /* Study results beside the streams (arm effects, sweep summaries, study provenance):
+     * an array of doubles with units and description, a text, a string attribute. */
+    ds_status (*put_doubles)(void *ctx, const char *path, int rank, const size_t *dims, const double *data,
+                             const char *units, const char *description, ds_error *err);
+    ds_status (*put_text)(void *ctx, const char *path, const char *text, const char *description, ds_error *err);
+    ds_status (*put_attr)(void *ctx, const char *obj_path, const char *name, const char *value, ds_error *err);
+} ds_record_sink;
+
+typedef struct ds_run_opts {
+    int progress; /* print a progress line on stderr */
+} ds_run_opts;
+
+typedef struct ds_run_result {
+    double wall_time;     /* s */
+    size_t nrecords;
+    int64_t steps, rejected, rhs_evals, jac_evals, newton_iters, newton_fails; /* summed over subjects */
+    double h_min;         /* smallest step over subjects, s */
+    int nfailed;          /* subjects that failed (the others finished) */
+    char failure[DS_ERROR_MSG_LEN]; /* the first failure, as a message ("" if none) */
+} ds_run_result;
+
+/* Runs a compiled scenario into a sink under prefix (sink may be NULL), accumulating the
+ * summary metrics into sum (may be NULL; ds_summary_free it). Subjects that fail are counted
+ * in res->nfailed and described in res->failure; the run itself then still returns DS_OK and
+ * the sink has been told, unless every subject failed: that returns DS_ERR_NUMERIC and the
+ * sink's stream is incomplete. */
+ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const char *prefix, const ds_run_opts *opts,
+                        ds_run_result *res, ds_summary *sum, ds_error *err);
+
+/* The memory sink: every record of one stream kept in memory. */
+typedef struct ds_memory_record {
+    int nsubj, nseries;
+    size_t ntime, cap;
+    double *time;            /* [ntime] s */
+    double *values;          /* [ntime][series][subject] */
+    ds_series_desc *series;  /* copies of the descriptions (paths owned here) */
+    char (*paths)[128];
+    int nfailed;
+    unsigned char *failed;   /* [subject] */
+} ds_memory_record;
+
+/* A sink that fills mr (zeroed by the caller; ds_memory_record_free it). */
+ds_record_sink ds_memory_sink(ds_memory_record *mr);
+void ds_memory_record_free(ds_memory_record *mr);
+
+/* Index of the series at `path`, -1 if none; value of series s, subject l at record k. */
+int ds_memory_series(const ds_memory_record *mr, const char *path);
+static inline double ds_memory_at(const ds_memory_record *mr, size_t k, int s, int l)
+{
+    return mr->values[(k * (size_t)mr->nseries + (size_t)s) * (size_t)mr->nsubj + (size_t)l];
+}
+
+#endif

@@ -1,0 +1,298 @@
+/* The HDF5 sink: a run's records streamed into an output file, and at the end of each
+ * stream its provenance (/meta: scenario, model, program, solver statistics, compiled
+ * parameters, timeline), the subjects that failed and the summary metrics. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/strbuf.h"
+#include "discsim/discsim.h"
+
+static ds_status write_meta(ds_h5_writer *w, const char *prefix, const ds_run_report *rep, ds_error *err)
+{
+    char meta[256], solver[300], path[400];
+    snprintf(meta, sizeof meta, "%s/meta", prefix);
+    snprintf(solver, sizeof solver, "%s/meta/solver", prefix);
+    const ds_scenario *sc = rep->sc;
+    const ds_model *m = &sc->model;
+    const ds_method *meth = ds_method_get(sc->solver.method);
+    ds_status st;
+#define TRY(x)                                                                                                         \
+    do {                                                                                                               \
+        if ((st = (x)))                                                                                                \
+            return st;                                                                                                 \
+    } while (0)
+    TRY(ds_h5_attr_string(w, meta, "scenario_name", sc->name, err));
+    TRY(ds_h5_attr_string(w, meta, "scenario_file", sc->path, err));
+    TRY(ds_h5_attr_string(w, meta, "model_name", m->name, err));
+    TRY(ds_h5_attr_string(w, meta, "model_file", m->path, err));
+    TRY(ds_h5_attr_string(w, meta, "program", "discsim", err));
+    TRY(ds_h5_attr_string(w, meta, "program_version", ds_version(), err));
+    TRY(ds_h5_attr_string(w, meta, "git_commit", ds_git_commit(), err));
+    TRY(ds_h5_attr_string(w, meta, "variant", m->variant == DS_QUASI_STATIC ? "quasi_static" : "inertial", err));
+    TRY(ds_h5_attr_string(w, meta, "units", "mm, N, s, MPa, tonne", err));
+    TRY(ds_h5_attr_int64(w, meta, "seed", (int64_t)sc->seed, err));
+    TRY(ds_h5_attr_int64(w, meta, "subjects", sc->nsubj, err));
+    TRY(ds_h5_attr_double(w, meta, "wall_time_s", rep->wall_time, err));
+    TRY(ds_h5_attr_double(w, meta, "clock_start_s", sc->clock_start, err));
+    if (m->nthreshold > 0) {
+        double thr[DS_MAX_THRESHOLDS];
+        char names[DS_MAX_THRESHOLDS * (DS_NAME_LEN + 1) + 1] = "";
+        size_t nlen = 0;
+        for (int k = 0; k < m->nthreshold; k++) {
+            thr[k] = m->threshold[k].mmHg;
+            ds_append(names, sizeof names, &nlen, "%s\n", m->threshold[k].name);
+        }
+        size_t td[1] = {(size_t)m->nthreshold};
+        snprintf(path, sizeof path, "%s/thresholds", meta);
+        TRY(ds_h5_write_doubles(w, path, 1, td, thr, "mmHg", "root compression thresholds of the model", err));
+        snprintf(path, sizeof path, "%s/threshold_names", meta);
+        TRY(ds_h5_write_text(w, path, names, "names of the thresholds, one per line", err));
+    }
+    if (m->site.enabled) {
+        const ds_herniation_site *hs = &m->site;
+        snprintf(path, sizeof path, "%s/herniation", meta);
+        TRY(ds_h5_attr_string(w, path, "level", ds_level_names[m->level_id[hs->level]], err));
+        TRY(ds_h5_attr_string(w, path, "type", hs->type == DS_FORAMINAL ? "foraminal" : "paracentral", err));
+        TRY(ds_h5_attr_string(w, path, "side", hs->side ? "right" : "left", err));
+        TRY(ds_h5_attr_double(w, path, "size_mm", hs->size, err));
+        TRY(ds_h5_attr_double(w, path, "gap_mm", hs->gap, err));
+        TRY(ds_h5_attr_double(w, path, "reference_height_mm", hs->h_ref, err));
+        TRY(ds_h5_attr_int64(w, path, "pfirrmann_grade", hs->grade, err));
+    }
+    snprintf(path, sizeof path, "%s/scenario_text", meta);
+    TRY(ds_h5_write_text(w, path, sc->text, "the scenario file as given", err));
+    snprintf(path, sizeof path, "%s/overrides", meta);
+    TRY(ds_h5_write_text(w, path, sc->overrides, "--set key=value and arm overrides, one per line", err));
+
+    TRY(ds_h5_attr_string(w, solver, "method", meth->name, err));
+    TRY(ds_h5_attr_string(w, solver, "method_description", meth->description, err));
+    TRY(ds_h5_attr_double(w, solver, "rtol", sc->solver.rtol, err));
+    TRY(ds_h5_attr_double(w, solver, "atol", sc->solver.atol, err));
+    TRY(ds_h5_attr_double(w, solver, "fixed_step_s", sc->solver.h_fixed, err));
+    const ds_lane_stats *stt = rep->stats;
+    size_t dims[1] = {(size_t)sc->nsubj};
+#define DS_X_WRITE(f, u, dsc)                                                                                          \
+    snprintf(path, sizeof path, "%s/" #f, solver);                                                                    \
+    TRY(ds_h5_write_int64s(w, path, 1, dims, stt->f, u, dsc, err));
+    DS_STATS_FIELDS(DS_X_WRITE)
+#undef DS_X_WRITE
+    snprintf(path, sizeof path, "%s/h_min", solver);
+    TRY(ds_h5_write_doubles(w, path, 1, dims, stt->h_min, "s",
+                            "smallest accepted step (steps shortened to land on a phase boundary excluded)", err));
+
+    /* compiled parameters, per level and subject */
+    double *buf = malloc((size_t)sc->nsubj * sizeof(double));
+    if (!buf)
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    for (int i = 0; i < m->nlevel && !st; i++)
+        for (int k = 0; k < DS_NDISC_PARAMS && !st; k++) {
+            snprintf(path, sizeof path, "%s/parameters/%s/%s", meta, ds_level_names[m->level_id[i]], ds_disc_param_keys[k]);
+            memcpy(buf, m->par[k] + (size_t)i * m->stride, (size_t)sc->nsubj * sizeof(double));
+            st = ds_h5_write_doubles(w, path, 1, dims, buf, ds_disc_param_units[k], ds_disc_param_descs[k], err);
+        }
+    free(buf);
+    if (st)
+        return st;
+
+    /* the timeline as run, for plots that shade phases */
+    int np = sc->nphase * sc->repeat;
+    double *se = malloc((size_t)np * 2 * sizeof(double));
+    size_t tl = 1;
+    for (int k = 0; k < sc->nphase; k++)
+        tl += strlen(m->posture[sc->phase[k].posture].name) + 1;
+    char *names = malloc(tl * (size_t)sc->repeat + 1);
+    if (!se || !names) {
+        free(se);
+        free(names);
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    }
+    double t = 0.0;
+    names[0] = '\0';
+    for (int r = 0, j = 0; r < sc->repeat; r++)
+        for (int k = 0; k < sc->nphase; k++, j++) {
+            se[2 * j] = t;
+            t += sc->phase[k].duration;
+            se[2 * j + 1] = t;
+            strcat(names, m->posture[sc->phase[k].posture].name);
+            strcat(names, "\n");
+        }
+    size_t pd[2] = {(size_t)np, 2};
+    snprintf(path, sizeof path, "%s/timeline/phase_span", meta);
+    st = ds_h5_write_doubles(w, path, 2, pd, se, "s", "start and end of each phase", err);
+    snprintf(path, sizeof path, "%s/timeline/phase_posture", meta);
+    if (!st)
+        st = ds_h5_write_text(w, path, names, "posture of each phase, one per line", err);
+    if (!st && sc->nsession > 0) {
+        double *ms = malloc((size_t)sc->nsession * 2 * sizeof(double));
+        if (!ms)
+            st = ds_fail(err, DS_ERR_NOMEM, "out of memory");
+        for (int k = 0; ms && k < sc->nsession; k++) {
+            ms[2 * k] = sc->session[k].start;
+            ms[2 * k + 1] = sc->session[k].start + sc->session[k].duration;
+        }
+        size_t md[2] = {(size_t)sc->nsession, 2};
+        snprintf(path, sizeof path, "%s/timeline/massage_span", meta);
+        if (!st)
+            st = ds_h5_write_doubles(w, path, 2, md, ms, "s", "start and end of each massage session", err);
+        free(ms);
+    }
+    free(se);
+    free(names);
+    return st;
+#undef TRY
+}
+
+/* Which subjects failed, when and why (all present, so a reader need not test for them). */
+static ds_status write_failures(ds_h5_writer *w, const char *prefix, const ds_run_report *rep, ds_error *err)
+{
+    const int n = rep->sc->nsubj;
+    char path[300];
+    size_t dims[1] = {(size_t)n}, len = 0, cap = (size_t)n * (DS_FAILURE_TEXT + 1) + 1;
+    int64_t *flag = malloc((size_t)n * sizeof *flag);
+    char *text = malloc(cap);
+    ds_status st = DS_OK;
+    if (!flag || !text)
+        st = ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    else
+        text[0] = '\0';
+    for (int l = 0; !st && l < n; l++) {
+        flag[l] = rep->failed[l];
+        ds_append(text, cap, &len, "%s\n", rep->failed[l] ? rep->fail_what[l] : "");
+    }
+    snprintf(path, sizeof path, "%s/meta/failure/failed", prefix);
+    if (!st)
+        st = ds_h5_write_int64s(w, path, 1, dims, flag, "1", "1 where the subject failed (its series are NaN from then on)",
+                                err);
+    snprintf(path, sizeof path, "%s/meta/failure/time", prefix);
+    if (!st)
+        st = ds_h5_write_doubles(w, path, 1, dims, rep->fail_time, "s", "time the subject failed (NaN: it did not)", err);
+    snprintf(path, sizeof path, "%s/meta/failure/what", prefix);
+    if (!st)
+        st = ds_h5_write_text(w, path, text,
+                              "per subject, one line: level and variable that failed, why, phase and posture "
+                              "(empty: it did not fail)",
+                              err);
+    snprintf(path, sizeof path, "%s/meta", prefix);
+    if (!st)
+        st = ds_h5_attr_int64(w, path, "failed_subjects", rep->nfailed, err);
+    free(flag);
+    free(text);
+    return st;
+}
+
+static ds_status write_summary(ds_h5_writer *w, const char *prefix, const ds_run_report *rep, ds_error *err)
+{
+    const ds_summary *sum = rep->sum;
+    const ds_model *m = &rep->sc->model;
+    size_t dims[1] = {(size_t)rep->sc->nsubj};
+    char path[300], text[200];
+    ds_status st = DS_OK;
+    for (int q = 0; q < sum->nmetric && !st; q++) {
+        snprintf(path, sizeof path, "%s/summary/%s", prefix, sum->metric[q].name);
+        st = ds_h5_write_doubles(w, path, 1, dims, sum->metric[q].value, sum->metric[q].unit, sum->metric[q].description,
+                                 err);
+    }
+    if (st)
+        return st;
+    snprintf(path, sizeof path, "%s/summary", prefix);
+    snprintf(text, sizeof text, "from %g s to %g s; nucleus metrics at level %s", sum->from, sum->to,
+             ds_level_names[m->level_id[m->site.enabled ? m->site.level : 0]]);
+    return ds_h5_attr_string(w, path, "window", text, err);
+}
+
+static ds_status h5_begin(void *ctx, const char *prefix, int nsubj, int nseries, const ds_series_desc *series,
+                          ds_error *err)
+{
+    (void)nsubj; /* the writer was opened for it */
+    return ds_h5_stream(ctx, prefix, nseries, series, err);
+}
+
+static ds_status h5_record(void *ctx, double t, const double *values, ds_error *err)
+{
+    return ds_h5_append(ctx, t, values, err);
+}
+
+static ds_status h5_end(void *ctx, const char *prefix, const ds_run_report *rep, ds_error *err)
+{
+    ds_status st = write_meta(ctx, prefix, rep, err);
+    if (!st)
+        st = write_failures(ctx, prefix, rep, err);
+    if (!st && rep->sum)
+        st = write_summary(ctx, prefix, rep, err);
+    return st;
+}
+
+static ds_status h5_put_doubles(void *ctx, const char *path, int rank, const size_t *dims, const double *data,
+                                const char *units, const char *description, ds_error *err)
+{
+    return ds_h5_write_doubles(ctx, path, rank, dims, data, units, description, err);
+}
+
+static ds_status h5_put_text(void *ctx, const char *path, const char *text, const char *description, ds_error *err)
+{
+    return ds_h5_write_text(ctx, path, text, description, err);
+}
+
+static ds_status h5_put_attr(void *ctx, const char *obj_path, const char *name, const char *value, ds_error *err)
+{
+    return ds_h5_attr_string(ctx, obj_path, name, value, err);
+}
+
+ds_record_sink ds_h5_sink(ds_h5_writer *w)
+{
+    return (ds_record_sink){.ctx = w,
+                            .begin = h5_begin,
+                            .record = h5_record,
+                            .end = h5_end,
+                            .put_doubles = h5_put_doubles,
+                            .put_text = h5_put_text,
+                            .put_attr = h5_put_attr};
+}
+
+ds_status ds_run(const ds_scenario *sc, const char *out_path, const ds_run_opts *opts, ds_run_result *res,
+                 ds_error *err)
+{
+    ds_h5_writer *w = NULL;
+    ds_summary sum;
+    memset(&sum, 0, sizeof sum);
+    ds_status st = DS_OK;
+    if (out_path && ((st = ds_scenario_check_output(sc, out_path, err)) || (st = ds_h5_open(out_path, sc->nsubj, &w, err))))
+        return st;
+    ds_record_sink sink = ds_h5_sink(w);
+    st = ds_run_stream(sc, w ? &sink : NULL, "", opts, res, &sum, err);
+    if (!st && w)
+        st = ds_h5_finish(w, err);
+    else
+        ds_h5_abort(w);
+    ds_summary_free(&sum);
+    if (!st && res->nfailed > 0) /* the file is complete and says which subjects failed */
+        st = ds_fail(err, DS_ERR_NUMERIC, "%d of %d subjects failed; the others finished%s%s. First: %s", res->nfailed,
+                     sc->nsubj, out_path ? " and are in " : "", out_path ? out_path : "", res->failure);
+    return st;
+}
+
+ds_status ds_study_run(const ds_study *st, const char *out_path, const ds_study_opts *opts, ds_error *err)
+{
+    if (st->nvariant < 1 || !st->variant)
+        return ds_fail(err, DS_ERR_USAGE, "ds_study_run: the study has no variant to run");
+    ds_status s = DS_OK;
+    /* before anything runs: the output must not replace an input of any variant */
+    for (int v = 0; out_path && v < st->nvariant && !s; v++)
+        s = ds_scenario_check_output(&st->variant[v], out_path, err);
+    ds_h5_writer *w = NULL;
+    if (s || (out_path && (s = ds_h5_open(out_path, st->variant[0].nsubj, &w, err))))
+        return s;
+    ds_record_sink sink = ds_h5_sink(w);
+    ds_study_outcome out;
+    s = ds_study_run_sink(st, w ? &sink : NULL, opts, &out, err);
+    if (!s && w)
+        s = ds_h5_finish(w, err);
+    else
+        ds_h5_abort(w);
+    if (!s && out.nfailed) /* the file is complete and lists them under <stream>/meta/failure */
+        s = ds_fail(err, DS_ERR_NUMERIC, "%d subject%s failed; the rest finished%s%s. First: %s", out.nfailed,
+                    out.nfailed == 1 ? "" : "s", out_path ? " and are in " : "", out_path ? out_path : "", out.failure);
+    return s;
+}
