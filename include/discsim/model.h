@@ -210,8 +210,12 @@ ds_status ds_model_compile(const struct ds_ydoc *doc, int nlevel, const int *lev
 
 void ds_model_free(ds_model *m);
 
-/* Applies Pfirrmann grade 1..5 to level index i (scales pi0, h0, K0; updates derived values). */
+/* Compilation steps, before the model is handed to a run (after that it is read-only):
+ * Pfirrmann grade 1..5 applied to level index i (scales pi0, h0, K0), and one subject's
+ * value of disc parameter k (DS_PAR_*) at level index i, as a cohort draws it. Both update the
+ * derived values. */
 void ds_model_degenerate(ds_model *m, int i, int grade);
+ds_status ds_model_set_disc(ds_model *m, int k, int i, int lane, double v, ds_error *err);
 
 /* Index of a posture by name, -1 if absent. */
 int ds_model_posture(const ds_model *m, const char *name);

@@ -489,22 +489,50 @@ ds_status ds_model_compile(const ds_ydoc *d, int nlevel, const int *level_id, ds
     return DS_OK;
 }
 
+/* The per-lane arrays as the model's own, writable memory: the model owns mem_, and only
+ * the compilation steps below write through these, before the model is used. */
+static double *par_w(ds_model *m, int k, int i) { return (double *)m->mem_ + ((size_t)k * m->nlevel + i) * m->stride; }
+static double *der_w(ds_model *m, int k, int i)
+{
+    return (double *)m->mem_ + ((size_t)(DS_NDISC_PARAMS + k) * m->nlevel + i) * m->stride;
+}
+
+/* The derived values of level i, lane l, from its parameters and the body. */
+static void derive(ds_model *m, int i, int l)
+{
+    const double Ap = par_w(m, DS_PAR_A_p, i)[l], An = par_w(m, DS_PAR_A_n, i)[l], h0 = par_w(m, DS_PAR_h0, i)[l];
+    const double ka = par_w(m, DS_PAR_k_a, i)[l], Cb = par_w(m, DS_PAR_C_b, i)[l], pi0 = par_w(m, DS_PAR_pi0, i)[l];
+    const double V0 = An * h0 + Cb * pi0, ku = ka + Ap * An / Cb;
+    der_w(m, DS_DER_V0, i)[l] = V0;
+    der_w(m, DS_DER_inv_V0, i)[l] = 1.0 / V0;
+    der_w(m, DS_DER_inv_Cb, i)[l] = 1.0 / Cb;
+    der_w(m, DS_DER_k_u, i)[l] = ku;
+    der_w(m, DS_DER_inv_ku, i)[l] = 1.0 / ku;
+}
+
 void ds_model_degenerate(ds_model *m, int i, int grade)
 {
     const double *f = m->hern.grade[grade - 1];
-    double *par[DS_NDISC_PARAMS], *der[DS_NDISC_DERIVED];
-    for (int k = 0; k < DS_NDISC_PARAMS; k++)
-        par[k] = (double *)m->par[k] + (size_t)i * m->stride;
-    for (int k = 0; k < DS_NDISC_DERIVED; k++)
-        der[k] = (double *)m->der[k] + (size_t)i * m->stride;
     for (int l = 0; l < m->stride; l++) {
-        par[DS_PAR_pi0][l] *= f[0];
-        par[DS_PAR_h0][l] *= f[1];
-        par[DS_PAR_K0][l] *= f[2];
-        double V0 = par[DS_PAR_A_n][l] * par[DS_PAR_h0][l] + par[DS_PAR_C_b][l] * par[DS_PAR_pi0][l];
-        der[DS_DER_V0][l] = V0;
-        der[DS_DER_inv_V0][l] = 1.0 / V0;
+        par_w(m, DS_PAR_pi0, i)[l] *= f[0];
+        par_w(m, DS_PAR_h0, i)[l] *= f[1];
+        par_w(m, DS_PAR_K0, i)[l] *= f[2];
+        derive(m, i, l);
     }
+}
+
+ds_status ds_model_set_disc(ds_model *m, int k, int i, int lane, double v, ds_error *err)
+{
+    if (k < 0 || k >= DS_NDISC_PARAMS || i < 0 || i >= m->nlevel || lane < 0 || lane >= m->nsubj)
+        return ds_fail(err, DS_ERR_USAGE, "ds_model_set_disc: parameter %d, level %d, lane %d out of range", k, i, lane);
+    int may_be_zero = k == DS_PAR_c || k == DS_PAR_n_osm;
+    if (!isfinite(v) || v < 0 || (!may_be_zero && v == 0))
+        return ds_fail(err, DS_ERR_INPUT, "%s of %s, subject %d: %g %s must be %s", ds_disc_param_keys[k],
+                       ds_level_names[m->level_id[i]], lane, v, ds_disc_param_units[k],
+                       may_be_zero ? "zero or positive" : "positive");
+    par_w(m, k, i)[lane] = v;
+    derive(m, i, lane);
+    return DS_OK;
 }
 
 void ds_model_free(ds_model *m)

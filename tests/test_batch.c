@@ -1,0 +1,136 @@
+/* Batch independence (DESIGN §4): a subject's numbers never depend on which other subjects
+ * share its batch. Subject A runs alone, then inside batches of other sizes and compositions
+ * (different discs, so the neighbours take other steps and Newton iterations), and next to a
+ * subject that fails; every recorded value of A must be the same to the bit. The failing
+ * neighbour is reported with time and variable, and its series are NaN from then on. */
+#include "testkit.h"
+
+/* Five levels with muscles, a massage session (a dynamic load segment) and a short day. */
+static const char *const SCEN = DS_SOURCE_DIR "/scenarios/chain_day.yaml";
+
+typedef struct {
+    double perm, height; /* factors on L4L5 permeability and height for this subject */
+} subject;
+
+static const subject A = {1.0, 1.0};
+
+/* Runs subjects sub[0..n-1] with the given method and returns the record of subject `which`
+ * (every series, every time) in *out (malloc'ed, *len values), and the run's result. */
+static void run_batch(const subject *sub, int n, int which, const char *const *extra, int nextra, double **out,
+                      size_t *len, ds_memory_record *keep, ds_run_result *res)
+{
+    char subjects[32];
+    snprintf(subjects, sizeof subjects, "subjects=%d", n);
+    const char *set[16] = {subjects, "timeline.repeat=1", "record.interval=10min",
+                           "timeline.phases=[{posture: standing, duration: 2h}, {posture: sitting, duration: 1h}, "
+                           "{posture: lying, duration: 2h}]",
+                           "interventions=[{at: 1h, duration: 20min, groups: [erector_spinae, multifidus], "
+                           "tone_reduction: 50%, decay: 10min}]"};
+    int nset = 5;
+    for (int k = 0; k < nextra; k++)
+        set[nset++] = extra[k];
+    ds_scenario sc;
+    ds_error err = {0};
+    ds_status st = ds_scenario_load(SCEN, nset, set, &sc, &err);
+    if (st)
+        fail_msg("%s", err.msg);
+    const int L45 = 3;
+    for (int l = 0; l < n; l++) {
+        const double K = sc.model.par[DS_PAR_K0][(size_t)L45 * sc.model.stride + l];
+        const double h = sc.model.par[DS_PAR_h0][(size_t)L45 * sc.model.stride + l];
+        assert_int_equal(ds_model_set_disc(&sc.model, DS_PAR_K0, L45, l, K * sub[l].perm, &err), DS_OK);
+        assert_int_equal(ds_model_set_disc(&sc.model, DS_PAR_h0, L45, l, h * sub[l].height, &err), DS_OK);
+    }
+    ds_memory_record mr = {0};
+    ds_record_sink sink = ds_memory_sink(&mr);
+    ds_run_opts o = {0};
+    st = ds_run_stream(&sc, &sink, "", &o, res, NULL, &err);
+    if (st)
+        fail_msg("%s", err.msg);
+    *len = mr.ntime * (size_t)mr.nseries;
+    *out = malloc(*len * sizeof **out);
+    for (size_t k = 0; k < mr.ntime; k++)
+        for (int s = 0; s < mr.nseries; s++)
+            (*out)[k * mr.nseries + s] = ds_memory_at(&mr, k, s, which);
+    if (keep)
+        *keep = mr;
+    else
+        ds_memory_record_free(&mr);
+    ds_scenario_free(&sc);
+}
+
+static void assert_same(const double *a, const double *b, size_t n, const char *what)
+{
+    size_t diff = 0;
+    for (size_t i = 0; i < n; i++)
+        diff += memcmp(&a[i], &b[i], sizeof a[i]) != 0;
+    printf("%s: %zu values, %zu differ\n", what, n, diff);
+    assert_int_equal(diff, 0);
+}
+
+static void test_batch_independence(void **state)
+{
+    (void)state;
+    double *alone, *other;
+    size_t n1, n2;
+    ds_run_result r;
+    run_batch(&A, 1, 0, NULL, 0, &alone, &n1, NULL, &r);
+    assert_true(n1 > 1000);
+    /* A in the middle of three different discs */
+    const subject three[] = {{3.0, 0.9}, A, {0.3, 1.1}};
+    run_batch(three, 3, 1, NULL, 0, &other, &n2, NULL, &r);
+    assert_int_equal(n1, n2);
+    assert_same(alone, other, n1, "A alone vs A among 3");
+    free(other);
+    /* A last of ten: a block wider than one vector of lanes, neighbours all different */
+    subject ten[10];
+    for (int l = 0; l < 9; l++)
+        ten[l] = (subject){0.5 + 0.25 * l, 0.92 + 0.02 * l};
+    ten[9] = A;
+    run_batch(ten, 10, 9, NULL, 0, &other, &n2, NULL, &r);
+    assert_same(alone, other, n1, "A alone vs A last of 10");
+    free(other);
+    free(alone);
+}
+
+/* Explicit Euler at a fixed 10 s step: stable for A, unstable for a disc whose fluid
+ * exchange is 1e5 times faster; its retries with shorter steps cannot rescue it at the
+ * load change two hours in, where it fails. */
+static void test_failing_neighbour(void **state)
+{
+    (void)state;
+    static const char *const euler[] = {"solver={method: euler, step: 10s}"};
+    double *alone, *other;
+    size_t n1, n2;
+    ds_run_result r;
+    run_batch(&A, 1, 0, euler, 1, &alone, &n1, NULL, &r);
+    assert_int_equal(r.nfailed, 0);
+    const subject pair[] = {{100000.0, 1.0}, A};
+    ds_memory_record mr;
+    run_batch(pair, 2, 1, euler, 1, &other, &n2, &mr, &r);
+    printf("failing neighbour: %s\n", r.failure);
+    assert_int_equal(r.nfailed, 1);
+    assert_int_equal(mr.failed[0], 1);
+    assert_int_equal(mr.failed[1], 0);
+    assert_non_null(strstr(r.failure, "subject 0"));
+    assert_non_null(strstr(r.failure, "L4L5"));
+    assert_same(alone, other, n1, "A alone vs A next to a failing subject");
+    /* the failed subject's series are NaN after its failure, finite before */
+    int p = ds_memory_series(&mr, "/levels/L4L5/pressure");
+    assert_true(p >= 0);
+    assert_true(isfinite(ds_memory_at(&mr, 0, p, 0)));
+    assert_true(isnan(ds_memory_at(&mr, mr.ntime - 1, p, 0)));
+    assert_true(isfinite(ds_memory_at(&mr, mr.ntime - 1, p, 1)));
+    ds_memory_record_free(&mr);
+    free(alone);
+    free(other);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_batch_independence),
+        cmocka_unit_test(test_failing_neighbour),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
