@@ -56,7 +56,7 @@ int main(int argc, char **argv)
             ids[i] = DS_MAX_LEVELS - n + i;
         ds_model m;
         ds_data d;
-        if (ds_model_compile(doc, n, ids, DS_INERTIAL, nsubj, &m, &err) || ds_data_create(&m, &d, &err)) {
+        if (ds_model_compile(doc, n, ids, DS_INERTIAL, nsubj, NULL, &m, &err) || ds_data_create(&m, &d, &err)) {
             fprintf(stderr, "%s\n", err.msg);
             return 3;
         }

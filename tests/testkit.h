@@ -39,7 +39,7 @@ static inline void tk_model(ds_model *m, ds_variant v, int nsubj, const char *co
     assert_int_equal(ds_ydoc_load(TK_MODEL, &doc, &err), DS_OK);
     for (int i = 0; set && set[i]; i++)
         assert_int_equal(ds_yset(doc, set[i], &err), DS_OK);
-    ds_status st = ds_model_compile(doc, 1, &lev, v, nsubj, m, &err);
+    ds_status st = ds_model_compile(doc, 1, &lev, v, nsubj, NULL, m, &err);
     if (st)
         fprintf(stderr, "%s\n", err.msg);
     assert_int_equal(st, DS_OK);

@@ -204,9 +204,11 @@ typedef struct ds_model {
 struct ds_ydoc;
 
 /* Compiles the model held in a parsed YAML document for the given levels, variant and
- * number of subjects. Errors name the file, line and key. */
+ * number of subjects, with the scenario's herniation placed (site may be NULL: none; its gap
+ * NaN: the model's default; its degeneration is applied to its level). Errors name the file,
+ * line and key. Afterwards the model is read-only. */
 ds_status ds_model_compile(const struct ds_ydoc *doc, int nlevel, const int *level_id, ds_variant variant,
-                           int nsubj, ds_model *m, ds_error *err);
+                           int nsubj, const ds_herniation_site *site, ds_model *m, ds_error *err);
 
 void ds_model_free(ds_model *m);
 

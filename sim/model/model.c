@@ -324,8 +324,22 @@ static ds_status read_herniation(const ds_ydoc *d, int root, ds_model *m, ds_err
     return DS_OK;
 }
 
+/* Places the scenario's herniation: the model's default gap where none was given, the
+ * level's degeneration, and the reference height after it. */
+static ds_status place_site(const ds_ydoc *d, const ds_herniation_site *site, ds_model *m, ds_error *err)
+{
+    if (isnan(m->hern.root_diameter))
+        return ds_fail(err, DS_ERR_INPUT, "the model %s has no herniation table", d->file);
+    m->site = *site;
+    if (isnan(m->site.gap))
+        m->site.gap = m->hern.gap[site->type];
+    ds_model_degenerate(m, site->level, site->grade);
+    m->site.h_ref = m->par[DS_PAR_h0][(size_t)site->level * m->stride];
+    return DS_OK;
+}
+
 ds_status ds_model_compile(const ds_ydoc *d, int nlevel, const int *level_id, ds_variant variant, int nsubj,
-                           ds_model *m, ds_error *err)
+                           const ds_herniation_site *site, ds_model *m, ds_error *err)
 {
     char loc[4200];
     memset(m, 0, sizeof *m);
@@ -469,7 +483,7 @@ ds_status ds_model_compile(const ds_ydoc *d, int nlevel, const int *level_id, ds
         return ds_fail(err, DS_ERR_INPUT, "%s: the model has no 'postures' table", d->file);
     if ((st = each_entry(d, postures, "postures", DS_MAX_POSTURES, posture_entry, m, err)))
         return st;
-    if ((st = read_herniation(d, root, m, err)))
+    if ((st = read_herniation(d, root, m, err)) || (site && site->enabled && (st = place_site(d, site, m, err))))
         return st;
     int th = ds_ymap_get(d, root, "thresholds");
     if (th && (st = each_entry(d, th, "thresholds", DS_MAX_THRESHOLDS, threshold_entry, m, err)))

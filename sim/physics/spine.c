@@ -48,11 +48,11 @@ static inline qs_state qs_disc(const ds_model *m, int i, int l, double v, double
 static void rhs_qs(void *ctx, const double *restrict t, const double *restrict x, double *restrict f,
                    signed char *restrict flag)
 {
-    const ds_data *d = ctx;
+    ds_data *d = ctx; /* the data are the mutable side: the load segment is refreshed per lane */
     const ds_model *m = d->m;
     if (d->seg.dynamic) /* a massage acts: loads follow the tone at each lane's own time */
         for (int l = 0; l < m->nsubj; l++)
-            ds_segment_refresh((ds_data *)d, l, t[l]);
+            ds_segment_refresh(d, l, t[l]);
     const int S = m->stride, nl = m->nsubj;
     for (int i = 0; i < m->nlevel; i++) {
         const double *restrict V = x + (size_t)i * S;
@@ -72,11 +72,11 @@ static void rhs_qs(void *ctx, const double *restrict t, const double *restrict x
 /* Block-tridiagonal with 1 x 1 blocks: the quasi-static levels do not couple. */
 static void jac_qs(void *ctx, const double *restrict t, const double *restrict x, double *restrict J)
 {
-    const ds_data *d = ctx;
+    ds_data *d = ctx; /* the data are the mutable side: the load segment is refreshed per lane */
     const ds_model *m = d->m;
     if (d->seg.dynamic)
         for (int l = 0; l < m->nsubj; l++)
-            ds_segment_refresh((ds_data *)d, l, t[l]);
+            ds_segment_refresh(d, l, t[l]);
     const int S = m->stride, nl = m->nsubj, nb = m->nlevel;
     memset(J, 0, (size_t)3 * nb * S * sizeof(double));
     for (int i = 0; i < m->nlevel; i++) {
@@ -142,11 +142,11 @@ static inline disc_state disc_in(const ds_model *m, int i, int l, const double *
 static void rhs_in(void *ctx, const double *restrict t, const double *restrict x, double *restrict f,
                    signed char *restrict flag)
 {
-    const ds_data *d = ctx;
+    ds_data *d = ctx; /* the data are the mutable side: the load segment is refreshed per lane */
     const ds_model *m = d->m;
     if (d->seg.dynamic) /* a massage acts: loads follow the tone at each lane's own time */
         for (int l = 0; l < m->nsubj; l++)
-            ds_segment_refresh((ds_data *)d, l, t[l]);
+            ds_segment_refresh(d, l, t[l]);
     const int S = m->stride, nl = m->nsubj, n = m->nlevel, B = ds_level_block(m);
     for (int l = 0; l < nl; l++) {
         const double w = ds_seg_frac(&d->seg, t[l]);
@@ -181,11 +181,11 @@ static void rhs_in(void *ctx, const double *restrict t, const double *restrict x
  * and the one below it, i+1, and the activation of level i loads both. */
 static void jac_in(void *ctx, const double *restrict t, const double *restrict x, double *restrict J)
 {
-    const ds_data *d = ctx;
+    ds_data *d = ctx; /* the data are the mutable side: the load segment is refreshed per lane */
     const ds_model *m = d->m;
     if (d->seg.dynamic) /* a massage acts: loads follow the tone at each lane's own time */
         for (int l = 0; l < m->nsubj; l++)
-            ds_segment_refresh((ds_data *)d, l, t[l]);
+            ds_segment_refresh(d, l, t[l]);
     const int S = m->stride, nl = m->nsubj, n = m->nlevel, b = ds_level_block(m);
     memset(J, 0, (size_t)3 * n * b * b * S * sizeof(double));
     /* JE(row level, row var, column level, column var) */

@@ -373,18 +373,16 @@ static ds_status read_solver(const ds_ydoc *d, int node, ds_scenario *sc, ds_err
     return DS_OK;
 }
 
-static ds_status read_herniation_site(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err)
+/* The herniation the scenario places, read before the model is compiled: the compilation
+ * applies its degeneration and fills in the model's default gap (NaN here: not given). */
+static ds_status read_herniation_site(const ds_ydoc *d, int node, const ds_scenario *sc, ds_herniation_site *hs,
+                                      ds_error *err)
 {
     char loc[4200];
-    ds_model *m = &sc->model;
     static const char *const keys[] = {"level", "side", "type", "size", "gap", "degeneration", NULL};
     ds_status st = ds_ycheck_keys(d, node, "herniation", keys, err);
     if (st)
         return st;
-    if (isnan(m->hern.root_diameter))
-        return ds_fail(err, DS_ERR_INPUT, "%s: key 'herniation': the model %s has no herniation table",
-                       ds_yloc(d, node, loc, sizeof loc), m->path);
-    ds_herniation_site *hs = &m->site;
     memset(hs, 0, sizeof *hs);
     const char *s;
     int n = ds_ymap_get(d, node, "level");
@@ -426,7 +424,7 @@ static ds_status read_herniation_site(const ds_ydoc *d, int node, ds_scenario *s
     if (!(hs->size >= 0 && hs->size <= 20))
         return ds_fail(err, DS_ERR_INPUT, "%s: key 'herniation.size': must lie from 0 to 20 mm",
                        ds_yloc(d, n, loc, sizeof loc));
-    hs->gap = m->hern.gap[hs->type];
+    hs->gap = NAN;
     if ((n = ds_ymap_get(d, node, "gap")) && (st = ds_yas_quantity(d, n, "herniation.gap", "mm", &hs->gap, err)))
         return st;
     if (n && !(hs->gap >= 0 && hs->gap <= 20))
@@ -437,8 +435,6 @@ static ds_status read_herniation_site(const ds_ydoc *d, int node, ds_scenario *s
         (st = ds_yas_int(d, n, "herniation.degeneration", 1, DS_GRADES, &grade, err)))
         return st;
     hs->grade = (int)grade;
-    ds_model_degenerate(m, hs->level, hs->grade);
-    hs->h_ref = m->par[DS_PAR_h0][(size_t)hs->level * m->stride];
     hs->enabled = 1;
     return DS_OK;
 }
@@ -694,8 +690,19 @@ ds_status ds_scenario_load_edit(const char *path, int nset, const char *const *s
                 goto done;
             }
     }
-    if ((st = ds_model_compile(md, sc->nlevel, sc->level_id, sc->variant, sc->nsubj, &sc->model, err)))
+    ds_herniation_site site = {0};
+    n = ds_ymap_get(d, root, "herniation");
+    if (n && (st = read_herniation_site(d, n, sc, &site, err)))
         goto done;
+    if ((st = ds_model_compile(md, sc->nlevel, sc->level_id, sc->variant, sc->nsubj, n ? &site : NULL, &sc->model,
+                               err))) {
+        if (n && isnan(sc->model.hern.root_diameter)) { /* name the scenario's key, not only the model */
+            char msg[DS_ERROR_MSG_LEN];
+            snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+            st = ds_fail(err, st, "%s: key 'herniation': %s", ds_yloc(d, n, loc, sizeof loc), msg);
+        }
+        goto done;
+    }
 
     n = ds_ymap_get(d, root, "timeline");
     if (!n) {
@@ -729,9 +736,6 @@ ds_status ds_scenario_load_edit(const char *path, int nset, const char *const *s
     if ((st = read_record(d, ds_ymap_get(d, root, "record"), sc, err)))
         goto done;
     if ((st = check_extent(d, root, sc, err)))
-        goto done;
-    n = ds_ymap_get(d, root, "herniation");
-    if (n && (st = read_herniation_site(d, n, sc, err)))
         goto done;
     n = ds_ymap_get(d, root, "interventions");
     if (n && (st = read_interventions(d, n, sc, err)))
