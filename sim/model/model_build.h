@@ -1,0 +1,25 @@
+/* Building a model: the steps a compilation takes before the model is read-only (private to
+ * the library; io/model_load.c drives them from a model file, cohorts will from draws). */
+#ifndef DS_MODEL_BUILD_H
+#define DS_MODEL_BUILD_H
+
+#include "discsim/model.h"
+
+/* The one allocation behind the per-lane arrays, zeroed, for nsubj lanes padded to the
+ * alignment. */
+ds_status ds_model_alloc(ds_model *m, int nlevel, const int *level_id, ds_variant variant, int nsubj, ds_error *err);
+
+/* Disc parameters v[DS_NDISC_PARAMS] of level index i for every lane, with derived values. */
+void ds_model_set_level(ds_model *m, int i, const double *v);
+
+/* Body mass (t) and the tone of each of the m->ngroup groups, for every lane. */
+void ds_model_set_lanes(ds_model *m, double mass, const double *tones);
+
+/* The mass each simulated vertebra moves, from the body: the top one carries everything
+ * above its disc, each lower one the trunk slice between its disc and the one above. */
+void ds_model_vertebral_masses(ds_model *m);
+
+/* Places a herniation (see ds_model_compile). */
+ds_status ds_model_place_site(ds_model *m, const ds_herniation_site *site, ds_error *err);
+
+#endif
