@@ -1,29 +1,20 @@
-/* Reading a scenario file (DESIGN §6) into a compiled ds_scenario.
- *
- * The schema is checked key by key: an unknown key, a wrong type or a bad value stops the
- * load with the file, line and dotted key, before anything runs. */
+/* Reading the parts of a scenario file: levels, timeline, record, solver, herniation and
+ * interventions (see scenario_read.h). */
 #include "discsim/scenario.h"
 
 #include <libgen.h>
 #include <math.h>
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "base/strbuf.h"
 #include "base/units.h"
 #include "io/ydoc.h"
-#include "scenario_impl.h"
+#include "scenario_read.h"
 
-static const char *const top_keys[] = {"name",     "description", "model",      "parameters", "variant",
-                                       "levels",   "subjects",    "seed",       "initial",    "timeline",
-                                       "record",   "solver",      "herniation", "summary",    "interventions",
-                                       "arms",     "sweep",       "clock",      NULL};
-
-static ds_status read_levels(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err)
+ds_status ds_sc_read_levels(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err)
 {
     char loc[4200];
     int n;
@@ -52,93 +43,7 @@ static ds_status read_levels(const ds_ydoc *d, int node, ds_scenario *sc, ds_err
     return DS_OK;
 }
 
-/* Replaces the value of the model quantity `mq` ({value, unit, source}) by the scenario's
- * leaf `node`, converted into the model's unit. The leaf is "number unit" (a bare number only
- * where the unit is 1) or a mapping {value, unit}. The new node keeps the scenario's line, so
- * that a range error found when the model compiles names the scenario, not the model. */
-static ds_status override_quantity(const ds_ydoc *sd, int node, const char *path, ds_ydoc *md, int mq, ds_error *err)
-{
-    char loc[4200], text[600], why[256];
-    const char *unit, *given;
-    ds_status st = ds_yas_string(md, ds_ymap_get(md, mq, "unit"), path, &unit, err);
-    if (st)
-        return st;
-    yaml_node_t *n = ds_ynode(sd, node);
-    if (n->type == YAML_MAPPING_NODE) {
-        static const char *const keys[] = {"value", "unit", NULL};
-        int vn = ds_ymap_get(sd, node, "value"), un = ds_ymap_get(sd, node, "unit");
-        const char *v = NULL, *u = "";
-        if ((st = ds_ycheck_keys(sd, node, path, keys, err)))
-            return st;
-        if (!vn || (st = ds_yas_string(sd, vn, path, &v, err)) || (un && (st = ds_yas_string(sd, un, path, &u, err))))
-            return st ? st : ds_fail(err, DS_ERR_INPUT, "%s: key 'parameters.%s': needs a value",
-                                     ds_yloc(sd, node, loc, sizeof loc), path);
-        snprintf(text, sizeof text, "%s %s", v, u);
-        given = text;
-    } else if ((st = ds_yas_string(sd, node, path, &given, err)))
-        return st;
-    double v;
-    if (ds_quantity_parse(given, unit, &v, why, sizeof why))
-        return ds_fail(err, DS_ERR_INPUT, "%s: key 'parameters.%s': '%s': %s (the model works in %s)",
-                       ds_yloc(sd, node, loc, sizeof loc), path, given, why, unit);
-    char num[40];
-    snprintf(num, sizeof num, "%.17g", v);
-    int id = yaml_document_add_scalar(&md->doc, NULL, (yaml_char_t *)num, -1, YAML_PLAIN_SCALAR_STYLE);
-    if (!id)
-        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
-    yaml_node_t *nn = ds_ynode(md, id);
-    nn->start_mark.line = ds_ynode(sd, node)->start_mark.line;
-    nn->start_mark.column = DS_YCOL_ORIGIN;
-    snprintf(md->origin, sizeof md->origin, "%s", sd->file);
-    yaml_node_t *q = ds_ynode(md, mq);
-    for (yaml_node_pair_t *p = q->data.mapping.pairs.start; p < q->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = ds_ynode(md, p->key);
-        if (k && k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, "value"))
-            p->value = id;
-    }
-    return DS_OK;
-}
-
-/* Walks the scenario's `parameters` mapping alongside the model document and overrides each
- * leaf it reaches (see override_quantity). `path` holds the dotted key so far; it is built with
- * checked lengths, and the walk is as deep as the model, never deeper. */
-static ds_status apply_parameters(const ds_ydoc *sd, int node, char *path, size_t cap, size_t plen, ds_ydoc *md,
-                                  int mnode, ds_error *err)
-{
-    char loc[4200];
-    yaml_node_t *n = ds_ynode(sd, node);
-    int is_quantity = ds_ymap_get(md, mnode, "value") && ds_ymap_get(md, mnode, "unit");
-    if (is_quantity)
-        return override_quantity(sd, node, path, md, mnode, err);
-    if (n->type != YAML_MAPPING_NODE)
-        return ds_fail(err, DS_ERR_INPUT, "%s: key 'parameters%s%s': %s",
-                       ds_yloc(sd, node, loc, sizeof loc), plen ? "." : "", path,
-                       ds_ynode(md, mnode)->type == YAML_MAPPING_NODE ? "the model has a table here: give a mapping"
-                                                                      : "the model has no such parameter");
-    int npairs = (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
-    for (int i = 0; i < npairs; i++) {
-        n = ds_ynode(sd, node);
-        yaml_node_pair_t p = n->data.mapping.pairs.start[i];
-        const char *k;
-        ds_status st = ds_yas_string(sd, p.key, "parameters", &k, err);
-        if (st)
-            return st;
-        int w = snprintf(path + plen, cap - plen, "%s%s", plen ? "." : "", k);
-        if (w < 0 || (size_t)w >= cap - plen)
-            return ds_fail(err, DS_ERR_INPUT, "%s: key 'parameters.%.*s...': key path too long",
-                           ds_yloc(sd, p.key, loc, sizeof loc), (int)(plen < 200 ? plen : 200), path);
-        int child = ds_ymap_get(md, mnode, k);
-        if (!child)
-            return ds_fail(err, DS_ERR_INPUT, "%s: key 'parameters.%s': the model (%s) has no such parameter",
-                           ds_yloc(sd, p.key, loc, sizeof loc), path, md->file);
-        if ((st = apply_parameters(sd, p.value, path, cap, plen + (size_t)w, md, child, err)))
-            return st;
-        path[plen] = '\0';
-    }
-    return DS_OK;
-}
-
-static ds_status read_timeline(const ds_ydoc *d, int node, ds_scenario *sc, const ds_model *m, ds_error *err)
+ds_status ds_sc_read_timeline(const ds_ydoc *d, int node, ds_scenario *sc, const ds_model *m, ds_error *err)
 {
     char loc[4200];
     static const char *const keys[] = {"repeat", "ramp", "phases", NULL};
@@ -237,7 +142,7 @@ static ds_status read_timeline(const ds_ydoc *d, int node, ds_scenario *sc, cons
 
 /* A run must end, and what it writes must fit: the timeline as a whole is at most
  * DS_MAX_DURATION, and at most DS_MAX_RECORDS records are taken per subject. */
-static ds_status check_extent(const ds_ydoc *d, int root, const ds_scenario *sc, ds_error *err)
+ds_status ds_sc_check_extent(const ds_ydoc *d, int root, const ds_scenario *sc, ds_error *err)
 {
     char loc[4200];
     double end = ds_scenario_duration(sc);
@@ -256,7 +161,7 @@ static ds_status check_extent(const ds_ydoc *d, int root, const ds_scenario *sc,
     return DS_OK;
 }
 
-static ds_status read_record(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err)
+ds_status ds_sc_read_record(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err)
 {
     char loc[4200];
     sc->record_interval = 60.0;
@@ -319,7 +224,7 @@ static ds_status read_record(const ds_ydoc *d, int node, ds_scenario *sc, ds_err
     return DS_OK;
 }
 
-static ds_status read_solver(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err)
+ds_status ds_sc_read_solver(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err)
 {
     char loc[4200];
     sc->solver = ds_solver_defaults();
@@ -375,7 +280,7 @@ static ds_status read_solver(const ds_ydoc *d, int node, ds_scenario *sc, ds_err
 
 /* The herniation the scenario places, read before the model is compiled: the compilation
  * applies its degeneration and fills in the model's default gap (NaN here: not given). */
-static ds_status read_herniation_site(const ds_ydoc *d, int node, const ds_scenario *sc, ds_herniation_site *hs,
+ds_status ds_sc_read_herniation_site(const ds_ydoc *d, int node, const ds_scenario *sc, ds_herniation_site *hs,
                                       ds_error *err)
 {
     char loc[4200];
@@ -445,7 +350,7 @@ static int cmp_session(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static ds_status read_interventions(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err)
+ds_status ds_sc_read_interventions(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err)
 {
     char loc[4200], key[64], sub[128];
     const ds_model *m = &sc->model;
@@ -551,280 +456,3 @@ static ds_status read_interventions(const ds_ydoc *d, int node, ds_scenario *sc,
     return DS_OK;
 }
 
-ds_status ds_scenario_load(const char *path, int nset, const char *const *set, ds_scenario *sc, ds_error *err)
-{
-    return ds_scenario_load_edit(path, nset, set, NULL, NULL, sc, err);
-}
-
-ds_status ds_scenario_load_edit(const char *path, int nset, const char *const *set, ds_doc_edit edit, void *ctx,
-                                ds_scenario *sc, ds_error *err)
-{
-    char loc[4200];
-    memset(sc, 0, sizeof *sc);
-    snprintf(sc->path, sizeof sc->path, "%s", path);
-    ds_ydoc *d = NULL, *md = NULL;
-    ds_status st = ds_ydoc_load(path, &d, err);
-    if (st)
-        return st;
-    sc->text = strdup(d->text);
-    size_t olen = 1;
-    for (int i = 0; i < nset; i++)
-        olen += strlen(set[i]) + 1;
-    sc->overrides = calloc(1, olen);
-    if (!sc->text || !sc->overrides) {
-        st = ds_fail(err, DS_ERR_NOMEM, "out of memory");
-        goto done;
-    }
-    for (int i = 0; i < nset; i++) {
-        strcat(sc->overrides, set[i]);
-        strcat(sc->overrides, "\n");
-        if ((st = ds_yset(d, set[i], err)))
-            goto done;
-    }
-    /* --set can bring aliases of its own; the merged document is checked as a whole */
-    if ((st = ds_ydoc_check_graph(d, err)))
-        goto done;
-    int root = ds_yroot(d);
-    if (!root) {
-        st = ds_fail(err, DS_ERR_INPUT, "%s: the scenario file is empty", path);
-        goto done;
-    }
-    if ((st = ds_ycheck_keys(d, root, "", top_keys, err)))
-        goto done;
-    if (edit) {
-        if ((st = edit(d, ctx, sc, err)) || (st = ds_ydoc_check_graph(d, err)) ||
-            (st = ds_ycheck_keys(d, root, "", top_keys, err)))
-            goto done;
-    } else if (ds_ymap_get(d, root, "arms") || ds_ymap_get(d, root, "sweep")) {
-        st = ds_fail(err, DS_ERR_INPUT, "%s: this scenario has arms or a sweep: load it as a study (discsim run does)",
-                     path);
-        goto done;
-    }
-
-    const char *s;
-    int n = ds_ymap_get(d, root, "name");
-    if (!n) {
-        st = ds_fail(err, DS_ERR_INPUT, "%s: key 'name' is missing", ds_yloc(d, root, loc, sizeof loc));
-        goto done;
-    }
-    if ((st = ds_yas_string(d, n, "name", &s, err)))
-        goto done;
-    if (!*s) {
-        st = ds_fail(err, DS_ERR_INPUT, "%s: key 'name': the scenario needs a name", ds_yloc(d, n, loc, sizeof loc));
-        goto done;
-    }
-    snprintf(sc->name, sizeof sc->name, "%s", s);
-
-    n = ds_ymap_get(d, root, "model");
-    if (!n) {
-        st = ds_fail(err, DS_ERR_INPUT, "%s: key 'model' is missing (path of the model file, relative to the scenario)",
-                     ds_yloc(d, root, loc, sizeof loc));
-        goto done;
-    }
-    if ((st = ds_yas_string(d, n, "model", &s, err)))
-        goto done;
-    if (s[0] == '/') {
-        snprintf(sc->model_path, sizeof sc->model_path, "%s", s);
-    } else {
-        char tmp[4096];
-        snprintf(tmp, sizeof tmp, "%s", path);
-        snprintf(sc->model_path, sizeof sc->model_path, "%s/%s", dirname(tmp), s);
-    }
-    {
-        ds_error merr;
-        if (ds_ydoc_load(sc->model_path, &md, &merr)) {
-            st = ds_fail(err, merr.status, "%s: key 'model': cannot load model file: %s",
-                         ds_yloc(d, n, loc, sizeof loc), merr.msg);
-            goto done;
-        }
-    }
-
-    n = ds_ymap_get(d, root, "parameters");
-    if (n) {
-        char pbuf[512] = "";
-        if ((st = apply_parameters(d, n, pbuf, sizeof pbuf, 0, md, ds_yroot(md), err)))
-            goto done;
-    }
-
-    sc->variant = DS_QUASI_STATIC;
-    n = ds_ymap_get(d, root, "variant");
-    if (n) {
-        if ((st = ds_yas_string(d, n, "variant", &s, err)))
-            goto done;
-        if (strcmp(s, "quasi_static") == 0)
-            sc->variant = DS_QUASI_STATIC;
-        else if (strcmp(s, "inertial") == 0)
-            sc->variant = DS_INERTIAL;
-        else {
-            st = ds_fail(err, DS_ERR_INPUT, "%s: key 'variant': unknown variant '%s' (quasi_static or inertial)",
-                         ds_yloc(d, n, loc, sizeof loc), s);
-            goto done;
-        }
-    }
-    n = ds_ymap_get(d, root, "levels");
-    if (!n) {
-        st = ds_fail(err, DS_ERR_INPUT, "%s: key 'levels' is missing (e.g. levels: [L4L5])",
-                     ds_yloc(d, root, loc, sizeof loc));
-        goto done;
-    }
-    if ((st = read_levels(d, n, sc, err)))
-        goto done;
-    long v = 1;
-    n = ds_ymap_get(d, root, "subjects");
-    if (n && (st = ds_yas_int(d, n, "subjects", 1, 1000000, &v, err)))
-        goto done;
-    sc->nsubj = (int)v;
-    v = 1;
-    n = ds_ymap_get(d, root, "seed");
-    if (n && (st = ds_yas_int(d, n, "seed", 0, 0x7fffffffL, &v, err)))
-        goto done;
-    sc->seed = (uint64_t)v;
-
-    {
-        int mlevels = ds_ymap_get(md, ds_yroot(md), "levels");
-        for (int i = 0; i < sc->nlevel; i++)
-            if (!ds_ymap_get(md, mlevels, ds_level_names[sc->level_id[i]])) {
-                st = ds_fail(err, DS_ERR_INPUT, "%s: key 'levels': the model %s has no parameters for level %s",
-                             ds_yloc(d, ds_ymap_get(d, root, "levels"), loc, sizeof loc), sc->model_path,
-                             ds_level_names[sc->level_id[i]]);
-                goto done;
-            }
-    }
-    ds_herniation_site site = {0};
-    n = ds_ymap_get(d, root, "herniation");
-    if (n && (st = read_herniation_site(d, n, sc, &site, err)))
-        goto done;
-    if ((st = ds_model_compile(md, sc->nlevel, sc->level_id, sc->variant, sc->nsubj, n ? &site : NULL, &sc->model,
-                               err))) {
-        if (n && isnan(sc->model.hern.root_diameter)) { /* name the scenario's key, not only the model */
-            char msg[DS_ERROR_MSG_LEN];
-            snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
-            st = ds_fail(err, st, "%s: key 'herniation': %s", ds_yloc(d, n, loc, sizeof loc), msg);
-        }
-        goto done;
-    }
-
-    n = ds_ymap_get(d, root, "timeline");
-    if (!n) {
-        st = ds_fail(err, DS_ERR_INPUT, "%s: key 'timeline' is missing", ds_yloc(d, root, loc, sizeof loc));
-        goto done;
-    }
-    if ((st = read_timeline(d, n, sc, &sc->model, err)))
-        goto done;
-
-    sc->initial_posture = sc->phase[0].posture;
-    sc->initial = sc->phase[0].p;
-    n = ds_ymap_get(d, root, "initial");
-    if (n) {
-        static const char *const ikeys[] = {"posture", NULL};
-        if ((st = ds_ycheck_keys(d, n, "initial", ikeys, err)))
-            goto done;
-        int pn = ds_ymap_get(d, n, "posture");
-        if (pn) {
-            if ((st = ds_yas_string(d, pn, "initial.posture", &s, err)))
-                goto done;
-            int pid = ds_model_posture(&sc->model, s);
-            if (pid < 0) {
-                st = ds_fail(err, DS_ERR_INPUT, "%s: key 'initial.posture': unknown posture '%s'",
-                             ds_yloc(d, pn, loc, sizeof loc), s);
-                goto done;
-            }
-            sc->initial_posture = pid;
-            sc->initial = sc->model.posture[pid].p;
-        }
-    }
-    if ((st = read_record(d, ds_ymap_get(d, root, "record"), sc, err)))
-        goto done;
-    if ((st = check_extent(d, root, sc, err)))
-        goto done;
-    n = ds_ymap_get(d, root, "interventions");
-    if (n && (st = read_interventions(d, n, sc, err)))
-        goto done;
-    n = ds_ymap_get(d, root, "clock");
-    if (n) {
-        int hh, mm;
-        char extra;
-        if ((st = ds_yas_string(d, n, "clock", &s, err)))
-            goto done;
-        if (sscanf(s, "%d:%d%c", &hh, &mm, &extra) != 2 || hh < 0 || hh > 23 || mm < 0 || mm > 59) {
-            st = ds_fail(err, DS_ERR_INPUT, "%s: key 'clock': expected the time of day at the start as HH:MM, got '%s'",
-                         ds_yloc(d, n, loc, sizeof loc), s);
-            goto done;
-        }
-        sc->clock_start = 3600.0 * hh + 60.0 * mm;
-    }
-    sc->summary_from = 0.0;
-    sc->summary_to = -1.0;
-    n = ds_ymap_get(d, root, "summary");
-    if (n) {
-        static const char *const sk[] = {"from", "to", NULL};
-        if ((st = ds_ycheck_keys(d, n, "summary", sk, err)))
-            goto done;
-        int fn = ds_ymap_get(d, n, "from"), tn = ds_ymap_get(d, n, "to");
-        if ((fn && (st = ds_yas_duration(d, fn, "summary.from", 1, &sc->summary_from, err))) ||
-            (tn && (st = ds_yas_duration(d, tn, "summary.to", 0, &sc->summary_to, err))))
-            goto done;
-        if (sc->summary_to >= 0 && sc->summary_to <= sc->summary_from) {
-            st = ds_fail(err, DS_ERR_INPUT, "%s: key 'summary': 'to' must come after 'from'", ds_yloc(d, n, loc, sizeof loc));
-            goto done;
-        }
-        /* a window outside the run has no samples: its means would be 0/0 */
-        const double end = ds_scenario_duration(sc);
-        if (sc->summary_from >= end || sc->summary_to > end) {
-            int bad = sc->summary_from >= end ? fn : tn;
-            st = ds_fail(err, DS_ERR_INPUT, "%s: key 'summary.%s': the window must lie inside the run, which lasts %.6g h",
-                         ds_yloc(d, bad, loc, sizeof loc), bad == fn ? "from" : "to", end / 3600.0);
-            goto done;
-        }
-    }
-    if ((st = read_solver(d, ds_ymap_get(d, root, "solver"), sc, err)))
-        goto done;
-done:
-    ds_ydoc_free(d);
-    ds_ydoc_free(md);
-    if (st)
-        ds_scenario_free(sc);
-    return st;
-}
-
-void ds_scenario_free(ds_scenario *sc)
-{
-    if (!sc)
-        return;
-    free(sc->text);
-    free(sc->overrides);
-    sc->text = sc->overrides = NULL;
-    ds_model_free(&sc->model);
-}
-
-double ds_scenario_duration(const ds_scenario *sc)
-{
-    double day = 0.0;
-    for (int i = 0; i < sc->nphase; i++)
-        day += sc->phase[i].duration;
-    return day * sc->repeat;
-}
-
-/* True if both paths name one existing file, however spelled (./, symlinks, hard links). */
-static bool same_file(const struct stat *a, const char *path)
-{
-    struct stat b;
-    return path[0] && stat(path, &b) == 0 && a->st_dev == b.st_dev && a->st_ino == b.st_ino;
-}
-
-ds_status ds_scenario_check_output(const ds_scenario *sc, const char *out_path, ds_error *err)
-{
-    struct stat o;
-    if (!out_path || stat(out_path, &o) != 0)
-        return DS_OK; /* nothing there yet: it cannot be an input */
-    if (same_file(&o, sc->path))
-        return ds_fail(err, DS_ERR_IO,
-                       "output '%s' is the scenario file '%s': the run would replace it; choose another output name",
-                       out_path, sc->path);
-    if (same_file(&o, sc->model_path))
-        return ds_fail(err, DS_ERR_IO,
-                       "output '%s' is the model file '%s' of scenario '%s': the run would replace it; choose another "
-                       "output name",
-                       out_path, sc->model_path, sc->path);
-    return DS_OK;
-}
