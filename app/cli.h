@@ -1,0 +1,28 @@
+/* What the discsim commands share: the exit codes' text, the options of run and check, and
+ * one entry point per command (cmd_<name>.c). */
+#ifndef DS_CLI_H
+#define DS_CLI_H
+
+#include <stdio.h>
+
+#include "discsim/discsim.h"
+
+extern const char *const ds_cli_exit_codes;
+
+typedef struct ds_cli_args {
+    const char *scenario, *out, *plot;
+    const char **set;
+    int nset, quiet, threads;
+} ds_cli_args;
+
+/* Parses the options shared by run and check (allow_out: run's -o, -q, --plot, --threads);
+ * returns 0, or an exit code after printing why. a->set is malloc'ed. */
+int ds_cli_parse(int argc, char **argv, ds_cli_args *a, int allow_out, void (*help)(FILE *));
+
+int ds_cmd_run(int argc, char **argv);
+int ds_cmd_check(int argc, char **argv);
+int ds_cmd_info(int argc, char **argv);
+int ds_cmd_plot(int argc, char **argv);
+int ds_cmd_validate(int argc, char **argv);
+
+#endif

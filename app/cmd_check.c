@@ -1,0 +1,85 @@
+/* discsim check: load and compile a scenario without running it, and say what it would run. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void usage_check(FILE *out)
+{
+    fprintf(out,
+            "Usage: discsim check SCENARIO [--set key=value]...\n\n"
+            "Loads and compiles a scenario and its model without running it, and prints what it would run.\n\n%s",
+            ds_cli_exit_codes);
+}
+
+int ds_cmd_check(int argc, char **argv)
+{
+    ds_cli_args a = {0};
+    int rc = ds_cli_parse(argc, argv, &a, 0, usage_check);
+    if (rc) {
+        free(a.set);
+        return rc;
+    }
+    ds_study study;
+    ds_error err = {0};
+    if (ds_study_load(a.scenario, a.nset, a.set, &study, &err)) {
+        fprintf(stderr, "discsim: %s\n", err.msg);
+        free(a.set);
+        return err.status;
+    }
+    ds_scenario sc = study.variant[0];
+    if (study.kind != DS_STUDY_SINGLE) {
+        printf("%s: %d %s:", a.scenario, study.nvariant, study.kind == DS_STUDY_ARMS ? "arms" : "sweep points");
+        for (int v = 0; v < study.nvariant; v++)
+            printf(" %s", study.name[v]);
+        printf(" (the first is shown)\n");
+    }
+    printf("%s: ok\n  scenario %s, model %s (%s)\n  %s variant, %d subject%s, levels", a.scenario, sc.name,
+           sc.model.name, sc.model_path, sc.variant == DS_QUASI_STATIC ? "quasi-static" : "inertial", sc.nsubj,
+           sc.nsubj == 1 ? "" : "s");
+    for (int i = 0; i < sc.nlevel; i++)
+        printf(" %s", ds_level_names[sc.level_id[i]]);
+    printf("\n  timeline: %d phase%s x %d = %.4g h, ramps %g s\n", sc.nphase, sc.nphase == 1 ? "" : "s", sc.repeat,
+           ds_scenario_duration(&sc) / 3600.0, sc.ramp);
+    ds_data d;
+    int have_data = ds_data_create(&sc.model, &d, &err) == DS_OK;
+    printf("    %-18s %10s   %s\n", "posture", "duration", "load per level, N (muscle part), subject 0");
+    for (int k = 0; k < sc.nphase; k++) {
+        printf("    %-18s %8.4g h ", sc.model.posture[sc.phase[k].posture].name, sc.phase[k].duration / 3600.0);
+        if (have_data) {
+            ds_posture_loads(&sc.model, &sc.phase[k].p, &d.seg.to);
+            for (int i = 0; i < sc.nlevel; i++) {
+                size_t q = (size_t)i * sc.model.stride;
+                printf("  %s %.0f (%.0f)%s", ds_level_names[sc.level_id[i]], d.seg.to.load[q], d.seg.to.muscle_comp[q],
+                       fabs(d.seg.to.residual[q]) > 1e-6 ? " UNBALANCED" : "");
+            }
+        }
+        printf("\n");
+    }
+    if (have_data)
+        ds_data_free(&d);
+    printf("  record every %g s:", sc.record_interval);
+    for (int k = 0; k < sc.nrecord; k++)
+        printf(" %s", ds_level_output_names[sc.record[k]]);
+    const ds_method *m = ds_method_get(sc.solver.method);
+    printf("\n  solver %s, rtol %g, atol %g", m->name, sc.solver.rtol, sc.solver.atol);
+    if (sc.solver.h_fixed > 0)
+        printf(", step %g s", sc.solver.h_fixed);
+    printf("\n");
+    if (sc.model.site.enabled) {
+        const ds_herniation_site *h = &sc.model.site;
+        printf("  herniation at %s (%s, %s), size %g mm, gap %g mm, Pfirrmann grade %d\n",
+               ds_level_names[sc.level_id[h->level]], h->type == DS_FORAMINAL ? "foraminal" : "paracentral",
+               h->side ? "right" : "left", h->size, h->gap, h->grade);
+    }
+    for (int k = 0; k < sc.nsession; k++)
+        printf("  massage at %.4g h for %g min: tone -%g %%, passive -%g %%, decay %g min\n", sc.session[k].start / 3600.0,
+               sc.session[k].duration / 60.0, 100.0 * sc.session[k].tone_reduction,
+               100.0 * sc.session[k].passive_reduction, sc.session[k].decay / 60.0);
+    ds_study_free(&study);
+    free(a.set);
+    return 0;
+}

@@ -1,0 +1,90 @@
+/* discsim run: a scenario, its arms or its sweep, into an HDF5 file (and figures). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void usage_run(FILE *out)
+{
+    fprintf(out,
+            "Usage: discsim run SCENARIO [-o OUT.h5] [--set key=value]... [--quiet]\n\n"
+            "Runs a scenario and writes an HDF5 file (to a temporary name, renamed when complete).\n\n"
+            "  -o, --output FILE   output file (default: <scenario name>.h5 in the current folder); an existing\n"
+            "                      file is replaced only if it is empty or an HDF5 file (an earlier output)\n"
+            "  --set key=value     override a scenario key, e.g. --set solver.rtol=1e-8,\n"
+            "                      --set timeline.repeat=1, --set parameters.levels.L4L5.permeability.value=0.25\n"
+            "                      (values are YAML: --set record.variables=[height,pressure])\n"
+            "  -q, --quiet         no progress line and no summary\n"
+            "  --plot [DIR]        draw the figures of the output into DIR (default: figures)\n"
+            "  --threads N         run a sweep's points on N threads (the output does not change)\n"
+            "  -h, --help          this help\n\n%s",
+            ds_cli_exit_codes);
+}
+
+static void print_run(const ds_scenario *sc, const char *out, const ds_run_result *r)
+{
+    const ds_method *m = ds_method_get(sc->solver.method);
+    printf("discsim: wrote %s: %zu records of %d subject%s over %.4g h (%s, %d level%s)\n", out, r->nrecords, sc->nsubj,
+           sc->nsubj == 1 ? "" : "s", ds_scenario_duration(sc) / 3600.0, sc->name, sc->nlevel, sc->nlevel == 1 ? "" : "s");
+    printf("solver %s (rtol %g, atol %g%s): %lld steps, %lld rejected, %lld RHS evaluations, %lld Jacobians, "
+           "%lld Newton iterations, %lld Newton failures, smallest step %.3g s\n",
+           m->name, sc->solver.rtol, sc->solver.atol, m->adaptive && !(sc->solver.h_fixed > 0) ? "" : ", fixed step",
+           (long long)r->steps, (long long)r->rejected, (long long)r->rhs_evals, (long long)r->jac_evals,
+           (long long)r->newton_iters, (long long)r->newton_fails, r->h_min);
+    printf("wall time %.3f s\n", r->wall_time);
+}
+
+int ds_cmd_run(int argc, char **argv)
+{
+    ds_cli_args a = {0};
+    int rc = ds_cli_parse(argc, argv, &a, 1, usage_run);
+    if (rc) {
+        free(a.set);
+        return rc;
+    }
+    ds_study study;
+    ds_error err = {0};
+    if (ds_study_load(a.scenario, a.nset, a.set, &study, &err)) {
+        fprintf(stderr, "discsim: %s\n", err.msg);
+        free(a.set);
+        return err.status;
+    }
+    const ds_scenario *sc = &study.variant[0];
+    char defout[200];
+    if (!a.out) {
+        snprintf(defout, sizeof defout, "%s.h5", sc->name);
+        for (char *p = defout; *p; p++)
+            if (*p == '/' || *p == ' ')
+                *p = '_';
+        a.out = defout;
+    }
+    int progress = !a.quiet && isatty(STDERR_FILENO);
+    ds_status st;
+    if (study.kind == DS_STUDY_SINGLE) {
+        ds_run_opts o = {.progress = progress};
+        ds_run_result r;
+        st = ds_run(sc, a.out, &o, &r, &err);
+        if (!st && !a.quiet)
+            print_run(sc, a.out, &r);
+    } else {
+        ds_study_opts o = {.progress = progress, .table = a.quiet ? NULL : stdout, .threads = a.threads};
+        st = ds_study_run(&study, a.out, &o, &err);
+        if (!st && !a.quiet)
+            printf("discsim: wrote %s (%s, %d %s)\n", a.out, sc->name, study.nvariant,
+                   study.kind == DS_STUDY_ARMS ? "arms" : "sweep points");
+    }
+    if (st)
+        fprintf(stderr, "%sdiscsim: %s\n", progress ? "\n" : "", err.msg);
+    if (!st && a.plot) {
+        ds_plot_opts po = {.out_dir = a.plot, .log = a.quiet ? NULL : stdout};
+        int nw;
+        if ((st = ds_plot_file(a.out, &po, &nw, &err)))
+            fprintf(stderr, "discsim: %s\n", err.msg);
+    }
+    ds_study_free(&study);
+    free(a.set);
+    return st;
+}
