@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "discsim/discsim.h"
-#include "io/ydoc.h"
+#include "io/model_load.h"
 #include "physics/spine.h"
 
 static double now(void)

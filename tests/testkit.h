@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "discsim/discsim.h"
+#include "io/model_load.h"
 #include "io/ydoc.h"
 #include "physics/spine.h"
 

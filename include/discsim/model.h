@@ -1,6 +1,7 @@
 /* The model: immutable parameters compiled once from a model YAML file (DESIGN §3, §6).
  *
- * ds_model is read-only after ds_model_compile: every stepping function takes it as const.
+ * ds_model is read-only once compiled (io reads a model file into one, model/model_build.h
+ * holds the steps): every stepping function takes it as const.
  * Per-level disc parameters are stored structure-of-arrays, one array per parameter laid
  * out [level][lane] with `stride` lanes per level, so that a cohort can vary any parameter
  * per subject and the hot loops read contiguous, aligned lanes.
@@ -200,15 +201,6 @@ typedef struct ds_model {
 
     void *mem_;                    /* the one allocation behind the per-lane arrays */
 } ds_model;
-
-struct ds_ydoc;
-
-/* Compiles the model held in a parsed YAML document for the given levels, variant and
- * number of subjects, with the scenario's herniation placed (site may be NULL: none; its gap
- * NaN: the model's default; its degeneration is applied to its level). Errors name the file,
- * line and key. Afterwards the model is read-only. */
-ds_status ds_model_compile(const struct ds_ydoc *doc, int nlevel, const int *level_id, ds_variant variant,
-                           int nsubj, const ds_herniation_site *site, ds_model *m, ds_error *err);
 
 void ds_model_free(ds_model *m);
 

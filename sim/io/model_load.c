@@ -13,6 +13,7 @@
 
 #include "io/ydoc.h"
 #include "model/model_build.h"
+#include "model_load.h"
 
 static const char *const quantity_keys[] = {"value", "unit", "source", "literature", "note", "design_value", NULL};
 

@@ -13,6 +13,7 @@
 
 #include "io/ydoc.h"
 #include "scenario_impl.h"
+#include "model_load.h"
 #include "scenario_read.h"
 
 static const char *const top_keys[] = {"name",     "description", "model",      "parameters", "variant",
