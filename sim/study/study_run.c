@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/strbuf.h"
+
 
 /* The metric of `name` in a summary, or NULL. */
 static const ds_metric *metric(const ds_summary *s, const char *name)
@@ -134,48 +136,45 @@ static ds_status put_doubles(const ds_record_sink *k, const char *path, int rank
     return k && k->put_doubles ? k->put_doubles(k->ctx, path, rank, dims, data, units, desc, err) : DS_OK;
 }
 
-ds_status ds_study_run_sink(const ds_study *st, const ds_record_sink *sink, const ds_study_opts *opts,
-                            ds_study_outcome *out, ds_error *err)
+/* Sweep points are independent and write nothing while they run (their summaries are written
+ * afterwards, in order), so they run on threads; each point's arithmetic is its own, so the
+ * file is the same whatever the number of threads. */
+static ds_status run_sweep(const ds_study *st, const ds_study_opts *opts, ds_summary *sum, ds_study_outcome *out,
+                           ds_error *err)
 {
-    if (st->nvariant < 1 || !st->variant)
-        return ds_fail(err, DS_ERR_USAGE, "ds_study_run: the study has no variant to run");
-    const ds_scenario *s0 = &st->variant[0];
-    const int nsubj = s0->nsubj;
-    const ds_record_sink *w = sink;
     ds_status s = DS_OK;
-    memset(out, 0, sizeof *out);
-    ds_summary *sum = calloc((size_t)st->nvariant, sizeof *sum);
-    if (!sum)
-        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
-    ds_run_opts ro = {.progress = opts->progress};
-    if (st->kind == DS_STUDY_SWEEP) {
-        /* Sweep points are independent and write nothing while they run (their summaries are
-         * written below, in order), so they run on threads; each point's arithmetic is its
-         * own, so the file is the same whatever the number of threads. */
-        ds_run_result *rr = calloc((size_t)st->nvariant, sizeof *rr);
-        ds_status *ss = calloc((size_t)st->nvariant, sizeof *ss);
-        ds_error *ee = calloc((size_t)st->nvariant, sizeof *ee);
-        if (!rr || !ss || !ee)
-            s = ds_fail(err, DS_ERR_NOMEM, "out of memory");
-        ds_run_opts quiet = {.progress = 0};
-        const int nthreads = opts->threads > 0 ? opts->threads : 1;
+    ds_run_result *rr = calloc((size_t)st->nvariant, sizeof *rr);
+    ds_status *ss = calloc((size_t)st->nvariant, sizeof *ss);
+    ds_error *ee = calloc((size_t)st->nvariant, sizeof *ee);
+    if (!rr || !ss || !ee)
+        s = ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    ds_run_opts quiet = {.progress = 0};
+    const int nthreads = opts->threads > 0 ? opts->threads : 1;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nthreads) if (!s && nthreads > 1)
-        for (int v = 0; v < (s ? 0 : st->nvariant); v++)
-            ss[v] = ds_run_stream(&st->variant[v], NULL, "", &quiet, &rr[v], &sum[v], &ee[v]);
-        for (int v = 0; !s && v < st->nvariant; v++) {
-            if (ss[v])
-                s = ds_fail(err, ss[v], "sweep point %s: %s", st->name[v], ee[v].msg);
-            else
-                note_failures(out, "sweep point ", st->name[v], &rr[v]);
-            if (!s && opts->table)
-                fprintf(opts->table, "point %-12s %lld steps, %.3f s\n", st->name[v], (long long)rr[v].steps,
-                        rr[v].wall_time);
-        }
-        free(rr);
-        free(ss);
-        free(ee);
+    for (int v = 0; v < (s ? 0 : st->nvariant); v++)
+        ss[v] = ds_run_stream(&st->variant[v], NULL, "", &quiet, &rr[v], &sum[v], &ee[v]);
+    for (int v = 0; !s && v < st->nvariant; v++) {
+        if (ss[v])
+            s = ds_fail(err, ss[v], "sweep point %s: %s", st->name[v], ee[v].msg);
+        else
+            note_failures(out, "sweep point ", st->name[v], &rr[v]);
+        if (!s && opts->table)
+            fprintf(opts->table, "point %-12s %lld steps, %.3f s\n", st->name[v], (long long)rr[v].steps,
+                    rr[v].wall_time);
     }
-    for (int v = 0; st->kind != DS_STUDY_SWEEP && v < st->nvariant && !s; v++) {
+    free(rr);
+    free(ss);
+    free(ee);
+    return s;
+}
+
+/* Arms (or a single run) one after the other, each a stream of the sink. */
+static ds_status run_streams(const ds_study *st, const ds_record_sink *w, const ds_study_opts *opts, ds_summary *sum,
+                             ds_study_outcome *out, ds_error *err)
+{
+    ds_run_opts ro = {.progress = opts->progress};
+    ds_status s = DS_OK;
+    for (int v = 0; v < st->nvariant && !s; v++) {
         char prefix[128] = "";
         if (st->kind == DS_STUDY_ARMS)
             snprintf(prefix, sizeof prefix, "/arms/%s", st->name[v]);
@@ -187,79 +186,105 @@ ds_status ds_study_run_sink(const ds_study *st, const ds_record_sink *sink, cons
         if (!s && opts->table && st->kind != DS_STUDY_SINGLE)
             fprintf(opts->table, "arm %-12s %lld steps, %.3f s\n", st->name[v], (long long)r.steps, r.wall_time);
     }
-    if (!s && w) {
-        /* provenance of the study as a whole */
-        s = put_text(w, "/meta/study_scenario_text", s0->text, "the scenario file as given", err);
-        static const char *const kinds[] = {"single", "arms", "sweep"};
-        if (!s)
-            s = put_attr(w, "/meta", "study", kinds[st->kind], err);
-        if (!s)
-            s = put_attr(w, "/meta", "scenario_name", s0->name, err);
-    }
-    size_t dims1[1] = {(size_t)nsubj};
-    if (!s && w && st->kind == DS_STUDY_ARMS) {
-        char names[DS_MAX_VARIANTS * 66] = "";
-        for (int a = 0; a < st->nvariant; a++) {
-            strcat(names, st->name[a]);
-            strcat(names, "\n");
-        }
-        s = put_text(w, "/meta/arms", names, "arm names, one per line; the first is the reference", err);
-        double *diff = s ? NULL : malloc((size_t)nsubj * sizeof *diff);
-        if (!s && !diff)
-            s = ds_fail(err, DS_ERR_NOMEM, "out of memory for the arm effects");
-        for (int a = 1; !s && a < st->nvariant; a++)
-            for (int q = 0; !s && q < sum[a].nmetric; q++) {
-                const ds_metric *ma = &sum[a].metric[q], *m0 = metric(&sum[0], ma->name);
-                if (!m0)
-                    continue;
-                for (int l = 0; l < nsubj; l++)
-                    diff[l] = ma->value[l] - m0->value[l];
-                char path[300], desc[400];
-                snprintf(path, sizeof path, "/summary/effect/%s/%s", st->name[a], ma->name);
-                snprintf(desc, sizeof desc, "%s: %s minus %s, paired by subject", ma->description, st->name[a],
-                         st->name[0]);
-                s = put_doubles(w, path, 1, dims1, diff, ma->unit, desc, err);
-            }
-        free(diff);
-        if (!s && st->nvariant > 1) {
-            char sign[200];
-            snprintf(sign, sizeof sign, "arm minus %s (the reference arm), paired by subject: negative means lower with the arm",
-                     st->name[0]);
-            s = put_attr(w, "/summary/effect", "sign_convention", sign, err);
-        }
-    }
-    if (!s && w && st->kind == DS_STUDY_SWEEP) {
-        for (int k = 0; !s && k < st->nparam; k++) {
-            char path[64], desc[400];
-            snprintf(path, sizeof path, "/sweep/values_%d", k + 1);
-            snprintf(desc, sizeof desc, "values of %s", st->param[k]);
-            size_t d1[1] = {(size_t)st->nval[k]};
-            s = put_doubles(w, path, 1, d1, st->val[k], st->unit[k], desc, err);
-            if (!s)
-                s = put_attr(w, path, "parameter", st->param[k], err);
-        }
-        size_t dims[4] = {(size_t)st->nval[0], 0, 0, 0};
-        int rank = 1;
-        if (st->nparam > 1)
-            dims[rank++] = (size_t)st->nval[1];
-        dims[rank++] = (size_t)nsubj;
-        double *buf = s ? NULL : malloc((size_t)st->nvariant * nsubj * sizeof *buf);
-        if (!s && !buf)
-            s = ds_fail(err, DS_ERR_NOMEM, "out of memory for the sweep summary");
-        for (int q = 0; !s && q < sum[0].nmetric; q++) {
-            for (int v = 0; v < st->nvariant; v++) {
-                const ds_metric *mv = metric(&sum[v], sum[0].metric[q].name);
-                for (int l = 0; l < nsubj; l++)
-                    buf[(size_t)v * nsubj + l] = mv ? mv->value[l] : NAN;
-            }
+    return s;
+}
+
+/* Each arm's paired effect (arm minus the reference arm, by subject) of every metric. */
+static ds_status put_effects(const ds_study *st, const ds_record_sink *w, const ds_summary *sum, ds_error *err)
+{
+    const int nsubj = st->variant[0].nsubj;
+    size_t dims1[1] = {(size_t)nsubj}, len = 0;
+    char names[DS_MAX_VARIANTS * 66] = "";
+    for (int a = 0; a < st->nvariant; a++)
+        ds_append(names, sizeof names, &len, "%s\n", st->name[a]);
+    ds_status s = put_text(w, "/meta/arms", names, "arm names, one per line; the first is the reference", err);
+    double *diff = s ? NULL : malloc((size_t)nsubj * sizeof *diff);
+    if (!s && !diff)
+        s = ds_fail(err, DS_ERR_NOMEM, "out of memory for the arm effects");
+    for (int a = 1; !s && a < st->nvariant; a++)
+        for (int q = 0; !s && q < sum[a].nmetric; q++) {
+            const ds_metric *ma = &sum[a].metric[q], *m0 = metric(&sum[0], ma->name);
+            if (!m0)
+                continue;
+            for (int l = 0; l < nsubj; l++)
+                diff[l] = ma->value[l] - m0->value[l];
             char path[300], desc[400];
-            snprintf(path, sizeof path, "/sweep/summary/%s", sum[0].metric[q].name);
-            snprintf(desc, sizeof desc, "%s, shaped [values_1]%s[subject]", sum[0].metric[q].description,
-                     st->nparam > 1 ? "[values_2]" : "");
-            s = put_doubles(w, path, rank, dims, buf, sum[0].metric[q].unit, desc, err);
+            snprintf(path, sizeof path, "/summary/effect/%s/%s", st->name[a], ma->name);
+            snprintf(desc, sizeof desc, "%s: %s minus %s, paired by subject", ma->description, st->name[a], st->name[0]);
+            s = put_doubles(w, path, 1, dims1, diff, ma->unit, desc, err);
         }
-        free(buf);
+    free(diff);
+    if (!s && st->nvariant > 1) {
+        char sign[200];
+        snprintf(sign, sizeof sign, "arm minus %s (the reference arm), paired by subject: negative means lower with the arm",
+                 st->name[0]);
+        s = put_attr(w, "/summary/effect", "sign_convention", sign, err);
     }
+    return s;
+}
+
+/* The swept values and every metric shaped [values_1]([values_2])[subject]. */
+static ds_status put_sweep(const ds_study *st, const ds_record_sink *w, const ds_summary *sum, ds_error *err)
+{
+    const int nsubj = st->variant[0].nsubj;
+    ds_status s = DS_OK;
+    for (int k = 0; !s && k < st->nparam; k++) {
+        char path[64], desc[400];
+        snprintf(path, sizeof path, "/sweep/values_%d", k + 1);
+        snprintf(desc, sizeof desc, "values of %s", st->param[k]);
+        size_t d1[1] = {(size_t)st->nval[k]};
+        s = put_doubles(w, path, 1, d1, st->val[k], st->unit[k], desc, err);
+        if (!s)
+            s = put_attr(w, path, "parameter", st->param[k], err);
+    }
+    size_t dims[4] = {(size_t)st->nval[0], 0, 0, 0};
+    int rank = 1;
+    if (st->nparam > 1)
+        dims[rank++] = (size_t)st->nval[1];
+    dims[rank++] = (size_t)nsubj;
+    double *buf = s ? NULL : malloc((size_t)st->nvariant * nsubj * sizeof *buf);
+    if (!s && !buf)
+        s = ds_fail(err, DS_ERR_NOMEM, "out of memory for the sweep summary");
+    for (int q = 0; !s && q < sum[0].nmetric; q++) {
+        for (int v = 0; v < st->nvariant; v++) {
+            const ds_metric *mv = metric(&sum[v], sum[0].metric[q].name);
+            for (int l = 0; l < nsubj; l++)
+                buf[(size_t)v * nsubj + l] = mv ? mv->value[l] : NAN;
+        }
+        char path[300], desc[400];
+        snprintf(path, sizeof path, "/sweep/summary/%s", sum[0].metric[q].name);
+        snprintf(desc, sizeof desc, "%s, shaped [values_1]%s[subject]", sum[0].metric[q].description,
+                 st->nparam > 1 ? "[values_2]" : "");
+        s = put_doubles(w, path, rank, dims, buf, sum[0].metric[q].unit, desc, err);
+    }
+    free(buf);
+    return s;
+}
+
+ds_status ds_study_run_sink(const ds_study *st, const ds_record_sink *sink, const ds_study_opts *opts,
+                            ds_study_outcome *out, ds_error *err)
+{
+    if (st->nvariant < 1 || !st->variant)
+        return ds_fail(err, DS_ERR_USAGE, "ds_study_run: the study has no variant to run");
+    const ds_scenario *s0 = &st->variant[0];
+    memset(out, 0, sizeof *out);
+    ds_summary *sum = calloc((size_t)st->nvariant, sizeof *sum);
+    if (!sum)
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    ds_status s = st->kind == DS_STUDY_SWEEP ? run_sweep(st, opts, sum, out, err)
+                                             : run_streams(st, sink, opts, sum, out, err);
+    if (!s && sink) { /* provenance of the study as a whole */
+        static const char *const kinds[] = {"single", "arms", "sweep"};
+        s = put_text(sink, "/meta/study_scenario_text", s0->text, "the scenario file as given", err);
+        if (!s)
+            s = put_attr(sink, "/meta", "study", kinds[st->kind], err);
+        if (!s)
+            s = put_attr(sink, "/meta", "scenario_name", s0->name, err);
+    }
+    if (!s && sink && st->kind == DS_STUDY_ARMS)
+        s = put_effects(st, sink, sum, err);
+    if (!s && sink && st->kind == DS_STUDY_SWEEP)
+        s = put_sweep(st, sink, sum, err);
     if (!s && opts->table) {
         if (st->kind == DS_STUDY_ARMS)
             print_arms(opts->table, st, sum);
