@@ -9,20 +9,19 @@
 #include "base/strbuf.h"
 #include "discsim/discsim.h"
 
-static ds_status write_meta(ds_h5_writer *w, const char *prefix, const ds_run_report *rep, ds_error *err)
-{
-    char meta[256], solver[300], path[400];
-    snprintf(meta, sizeof meta, "%s/meta", prefix);
-    snprintf(solver, sizeof solver, "%s/meta/solver", prefix);
-    const ds_scenario *sc = rep->sc;
-    const ds_model *m = &sc->model;
-    const ds_method *meth = ds_method_get(sc->solver.method);
-    ds_status st;
 #define TRY(x)                                                                                                         \
     do {                                                                                                               \
-        if ((st = (x)))                                                                                                \
-            return st;                                                                                                 \
+        ds_status st_ = (x);                                                                                           \
+        if (st_)                                                                                                       \
+            return st_;                                                                                                \
     } while (0)
+
+/* Who made the file from what: scenario, model, program, herniation, thresholds. */
+static ds_status meta_provenance(ds_h5_writer *w, const char *meta, const ds_run_report *rep, ds_error *err)
+{
+    const ds_scenario *sc = rep->sc;
+    const ds_model *m = &sc->model;
+    char path[400];
     TRY(ds_h5_attr_string(w, meta, "scenario_name", sc->name, err));
     TRY(ds_h5_attr_string(w, meta, "scenario_file", sc->path, err));
     TRY(ds_h5_attr_string(w, meta, "model_name", m->name, err));
@@ -64,25 +63,39 @@ static ds_status write_meta(ds_h5_writer *w, const char *prefix, const ds_run_re
     snprintf(path, sizeof path, "%s/scenario_text", meta);
     TRY(ds_h5_write_text(w, path, sc->text, "the scenario file as given", err));
     snprintf(path, sizeof path, "%s/overrides", meta);
-    TRY(ds_h5_write_text(w, path, sc->overrides, "--set key=value and arm overrides, one per line", err));
+    return ds_h5_write_text(w, path, sc->overrides, "--set key=value and arm overrides, one per line", err);
+}
 
+/* The method, its tolerances and the per-subject statistics. */
+static ds_status meta_solver(ds_h5_writer *w, const char *solver, const ds_run_report *rep, ds_error *err)
+{
+    const ds_scenario *sc = rep->sc;
+    const ds_method *meth = ds_method_get(sc->solver.method);
+    const ds_lane_stats *stt = rep->stats;
+    size_t dims[1] = {(size_t)sc->nsubj};
+    char path[400];
     TRY(ds_h5_attr_string(w, solver, "method", meth->name, err));
     TRY(ds_h5_attr_string(w, solver, "method_description", meth->description, err));
     TRY(ds_h5_attr_double(w, solver, "rtol", sc->solver.rtol, err));
     TRY(ds_h5_attr_double(w, solver, "atol", sc->solver.atol, err));
     TRY(ds_h5_attr_double(w, solver, "fixed_step_s", sc->solver.h_fixed, err));
-    const ds_lane_stats *stt = rep->stats;
-    size_t dims[1] = {(size_t)sc->nsubj};
 #define DS_X_WRITE(f, u, dsc)                                                                                          \
     snprintf(path, sizeof path, "%s/" #f, solver);                                                                    \
     TRY(ds_h5_write_int64s(w, path, 1, dims, stt->f, u, dsc, err));
     DS_STATS_FIELDS(DS_X_WRITE)
 #undef DS_X_WRITE
     snprintf(path, sizeof path, "%s/h_min", solver);
-    TRY(ds_h5_write_doubles(w, path, 1, dims, stt->h_min, "s",
-                            "smallest accepted step (steps shortened to land on a phase boundary excluded)", err));
+    return ds_h5_write_doubles(w, path, 1, dims, stt->h_min, "s",
+                               "smallest accepted step (steps shortened to land on a phase boundary excluded)", err);
+}
 
-    /* compiled parameters, per level and subject */
+/* The compiled disc parameters, per level and subject. */
+static ds_status meta_parameters(ds_h5_writer *w, const char *meta, const ds_scenario *sc, ds_error *err)
+{
+    const ds_model *m = &sc->model;
+    size_t dims[1] = {(size_t)sc->nsubj};
+    char path[400];
+    ds_status st = DS_OK;
     double *buf = malloc((size_t)sc->nsubj * sizeof(double));
     if (!buf)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory");
@@ -93,56 +106,70 @@ static ds_status write_meta(ds_h5_writer *w, const char *prefix, const ds_run_re
             st = ds_h5_write_doubles(w, path, 1, dims, buf, ds_disc_param_units[k], ds_disc_param_descs[k], err);
         }
     free(buf);
-    if (st)
-        return st;
+    return st;
+}
 
-    /* the timeline as run, for plots that shade phases */
+/* The timeline as run, for plots that shade phases and massage sessions. */
+static ds_status meta_timeline(ds_h5_writer *w, const char *meta, const ds_scenario *sc, ds_error *err)
+{
+    const ds_model *m = &sc->model;
+    char path[400];
     int np = sc->nphase * sc->repeat;
     double *se = malloc((size_t)np * 2 * sizeof(double));
-    size_t tl = 1;
+    size_t tl = 1, len = 0;
     for (int k = 0; k < sc->nphase; k++)
         tl += strlen(m->posture[sc->phase[k].posture].name) + 1;
-    char *names = malloc(tl * (size_t)sc->repeat + 1);
-    if (!se || !names) {
-        free(se);
-        free(names);
-        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
-    }
+    size_t cap = tl * (size_t)sc->repeat + 1;
+    char *names = malloc(cap);
+    ds_status st = DS_OK;
+    if (!se || !names)
+        st = ds_fail(err, DS_ERR_NOMEM, "out of memory");
     double t = 0.0;
-    names[0] = '\0';
-    for (int r = 0, j = 0; r < sc->repeat; r++)
+    if (names)
+        names[0] = '\0';
+    for (int r = 0, j = 0; !st && r < sc->repeat; r++)
         for (int k = 0; k < sc->nphase; k++, j++) {
             se[2 * j] = t;
             t += sc->phase[k].duration;
             se[2 * j + 1] = t;
-            strcat(names, m->posture[sc->phase[k].posture].name);
-            strcat(names, "\n");
+            ds_append(names, cap, &len, "%s\n", m->posture[sc->phase[k].posture].name);
         }
     size_t pd[2] = {(size_t)np, 2};
     snprintf(path, sizeof path, "%s/timeline/phase_span", meta);
-    st = ds_h5_write_doubles(w, path, 2, pd, se, "s", "start and end of each phase", err);
+    if (!st)
+        st = ds_h5_write_doubles(w, path, 2, pd, se, "s", "start and end of each phase", err);
     snprintf(path, sizeof path, "%s/timeline/phase_posture", meta);
     if (!st)
         st = ds_h5_write_text(w, path, names, "posture of each phase, one per line", err);
-    if (!st && sc->nsession > 0) {
-        double *ms = malloc((size_t)sc->nsession * 2 * sizeof(double));
-        if (!ms)
-            st = ds_fail(err, DS_ERR_NOMEM, "out of memory");
-        for (int k = 0; ms && k < sc->nsession; k++) {
-            ms[2 * k] = sc->session[k].start;
-            ms[2 * k + 1] = sc->session[k].start + sc->session[k].duration;
-        }
-        size_t md[2] = {(size_t)sc->nsession, 2};
-        snprintf(path, sizeof path, "%s/timeline/massage_span", meta);
-        if (!st)
-            st = ds_h5_write_doubles(w, path, 2, md, ms, "s", "start and end of each massage session", err);
-        free(ms);
-    }
     free(se);
     free(names);
+    if (st || sc->nsession == 0)
+        return st;
+    double *ms = malloc((size_t)sc->nsession * 2 * sizeof(double));
+    if (!ms)
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    for (int k = 0; k < sc->nsession; k++) {
+        ms[2 * k] = sc->session[k].start;
+        ms[2 * k + 1] = sc->session[k].start + sc->session[k].duration;
+    }
+    size_t md[2] = {(size_t)sc->nsession, 2};
+    snprintf(path, sizeof path, "%s/timeline/massage_span", meta);
+    st = ds_h5_write_doubles(w, path, 2, md, ms, "s", "start and end of each massage session", err);
+    free(ms);
     return st;
-#undef TRY
 }
+
+static ds_status write_meta(ds_h5_writer *w, const char *prefix, const ds_run_report *rep, ds_error *err)
+{
+    char meta[256], solver[300];
+    snprintf(meta, sizeof meta, "%s/meta", prefix);
+    snprintf(solver, sizeof solver, "%s/meta/solver", prefix);
+    TRY(meta_provenance(w, meta, rep, err));
+    TRY(meta_solver(w, solver, rep, err));
+    TRY(meta_parameters(w, meta, rep->sc, err));
+    return meta_timeline(w, meta, rep->sc, err);
+}
+#undef TRY
 
 /* Which subjects failed, when and why (all present, so a reader need not test for them). */
 static ds_status write_failures(ds_h5_writer *w, const char *prefix, const ds_run_report *rep, ds_error *err)
