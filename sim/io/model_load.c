@@ -292,10 +292,83 @@ static ds_status read_herniation(const ds_ydoc *d, int root, ds_model *m, ds_err
     return DS_OK;
 }
 
+/* levels: the disc parameters of each simulated level */
+static ds_status read_levels(const ds_ydoc *d, int root, ds_model *m, ds_error *err)
+{
+    char loc[4200];
+    const int nlevel = m->nlevel;
+    const int *level_id = m->level_id;
+    ds_status st;
+    int levels = ds_ymap_get(d, root, "levels");
+    if (!levels)
+        return ds_fail(err, DS_ERR_INPUT, "%s: the model has no 'levels' table", d->file);
+    if ((st = ds_yas_mapping(d, levels, "levels", err)))
+        return st;
+    for (int i = 0; i < nlevel; i++) {
+        const char *lname = ds_level_names[level_id[i]];
+        int ln = ds_ymap_get(d, levels, lname);
+        if (!ln)
+            return ds_fail(err, DS_ERR_INPUT, "%s: key 'levels.%s': this model has no parameters for level %s",
+                           ds_yloc(d, levels, loc, sizeof loc), lname, lname);
+        char key[128];
+        snprintf(key, sizeof key, "levels.%s", lname);
+        if ((st = ds_ycheck_keys(d, ln, key, ds_disc_param_keys, err)))
+                return st;
+        double v[DS_NDISC_PARAMS];
+        for (int k = 0; k < DS_NDISC_PARAMS; k++) {
+            snprintf(key, sizeof key, "levels.%s.%s", lname, ds_disc_param_keys[k]);
+            int pn = ds_ymap_get(d, ln, ds_disc_param_keys[k]);
+            if (!pn)
+                return ds_fail(err, DS_ERR_INPUT, "%s: key '%s' is missing (%s, in %s)",
+                               ds_yloc(d, ln, loc, sizeof loc), key, ds_disc_param_descs[k], ds_disc_param_units[k]);
+            int may_be_zero = k == DS_PAR_c || k == DS_PAR_n_osm;
+            if ((st = read_quantity(d, pn, key, ds_disc_param_units[k], may_be_zero ? DS_RANGE_NONNEG : DS_RANGE_POS,
+                                    &v[k], err)))
+                    return st;
+        }
+        ds_model_set_level(m, i, v);
+    }
+    return DS_OK;
+}
+
+/* body: mass, stature and the mass above each level */
+static ds_status read_body(const ds_ydoc *d, int root, ds_model *m, double *mass, ds_error *err)
+{
+    char loc[4200];
+    const int nlevel = m->nlevel;
+    const int *level_id = m->level_id;
+    ds_status st;
+    int body = ds_ymap_get(d, root, "body");
+    if (!body)
+        return ds_fail(err, DS_ERR_INPUT, "%s: the model has no 'body' table", d->file);
+    static const char *const body_keys[] = {"mass", "height", "reference_height", "gravity", "levels", NULL};
+    if ((st = ds_ycheck_keys(d, body, "body", body_keys, err)))
+        return st;
+    double height, ref_height;
+    if ((st = read_field(d, body, "body", "mass", "t", DS_RANGE_POS, mass, err)) ||
+        (st = read_field(d, body, "body", "height", "mm", DS_RANGE_POS, &height, err)) ||
+        (st = read_field(d, body, "body", "reference_height", "mm", DS_RANGE_POS, &ref_height, err)) ||
+        (st = read_field(d, body, "body", "gravity", "mm/s^2", DS_RANGE_NONNEG, &m->body.gravity, err)))
+        return st;
+    m->body.height_scale = height / ref_height;
+    for (int k = 0; k < DS_MAX_LEVELS; k++)
+        m->body.mass_above[k] = NAN;
+    int bl = ds_ymap_get(d, body, "levels");
+    if (!bl)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'body.levels' is missing", ds_yloc(d, body, loc, sizeof loc));
+    if ((st = each_entry(d, bl, "body.levels", DS_MAX_LEVELS, body_level_entry, &m->body, err)))
+        return st;
+    for (int i = 0; i < nlevel; i++)
+        if (isnan(m->body.mass_above[level_id[i]]))
+            return ds_fail(err, DS_ERR_INPUT, "%s: key 'body.levels.%s' is missing", ds_yloc(d, bl, loc, sizeof loc),
+                           ds_level_names[level_id[i]]);
+
+    return DS_OK;
+}
+
 ds_status ds_model_compile(const ds_ydoc *d, int nlevel, const int *level_id, ds_variant variant, int nsubj,
                            const ds_herniation_site *site, ds_model *m, ds_error *err)
 {
-    char loc[4200];
     memset(m, 0, sizeof *m);
     int root = ds_yroot(d);
     static const char *const top_keys[] = {"name",     "description", "sources",    "levels",  "body", "muscles",
@@ -318,61 +391,9 @@ ds_status ds_model_compile(const ds_ydoc *d, int nlevel, const int *level_id, ds
     if ((st = ds_model_alloc(m, nlevel, level_id, variant, nsubj, err)))
         return st;
 
-    int levels = ds_ymap_get(d, root, "levels");
-    if (!levels)
-        return ds_fail(err, DS_ERR_INPUT, "%s: the model has no 'levels' table", d->file);
-    if ((st = ds_yas_mapping(d, levels, "levels", err)))
+    double mass;
+    if ((st = read_levels(d, root, m, err)) || (st = read_body(d, root, m, &mass, err)))
         return st;
-    for (int i = 0; i < nlevel; i++) {
-        const char *lname = ds_level_names[level_id[i]];
-        int ln = ds_ymap_get(d, levels, lname);
-        if (!ln)
-            return ds_fail(err, DS_ERR_INPUT, "%s: key 'levels.%s': this model has no parameters for level %s",
-                           ds_yloc(d, levels, loc, sizeof loc), lname, lname);
-        char key[128];
-        snprintf(key, sizeof key, "levels.%s", lname);
-        if ((st = ds_ycheck_keys(d, ln, key, ds_disc_param_keys, err)))
-            return st;
-        double v[DS_NDISC_PARAMS];
-        for (int k = 0; k < DS_NDISC_PARAMS; k++) {
-            snprintf(key, sizeof key, "levels.%s.%s", lname, ds_disc_param_keys[k]);
-            int pn = ds_ymap_get(d, ln, ds_disc_param_keys[k]);
-            if (!pn)
-                return ds_fail(err, DS_ERR_INPUT, "%s: key '%s' is missing (%s, in %s)",
-                               ds_yloc(d, ln, loc, sizeof loc), key, ds_disc_param_descs[k], ds_disc_param_units[k]);
-            int may_be_zero = k == DS_PAR_c || k == DS_PAR_n_osm;
-            if ((st = read_quantity(d, pn, key, ds_disc_param_units[k], may_be_zero ? DS_RANGE_NONNEG : DS_RANGE_POS,
-                                    &v[k], err)))
-                return st;
-        }
-        ds_model_set_level(m, i, v);
-    }
-    /* body */
-    int body = ds_ymap_get(d, root, "body");
-    if (!body)
-        return ds_fail(err, DS_ERR_INPUT, "%s: the model has no 'body' table", d->file);
-    static const char *const body_keys[] = {"mass", "height", "reference_height", "gravity", "levels", NULL};
-    if ((st = ds_ycheck_keys(d, body, "body", body_keys, err)))
-        return st;
-    double mass, height, ref_height;
-    if ((st = read_field(d, body, "body", "mass", "t", DS_RANGE_POS, &mass, err)) ||
-        (st = read_field(d, body, "body", "height", "mm", DS_RANGE_POS, &height, err)) ||
-        (st = read_field(d, body, "body", "reference_height", "mm", DS_RANGE_POS, &ref_height, err)) ||
-        (st = read_field(d, body, "body", "gravity", "mm/s^2", DS_RANGE_NONNEG, &m->body.gravity, err)))
-        return st;
-    m->body.height_scale = height / ref_height;
-    for (int k = 0; k < DS_MAX_LEVELS; k++)
-        m->body.mass_above[k] = NAN;
-    int bl = ds_ymap_get(d, body, "levels");
-    if (!bl)
-        return ds_fail(err, DS_ERR_INPUT, "%s: key 'body.levels' is missing", ds_yloc(d, body, loc, sizeof loc));
-    if ((st = each_entry(d, bl, "body.levels", DS_MAX_LEVELS, body_level_entry, &m->body, err)))
-        return st;
-    for (int i = 0; i < nlevel; i++)
-        if (isnan(m->body.mass_above[level_id[i]]))
-            return ds_fail(err, DS_ERR_INPUT, "%s: key 'body.levels.%s' is missing", ds_yloc(d, bl, loc, sizeof loc),
-                           ds_level_names[level_id[i]]);
-
     /* muscles */
     int mus = ds_ymap_get(d, root, "muscles");
     if (!mus)
