@@ -14,10 +14,15 @@
 
 extern char **environ;
 
-ds_status gp_open(gp_session *g, const ds_plot_opts *opts, ds_error *err)
+ds_status gp_open(gp_session *g, const ds_plot_opts *opts, bool dry, ds_error *err)
 {
     memset(g, 0, sizeof *g);
     g->opts = opts;
+    g->dry = dry;
+    if (dry) {
+        g->script = fopen("/dev/null", "w");
+        return g->script ? DS_OK : ds_fail(err, DS_ERR_IO, "cannot write /dev/null: %s", strerror(errno));
+    }
     snprintf(g->dir, sizeof g->dir, "/tmp/discsim-plot-XXXXXX");
     if (!mkdtemp(g->dir))
         return ds_fail(err, DS_ERR_IO, "cannot create a temporary folder for gnuplot: %s", strerror(errno));
@@ -32,6 +37,10 @@ ds_status gp_open(gp_session *g, const ds_plot_opts *opts, ds_error *err)
 
 FILE *gp_data(gp_session *g, const char *name, char *path, size_t n)
 {
+    if (g->dry) {
+        snprintf(path, n, "/dev/null/%s", name);
+        return fopen("/dev/null", "w");
+    }
     if (g->nfile >= 64)
         return NULL;
     char full[sizeof g->file[0]];
@@ -104,6 +113,8 @@ ds_status gp_run(gp_session *g, ds_error *err)
         return ds_fail(err, DS_ERR_IO, "cannot write the gnuplot script");
     }
     g->script = NULL;
+    if (g->dry)
+        return DS_OK;
     const char *prog = g->opts->gnuplot && *g->opts->gnuplot ? g->opts->gnuplot : "gnuplot";
     char errpath[160];
     snprintf(errpath, sizeof errpath, "%s/gnuplot.err", g->dir);
@@ -153,7 +164,8 @@ void gp_close(gp_session *g)
     g->script = NULL;
     for (int k = 0; k < g->nfile; k++)
         unlink(g->file[k]);
-    unlink(g->script_path);
+    if (g->script_path[0])
+        unlink(g->script_path);
     if (g->dir[0])
         rmdir(g->dir);
     g->dir[0] = '\0';

@@ -4,6 +4,7 @@
 #ifndef DS_GP_H
 #define DS_GP_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "discsim/plot.h"
@@ -15,9 +16,12 @@ typedef struct gp_session {
     int nfile;
     char file[64][160];
     const ds_plot_opts *opts;
+    bool dry; /* no files, no gnuplot: script and data go to /dev/null */
 } gp_session;
 
-ds_status gp_open(gp_session *g, const ds_plot_opts *opts, ds_error *err);
+/* A session in a fresh temporary folder; a dry one (for checking a file's data without
+ * drawing) writes everything to /dev/null and never runs gnuplot. */
+ds_status gp_open(gp_session *g, const ds_plot_opts *opts, bool dry, ds_error *err);
 
 /* Creates a data file in the session folder (tab-separated; see gp_field); its path is
  * written into path. Returns NULL on failure. */
