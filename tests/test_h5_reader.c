@@ -215,6 +215,36 @@ static void make_huge_series(const char *p)
     put_dataset(p, "/levels/L4L5/pressure", H5T_NATIVE_DOUBLE, 2, d, max, NULL);
 }
 
+/* 2^24 records, under the cap, but none stored: HDF5 would fill 128 MiB with zeros. */
+static void make_sparse_time(const char *p)
+{
+    copy_bytes(plain, p, 1.0);
+    hsize_t d = (hsize_t)1 << 24, max = H5S_UNLIMITED;
+    put_dataset(p, "/time", H5T_NATIVE_DOUBLE, 1, &d, &max, NULL);
+}
+
+static void make_clock_range(const char *p)
+{
+    copy_bytes(plain, p, 1.0);
+    double v = 1e308;
+    put_attr(p, "/meta", "clock_start_s", H5T_NATIVE_DOUBLE, 0, &v);
+}
+
+/* More arms than a study can have, each a stream `info` would check. */
+static void make_arms_many(const char *p)
+{
+    copy_bytes(arms, p, 1.0);
+    size_t n = 300 * 8;
+    char *text = malloc(n + 1), *w = text;
+    for (int k = 0; k < 300; k++)
+        w += sprintf(w, "arm%d\n", k);
+    hid_t t = text_type();
+    const char *s = text;
+    put_dataset(p, "/meta/arms", t, 0, NULL, NULL, &s);
+    H5Tclose(t);
+    free(text);
+}
+
 static void make_span_rank(const char *p)
 {
     copy_bytes(plain, p, 1.0);
@@ -353,14 +383,17 @@ static const bad_case CASES[] = {
     {"series_rank.h5", make_series_rank, 1, "day", {"'/levels/L4L5/pressure'", "1 dimension"}},
     {"huge_time.h5", make_huge_time, 1, "day", {"'/time'", "2^28"}},
     {"huge_series.h5", make_huge_series, 1, "day", {"'/levels/L4L5/pressure'", "2^28"}},
+    {"sparse_time.h5", make_sparse_time, 1, "day", {"'/time'", "stores only 0 bytes"}},
     {"name_number.h5", make_name_number, 1, "day", {"'scenario_name'", "not a string"}},
     {"units_number.h5", make_units_number, 1, NULL, {"'units'", "not a string"}},
     {"solver_text.h5", make_solver_text, 1, NULL, {"'/meta/solver/steps'", "string"}},
     {"span_rank.h5", make_span_rank, 0, "day", {"'/meta/timeline/phase_span'", "1 dimension"}},
     {"clock_array.h5", make_clock_array, 0, "day", {"'clock_start_s'", "64 values"}},
     {"clock_text.h5", make_clock_text, 0, "day", {"'clock_start_s'", "not a number"}},
+    {"clock_range.h5", make_clock_range, 0, "day", {"'clock_start_s'", "time of day"}},
     {"clock_missing.h5", make_clock_missing, 0, "day", {"'clock_start_s'", "no attribute"}},
     {"arms_array.h5", make_arms_array, 0, "root", {"'/meta/arms'", "3 strings"}},
+    {"arms_many.h5", make_arms_many, 1, NULL, {"'/meta/arms'", "301 lines"}},
     {"massage_span.h5", make_massage_span, 0, "root", {"'/arms/massage/meta/timeline/massage_span'", "2 x 1"}},
     {"level_unknown.h5", make_level_unknown, 0, "root", {"'level'", "L9L9"}},
     {"sweep_values.h5", make_sweep_values, 0, "dose", {"'/sweep/summary/peak_contact_pressure'", "[values_1]"}},

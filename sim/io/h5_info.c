@@ -10,8 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "h5_common.h"
+#include "discsim/study.h"
 #include "h5_check.h"
+#include "h5_common.h"
 
 static char *dup_str(const char *s)
 {
@@ -187,6 +188,10 @@ static ds_status read_streams(hid_t fid, const char *file, streams *s, ds_error 
     size_t lines = 1, len = arms ? strlen(arms) : 0;
     for (size_t i = 0; i < len; ++i)
         lines += arms[i] == '\n';
+    /* each stream is matched against every dataset: bound them as a study does */
+    if (st == DS_OK && lines > DS_MAX_VARIANTS + 2)
+        st = ds_fail(err, DS_ERR_IO, "%s: dataset '/meta/arms' has %zu lines, more than the %d arms a study has", file,
+                     lines, DS_MAX_VARIANTS);
     /* "/arms/" before each name and a terminator after it */
     if (st == DS_OK && (!(s->prefix = calloc(lines + 1, sizeof *s->prefix)) || !(s->text = malloc(7 * lines + len + 1))))
         st = ds_fail(err, DS_ERR_NOMEM, "out of memory");

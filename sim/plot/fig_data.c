@@ -116,7 +116,12 @@ static ds_status read_window(fctx *c, ds_error *err)
     free(t);
     char meta[128];
     snprintf(meta, sizeof meta, "%s/meta", c->ref);
-    return ds_h5_read_attr_double(c->file, meta, "clock_start_s", &c->clock0, err);
+    st = ds_h5_read_attr_double(c->file, meta, "clock_start_s", &c->clock0, err);
+    /* a time of day (scenario key clock: HH:MM); the schematic turns clock times into ints */
+    if (st == DS_OK && !(c->clock0 >= 0.0 && c->clock0 < 86400.0))
+        st = ds_fail(err, DS_ERR_IO, "%s: attribute 'clock_start_s' of '%s' is %g s, not a time of day (0 to 86400 s)",
+                     c->file, meta, c->clock0);
+    return st;
 }
 
 /* The herniated level, else L4L5, else the first level recorded. */
