@@ -317,14 +317,19 @@ static void make_massage_span(const char *p)
     put_dataset(p, "/arms/massage/meta/timeline/massage_span", H5T_NATIVE_DOUBLE, 2, d, NULL, v);
 }
 
-static void make_level_unknown(const char *p)
+static void set_level(const char *p, const char *level)
 {
     copy_bytes(arms, p, 1.0);
     hid_t t = text_type();
-    const char *s = "L9L9";
-    put_attr(p, "/arms/control/meta/herniation", "level", t, 0, &s);
+    put_attr(p, "/arms/control/meta/herniation", "level", t, 0, &level);
     H5Tclose(t);
 }
+
+static void make_level_unknown(const char *p) { set_level(p, "L9L9"); }
+
+/* Text from the file in a message: still one line. */
+static void make_level_lines(const char *p) { set_level(p, "L4L5\n\x1b[2Jcleared"); }
+
 
 /* /sweep/values_1 one value longer than the summaries' first dimension. */
 static void make_sweep_values(const char *p)
@@ -396,6 +401,7 @@ static const bad_case CASES[] = {
     {"arms_many.h5", make_arms_many, 1, NULL, {"'/meta/arms'", "301 lines"}},
     {"massage_span.h5", make_massage_span, 0, "root", {"'/arms/massage/meta/timeline/massage_span'", "2 x 1"}},
     {"level_unknown.h5", make_level_unknown, 0, "root", {"'level'", "L9L9"}},
+    {"level_lines.h5", make_level_lines, 0, "root", {"'level'", "L4L5  [2Jcleared"}},
     {"sweep_values.h5", make_sweep_values, 0, "dose", {"'/sweep/summary/peak_contact_pressure'", "[values_1]"}},
     {"sweep_flat.h5", make_sweep_flat, 0, "dose", {"'/sweep/summary/peak_contact_pressure'", "1 dimension"}},
     {"sweep_parameter.h5", make_sweep_parameter, 0, "dose", {"'parameter'", "no attribute"}},
