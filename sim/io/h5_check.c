@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -84,11 +83,7 @@ static const char *class_text(H5T_class_t c)
     }
 }
 
-static H5T_class_t class_of_type(hid_t type)
-{
-    H5T_class_t c = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
-    return c;
-}
+static H5T_class_t class_of_type(hid_t type) { return type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS; }
 
 /* ---- files and paths ---------------------------------------------------------------------- */
 

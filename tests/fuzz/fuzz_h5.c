@@ -22,7 +22,7 @@
 #include "discsim/discsim.h"
 #include "plot/fig.h"
 
-static char path[64];
+static char path[4200];
 static FILE *devnull;
 
 static void remove_input(void) { unlink(path); }
@@ -32,7 +32,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc;
     (void)argv;
     ds_init();
-    snprintf(path, sizeof path, "/tmp/discsim-fuzz-h5-%d.h5", (int)getpid());
+    /* a crashed run leaves its file behind: fuzz_run.sh points TMPDIR at its own folder */
+    const char *tmp = getenv("TMPDIR");
+    snprintf(path, sizeof path, "%s/discsim-fuzz-h5-%d.h5", tmp && *tmp ? tmp : "/tmp", (int)getpid());
     devnull = fopen("/dev/null", "w");
     if (!devnull)
         abort();

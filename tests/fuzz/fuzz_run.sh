@@ -19,8 +19,11 @@ fuzzer=$1
 seconds=$2
 work=$3
 shift 3
-mkdir -p "$work/corpus" "$work/artifacts"
+mkdir -p "$work/corpus" "$work/artifacts" "$work/tmp"
 rm -f "$work"/artifacts/*
+# where targets write their temporary files, removed at the end even after crashes
+export TMPDIR="$work/tmp"
+trap 'rm -rf "$work/tmp"' EXIT
 
 "$fuzzer" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 -max_total_time="$seconds" \
   -timeout=10 -rss_limit_mb=2560 -artifact_prefix="$work/artifacts/" "$work/corpus" "$@" \
