@@ -11,6 +11,7 @@
 #ifndef DISCSIM_OUTPUT_H
 #define DISCSIM_OUTPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -69,33 +70,89 @@ ds_status ds_h5_finish(ds_h5_writer *w, ds_error *err);
 /* Closes and removes the temporary file; frees w. Safe with w == NULL. */
 void ds_h5_abort(ds_h5_writer *w);
 
-/* Reading back (tests, `discsim info`, plotting). */
+/* Reading back (tests, `discsim info`, plotting).
+ *
+ * Nothing read from a file is trusted: every reader checks the element class (numbers or
+ * text), the rank and shape its caller expects, and the number of values, before anything is
+ * allocated or indexed, and fails with DS_ERR_IO and a one-line message naming the file, the
+ * dataset or attribute and what is wrong. Only objects reached through hard links are read
+ * (soft and external links, external and virtual storage could point outside the file). */
 
-/* Reads a whole double dataset; *data is malloc'ed (caller frees); dims[] receives up to 2
- * dimensions (rank returned in *rank; a 1-D dataset has dims[1] = 1). */
+enum { DS_H5_MAX_RANK = 4 };
+
+/* The most values a dataset may hold to be read: 2^28 (2 GiB as doubles). Far more than any
+ * file discsim writes (subjects x records), and small enough that sizes computed from a
+ * file's shape (values x 8 bytes) cannot wrap: a file claiming more is refused before
+ * anything is allocated. */
+#define DS_H5_MAX_VALUES ((size_t)1 << 28)
+
+/* In ds_h5_want.dims: any length in that dimension. */
+#define DS_H5_ANY ((size_t)-1)
+
+/* Checks of the values, for ds_h5_want.check. */
+enum {
+    DS_H5_FINITE = 1, /* no NaN or infinity */
+    DS_H5_TIMES = 2   /* a time axis: finite, not negative, never decreasing */
+};
+
+/* What the caller of ds_h5_read_array expects of a numeric dataset. */
+typedef struct ds_h5_want {
+    int rank;                    /* 0 (a scalar) .. DS_H5_MAX_RANK */
+    size_t dims[DS_H5_MAX_RANK]; /* exact length of each dimension, or DS_H5_ANY */
+    bool nonempty;               /* every dimension holds at least one value */
+    bool optional;               /* nothing at the path is not an error (present = false) */
+    int check;                   /* DS_H5_FINITE, DS_H5_TIMES or 0 */
+    const char *layout;          /* for messages, e.g. "[subject][time]"; may be NULL */
+} ds_h5_want;
+
+typedef struct ds_h5_array {
+    bool present;                /* false: optional and absent (nothing else set) */
+    int rank;
+    size_t dims[DS_H5_MAX_RANK]; /* 1 beyond rank */
+    size_t count;                /* product of dims, at most DS_H5_MAX_VALUES */
+    double *data;                /* count values in C order, malloc'ed (NULL if count is 0) */
+} ds_h5_array;
+
+/* The checked reader: a numeric dataset (integers are converted) of the shape `want`
+ * describes, its values checked as asked. On failure *out is empty. */
+ds_status ds_h5_read_array(const char *file, const char *path, const ds_h5_want *want, ds_h5_array *out,
+                           ds_error *err);
+void ds_h5_array_free(ds_h5_array *a);
+
+/* Checks that file is an output discsim wrote: an HDF5 file whose /meta group carries the
+ * string attribute scenario_name, which is returned (malloc'ed) if name is not NULL. */
+ds_status ds_h5_check_output(const char *file, char **name, ds_error *err);
+
+/* Reads a whole numeric dataset of rank 0, 1 or 2; *data is malloc'ed (caller frees); dims[]
+ * receives the dimensions (rank in *rank; a 1-D dataset has dims[1] = 1, a scalar {1, 1}). */
 ds_status ds_h5_read_doubles(const char *file, const char *path, int *rank, size_t dims[2], double **data,
                              ds_error *err);
 
-/* Reads a string attribute of an object; *value is malloc'ed (caller frees). */
+/* Reads a numeric dataset of any rank as a flat array in C order; *data is malloc'ed. */
+ds_status ds_h5_read_flat(const char *file, const char *path, size_t *count, double **data, ds_error *err);
+
+/* Reads a single string attribute of an object; *value is malloc'ed (caller frees). */
 ds_status ds_h5_read_attr_string(const char *file, const char *obj_path, const char *name, char **value,
                                  ds_error *err);
 
-/* Reads a double dataset of any rank as a flat array in C order; *data is malloc'ed. */
-ds_status ds_h5_read_flat(const char *file, const char *path, size_t *count, double **data, ds_error *err);
-
-/* Reads a numeric scalar attribute. */
+/* Reads a single numeric attribute, which must be finite (no attribute discsim writes holds
+ * NaN or infinity). */
 ds_status ds_h5_read_attr_double(const char *file, const char *obj_path, const char *name, double *value,
                                  ds_error *err);
 
-/* Reads a scalar text dataset written by ds_h5_write_text; *text is malloc'ed. */
+/* Reads a text dataset holding one string (as ds_h5_write_text writes); *text is malloc'ed. */
 ds_status ds_h5_read_text(const char *file, const char *path, char **text, ds_error *err);
 
-/* 1 if an object (group or dataset) exists at path, else 0 (also when the file cannot be read). */
+/* 1 if an object (group or dataset) exists at path, else 0 (also when the file cannot be
+ * read). A path that passes through a soft or external link counts as existing, so that the
+ * read that follows reports it. */
 int ds_h5_exists(const char *file, const char *path);
 
 /* Prints a human summary of an output file to out: scenario name, every dataset with its
  * shape, units and description, the time span and the solver statistics found under
- * /meta/solver. */
+ * /meta/solver. The file is checked first (see ds_h5_check_output; each record stream's
+ * /time is a time axis and every series in the stream [subject][time] as long as it), and
+ * nothing is printed if it fails. */
 ds_status ds_h5_info(const char *file, FILE *out, ds_error *err);
 
 /* A record sink that streams a run into w (see discsim/run.h); at the end of each stream it

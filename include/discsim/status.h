@@ -25,7 +25,8 @@ typedef struct ds_error {
     char msg[DS_ERROR_MSG_LEN];
 } ds_error;
 
-/* Records status and a printf-style message into err (which may be NULL); returns status. */
+/* Records status and a printf-style message into err (which may be NULL); returns status.
+ * The message is one line: control characters (from quoted text) become spaces. */
 ds_status ds_fail(ds_error *err, ds_status status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))

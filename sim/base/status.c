@@ -10,6 +10,11 @@ ds_status ds_fail(ds_error *err, ds_status status, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);
+        /* One line whatever the text quoted (names and values from files may hold line
+         * breaks or terminal controls). */
+        for (unsigned char *p = (unsigned char *)err->msg; *p; ++p)
+            if (*p < 0x20 || *p == 0x7f)
+                *p = ' ';
         err->status = status;
     }
     return status;

@@ -21,7 +21,7 @@
 
 #include <hdf5.h>
 
-#include "core/cleanup.h"
+#include "io/cleanup.h"
 #include "h5_common.h"
 
 /* A chunk of a series is [nsubj][chunk] doubles, at most 64 KiB: big enough for deflate to

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/cleanup.h"
+#include "io/cleanup.h"
 #include "plot_style.h" /* generated from plots/style.gp at build time */
 
 extern char **environ;
@@ -33,13 +33,18 @@ static ds_status make_dir(gp_session *g, ds_error *err)
     return st;
 }
 
-ds_status gp_open(gp_session *g, const ds_plot_opts *opts, ds_error *err)
+ds_status gp_open(gp_session *g, const ds_plot_opts *opts, bool dry, ds_error *err)
 {
     memset(g, 0, sizeof *g);
     g->opts = opts;
+    g->dry = dry;
     g->dir_slot = g->script_slot = g->out_slot = -1;
     for (int k = 0; k < 64; k++)
         g->file_slot[k] = -1;
+    if (dry) { /* checks the data and writes the script nowhere: no folder, no gnuplot */
+        g->script = fopen("/dev/null", "w");
+        return g->script ? DS_OK : ds_fail(err, DS_ERR_IO, "cannot write /dev/null: %s", strerror(errno));
+    }
     ds_status st = make_dir(g, err);
     if (st)
         return st;
@@ -56,6 +61,10 @@ ds_status gp_open(gp_session *g, const ds_plot_opts *opts, ds_error *err)
 
 FILE *gp_data(gp_session *g, const char *name, char *path, size_t n)
 {
+    if (g->dry) {
+        snprintf(path, n, "/dev/null/%s", name);
+        return fopen("/dev/null", "w");
+    }
     if (g->nfile >= 64)
         return NULL;
     char full[sizeof g->file[0]];
@@ -200,6 +209,8 @@ ds_status gp_run(gp_session *g, ds_error *err)
         return ds_fail(err, DS_ERR_IO, "cannot write the gnuplot script");
     }
     g->script = NULL;
+    if (g->dry)
+        return DS_OK;
     const char *prog = g->opts->gnuplot && *g->opts->gnuplot ? g->opts->gnuplot : "gnuplot";
     char errpath[160];
     snprintf(errpath, sizeof errpath, "%s/gnuplot.err", g->dir);

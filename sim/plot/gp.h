@@ -4,11 +4,12 @@
 #ifndef DS_GP_H
 #define DS_GP_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "discsim/plot.h"
 
-/* Every file and the folder are registered for removal on a signal (core/cleanup.h). A
+/* Every file and the folder are registered for removal on a signal (io/cleanup.h). A
  * session draws one figure: gnuplot writes it under a temporary name beside the final one,
  * and gp_run renames it only when gnuplot succeeded, so a figure is never half-written. */
 typedef struct gp_session {
@@ -21,9 +22,12 @@ typedef struct gp_session {
     char out[512], out_tmp[560];              /* the figure: final name, name gnuplot writes */
     int out_slot;
     const ds_plot_opts *opts;
+    bool dry; /* no files, no gnuplot: script and data go to /dev/null */
 } gp_session;
 
-ds_status gp_open(gp_session *g, const ds_plot_opts *opts, ds_error *err);
+/* A session in a fresh temporary folder; a dry one (for checking a file's data without
+ * drawing) writes everything to /dev/null and never runs gnuplot. */
+ds_status gp_open(gp_session *g, const ds_plot_opts *opts, bool dry, ds_error *err);
 
 /* Creates a data file in the session folder (tab-separated; see gp_field); its path is
  * written into path. Returns NULL on failure. */

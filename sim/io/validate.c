@@ -142,11 +142,12 @@ static ds_status get_run(run_cache *runs, int *nruns, const char *path, run_cach
     ds_run_result res;
     if ((st = ds_run(&r->sc, r->out, &o, &res, err)))
         return st;
-    int rank;
-    size_t dims[2];
-    if ((st = ds_h5_read_doubles(r->out, "/time", &rank, dims, &r->t, err)))
+    ds_h5_want want = {.rank = 1, .dims = {DS_H5_ANY}, .nonempty = true, .check = DS_H5_TIMES, .layout = "a time axis"};
+    ds_h5_array t;
+    if ((st = ds_h5_read_array(r->out, "/time", &want, &t, err)))
         return st;
-    r->n = dims[0];
+    r->t = t.data;
+    r->n = t.count;
     *out = r;
     return DS_OK;
 }
@@ -297,14 +298,18 @@ ds_status ds_validate(const char *checks_path, FILE *out, ds_validation_row **ro
             goto done;
         char dpath[200];
         snprintf(dpath, sizeof dpath, "/levels/%s/%s", level, var);
-        double *v;
-        int rank;
-        size_t dims[2];
-        if ((st = ds_h5_read_doubles(r->out, dpath, &rank, dims, &v, err))) {
-            ds_fail(err, DS_ERR_INPUT, "%s: key '%s': scenario %s does not record %s at %s", ds_yloc(d, c, loc, sizeof loc),
-                    key, scen, var, level);
+        /* subject 0 of [subject][time], as long as /time (sample() indexes both alike) */
+        ds_h5_want want = {.rank = 2, .dims = {DS_H5_ANY, r->n}, .nonempty = true, .optional = true,
+                           .layout = "[subject][time] as long as '/time'"};
+        ds_h5_array series;
+        if ((st = ds_h5_read_array(r->out, dpath, &want, &series, err)))
+            goto done;
+        if (!series.present) {
+            st = ds_fail(err, DS_ERR_INPUT, "%s: key '%s': scenario %s does not record %s at %s",
+                         ds_yloc(d, c, loc, sizeof loc), key, scen, var, level);
             goto done;
         }
+        double *v = series.data;
         double ta, tb = 0.0, a, b = 0.0, val;
         char sub[96];
         snprintf(sub, sizeof sub, "%s.a", key);

@@ -1,11 +1,11 @@
-/* The cleanup registry and the signal handler that empties it (see core/cleanup.h).
+/* The cleanup registry and the signal handler that empties it (see io/cleanup.h).
  *
  * A handler may run in any thread, at any moment, while other threads go on registering
  * and forgetting. So everything it reads is in static storage, each slot changes hands
  * through a lock-free atomic state, and the handler calls only async-signal-safe functions
  * (kill, waitpid, unlink, rmdir, getpid, sigaction, raise, pthread_sigmask, _exit). A slot
  * the handler is working on is marked CLEANING, so it cannot be refilled under it. */
-#include "core/cleanup.h"
+#include "io/cleanup.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -1,0 +1,452 @@
+/* `discsim info`: the human summary of an output file.
+ *
+ * Everything is read and checked first (the file is discsim's, each record stream's /time is
+ * a time axis, every series of a stream is [subject][time] as long as its /time, attributes
+ * that should be strings are, solver statistics are numeric vectors) and only then printed,
+ * so a bad file gives one error message and no partial summary. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "discsim/study.h"
+#include "h5_check.h"
+#include "h5_common.h"
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* Columns are padded by displayed characters, not bytes: units such as "mm³/(MPa·s)" are
+ * UTF-8 and printf's %-*s would misalign them. */
+static size_t text_width(const char *restrict s)
+{
+    size_t w = 0;
+    for (; *s; ++s)
+        w += ((unsigned char)*s & 0xC0) != 0x80;
+    return w;
+}
+
+static void put_padded(FILE *restrict out, const char *restrict s, size_t width)
+{
+    fputs(s, out);
+    for (size_t w = text_width(s); w < width; ++w)
+        fputc(' ', out);
+}
+
+static size_t max_size(size_t a, size_t b) { return a > b ? a : b; }
+
+/* ---- the datasets of a group ---------------------------------------------------------------- */
+
+typedef struct info_row {
+    char *path; /* relative to the group listed, with a leading '/' */
+    char *shape;
+    char *units;
+    char *desc;
+} info_row;
+
+typedef struct row_list {
+    info_row *rows;
+    size_t n, cap;
+    const char *file, *where; /* where: the group listed, "/" or e.g. "/meta/solver" */
+    ds_status st;
+    ds_error *err;
+} row_list;
+
+/* "2 x 10000", "10000" or "scalar". */
+static char *shape_text(hid_t dset)
+{
+    hid_t space = H5Dget_space(dset);
+    H5S_class_t cls = space >= 0 ? H5Sget_simple_extent_type(space) : H5S_NO_CLASS;
+    int rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
+    hsize_t dims[H5S_MAX_RANK];
+    char *s = NULL;
+    if (cls == H5S_NULL)
+        s = dup_str("null");
+    else if (rank >= 0 && rank <= H5S_MAX_RANK && H5Sget_simple_extent_dims(space, dims, NULL) >= 0) {
+        size_t cap = (size_t)rank * 24 + 16; /* 20 digits and " x " per dimension */
+        s = malloc(cap);
+        if (s) {
+            size_t len = (size_t)snprintf(s, cap, "%s", rank == 0 ? "scalar" : "");
+            for (int i = 0; i < rank; ++i)
+                len += (size_t)snprintf(s + len, cap - len, "%s%llu", i ? " x " : "", (unsigned long long)dims[i]);
+        }
+    }
+    h5r_close(&space);
+    return s ? s : dup_str("?");
+}
+
+/* A units or description attribute: "-" if absent, an error if not a string. */
+static ds_status attr_or_dash(hid_t obj, const row_list *list, const char *full, const char *name, char **out)
+{
+    ds_status st = h5r_attr_string(obj, list->file, full, name, true, out, list->err);
+    if (st == DS_OK && !*out)
+        *out = dup_str("-");
+    return st;
+}
+
+static bool grow(row_list *list)
+{
+    if (list->n < list->cap)
+        return true;
+    size_t cap = list->cap ? 2 * list->cap : 16;
+    info_row *rows = realloc(list->rows, cap * sizeof *rows);
+    if (!rows)
+        return false;
+    list->rows = rows;
+    list->cap = cap;
+    return true;
+}
+
+static herr_t collect_cb(hid_t group, const char *name, const H5L_info_t *info, void *data)
+{
+    row_list *list = data;
+    if (info->type != H5L_TYPE_HARD)
+        return 0; /* soft and external links may dangle or lead out of the file: not listed */
+    hid_t obj = H5Oopen(group, name, H5P_DEFAULT);
+    if (obj < 0 || H5Iget_type(obj) != H5I_DATASET) {
+        h5r_close(&obj);
+        return 0;
+    }
+    if (!grow(list)) {
+        h5r_close(&obj);
+        list->st = ds_fail(list->err, DS_ERR_NOMEM, "%s: out of memory listing the datasets", list->file);
+        return 1;
+    }
+    info_row *r = &list->rows[list->n++];
+    *r = (info_row){NULL, NULL, NULL, NULL};
+    size_t len = strlen(name) + 2, flen = strlen(list->where) + len;
+    char *full = malloc(flen);
+    r->path = malloc(len);
+    if (r->path && full) {
+        snprintf(r->path, len, "/%s", name);
+        snprintf(full, flen, "%s/%s", strcmp(list->where, "/") ? list->where : "", name);
+        r->shape = shape_text(obj);
+        list->st = attr_or_dash(obj, list, full, "units", &r->units);
+        if (list->st == DS_OK)
+            list->st = attr_or_dash(obj, list, full, "description", &r->desc);
+    }
+    free(full);
+    h5r_close(&obj);
+    if (list->st == DS_OK && (!r->path || !r->shape || !r->units || !r->desc))
+        list->st = ds_fail(list->err, DS_ERR_NOMEM, "%s: out of memory listing the datasets", list->file);
+    return list->st == DS_OK ? 0 : 1;
+}
+
+static void free_rows(row_list *list)
+{
+    for (size_t i = 0; i < list->n; ++i) {
+        free(list->rows[i].path);
+        free(list->rows[i].shape);
+        free(list->rows[i].units);
+        free(list->rows[i].desc);
+    }
+    free(list->rows);
+    list->rows = NULL;
+    list->n = list->cap = 0;
+}
+
+/* Every dataset below `group` (depth first, by name), as rows of path, shape, units and
+ * description. */
+static ds_status collect(hid_t group, const char *restrict file, const char *restrict where, row_list *list,
+                         ds_error *err)
+{
+    *list = (row_list){NULL, 0, 0, file, where, DS_OK, err};
+    herr_t rc = H5Lvisit(group, H5_INDEX_NAME, H5_ITER_INC, collect_cb, list);
+    if (list->st != DS_OK)
+        return list->st;
+    if (rc < 0)
+        return h5r_fail(err, file, "list the datasets under", where);
+    return DS_OK;
+}
+
+/* ---- record streams ------------------------------------------------------------------------- */
+
+/* The record streams a file declares: the root (a single run) and "/arms/<arm>" for each
+ * arm /meta/arms lists, one per line (a '/' in a name nests groups, as the writer does). */
+typedef struct streams {
+    char *text;
+    char **prefix;
+    size_t n;
+} streams;
+
+static ds_status read_streams(hid_t fid, const char *file, streams *s, ds_error *err)
+{
+    *s = (streams){NULL, NULL, 0};
+    hid_t dset;
+    char *arms = NULL;
+    ds_status st = h5r_open_object(fid, file, "/meta/arms", H5I_DATASET, true, &dset, err);
+    if (st == DS_OK && dset >= 0)
+        st = h5r_read_string(dset, false, file, "dataset '/meta/arms'", &arms, err);
+    h5r_close(&dset);
+    size_t lines = 1, len = arms ? strlen(arms) : 0;
+    for (size_t i = 0; i < len; ++i)
+        lines += arms[i] == '\n';
+    /* each stream is matched against every dataset: bound them as a study does */
+    if (st == DS_OK && lines > DS_MAX_VARIANTS + 2)
+        st = ds_fail(err, DS_ERR_IO, "%s: dataset '/meta/arms' has %zu lines, more than the %d arms a study has", file,
+                     lines, DS_MAX_VARIANTS);
+    /* "/arms/" before each name and a terminator after it */
+    if (st == DS_OK && (!(s->prefix = calloc(lines + 1, sizeof *s->prefix)) || !(s->text = malloc(7 * lines + len + 1))))
+        st = ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    if (st == DS_OK) {
+        char *w = s->text, *save = NULL;
+        s->prefix[s->n++] = strcpy(w, "");
+        w += 1;
+        for (char *tok = arms ? strtok_r(arms, "\n", &save) : NULL; tok; tok = strtok_r(NULL, "\n", &save)) {
+            s->prefix[s->n++] = w;
+            w += sprintf(w, "/arms/%s", tok) + 1;
+        }
+    }
+    free(arms);
+    return st;
+}
+
+static void free_streams(streams *s)
+{
+    free(s->text);
+    free(s->prefix);
+}
+
+/* A series of the stream at prefix: below it, but not its /time, provenance or summaries. */
+static bool stream_series(const char *path, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    if (strncmp(path, prefix, n) != 0 || path[n] != '/')
+        return false;
+    const char *rest = path + n + 1;
+    static const char *const not_series[] = {"meta/", "summary/", "sweep/", "arms/"};
+    for (size_t k = 0; k < sizeof not_series / sizeof not_series[0]; ++k)
+        if (!strncmp(rest, not_series[k], strlen(not_series[k])))
+            return false;
+    return strcmp(rest, "time") != 0;
+}
+
+/* The stream a dataset belongs to: the longest prefix it is a series of (-1: none). */
+static long owner(const streams *s, const char *path)
+{
+    long best = -1;
+    for (size_t k = 0; k < s->n; ++k)
+        if (stream_series(path, s->prefix[k]) && (best < 0 || strlen(s->prefix[k]) > strlen(s->prefix[best])))
+            best = (long)k;
+    return best;
+}
+
+static ds_status check_series(hid_t fid, const char *file, const char *path, const char *prefix, size_t ntime,
+                              ds_error *err)
+{
+    char layout[600];
+    snprintf(layout, sizeof layout, "[subject][time] as long as '%s/time'", prefix);
+    ds_h5_want want = {.rank = 2, .dims = {DS_H5_ANY, ntime}, .layout = layout};
+    hid_t dset;
+    h5r_shape s;
+    ds_status st = h5r_open_object(fid, file, path, H5I_DATASET, false, &dset, err);
+    if (st == DS_OK)
+        st = h5r_numeric_shape(dset, file, path, &s, err);
+    if (st == DS_OK)
+        st = h5r_match(&s, &want, file, path, err);
+    h5r_close(&dset);
+    return st;
+}
+
+typedef struct time_span {
+    bool present;
+    size_t n;
+    double t0, t1;
+} time_span;
+
+/* Checks every stream that has a /time: the time axis and the stream's series; the root
+ * stream's span is returned. */
+static ds_status check_streams(hid_t fid, const char *file, const row_list *all, time_span *root, ds_error *err)
+{
+    *root = (time_span){false, 0, 0.0, 0.0};
+    streams s;
+    ds_status st = read_streams(fid, file, &s, err);
+    for (size_t k = 0; k < s.n && st == DS_OK; ++k) {
+        char path[600];
+        snprintf(path, sizeof path, "%s/time", s.prefix[k]);
+        ds_h5_want want = {.rank = 1, .dims = {DS_H5_ANY}, .optional = true, .check = DS_H5_TIMES,
+                           .layout = "a time axis"};
+        ds_h5_array t;
+        if ((st = h5r_read_array(fid, file, path, &want, &t, err)) != DS_OK || !t.present)
+            continue;
+        if (k == 0)
+            *root = (time_span){true, t.count, t.count ? t.data[0] : 0.0, t.count ? t.data[t.count - 1] : 0.0};
+        for (size_t j = 0; j < all->n && st == DS_OK; ++j)
+            if (owner(&s, all->rows[j].path) == (long)k)
+                st = check_series(fid, file, all->rows[j].path, s.prefix[k], t.count, err);
+        ds_h5_array_free(&t);
+    }
+    free_streams(&s);
+    return st;
+}
+
+/* ---- solver statistics ------------------------------------------------------------------------ */
+
+/* One /meta/solver dataset: a vector, int64 read exactly, doubles. */
+typedef struct solver_stat {
+    bool integer;
+    size_t n;
+    void *v;
+} solver_stat;
+
+static ds_status read_stat(hid_t fid, const char *file, const char *rel, solver_stat *s, ds_error *err)
+{
+    char path[600];
+    snprintf(path, sizeof path, "/meta/solver%s", rel);
+    ds_h5_want want = {.rank = 1, .dims = {DS_H5_ANY}, .layout = "one value per subject"};
+    hid_t dset;
+    h5r_shape sh = {0};
+    ds_status st = h5r_open_object(fid, file, path, H5I_DATASET, false, &dset, err);
+    if (st == DS_OK)
+        st = h5r_numeric_shape(dset, file, path, &sh, err);
+    if (st == DS_OK)
+        st = h5r_match(&sh, &want, file, path, err);
+    if (st == DS_OK)
+        st = h5r_read_values(dset, sh.integer ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE, &sh, file, path, &s->v, err);
+    h5r_close(&dset);
+    s->integer = sh.integer;
+    s->n = st == DS_OK ? sh.count : 0;
+    return st;
+}
+
+static const char *stat_text(const solver_stat *s, size_t k, char *buf, size_t n)
+{
+    if (s->integer)
+        snprintf(buf, n, "%" PRId64, ((const int64_t *)s->v)[k]);
+    else
+        snprintf(buf, n, "%.6g", ((const double *)s->v)[k]);
+    return buf;
+}
+
+/* One line per statistic, values right-aligned in columns and wrapped for large cohorts. */
+static void print_solver(FILE *restrict out, const row_list *list, const solver_stat *stats)
+{
+    char buf[64];
+    size_t wn = 0, wv = 1;
+    for (size_t i = 0; i < list->n; ++i) {
+        wn = max_size(wn, text_width(list->rows[i].path + 1));
+        for (size_t k = 0; k < stats[i].n; ++k)
+            wv = max_size(wv, strlen(stat_text(&stats[i], k, buf, sizeof buf)));
+    }
+    size_t per_line = wn + 4 < 100 ? (100 - wn - 4) / (wv + 2) : 1;
+    per_line = per_line ? per_line : 1;
+    fputs("\nsolver statistics per subject (/meta/solver)\n", out);
+    for (size_t i = 0; i < list->n; ++i) {
+        fputs("  ", out);
+        put_padded(out, list->rows[i].path + 1, wn);
+        for (size_t k = 0; k < stats[i].n; ++k) {
+            if (k > 0 && k % per_line == 0)
+                fprintf(out, "\n  %*s", (int)wn, "");
+            fprintf(out, "  %*s", (int)wv, stat_text(&stats[i], k, buf, sizeof buf));
+        }
+        fputc('\n', out);
+    }
+}
+
+/* The solver statistics, if /meta/solver is a group. */
+static ds_status read_solver(hid_t fid, const char *file, row_list *list, solver_stat **stats, ds_error *err)
+{
+    *stats = NULL;
+    hid_t solver = H5I_INVALID_HID;
+    bool found;
+    ds_status st = h5r_find(fid, file, "/meta/solver", &found, err);
+    if (st == DS_OK && found && (solver = H5Oopen(fid, "/meta/solver", H5P_DEFAULT)) >= 0 &&
+        H5Iget_type(solver) == H5I_GROUP)
+        st = collect(solver, file, "/meta/solver", list, err);
+    h5r_close(&solver);
+    H5Eclear2(H5E_DEFAULT);
+    if (st == DS_OK && list->n > 0 && !(*stats = calloc(list->n, sizeof **stats)))
+        st = ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == DS_OK && i < list->n; ++i)
+        st = read_stat(fid, file, list->rows[i].path, &(*stats)[i], err);
+    return st;
+}
+
+/* ---- the summary -------------------------------------------------------------------------------- */
+
+static void print_time(FILE *restrict out, const time_span *t)
+{
+    fputs("time       ", out);
+    if (!t->present)
+        fputs("(no /time dataset)\n", out);
+    else if (t->n == 0)
+        fputs("0 records\n", out);
+    else
+        fprintf(out, "%zu record%s, %g s to %g s (%.4g h to %.4g h, span %.4g h)\n", t->n, t->n == 1 ? "" : "s",
+                t->t0, t->t1, t->t0 / 3600.0, t->t1 / 3600.0, (t->t1 - t->t0) / 3600.0);
+}
+
+static void print_datasets(FILE *restrict out, const row_list *list)
+{
+    size_t wp = strlen("path"), ws = strlen("shape"), wu = strlen("units");
+    for (size_t i = 0; i < list->n; ++i) {
+        wp = max_size(wp, text_width(list->rows[i].path));
+        ws = max_size(ws, text_width(list->rows[i].shape));
+        wu = max_size(wu, text_width(list->rows[i].units));
+    }
+    fprintf(out, "\ndatasets (%zu)\n  ", list->n);
+    put_padded(out, "path", wp + 2);
+    put_padded(out, "shape", ws + 2);
+    put_padded(out, "units", wu + 2);
+    fputs("description\n", out);
+    for (size_t i = 0; i < list->n; ++i) {
+        const info_row *r = &list->rows[i];
+        fputs("  ", out);
+        put_padded(out, r->path, wp + 2);
+        put_padded(out, r->shape, ws + 2);
+        put_padded(out, r->units, wu + 2);
+        fprintf(out, "%s\n", r->desc);
+    }
+}
+
+static ds_status info_open(FILE *restrict out, hid_t fid, const char *restrict file, ds_error *err)
+{
+    char *name = NULL;
+    row_list all = {0}, stats_list = {0};
+    solver_stat *stats = NULL;
+    time_span span;
+    ds_status st = h5r_check_output(fid, file, &name, err);
+    if (st == DS_OK)
+        st = collect(fid, file, "/", &all, err);
+    if (st == DS_OK)
+        st = check_streams(fid, file, &all, &span, err);
+    if (st == DS_OK)
+        st = read_solver(fid, file, &stats_list, &stats, err);
+    if (st == DS_OK) {
+        fprintf(out, "file       %s\nscenario   %s\n", file, name);
+        print_time(out, &span);
+        print_datasets(out, &all);
+        if (stats_list.n > 0)
+            print_solver(out, &stats_list, stats);
+    }
+    for (size_t i = 0; stats && i < stats_list.n; ++i)
+        free(stats[i].v);
+    free(stats);
+    free_rows(&stats_list);
+    free_rows(&all);
+    free(name);
+    return st;
+}
+
+ds_status ds_h5_info(const char *file, FILE *out, ds_error *err)
+{
+    if (!out)
+        return ds_fail(err, DS_ERR_USAGE, "ds_h5_info: no output stream");
+    ds_h5_quiet q = ds_h5_quiet_begin();
+    hid_t fid;
+    ds_status st = h5r_open_file(file, &fid, err);
+    if (st == DS_OK)
+        st = info_open(out, fid, file, err);
+    h5r_close(&fid);
+    ds_h5_quiet_end(q);
+    if (st == DS_OK && (fflush(out) != 0 || ferror(out)))
+        st = ds_fail(err, DS_ERR_IO, "%s: cannot write the summary: %s", file, strerror(errno));
+    return st;
+}
