@@ -81,6 +81,34 @@ typedef struct ds_posture_params {
     double hand_distance; /* its horizontal distance from the L4L5 disc, mm */
 } ds_posture_params;
 
+/* Per-subject scalars (one value a lane): X(field, unit, description). Every parameter a
+ * study may vary that is not per level lives here, so that a cohort can draw it per subject;
+ * the herniation's are filled from the scenario's herniation and the model's table when it
+ * is placed. */
+#define DS_LANE_PARAMS(X)                                                                          \
+    X(body_mass, "t", "body mass")                                                                 \
+    X(hern_size, "mm", "protrusion of the herniation at zero pressure, flexion and height loss")   \
+    X(hern_gap, "mm", "fragment to nerve root at the reference height")                            \
+    X(hern_h_ref, "mm", "reference height of the herniated disc (h0 after degeneration)")          \
+    X(pressure_gain, "mm/MPa", "protrusion per MPa of nucleus pressure")                           \
+    X(flexion_gain, "mm/rad", "protrusion per radian of the level's flexion")                      \
+    X(height_gain, "1", "protrusion per mm of height lost")                                        \
+    X(foraminal_narrowing, "1", "narrowing of the foraminal gap per mm of height lost")            \
+    X(root_modulus, "MPa", "effective compressive modulus of the nerve root and its sleeve")       \
+    X(root_diameter, "mm", "diameter of the nerve root")                                           \
+    X(root_smoothing, "mm", "width of the C1 onset of contact")
+
+enum {
+#define DS_X_ENUM(f, unit, desc) DS_LP_##f,
+    DS_LANE_PARAMS(DS_X_ENUM)
+#undef DS_X_ENUM
+    DS_NLANE_PARAMS
+};
+
+extern const char *const ds_lane_param_keys[DS_NLANE_PARAMS];
+extern const char *const ds_lane_param_units[DS_NLANE_PARAMS];
+extern const char *const ds_lane_param_descs[DS_NLANE_PARAMS];
+
 /* The range a model number must lie in (checked when the model is compiled, so that a
  * scenario override out of range is an error that names the scenario's line). */
 typedef enum ds_range {
@@ -188,7 +216,8 @@ typedef struct ds_model {
     ds_posture posture[DS_MAX_POSTURES];
 
     ds_body body;
-    const double *body_mass;       /* [lane] t */
+    const double *lane[DS_NLANE_PARAMS]; /* [lane]: per-subject scalars (DS_LP_*) */
+    const double *body_mass;       /* [lane] t, = lane[DS_LP_body_mass] */
     int ngroup;
     ds_muscle_group group[DS_MAX_GROUPS];
     const double *tone;            /* [group][lane] floor of activation, fraction of MVC */

@@ -105,6 +105,13 @@ static ds_status meta_parameters(ds_h5_writer *w, const char *meta, const ds_sce
             memcpy(buf, m->par[k] + (size_t)i * m->stride, (size_t)sc->nsubj * sizeof(double));
             st = ds_h5_write_doubles(w, path, 1, dims, buf, ds_disc_param_units[k], ds_disc_param_descs[k], err);
         }
+    for (int k = 0; k < DS_NLANE_PARAMS && !st; k++) {
+        if (k != DS_LP_body_mass && !m->site.enabled) /* the rest belong to the herniation */
+            break;
+        snprintf(path, sizeof path, "%s/parameters/subject/%s", meta, ds_lane_param_keys[k]);
+        memcpy(buf, m->lane[k], (size_t)sc->nsubj * sizeof(double));
+        st = ds_h5_write_doubles(w, path, 1, dims, buf, ds_lane_param_units[k], ds_lane_param_descs[k], err);
+    }
     free(buf);
     return st;
 }

@@ -28,6 +28,22 @@ const char *const ds_disc_param_descs[DS_NDISC_PARAMS] = {
 #undef DS_X
 };
 
+const char *const ds_lane_param_keys[DS_NLANE_PARAMS] = {
+#define DS_X(f, unit, desc) #f,
+    DS_LANE_PARAMS(DS_X)
+#undef DS_X
+};
+const char *const ds_lane_param_units[DS_NLANE_PARAMS] = {
+#define DS_X(f, unit, desc) unit,
+    DS_LANE_PARAMS(DS_X)
+#undef DS_X
+};
+const char *const ds_lane_param_descs[DS_NLANE_PARAMS] = {
+#define DS_X(f, unit, desc) desc,
+    DS_LANE_PARAMS(DS_X)
+#undef DS_X
+};
+
 int ds_level_id(const char *name)
 {
     for (int i = 0; i < DS_MAX_LEVELS; i++)
@@ -53,15 +69,17 @@ ds_status ds_model_alloc(ds_model *m, int nlevel, const int *level_id, ds_varian
     for (int i = 0; i < nlevel; i++)
         m->level_id[i] = level_id[i];
     size_t per = (size_t)nlevel * m->stride;
-    size_t nlane = (1 + DS_MAX_GROUPS) * (size_t)m->stride; /* body mass, tones */
+    size_t nlane = (DS_NLANE_PARAMS + DS_MAX_GROUPS) * (size_t)m->stride; /* per-subject scalars, tones */
     double *mem = NULL;
     if (posix_memalign((void **)&mem, 64, ((DS_NDISC_PARAMS + DS_NDISC_DERIVED) * per + nlane) * sizeof(double)) != 0)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory for model parameters");
     memset(mem, 0, ((DS_NDISC_PARAMS + DS_NDISC_DERIVED) * per + nlane) * sizeof(double));
     m->mem_ = mem;
     double *lanes = mem + (DS_NDISC_PARAMS + DS_NDISC_DERIVED) * per;
-    m->body_mass = lanes;
-    m->tone = lanes + m->stride;
+    for (int k = 0; k < DS_NLANE_PARAMS; k++)
+        m->lane[k] = lanes + (size_t)k * m->stride;
+    m->body_mass = m->lane[DS_LP_body_mass];
+    m->tone = lanes + (size_t)DS_NLANE_PARAMS * m->stride;
     for (int k = 0; k < DS_NDISC_PARAMS; k++)
         m->par[k] = mem + (size_t)k * per;
     for (int k = 0; k < DS_NDISC_DERIVED; k++)
@@ -99,22 +117,46 @@ void ds_model_set_level(ds_model *m, int i, const double *v)
     }
 }
 
-/* Body mass and tones as the writable lanes behind m->body_mass and m->tone. */
-static double *lanes_w(ds_model *m) { return (double *)m->mem_ + (size_t)(DS_NDISC_PARAMS + DS_NDISC_DERIVED) * m->nlevel * m->stride; }
+/* The per-subject scalars (DS_LP_*) and then the tones ([group][lane]), writable. */
+static double *lanes_w(ds_model *m, int k)
+{
+    return (double *)m->mem_ + (size_t)(DS_NDISC_PARAMS + DS_NDISC_DERIVED) * m->nlevel * m->stride +
+           (size_t)k * m->stride;
+}
+
+static void fill_lane(ds_model *m, int k, double v)
+{
+    double *p = lanes_w(m, k);
+    for (int l = 0; l < m->stride; l++)
+        p[l] = v;
+}
 
 void ds_model_set_lanes(ds_model *m, double mass, const double *tones)
 {
-    double *lanes = lanes_w(m);
-    for (int l = 0; l < m->stride; l++)
-        lanes[l] = mass;
+    fill_lane(m, DS_LP_body_mass, mass);
     for (int k = 0; k < m->ngroup; k++)
-        for (int l = 0; l < m->stride; l++)
-            lanes[(size_t)(1 + k) * m->stride + l] = tones[k];
+        fill_lane(m, DS_NLANE_PARAMS + k, tones[k]);
+}
+
+ds_status ds_model_set_lane(ds_model *m, int k, int lane, double v, ds_error *err)
+{
+    if (k < 0 || k >= DS_NLANE_PARAMS || lane < 0 || lane >= m->nsubj)
+        return ds_fail(err, DS_ERR_USAGE, "ds_model_set_lane: parameter %d, lane %d out of range", k, lane);
+    if (!isfinite(v))
+        return ds_fail(err, DS_ERR_INPUT, "%s of subject %d: %g is not a number", ds_lane_param_keys[k], lane, v);
+    lanes_w(m, k)[lane] = v;
+    if (k == DS_LP_body_mass) /* the vertebral masses follow the body */
+        for (int i = 0; i < m->nlevel; i++) {
+            double f = m->body.mass_above[m->level_id[i]] - (i > 0 ? m->body.mass_above[m->level_id[i - 1]] : 0.0);
+            der_w(m, DS_DER_m, i)[lane] = v * f;
+            der_w(m, DS_DER_inv_m, i)[lane] = 1.0 / (v * f);
+        }
+    return DS_OK;
 }
 
 void ds_model_vertebral_masses(ds_model *m)
 {
-    const double *mass = lanes_w(m);
+    const double *mass = lanes_w(m, DS_LP_body_mass);
     for (int i = 0; i < m->nlevel; i++) {
         double f = m->body.mass_above[m->level_id[i]] - (i > 0 ? m->body.mass_above[m->level_id[i - 1]] : 0.0);
         for (int l = 0; l < m->stride; l++) {
@@ -135,6 +177,18 @@ ds_status ds_model_place_site(ds_model *m, const ds_herniation_site *site, ds_er
         m->site.gap = m->hern.gap[site->type];
     ds_model_degenerate(m, site->level, site->grade);
     m->site.h_ref = m->par[DS_PAR_h0][(size_t)site->level * m->stride];
+    const ds_herniation_model *h = &m->hern;
+    fill_lane(m, DS_LP_hern_size, m->site.size);
+    fill_lane(m, DS_LP_hern_gap, m->site.gap);
+    for (int l = 0; l < m->stride; l++) /* each subject's own disc height after degeneration */
+        lanes_w(m, DS_LP_hern_h_ref)[l] = m->par[DS_PAR_h0][(size_t)site->level * m->stride + l];
+    fill_lane(m, DS_LP_pressure_gain, h->pressure_gain);
+    fill_lane(m, DS_LP_flexion_gain, h->flexion_gain);
+    fill_lane(m, DS_LP_height_gain, h->height_gain);
+    fill_lane(m, DS_LP_foraminal_narrowing, h->foraminal_narrowing);
+    fill_lane(m, DS_LP_root_modulus, h->root_modulus);
+    fill_lane(m, DS_LP_root_diameter, h->root_diameter);
+    fill_lane(m, DS_LP_root_smoothing, h->smoothing);
     return DS_OK;
 }
 
@@ -160,6 +214,8 @@ ds_status ds_model_set_disc(ds_model *m, int k, int i, int lane, double v, ds_er
                        may_be_zero ? "zero or positive" : "positive");
     par_w(m, k, i)[lane] = v;
     derive(m, i, lane);
+    if (k == DS_PAR_h0 && m->site.enabled && i == m->site.level) /* the herniation's reference height */
+        lanes_w(m, DS_LP_hern_h_ref)[lane] = v;
     return DS_OK;
 }
 

@@ -15,6 +15,10 @@ void ds_model_set_level(ds_model *m, int i, const double *v);
 /* Body mass (t) and the tone of each of the m->ngroup groups, for every lane. */
 void ds_model_set_lanes(ds_model *m, double mass, const double *tones);
 
+/* One subject's value of a per-subject scalar (DS_LP_*); the vertebral masses follow a new
+ * body mass. */
+ds_status ds_model_set_lane(ds_model *m, int k, int lane, double v, ds_error *err);
+
 /* The mass each simulated vertebra moves, from the body: the top one carries everything
  * above its disc, each lower one the trunk slice between its disc and the one above. */
 void ds_model_vertebral_masses(ds_model *m);

@@ -359,18 +359,18 @@ void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
             }
     }
     if (m->site.enabled) {
-        const ds_herniation_site *hs = &m->site;
-        const ds_herniation_model *hm = &m->hern;
-        const int i = hs->level;
+        const int i = m->site.level, foraminal = m->site.type == DS_FORAMINAL;
         const double *o = d->out + (size_t)i * DS_NLEVEL_OUTPUTS * S;
+#define LP(k) m->lane[DS_LP_##k][l]
         for (int l = 0; l < nl; l++) {
             double P = o[(size_t)DS_OUT_pressure * S + l], h = o[(size_t)DS_OUT_height * S + l];
             double theta = BLEND(theta, (size_t)i * S + l);
-            double loss = hs->h_ref - h;
-            double delta = hs->size + hm->pressure_gain * P + hm->flexion_gain * theta + hm->height_gain * loss;
-            double gap = hs->type == DS_FORAMINAL ? hs->gap - hm->foraminal_narrowing * loss : hs->gap;
+            double loss = LP(hern_h_ref) - h;
+            double delta = LP(hern_size) + LP(pressure_gain) * P + LP(flexion_gain) * theta + LP(height_gain) * loss;
+            double gap = foraminal ? LP(hern_gap) - LP(foraminal_narrowing) * loss : LP(hern_gap);
             double pen = delta - gap;
-            double kPa = 1000.0 * hm->root_modulus * ds_contact_ramp(pen, hm->smoothing) / hm->root_diameter;
+            double kPa = 1000.0 * LP(root_modulus) * ds_contact_ramp(pen, LP(root_smoothing)) / LP(root_diameter);
+#undef LP
 #define ROOT(k) d->root[(size_t)DS_ROOT_##k * S + l]
             ROOT(protrusion) = delta;
             ROOT(gap) = gap;
