@@ -35,7 +35,7 @@ enum {
     X(gap, "mm", "distance from the fragment to the nerve root at zero protrusion")               \
     X(penetration, "mm", "protrusion minus gap (> 0: contact)")                                   \
     X(contact_pressure, "kPa", "nerve-root contact pressure E_root s(d) / D_root")               \
-    X(contact_pressure_mmHg, "mmHg", "nerve-root contact pressure in mmHg (1 mmHg = 0.133322 kPa)")
+    X(contact_pressure_mmHg, "mmHg", "nerve-root contact pressure in mmHg (1 mmHg = 0.133322387 kPa)")
 
 enum {
 #define DS_X_ENUM(f, u, d) DS_ROOT_##f,

@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "discsim/constants.h"
 #include "discsim/status.h"
 
 enum {
@@ -121,8 +122,8 @@ typedef enum ds_range {
 /* field, unit in the model file, factor to the code's unit, range */
 #define DS_POSTURE_PARAMS(X)                                                                       \
     X(support, "1", 1.0, DS_RANGE_FRAC)                                                           \
-    X(inclination, "deg", 0.017453292519943295, DS_RANGE_ANY)                                     \
-    X(flexion, "deg", 0.017453292519943295, DS_RANGE_ANY)                                         \
+    X(inclination, "deg", DS_RAD_PER_DEG, DS_RANGE_ANY)                                                   \
+    X(flexion, "deg", DS_RAD_PER_DEG, DS_RANGE_ANY)                                                       \
     X(hand_load, "t", 1.0, DS_RANGE_NONNEG)                                                       \
     X(hand_distance, "mm", 1.0, DS_RANGE_NONNEG)
 

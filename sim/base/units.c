@@ -2,6 +2,7 @@
  * names; the grammar is   expr := term (('*' | '/') term)*,   term := atom ('^' int)?,
  * atom := name | number 1 | '%' | '(' expr ')'.  Depth is bounded so that no input, however
  * crafted, can exhaust the stack. */
+#include "discsim/constants.h"
 #include "units.h"
 
 #include <ctype.h>
@@ -25,8 +26,8 @@ static const unit_row table[] = {
     {"min", 60.0, {0, 0, 1, 0}},    {"h", 3600.0, {0, 0, 1, 0}},        {"d", 86400.0, {0, 0, 1, 0}},
     {"week", 604800.0, {0, 0, 1, 0}}, {"N", 1.0, {1, 1, -2, 0}},        {"kN", 1000.0, {1, 1, -2, 0}},
     {"MPa", 1.0, {-1, 1, -2, 0}},   {"kPa", 1e-3, {-1, 1, -2, 0}},      {"Pa", 1e-6, {-1, 1, -2, 0}},
-    {"mmHg", 1.33322387415e-4, {-1, 1, -2, 0}}, {"rad", 1.0, {0, 0, 0, 1}},
-    {"deg", 0.017453292519943295, {0, 0, 0, 1}},
+    {"mmHg", DS_KPA_PER_MMHG * 1e-3, {-1, 1, -2, 0}}, {"rad", 1.0, {0, 0, 0, 1}},
+    {"deg", DS_RAD_PER_DEG, {0, 0, 0, 1}},
 };
 
 enum { MAX_DEPTH = 8 };

@@ -4,6 +4,7 @@
  * Every number in a model file is written as {value, unit, source}: the unit must be the
  * one the code works in (no silent conversion), and the source must name an entry of the
  * file's `sources` table, so that a parameter without provenance cannot be loaded. */
+#include "discsim/constants.h"
 #include "discsim/model.h"
 
 #include <math.h>
@@ -142,7 +143,7 @@ static ds_status body_level_entry(const ds_ydoc *d, int key, int value, const ch
         st = read_field(d, value, path, #f, u, range, &b->f[id], err);
     DS_BODY_LEVEL_PARAMS(DS_X)
 #undef DS_X
-    b->lordosis[id] *= 0.017453292519943295; /* degrees in files, radians inside */
+    b->lordosis[id] *= DS_RAD_PER_DEG; /* degrees in files, radians inside */
     return st;
 }
 
@@ -254,7 +255,7 @@ static ds_status read_herniation(const ds_ydoc *d, int root, ds_model *m, ds_err
         (st = read_field(d, hn, "herniation", "root_diameter", "mm", DS_RANGE_POS, &h->root_diameter, err)) ||
         (st = read_field(d, hn, "herniation", "smoothing", "mm", DS_RANGE_POS, &h->smoothing, err)))
         return st;
-    h->flexion_gain /= 0.017453292519943295; /* mm/deg in the file, mm/rad inside */
+    h->flexion_gain /= DS_RAD_PER_DEG; /* mm/deg in the file, mm/rad inside */
     int ty = ds_ymap_get(d, hn, "types");
     static const char *const types[] = {"paracentral", "foraminal", NULL};
     if (!ty)

@@ -21,6 +21,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "discsim/constants.h"
 #include "base/roots.h"
 #include "spine.h"
 
@@ -332,7 +333,7 @@ void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
             OUT(external_moment) = BLEND(moment, q);
             OUT(moment_residual) = BLEND(residual, q);
             OUT(fluid_flux) = -PAR(i, K0)[l] * r * r * (P - pi);
-            OUT(flexion) = BLEND(theta, q) * 57.29577951308232;
+            OUT(flexion) = BLEND(theta, q) * DS_DEG_PER_RAD;
         }
 #undef OUT
     }
@@ -376,7 +377,7 @@ void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
             ROOT(gap) = gap;
             ROOT(penetration) = pen;
             ROOT(contact_pressure) = kPa;
-            ROOT(contact_pressure_mmHg) = kPa / 0.133322;
+            ROOT(contact_pressure_mmHg) = kPa / DS_KPA_PER_MMHG;
 #undef ROOT
         }
     }
