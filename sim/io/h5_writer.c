@@ -23,6 +23,7 @@
 
 #include "io/cleanup.h"
 #include "h5_common.h"
+#include "h5_writer_impl.h"
 
 /* A chunk of a series is [nsubj][chunk] doubles, at most 64 KiB: big enough for deflate to
  * work well and for reads of one subject's history to touch few chunks, small enough that
@@ -37,202 +38,6 @@ static const char TIME_PATH[] = "/time";
 static const char TIME_UNITS[] = "s";
 static const char TIME_DESCRIPTION[] = "time since the start of the scenario";
 
-struct ds_h5_writer {
-    hid_t file;
-    hid_t time_dset;
-    hid_t *dsets;   /* (nseries) */
-    char **paths;   /* (nseries) dataset paths, for error messages */
-    int nsubj;
-    int nseries;
-    size_t chunk;    /* records per chunk and per buffer */
-    size_t nbuf;     /* records waiting in the buffer */
-    size_t nflushed; /* records already in the file */
-    bool broken;     /* a flush failed: the file no longer matches the count */
-    bool created;    /* tmp_path exists on disk and is ours to remove */
-    int tmp_slot;    /* tmp_path's entry in the signal cleanup registry (-1: none) */
-    double *tbuf;    /* (chunk) */
-    double *vbuf;    /* [series][subject][chunk]: the memory image of one chunk per series */
-    char *final_path;
-    char *tmp_path;
-};
-
-/* ---- HDF5 error handling ------------------------------------------------------------- */
-
-/* HDF5 prints its error stack to stderr by default; the library must not print, so each
- * public entry point silences it and restores the caller's handler on the way out. */
-
-static ds_status fail_h5(ds_error *err, const ds_h5_writer *w, const char *what, const char *path)
-{
-    char reason[256];
-    ds_h5_reason(reason, sizeof reason);
-    return ds_fail(err, DS_ERR_IO, "%s: cannot %s '%s': %s", w->final_path, what, path, reason);
-}
-
-/* ---- small helpers ------------------------------------------------------------------- */
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
-static void close_id(hid_t *id)
-{
-    if (*id >= 0)
-        H5Idec_ref(*id);
-    *id = H5I_INVALID_HID;
-}
-
-static bool valid_path(const char *path) { return path && path[0] == '/' && path[1] != '\0'; }
-
-/* True if every component of an absolute path names an existing link. H5Lexists fails
- * rather than answering "no" when an intermediate group is missing, hence the walk. */
-static bool path_exists(hid_t file, const char *restrict path)
-{
-    if (strcmp(path, "/") == 0)
-        return true;
-    char *p = dup_str(path);
-    if (!p)
-        return false;
-    bool ok = true;
-    for (char *slash = strchr(p + 1, '/');; slash = strchr(slash + 1, '/')) {
-        if (slash)
-            *slash = '\0';
-        ok = H5Lexists(file, p, H5P_DEFAULT) > 0;
-        if (!ok || !slash)
-            break;
-        *slash = '/';
-    }
-    free(p);
-    return ok;
-}
-
-static bool is_group(hid_t file, const char *restrict path)
-{
-    hid_t obj = H5Oopen(file, path, H5P_DEFAULT);
-    bool group = obj >= 0 && H5Iget_type(obj) == H5I_GROUP;
-    close_id(&obj);
-    return group;
-}
-
-/* Creation property lists with time stamps off: HDF5 otherwise stores creation and
- * modification times in object headers and identical runs would differ byte for byte. */
-static hid_t no_times_plist(hid_t cls)
-{
-    hid_t p = H5Pcreate(cls);
-    if (p >= 0 && H5Pset_obj_track_times(p, 0) < 0)
-        close_id(&p);
-    return p;
-}
-
-/* Creates every missing group on the way to (and, if `self`, including) path. Groups are
- * created one by one rather than through H5Pset_create_intermediate_group so that each
- * gets the time-stamp-free creation list. */
-static ds_status make_groups(ds_h5_writer *restrict w, const char *restrict path, bool self, ds_error *err)
-{
-    char *p = dup_str(path);
-    if (!p)
-        return ds_fail(err, DS_ERR_NOMEM, "%s: out of memory creating groups for '%s'", w->final_path, path);
-    hid_t gcpl = no_times_plist(H5P_GROUP_CREATE);
-    ds_status st = gcpl < 0 ? fail_h5(err, w, "make a property list for", path) : DS_OK;
-    for (char *slash = strchr(p + 1, '/'); st == DS_OK; slash = strchr(slash + 1, '/')) {
-        if (slash)
-            *slash = '\0';
-        else if (!self)
-            break;
-        htri_t exists = H5Lexists(w->file, p, H5P_DEFAULT);
-        if (exists < 0) {
-            st = fail_h5(err, w, "look up", p);
-        } else if (!exists) {
-            hid_t g = H5Gcreate2(w->file, p, H5P_DEFAULT, gcpl, H5P_DEFAULT);
-            if (g < 0)
-                st = fail_h5(err, w, "create group", p);
-            close_id(&g);
-        } else if (slash && !is_group(w->file, p)) {
-            st = ds_fail(err, DS_ERR_USAGE, "%s: cannot create '%s': '%s' is a dataset, not a group", w->final_path,
-                         path, p);
-        }
-        if (!slash)
-            break;
-        *slash = '/';
-    }
-    close_id(&gcpl);
-    free(p);
-    return st;
-}
-
-/* Link creation list shared by every dataset: intermediate groups are made by make_groups
- * beforehand; the flag is a safety net for anything make_groups did not anticipate. */
-static hid_t make_lcpl(void)
-{
-    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
-    if (lcpl >= 0 && (H5Pset_create_intermediate_group(lcpl, 1) < 0 ||
-                      H5Pset_char_encoding(lcpl, H5T_CSET_UTF8) < 0))
-        close_id(&lcpl);
-    return lcpl;
-}
-
-/* Variable-length UTF-8: h5py returns str, h5dump and MATLAB read it, and long texts (the
- * scenario) need no length limit; attributes use the same type for consistency. */
-static hid_t utf8_type(void)
-{
-    hid_t t = H5Tcopy(H5T_C_S1);
-    if (t >= 0 && (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0))
-        close_id(&t);
-    return t;
-}
-
-/* Writes (replacing any previous value) a scalar string attribute on an open object. */
-static herr_t put_attr_string(hid_t obj, const char *name, const char *value)
-{
-    hid_t type = utf8_type();
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t attr = H5I_INVALID_HID;
-    herr_t rc = -1;
-    if (type >= 0 && space >= 0) {
-        htri_t exists = H5Aexists(obj, name);
-        if (exists == 0 || (exists > 0 && H5Adelete(obj, name) >= 0))
-            attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-        if (attr >= 0)
-            rc = H5Awrite(attr, type, &value);
-    }
-    close_id(&attr);
-    close_id(&space);
-    close_id(&type);
-    return rc;
-}
-
-static herr_t put_attr_scalar(hid_t obj, const char *restrict name, hid_t file_type, hid_t mem_type,
-                              const void *restrict value)
-{
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t attr = H5I_INVALID_HID;
-    herr_t rc = -1;
-    if (space >= 0) {
-        htri_t exists = H5Aexists(obj, name);
-        if (exists == 0 || (exists > 0 && H5Adelete(obj, name) >= 0))
-            attr = H5Acreate2(obj, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT);
-        if (attr >= 0)
-            rc = H5Awrite(attr, mem_type, value);
-    }
-    close_id(&attr);
-    close_id(&space);
-    return rc;
-}
-
-/* units / description on a freshly created dataset; NULL means "omit". */
-static ds_status describe(ds_h5_writer *restrict w, hid_t dset, const char *restrict path,
-                          const char *restrict units, const char *restrict description, ds_error *err)
-{
-    if (units && put_attr_string(dset, "units", units) < 0)
-        return fail_h5(err, w, "write attribute 'units' of", path);
-    if (description && put_attr_string(dset, "description", description) < 0)
-        return fail_h5(err, w, "write attribute 'description' of", path);
-    return DS_OK;
-}
 
 /* ---- streaming datasets -------------------------------------------------------------- */
 
@@ -256,13 +61,13 @@ static ds_status create_stream(ds_h5_writer *restrict w, const char *restrict pa
         maxdims[0] = H5S_UNLIMITED;
         chunk[0] = w->chunk;
     }
-    ds_status st = make_groups(w, path, false, err);
+    ds_status st = ds_h5w_make_groups(w, path, false, err);
     if (st != DS_OK)
         return st;
 
     hid_t space = H5Screate_simple(rank, dims, maxdims);
-    hid_t dcpl = no_times_plist(H5P_DATASET_CREATE);
-    hid_t lcpl = make_lcpl();
+    hid_t dcpl = ds_h5w_no_times_plist(H5P_DATASET_CREATE);
+    hid_t lcpl = ds_h5w_make_lcpl();
     hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
     hid_t dset = H5I_INVALID_HID;
     /* Every chunk is written once, whole, and never revisited, so HDF5's chunk cache (up to
@@ -273,15 +78,15 @@ static ds_status create_stream(ds_h5_writer *restrict w, const char *restrict pa
         H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0, 1.0) >= 0)
         dset = H5Dcreate2(w->file, path, H5T_IEEE_F64LE, space, lcpl, dcpl, dapl);
     if (dset < 0)
-        st = fail_h5(err, w, "create dataset", path);
-    close_id(&dapl);
-    close_id(&lcpl);
-    close_id(&dcpl);
-    close_id(&space);
+        st = ds_h5w_fail_h5(err, w, "create dataset", path);
+    ds_h5w_close_id(&dapl);
+    ds_h5w_close_id(&lcpl);
+    ds_h5w_close_id(&dcpl);
+    ds_h5w_close_id(&space);
     if (st == DS_OK)
-        st = describe(w, dset, path, units, description, err);
+        st = ds_h5w_describe(w, dset, path, units, description, err);
     if (st != DS_OK)
-        close_id(&dset);
+        ds_h5w_close_id(&dset);
     *out = dset;
     return st;
 }
@@ -311,8 +116,8 @@ static herr_t write_block(hid_t dset, int rank, size_t rows, size_t chunk, size_
         H5Sselect_hyperslab(fspace, H5S_SELECT_SET, fstart, NULL, count, NULL) >= 0 &&
         H5Sselect_hyperslab(mspace, H5S_SELECT_SET, mstart, NULL, count, NULL) >= 0)
         rc = H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, mem);
-    close_id(&mspace);
-    close_id(&fspace);
+    ds_h5w_close_id(&mspace);
+    ds_h5w_close_id(&fspace);
     return rc;
 }
 
@@ -328,12 +133,12 @@ static ds_status flush(ds_h5_writer *restrict w, ds_error *err)
         if (write_block(w->dsets[s], 2, (size_t)w->nsubj, w->chunk, w->nflushed, w->nbuf,
                         w->vbuf + (size_t)s * per_series) < 0) {
             w->broken = true;
-            return fail_h5(err, w, "write records to", w->paths[s]);
+            return ds_h5w_fail_h5(err, w, "write records to", w->paths[s]);
         }
     }
     if (write_block(w->time_dset, 1, 1, w->chunk, w->nflushed, w->nbuf, w->tbuf) < 0) {
         w->broken = true;
-        return fail_h5(err, w, "write records to", TIME_PATH);
+        return ds_h5w_fail_h5(err, w, "write records to", TIME_PATH);
     }
     w->nflushed += w->nbuf;
     w->nbuf = 0;
@@ -346,8 +151,8 @@ static ds_status flush(ds_h5_writer *restrict w, ds_error *err)
 static void destroy(ds_h5_writer *w, bool remove_tmp)
 {
     for (int s = 0; w->dsets && s < w->nseries; ++s)
-        close_id(&w->dsets[s]);
-    close_id(&w->time_dset);
+        ds_h5w_close_id(&w->dsets[s]);
+    ds_h5w_close_id(&w->time_dset);
     if (w->file >= 0)
         H5Fclose(w->file);
     w->file = H5I_INVALID_HID;
@@ -378,7 +183,7 @@ static ds_status check_create_args(const char *final_path, int nsubj, int nserie
     if (nseries < 0 || (nseries > 0 && !series))
         return ds_fail(err, DS_ERR_USAGE, "%s: invalid series list (%d series)", final_path, nseries);
     for (int s = 0; s < nseries; ++s) {
-        if (!valid_path(series[s].path))
+        if (!ds_h5w_valid_path(series[s].path))
             return ds_fail(err, DS_ERR_USAGE, "%s: series %d has path '%s'; it must be absolute, e.g. '/levels/L4L5/pressure'",
                            final_path, s, series[s].path ? series[s].path : "(null)");
         if (strcmp(series[s].path, TIME_PATH) == 0)
@@ -437,7 +242,7 @@ static ds_status alloc_writer(const char *final_path, int nsubj, int nseries, ds
     size_t per_series = (size_t)nsubj * w->chunk;
     bool overflow = nseries > 0 && per_series > SIZE_MAX / sizeof(double) / (size_t)nseries;
     size_t tmp_len = strlen(final_path) + 32; /* ".tmp-" and a pid */
-    w->final_path = dup_str(final_path);
+    w->final_path = ds_h5w_dup_str(final_path);
     w->tmp_path = malloc(tmp_len);
     w->tbuf = malloc(w->chunk * sizeof *w->tbuf);
     w->vbuf = overflow ? NULL : malloc((nseries > 0 ? (size_t)nseries * per_series : 1) * sizeof *w->vbuf);
@@ -469,14 +274,14 @@ static ds_status open_file(ds_h5_writer *restrict w, ds_error *err)
 
     /* The root group is created with the file: its time stamps are set through the file
      * creation list, which inherits the object creation properties. */
-    hid_t fcpl = no_times_plist(H5P_FILE_CREATE);
+    hid_t fcpl = ds_h5w_no_times_plist(H5P_FILE_CREATE);
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     if (fcpl >= 0 && fapl >= 0 && H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0)
         w->file = H5Fcreate(w->tmp_path, H5F_ACC_TRUNC, fcpl, fapl);
-    close_id(&fapl);
-    close_id(&fcpl);
+    ds_h5w_close_id(&fapl);
+    ds_h5w_close_id(&fcpl);
     if (w->file < 0)
-        return fail_h5(err, w, "create HDF5 file", w->tmp_path);
+        return ds_h5w_fail_h5(err, w, "create HDF5 file", w->tmp_path);
     return DS_OK;
 }
 
@@ -485,11 +290,11 @@ static ds_status end_stream(ds_h5_writer *w, ds_error *err)
 {
     ds_status st = w->broken ? ds_fail(err, DS_ERR_IO, "%s: an earlier write failed", w->final_path) : flush(w, err);
     for (int s = 0; w->dsets && s < w->nseries; ++s) {
-        close_id(&w->dsets[s]);
+        ds_h5w_close_id(&w->dsets[s]);
         free(w->paths[s]);
         w->paths[s] = NULL;
     }
-    close_id(&w->time_dset);
+    ds_h5w_close_id(&w->time_dset);
     return st;
 }
 
@@ -629,158 +434,6 @@ size_t ds_h5_count(const ds_h5_writer *w) { return w ? w->nflushed + w->nbuf : 0
 
 /* ---- generic provenance helpers ------------------------------------------------------ */
 
-static ds_status check_helper_args(const ds_h5_writer *w, const char *path, const char *fn, ds_error *err)
-{
-    if (!w)
-        return ds_fail(err, DS_ERR_USAGE, "%s: no writer", fn);
-    if (!valid_path(path))
-        return ds_fail(err, DS_ERR_USAGE, "%s: %s: path '%s' must be absolute, e.g. '/meta/seed'", w->final_path, fn,
-                       path ? path : "(null)");
-    return DS_OK;
-}
-
-/* Creates a contiguous, uncompressed dataset at path (which must not exist yet) and writes
- * data, converting from mem_type to file_type. rank 0 is a scalar. */
-static ds_status write_array(ds_h5_writer *restrict w, const char *restrict path, int rank, const size_t *dims,
-                             hid_t file_type, hid_t mem_type, const void *data, const char *units,
-                             const char *description, ds_error *err)
-{
-    if (rank < 0 || rank > H5S_MAX_RANK || (rank > 0 && !dims) || !data)
-        return ds_fail(err, DS_ERR_USAGE, "%s: dataset '%s': invalid rank %d or missing dims/data", w->final_path, path,
-                       rank);
-    hsize_t hdims[H5S_MAX_RANK];
-    for (int i = 0; i < rank; ++i)
-        hdims[i] = dims[i];
-
-    ds_h5_quiet q = ds_h5_quiet_begin();
-    ds_status st = DS_OK;
-    if (path_exists(w->file, path))
-        st = ds_fail(err, DS_ERR_USAGE, "%s: dataset '%s' is written twice", w->final_path, path);
-    if (st == DS_OK)
-        st = make_groups(w, path, false, err);
-    hid_t dset = H5I_INVALID_HID;
-    if (st == DS_OK) {
-        hid_t space = rank > 0 ? H5Screate_simple(rank, hdims, NULL) : H5Screate(H5S_SCALAR);
-        hid_t dcpl = no_times_plist(H5P_DATASET_CREATE);
-        hid_t lcpl = make_lcpl();
-        if (space >= 0 && dcpl >= 0 && lcpl >= 0)
-            dset = H5Dcreate2(w->file, path, file_type, space, lcpl, dcpl, H5P_DEFAULT);
-        if (dset < 0)
-            st = fail_h5(err, w, "create dataset", path);
-        else if (H5Dwrite(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
-            st = fail_h5(err, w, "write dataset", path);
-        close_id(&lcpl);
-        close_id(&dcpl);
-        close_id(&space);
-    }
-    if (st == DS_OK)
-        st = describe(w, dset, path, units, description, err);
-    close_id(&dset);
-    ds_h5_quiet_end(q);
-    return st;
-}
-
-ds_status ds_h5_write_doubles(ds_h5_writer *w, const char *path, int rank, const size_t *dims, const double *data,
-                              const char *units, const char *description, ds_error *err)
-{
-    ds_status st = check_helper_args(w, path, "ds_h5_write_doubles", err);
-    if (st != DS_OK)
-        return st;
-    return write_array(w, path, rank, dims, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, data, units, description, err);
-}
-
-ds_status ds_h5_write_int64s(ds_h5_writer *w, const char *path, int rank, const size_t *dims, const int64_t *data,
-                             const char *units, const char *description, ds_error *err)
-{
-    ds_status st = check_helper_args(w, path, "ds_h5_write_int64s", err);
-    if (st != DS_OK)
-        return st;
-    return write_array(w, path, rank, dims, H5T_STD_I64LE, H5T_NATIVE_INT64, data, units, description, err);
-}
-
-ds_status ds_h5_write_text(ds_h5_writer *w, const char *path, const char *text, const char *description,
-                           ds_error *err)
-{
-    ds_status st = check_helper_args(w, path, "ds_h5_write_text", err);
-    if (st != DS_OK)
-        return st;
-    if (!text)
-        return ds_fail(err, DS_ERR_USAGE, "%s: text for '%s' is NULL", w->final_path, path);
-    ds_h5_quiet q = ds_h5_quiet_begin();
-    hid_t type = utf8_type();
-    ds_h5_quiet_end(q);
-    if (type < 0)
-        return ds_fail(err, DS_ERR_IO, "%s: cannot make a string type for '%s'", w->final_path, path);
-    /* HDF5 reads variable-length strings from an array of char pointers. */
-    st = write_array(w, path, 0, NULL, type, type, &text, NULL, description, err);
-    q = ds_h5_quiet_begin();
-    close_id(&type);
-    ds_h5_quiet_end(q);
-    return st;
-}
-
-/* Opens the object at obj_path, creating a group (and its parents) if nothing is there. */
-static ds_status open_or_make(ds_h5_writer *restrict w, const char *restrict obj_path, hid_t *obj, ds_error *err)
-{
-    *obj = H5I_INVALID_HID;
-    if (!obj_path || obj_path[0] != '/')
-        return ds_fail(err, DS_ERR_USAGE, "%s: attribute target '%s' must be an absolute path", w->final_path,
-                       obj_path ? obj_path : "(null)");
-    if (!path_exists(w->file, obj_path)) {
-        ds_status st = make_groups(w, obj_path, true, err);
-        if (st != DS_OK)
-            return st;
-    }
-    *obj = H5Oopen(w->file, obj_path, H5P_DEFAULT);
-    return *obj < 0 ? fail_h5(err, w, "open", obj_path) : DS_OK;
-}
-
-/* Shared body of the three attribute setters; value is a char * for strings. */
-static ds_status set_attr(ds_h5_writer *w, const char *obj_path, const char *name, hid_t file_type, hid_t mem_type,
-                          const void *value, const char *fn, ds_error *err)
-{
-    if (!w)
-        return ds_fail(err, DS_ERR_USAGE, "%s: no writer", fn);
-    if (!name || !*name)
-        return ds_fail(err, DS_ERR_USAGE, "%s: %s: empty attribute name on '%s'", w->final_path, fn,
-                       obj_path ? obj_path : "(null)");
-    ds_h5_quiet q = ds_h5_quiet_begin();
-    hid_t obj;
-    ds_status st = open_or_make(w, obj_path, &obj, err);
-    if (st == DS_OK) {
-        herr_t rc = file_type < 0 ? put_attr_string(obj, name, *(const char *const *)value)
-                                  : put_attr_scalar(obj, name, file_type, mem_type, value);
-        if (rc < 0) {
-            char what[64 + 256];
-            snprintf(what, sizeof what, "write attribute '%s' of", name);
-            st = fail_h5(err, w, what, obj_path);
-        }
-    }
-    close_id(&obj);
-    ds_h5_quiet_end(q);
-    return st;
-}
-
-ds_status ds_h5_attr_string(ds_h5_writer *w, const char *obj_path, const char *name, const char *value,
-                            ds_error *err)
-{
-    if (!value)
-        return ds_fail(err, DS_ERR_USAGE, "ds_h5_attr_string: value of '%s' is NULL", name ? name : "(null)");
-    return set_attr(w, obj_path, name, H5I_INVALID_HID, H5I_INVALID_HID, &value, "ds_h5_attr_string", err);
-}
-
-ds_status ds_h5_attr_double(ds_h5_writer *w, const char *obj_path, const char *name, double value, ds_error *err)
-{
-    return set_attr(w, obj_path, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, "ds_h5_attr_double", err);
-}
-
-ds_status ds_h5_attr_int64(ds_h5_writer *w, const char *obj_path, const char *name, int64_t value, ds_error *err)
-{
-    return set_attr(w, obj_path, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value, "ds_h5_attr_int64", err);
-}
-
-/* ---- finishing ----------------------------------------------------------------------- */
-
 /* HDF5 does not sync on close; without this a crash just after the rename could leave an
  * empty or partial file under the final name, which the temporary name exists to prevent. */
 static ds_status sync_file(const ds_h5_writer *w, ds_error *err)
@@ -802,17 +455,17 @@ static ds_status close_all(ds_h5_writer *restrict w, ds_error *err)
     ds_status st = DS_OK;
     for (int s = 0; s < w->nseries; ++s) {
         if (w->dsets[s] >= 0 && H5Dclose(w->dsets[s]) < 0 && st == DS_OK)
-            st = fail_h5(err, w, "close dataset", w->paths[s]);
+            st = ds_h5w_fail_h5(err, w, "close dataset", w->paths[s]);
         w->dsets[s] = H5I_INVALID_HID;
     }
     /* a file of summaries only (a sweep) has no stream and no /time */
     if (w->time_dset >= 0 && H5Dclose(w->time_dset) < 0 && st == DS_OK)
-        st = fail_h5(err, w, "close dataset", TIME_PATH);
+        st = ds_h5w_fail_h5(err, w, "close dataset", TIME_PATH);
     w->time_dset = H5I_INVALID_HID;
     /* Closing the file is where cached chunks and metadata reach the disk: a full disk
      * shows up here. */
     if (H5Fclose(w->file) < 0 && st == DS_OK)
-        st = fail_h5(err, w, "close temporary file", w->tmp_path);
+        st = ds_h5w_fail_h5(err, w, "close temporary file", w->tmp_path);
     w->file = H5I_INVALID_HID;
     return st;
 }

@@ -1,0 +1,345 @@
+/* The HDF5 writer's helpers: error messages, groups, attributes and descriptions shared with
+ * the streams (h5_writer.c), and the generic arrays, text and attributes written beside
+ * them (provenance, study results), each with `units` and `description`. */
+#include "discsim/output.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hdf5.h>
+
+#include "h5_common.h"
+#include "h5_writer_impl.h"
+
+/* ---- HDF5 error handling ------------------------------------------------------------- */
+
+/* HDF5 prints its error stack to stderr by default; the library must not print, so each
+ * public entry point silences it and restores the caller's handler on the way out. */
+
+ds_status ds_h5w_fail_h5(ds_error *err, const ds_h5_writer *w, const char *what, const char *path)
+{
+    char reason[256];
+    ds_h5_reason(reason, sizeof reason);
+    return ds_fail(err, DS_ERR_IO, "%s: cannot %s '%s': %s", w->final_path, what, path, reason);
+}
+
+/* ---- small helpers ------------------------------------------------------------------- */
+
+char *ds_h5w_dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+void ds_h5w_close_id(hid_t *id)
+{
+    if (*id >= 0)
+        H5Idec_ref(*id);
+    *id = H5I_INVALID_HID;
+}
+
+bool ds_h5w_valid_path(const char *path) { return path && path[0] == '/' && path[1] != '\0'; }
+
+/* True if every component of an absolute path names an existing link. H5Lexists fails
+ * rather than answering "no" when an intermediate group is missing, hence the walk. */
+bool ds_h5w_path_exists(hid_t file, const char *restrict path)
+{
+    if (strcmp(path, "/") == 0)
+        return true;
+    char *p = ds_h5w_dup_str(path);
+    if (!p)
+        return false;
+    bool ok = true;
+    for (char *slash = strchr(p + 1, '/');; slash = strchr(slash + 1, '/')) {
+        if (slash)
+            *slash = '\0';
+        ok = H5Lexists(file, p, H5P_DEFAULT) > 0;
+        if (!ok || !slash)
+            break;
+        *slash = '/';
+    }
+    free(p);
+    return ok;
+}
+
+static bool is_group(hid_t file, const char *restrict path)
+{
+    hid_t obj = H5Oopen(file, path, H5P_DEFAULT);
+    bool group = obj >= 0 && H5Iget_type(obj) == H5I_GROUP;
+    ds_h5w_close_id(&obj);
+    return group;
+}
+
+/* Creation property lists with time stamps off: HDF5 otherwise stores creation and
+ * modification times in object headers and identical runs would differ byte for byte. */
+hid_t ds_h5w_no_times_plist(hid_t cls)
+{
+    hid_t p = H5Pcreate(cls);
+    if (p >= 0 && H5Pset_obj_track_times(p, 0) < 0)
+        ds_h5w_close_id(&p);
+    return p;
+}
+
+/* Creates every missing group on the way to (and, if `self`, including) path. Groups are
+ * created one by one rather than through H5Pset_create_intermediate_group so that each
+ * gets the time-stamp-free creation list. */
+ds_status ds_h5w_make_groups(ds_h5_writer *restrict w, const char *restrict path, bool self, ds_error *err)
+{
+    char *p = ds_h5w_dup_str(path);
+    if (!p)
+        return ds_fail(err, DS_ERR_NOMEM, "%s: out of memory creating groups for '%s'", w->final_path, path);
+    hid_t gcpl = ds_h5w_no_times_plist(H5P_GROUP_CREATE);
+    ds_status st = gcpl < 0 ? ds_h5w_fail_h5(err, w, "make a property list for", path) : DS_OK;
+    for (char *slash = strchr(p + 1, '/'); st == DS_OK; slash = strchr(slash + 1, '/')) {
+        if (slash)
+            *slash = '\0';
+        else if (!self)
+            break;
+        htri_t exists = H5Lexists(w->file, p, H5P_DEFAULT);
+        if (exists < 0) {
+            st = ds_h5w_fail_h5(err, w, "look up", p);
+        } else if (!exists) {
+            hid_t g = H5Gcreate2(w->file, p, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+            if (g < 0)
+                st = ds_h5w_fail_h5(err, w, "create group", p);
+            ds_h5w_close_id(&g);
+        } else if (slash && !is_group(w->file, p)) {
+            st = ds_fail(err, DS_ERR_USAGE, "%s: cannot create '%s': '%s' is a dataset, not a group", w->final_path,
+                         path, p);
+        }
+        if (!slash)
+            break;
+        *slash = '/';
+    }
+    ds_h5w_close_id(&gcpl);
+    free(p);
+    return st;
+}
+
+/* Link creation list shared by every dataset: intermediate groups are made by make_groups
+ * beforehand; the flag is a safety net for anything make_groups did not anticipate. */
+hid_t ds_h5w_make_lcpl(void)
+{
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    if (lcpl >= 0 && (H5Pset_create_intermediate_group(lcpl, 1) < 0 ||
+                      H5Pset_char_encoding(lcpl, H5T_CSET_UTF8) < 0))
+        ds_h5w_close_id(&lcpl);
+    return lcpl;
+}
+
+/* Variable-length UTF-8: h5py returns str, h5dump and MATLAB read it, and long texts (the
+ * scenario) need no length limit; attributes use the same type for consistency. */
+hid_t ds_h5w_utf8_type(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t >= 0 && (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0))
+        ds_h5w_close_id(&t);
+    return t;
+}
+
+/* Writes (replacing any previous value) a scalar string attribute on an open object. */
+herr_t ds_h5w_put_attr_string(hid_t obj, const char *name, const char *value)
+{
+    hid_t type = ds_h5w_utf8_type();
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t attr = H5I_INVALID_HID;
+    herr_t rc = -1;
+    if (type >= 0 && space >= 0) {
+        htri_t exists = H5Aexists(obj, name);
+        if (exists == 0 || (exists > 0 && H5Adelete(obj, name) >= 0))
+            attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+        if (attr >= 0)
+            rc = H5Awrite(attr, type, &value);
+    }
+    ds_h5w_close_id(&attr);
+    ds_h5w_close_id(&space);
+    ds_h5w_close_id(&type);
+    return rc;
+}
+
+herr_t ds_h5w_put_attr_scalar(hid_t obj, const char *restrict name, hid_t file_type, hid_t mem_type,
+                              const void *restrict value)
+{
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t attr = H5I_INVALID_HID;
+    herr_t rc = -1;
+    if (space >= 0) {
+        htri_t exists = H5Aexists(obj, name);
+        if (exists == 0 || (exists > 0 && H5Adelete(obj, name) >= 0))
+            attr = H5Acreate2(obj, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT);
+        if (attr >= 0)
+            rc = H5Awrite(attr, mem_type, value);
+    }
+    ds_h5w_close_id(&attr);
+    ds_h5w_close_id(&space);
+    return rc;
+}
+
+/* units / description on a freshly created dataset; NULL means "omit". */
+ds_status ds_h5w_describe(ds_h5_writer *restrict w, hid_t dset, const char *restrict path,
+                          const char *restrict units, const char *restrict description, ds_error *err)
+{
+    if (units && ds_h5w_put_attr_string(dset, "units", units) < 0)
+        return ds_h5w_fail_h5(err, w, "write attribute 'units' of", path);
+    if (description && ds_h5w_put_attr_string(dset, "description", description) < 0)
+        return ds_h5w_fail_h5(err, w, "write attribute 'description' of", path);
+    return DS_OK;
+}
+
+
+static ds_status check_helper_args(const ds_h5_writer *w, const char *path, const char *fn, ds_error *err)
+{
+    if (!w)
+        return ds_fail(err, DS_ERR_USAGE, "%s: no writer", fn);
+    if (!ds_h5w_valid_path(path))
+        return ds_fail(err, DS_ERR_USAGE, "%s: %s: path '%s' must be absolute, e.g. '/meta/seed'", w->final_path, fn,
+                       path ? path : "(null)");
+    return DS_OK;
+}
+
+/* Creates a contiguous, uncompressed dataset at path (which must not exist yet) and writes
+ * data, converting from mem_type to file_type. rank 0 is a scalar. */
+static ds_status write_array(ds_h5_writer *restrict w, const char *restrict path, int rank, const size_t *dims,
+                             hid_t file_type, hid_t mem_type, const void *data, const char *units,
+                             const char *description, ds_error *err)
+{
+    if (rank < 0 || rank > H5S_MAX_RANK || (rank > 0 && !dims) || !data)
+        return ds_fail(err, DS_ERR_USAGE, "%s: dataset '%s': invalid rank %d or missing dims/data", w->final_path, path,
+                       rank);
+    hsize_t hdims[H5S_MAX_RANK];
+    for (int i = 0; i < rank; ++i)
+        hdims[i] = dims[i];
+
+    ds_h5_quiet q = ds_h5_quiet_begin();
+    ds_status st = DS_OK;
+    if (ds_h5w_path_exists(w->file, path))
+        st = ds_fail(err, DS_ERR_USAGE, "%s: dataset '%s' is written twice", w->final_path, path);
+    if (st == DS_OK)
+        st = ds_h5w_make_groups(w, path, false, err);
+    hid_t dset = H5I_INVALID_HID;
+    if (st == DS_OK) {
+        hid_t space = rank > 0 ? H5Screate_simple(rank, hdims, NULL) : H5Screate(H5S_SCALAR);
+        hid_t dcpl = ds_h5w_no_times_plist(H5P_DATASET_CREATE);
+        hid_t lcpl = ds_h5w_make_lcpl();
+        if (space >= 0 && dcpl >= 0 && lcpl >= 0)
+            dset = H5Dcreate2(w->file, path, file_type, space, lcpl, dcpl, H5P_DEFAULT);
+        if (dset < 0)
+            st = ds_h5w_fail_h5(err, w, "create dataset", path);
+        else if (H5Dwrite(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+            st = ds_h5w_fail_h5(err, w, "write dataset", path);
+        ds_h5w_close_id(&lcpl);
+        ds_h5w_close_id(&dcpl);
+        ds_h5w_close_id(&space);
+    }
+    if (st == DS_OK)
+        st = ds_h5w_describe(w, dset, path, units, description, err);
+    ds_h5w_close_id(&dset);
+    ds_h5_quiet_end(q);
+    return st;
+}
+
+ds_status ds_h5_write_doubles(ds_h5_writer *w, const char *path, int rank, const size_t *dims, const double *data,
+                              const char *units, const char *description, ds_error *err)
+{
+    ds_status st = check_helper_args(w, path, "ds_h5_write_doubles", err);
+    if (st != DS_OK)
+        return st;
+    return write_array(w, path, rank, dims, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, data, units, description, err);
+}
+
+ds_status ds_h5_write_int64s(ds_h5_writer *w, const char *path, int rank, const size_t *dims, const int64_t *data,
+                             const char *units, const char *description, ds_error *err)
+{
+    ds_status st = check_helper_args(w, path, "ds_h5_write_int64s", err);
+    if (st != DS_OK)
+        return st;
+    return write_array(w, path, rank, dims, H5T_STD_I64LE, H5T_NATIVE_INT64, data, units, description, err);
+}
+
+ds_status ds_h5_write_text(ds_h5_writer *w, const char *path, const char *text, const char *description,
+                           ds_error *err)
+{
+    ds_status st = check_helper_args(w, path, "ds_h5_write_text", err);
+    if (st != DS_OK)
+        return st;
+    if (!text)
+        return ds_fail(err, DS_ERR_USAGE, "%s: text for '%s' is NULL", w->final_path, path);
+    ds_h5_quiet q = ds_h5_quiet_begin();
+    hid_t type = ds_h5w_utf8_type();
+    ds_h5_quiet_end(q);
+    if (type < 0)
+        return ds_fail(err, DS_ERR_IO, "%s: cannot make a string type for '%s'", w->final_path, path);
+    /* HDF5 reads variable-length strings from an array of char pointers. */
+    st = write_array(w, path, 0, NULL, type, type, &text, NULL, description, err);
+    q = ds_h5_quiet_begin();
+    ds_h5w_close_id(&type);
+    ds_h5_quiet_end(q);
+    return st;
+}
+
+/* Opens the object at obj_path, creating a group (and its parents) if nothing is there. */
+static ds_status open_or_make(ds_h5_writer *restrict w, const char *restrict obj_path, hid_t *obj, ds_error *err)
+{
+    *obj = H5I_INVALID_HID;
+    if (!obj_path || obj_path[0] != '/')
+        return ds_fail(err, DS_ERR_USAGE, "%s: attribute target '%s' must be an absolute path", w->final_path,
+                       obj_path ? obj_path : "(null)");
+    if (!ds_h5w_path_exists(w->file, obj_path)) {
+        ds_status st = ds_h5w_make_groups(w, obj_path, true, err);
+        if (st != DS_OK)
+            return st;
+    }
+    *obj = H5Oopen(w->file, obj_path, H5P_DEFAULT);
+    return *obj < 0 ? ds_h5w_fail_h5(err, w, "open", obj_path) : DS_OK;
+}
+
+/* Shared body of the three attribute setters; value is a char * for strings. */
+static ds_status set_attr(ds_h5_writer *w, const char *obj_path, const char *name, hid_t file_type, hid_t mem_type,
+                          const void *value, const char *fn, ds_error *err)
+{
+    if (!w)
+        return ds_fail(err, DS_ERR_USAGE, "%s: no writer", fn);
+    if (!name || !*name)
+        return ds_fail(err, DS_ERR_USAGE, "%s: %s: empty attribute name on '%s'", w->final_path, fn,
+                       obj_path ? obj_path : "(null)");
+    ds_h5_quiet q = ds_h5_quiet_begin();
+    hid_t obj;
+    ds_status st = open_or_make(w, obj_path, &obj, err);
+    if (st == DS_OK) {
+        herr_t rc = file_type < 0 ? ds_h5w_put_attr_string(obj, name, *(const char *const *)value)
+                                  : ds_h5w_put_attr_scalar(obj, name, file_type, mem_type, value);
+        if (rc < 0) {
+            char what[64 + 256];
+            snprintf(what, sizeof what, "write attribute '%s' of", name);
+            st = ds_h5w_fail_h5(err, w, what, obj_path);
+        }
+    }
+    ds_h5w_close_id(&obj);
+    ds_h5_quiet_end(q);
+    return st;
+}
+
+ds_status ds_h5_attr_string(ds_h5_writer *w, const char *obj_path, const char *name, const char *value,
+                            ds_error *err)
+{
+    if (!value)
+        return ds_fail(err, DS_ERR_USAGE, "ds_h5_attr_string: value of '%s' is NULL", name ? name : "(null)");
+    return set_attr(w, obj_path, name, H5I_INVALID_HID, H5I_INVALID_HID, &value, "ds_h5_attr_string", err);
+}
+
+ds_status ds_h5_attr_double(ds_h5_writer *w, const char *obj_path, const char *name, double value, ds_error *err)
+{
+    return set_attr(w, obj_path, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, "ds_h5_attr_double", err);
+}
+
+ds_status ds_h5_attr_int64(ds_h5_writer *w, const char *obj_path, const char *name, int64_t value, ds_error *err)
+{
+    return set_attr(w, obj_path, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value, "ds_h5_attr_int64", err);
+}
+
+/* ---- finishing ----------------------------------------------------------------------- */
+

@@ -1,0 +1,44 @@
+/* The HDF5 writer's state and the helpers its two files share (private to io/). */
+#ifndef DS_IO_H5_WRITER_IMPL_H
+#define DS_IO_H5_WRITER_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <hdf5.h>
+
+#include "discsim/output.h"
+
+struct ds_h5_writer {
+    hid_t file;
+    hid_t time_dset;
+    hid_t *dsets;   /* (nseries) */
+    char **paths;   /* (nseries) dataset paths, for error messages */
+    int nsubj;
+    int nseries;
+    size_t chunk;    /* records per chunk and per buffer */
+    size_t nbuf;     /* records waiting in the buffer */
+    size_t nflushed; /* records already in the file */
+    bool broken;     /* a flush failed: the file no longer matches the count */
+    bool created;    /* tmp_path exists on disk and is ours to remove */
+    int tmp_slot;    /* tmp_path's entry in the signal cleanup registry (-1: none) */
+    double *tbuf;    /* (chunk) */
+    double *vbuf;    /* [series][subject][chunk]: the memory image of one chunk per series */
+    char *final_path;
+    char *tmp_path;
+};
+
+ds_status ds_h5w_fail_h5(ds_error *err, const ds_h5_writer *w, const char *what, const char *path);
+ds_status ds_h5w_make_groups(ds_h5_writer *restrict w, const char *restrict path, bool self, ds_error *err);
+ds_status ds_h5w_describe(ds_h5_writer *restrict w, hid_t dset, const char *restrict path, const char *restrict units, const char *restrict description, ds_error *err);
+hid_t ds_h5w_utf8_type(void);
+herr_t ds_h5w_put_attr_string(hid_t obj, const char *name, const char *value);
+herr_t ds_h5w_put_attr_scalar(hid_t obj, const char *restrict name, hid_t file_type, hid_t mem_type, const void *restrict value);
+hid_t ds_h5w_make_lcpl(void);
+bool ds_h5w_valid_path(const char *path);
+bool ds_h5w_path_exists(hid_t file, const char *restrict path);
+void ds_h5w_close_id(hid_t *id);
+hid_t ds_h5w_no_times_plist(hid_t cls);
+char *ds_h5w_dup_str(const char *s);
+
+#endif
