@@ -350,6 +350,93 @@ static int cmp_session(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The groups a session treats, as a bit set of the model's groups. */
+static ds_status read_groups(const ds_ydoc *d, int gn, const char *sub, const ds_model *m, unsigned *groups,
+                             ds_error *err)
+{
+    char loc[4200];
+    int ng;
+    ds_status st = ds_yas_sequence(d, gn, sub, &ng, err);
+    for (int k = 0; !st && k < ng; k++) {
+        const char *g;
+        int gi = ds_yseq_item(d, gn, k), found = -1;
+        if ((st = ds_yas_string(d, gi, sub, &g, err)))
+            return st;
+        for (int q = 0; q < m->ngroup; q++)
+            if (!strcmp(g, m->group[q].name))
+                found = q;
+        if (found < 0)
+            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': unknown muscle group '%s'", ds_yloc(d, gi, loc, sizeof loc),
+                           sub, g);
+        *groups |= 1u << found;
+    }
+    return st;
+}
+
+/* A session's sizes and time constants where it gives them (else the model's defaults). */
+static ds_status read_effect(const ds_ydoc *d, int it, const char *key, ds_session *ses, ds_error *err)
+{
+    char loc[4200], sub[128];
+    struct {
+        const char *k;
+        double *v;
+        int frac;
+    } f[] = {{"tone_reduction", &ses->tone_reduction, 1},
+             {"passive_reduction", &ses->passive_reduction, 1},
+             {"onset", &ses->onset, 0},
+             {"decay", &ses->decay, 0}};
+    for (int k = 0; k < 4; k++) {
+        int fn = ds_ymap_get(d, it, f[k].k);
+        if (!fn)
+            continue;
+        snprintf(sub, sizeof sub, "%s.%s", key, f[k].k);
+        ds_status st = f[k].frac ? ds_yas_quantity(d, fn, sub, "1", f[k].v, err) /* 0.3 or 30% */
+                                 : ds_yas_duration(d, fn, sub, 0, f[k].v, err);
+        if (st)
+            return st;
+        if (f[k].frac && !(*f[k].v >= 0 && *f[k].v <= 1))
+            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': a fraction between 0 and 1 (0.3: 30 %% lower)",
+                           ds_yloc(d, fn, loc, sizeof loc), sub);
+    }
+    return DS_OK;
+}
+
+/* The sessions of one intervention (count of them, every so often), each inside the run: a
+ * session that would start or run past the end would silently not happen. */
+static ds_status schedule(const ds_ydoc *d, int it, int an, const char *key, const ds_session *ses, ds_scenario *sc,
+                          ds_error *err)
+{
+    char loc[4200], sub[128];
+    double every = 0.0;
+    long count = 1;
+    ds_status st;
+    int en = ds_ymap_get(d, it, "every"), cn = ds_ymap_get(d, it, "count");
+    snprintf(sub, sizeof sub, "%s.every", key);
+    if (en && (st = ds_yas_duration(d, en, sub, 0, &every, err)))
+        return st;
+    snprintf(sub, sizeof sub, "%s.count", key);
+    if (cn && (st = ds_yas_int(d, cn, sub, 1, DS_MAX_SESSIONS, &count, err)))
+        return st;
+    if (count > 1 && !(every > 0))
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': repeated sessions need 'every'", ds_yloc(d, it, loc, sizeof loc),
+                       key);
+    const double end = ds_scenario_duration(sc);
+    for (long c = 0; c < count; c++) {
+        if (sc->nsession >= DS_MAX_SESSIONS)
+            return ds_fail(err, DS_ERR_INPUT, "%s: more than %d massage sessions", d->file, DS_MAX_SESSIONS);
+        ds_session s2 = *ses;
+        s2.start += (double)c * every;
+        if (s2.start + s2.duration > end)
+            return ds_fail(err, DS_ERR_INPUT,
+                           "%s: key '%s': session %ld of %ld (at %.6g h, %.6g min long) ends after the run, which lasts "
+                           "%.6g h",
+                           ds_yloc(d, an, loc, sizeof loc), key, c + 1, count, s2.start / 3600.0, s2.duration / 60.0,
+                           end / 3600.0);
+        sc->session[sc->nsession++] = s2;
+    }
+    return DS_OK;
+}
+
 ds_status ds_sc_read_interventions(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err)
 {
     char loc[4200], key[64], sub[128];
@@ -387,70 +474,10 @@ ds_status ds_sc_read_interventions(const ds_ydoc *d, int node, ds_scenario *sc, 
         snprintf(sub, sizeof sub, "%s.duration", key);
         if ((st = ds_yas_duration(d, dn, sub, 0, &ses.duration, err)))
             return st;
-        int ng;
         snprintf(sub, sizeof sub, "%s.groups", key);
-        if ((st = ds_yas_sequence(d, gn, sub, &ng, err)))
+        if ((st = read_groups(d, gn, sub, m, &ses.groups, err)) || (st = read_effect(d, it, key, &ses, err)) ||
+            (st = schedule(d, it, an, key, &ses, sc, err)))
             return st;
-        for (int k = 0; k < ng; k++) {
-            const char *g;
-            int gi = ds_yseq_item(d, gn, k), found = -1;
-            if ((st = ds_yas_string(d, gi, sub, &g, err)))
-                return st;
-            for (int q = 0; q < m->ngroup; q++)
-                if (!strcmp(g, m->group[q].name))
-                    found = q;
-            if (found < 0)
-                return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': unknown muscle group '%s'", ds_yloc(d, gi, loc, sizeof loc),
-                               sub, g);
-            ses.groups |= 1u << found;
-        }
-        struct {
-            const char *k;
-            double *v;
-            int frac;
-        } f[] = {{"tone_reduction", &ses.tone_reduction, 1},
-                 {"passive_reduction", &ses.passive_reduction, 1},
-                 {"onset", &ses.onset, 0},
-                 {"decay", &ses.decay, 0}};
-        for (int k = 0; k < 4; k++) {
-            int fn = ds_ymap_get(d, it, f[k].k);
-            if (!fn)
-                continue;
-            snprintf(sub, sizeof sub, "%s.%s", key, f[k].k);
-            if ((st = f[k].frac ? ds_yas_quantity(d, fn, sub, "1", f[k].v, err) /* 0.3 or 30% */
-                             : ds_yas_duration(d, fn, sub, 0, f[k].v, err)))
-                return st;
-            if (f[k].frac && !(*f[k].v >= 0 && *f[k].v <= 1))
-                return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': a fraction between 0 and 1 (0.3: 30 %% lower)",
-                               ds_yloc(d, fn, loc, sizeof loc), sub);
-        }
-        double every = 0.0;
-        long count = 1;
-        int en = ds_ymap_get(d, it, "every"), cn = ds_ymap_get(d, it, "count");
-        snprintf(sub, sizeof sub, "%s.every", key);
-        if (en && (st = ds_yas_duration(d, en, sub, 0, &every, err)))
-            return st;
-        snprintf(sub, sizeof sub, "%s.count", key);
-        if (cn && (st = ds_yas_int(d, cn, sub, 1, DS_MAX_SESSIONS, &count, err)))
-            return st;
-        if (count > 1 && !(every > 0))
-            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': repeated sessions need 'every'", ds_yloc(d, it, loc, sizeof loc),
-                           key);
-        const double end = ds_scenario_duration(sc);
-        for (long c = 0; c < count; c++) {
-            if (sc->nsession >= DS_MAX_SESSIONS)
-                return ds_fail(err, DS_ERR_INPUT, "%s: more than %d massage sessions", d->file, DS_MAX_SESSIONS);
-            ds_session s2 = ses;
-            s2.start += (double)c * every;
-            /* a session that would start or run past the end would silently not happen */
-            if (s2.start + s2.duration > end)
-                return ds_fail(err, DS_ERR_INPUT,
-                               "%s: key '%s': session %ld of %ld (at %.6g h, %.6g min long) ends after the run, "
-                               "which lasts %.6g h",
-                               ds_yloc(d, an, loc, sizeof loc), key, c + 1, count, s2.start / 3600.0,
-                               s2.duration / 60.0, end / 3600.0);
-            sc->session[sc->nsession++] = s2;
-        }
     }
     qsort(sc->session, (size_t)sc->nsession, sizeof sc->session[0], cmp_session);
     return DS_OK;

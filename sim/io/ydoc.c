@@ -1,4 +1,5 @@
-/* YAML documents with locations, typed getters and overrides (see ydoc.h). */
+/* YAML documents: loading with limits on size, NUL bytes, nesting and aliases, and the
+ * location of every node (typed readers in ydoc_get.c, edits in ydoc_edit.c; see ydoc.h). */
 #include "ydoc.h"
 
 #include "base/strbuf.h"
