@@ -111,13 +111,11 @@ int ds_source_find(const char *csv, const char *key, char *buf, size_t n)
     return found;
 }
 
-/* One scenario's run, kept for all checks that use it. */
+/* One scenario's run, kept in memory for all checks that use it (no file is written). */
 typedef struct {
     char path[8400];
     ds_scenario sc;
-    char out[64];
-    double *t;
-    size_t n;
+    ds_memory_record mr;
 } run_cache;
 
 static ds_status get_run(run_cache *runs, int *nruns, const char *path, run_cache **out, ds_error *err)
@@ -137,17 +135,13 @@ static ds_status get_run(run_cache *runs, int *nruns, const char *path, run_cach
         (*nruns)--;
         return st;
     }
-    snprintf(r->out, sizeof r->out, "/tmp/discsim_validate_%d_%d.h5", (int)getpid(), *nruns);
+    ds_record_sink sink = ds_memory_sink(&r->mr);
     ds_run_opts o = {.progress = 0};
     ds_run_result res;
-    if ((st = ds_run(&r->sc, r->out, &o, &res, err)))
+    if ((st = ds_run_stream(&r->sc, &sink, "", &o, &res, NULL, err)))
         return st;
-    ds_h5_want want = {.rank = 1, .dims = {DS_H5_ANY}, .nonempty = true, .check = DS_H5_TIMES, .layout = "a time axis"};
-    ds_h5_array t;
-    if ((st = ds_h5_read_array(r->out, "/time", &want, &t, err)))
-        return st;
-    r->t = t.data;
-    r->n = t.count;
+    if (res.nfailed)
+        return ds_fail(err, DS_ERR_NUMERIC, "%s", res.failure);
     *out = r;
     return DS_OK;
 }
@@ -210,10 +204,108 @@ static double sample(const double *t, const double *v, size_t n, double tq)
     return v[n - 1];
 }
 
+/* The series `var` at `level` of subject 0 in a run, as a contiguous array over time. */
+static ds_status series_of(const run_cache *r, const char *level, const char *var, double **v, ds_error *err)
+{
+    char path[200];
+    snprintf(path, sizeof path, "/levels/%s/%s", level, var);
+    int s = ds_memory_series(&r->mr, path);
+    *v = NULL;
+    if (s < 0)
+        return DS_ERR_INPUT;
+    *v = malloc((r->mr.ntime ? r->mr.ntime : 1) * sizeof **v);
+    if (!*v)
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    for (size_t k = 0; k < r->mr.ntime; k++)
+        (*v)[k] = ds_memory_at(&r->mr, k, s, 0);
+    return DS_OK;
+}
+
+/* One check: its target from the table, its scenario's run, the model's value at its points. */
+static ds_status check(const ds_ydoc *d, int c, int i, const char *dir, const char *targets, run_cache *runs,
+                       int *nruns, ds_validation_row *row, ds_error *err)
+{
+    char loc[4200], key[64];
+    snprintf(key, sizeof key, "checks[%d]", i);
+    static const char *const ck[] = {"id", "scenario", "level", "variable", "kind", "a", "b", "how", NULL};
+    ds_status st = ds_ycheck_keys(d, c, key, ck, err);
+    if (st)
+        return st;
+    const char *id, *scen, *level, *var, *kind = "value", *how = "";
+    int need[] = {ds_ymap_get(d, c, "id"), ds_ymap_get(d, c, "scenario"), ds_ymap_get(d, c, "level"),
+                  ds_ymap_get(d, c, "variable"), ds_ymap_get(d, c, "a")};
+    for (int k = 0; k < 5; k++)
+        if (!need[k])
+            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s' needs id, scenario, level, variable and a",
+                           ds_yloc(d, c, loc, sizeof loc), key);
+    if ((st = ds_yas_string(d, need[0], key, &id, err)) || (st = ds_yas_string(d, need[1], key, &scen, err)) ||
+        (st = ds_yas_string(d, need[2], key, &level, err)) || (st = ds_yas_string(d, need[3], key, &var, err)))
+        return st;
+    int kn = ds_ymap_get(d, c, "kind"), hn = ds_ymap_get(d, c, "how");
+    if ((kn && (st = ds_yas_string(d, kn, key, &kind, err))) || (hn && (st = ds_yas_string(d, hn, key, &how, err))))
+        return st;
+    int two = strcmp(kind, "value") != 0;
+    if (strcmp(kind, "value") && strcmp(kind, "difference") && strcmp(kind, "ratio") && strcmp(kind, "percent_change"))
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s.kind': unknown kind '%s' (value, difference, ratio, percent_change)",
+                       ds_yloc(d, kn, loc, sizeof loc), key, kind);
+    if (two && !ds_ymap_get(d, c, "b"))
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s.b' is missing (kind %s compares two points)",
+                       ds_yloc(d, c, loc, sizeof loc), key, kind);
+    ds_target t;
+    int ft = ds_target_find(targets, id, &t);
+    if (ft <= 0)
+        return ds_fail(err, ft == -1 ? DS_ERR_IO : DS_ERR_INPUT, "%s: key '%s.id': %s '%s'",
+                       ds_yloc(d, need[0], loc, sizeof loc), key,
+                       ft == -1   ? "cannot read the targets table"
+                       : ft == -2 ? "a value, low or high of this target in the targets table is not a number:"
+                                  : "no target with id",
+                       ft == -1 ? targets : id);
+    char spath[8300];
+    snprintf(spath, sizeof spath, "%s/%s", dir, scen);
+    run_cache *r = NULL;
+    if ((st = get_run(runs, nruns, spath, &r, err)))
+        return st;
+    double *v, ta, tb = 0.0, a, b = 0.0;
+    if ((st = series_of(r, level, var, &v, err)))
+        return st == DS_ERR_INPUT ? ds_fail(err, DS_ERR_INPUT, "%s: key '%s': scenario %s does not record %s at %s",
+                                            ds_yloc(d, c, loc, sizeof loc), key, scen, var, level)
+                                  : st;
+    char sub[96];
+    snprintf(sub, sizeof sub, "%s.a", key);
+    st = point_time(d, ds_ymap_get(d, c, "a"), sub, &r->sc, &ta, err);
+    if (!st && two) {
+        snprintf(sub, sizeof sub, "%s.b", key);
+        st = point_time(d, ds_ymap_get(d, c, "b"), sub, &r->sc, &tb, err);
+    }
+    if (!st) {
+        a = sample(r->mr.time, v, r->mr.ntime, ta);
+        if (two)
+            b = sample(r->mr.time, v, r->mr.ntime, tb);
+    }
+    free(v);
+    if (st)
+        return st;
+    double val = !strcmp(kind, "value")        ? a
+                 : !strcmp(kind, "difference") ? a - b
+                 : !strcmp(kind, "ratio")      ? a / b
+                                               : 100.0 * (a - b) / b;
+    snprintf(row->id, sizeof row->id, "%s", t.id);
+    snprintf(row->quantity, sizeof row->quantity, "%s", t.quantity);
+    snprintf(row->condition, sizeof row->condition, "%s", t.condition);
+    snprintf(row->unit, sizeof row->unit, "%s", t.unit);
+    snprintf(row->source, sizeof row->source, "%s", t.source);
+    snprintf(row->how, sizeof row->how, "%s", how);
+    row->target = t.value;
+    row->low = t.low;
+    row->high = t.high;
+    row->model = val;
+    row->pass = val >= t.low && val <= t.high;
+    return DS_OK;
+}
+
 ds_status ds_validate(const char *checks_path, FILE *out, ds_validation_row **rows_out, int *nrows, int *nfail,
                       ds_error *err)
 {
-    char loc[4200];
     *rows_out = NULL;
     *nrows = *nfail = 0;
     ds_ydoc *d;
@@ -247,103 +339,13 @@ ds_status ds_validate(const char *checks_path, FILE *out, ds_validation_row **ro
         st = ds_fail(err, DS_ERR_NOMEM, "out of memory");
         goto done;
     }
-    for (int i = 0; i < n; i++) {
-        int c = ds_yseq_item(d, cn, i);
-        char key[64];
-        snprintf(key, sizeof key, "checks[%d]", i);
-        static const char *const ck[] = {"id", "scenario", "level", "variable", "kind", "a", "b", "how", NULL};
-        if ((st = ds_ycheck_keys(d, c, key, ck, err)))
-            goto done;
-        const char *id, *scen, *level, *var, *kind = "value", *how = "";
-        int need[] = {ds_ymap_get(d, c, "id"), ds_ymap_get(d, c, "scenario"), ds_ymap_get(d, c, "level"),
-                      ds_ymap_get(d, c, "variable"), ds_ymap_get(d, c, "a")};
-        for (int k = 0; k < 5; k++)
-            if (!need[k]) {
-                st = ds_fail(err, DS_ERR_INPUT, "%s: key '%s' needs id, scenario, level, variable and a",
-                             ds_yloc(d, c, loc, sizeof loc), key);
-                goto done;
-            }
-        if ((st = ds_yas_string(d, need[0], key, &id, err)) || (st = ds_yas_string(d, need[1], key, &scen, err)) ||
-            (st = ds_yas_string(d, need[2], key, &level, err)) || (st = ds_yas_string(d, need[3], key, &var, err)))
-            goto done;
-        int kn = ds_ymap_get(d, c, "kind"), hn = ds_ymap_get(d, c, "how");
-        if ((kn && (st = ds_yas_string(d, kn, key, &kind, err))) || (hn && (st = ds_yas_string(d, hn, key, &how, err))))
-            goto done;
-        int two = strcmp(kind, "value") != 0;
-        if (strcmp(kind, "value") && strcmp(kind, "difference") && strcmp(kind, "ratio") && strcmp(kind, "percent_change")) {
-            st = ds_fail(err, DS_ERR_INPUT, "%s: key '%s.kind': unknown kind '%s' (value, difference, ratio, percent_change)",
-                         ds_yloc(d, kn, loc, sizeof loc), key, kind);
-            goto done;
-        }
-        if (two && !ds_ymap_get(d, c, "b")) {
-            st = ds_fail(err, DS_ERR_INPUT, "%s: key '%s.b' is missing (kind %s compares two points)",
-                         ds_yloc(d, c, loc, sizeof loc), key, kind);
-            goto done;
-        }
-        ds_target t;
-        int ft = ds_target_find(targets, id, &t);
-        if (ft <= 0) {
-            st = ds_fail(err, ft == -1 ? DS_ERR_IO : DS_ERR_INPUT, "%s: key '%s.id': %s '%s'",
-                         ds_yloc(d, need[0], loc, sizeof loc), key,
-                         ft == -1   ? "cannot read the targets table"
-                         : ft == -2 ? "a value, low or high of this target in the targets table is not a number:"
-                                    : "no target with id",
-                         ft == -1 ? targets : id);
-            goto done;
-        }
-        char spath[8300];
-        snprintf(spath, sizeof spath, "%s/%s", dir, scen);
-        run_cache *r = NULL;
-        if ((st = get_run(runs, &nruns, spath, &r, err)))
-            goto done;
-        char dpath[200];
-        snprintf(dpath, sizeof dpath, "/levels/%s/%s", level, var);
-        /* subject 0 of [subject][time], as long as /time (sample() indexes both alike) */
-        ds_h5_want want = {.rank = 2, .dims = {DS_H5_ANY, r->n}, .nonempty = true, .optional = true,
-                           .layout = "[subject][time] as long as '/time'"};
-        ds_h5_array series;
-        if ((st = ds_h5_read_array(r->out, dpath, &want, &series, err)))
-            goto done;
-        if (!series.present) {
-            st = ds_fail(err, DS_ERR_INPUT, "%s: key '%s': scenario %s does not record %s at %s",
-                         ds_yloc(d, c, loc, sizeof loc), key, scen, var, level);
-            goto done;
-        }
-        double *v = series.data;
-        double ta, tb = 0.0, a, b = 0.0, val;
-        char sub[96];
-        snprintf(sub, sizeof sub, "%s.a", key);
-        st = point_time(d, ds_ymap_get(d, c, "a"), sub, &r->sc, &ta, err);
-        if (!st && two) {
-            snprintf(sub, sizeof sub, "%s.b", key);
-            st = point_time(d, ds_ymap_get(d, c, "b"), sub, &r->sc, &tb, err);
-        }
-        if (st) {
-            free(v);
-            goto done;
-        }
-        a = sample(r->t, v, r->n, ta);
-        if (two)
-            b = sample(r->t, v, r->n, tb);
-        free(v);
-        val = !strcmp(kind, "value")        ? a
-              : !strcmp(kind, "difference") ? a - b
-              : !strcmp(kind, "ratio")      ? a / b
-                                            : 100.0 * (a - b) / b;
+    for (int i = 0; i < n && !st; i++) {
         ds_validation_row *row = &rows[(*nrows)++];
-        snprintf(row->id, sizeof row->id, "%s", t.id);
-        snprintf(row->quantity, sizeof row->quantity, "%s", t.quantity);
-        snprintf(row->condition, sizeof row->condition, "%s", t.condition);
-        snprintf(row->unit, sizeof row->unit, "%s", t.unit);
-        snprintf(row->source, sizeof row->source, "%s", t.source);
-        snprintf(row->how, sizeof row->how, "%s", how);
-        row->target = t.value;
-        row->low = t.low;
-        row->high = t.high;
-        row->model = val;
-        row->pass = val >= t.low && val <= t.high;
-        *nfail += !row->pass;
+        st = check(d, ds_yseq_item(d, cn, i), i, dir, targets, runs, &nruns, row, err);
+        *nfail += !st && !row->pass;
     }
+    if (st)
+        goto done;
     if (out) {
         fprintf(out, "%-4s %-40s %-34s %8s  %-18s %-5s %s\n", "id", "quantity", "condition", "model", "target range",
                 "unit", "result");
@@ -356,8 +358,7 @@ ds_status ds_validate(const char *checks_path, FILE *out, ds_validation_row **ro
     }
 done:
     for (int i = 0; i < nruns; i++) {
-        unlink(runs[i].out);
-        free(runs[i].t);
+        ds_memory_record_free(&runs[i].mr);
         ds_scenario_free(&runs[i].sc);
     }
     free(runs);
