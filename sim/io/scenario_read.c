@@ -43,6 +43,73 @@ ds_status ds_sc_read_levels(const ds_ydoc *d, int node, ds_scenario *sc, ds_erro
     return DS_OK;
 }
 
+/* One phase: its posture (with overrides of flexion and hand load), duration and label. */
+static ds_status read_phase(const ds_ydoc *d, int it, int i, ds_scenario *sc, const ds_model *m, ds_error *err)
+{
+    char loc[4200];
+    ds_status st;
+    static const char *const pkeys[] = {"posture", "duration", "label", "flexion", "hand_load", "hand_distance", NULL};
+        char key[64];
+    snprintf(key, sizeof key, "timeline.phases[%d]", i);
+    if ((st = ds_ycheck_keys(d, it, key, pkeys, err)))
+        return st;
+    int pn = ds_ymap_get(d, it, "posture"), dn = ds_ymap_get(d, it, "duration");
+    if (!pn || !dn)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s.%s' is missing", ds_yloc(d, it, loc, sizeof loc), key,
+                       !pn ? "posture" : "duration");
+    const char *pname;
+    char sub[96];
+    snprintf(sub, sizeof sub, "%s.posture", key);
+    if ((st = ds_yas_string(d, pn, sub, &pname, err)))
+        return st;
+    int pid = ds_model_posture(m, pname);
+    if (pid < 0) {
+        char list[512] = "";
+        size_t len = 0;
+        for (int k = 0; k < m->nposture; k++)
+            ds_append(list, sizeof list, &len, "%s%s", k ? ", " : "", m->posture[k].name);
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': unknown posture '%s' (the model has: %s)",
+                       ds_yloc(d, pn, loc, sizeof loc), sub, pname, list);
+    }
+    sc->phase[i].p = m->posture[pid].p;
+    static const struct {
+        const char *key, *unit; /* unit: the code's */
+        size_t off;
+        double lo, hi;
+    } over[] = {{"flexion", "rad", offsetof(ds_posture_params, flexion), -1.5707963267948966, 1.5707963267948966},
+                {"hand_load", "t", offsetof(ds_posture_params, hand_load), 0.0, 0.5},
+                {"hand_distance", "mm", offsetof(ds_posture_params, hand_distance), 0.0, 1500.0}};
+    static const char *const range_text[] = {"from -90 deg to 90 deg", "from 0 to 500 kg", "from 0 to 1.5 m"};
+    for (size_t k = 0; k < sizeof over / sizeof over[0]; k++) {
+        int on = ds_ymap_get(d, it, over[k].key);
+        if (!on)
+            continue;
+        snprintf(sub, sizeof sub, "%s.%s", key, over[k].key);
+        double *v = (double *)((char *)&sc->phase[i].p + over[k].off);
+        if ((st = ds_yas_quantity(d, on, sub, over[k].unit, v, err)))
+            return st;
+        if (!(*v >= over[k].lo && *v <= over[k].hi))
+            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': must lie %s", ds_yloc(d, on, loc, sizeof loc), sub,
+                           range_text[k]);
+    }
+    int lb = ds_ymap_get(d, it, "label");
+    if (lb) {
+        const char *ls;
+        snprintf(sub, sizeof sub, "%s.label", key);
+        if ((st = ds_yas_string(d, lb, sub, &ls, err)))
+            return st;
+        snprintf(sc->phase[i].label, sizeof sc->phase[i].label, "%s", ls);
+    }
+    snprintf(sub, sizeof sub, "%s.duration", key);
+    if ((st = ds_yas_duration(d, dn, sub, 0, &sc->phase[i].duration, err)))
+        return st;
+    if (sc->phase[i].duration < sc->ramp)
+        return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': a phase must last at least its ramp (%g s)",
+                       ds_yloc(d, dn, loc, sizeof loc), sub, sc->ramp);
+    sc->phase[i].posture = pid;
+    return DS_OK;
+}
+
 ds_status ds_sc_read_timeline(const ds_ydoc *d, int node, ds_scenario *sc, const ds_model *m, ds_error *err)
 {
     char loc[4200];
@@ -74,68 +141,9 @@ ds_status ds_sc_read_timeline(const ds_ydoc *d, int node, ds_scenario *sc, const
     if (n > DS_MAX_PHASES)
         return ds_fail(err, DS_ERR_INPUT, "%s: key 'timeline.phases': more than %d phases",
                        ds_yloc(d, ph, loc, sizeof loc), DS_MAX_PHASES);
-    static const char *const pkeys[] = {"posture", "duration", "label", "flexion", "hand_load", "hand_distance", NULL};
-    for (int i = 0; i < n; i++) {
-        int it = ds_yseq_item(d, ph, i);
-        char key[64];
-        snprintf(key, sizeof key, "timeline.phases[%d]", i);
-        if ((st = ds_ycheck_keys(d, it, key, pkeys, err)))
+    for (int i = 0; i < n; i++)
+        if ((st = read_phase(d, ds_yseq_item(d, ph, i), i, sc, m, err)))
             return st;
-        int pn = ds_ymap_get(d, it, "posture"), dn = ds_ymap_get(d, it, "duration");
-        if (!pn || !dn)
-            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s.%s' is missing", ds_yloc(d, it, loc, sizeof loc), key,
-                           !pn ? "posture" : "duration");
-        const char *pname;
-        char sub[96];
-        snprintf(sub, sizeof sub, "%s.posture", key);
-        if ((st = ds_yas_string(d, pn, sub, &pname, err)))
-            return st;
-        int pid = ds_model_posture(m, pname);
-        if (pid < 0) {
-            char list[512] = "";
-            size_t len = 0;
-            for (int k = 0; k < m->nposture; k++)
-                ds_append(list, sizeof list, &len, "%s%s", k ? ", " : "", m->posture[k].name);
-            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': unknown posture '%s' (the model has: %s)",
-                           ds_yloc(d, pn, loc, sizeof loc), sub, pname, list);
-        }
-        sc->phase[i].p = m->posture[pid].p;
-        static const struct {
-            const char *key, *unit; /* unit: the code's */
-            size_t off;
-            double lo, hi;
-        } over[] = {{"flexion", "rad", offsetof(ds_posture_params, flexion), -1.5707963267948966, 1.5707963267948966},
-                    {"hand_load", "t", offsetof(ds_posture_params, hand_load), 0.0, 0.5},
-                    {"hand_distance", "mm", offsetof(ds_posture_params, hand_distance), 0.0, 1500.0}};
-        static const char *const range_text[] = {"from -90 deg to 90 deg", "from 0 to 500 kg", "from 0 to 1.5 m"};
-        for (size_t k = 0; k < sizeof over / sizeof over[0]; k++) {
-            int on = ds_ymap_get(d, it, over[k].key);
-            if (!on)
-                continue;
-            snprintf(sub, sizeof sub, "%s.%s", key, over[k].key);
-            double *v = (double *)((char *)&sc->phase[i].p + over[k].off);
-            if ((st = ds_yas_quantity(d, on, sub, over[k].unit, v, err)))
-                return st;
-            if (!(*v >= over[k].lo && *v <= over[k].hi))
-                return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': must lie %s", ds_yloc(d, on, loc, sizeof loc), sub,
-                               range_text[k]);
-        }
-        int lb = ds_ymap_get(d, it, "label");
-        if (lb) {
-            const char *ls;
-            snprintf(sub, sizeof sub, "%s.label", key);
-            if ((st = ds_yas_string(d, lb, sub, &ls, err)))
-                return st;
-            snprintf(sc->phase[i].label, sizeof sc->phase[i].label, "%s", ls);
-        }
-        snprintf(sub, sizeof sub, "%s.duration", key);
-        if ((st = ds_yas_duration(d, dn, sub, 0, &sc->phase[i].duration, err)))
-            return st;
-        if (sc->phase[i].duration < sc->ramp)
-            return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': a phase must last at least its ramp (%g s)",
-                           ds_yloc(d, dn, loc, sizeof loc), sub, sc->ramp);
-        sc->phase[i].posture = pid;
-    }
     sc->nphase = n;
     return DS_OK;
 }
