@@ -285,6 +285,39 @@ void ds_spine_system(const ds_model *m, ds_data *d, ds_system *sys)
     }
 }
 
+/* The herniation and its nerve root at the observed state (DESIGN §3.4): protrusion from
+ * size, pressure, flexion and height loss, the gap (a foraminal one narrows with height
+ * loss), and the contact pressure of the C1 ramp. Each subject's own parameters. */
+static void observe_root(const ds_model *m, ds_data *d, double w)
+{
+    const int S = m->stride, nl = m->nsubj;
+    const ds_posture_load *A = &d->seg.from, *B = &d->seg.to;
+#define BLEND(arr, q) (A->arr[q] + (B->arr[q] - A->arr[q]) * w)
+    {
+        const int i = m->site.level, foraminal = m->site.type == DS_FORAMINAL;
+        const double *o = d->out + (size_t)i * DS_NLEVEL_OUTPUTS * S;
+#define LP(k) m->lane[DS_LP_##k][l]
+        for (int l = 0; l < nl; l++) {
+            double P = o[(size_t)DS_OUT_pressure * S + l], h = o[(size_t)DS_OUT_height * S + l];
+            double theta = BLEND(theta, (size_t)i * S + l);
+            double loss = LP(hern_h_ref) - h;
+            double delta = LP(hern_size) + LP(pressure_gain) * P + LP(flexion_gain) * theta + LP(height_gain) * loss;
+            double gap = foraminal ? LP(hern_gap) - LP(foraminal_narrowing) * loss : LP(hern_gap);
+            double pen = delta - gap;
+            double kPa = 1000.0 * LP(root_modulus) * ds_contact_ramp(pen, LP(root_smoothing)) / LP(root_diameter);
+#undef LP
+#define ROOT(k) d->root[(size_t)DS_ROOT_##k * S + l]
+            ROOT(protrusion) = delta;
+            ROOT(gap) = gap;
+            ROOT(penetration) = pen;
+            ROOT(contact_pressure) = kPa;
+            ROOT(contact_pressure_mmHg) = kPa / DS_KPA_PER_MMHG;
+#undef ROOT
+        }
+    }
+#undef BLEND
+}
+
 void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
 {
     const int S = m->stride, nl = m->nsubj;
@@ -359,28 +392,8 @@ void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
                 }
             }
     }
-    if (m->site.enabled) {
-        const int i = m->site.level, foraminal = m->site.type == DS_FORAMINAL;
-        const double *o = d->out + (size_t)i * DS_NLEVEL_OUTPUTS * S;
-#define LP(k) m->lane[DS_LP_##k][l]
-        for (int l = 0; l < nl; l++) {
-            double P = o[(size_t)DS_OUT_pressure * S + l], h = o[(size_t)DS_OUT_height * S + l];
-            double theta = BLEND(theta, (size_t)i * S + l);
-            double loss = LP(hern_h_ref) - h;
-            double delta = LP(hern_size) + LP(pressure_gain) * P + LP(flexion_gain) * theta + LP(height_gain) * loss;
-            double gap = foraminal ? LP(hern_gap) - LP(foraminal_narrowing) * loss : LP(hern_gap);
-            double pen = delta - gap;
-            double kPa = 1000.0 * LP(root_modulus) * ds_contact_ramp(pen, LP(root_smoothing)) / LP(root_diameter);
-#undef LP
-#define ROOT(k) d->root[(size_t)DS_ROOT_##k * S + l]
-            ROOT(protrusion) = delta;
-            ROOT(gap) = gap;
-            ROOT(penetration) = pen;
-            ROOT(contact_pressure) = kPa;
-            ROOT(contact_pressure_mmHg) = kPa / DS_KPA_PER_MMHG;
-#undef ROOT
-        }
-    }
+    if (m->site.enabled)
+        observe_root(m, d, w);
 #undef BLEND
 }
 
