@@ -58,6 +58,25 @@ static ds_status check_path(const char *path, size_t len, const char *what, ds_s
     return DS_OK;
 }
 
+/* The value of --set key=value, read as YAML so that lists and mappings work
+ * (--set record.variables=[height]); an empty value is an empty string. */
+static ds_status parse_value(const char *path, const char *text, ds_ydoc **val, int *root, ds_error *err)
+{
+    char name[600];
+    snprintf(name, sizeof name, "--set %s", path);
+    ds_status st = ds_ydoc_parse(name, *text ? text : "''", val, err);
+    if (st)
+        return st;
+    *root = ds_yroot(*val);
+    if (!*root) { /* a value of only a comment or blanks: an empty string too */
+        ds_ydoc_free(*val);
+        if ((st = ds_ydoc_parse(name, "''", val, err)))
+            return st;
+        *root = ds_yroot(*val);
+    }
+    return DS_OK;
+}
+
 ds_status ds_yset(ds_ydoc *d, const char *assignment, ds_error *err)
 {
     const char *eq = strchr(assignment, '=');
@@ -71,21 +90,11 @@ ds_status ds_yset(ds_ydoc *d, const char *assignment, ds_error *err)
     memcpy(path, assignment, plen);
     path[plen] = '\0';
 
-    /* the value is read as YAML, so lists and mappings work: --set record.variables=[height] */
     ds_ydoc *val;
-    char name[600];
-    snprintf(name, sizeof name, "--set %s", path);
-    ds_status st = ds_ydoc_parse(name, eq + 1, &val, err);
+    int root;
+    ds_status st = parse_value(path, eq + 1, &val, &root, err);
     if (st)
         return st;
-    int root = ds_yroot(val);
-    if (!root) { /* empty value: an empty string */
-        ds_ydoc_free(val);
-        st = ds_ydoc_parse(name, "''", &val, err);
-        if (st)
-            return st;
-        root = ds_yroot(val);
-    }
 
     int cur = ds_yroot(d);
     if (!cur) {
