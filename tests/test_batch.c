@@ -1,21 +1,24 @@
 /* Batch independence (DESIGN §4): a subject's numbers never depend on which other subjects
  * share its batch. Subject A runs alone, then inside batches of other sizes and compositions
- * (different discs and herniations, so the neighbours take other steps and Newton iterations
- * and touch their roots at other times), and next to a
+ * (different discs, herniations, muscles and responses to massage, so the neighbours take
+ * other steps and Newton iterations and touch their roots at other times), and next to a
  * subject that fails; every recorded value of A must be the same to the bit. The failing
  * neighbour is reported with time and variable, and its series are NaN from then on. */
 #include "testkit.h"
 #include "model/model_build.h"
 
-/* Five levels with muscles, a massage session (a dynamic load segment) and a short day. */
+/* Five levels with muscles, a massage session (a dynamic load segment; its effect ends
+ * within the run, later for a subject whose clock of massage is slower) and a short day. */
 static const char *const SCEN = DS_SOURCE_DIR "/scenarios/chain_day.yaml";
 
 typedef struct {
     double perm, height; /* factors on L4L5 permeability and height for this subject */
     double size;         /* herniation size, mm */
+    double pcsa;         /* factor on the PCSA of every group at every level */
+    double massage;      /* response to massage (size and clock) */
 } subject;
 
-static const subject A = {1.0, 1.0, 4.0};
+static const subject A = {1.0, 1.0, 4.0, 1.0, 1.0};
 
 /* Runs subjects sub[0..n-1] with the given method and returns the record of subject `which`
  * (every series, every time) in *out (malloc'ed, *len values), and the run's result. */
@@ -28,7 +31,7 @@ static void run_batch(const subject *sub, int n, int which, const char *const *e
                            "timeline.phases=[{posture: standing, duration: 2h}, {posture: sitting, duration: 1h}, "
                            "{posture: lying, duration: 2h}]",
                            "interventions=[{at: 1h, duration: 20min, groups: [erector_spinae, multifidus], "
-                           "tone_reduction: 50%, decay: 10min}]",
+                           "tone_reduction: 50%, decay: 2min}]",
                            "herniation={level: L4L5, size: 4mm, degeneration: 3}"};
     int nset = 6;
     for (int k = 0; k < nextra; k++)
@@ -45,6 +48,14 @@ static void run_batch(const subject *sub, int n, int which, const char *const *e
         assert_int_equal(ds_model_set_disc(&sc.model, DS_PAR_K0, L45, l, K * sub[l].perm, &err), DS_OK);
         assert_int_equal(ds_model_set_disc(&sc.model, DS_PAR_h0, L45, l, h * sub[l].height, &err), DS_OK);
         assert_int_equal(ds_model_set_lane(&sc.model, DS_LP_hern_size, l, sub[l].size, &err), DS_OK);
+        assert_int_equal(ds_model_set_lane(&sc.model, DS_LP_massage_size, l, sub[l].massage, &err), DS_OK);
+        assert_int_equal(ds_model_set_lane(&sc.model, DS_LP_massage_time, l, sub[l].massage, &err), DS_OK);
+        for (int g = 0; g < sc.model.ngroup; g++)
+            for (int id = 0; id < DS_MAX_LEVELS; id++)
+                if (sc.model.group[g].crosses[id])
+                    assert_int_equal(ds_model_set_muscle(&sc.model, DS_MUSCLE_PCSA, g, id, l,
+                                                         sc.model.group[g].pcsa[id] * sub[l].pcsa, &err),
+                                     DS_OK);
     }
     ds_memory_record mr = {0};
     ds_record_sink sink = ds_memory_sink(&mr);
@@ -82,7 +93,7 @@ static void test_batch_independence(void **state)
     run_batch(&A, 1, 0, NULL, 0, &alone, &n1, NULL, &r);
     assert_true(n1 > 1000);
     /* A in the middle of three different discs */
-    const subject three[] = {{3.0, 0.9, 2.0}, A, {0.3, 1.1, 6.0}};
+    const subject three[] = {{3.0, 0.9, 2.0, 0.7, 2.0}, A, {0.3, 1.1, 6.0, 1.3, 0.5}};
     run_batch(three, 3, 1, NULL, 0, &other, &n2, NULL, &r);
     assert_int_equal(n1, n2);
     assert_same(alone, other, n1, "A alone vs A among 3");
@@ -90,7 +101,7 @@ static void test_batch_independence(void **state)
     /* A last of ten: a block wider than one vector of lanes, neighbours all different */
     subject ten[10];
     for (int l = 0; l < 9; l++)
-        ten[l] = (subject){0.5 + 0.25 * l, 0.92 + 0.02 * l, 1.0 + 0.5 * l};
+        ten[l] = (subject){0.5 + 0.25 * l, 0.92 + 0.02 * l, 1.0 + 0.5 * l, 0.8 + 0.05 * l, 0.2 + 0.3 * l};
     ten[9] = A;
     run_batch(ten, 10, 9, NULL, 0, &other, &n2, NULL, &r);
     assert_same(alone, other, n1, "A alone vs A last of 10");
@@ -110,7 +121,7 @@ static void test_failing_neighbour(void **state)
     ds_run_result r;
     run_batch(&A, 1, 0, euler, 1, &alone, &n1, NULL, &r);
     assert_int_equal(r.nfailed, 0);
-    const subject pair[] = {{100000.0, 1.0, 4.0}, A};
+    const subject pair[] = {{100000.0, 1.0, 4.0, 1.0, 1.0}, A};
     ds_memory_record mr;
     run_batch(pair, 2, 1, euler, 1, &other, &n2, &mr, &r);
     printf("failing neighbour: %s\n", r.failure);

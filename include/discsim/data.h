@@ -91,13 +91,15 @@ typedef struct ds_session {
     double onset, decay;         /* s */
 } ds_session;
 
-/* The effect of a session at time t (0 outside its reach), and the tone and passive factors
- * of every group at t. */
-double ds_session_effect(const ds_session *s, double t);
+/* The effect of a session at time t (0 outside its reach) for a subject whose onset and decay
+ * are time_scale times the session's, and the tone and passive factors of every group at t
+ * for a subject whose reductions are size times the session's (both 1: the session as given). */
+double ds_session_effect(const ds_session *s, double t, double time_scale);
 typedef struct ds_muscle_mod {
     double tone[DS_MAX_GROUPS], passive[DS_MAX_GROUPS];
 } ds_muscle_mod;
-void ds_muscle_mod_at(const ds_session *s, int n, int ngroup, double t, ds_muscle_mod *mod);
+void ds_muscle_mod_at(const ds_session *s, int n, int ngroup, double t, double size, double time_scale,
+                      ds_muscle_mod *mod);
 
 /* The current segment: loads move from `from` to `to` over [t0, t1] along a C2 smoothstep
  * and stay at `to` after. In a dynamic segment (a massage acting) the loads also depend on

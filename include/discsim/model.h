@@ -97,7 +97,9 @@ typedef struct ds_posture_params {
     X(foraminal_narrowing, "1", "narrowing of the foraminal gap per mm of height lost")            \
     X(root_modulus, "MPa", "effective compressive modulus of the nerve root and its sleeve")       \
     X(root_diameter, "mm", "diameter of the nerve root")                                           \
-    X(root_smoothing, "mm", "width of the C1 onset of contact")
+    X(root_smoothing, "mm", "width of the C1 onset of contact")                                    \
+    X(massage_size, "1", "this subject's response to massage: multiplies every session's reductions") \
+    X(massage_time, "1", "this subject's clock of massage: multiplies every session's onset and decay")
 
 enum {
 #define DS_X_ENUM(f, unit, desc) DS_LP_##f,
@@ -222,6 +224,12 @@ typedef struct ds_model {
     int ngroup;
     ds_muscle_group group[DS_MAX_GROUPS];
     const double *tone;            /* [group][lane] floor of activation, fraction of MVC */
+    /* Muscle geometry and strength per subject (the group's table holds the file's values):
+     * PCSA and moment arm by level id (0 where the group does not cross it), and specific
+     * tension. */
+    const double *pcsa;            /* [group][DS_MAX_LEVELS][lane] mm^2 */
+    const double *arm;             /* [group][DS_MAX_LEVELS][lane] mm, posterior positive */
+    const double *sigma;           /* [group][lane] MPa */
 
     ds_herniation_model hern;
     ds_herniation_site site;

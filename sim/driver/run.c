@@ -35,8 +35,21 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* How long a massage reaches: its effect is exactly nil beyond 40 decay times. A breakpoint
+ * must not depend on who shares the batch, so the stop uses the session's own decay
+ * (slowest = 0); whether loads follow the massage in an interval uses the slowest subject's
+ * clock (slowest = 1): for the others the effect is then exactly nil and the loads the same
+ * to the bit either way. */
+static double reach(const ds_scenario *sc, const ds_session *s, int slowest)
+{
+    double f = 1.0;
+    for (int l = 0; slowest && l < sc->nsubj; l++)
+        f = sc->model.lane[DS_LP_massage_time][l] > f ? sc->model.lane[DS_LP_massage_time][l] : f;
+    return s->start + s->duration + 40.0 * s->decay * f;
+}
+
 /* Breakpoints of a run: phase starts, ramp ends, massage starts and ends, and the end of
- * each massage's reach (its effect is exactly nil beyond 40 decay times). */
+ * each massage's reach. */
 static double *breakpoints(const ds_scenario *sc, double T, int *n)
 {
     size_t cap = 2 + 2 * (size_t)sc->nphase * sc->repeat + 3 * (size_t)sc->nsession;
@@ -57,7 +70,7 @@ static double *breakpoints(const ds_scenario *sc, double T, int *n)
         const ds_session *s = &sc->session[q];
         b[k++] = s->start;
         b[k++] = s->start + s->duration;
-        b[k++] = s->start + s->duration + 40.0 * s->decay;
+        b[k++] = reach(sc, s, 0);
     }
     qsort(b, (size_t)k, sizeof *b, cmp_double);
     int m = 0;
@@ -180,7 +193,7 @@ static ds_status interval(run_ctx *c, int j, long *irec, const ds_run_opts *opts
     seg->dynamic = 0;
     for (int q = 0; q < sc->nsession; q++) {
         const ds_session *s = &sc->session[q];
-        if (s->start < b - tiny && s->start + s->duration + 40.0 * s->decay > a + tiny)
+        if (s->start < b - tiny && reach(sc, s, 1) > a + tiny)
             seg->dynamic = 1;
     }
     if (!seg->dynamic) {

@@ -69,7 +69,8 @@ ds_status ds_model_alloc(ds_model *m, int nlevel, const int *level_id, ds_varian
     for (int i = 0; i < nlevel; i++)
         m->level_id[i] = level_id[i];
     size_t per = (size_t)nlevel * m->stride;
-    size_t nlane = (DS_NLANE_PARAMS + DS_MAX_GROUPS) * (size_t)m->stride; /* per-subject scalars, tones */
+    /* per-subject scalars, then tones, specific tensions, PCSAs and moment arms */
+    size_t nlane = (DS_NLANE_PARAMS + 2 * DS_MAX_GROUPS + 2 * (size_t)DS_MAX_GROUPS * DS_MAX_LEVELS) * (size_t)m->stride;
     double *mem = NULL;
     if (posix_memalign((void **)&mem, 64, ((DS_NDISC_PARAMS + DS_NDISC_DERIVED) * per + nlane) * sizeof(double)) != 0)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory for model parameters");
@@ -79,7 +80,12 @@ ds_status ds_model_alloc(ds_model *m, int nlevel, const int *level_id, ds_varian
     for (int k = 0; k < DS_NLANE_PARAMS; k++)
         m->lane[k] = lanes + (size_t)k * m->stride;
     m->body_mass = m->lane[DS_LP_body_mass];
+    for (int l = 0; l < m->stride; l++) /* the session as given, unless a study varies it */
+        lanes[(size_t)DS_LP_massage_size * m->stride + l] = lanes[(size_t)DS_LP_massage_time * m->stride + l] = 1.0;
     m->tone = lanes + (size_t)DS_NLANE_PARAMS * m->stride;
+    m->sigma = m->tone + (size_t)DS_MAX_GROUPS * m->stride;
+    m->pcsa = m->sigma + (size_t)DS_MAX_GROUPS * m->stride;
+    m->arm = m->pcsa + (size_t)DS_MAX_GROUPS * DS_MAX_LEVELS * m->stride;
     for (int k = 0; k < DS_NDISC_PARAMS; k++)
         m->par[k] = mem + (size_t)k * per;
     for (int k = 0; k < DS_NDISC_DERIVED; k++)
@@ -131,11 +137,45 @@ static void fill_lane(ds_model *m, int k, double v)
         p[l] = v;
 }
 
+/* The muscle arrays, writable (the model owns them; see lanes_w). */
+static double *muscle_w(ds_model *m, const double *arr, size_t off)
+{
+    return (double *)m->mem_ + (size_t)(arr - (const double *)m->mem_) + off;
+}
+
 void ds_model_set_lanes(ds_model *m, double mass, const double *tones)
 {
+    const size_t S = (size_t)m->stride;
     fill_lane(m, DS_LP_body_mass, mass);
-    for (int k = 0; k < m->ngroup; k++)
+    for (int k = 0; k < m->ngroup; k++) {
         fill_lane(m, DS_NLANE_PARAMS + k, tones[k]);
+        const ds_muscle_group *g = &m->group[k];
+        for (size_t l = 0; l < S; l++)
+            muscle_w(m, m->sigma, k * S)[l] = g->sigma;
+        for (int id = 0; id < DS_MAX_LEVELS; id++)
+            for (size_t l = 0; l < S; l++) {
+                muscle_w(m, m->pcsa, ((size_t)k * DS_MAX_LEVELS + id) * S)[l] = g->crosses[id] ? g->pcsa[id] : 0.0;
+                muscle_w(m, m->arm, ((size_t)k * DS_MAX_LEVELS + id) * S)[l] = g->crosses[id] ? g->arm[id] : 0.0;
+            }
+    }
+}
+
+ds_status ds_model_set_muscle(ds_model *m, ds_muscle_field f, int g, int id, int lane, double v, ds_error *err)
+{
+    if (g < 0 || g >= m->ngroup || id < 0 || id >= DS_MAX_LEVELS || lane < 0 || lane >= m->nsubj || f < 0 ||
+        f > DS_MUSCLE_SIGMA)
+        return ds_fail(err, DS_ERR_USAGE, "ds_model_set_muscle: group %d, level %d, lane %d out of range", g, id, lane);
+    const size_t S = (size_t)m->stride;
+    if (f != DS_MUSCLE_SIGMA && !m->group[g].crosses[id])
+        return ds_fail(err, DS_ERR_INPUT, "muscle group %s does not cross %s", m->group[g].name, ds_level_names[id]);
+    if (!isfinite(v) || (f != DS_MUSCLE_ARM && !(v > 0)))
+        return ds_fail(err, DS_ERR_INPUT, "muscle group %s, subject %d: %g must be %s", m->group[g].name, lane, v,
+                       f == DS_MUSCLE_ARM ? "a number" : "positive");
+    if (f == DS_MUSCLE_SIGMA)
+        muscle_w(m, m->sigma, (size_t)g * S)[lane] = v;
+    else
+        muscle_w(m, f == DS_MUSCLE_PCSA ? m->pcsa : m->arm, ((size_t)g * DS_MAX_LEVELS + id) * S)[lane] = v;
+    return DS_OK;
 }
 
 ds_status ds_model_set_lane(ds_model *m, int k, int lane, double v, ds_error *err)

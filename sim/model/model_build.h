@@ -15,6 +15,11 @@ void ds_model_set_level(ds_model *m, int i, const double *v);
 /* Body mass (t) and the tone of each of the m->ngroup groups, for every lane. */
 void ds_model_set_lanes(ds_model *m, double mass, const double *tones);
 
+/* One subject's PCSA or moment arm of group g at level id, or its specific tension (id
+ * ignored). */
+typedef enum ds_muscle_field { DS_MUSCLE_PCSA, DS_MUSCLE_ARM, DS_MUSCLE_SIGMA } ds_muscle_field;
+ds_status ds_model_set_muscle(ds_model *m, ds_muscle_field f, int g, int id, int lane, double v, ds_error *err);
+
 /* One subject's value of a per-subject scalar (DS_LP_*); the vertebral masses follow a new
  * body mass. */
 ds_status ds_model_set_lane(ds_model *m, int k, int lane, double v, ds_error *err);

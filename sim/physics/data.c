@@ -101,7 +101,8 @@ void ds_segment_refresh(ds_data *d, int l, double t)
         return;
     const ds_model *m = d->m;
     ds_muscle_mod mod;
-    ds_muscle_mod_at(d->seg.sessions, d->seg.nsession, m->ngroup, t, &mod);
+    ds_muscle_mod_at(d->seg.sessions, d->seg.nsession, m->ngroup, t, m->lane[DS_LP_massage_size][l],
+                     m->lane[DS_LP_massage_time][l], &mod);
     ds_posture_loads_lane(m, &d->seg.pb, &mod, l, &d->seg.to);
     if (d->seg.t1 > d->seg.t0) {
         ds_posture_loads_lane(m, &d->seg.pa, &mod, l, &d->seg.from);

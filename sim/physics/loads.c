@@ -27,30 +27,35 @@
 
 #include "discsim/data.h"
 
-double ds_session_effect(const ds_session *s, double t)
+double ds_session_effect(const ds_session *s, double t, double time_scale)
 {
     if (t <= s->start)
         return 0.0;
-    double end = s->start + s->duration;
+    double end = s->start + s->duration, onset = s->onset * time_scale;
     if (t <= end)
-        return 1.0 - exp(-(t - s->start) / s->onset);
-    double e_end = 1.0 - exp(-s->duration / s->onset);
-    double x = (t - end) / s->decay;
+        return 1.0 - exp(-(t - s->start) / onset);
+    double e_end = 1.0 - exp(-s->duration / onset);
+    double x = (t - end) / (s->decay * time_scale);
     return x > 40.0 ? 0.0 : e_end * exp(-x); /* beyond e^-40 the effect is nil, exactly */
 }
 
-void ds_muscle_mod_at(const ds_session *s, int n, int ngroup, double t, ds_muscle_mod *mod)
+void ds_muscle_mod_at(const ds_session *s, int n, int ngroup, double t, double size, double time_scale,
+                      ds_muscle_mod *mod)
 {
     for (int g = 0; g < ngroup; g++)
         mod->tone[g] = mod->passive[g] = 1.0;
     for (int k = 0; k < n; k++) {
-        double e = ds_session_effect(&s[k], t);
+        double e = ds_session_effect(&s[k], t, time_scale);
         if (e == 0.0)
             continue;
+        /* a reduction beyond the whole tone is no reduction a subject can have: at most 1 */
+        double rt = s[k].tone_reduction * size, rp = s[k].passive_reduction * size;
+        rt = rt < 1.0 ? rt : 1.0;
+        rp = rp < 1.0 ? rp : 1.0;
         for (int g = 0; g < ngroup; g++)
             if (s[k].groups & (1u << g)) {
-                mod->tone[g] *= 1.0 - s[k].tone_reduction * e;
-                mod->passive[g] *= 1.0 - s[k].passive_reduction * e;
+                mod->tone[g] *= 1.0 - rt * e;
+                mod->passive[g] *= 1.0 - rp * e;
             }
     }
 }
@@ -128,6 +133,11 @@ void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_
         ds_posture_loads_lane(m, p, NULL, l, out);
 }
 
+/* A subject's muscle strength and geometry (model arrays by group, level id and lane). */
+#define SIGMA(k) m->sigma[(size_t)(k) * S + lane]
+#define PCSA(k, id) m->pcsa[((size_t)(k) * DS_MAX_LEVELS + (id)) * S + lane]
+#define ARM(k, id) m->arm[((size_t)(k) * DS_MAX_LEVELS + (id)) * S + lane]
+
 void ds_posture_loads_lane(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int l,
                            ds_posture_load *out)
 {
@@ -149,7 +159,7 @@ void ds_posture_loads_lane(const ds_model *m, const ds_posture_params *p, const 
             double dl = 0.0;
             for (int id = 0; id < DS_MAX_LEVELS; id++)
                 if (m->group[k].crosses[id])
-                    dl += m->group[k].arm[id] * theta[id];
+                    dl += ARM(k, id) * theta[id];
             lt[k] = 1.0 + dl / m->group[k].l_opt;
         }
         for (int i = 0; i < nlev; i++) {
@@ -165,22 +175,22 @@ void ds_posture_loads_lane(const ds_model *m, const ds_posture_params *p, const 
             double Mp = 0.0;
             for (int k = 0; k < ng; k++) {
                 const ds_muscle_group *mg = &m->group[k];
-                double Fmax = mg->crosses[id] ? mg->sigma * mg->pcsa[id] : 0.0;
-                c[k] = Fmax * f_l(lt[k]) * mg->arm[id];
-                w[k] = mg->crosses[id] ? mg->pcsa[id] : 0.0;
+                double Fmax = mg->crosses[id] ? SIGMA(k) * PCSA(k, id) : 0.0;
+                c[k] = Fmax * f_l(lt[k]) * ARM(k, id);
+                w[k] = mg->crosses[id] ? PCSA(k, id) : 0.0;
                 lo[k] = mg->crosses[id] ? m->tone[(size_t)k * S + lane] * (mod ? mod->tone[k] : 1.0) : 0.0;
                 Fp[k] = Fmax * mg->passive * (mod ? mod->passive[k] : 1.0) * f_pe(lt[k]);
-                Mp += Fp[k] * mg->arm[id];
+                Mp += Fp[k] * ARM(k, id);
             }
             double res = balance(ng, c, w, lo, M - Mp, a);
             double comp = 0.0;
             for (int k = 0; k < ng; k++) {
                 const ds_muscle_group *mg = &m->group[k];
-                double F = mg->crosses[id] ? mg->sigma * mg->pcsa[id] * a[k] * f_l(lt[k]) + Fp[k] : 0.0;
+                double F = mg->crosses[id] ? SIGMA(k) * PCSA(k, id) * a[k] * f_l(lt[k]) + Fp[k] : 0.0;
                 size_t qm = ((size_t)k * nlev + i) * S + l;
                 out->act[qm] = mg->crosses[id] ? a[k] : 0.0;
                 out->force[qm] = F;
-                out->gain[qm] = mg->crosses[id] ? mg->sigma * mg->pcsa[id] * f_l(lt[k]) : 0.0;
+                out->gain[qm] = mg->crosses[id] ? SIGMA(k) * PCSA(k, id) * f_l(lt[k]) : 0.0;
                 comp += F * mg->cosine[id];
             }
             out->load[q] = b->preload[id] + (W + Wh) * cos(psi) + comp;

@@ -323,12 +323,12 @@ void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
     const int S = m->stride, nl = m->nsubj;
     for (int l = 0; l < nl; l++)
         ds_segment_refresh(d, l, t);
-    {
+    for (int l = 0; l < nl; l++) {
         ds_muscle_mod mod;
-        ds_muscle_mod_at(d->seg.sessions, d->seg.nsession, m->ngroup, t, &mod);
+        ds_muscle_mod_at(d->seg.sessions, d->seg.nsession, m->ngroup, t, m->lane[DS_LP_massage_size][l],
+                         m->lane[DS_LP_massage_time][l], &mod);
         for (int g = 0; g < m->ngroup; g++)
-            for (int l = 0; l < nl; l++)
-                d->mtone[(size_t)g * S + l] = m->tone[(size_t)g * S + l] * mod.tone[g];
+            d->mtone[(size_t)g * S + l] = m->tone[(size_t)g * S + l] * mod.tone[g];
     }
     const double w = ds_seg_frac(&d->seg, t);
     const ds_posture_load *A = &d->seg.from, *B = &d->seg.to;
@@ -388,7 +388,8 @@ void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
                     d->mforce[q] += dF;
                     double *o = d->out + (size_t)i * DS_NLEVEL_OUTPUTS * S;
                     o[(size_t)DS_OUT_muscle_compression * S + l] += dF * m->group[g].cosine[id];
-                    o[(size_t)DS_OUT_moment_residual * S + l] += dF * m->group[g].arm[id];
+                    o[(size_t)DS_OUT_moment_residual * S + l] +=
+                        dF * m->arm[((size_t)g * DS_MAX_LEVELS + id) * S + l];
                 }
             }
     }
