@@ -12,17 +12,10 @@
 
 #include "cli.h"
 
-const char *const ds_cli_exit_codes =
-    "Exit codes:\n"
-    "  0  success\n"
-    "  1  validate: at least one target was missed\n"
-    "  2  usage error (unknown command or option)\n"
-    "  3  bad scenario or model file (the message names file, line and key)\n"
-    "  4  the simulation diverged (the message names time, subject, level and variable)\n"
-    "  5  a file could not be read or written, or -o names the scenario, its model, a folder or a\n"
-    "     file that is not HDF5 (refused before the run)\n"
-    "  6  out of memory\n"
-    "  7  gnuplot (for figures) is missing or failed\n";
+/* From the one list of statuses (discsim/status.h); 1 is the program's own. */
+#define DS_X_TEXT(name, value, text) "  " #value "  " text "\n"
+const char *const ds_cli_exit_codes = "Exit codes:\n" DS_STATUS_LIST(DS_X_TEXT) "  1  validate: at least one target was missed\n";
+#undef DS_X_TEXT
 
 static void usage_main(FILE *out)
 {

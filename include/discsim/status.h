@@ -8,14 +8,25 @@
 
 #include <stdarg.h>
 
+/* Every status, once: X(name, value, meaning). The enum, the program's exit codes and their
+ * help text all come from this list (1 is the program's own: a validation target missed). */
+#define DS_STATUS_LIST(X)                                                                          \
+    X(DS_OK, 0, "success")                                                                         \
+    X(DS_ERR_USAGE, 2, "usage error (unknown command or option)")                                  \
+    X(DS_ERR_INPUT, 3, "bad scenario or model file (the message names file, line and key)")        \
+    X(DS_ERR_NUMERIC, 4,                                                                           \
+      "a subject diverged (the message names time, subject, level and variable; if others\n"      \
+      "     finished, the file lists the failed ones under <stream>/meta/failure)")                \
+    X(DS_ERR_IO, 5,                                                                                \
+      "a file could not be read or written, or -o names the scenario, its model, a folder or a\n" \
+      "     file that is not HDF5 (refused before the run)")                                       \
+    X(DS_ERR_NOMEM, 6, "out of memory")                                                            \
+    X(DS_ERR_EXTERNAL, 7, "gnuplot (for figures) is missing or failed")
+
 typedef enum ds_status {
-    DS_OK = 0,
-    DS_ERR_USAGE = 2,   /* command line misuse */
-    DS_ERR_INPUT = 3,   /* scenario or model file: syntax, key, type, value */
-    DS_ERR_NUMERIC = 4, /* the simulation diverged or a step size underflowed */
-    DS_ERR_IO = 5,      /* a file could not be read or written */
-    DS_ERR_NOMEM = 6,
-    DS_ERR_EXTERNAL = 7 /* a program discsim drives (gnuplot) is missing or failed */
+#define DS_X_ENUM(name, value, text) name = value,
+    DS_STATUS_LIST(DS_X_ENUM)
+#undef DS_X_ENUM
 } ds_status;
 
 enum { DS_ERROR_MSG_LEN = 1024 };
