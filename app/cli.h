@@ -19,6 +19,10 @@ typedef struct ds_cli_args {
  * returns 0, or an exit code after printing why. a->set is malloc'ed. */
 int ds_cli_parse(int argc, char **argv, ds_cli_args *a, int allow_out, void (*help)(FILE *));
 
+/* ds_cli_parse, then the scenario loaded as a study; returns 0, or an exit code after saying
+ * why (a->set is then freed). */
+int ds_cli_load(int argc, char **argv, ds_cli_args *a, int allow_out, void (*help)(FILE *), ds_study *study);
+
 int ds_cmd_run(int argc, char **argv);
 int ds_cmd_check(int argc, char **argv);
 int ds_cmd_info(int argc, char **argv);

@@ -18,18 +18,11 @@ static void usage_check(FILE *out)
 int ds_cmd_check(int argc, char **argv)
 {
     ds_cli_args a = {0};
-    int rc = ds_cli_parse(argc, argv, &a, 0, usage_check);
-    if (rc) {
-        free(a.set);
-        return rc;
-    }
     ds_study study;
     ds_error err = {0};
-    if (ds_study_load(a.scenario, a.nset, a.set, &study, &err)) {
-        fprintf(stderr, "discsim: %s\n", err.msg);
-        free(a.set);
-        return err.status;
-    }
+    int rc = ds_cli_load(argc, argv, &a, 0, usage_check, &study);
+    if (rc)
+        return rc;
     ds_scenario sc = study.variant[0];
     if (study.kind != DS_STUDY_SINGLE) {
         printf("%s: %d %s:", a.scenario, study.nvariant, study.kind == DS_STUDY_ARMS ? "arms" : "sweep points");

@@ -40,18 +40,11 @@ static void print_run(const ds_scenario *sc, const char *out, const ds_run_resul
 int ds_cmd_run(int argc, char **argv)
 {
     ds_cli_args a = {0};
-    int rc = ds_cli_parse(argc, argv, &a, 1, usage_run);
-    if (rc) {
-        free(a.set);
-        return rc;
-    }
     ds_study study;
     ds_error err = {0};
-    if (ds_study_load(a.scenario, a.nset, a.set, &study, &err)) {
-        fprintf(stderr, "discsim: %s\n", err.msg);
-        free(a.set);
-        return err.status;
-    }
+    int rc = ds_cli_load(argc, argv, &a, 1, usage_run, &study);
+    if (rc)
+        return rc;
     const ds_scenario *sc = &study.variant[0];
     char defout[200];
     if (!a.out) {

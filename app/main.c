@@ -118,3 +118,16 @@ int ds_cli_parse(int argc, char **argv, ds_cli_args *a, int allow_out, void (*he
     }
     return 0;
 }
+
+int ds_cli_load(int argc, char **argv, ds_cli_args *a, int allow_out, void (*help)(FILE *), ds_study *study)
+{
+    int rc = ds_cli_parse(argc, argv, a, allow_out, help);
+    ds_error err = {0};
+    if (!rc && ds_study_load(a->scenario, a->nset, a->set, study, &err)) {
+        fprintf(stderr, "discsim: %s\n", err.msg);
+        rc = err.status;
+    }
+    if (rc)
+        free(a->set);
+    return rc;
+}
