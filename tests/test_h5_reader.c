@@ -536,23 +536,6 @@ static void test_exit_code(void **state)
     }
 }
 
-static int rm_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (!d)
-        return unlink(path);
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        char p[512];
-        snprintf(p, sizeof p, "%s/%s", path, e->d_name);
-        rm_tree(p);
-    }
-    closedir(d);
-    return rmdir(path);
-}
-
 /* Small real outputs: a single run, a herniation with three arms, a sweep. */
 static int setup(void **state)
 {
@@ -575,7 +558,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    return rm_tree(dir);
+    return tk_rm_tree(dir);
 }
 
 /* An argument runs only the cases whose names match it (e.g. "time_*"). */

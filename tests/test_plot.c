@@ -251,23 +251,6 @@ static void test_skip_and_missing_gnuplot(void **state)
     assert_non_null(strstr(err.msg, "gnuplot"));
 }
 
-static int rm_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (!d)
-        return unlink(path);
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        char p[512];
-        snprintf(p, sizeof p, "%s/%s", path, e->d_name);
-        rm_tree(p);
-    }
-    closedir(d);
-    return rmdir(path);
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -278,7 +261,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    return rm_tree(dir);
+    return tk_rm_tree(dir);
 }
 
 int main(void)

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <dirent.h>
+#include <unistd.h>
 
 #include "discsim/discsim.h"
 #include "io/model_load.h"
@@ -118,6 +120,24 @@ static inline void tk_run_study(const char *scenario, int nset, const char *cons
         fprintf(stderr, "%s\n", err.msg);
     assert_int_equal(s, DS_OK);
     ds_study_free(&st);
+}
+
+/* Removes a file or a folder with everything in it (the tests' temporary folders). */
+static inline int tk_rm_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return unlink(path);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char p[4096 + 256 + 2]; /* a path and a name */
+        snprintf(p, sizeof p, "%.4096s/%.255s", path, e->d_name);
+        tk_rm_tree(p);
+    }
+    closedir(d);
+    return rmdir(path);
 }
 
 #endif
