@@ -172,7 +172,8 @@ static void test_null_arms_identical(void **state)
     unlink(out);
 }
 
-/* A foraminal root: the gap closes as the disc loses height over the upright day. */
+/* A foraminal root: the gap closes as the disc loses height over the upright day, by
+ * foraminal_narrowing (0.8) per mm, compared in the same (upright) posture. */
 static void test_foraminal_gap_closes(void **state)
 {
     (void)state;
@@ -185,19 +186,52 @@ static void test_foraminal_gap_closes(void **state)
     double *t = read_series(out, "/arms/control/time", &n);
     double *g = read_series(out, "/arms/control/root/gap", &n);
     double *h = read_series(out, "/arms/control/levels/L4L5/height", &n);
-    /* from 1 min after rising to bedtime (16 h) */
+    /* 1 min after rising and at the end of the evening's standing (13 h after 07:00) */
     size_t a = 1, b = 0;
     for (size_t k = 0; k < n; k++)
-        if (fabs(t[k] - 16 * 3600.0) < 1.0)
+        if (fabs(t[k] - 13 * 3600.0) < 1.0)
             b = k;
-    printf("foraminal gap %.3f mm after rising, %.3f mm at bedtime (height %.3f -> %.3f mm)\n", g[a], g[b], h[a], h[b]);
-    assert_true(g[b] < g[a] - 0.3);
-    assert_true(h[b] < h[a]);
-    /* the gap follows the height: it is smaller wherever the disc is lower */
-    for (size_t k = a; k <= b; k++)
-        assert_true((g[k] - g[a]) * (h[k] - h[a]) >= -1e-12);
+    printf("foraminal gap %.4f mm after rising, %.4f mm in the evening (height %.4f -> %.4f mm)\n", g[a], g[b], h[a],
+           h[b]);
+    assert_true(h[b] < h[a] - 0.3);
+    assert_true(fabs((g[a] - g[b]) - 0.8 * (h[a] - h[b])) < 1e-9);
     free(t), free(g), free(h);
     unlink(out);
+}
+
+/* The foramen's signs (DESIGN §3.4): it opens with flexion and narrows with extension (MRI:
+ * smallest in extension), and a degenerated disc narrows it against the healthy one. */
+static double gap_after(const char *grade, const char *flexion)
+{
+    char out[] = "/tmp/ds_foram_XXXXXX";
+    close(mkstemp(out));
+    char phases[200], herniation[120];
+    snprintf(phases, sizeof phases, "timeline.phases=[{posture: standing, duration: 1h}, {posture: standing, "
+             "duration: 2min, flexion: %s}]", flexion);
+    snprintf(herniation, sizeof herniation, "herniation={level: L4L5, type: foraminal, size: 4mm, degeneration: %s}",
+             grade);
+    const char *set[] = {"arms={control: {}}", "timeline.repeat=1", "summary.from=0s", "interventions=[]",
+                         "record.interval=1min", phases, herniation};
+    tk_run_study(DS_SOURCE_DIR "/scenarios/massage_herniation.yaml", 7, set, out);
+    size_t n;
+    double *g = read_series(out, "/arms/control/root/gap", &n);
+    double v = g[n - 1];
+    free(g);
+    unlink(out);
+    return v;
+}
+
+static void test_foramen_signs(void **state)
+{
+    (void)state;
+    double neutral = gap_after("1", "0deg"), flexed = gap_after("1", "20deg"), extended = gap_after("1", "-10deg");
+    double degenerated = gap_after("4", "0deg");
+    printf("foraminal gap after 2 min: neutral %.4f, flexed 20 deg %.4f, extended 10 deg %.4f mm; grade 4 neutral "
+           "%.4f mm\n",
+           neutral, flexed, extended, degenerated);
+    assert_true(flexed > neutral + 0.2);
+    assert_true(extended < neutral - 0.1);
+    assert_true(degenerated < neutral - 0.3);
 }
 
 /* A sweep run on 1 and on 2 threads writes bit-identical summaries. */
@@ -240,6 +274,7 @@ int main(void)
         cmocka_unit_test(test_contact_law),       cmocka_unit_test(test_exposure_exact),
         cmocka_unit_test(test_tone_monotone),     cmocka_unit_test(test_tone_returns),
         cmocka_unit_test(test_null_arms_identical), cmocka_unit_test(test_foraminal_gap_closes),
+        cmocka_unit_test(test_foramen_signs),
         cmocka_unit_test(test_threads_deterministic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

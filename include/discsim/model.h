@@ -95,6 +95,8 @@ typedef struct ds_posture_params {
     X(flexion_gain, "mm/rad", "protrusion per radian of the level's flexion")                      \
     X(height_gain, "1", "protrusion per mm of height lost")                                        \
     X(foraminal_narrowing, "1", "narrowing of the foraminal gap per mm of height lost")            \
+    X(foraminal_opening, "mm/rad", "opening of the foraminal gap per radian of the level's flexion") \
+    X(hern_h_healthy, "mm", "height of the herniated disc before degeneration (the foramen's reference)") \
     X(root_modulus, "MPa", "effective compressive modulus of the nerve root and its sleeve")       \
     X(root_diameter, "mm", "diameter of the nerve root")                                           \
     X(root_smoothing, "mm", "width of the C1 onset of contact")                                    \
@@ -172,6 +174,7 @@ typedef struct ds_herniation_model {
     double flexion_gain;        /* G_theta, mm/rad */
     double height_gain;         /* G_h, 1 */
     double foraminal_narrowing; /* G_f, 1 */
+    double foraminal_opening;   /* G_o, mm/rad: the foramen opens with flexion, closes with extension */
     double root_modulus;        /* E_root, MPa */
     double root_diameter;       /* D_root, mm */
     double smoothing;           /* eps of the C1 contact onset, mm */

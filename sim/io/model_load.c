@@ -242,20 +242,23 @@ static ds_status read_herniation(const ds_ydoc *d, int root, ds_model *m, ds_err
         h->root_diameter = NAN;
         return DS_OK;
     }
-    static const char *const keys[] = {"pressure_gain", "flexion_gain", "height_gain", "foraminal_narrowing",
-                                       "root_modulus",  "root_diameter", "smoothing",  "types",
-                                       "degeneration",  NULL};
+    static const char *const keys[] = {"pressure_gain", "flexion_gain",  "height_gain", "foraminal_narrowing",
+                                       "foraminal_opening", "root_modulus", "root_diameter", "smoothing",
+                                       "types", "degeneration", NULL};
     ds_status st = ds_ycheck_keys(d, hn, "herniation", keys, err);
     if (st || (st = read_field(d, hn, "herniation", "pressure_gain", "mm/MPa", DS_RANGE_NONNEG, &h->pressure_gain, err)) ||
         (st = read_field(d, hn, "herniation", "flexion_gain", "mm/deg", DS_RANGE_ANY, &h->flexion_gain, err)) ||
         (st = read_field(d, hn, "herniation", "height_gain", "1", DS_RANGE_NONNEG, &h->height_gain, err)) ||
         (st = read_field(d, hn, "herniation", "foraminal_narrowing", "1", DS_RANGE_NONNEG, &h->foraminal_narrowing,
                          err)) ||
+        (st = read_field(d, hn, "herniation", "foraminal_opening", "mm/deg", DS_RANGE_NONNEG, &h->foraminal_opening,
+                         err)) ||
         (st = read_field(d, hn, "herniation", "root_modulus", "MPa", DS_RANGE_POS, &h->root_modulus, err)) ||
         (st = read_field(d, hn, "herniation", "root_diameter", "mm", DS_RANGE_POS, &h->root_diameter, err)) ||
         (st = read_field(d, hn, "herniation", "smoothing", "mm", DS_RANGE_POS, &h->smoothing, err)))
         return st;
     h->flexion_gain /= DS_RAD_PER_DEG; /* mm/deg in the file, mm/rad inside */
+    h->foraminal_opening /= DS_RAD_PER_DEG;
     int ty = ds_ymap_get(d, hn, "types");
     static const char *const types[] = {"paracentral", "foraminal", NULL};
     if (!ty)

@@ -215,6 +215,8 @@ ds_status ds_model_place_site(ds_model *m, const ds_herniation_site *site, ds_er
     m->site = *site;
     if (isnan(m->site.gap))
         m->site.gap = m->hern.gap[site->type];
+    for (int l = 0; l < m->stride; l++) /* before degeneration: the foramen's healthy reference */
+        lanes_w(m, DS_LP_hern_h_healthy)[l] = m->par[DS_PAR_h0][(size_t)site->level * m->stride + l];
     ds_model_degenerate(m, site->level, site->grade);
     m->site.h_ref = m->par[DS_PAR_h0][(size_t)site->level * m->stride];
     const ds_herniation_model *h = &m->hern;
@@ -226,6 +228,7 @@ ds_status ds_model_place_site(ds_model *m, const ds_herniation_site *site, ds_er
     fill_lane(m, DS_LP_flexion_gain, h->flexion_gain);
     fill_lane(m, DS_LP_height_gain, h->height_gain);
     fill_lane(m, DS_LP_foraminal_narrowing, h->foraminal_narrowing);
+    fill_lane(m, DS_LP_foraminal_opening, h->foraminal_opening);
     fill_lane(m, DS_LP_root_modulus, h->root_modulus);
     fill_lane(m, DS_LP_root_diameter, h->root_diameter);
     fill_lane(m, DS_LP_root_smoothing, h->smoothing);
@@ -254,8 +257,10 @@ ds_status ds_model_set_disc(ds_model *m, int k, int i, int lane, double v, ds_er
                        may_be_zero ? "zero or positive" : "positive");
     par_w(m, k, i)[lane] = v;
     derive(m, i, lane);
-    if (k == DS_PAR_h0 && m->site.enabled && i == m->site.level) /* the herniation's reference height */
+    if (k == DS_PAR_h0 && m->site.enabled && i == m->site.level) { /* the herniation's reference heights */
         lanes_w(m, DS_LP_hern_h_ref)[lane] = v;
+        lanes_w(m, DS_LP_hern_h_healthy)[lane] = v / m->hern.grade[m->site.grade - 1][1];
+    }
     return DS_OK;
 }
 

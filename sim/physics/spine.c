@@ -302,7 +302,11 @@ static void observe_root(const ds_model *m, ds_data *d, double w)
             double theta = BLEND(theta, (size_t)i * S + l);
             double loss = LP(hern_h_ref) - h;
             double delta = LP(hern_size) + LP(pressure_gain) * P + LP(flexion_gain) * theta + LP(height_gain) * loss;
-            double gap = foraminal ? LP(hern_gap) - LP(foraminal_narrowing) * loss : LP(hern_gap);
+            /* the exiting root's foramen narrows with height lost against the healthy disc (so
+             * degeneration narrows it) and with extension, and opens with flexion */
+            double gap = foraminal ? LP(hern_gap) - LP(foraminal_narrowing) * (LP(hern_h_healthy) - h) +
+                                         LP(foraminal_opening) * theta
+                                   : LP(hern_gap);
             double pen = delta - gap;
             double kPa = 1000.0 * LP(root_modulus) * ds_contact_ramp(pen, LP(root_smoothing)) / LP(root_diameter);
 #undef LP
