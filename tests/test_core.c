@@ -10,7 +10,8 @@
  *     one-second records, which resolve the one-second load ramp);
  *   - two levels and one extensor: the muscle force balances the moment of the weight above
  *     each level, F = W e / r, and adds F cos to the compression, until the tone binds: then
- *     the force is the tone's and the moment it leaves over is reported, not hidden. */
+ *     the force is the tone's, and the moment and compression it adds are reported, not
+ *     hidden. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -211,6 +212,10 @@ static void test_one_muscle(void **state)
             double res = ds_memory_at(&mr, mr.ntime - 1, ds_memory_series(&mr, path), 0);
             snprintf(path, sizeof path, "/muscles/extensor/%s/activation", ds_level_names[id]);
             double act = ds_memory_at(&mr, mr.ntime - 1, ds_memory_series(&mr, path), 0);
+            snprintf(path, sizeof path, "/levels/%s/cocontraction", ds_level_names[id]);
+            double co = ds_memory_at(&mr, mr.ntime - 1, ds_memory_series(&mr, path), 0);
+            /* the tone's share of the compression: its force beyond the task's */
+            assert_true(fabs(co - 0.9 * (F - need)) < 1e-9 * L);
             printf("%s, %s: load %.6f N (closed form %.6f), activation %.6f (%.6f), residual %.4f N mm (%.4f)\n",
                    ds_level_names[id], binding ? "tone binds" : "tone free", L, 100.0 + W + 0.9 * F, act,
                    a > tone ? a : tone, res, F * 50.0 - M);

@@ -17,6 +17,7 @@
     X(axial_force, "N", "axial force carried by the disc N = P A_p + k_a (h0 - h) - c dh/dt")      \
     X(axial_load, "N", "compressive load applied at the level: gravity, hand load and muscles")   \
     X(muscle_compression, "N", "the part of the axial load that comes from muscle forces")        \
+    X(cocontraction, "N", "compression the tone adds beyond what balancing the posture needs (muscle compression with the tone floor minus without it)") \
     X(external_moment, "N*mm", "flexion moment of gravity and hand load about the disc centre")   \
     X(moment_residual, "N*mm", "muscle moment minus external moment (nonzero: muscles saturated)") \
     X(fluid_flux, "mm^3/s", "Darcy flux into the nucleus dV/dt = -K(V) (P - pi(V))")             \
@@ -73,6 +74,7 @@ typedef struct ds_posture_load {
     double *muscle_comp; /* [level][stride] muscle part of it, N */
     double *moment;      /* [level][stride] external flexion moment, N*mm */
     double *residual;    /* [level][stride] muscle moment - external moment, N*mm */
+    double *cocontraction; /* [level][stride] compression the tone floor adds beyond the task's, N */
     double *act;         /* [group][level][stride] activation, 1 */
     double *force;       /* [group][level][stride] force, N */
     double *gain;        /* [group][level][stride] active force per unit activation sigma PCSA f_l, N */

@@ -24,7 +24,7 @@ const char *const ds_level_output_descs[DS_NLEVEL_OUTPUTS] = {
 
 static size_t posture_load_doubles(const ds_model *m)
 {
-    return (size_t)m->nlevel * m->stride * (5 + 3 * (size_t)m->ngroup);
+    return (size_t)m->nlevel * m->stride * (6 + 3 * (size_t)m->ngroup);
 }
 
 static double *posture_load_bind(const ds_model *m, ds_posture_load *pl, double *p)
@@ -38,7 +38,8 @@ static double *posture_load_bind(const ds_model *m, ds_posture_load *pl, double 
     pl->force = p + 4 * lv + gl;
     pl->gain = p + 4 * lv + 2 * gl;
     pl->theta = p + 4 * lv + 3 * gl;
-    return p + 5 * lv + 3 * gl;
+    pl->cocontraction = p + 5 * lv + 3 * gl;
+    return p + 6 * lv + 3 * gl;
 }
 
 const char *const ds_root_output_names[DS_NROOT_OUTPUTS] = {
@@ -111,9 +112,9 @@ void ds_segment_refresh(ds_data *d, int l, double t)
     /* no ramp: from must equal to exactly, so that the blend returns to bit for bit */
     const size_t S = (size_t)m->stride, nl = (size_t)m->nlevel, ng = (size_t)m->ngroup;
     double *const fl[] = {d->seg.from.load, d->seg.from.muscle_comp, d->seg.from.moment, d->seg.from.residual,
-                          d->seg.from.theta};
+                          d->seg.from.theta, d->seg.from.cocontraction};
     const double *const tl[] = {d->seg.to.load, d->seg.to.muscle_comp, d->seg.to.moment, d->seg.to.residual,
-                                d->seg.to.theta};
+                                d->seg.to.theta, d->seg.to.cocontraction};
     for (size_t k = 0; k < sizeof fl / sizeof fl[0]; k++)
         for (size_t i = 0; i < nl; i++)
             fl[k][i * S + l] = tl[k][i * S + l];

@@ -193,6 +193,15 @@ void ds_posture_loads_lane(const ds_model *m, const ds_posture_params *p, const 
                 out->gain[qm] = mg->crosses[id] ? SIGMA(k) * PCSA(k, id) * f_l(lt[k]) : 0.0;
                 comp += F * mg->cosine[id];
             }
+            /* what the tone floor adds: the same balance without it (the task alone) */
+            double zero[DS_MAX_GROUPS] = {0}, a0[DS_MAX_GROUPS], comp0 = 0.0;
+            balance(ng, c, w, zero, M - Mp, a0);
+            for (int k = 0; k < ng; k++) {
+                const ds_muscle_group *mg = &m->group[k];
+                if (mg->crosses[id])
+                    comp0 += (SIGMA(k) * PCSA(k, id) * a0[k] * f_l(lt[k]) + Fp[k]) * mg->cosine[id];
+            }
+            out->cocontraction[q] = comp - comp0;
             out->load[q] = b->preload[id] + (W + Wh) * cos(psi) + comp;
             out->theta[q] = theta[id];
             out->muscle_comp[q] = comp;

@@ -367,6 +367,7 @@ void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
             OUT(axial_force) = N;
             OUT(axial_load) = L;
             OUT(muscle_compression) = BLEND(muscle_comp, q);
+            OUT(cocontraction) = BLEND(cocontraction, q);
             OUT(external_moment) = BLEND(moment, q);
             OUT(moment_residual) = BLEND(residual, q);
             OUT(fluid_flux) = -PAR(i, K0)[l] * r * r * (P - pi);
