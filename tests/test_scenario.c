@@ -338,6 +338,30 @@ static void test_input_limits(void **state)
     unlink(scen);
 }
 
+/* Text from a file reaches the terminal without its control characters: a scenario named
+ * with an escape sequence and a line break is shown by `info` as plain text. */
+static void test_info_text_is_clean(void **state)
+{
+    (void)state;
+    char scen[300], out[300];
+    snprintf(scen, sizeof scen, "%s/esc.yaml", dir);
+    snprintf(out, sizeof out, "%s/esc.h5", dir);
+    char *text = malloc(strlen(base) + 64);
+    sprintf(text, "name: \"x\\e[2Jcleared\\nforged line\"\n%s", strchr(base, '\n') + 1);
+    write_text(scen, text);
+    free(text);
+    const char *run[] = {"discsim", "run", scen, "-o", out, "-q", NULL}, *info[] = {"discsim", "info", out, NULL};
+    char *msg;
+    assert_int_equal(run_cli(run, &msg), 0);
+    free(msg);
+    assert_int_equal(run_cli(info, &msg), 0);
+    assert_null(strchr(msg, '\x1b'));
+    assert_non_null(strstr(msg, "x [2Jcleared forged line"));
+    free(msg);
+    unlink(out);
+    unlink(scen);
+}
+
 static void test_usage(void **state)
 {
     (void)state;
@@ -377,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_set_overrides),
         cmocka_unit_test(test_input_limits),
+        cmocka_unit_test(test_info_text_is_clean),
         cmocka_unit_test(test_divergence),
         cmocka_unit_test(test_usage),
     };

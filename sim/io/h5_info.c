@@ -33,9 +33,17 @@ static size_t text_width(const char *restrict s)
     return w;
 }
 
+/* Text from a file, as it reaches a terminal: control characters (escape sequences, line
+ * breaks) become spaces, so a crafted name cannot move the cursor or forge lines. */
+static void put_clean(FILE *restrict out, const char *restrict s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p, out);
+}
+
 static void put_padded(FILE *restrict out, const char *restrict s, size_t width)
 {
-    fputs(s, out);
+    put_clean(out, s);
     for (size_t w = text_width(s); w < width; ++w)
         fputc(' ', out);
 }
@@ -402,7 +410,8 @@ static void print_datasets(FILE *restrict out, const row_list *list)
         put_padded(out, r->path, wp + 2);
         put_padded(out, r->shape, ws + 2);
         put_padded(out, r->units, wu + 2);
-        fprintf(out, "%s\n", r->desc);
+        put_clean(out, r->desc);
+        fputc('\n', out);
     }
 }
 
@@ -420,7 +429,9 @@ static ds_status info_open(FILE *restrict out, hid_t fid, const char *restrict f
     if (st == DS_OK)
         st = read_solver(fid, file, &stats_list, &stats, err);
     if (st == DS_OK) {
-        fprintf(out, "file       %s\nscenario   %s\n", file, name);
+        fprintf(out, "file       %s\nscenario   ", file);
+        put_clean(out, name);
+        fputc('\n', out);
         print_time(out, &span);
         print_datasets(out, &all);
         if (stats_list.n > 0)
