@@ -33,6 +33,22 @@ static double *series(const char *file, const char *path, size_t *n)
     return v;
 }
 
+/* The posture's factor on the tone at time t; over a ramp the floor lies between the two
+ * postures', so the smaller counts. */
+static double floor_factor(const ds_scenario *sc, double t)
+{
+    double t0 = 0.0, prev = sc->initial.tone;
+    for (int r = 0; r < sc->repeat; r++)
+        for (int k = 0; k < sc->nphase; k++) {
+            double f = sc->phase[k].p.tone;
+            if (t <= t0 + sc->phase[k].duration + 1e-9)
+                return t <= t0 + sc->ramp + 1e-9 && prev < f ? prev : f;
+            t0 += sc->phase[k].duration;
+            prev = f;
+        }
+    return prev;
+}
+
 static void test_balance_and_bounds(void **state)
 {
     (void)state;
@@ -43,6 +59,7 @@ static void test_balance_and_bounds(void **state)
     run_to(out, 1, set, &sc);
     double worst_f = 0.0, worst_m = 0.0, amin = 1.0, amax = 0.0;
     size_t n = 0, nact = 0;
+    double *t = series(out, "/time", &n);
     for (int i = 0; i < sc.nlevel; i++) {
         char p[128];
         const char *lv = ds_level_names[sc.level_id[i]];
@@ -64,7 +81,8 @@ static void test_balance_and_bounds(void **state)
             double *a = series(out, p, &n);
             double tone = sc.model.tone[(size_t)g * sc.model.stride];
             for (size_t k = 0; k < n; k++) {
-                assert_true(a[k] >= tone && a[k] <= 1.0);
+                /* the floor is the tone times the posture's factor (blended over a ramp) */
+                assert_true(a[k] >= tone * floor_factor(&sc, t[k]) - 1e-15 && a[k] <= 1.0);
                 amin = fmin(amin, a[k]);
                 amax = fmax(amax, a[k]);
             }
@@ -73,11 +91,12 @@ static void test_balance_and_bounds(void **state)
         }
     }
     printf("5 levels x %zu records: largest |N - L| = %.2e N, largest moment residual = %.2e N*m; "
-           "%zu activation series within [tone, 1] (%.4f to %.4f)\n",
+           "%zu activation series within [tone x the posture's factor, 1] (%.4f to %.4f)\n",
            n, worst_f, worst_m * 1e-3, nact, amin, amax);
     assert_true(worst_f < 1e-9);
     assert_true(worst_m * 1e-3 < 1e-6);
     assert_true(amax > 0.1); /* the day's flexion and lifting do recruit the extensors */
+    free(t);
     ds_scenario_free(&sc);
     unlink(out);
 }
@@ -213,6 +232,41 @@ static void test_activation_dynamics(void **state)
     unlink(out);
 }
 
+/* Tone at rest (DESIGN §3.3): lying relaxed, the tone floor is the posture's fraction of the
+ * groups' tone and everything the muscles add is co-contraction, in exact proportion; asleep
+ * the muscles add nothing. */
+static void test_tone_at_rest(void **state)
+{
+    (void)state;
+    char out[] = "/tmp/ds_chain_XXXXXX";
+    close(mkstemp(out));
+    static const char *const set[] = {"timeline.repeat=1", "record.interval=10min",
+                                      "timeline.phases=[{posture: lying, duration: 1h}, {posture: lying, tone: 1, "
+                                      "duration: 1h}, {posture: sleeping, duration: 1h}]"};
+    ds_scenario sc;
+    run_to(out, 3, set, &sc);
+    size_t n;
+    double *t = series(out, "/time", &n);
+    double *co = series(out, "/levels/L4L5/cocontraction", &n), *mc = series(out, "/levels/L4L5/muscle_compression", &n);
+    size_t k1 = 0, k2 = 0, k3 = n - 1;
+    for (size_t k = 0; k < n; k++) {
+        if (fabs(t[k] - 3600.0) < 1.0)
+            k1 = k;
+        if (fabs(t[k] - 7200.0) < 1.0)
+            k2 = k;
+    }
+    printf("L4L5 co-contraction lying relaxed %.4f N, lying with standing tone %.4f N, asleep %.4f N "
+           "(muscle compression %.4f N)\n",
+           co[k1], co[k2], co[k3], mc[k3]);
+    assert_true(co[k2] > 50.0);                       /* standing tone lying: all of it co-contraction */
+    assert_true(fabs(co[k1] - 0.2 * co[k2]) < 1e-9 * co[k2]); /* the posture's factor, exactly */
+    assert_true(fabs(co[k1] - mc[k1]) < 1e-9 * co[k2]);      /* no moment to balance lying */
+    assert_true(co[k3] == 0.0 && mc[k3] == 0.0);
+    free(t), free(co), free(mc);
+    ds_scenario_free(&sc);
+    unlink(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +274,7 @@ int main(void)
         cmocka_unit_test(test_tone_raises_compression),
         cmocka_unit_test(test_inertial_matches_quasi_static),
         cmocka_unit_test(test_activation_dynamics),
+        cmocka_unit_test(test_tone_at_rest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

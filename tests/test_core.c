@@ -50,8 +50,8 @@ static void tiny_scenario(ds_scenario *sc, double days)
     ds_model_set_lanes(m, 0.070, NULL);
     ds_model_vertebral_masses(m);
     m->nposture = 2;
-    m->posture[0] = (ds_posture){.name = "lying", .p = {.support = 1.0, .inclination = 1.5707963267948966}};
-    m->posture[1] = (ds_posture){.name = "standing", .p = {0}};
+    m->posture[0] = (ds_posture){.name = "lying", .p = {.support = 1.0, .inclination = 1.5707963267948966, .tone = 0.2}};
+    m->posture[1] = (ds_posture){.name = "standing", .p = {.tone = 1.0}};
     m->hern.root_diameter = NAN;
     sc->nlevel = 1;
     sc->level_id[0] = L45;

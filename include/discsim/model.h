@@ -80,6 +80,8 @@ typedef struct ds_posture_params {
     double flexion;       /* total lumbar flexion, rad, shared over the levels by flexion_share */
     double hand_load;     /* mass held in the hands, t */
     double hand_distance; /* its horizontal distance from the L4L5 disc, mm */
+    double tone;          /* factor on every group's resting tone in this posture (DESIGN §3.3): relaxed
+                             lying a fifth of standing, asleep none */
 } ds_posture_params;
 
 /* Per-subject scalars (one value a lane): X(field, unit, description). Every parameter a
@@ -129,7 +131,8 @@ typedef enum ds_range {
     X(inclination, "deg", DS_RAD_PER_DEG, DS_RANGE_ANY)                                                   \
     X(flexion, "deg", DS_RAD_PER_DEG, DS_RANGE_ANY)                                                       \
     X(hand_load, "t", 1.0, DS_RANGE_NONNEG)                                                       \
-    X(hand_distance, "mm", 1.0, DS_RANGE_NONNEG)
+    X(hand_distance, "mm", 1.0, DS_RANGE_NONNEG)                                                  \
+    X(tone, "1", 1.0, DS_RANGE_NONNEG)
 
 typedef struct ds_posture {
     char name[DS_NAME_LEN];

@@ -48,7 +48,8 @@ static ds_status read_phase(const ds_ydoc *d, int it, int i, ds_scenario *sc, co
 {
     char loc[4200];
     ds_status st;
-    static const char *const pkeys[] = {"posture", "duration", "label", "flexion", "hand_load", "hand_distance", NULL};
+    static const char *const pkeys[] = {"posture",   "duration",      "label", "flexion",
+                                        "hand_load", "hand_distance", "tone",  NULL};
         char key[64];
     snprintf(key, sizeof key, "timeline.phases[%d]", i);
     if ((st = ds_ycheck_keys(d, it, key, pkeys, err)))
@@ -78,8 +79,10 @@ static ds_status read_phase(const ds_ydoc *d, int it, int i, ds_scenario *sc, co
         double lo, hi;
     } over[] = {{"flexion", "rad", offsetof(ds_posture_params, flexion), -1.5707963267948966, 1.5707963267948966},
                 {"hand_load", "t", offsetof(ds_posture_params, hand_load), 0.0, 0.5},
-                {"hand_distance", "mm", offsetof(ds_posture_params, hand_distance), 0.0, 1500.0}};
-    static const char *const range_text[] = {"from -90 deg to 90 deg", "from 0 to 500 kg", "from 0 to 1.5 m"};
+                {"hand_distance", "mm", offsetof(ds_posture_params, hand_distance), 0.0, 1500.0},
+                {"tone", "1", offsetof(ds_posture_params, tone), 0.0, 5.0}};
+    static const char *const range_text[] = {"from -90 deg to 90 deg", "from 0 to 500 kg", "from 0 to 1.5 m",
+                                             "from 0 to 5 (a factor on the resting tone)"};
     for (size_t k = 0; k < sizeof over / sizeof over[0]; k++) {
         int on = ds_ymap_get(d, it, over[k].key);
         if (!on)

@@ -178,7 +178,7 @@ void ds_posture_loads_lane(const ds_model *m, const ds_posture_params *p, const 
                 double Fmax = mg->crosses[id] ? SIGMA(k) * PCSA(k, id) : 0.0;
                 c[k] = Fmax * f_l(lt[k]) * ARM(k, id);
                 w[k] = mg->crosses[id] ? PCSA(k, id) : 0.0;
-                lo[k] = mg->crosses[id] ? m->tone[(size_t)k * S + lane] * (mod ? mod->tone[k] : 1.0) : 0.0;
+                lo[k] = mg->crosses[id] ? m->tone[(size_t)k * S + lane] * p->tone * (mod ? mod->tone[k] : 1.0) : 0.0;
                 Fp[k] = Fmax * mg->passive * (mod ? mod->passive[k] : 1.0) * f_pe(lt[k]);
                 Mp += Fp[k] * ARM(k, id);
             }
