@@ -17,9 +17,10 @@ void fig_wrote(const fctx *c, const char *path)
         fprintf(c->o->log, "wrote   %s\n", path);
 }
 
+/* Shading by the kind of posture, from its name: lying (and asleep), sitting, standing. */
 static const char *posture_colour(const char *name)
 {
-    if (!strncmp(name, "lying", 5))
+    if (!strncmp(name, "lying", 5) || !strncmp(name, "sleeping", 8))
         return "#cfe3f3";
     if (!strncmp(name, "sitting", 7))
         return "#f6e2cc";
