@@ -233,6 +233,14 @@ static void test_set_overrides(void **state)
     assert_int_equal(ds_h5_read_doubles(out, "/meta/parameters/L4L5/permeability", &rank, dims, &perm, &err), DS_OK);
     assert_true(perm[0] == 0.25);
     free(perm);
+    /* a factor on the model's own value: {scale: 0.5} halves the L4L5 height's 11 mm */
+    const char *half[] = {"discsim", "run", scen, "-o", out, "--quiet", "--set", "timeline.repeat=1", "--set",
+                          "parameters.levels.L4L5.height={scale: 0.5}", NULL};
+    assert_int_equal(run_cli(half, &msg), 0);
+    free(msg);
+    assert_int_equal(ds_h5_read_doubles(out, "/meta/parameters/L4L5/height", &rank, dims, &perm, &err), DS_OK);
+    assert_true(fabs(perm[0] - 5.5) < 1e-12);
+    free(perm);
     /* a value in another unit of the same kind is converted: 1.1 cm is 11 mm */
     const char *conv[] = {"discsim", "run", scen, "-o", out, "--quiet", "--set", "timeline.repeat=1", "--set",
                           "parameters.levels.L4L5.height=1.1cm", NULL};

@@ -10,34 +10,57 @@
 #include "scenario_read.h"
 
 /* Replaces the value of the model quantity `mq` ({value, unit, source}) by the scenario's
- * leaf `node`, converted into the model's unit. The leaf is "number unit" (a bare number only
- * where the unit is 1) or a mapping {value, unit}. The new node keeps the scenario's line, so
- * that a range error found when the model compiles names the scenario, not the model. */
-static ds_status override_quantity(const ds_ydoc *sd, int node, const char *path, ds_ydoc *md, int mq, ds_error *err)
+ * leaf `node` (see given_value). The new node keeps the scenario's line, so that a range
+ * error found when the model compiles names the scenario, not the model. */
+/* The value a scenario gives a model quantity, in the model's unit: "number unit" (a bare
+ * number only where the unit is 1), {value, unit}, or {scale: f}, f times the model's own
+ * value (a sensitivity study varies an estimate by a factor without restating it). */
+static ds_status given_value(const ds_ydoc *sd, int node, const char *path, const ds_ydoc *md, int mq,
+                             const char *unit, double *v, ds_error *err)
 {
     char loc[4200], text[600], why[256];
-    const char *unit, *given;
-    ds_status st = ds_yas_string(md, ds_ymap_get(md, mq, "unit"), path, &unit, err);
-    if (st)
-        return st;
+    const char *given;
+    ds_status st;
     yaml_node_t *n = ds_ynode(sd, node);
+    if (n->type == YAML_MAPPING_NODE && ds_ymap_get(sd, node, "scale")) {
+        static const char *const keys[] = {"scale", NULL};
+        double f, base;
+        if ((st = ds_ycheck_keys(sd, node, path, keys, err)) ||
+            (st = ds_yas_quantity(sd, ds_ymap_get(sd, node, "scale"), path, "1", &f, err)) ||
+            (st = ds_yas_double(md, ds_ymap_get(md, mq, "value"), path, &base, err)))
+            return st;
+        if (!(f >= 0))
+            return ds_fail(err, DS_ERR_INPUT, "%s: key 'parameters.%s.scale': a factor of zero or more",
+                           ds_yloc(sd, node, loc, sizeof loc), path);
+        *v = base * f;
+        return DS_OK;
+    }
     if (n->type == YAML_MAPPING_NODE) {
         static const char *const keys[] = {"value", "unit", NULL};
         int vn = ds_ymap_get(sd, node, "value"), un = ds_ymap_get(sd, node, "unit");
-        const char *v = NULL, *u = "";
+        const char *val = NULL, *u = "";
         if ((st = ds_ycheck_keys(sd, node, path, keys, err)))
             return st;
-        if (!vn || (st = ds_yas_string(sd, vn, path, &v, err)) || (un && (st = ds_yas_string(sd, un, path, &u, err))))
+        if (!vn || (st = ds_yas_string(sd, vn, path, &val, err)) || (un && (st = ds_yas_string(sd, un, path, &u, err))))
             return st ? st : ds_fail(err, DS_ERR_INPUT, "%s: key 'parameters.%s': needs a value",
                                      ds_yloc(sd, node, loc, sizeof loc), path);
-        snprintf(text, sizeof text, "%s %s", v, u);
+        snprintf(text, sizeof text, "%s %s", val, u);
         given = text;
     } else if ((st = ds_yas_string(sd, node, path, &given, err)))
         return st;
-    double v;
-    if (ds_quantity_parse(given, unit, &v, why, sizeof why))
+    if (ds_quantity_parse(given, unit, v, why, sizeof why))
         return ds_fail(err, DS_ERR_INPUT, "%s: key 'parameters.%s': '%s': %s (the model works in %s)",
                        ds_yloc(sd, node, loc, sizeof loc), path, given, why, unit);
+    return DS_OK;
+}
+
+static ds_status override_quantity(const ds_ydoc *sd, int node, const char *path, ds_ydoc *md, int mq, ds_error *err)
+{
+    const char *unit;
+    ds_status st = ds_yas_string(md, ds_ymap_get(md, mq, "unit"), path, &unit, err);
+    double v;
+    if (st || (st = given_value(sd, node, path, md, mq, unit, &v, err)))
+        return st;
     char num[40];
     snprintf(num, sizeof num, "%.17g", v);
     int id = yaml_document_add_scalar(&md->doc, NULL, (yaml_char_t *)num, -1, YAML_PLAIN_SCALAR_STYLE);
