@@ -69,9 +69,10 @@ int ds_cmd_check(int argc, char **argv)
                h->side ? "right" : "left", h->size, h->gap, h->grade);
     }
     for (int k = 0; k < sc.nsession; k++)
-        printf("  massage at %.4g h for %g min: tone -%g %%, passive -%g %%, decay %g min\n", sc.session[k].start / 3600.0,
-               sc.session[k].duration / 60.0, 100.0 * sc.session[k].tone_reduction,
-               100.0 * sc.session[k].passive_reduction, sc.session[k].decay / 60.0);
+        printf("  massage at %.4g h for %g min: tone -%g %% (decay %g min), passive -%g %% (decay %g min)%s\n",
+               sc.session[k].start / 3600.0, sc.session[k].duration / 60.0, 100.0 * sc.session[k].p.tone_reduction,
+               sc.session[k].p.decay / 60.0, 100.0 * sc.session[k].p.passive_reduction,
+               sc.session[k].p.passive_decay / 60.0, sc.session[k].p.carry_over > 0 ? ", carry-over" : "");
     ds_study_free(&study);
     free(a.set);
     return 0;

@@ -172,6 +172,67 @@ static void test_null_arms_identical(void **state)
     unlink(out);
 }
 
+/* The two routes of a massage (DESIGN §3.5), with the model's measured defaults: the tone of
+ * the massaged groups falls by tone_reduction (60 %) while they are massaged and is back
+ * within a minute or two (decay 20 s); their passive stiffness falls by 5 % and recovers
+ * over minutes (decay 3 min). Groups not massaged keep their tone. */
+static void test_massage_routes(void **state)
+{
+    (void)state;
+    char out[] = "/tmp/ds_routes_XXXXXX";
+    close(mkstemp(out));
+    static const char *const set[] = {"timeline.repeat=1", "record.interval=1min",
+                                      "timeline.phases=[{posture: standing, duration: 2h}]",
+                                      "interventions=[{at: 30min, duration: 30min, groups: [erector_spinae]}]"};
+    tk_run_study(DS_SOURCE_DIR "/scenarios/diurnal_l4l5.yaml", 4, set, out);
+    size_t n;
+    double *es = read_series(out, "/muscles/erector_spinae/tone", &n);
+    double *mf = read_series(out, "/muscles/multifidus/tone", &n);
+    /* records a minute apart from t = 0: 55 min (during), 62 and 70 min (after the end at 60) */
+    printf("erector spinae tone: %.5f before, %.5f during, %.5f 2 min after, %.5f 10 min after; multifidus %.5f\n",
+           es[20], es[55], es[62], es[70], mf[55]);
+    assert_true(fabs(es[55] / es[20] - (1.0 - 0.6)) < 1e-6); /* onset 30 s: fully there after 25 min */
+    assert_true(fabs(es[62] / es[20] - 1.0) < 0.01);        /* 2 min = 6 decay times later */
+    assert_true(es[70] == es[20] || fabs(es[70] / es[20] - 1.0) < 1e-12);
+    assert_true(mf[55] == mf[20]);
+    free(es), free(mf);
+    unlink(out);
+}
+
+/* The carry-over hypothesis: weekly sessions that each leave the guarding tone 20 % lower,
+ * recovering with a week's time constant, accumulate; the tone between sessions follows the
+ * closed form prod_k (1 - 0.2 exp(-(t - end_k) / 1 week)). Off by default: without it, a
+ * week after the session the tone is exactly back. */
+static void test_carry_over(void **state)
+{
+    (void)state;
+    char out[] = "/tmp/ds_carry_XXXXXX";
+    close(mkstemp(out));
+    const char *set[] = {"timeline.repeat=28", "record.interval=1h",
+                         "interventions=[{at: 2h, duration: 30min, groups: [erector_spinae], every: 1week, count: 4, "
+                         "carry_over: 20%, carry_recovery: 1week}]"};
+    tk_run_study(DS_SOURCE_DIR "/scenarios/diurnal_l4l5.yaml", 3, set, out);
+    size_t n;
+    double *t = read_series(out, "/time", &n);
+    double *es = read_series(out, "/muscles/erector_spinae/tone", &n);
+    const double week = 7 * 86400.0, tau = week;
+    /* 3 days after the fourth session: the neural and mechanical routes are long gone */
+    double tq = 3 * week + 3 * 86400.0 + 3 * 3600.0, expect = 1.0;
+    for (int k = 0; k < 4; k++)
+        expect *= 1.0 - 0.2 * exp(-(tq - (k * week + 2 * 3600.0 + 1800.0)) / tau);
+    size_t q = 0;
+    for (size_t k = 0; k < n; k++)
+        if (fabs(t[k] - tq) < 1.0)
+            q = k;
+    printf("guarding tone 3 days after the 4th weekly session: %.6f of its baseline (closed form %.6f)\n",
+           es[q] / es[0], expect);
+    assert_true(q > 0);
+    assert_true(fabs(es[q] / es[0] - expect) < 1e-12);
+    assert_true(expect < 1.0 - 0.2 * exp(-3.0 / 7.0) - 0.05); /* more than one session's worth */
+    free(t), free(es);
+    unlink(out);
+}
+
 /* A foraminal root: the gap closes as the disc loses height over the upright day, by
  * foraminal_narrowing (0.8) per mm, compared in the same (upright) posture. */
 static void test_foraminal_gap_closes(void **state)
@@ -275,6 +336,8 @@ int main(void)
         cmocka_unit_test(test_tone_monotone),     cmocka_unit_test(test_tone_returns),
         cmocka_unit_test(test_null_arms_identical), cmocka_unit_test(test_foraminal_gap_closes),
         cmocka_unit_test(test_foramen_signs),
+        cmocka_unit_test(test_massage_routes),
+        cmocka_unit_test(test_carry_over),
         cmocka_unit_test(test_threads_deterministic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -81,22 +81,25 @@ typedef struct ds_posture_load {
     double *theta;       /* [level][stride] flexion of the level, rad */
 } ds_posture_load;
 
-/* A massage session (DESIGN §3.5): over [start, start + duration] its effect E rises as
- * 1 - exp(-(t - start)/onset), then decays as E_end exp(-(t - end)/decay). It scales the
- * tone of the chosen groups by (1 - tone_reduction E) and their passive force by
- * (1 - passive_reduction E). Nothing else: no shortcut acts on the disc. */
+/* A massage session (DESIGN §3.5). Each route's effect E rises over [start, start + duration]
+ * as 1 - exp(-(t - start)/onset) and then decays as E_end exp(-(t - end)/decay), with its own
+ * onset and decay: the neural route scales the chosen groups' tone by
+ * (1 - tone_reduction E_n), the mechanical one their passive force by
+ * (1 - passive_reduction E_m). The carry-over hypothesis lowers the tone further by
+ * carry_over C, C rising over the session to 1 and recovering as exp(-(t - end)/carry_recovery).
+ * Nothing else: no shortcut acts on the disc. */
 typedef struct ds_session {
     double start, duration;      /* s */
     unsigned groups;             /* bit g set: muscle group g is treated */
-    double tone_reduction;       /* fraction */
-    double passive_reduction;    /* fraction */
-    double onset, decay;         /* s */
+    ds_massage_defaults p;       /* sizes (fractions) and time constants (s) */
 } ds_session;
 
-/* The effect of a session at time t (0 outside its reach) for a subject whose onset and decay
- * are time_scale times the session's, and the tone and passive factors of every group at t
- * for a subject whose reductions are size times the session's (both 1: the session as given). */
-double ds_session_effect(const ds_session *s, double t, double time_scale);
+/* One route's effect at time t (0 outside its reach), for a subject whose clock of massage is
+ * time_scale times the session's; and the tone and passive factors of every group at t for a
+ * subject whose reductions are size times the session's (both 1: the session as given). */
+double ds_route_effect(double start, double duration, double onset, double decay, double t, double time_scale);
+/* The last time any route of s acts (its effect is exactly nil 40 time constants after). */
+double ds_session_reach(const ds_session *s, double time_scale);
 typedef struct ds_muscle_mod {
     double tone[DS_MAX_GROUPS], passive[DS_MAX_GROUPS];
 } ds_muscle_mod;

@@ -202,10 +202,26 @@ typedef struct ds_threshold {
     double mmHg;
 } ds_threshold;
 
+/* A massage's effect (DESIGN §3.5): X(field, unit, range, description). Two routes with their
+ * own clocks, and carry-over as a hypothesis knob (off when carry_over is 0). The model's
+ * `massage` table gives the measured defaults; an intervention may override any of them. */
+#define DS_MASSAGE_PARAMS(X)                                                                       \
+    X(tone_reduction, "1", DS_RANGE_FRAC, "neural route: fall of the treated groups' tone while massaged") \
+    X(onset, "s", DS_RANGE_POS, "neural route: time constant of its rise")                          \
+    X(decay, "s", DS_RANGE_POS, "neural route: time constant of its fall after the session")        \
+    X(passive_reduction, "1", DS_RANGE_FRAC, "mechanical route: fall of the treated groups' passive stiffness") \
+    X(passive_onset, "s", DS_RANGE_POS, "mechanical route: time constant of its rise")              \
+    X(passive_decay, "s", DS_RANGE_POS, "mechanical route: time constant of its fall after the session") \
+    X(carry_over, "1", DS_RANGE_FRAC, "hypothesis: fall of the guarding tone a session leaves behind (0: none)") \
+    X(carry_recovery, "s", DS_RANGE_POS, "hypothesis: time constant of that fall's recovery")
+
 typedef struct ds_massage_defaults {
-    double tone_reduction, passive_reduction; /* fractions */
-    double onset, decay;                      /* s */
+#define DS_X_FIELD(f, u, r, d) double f;
+    DS_MASSAGE_PARAMS(DS_X_FIELD)
+#undef DS_X_FIELD
 } ds_massage_defaults;
+
+extern const char *const ds_massage_keys[];
 
 typedef struct ds_model {
     char name[DS_NAME_LEN];

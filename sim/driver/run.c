@@ -45,7 +45,7 @@ static double reach(const ds_scenario *sc, const ds_session *s, int slowest)
     double f = 1.0;
     for (int l = 0; slowest && l < sc->nsubj; l++)
         f = sc->model.lane[DS_LP_massage_time][l] > f ? sc->model.lane[DS_LP_massage_time][l] : f;
-    return s->start + s->duration + 40.0 * s->decay * f;
+    return ds_session_reach(s, f);
 }
 
 /* Breakpoints of a run: phase starts, ramp ends, massage starts and ends, and the end of

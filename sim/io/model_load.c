@@ -422,18 +422,17 @@ ds_status ds_model_compile(const ds_ydoc *d, int nlevel, const int *level_id, ds
     int th = ds_ymap_get(d, root, "thresholds");
     if (th && (st = each_entry(d, th, "thresholds", DS_MAX_THRESHOLDS, threshold_entry, m, err)))
         return st;
+    /* massage: every route's size and clock, with its source (DESIGN §3.5) */
     int ms = ds_ymap_get(d, root, "massage");
-    m->massage = (ds_massage_defaults){0.0, 0.0, 120.0, 180.0};
-    if (ms) {
-        static const char *const mk[] = {"tone_reduction", "passive_reduction", "onset", "decay", NULL};
-        if ((st = ds_ycheck_keys(d, ms, "massage", mk, err)) ||
-            (st = read_field(d, ms, "massage", "tone_reduction", "1", DS_RANGE_FRAC, &m->massage.tone_reduction, err)) ||
-            (st = read_field(d, ms, "massage", "passive_reduction", "1", DS_RANGE_FRAC, &m->massage.passive_reduction,
-                             err)) ||
-            (st = read_field(d, ms, "massage", "onset", "s", DS_RANGE_POS, &m->massage.onset, err)) ||
-            (st = read_field(d, ms, "massage", "decay", "s", DS_RANGE_POS, &m->massage.decay, err)))
-            return st;
-    }
+    if (!ms)
+        return ds_fail(err, DS_ERR_INPUT, "%s: the model has no 'massage' table", d->file);
+    if ((st = ds_ycheck_keys(d, ms, "massage", ds_massage_keys, err)))
+        return st;
+#define DS_X(f, u, r, desc)                                                                                            \
+    if ((st = read_field(d, ms, "massage", #f, u, r, &m->massage.f, err)))                                            \
+        return st;
+    DS_MASSAGE_PARAMS(DS_X)
+#undef DS_X
     return DS_OK;
 }
 

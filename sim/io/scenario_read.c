@@ -388,24 +388,26 @@ static ds_status read_groups(const ds_ydoc *d, int gn, const char *sub, const ds
 static ds_status read_effect(const ds_ydoc *d, int it, const char *key, ds_session *ses, ds_error *err)
 {
     char loc[4200], sub[128];
-    struct {
-        const char *k;
-        double *v;
-        int frac;
-    } f[] = {{"tone_reduction", &ses->tone_reduction, 1},
-             {"passive_reduction", &ses->passive_reduction, 1},
-             {"onset", &ses->onset, 0},
-             {"decay", &ses->decay, 0}};
-    for (int k = 0; k < 4; k++) {
+    static const struct {
+        const char *k, *unit;
+        size_t off;
+    } f[] = {
+#define DS_X(name, u, r, desc) {#name, u, offsetof(ds_massage_defaults, name)},
+        DS_MASSAGE_PARAMS(DS_X)
+#undef DS_X
+    };
+    for (size_t k = 0; k < sizeof f / sizeof f[0]; k++) {
         int fn = ds_ymap_get(d, it, f[k].k);
         if (!fn)
             continue;
         snprintf(sub, sizeof sub, "%s.%s", key, f[k].k);
-        ds_status st = f[k].frac ? ds_yas_quantity(d, fn, sub, "1", f[k].v, err) /* 0.3 or 30% */
-                                 : ds_yas_duration(d, fn, sub, 0, f[k].v, err);
+        double *v = (double *)((char *)&ses->p + f[k].off);
+        int frac = !strcmp(f[k].unit, "1");
+        ds_status st = frac ? ds_yas_quantity(d, fn, sub, "1", v, err) /* 0.3 or 30% */
+                            : ds_yas_duration(d, fn, sub, 0, v, err);
         if (st)
             return st;
-        if (f[k].frac && !(*f[k].v >= 0 && *f[k].v <= 1))
+        if (frac && !(*v >= 0 && *v <= 1))
             return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': a fraction between 0 and 1 (0.3: 30 %% lower)",
                            ds_yloc(d, fn, loc, sizeof loc), sub);
     }
@@ -456,8 +458,11 @@ ds_status ds_sc_read_interventions(const ds_ydoc *d, int node, ds_scenario *sc, 
     ds_status st = ds_yas_sequence(d, node, "interventions", &n, err);
     if (st)
         return st;
-    static const char *const keys[] = {"type",  "at",    "duration", "groups", "tone_reduction", "passive_reduction",
-                                       "onset", "decay", "every",    "count",  NULL};
+    static const char *const keys[] = {"type",          "at",          "duration",       "groups", "every", "count",
+#define DS_X(f, u, r, d) #f,
+                                       DS_MASSAGE_PARAMS(DS_X)
+#undef DS_X
+                                       NULL};
     for (int i = 0; i < n; i++) {
         int it = ds_yseq_item(d, node, i);
         snprintf(key, sizeof key, "interventions[%d]", i);
@@ -471,10 +476,7 @@ ds_status ds_sc_read_interventions(const ds_ydoc *d, int node, ds_scenario *sc, 
         if (strcmp(type, "massage"))
             return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': unknown intervention '%s' (known: massage)",
                            ds_yloc(d, tn, loc, sizeof loc), sub, type);
-        ds_session ses = {.tone_reduction = m->massage.tone_reduction,
-                          .passive_reduction = m->massage.passive_reduction,
-                          .onset = m->massage.onset,
-                          .decay = m->massage.decay};
+        ds_session ses = {.p = m->massage};
         int an = ds_ymap_get(d, it, "at"), dn = ds_ymap_get(d, it, "duration"), gn = ds_ymap_get(d, it, "groups");
         if (!an || !dn || !gn)
             return ds_fail(err, DS_ERR_INPUT, "%s: key '%s' needs at, duration and groups", ds_yloc(d, it, loc, sizeof loc),

@@ -44,6 +44,12 @@ const char *const ds_lane_param_descs[DS_NLANE_PARAMS] = {
 #undef DS_X
 };
 
+const char *const ds_massage_keys[] = {
+#define DS_X(f, u, r, d) #f,
+    DS_MASSAGE_PARAMS(DS_X)
+#undef DS_X
+    NULL};
+
 int ds_level_id(const char *name)
 {
     for (int i = 0; i < DS_MAX_LEVELS; i++)

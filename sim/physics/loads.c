@@ -27,16 +27,37 @@
 
 #include "discsim/data.h"
 
-double ds_session_effect(const ds_session *s, double t, double time_scale)
+double ds_route_effect(double start, double duration, double onset_, double decay, double t, double time_scale)
 {
-    if (t <= s->start)
+    if (t <= start)
         return 0.0;
-    double end = s->start + s->duration, onset = s->onset * time_scale;
+    double end = start + duration, onset = onset_ * time_scale;
     if (t <= end)
-        return 1.0 - exp(-(t - s->start) / onset);
-    double e_end = 1.0 - exp(-s->duration / onset);
-    double x = (t - end) / (s->decay * time_scale);
+        return 1.0 - exp(-(t - start) / onset);
+    double e_end = 1.0 - exp(-duration / onset);
+    double x = (t - end) / (decay * time_scale);
     return x > 40.0 ? 0.0 : e_end * exp(-x); /* beyond e^-40 the effect is nil, exactly */
+}
+
+double ds_session_reach(const ds_session *s, double time_scale)
+{
+    double tau = s->p.decay > s->p.passive_decay ? s->p.decay : s->p.passive_decay;
+    if (s->p.carry_over > 0 && s->p.carry_recovery > tau)
+        tau = s->p.carry_recovery;
+    return s->start + s->duration + 40.0 * tau * time_scale;
+}
+
+/* The carry-over hypothesis: 0 before the session, rising in proportion over it, then
+ * recovering exponentially (exactly nil 40 time constants after). */
+static double carry_effect(const ds_session *s, double t, double time_scale)
+{
+    if (!(s->p.carry_over > 0) || t <= s->start)
+        return 0.0;
+    double end = s->start + s->duration;
+    if (t <= end)
+        return (t - s->start) / s->duration;
+    double x = (t - end) / (s->p.carry_recovery * time_scale);
+    return x > 40.0 ? 0.0 : exp(-x);
 }
 
 void ds_muscle_mod_at(const ds_session *s, int n, int ngroup, double t, double size, double time_scale,
@@ -45,17 +66,21 @@ void ds_muscle_mod_at(const ds_session *s, int n, int ngroup, double t, double s
     for (int g = 0; g < ngroup; g++)
         mod->tone[g] = mod->passive[g] = 1.0;
     for (int k = 0; k < n; k++) {
-        double e = ds_session_effect(&s[k], t, time_scale);
-        if (e == 0.0)
+        const ds_massage_defaults *p = &s[k].p;
+        double en = ds_route_effect(s[k].start, s[k].duration, p->onset, p->decay, t, time_scale);
+        double em = ds_route_effect(s[k].start, s[k].duration, p->passive_onset, p->passive_decay, t, time_scale);
+        double ec = carry_effect(&s[k], t, time_scale);
+        if (en == 0.0 && em == 0.0 && ec == 0.0)
             continue;
         /* a reduction beyond the whole tone is no reduction a subject can have: at most 1 */
-        double rt = s[k].tone_reduction * size, rp = s[k].passive_reduction * size;
+        double rt = p->tone_reduction * size, rp = p->passive_reduction * size, rc = p->carry_over * size;
         rt = rt < 1.0 ? rt : 1.0;
         rp = rp < 1.0 ? rp : 1.0;
+        rc = rc < 1.0 ? rc : 1.0;
         for (int g = 0; g < ngroup; g++)
             if (s[k].groups & (1u << g)) {
-                mod->tone[g] *= 1.0 - rt * e;
-                mod->passive[g] *= 1.0 - rp * e;
+                mod->tone[g] *= (1.0 - rt * en) * (1.0 - rc * ec);
+                mod->passive[g] *= 1.0 - rp * em;
             }
     }
 }
