@@ -172,6 +172,48 @@ static void test_null_arms_identical(void **state)
     unlink(out);
 }
 
+/* A displaced root (DESIGN §3.4): a fragment whose size reaches past the root's resting
+ * position has pushed the root aside, and the stretched root presses on it by its tension,
+ * 53 mmHg per mm of displacement, whatever the load; what the load adds (the swelling disc's
+ * pressure at night) compresses it further, the same for every size. A fragment short of
+ * the root is not pressed by tension at all. */
+/* the model's root_tension, 0.00707 MPa/mm, in mmHg/mm */
+#define ROOT_TENSION_MMHG (0.00707 * 1000.0 / DS_KPA_PER_MMHG)
+
+static double asleep_contact(const char *size, double *disp)
+{
+    char out[] = "/tmp/ds_disp_XXXXXX";
+    close(mkstemp(out));
+    char herniation[120];
+    snprintf(herniation, sizeof herniation, "herniation={level: L4L5, size: %s, gap: 4.5mm}", size);
+    const char *set[] = {"timeline.repeat=1", "record.interval=10min", "timeline.phases=[{posture: sleeping, duration: 2h}]",
+                         herniation};
+    tk_run_study(DS_SOURCE_DIR "/scenarios/diurnal_l4l5.yaml", 4, set, out);
+    size_t n;
+    double *p = read_series(out, "/root/contact_pressure_mmHg", &n), *x = read_series(out, "/root/displacement", &n),
+           *d = read_series(out, "/root/penetration", &n);
+    double v = p[n - 1];
+    *disp = x[n - 1];
+    printf("asleep, size %s: displacement %.4f mm, penetration %.4f mm, contact %.3f mmHg\n", size, x[n - 1], d[n - 1],
+           v);
+    /* the two parts: tension of the displaced root, compression by what the load adds */
+    double compression = 0.05 * ds_contact_ramp(d[n - 1], 0.1) / 5.0 * 1000.0 / DS_KPA_PER_MMHG;
+    assert_true(fabs(v - (ROOT_TENSION_MMHG * x[n - 1] + compression)) < 1e-9 * (v + 1.0));
+    free(p), free(x), free(d);
+    unlink(out);
+    return v;
+}
+
+static void test_displaced_root(void **state)
+{
+    (void)state;
+    double x1, x2, x0;
+    double p1 = asleep_contact("5.5mm", &x1), p2 = asleep_contact("6.5mm", &x2), p0 = asleep_contact("4mm", &x0);
+    assert_true(fabs(x1 - (1.0 - 0.05)) < 1e-12 && fabs(x2 - (2.0 - 0.05)) < 1e-12); /* s(d) = d - eps/2 */
+    assert_true(fabs((p2 - p1) - ROOT_TENSION_MMHG) < 1e-9); /* one more mm displaced: 53 mmHg more */
+    assert_true(x0 == 0.0 && p0 < p1 - ROOT_TENSION_MMHG * x1 + 1e-9); /* short of the root: no tension */
+}
+
 /* The two routes of a massage (DESIGN §3.5), with the model's measured defaults: the tone of
  * the massaged groups falls by tone_reduction (60 %) while they are massaged and is back
  * within a minute or two (decay 20 s); their passive stiffness falls by 5 % and recovers
@@ -336,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_tone_monotone),     cmocka_unit_test(test_tone_returns),
         cmocka_unit_test(test_null_arms_identical), cmocka_unit_test(test_foraminal_gap_closes),
         cmocka_unit_test(test_foramen_signs),
+        cmocka_unit_test(test_displaced_root),
         cmocka_unit_test(test_massage_routes),
         cmocka_unit_test(test_carry_over),
         cmocka_unit_test(test_threads_deterministic),

@@ -34,7 +34,8 @@ enum {
 #define DS_ROOT_OUTPUTS(X)                                                                         \
     X(protrusion, "mm", "protrusion of the herniation: size + C_delta P + G_theta theta + G_h (h_ref - h)") \
     X(gap, "mm", "distance from the fragment to the nerve root at zero protrusion")               \
-    X(penetration, "mm", "protrusion minus gap (> 0: contact)")                                   \
+    X(displacement, "mm", "how far the fragment at rest has pushed the root from its resting position") \
+    X(penetration, "mm", "protrusion beyond the root's position (> 0: compression)")                \
     X(contact_pressure, "kPa", "nerve-root contact pressure E_root s(d) / D_root")               \
     X(contact_pressure_mmHg, "mmHg", "nerve-root contact pressure in mmHg (1 mmHg = 0.133322387 kPa)")
 

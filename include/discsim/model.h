@@ -102,6 +102,7 @@ typedef struct ds_posture_params {
     X(root_modulus, "MPa", "effective compressive modulus of the nerve root and its sleeve")       \
     X(root_diameter, "mm", "diameter of the nerve root")                                           \
     X(root_smoothing, "mm", "width of the C1 onset of contact")                                    \
+    X(root_tension, "MPa/mm", "contact pressure per mm the fragment has displaced the root from its resting position") \
     X(massage_size, "1", "this subject's response to massage: multiplies every session's reductions") \
     X(massage_time, "1", "this subject's clock of massage: multiplies every session's onset and decay")
 
@@ -181,6 +182,7 @@ typedef struct ds_herniation_model {
     double root_modulus;        /* E_root, MPa */
     double root_diameter;       /* D_root, mm */
     double smoothing;           /* eps of the C1 contact onset, mm */
+    double root_tension;        /* MPa/mm: pressure of the stretched root per mm it is displaced */
     double gap[2];              /* default gap by type, mm */
     double grade[DS_GRADES][3]; /* Pfirrmann 1..5: multipliers of pi0, h0, K0 */
 } ds_herniation_model;

@@ -244,7 +244,7 @@ static ds_status read_herniation(const ds_ydoc *d, int root, ds_model *m, ds_err
     }
     static const char *const keys[] = {"pressure_gain", "flexion_gain",  "height_gain", "foraminal_narrowing",
                                        "foraminal_opening", "root_modulus", "root_diameter", "smoothing",
-                                       "types", "degeneration", NULL};
+                                       "root_tension", "types", "degeneration", NULL};
     ds_status st = ds_ycheck_keys(d, hn, "herniation", keys, err);
     if (st || (st = read_field(d, hn, "herniation", "pressure_gain", "mm/MPa", DS_RANGE_NONNEG, &h->pressure_gain, err)) ||
         (st = read_field(d, hn, "herniation", "flexion_gain", "mm/deg", DS_RANGE_ANY, &h->flexion_gain, err)) ||
@@ -255,7 +255,8 @@ static ds_status read_herniation(const ds_ydoc *d, int root, ds_model *m, ds_err
                          err)) ||
         (st = read_field(d, hn, "herniation", "root_modulus", "MPa", DS_RANGE_POS, &h->root_modulus, err)) ||
         (st = read_field(d, hn, "herniation", "root_diameter", "mm", DS_RANGE_POS, &h->root_diameter, err)) ||
-        (st = read_field(d, hn, "herniation", "smoothing", "mm", DS_RANGE_POS, &h->smoothing, err)))
+        (st = read_field(d, hn, "herniation", "smoothing", "mm", DS_RANGE_POS, &h->smoothing, err)) ||
+        (st = read_field(d, hn, "herniation", "root_tension", "MPa/mm", DS_RANGE_NONNEG, &h->root_tension, err)))
         return st;
     h->flexion_gain /= DS_RAD_PER_DEG; /* mm/deg in the file, mm/rad inside */
     h->foraminal_opening /= DS_RAD_PER_DEG;

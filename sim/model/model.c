@@ -238,6 +238,7 @@ ds_status ds_model_place_site(ds_model *m, const ds_herniation_site *site, ds_er
     fill_lane(m, DS_LP_root_modulus, h->root_modulus);
     fill_lane(m, DS_LP_root_diameter, h->root_diameter);
     fill_lane(m, DS_LP_root_smoothing, h->smoothing);
+    fill_lane(m, DS_LP_root_tension, h->root_tension);
     return DS_OK;
 }
 

@@ -307,12 +307,18 @@ static void observe_root(const ds_model *m, ds_data *d, double w)
             double gap = foraminal ? LP(hern_gap) - LP(foraminal_narrowing) * (LP(hern_h_healthy) - h) +
                                          LP(foraminal_opening) * theta
                                    : LP(hern_gap);
-            double pen = delta - gap;
-            double kPa = 1000.0 * LP(root_modulus) * ds_contact_ramp(pen, LP(root_smoothing)) / LP(root_diameter);
+            /* a fragment that reaches past the root's resting position has displaced it: the root
+             * lies stretched over the fragment and presses on it by its tension, even unloaded;
+             * what the load adds beyond that compresses it (DESIGN §3.4) */
+            double disp = ds_contact_ramp(LP(hern_size) - gap, LP(root_smoothing));
+            double pen = delta - (gap + disp);
+            double kPa = 1000.0 * (LP(root_tension) * disp +
+                                   LP(root_modulus) * ds_contact_ramp(pen, LP(root_smoothing)) / LP(root_diameter));
 #undef LP
 #define ROOT(k) d->root[(size_t)DS_ROOT_##k * S + l]
             ROOT(protrusion) = delta;
             ROOT(gap) = gap;
+            ROOT(displacement) = disp;
             ROOT(penetration) = pen;
             ROOT(contact_pressure) = kPa;
             ROOT(contact_pressure_mmHg) = kPa / DS_KPA_PER_MMHG;
