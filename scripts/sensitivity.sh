@@ -29,6 +29,7 @@ params=(
   "guarded paraspinal tone (8 % MVC)|parameters.muscles.erector_spinae.tone=0.056|parameters.muscles.erector_spinae.tone=0.104"
   "L4L5 passive preload (calibrated)|parameters.body.levels.L4L5.preload={scale: 0.7}|parameters.body.levels.L4L5.preload={scale: 1.3}"
   "L4L5 permeability (calibrated)|parameters.levels.L4L5.permeability={scale: 0.7}|parameters.levels.L4L5.permeability={scale: 1.3}"
+  "L4L5 fast creep stiffness (k_v)|parameters.levels.L4L5.creep_stiffness={scale: 0.7}|parameters.levels.L4L5.creep_stiffness={scale: 1.3}"
 )
 read -r c0 e0 p0 < <(run)
 printf '%-38s %24s %24s\n' "parameter" "at 0.7x" "at 1.3x"

@@ -31,6 +31,7 @@ enum { L45 = 3 };
 static const double DISC[DS_NDISC_PARAMS] = {
     [DS_PAR_A_p] = 1200, [DS_PAR_A_n] = 700, [DS_PAR_h0] = 11,    [DS_PAR_k_a] = 112, [DS_PAR_C_b] = 420,
     [DS_PAR_c] = 2,      [DS_PAR_K0] = 0.19, [DS_PAR_pi0] = 0.30, [DS_PAR_n_osm] = 2,
+    [DS_PAR_k_v] = 0,    [DS_PAR_tau_v] = 1200, /* no fast creep: the closed forms below */
 };
 
 static void tiny_scenario(ds_scenario *sc, double days)

@@ -3,7 +3,8 @@
 #include "testkit.h"
 
 /* Height change under a 1 N load step applied over 0.5 s, measured 0.5 s after the ramp:
- * too quick for fluid to move, so the response is the undrained one. */
+ * too quick for fluid to move or the creep element to relax (tau_v is minutes), so the
+ * response is the undrained one, with the creep element's stiffness. */
 static double undrained_stiffness(ds_variant v)
 {
     tk_sim s;
@@ -24,11 +25,12 @@ static void test_undrained_stiffness(void **state)
     (void)state;
     ds_model m;
     tk_model(&m, DS_QUASI_STATIC, 1, NULL);
-    double closed = tk_par(&m, DS_PAR_k_a) + tk_par(&m, DS_PAR_A_p) * tk_par(&m, DS_PAR_A_n) / tk_par(&m, DS_PAR_C_b);
+    double closed = tk_par(&m, DS_PAR_k_a) + tk_par(&m, DS_PAR_k_v) +
+                    tk_par(&m, DS_PAR_A_p) * tk_par(&m, DS_PAR_A_n) / tk_par(&m, DS_PAR_C_b);
     ds_model_free(&m);
     for (int v = 0; v < 2; v++) {
         double k = undrained_stiffness((ds_variant)v);
-        printf("undrained stiffness (%s): model %.2f N/mm, closed form k_a + A_p A_n / C_b = %.2f N/mm\n",
+        printf("undrained stiffness (%s): model %.2f N/mm, closed form k_a + k_v + A_p A_n / C_b = %.2f N/mm\n",
                v ? "inertial" : "quasi-static", k, closed);
         assert_true(fabs(k - closed) < 1e-3 * closed);
     }
@@ -93,9 +95,9 @@ static void test_equilibrium(void **state)
     double N = tk_out(&s, DS_OUT_axial_force), V = tk_out(&s, DS_OUT_fluid_volume);
     double expect[1];
     ds_error err;
-    double xeq[DS_LANE_ALIGN];
+    double xeq[DS_QS_NSTATE * DS_LANE_ALIGN];
     assert_int_equal(ds_spine_equilibrium(&s.m, s.d.seg.to.load, NULL, xeq, &err), DS_OK);
-    expect[0] = xeq[0];
+    expect[0] = xeq[DS_QS_V * DS_LANE_ALIGN]; /* level 0, lane 0 */
     printf("after 40 days at %.0f N: P = %.6f MPa, pi(V) = %.6f MPa, V = %.4f mm^3 (equilibrium %.4f)\n", L, P, pi,
            V, expect[0]);
     assert_true(fabs(P - pi) < 1e-6);
@@ -156,11 +158,51 @@ static void test_fluid_balance(void **state)
     }
 }
 
+/* Two-phase creep (DESIGN §3.2): with the fluid held (conductance 1e-13 instead of ~0.2 mm^3/(MPa s)) a load
+ * step dL compresses the disc at once by dL / (k_u + k_v), and the creep element then relaxes
+ * it towards dL / k_u with time constant tau_v (k_u + k_v) / k_u:
+ *   h(t) = h_inf + (h(0+) - h_inf) exp(-t / tau_eff). Both variants. */
+static void test_creep_step(void **state)
+{
+    (void)state;
+    static const char *const frozen[] = {"levels.L4L5.permeability.value=1e-13", NULL};
+    ds_model m;
+    tk_model(&m, DS_QUASI_STATIC, 1, NULL);
+    const double ka = tk_par(&m, DS_PAR_k_a), kv = tk_par(&m, DS_PAR_k_v), tv = tk_par(&m, DS_PAR_tau_v);
+    const double ku = ka + tk_par(&m, DS_PAR_A_p) * tk_par(&m, DS_PAR_A_n) / tk_par(&m, DS_PAR_C_b);
+    ds_model_free(&m);
+    assert_true(kv > 0.0); /* the model has a fast phase to test */
+    const double L0 = 600.0, dL = 200.0, tau = tv * (ku + kv) / ku, ramp = 0.01;
+    for (int v = 0; v < 2; v++) {
+        tk_sim s;
+        tk_init(&s, (ds_variant)v, tk_opts(DS_TRBDF2, 1e-10, 0.0), L0, frozen);
+        double h0 = tk_out(&s, DS_OUT_height);
+        tk_segment(&s, 0.0, ramp, L0, L0 + dL);
+        tk_advance(&s, ramp);
+        tk_segment(&s, ramp, ramp, L0 + dL, L0 + dL);
+        double worst = 0.0;
+        for (int k = 1; k <= 4; k++) {
+            double t = ramp + k * tau;
+            tk_advance(&s, t);
+            double h = tk_out(&s, DS_OUT_height);
+            double h_inf = h0 - dL / ku, h_0 = h0 - dL / (ku + kv);
+            double closed = h_inf + (h_0 - h_inf) * exp(-(t - ramp / 2) / tau);
+            double e = fabs(h - closed) / (h_0 - h_inf);
+            worst = e > worst ? e : worst;
+            printf("%s, %d tau_eff (%.0f s) after a %.0f N step: height %.6f mm, closed form %.6f mm\n",
+                   v ? "inertial" : "quasi-static", k, tau, dL, h, closed);
+        }
+        assert_true(worst < 2e-3); /* of the fast phase's amplitude */
+        tk_free(&s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_undrained_stiffness),
         cmocka_unit_test(test_drained_stiffness),
+        cmocka_unit_test(test_creep_step),
         cmocka_unit_test(test_equilibrium),
         cmocka_unit_test(test_fluid_balance),
     };

@@ -224,8 +224,8 @@ static void test_order(void **state)
 static const seg day[] = {{0, 1, 250, 600, 1}, {1, 57600, 600, 600, 0}, {57600, 57601, 600, 250, 1},
                           {57601, 86400, 250, 250, 0}};
 
-/* The quasi-static day by rk8pd: sample times and fluid volumes. */
-static void day_reference(double ts[24], double ref[24])
+/* The quasi-static day by rk8pd: sample times and states (fluid volume, creep height). */
+static void day_reference(double ts[24], double ref[24 * DS_QS_NSTATE])
 {
     for (int k = 0; k < 24; k++)
         ts[k] = 3600.0 * (k + 1) - 1800.0;
@@ -235,20 +235,21 @@ static void day_reference(double ts[24], double ref[24])
 static void test_day_vs_rk8pd(void **state)
 {
     (void)state;
-    double ts[24], ref[24];
+    double ts[24], ref[24 * DS_QS_NSTATE];
     day_reference(ts, ref);
     struct {
         ds_method_id id;
         double rtol, h, tol;
     } cases[] = {
-        {DS_EULER, 1e-8, 5.0, 2e-4},  {DS_RK4, 1e-8, 60.0, 1e-8},   {DS_DOPRI5, 1e-8, 0.0, 1e-5},
+        /* rk4's bound: 60 s steps resolve the creep element's 10-minute mode to ~1e-8 mm */
+        {DS_EULER, 1e-8, 5.0, 2e-4},  {DS_RK4, 1e-8, 60.0, 5e-8},   {DS_DOPRI5, 1e-8, 0.0, 1e-5},
         {DS_BEULER, 1e-8, 5.0, 2e-4}, {DS_TRBDF2, 1e-8, 0.0, 1e-5},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         int64_t steps;
         double e = run_ours(DS_QUASI_STATIC, tk_opts(cases[c].id, cases[c].rtol, cases[c].h), day, 4, ts, 24, ref,
                             &steps);
-        printf("%-7s %s: largest hourly difference from rk8pd %.2e x 1000 mm^3 (%lld steps, bound %.0e)\n",
+        printf("%-7s %s: largest hourly difference from rk8pd %.2e (states over their scales, 1000 mm^3 and 1 mm; %lld steps, bound %.0e)\n",
                ds_method_get(cases[c].id)->name, cases[c].h > 0 ? "fixed step" : "rtol 1e-8", e, (long long)steps,
                cases[c].tol);
         assert_true(e < cases[c].tol);
@@ -261,7 +262,7 @@ static void test_day_vs_rk8pd(void **state)
 static void test_day_inertial(void **state)
 {
     (void)state;
-    double ts[24], ref[24];
+    double ts[24], ref[24 * DS_QS_NSTATE];
     day_reference(ts, ref);
     tk_sim s;
     tk_init(&s, DS_INERTIAL, tk_opts(DS_TRBDF2, 1e-8, 0.0), 250.0, NULL);
@@ -273,7 +274,7 @@ static void test_day_inertial(void **state)
             ds_error err;
             assert_int_equal(ds_evolver_advance(s.ev, ts[k], day[j].b, &err), DS_OK);
             ds_evolver_interp(s.ev, ts[k], x);
-            double e = fabs(x[DS_IN_V * s.m.stride] - ref[k]) / 1000.0;
+            double e = fabs(x[DS_IN_V * s.m.stride] - ref[k * DS_QS_NSTATE + DS_QS_V]) / 1000.0;
             worst = e > worst ? e : worst;
         }
         tk_advance(&s, day[j].b);

@@ -13,8 +13,9 @@
     X(height, "mm", "disc height h = h0 + u_i - u_(i+1)")                                          \
     X(pressure, "MPa", "nucleus pressure P = (V - A_n h) / C_b")                                   \
     X(fluid_volume, "mm^3", "nucleus fluid volume V")                                              \
+    X(creep_force, "N", "force of the fast viscoelastic element of annulus and matrix, k_v (h_v - h)")  \
     X(osmotic_pressure, "MPa", "osmotic pressure of the nucleus pi(V) = pi0 (V0/V)^n")             \
-    X(axial_force, "N", "axial force carried by the disc N = P A_p + k_a (h0 - h) - c dh/dt")      \
+    X(axial_force, "N", "axial force carried by the disc N = P A_p + k_a (h0 - h) + k_v (h_v - h) - c dh/dt")      \
     X(axial_load, "N", "compressive load applied at the level: gravity, hand load and muscles")   \
     X(muscle_compression, "N", "the part of the axial load that comes from muscle forces")        \
     X(cocontraction, "N", "compression the tone adds beyond what balancing the posture needs (muscle compression with the tone floor minus without it)") \
@@ -57,11 +58,13 @@ extern const char *const ds_level_output_names[DS_NLEVEL_OUTPUTS];
 extern const char *const ds_level_output_units[DS_NLEVEL_OUTPUTS];
 extern const char *const ds_level_output_descs[DS_NLEVEL_OUTPUTS];
 
-/* States per level: quasi-static (V) or inertial (u, w, V, then one activation per muscle
- * group). The quasi-static variant is the limit of massless vertebrae and instantaneous
- * activation (a = excitation); the inertial one keeps both fast scales. */
-enum { DS_QS_NSTATE = 1, DS_IN_NSTATE = 3 };
-enum { DS_IN_U = 0, DS_IN_W = 1, DS_IN_V = 2, DS_IN_A0 = 3 };
+/* States per level: quasi-static (V, h_v) or inertial (u, w, V, h_v, then one activation
+ * per muscle group); h_v is the rest height of the fast viscoelastic element. The
+ * quasi-static variant is the limit of massless vertebrae and instantaneous activation
+ * (a = excitation); the inertial one keeps both fast scales. */
+enum { DS_QS_NSTATE = 2, DS_IN_NSTATE = 4 };
+enum { DS_QS_V = 0, DS_QS_HV = 1 };
+enum { DS_IN_U = 0, DS_IN_W = 1, DS_IN_V = 2, DS_IN_HV = 3, DS_IN_A0 = 4 };
 
 static inline int ds_level_block(const ds_model *m)
 {

@@ -37,7 +37,9 @@ extern const char *const ds_level_names[DS_MAX_LEVELS];
     X(c, damping, "N*s/mm", "axial viscous damping of the disc")                                    \
     X(K0, permeability, "mm^3/(MPa*s)", "hydraulic conductance of end-plates and annulus at V0")    \
     X(pi0, osmotic_pressure, "MPa", "osmotic (swelling) pressure of the nucleus at V0")             \
-    X(n_osm, osmotic_exponent, "1", "exponent of pi(V) = pi0 (V0/V)^n")
+    X(n_osm, osmotic_exponent, "1", "exponent of pi(V) = pi0 (V0/V)^n")                           \
+    X(k_v, creep_stiffness, "N/mm", "stiffness of the fast viscoelastic element of annulus and matrix") \
+    X(tau_v, creep_time, "s", "relaxation time of the fast viscoelastic element")
 
 enum {
 #define DS_X_ENUM(f, key, unit, desc) DS_PAR_##f,
@@ -53,6 +55,8 @@ enum {
     X(inv_Cb, "MPa/mm^3", "1/C_b")                                                                \
     X(k_u, "N/mm", "undrained axial stiffness k_a + A_p A_n / C_b")                                \
     X(inv_ku, "mm/N", "1/k_u")                                                                    \
+    X(inv_kuv, "mm/N", "1/(k_u + k_v): the force balance at fixed fluid volume and creep state")  \
+    X(inv_tau_v, "1/s", "1/tau_v")                                                                \
     X(m, "t", "mass moved by the vertebra above the disc: the body above the top simulated level, a trunk slice below it") \
     X(inv_m, "1/t", "1/m")
 

@@ -326,7 +326,7 @@ static ds_status read_levels(const ds_ydoc *d, int root, ds_model *m, ds_error *
             if (!pn)
                 return ds_fail(err, DS_ERR_INPUT, "%s: key '%s' is missing (%s, in %s)",
                                ds_yloc(d, ln, loc, sizeof loc), key, ds_disc_param_descs[k], ds_disc_param_units[k]);
-            int may_be_zero = k == DS_PAR_c || k == DS_PAR_n_osm;
+            int may_be_zero = k == DS_PAR_c || k == DS_PAR_n_osm || k == DS_PAR_k_v;
             if ((st = read_quantity(d, pn, key, ds_disc_param_units[k], may_be_zero ? DS_RANGE_NONNEG : DS_RANGE_POS,
                                     &v[k], err)))
                     return st;

@@ -112,12 +112,15 @@ static void derive(ds_model *m, int i, int l)
 {
     const double Ap = par_w(m, DS_PAR_A_p, i)[l], An = par_w(m, DS_PAR_A_n, i)[l], h0 = par_w(m, DS_PAR_h0, i)[l];
     const double ka = par_w(m, DS_PAR_k_a, i)[l], Cb = par_w(m, DS_PAR_C_b, i)[l], pi0 = par_w(m, DS_PAR_pi0, i)[l];
+    const double kv = par_w(m, DS_PAR_k_v, i)[l], tv = par_w(m, DS_PAR_tau_v, i)[l];
     const double V0 = An * h0 + Cb * pi0, ku = ka + Ap * An / Cb;
     der_w(m, DS_DER_V0, i)[l] = V0;
     der_w(m, DS_DER_inv_V0, i)[l] = 1.0 / V0;
     der_w(m, DS_DER_inv_Cb, i)[l] = 1.0 / Cb;
     der_w(m, DS_DER_k_u, i)[l] = ku;
     der_w(m, DS_DER_inv_ku, i)[l] = 1.0 / ku;
+    der_w(m, DS_DER_inv_kuv, i)[l] = 1.0 / (ku + kv);
+    der_w(m, DS_DER_inv_tau_v, i)[l] = 1.0 / tv;
 }
 
 void ds_model_set_level(ds_model *m, int i, const double *v)

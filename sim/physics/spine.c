@@ -3,8 +3,11 @@
  * Per disc i (between vertebra i above and i+1 below, the lowest one fixed):
  *   h = h0 + u_i - u_(i+1)                     height
  *   P = (V - A_n h) / C_b                      nucleus pressure (fluid incompressible, annulus bulges)
- *   N = P A_p + k_a (h0 - h) - c dh/dt         axial force, compression positive
+ *   N = P A_p + k_a (h0 - h) + k_v (h_v - h) - c dh/dt   axial force, compression positive
  *   dV/dt = -K(V) (P - pi(V)),  K = K0 (V/V0)^2,  pi = pi0 (V0/V)^n
+ *   dh_v/dt = (h - h_v) / tau_v                fast creep of annulus and matrix (minutes)
+ * The viscoelastic element (DESIGN §3.2, revision 2026-11-25) gives creep its fast phase
+ * besides the slow one of fluid flow; drained and at rest it carries no force.
  * The damping enters with a minus sign: N pushes the vertebrae apart and a damper resists
  * the rate of shortening (DESIGN writes +c dh/dt, which would feed energy in).
  *
@@ -16,8 +19,8 @@
  *   L_i = L_i(u) + sum_g G_gi cos_gi (a_gi - u_gi),  G = sigma PCSA f_l.
  * Quasi-static variant (m -> 0): N_i = L_i, and without the damper (which only matters on
  * the millisecond scale of the inertial modes) the force balance is linear in h:
- *   h = (V A_p / C_b + k_a h0 - L) / k_u,  k_u = k_a + A_p A_n / C_b  (undrained stiffness),
- * leaving one ODE per level for V. */
+ *   h = (V A_p / C_b + k_a h0 + k_v h_v - L) / (k_u + k_v),  k_u = k_a + A_p A_n / C_b,
+ * leaving two ODEs per level, for V and h_v. */
 #include <math.h>
 #include <string.h>
 
@@ -29,16 +32,17 @@
 #define DER(i, k) (m->der[DS_DER_##k] + (size_t)(i) * S)
 
 /* Quasi-static disc i of lane l under load L: height from the force balance, pressure,
- * conductance and osmotic pressure at fluid volume v (> 0). */
+ * conductance and osmotic pressure at fluid volume v (> 0) and creep state hv. */
 typedef struct {
     double h, P, K, pi;
 } qs_state;
 
-static inline qs_state qs_disc(const ds_model *m, int i, int l, double v, double L)
+static inline qs_state qs_disc(const ds_model *m, int i, int l, double v, double hv, double L)
 {
     const int S = m->stride;
     qs_state q;
-    q.h = (v * PAR(i, A_p)[l] * DER(i, inv_Cb)[l] + PAR(i, k_a)[l] * PAR(i, h0)[l] - L) * DER(i, inv_ku)[l];
+    q.h = (v * PAR(i, A_p)[l] * DER(i, inv_Cb)[l] + PAR(i, k_a)[l] * PAR(i, h0)[l] + PAR(i, k_v)[l] * hv - L) *
+          DER(i, inv_kuv)[l];
     q.P = (v - PAR(i, A_n)[l] * q.h) * DER(i, inv_Cb)[l];
     double r = v * DER(i, inv_V0)[l];
     q.K = PAR(i, K0)[l] * r * r;
@@ -56,21 +60,24 @@ static void rhs_qs(void *ctx, const double *restrict t, const double *restrict x
             ds_segment_refresh(d, l, t[l]);
     const int S = m->stride, nl = m->nsubj;
     for (int i = 0; i < m->nlevel; i++) {
-        const double *restrict V = x + (size_t)i * S;
-        double *restrict dV = f + (size_t)i * S;
+        const double *restrict V = x + (size_t)(DS_QS_NSTATE * i + DS_QS_V) * S;
+        const double *restrict Hv = x + (size_t)(DS_QS_NSTATE * i + DS_QS_HV) * S;
+        double *restrict dV = f + (size_t)(DS_QS_NSTATE * i + DS_QS_V) * S;
+        double *restrict dHv = f + (size_t)(DS_QS_NSTATE * i + DS_QS_HV) * S;
         for (int l = 0; l < nl; l++) {
             if (!(V[l] > 0.0)) {
                 flag[l] = 1;
-                dV[l] = 0.0;
+                dV[l] = dHv[l] = 0.0;
                 continue;
             }
-            qs_state q = qs_disc(m, i, l, V[l], ds_load_at(d, i, l, t[l]));
+            qs_state q = qs_disc(m, i, l, V[l], Hv[l], ds_load_at(d, i, l, t[l]));
             dV[l] = -q.K * (q.P - q.pi);
+            dHv[l] = (q.h - Hv[l]) * DER(i, inv_tau_v)[l];
         }
     }
 }
 
-/* Block-tridiagonal with 1 x 1 blocks: the quasi-static levels do not couple. */
+/* Block-tridiagonal with 2 x 2 blocks (V, h_v): the quasi-static levels do not couple. */
 static void jac_qs(void *ctx, const double *restrict t, const double *restrict x, double *restrict J)
 {
     ds_data *d = ctx; /* the data are the mutable side: the load segment is refreshed per lane */
@@ -78,25 +85,34 @@ static void jac_qs(void *ctx, const double *restrict t, const double *restrict x
     if (d->seg.dynamic)
         for (int l = 0; l < m->nsubj; l++)
             ds_segment_refresh(d, l, t[l]);
-    const int S = m->stride, nl = m->nsubj, nb = m->nlevel;
-    memset(J, 0, (size_t)3 * nb * S * sizeof(double));
+    const int S = m->stride, nl = m->nsubj, nb = m->nlevel, b = DS_QS_NSTATE;
+    memset(J, 0, (size_t)3 * nb * b * b * S * sizeof(double));
     for (int i = 0; i < m->nlevel; i++) {
-        double *restrict Jii = J + ds_btri_at(nb, 1, S, 1, i, 0, 0);
+#define JQ(r, c) J[ds_btri_at(nb, b, S, 1, i, DS_QS_##r, DS_QS_##c) + l]
         for (int l = 0; l < nl; l++) {
-            double v = x[(size_t)i * S + l];
+            double v = x[(size_t)(b * i + DS_QS_V) * S + l], hv = x[(size_t)(b * i + DS_QS_HV) * S + l];
+            double itv = DER(i, inv_tau_v)[l];
+            /* height at fixed load: dh/dV and dh/dh_v */
+            double dh_dV = PAR(i, A_p)[l] * DER(i, inv_Cb)[l] * DER(i, inv_kuv)[l];
+            double dh_dH = PAR(i, k_v)[l] * DER(i, inv_kuv)[l];
+            JQ(HV, V) = dh_dV * itv;
+            JQ(HV, HV) = (dh_dH - 1.0) * itv;
             if (!(v > 0.0))
                 continue;
-            qs_state q = qs_disc(m, i, l, v, ds_load_at(d, i, l, t[l]));
-            double dP = PAR(i, k_a)[l] * DER(i, inv_Cb)[l] * DER(i, inv_ku)[l]; /* dP/dV at fixed load */
+            qs_state q = qs_disc(m, i, l, v, hv, ds_load_at(d, i, l, t[l]));
+            double iCb = DER(i, inv_Cb)[l], An = PAR(i, A_n)[l];
+            double dP_dV = (1.0 - An * dh_dV) * iCb, dP_dH = -An * dh_dH * iCb;
             double dpi = -PAR(i, n_osm)[l] * q.pi / v;
-            Jii[l] = -(2.0 * q.K / v) * (q.P - q.pi) - q.K * (dP - dpi);
+            JQ(V, V) = -(2.0 * q.K / v) * (q.P - q.pi) - q.K * (dP_dV - dpi);
+            JQ(V, HV) = -q.K * dP_dH;
         }
+#undef JQ
     }
 }
 
 /* Disc quantities of level i for the inertial variant. */
 typedef struct {
-    double h, hd, P, N, K, pi;
+    double h, hd, hv, P, N, K, pi;
 } disc_state;
 
 /* Dynamic load on level i of lane l: static load plus the force of the activation lag. */
@@ -132,8 +148,9 @@ static inline disc_state disc_in(const ds_model *m, int i, int l, const double *
     double h0 = PAR(i, h0)[l];
     s.h = h0 + u - ub;
     s.hd = w - wb;
+    s.hv = xi[(size_t)DS_IN_HV * S + l];
     s.P = (v - PAR(i, A_n)[l] * s.h) * DER(i, inv_Cb)[l];
-    s.N = s.P * PAR(i, A_p)[l] + PAR(i, k_a)[l] * (h0 - s.h) - PAR(i, c)[l] * s.hd;
+    s.N = s.P * PAR(i, A_p)[l] + PAR(i, k_a)[l] * (h0 - s.h) + PAR(i, k_v)[l] * (s.hv - s.h) - PAR(i, c)[l] * s.hd;
     double r = v * DER(i, inv_V0)[l];
     s.K = PAR(i, K0)[l] * r * r;
     s.pi = v > 0.0 ? PAR(i, pi0)[l] * pow(DER(i, V0)[l] / v, PAR(i, n_osm)[l]) : INFINITY;
@@ -164,7 +181,8 @@ static void rhs_in(void *ctx, const double *restrict t, const double *restrict x
             }
             if (!(v > 0.0)) {
                 flag[l] = 1;
-                f[b] = f[b + S] = f[b + 2 * (size_t)S] = 0.0;
+                for (int k = 0; k < DS_IN_NSTATE; k++)
+                    f[b + (size_t)k * S] = 0.0;
                 continue;
             }
             disc_state s = disc_in(m, i, l, x);
@@ -172,13 +190,14 @@ static void rhs_in(void *ctx, const double *restrict t, const double *restrict x
             f[b + (size_t)DS_IN_U * S] = x[b + (size_t)DS_IN_W * S];
             f[b + (size_t)DS_IN_W * S] = (s.N - N_above - (L - L_above)) * DER(i, inv_m)[l];
             f[b + (size_t)DS_IN_V * S] = -s.K * (s.P - s.pi);
+            f[b + (size_t)DS_IN_HV * S] = (s.h - s.hv) * DER(i, inv_tau_v)[l];
             N_above = s.N;
             L_above = L;
         }
     }
 }
 
-/* Block-tridiagonal with blocks (u, w, V, a_1 .. a_G) per level: disc i couples vertebra i
+/* Block-tridiagonal with blocks (u, w, V, h_v, a_1 .. a_G) per level: disc i couples vertebra i
  * and the one below it, i+1, and the activation of level i loads both. */
 static void jac_in(void *ctx, const double *restrict t, const double *restrict x, double *restrict J)
 {
@@ -209,17 +228,24 @@ static void jac_in(void *ctx, const double *restrict t, const double *restrict x
             }
             double v = x[(size_t)(b * i + DS_IN_V) * S + l];
             JE(i, DS_IN_U, i, DS_IN_W) = 1.0;
+            /* creep element: dh_v/dt = (h - h_v) / tau_v, h = h0 + u_i - u_(i+1) */
+            double itv = DER(i, inv_tau_v)[l];
+            JE(i, DS_IN_HV, i, DS_IN_U) = itv;
+            if (has_below)
+                JE(i, DS_IN_HV, i + 1, DS_IN_U) = -itv;
+            JE(i, DS_IN_HV, i, DS_IN_HV) = -itv;
             if (!(v > 0.0))
                 continue;
             disc_state s = disc_in(m, i, l, x);
             double Ap = PAR(i, A_p)[l], An = PAR(i, A_n)[l], iCb = DER(i, inv_Cb)[l], c = PAR(i, c)[l];
-            double ku = DER(i, k_u)[l];
-            /* partial derivatives of N_i in u_i, w_i, V_i (and -1 times them in u_(i+1), w_(i+1)) */
-            double dN_du = -ku, dN_dw = -c, dN_dV = Ap * iCb;
+            double ku = DER(i, k_u)[l], kv = PAR(i, k_v)[l];
+            /* partial derivatives of N_i in u_i, w_i, V_i, h_v,i (and -1 times them in u_(i+1), w_(i+1)) */
+            double dN_du = -ku - kv, dN_dw = -c, dN_dV = Ap * iCb, dN_dH = kv;
             /* vertebra i: +N_i */
             JE(i, DS_IN_W, i, DS_IN_U) += dN_du * im;
             JE(i, DS_IN_W, i, DS_IN_W) += dN_dw * im;
             JE(i, DS_IN_W, i, DS_IN_V) += dN_dV * im;
+            JE(i, DS_IN_W, i, DS_IN_HV) += dN_dH * im;
             if (has_below) {
                 JE(i, DS_IN_W, i + 1, DS_IN_U) += -dN_du * im;
                 JE(i, DS_IN_W, i + 1, DS_IN_W) += -dN_dw * im;
@@ -228,6 +254,7 @@ static void jac_in(void *ctx, const double *restrict t, const double *restrict x
                 JE(i + 1, DS_IN_W, i, DS_IN_U) -= dN_du * imb;
                 JE(i + 1, DS_IN_W, i, DS_IN_W) -= dN_dw * imb;
                 JE(i + 1, DS_IN_W, i, DS_IN_V) -= dN_dV * imb;
+                JE(i + 1, DS_IN_W, i, DS_IN_HV) -= dN_dH * imb;
                 JE(i + 1, DS_IN_W, i + 1, DS_IN_U) -= -dN_du * imb;
                 JE(i + 1, DS_IN_W, i + 1, DS_IN_W) -= -dN_dw * imb;
             }
@@ -242,15 +269,16 @@ static void jac_in(void *ctx, const double *restrict t, const double *restrict x
 #undef JE
 }
 
-static const char *const qs_names[DS_MAX_LEVELS] = {"L1L2 fluid_volume", "L2L3 fluid_volume",
-                                                    "L3L4 fluid_volume", "L4L5 fluid_volume",
-                                                    "L5S1 fluid_volume"};
+static const char *const qs_names[DS_MAX_LEVELS][DS_QS_NSTATE] = {
+    {"L1L2 fluid_volume", "L1L2 creep_height"}, {"L2L3 fluid_volume", "L2L3 creep_height"},
+    {"L3L4 fluid_volume", "L3L4 creep_height"}, {"L4L5 fluid_volume", "L4L5 creep_height"},
+    {"L5S1 fluid_volume", "L5S1 creep_height"}};
 static const char *const in_names[DS_MAX_LEVELS][DS_IN_NSTATE] = {
-    {"L1 axial displacement", "L1 axial velocity", "L1L2 fluid_volume"},
-    {"L2 axial displacement", "L2 axial velocity", "L2L3 fluid_volume"},
-    {"L3 axial displacement", "L3 axial velocity", "L3L4 fluid_volume"},
-    {"L4 axial displacement", "L4 axial velocity", "L4L5 fluid_volume"},
-    {"L5 axial displacement", "L5 axial velocity", "L5S1 fluid_volume"}};
+    {"L1 axial displacement", "L1 axial velocity", "L1L2 fluid_volume", "L1L2 creep_height"},
+    {"L2 axial displacement", "L2 axial velocity", "L2L3 fluid_volume", "L2L3 creep_height"},
+    {"L3 axial displacement", "L3 axial velocity", "L3L4 fluid_volume", "L3L4 creep_height"},
+    {"L4 axial displacement", "L4 axial velocity", "L4L5 fluid_volume", "L4L5 creep_height"},
+    {"L5 axial displacement", "L5 axial velocity", "L5S1 fluid_volume", "L5S1 creep_height"}};
 
 void ds_spine_system(const ds_model *m, ds_data *d, ds_system *sys)
 {
@@ -265,8 +293,10 @@ void ds_spine_system(const ds_model *m, ds_data *d, ds_system *sys)
         sys->rhs = rhs_qs;
         sys->jac = jac_qs;
         for (int i = 0; i < m->nlevel; i++) {
-            sys->scale[i] = 1000.0; /* mm^3: a nucleus holds ~8000 */
-            sys->var_name[i] = qs_names[m->level_id[i]];
+            sys->scale[B * i + DS_QS_V] = 1000.0; /* mm^3: a nucleus holds ~8000 */
+            sys->scale[B * i + DS_QS_HV] = 1.0;   /* mm */
+            for (int k = 0; k < DS_QS_NSTATE; k++)
+                sys->var_name[B * i + k] = qs_names[m->level_id[i]][k];
         }
     } else {
         sys->rhs = rhs_in;
@@ -275,6 +305,7 @@ void ds_spine_system(const ds_model *m, ds_data *d, ds_system *sys)
             sys->scale[B * i + DS_IN_U] = 1.0;    /* mm */
             sys->scale[B * i + DS_IN_W] = 10.0;   /* mm/s */
             sys->scale[B * i + DS_IN_V] = 1000.0; /* mm^3 */
+            sys->scale[B * i + DS_IN_HV] = 1.0;   /* mm */
             for (int k = 0; k < DS_IN_NSTATE; k++)
                 sys->var_name[B * i + k] = in_names[m->level_id[i]][k];
             for (int g = 0; g < m->ngroup; g++) {
@@ -328,6 +359,28 @@ static void observe_root(const ds_model *m, ds_data *d, double w)
 #undef BLEND
 }
 
+/* Inertial variant: activations are states, so the muscle outputs add the force and moment
+ * of their lag behind the static answer. */
+static void observe_activation_lag(const ds_model *m, ds_data *d, double w, const double *x)
+{
+    const int S = m->stride, nl = m->nsubj, nb = ds_level_block(m);
+    const ds_posture_load *A = &d->seg.from, *B = &d->seg.to;
+    for (int g = 0; g < m->ngroup; g++)
+        for (int i = 0; i < m->nlevel; i++) {
+            const int id = m->level_id[i];
+            for (int l = 0; l < nl; l++) {
+                size_t q = ((size_t)g * m->nlevel + i) * S + l;
+                double a = x[(size_t)(nb * i + DS_IN_A0 + g) * S + l], u = d->mact[q];
+                double dF = (A->gain[q] + (B->gain[q] - A->gain[q]) * w) * (a - u);
+                d->mact[q] = a;
+                d->mforce[q] += dF;
+                double *o = d->out + (size_t)i * DS_NLEVEL_OUTPUTS * S;
+                o[(size_t)DS_OUT_muscle_compression * S + l] += dF * m->group[g].cosine[id];
+                o[(size_t)DS_OUT_moment_residual * S + l] += dF * m->arm[((size_t)g * DS_MAX_LEVELS + id) * S + l];
+            }
+        }
+}
+
 void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
 {
     const int S = m->stride, nl = m->nsubj;
@@ -349,17 +402,20 @@ void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
         for (int l = 0; l < nl; l++) {
             size_t q = (size_t)i * S + l;
             double L = BLEND(load, q);
-            double v, h, P, N;
+            double v, h, hv, P, N;
             if (m->variant == DS_QUASI_STATIC) {
-                v = x[(size_t)i * S + l];
-                qs_state qq = qs_disc(m, i, l, v > 0.0 ? v : 1e-300, L);
+                v = x[(size_t)(DS_QS_NSTATE * i + DS_QS_V) * S + l];
+                hv = x[(size_t)(DS_QS_NSTATE * i + DS_QS_HV) * S + l];
+                qs_state qq = qs_disc(m, i, l, v > 0.0 ? v : 1e-300, hv, L);
                 h = qq.h;
                 P = qq.P;
-                N = P * PAR(i, A_p)[l] + PAR(i, k_a)[l] * (PAR(i, h0)[l] - h); /* = L: the balance, checked */
+                /* = L: the balance, checked */
+                N = P * PAR(i, A_p)[l] + PAR(i, k_a)[l] * (PAR(i, h0)[l] - h) + PAR(i, k_v)[l] * (hv - h);
             } else {
                 disc_state s = disc_in(m, i, l, x);
                 v = x[(size_t)(ds_level_block(m) * i + DS_IN_V) * S + l];
                 h = s.h;
+                hv = s.hv;
                 P = s.P;
                 N = s.N;
                 L = load_in(d, i, l, t, x);
@@ -369,6 +425,7 @@ void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
             OUT(height) = h;
             OUT(pressure) = P;
             OUT(fluid_volume) = v;
+            OUT(creep_force) = PAR(i, k_v)[l] * (hv - h);
             OUT(osmotic_pressure) = pi;
             OUT(axial_force) = N;
             OUT(axial_load) = L;
@@ -386,24 +443,8 @@ void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
         d->mact[q] = BLEND(act, q);
         d->mforce[q] = BLEND(force, q);
     }
-    if (m->variant == DS_INERTIAL) { /* activations are states: add the force and moment of their lag */
-        const int nb = ds_level_block(m);
-        for (int g = 0; g < m->ngroup; g++)
-            for (int i = 0; i < m->nlevel; i++) {
-                const int id = m->level_id[i];
-                for (int l = 0; l < nl; l++) {
-                    size_t q = ((size_t)g * m->nlevel + i) * S + l;
-                    double a = x[(size_t)(nb * i + DS_IN_A0 + g) * S + l], u = d->mact[q];
-                    double dF = BLEND(gain, q) * (a - u);
-                    d->mact[q] = a;
-                    d->mforce[q] += dF;
-                    double *o = d->out + (size_t)i * DS_NLEVEL_OUTPUTS * S;
-                    o[(size_t)DS_OUT_muscle_compression * S + l] += dF * m->group[g].cosine[id];
-                    o[(size_t)DS_OUT_moment_residual * S + l] +=
-                        dF * m->arm[((size_t)g * DS_MAX_LEVELS + id) * S + l];
-                }
-            }
-    }
+    if (m->variant == DS_INERTIAL)
+        observe_activation_lag(m, d, w, x);
     if (m->site.enabled)
         observe_root(m, d, w);
 #undef BLEND
@@ -454,13 +495,15 @@ ds_status ds_spine_equilibrium(const ds_model *m, const double *load, const doub
                 V = eq_V(&p, P);
                 h = (V - p.Cb * P) / p.An;
             }
-            if (m->variant == DS_QUASI_STATIC) {
-                x[(size_t)i * S + l] = V;
+            if (m->variant == DS_QUASI_STATIC) { /* at rest the creep element carries nothing */
+                x[(size_t)(B * i + DS_QS_V) * S + l] = V;
+                x[(size_t)(B * i + DS_QS_HV) * S + l] = h;
             } else {
                 double u = h - p.h0 + u_below;
                 x[(size_t)(B * i + DS_IN_U) * S + l] = u;
                 x[(size_t)(B * i + DS_IN_W) * S + l] = 0.0;
                 x[(size_t)(B * i + DS_IN_V) * S + l] = V;
+                x[(size_t)(B * i + DS_IN_HV) * S + l] = h;
                 for (int g = 0; g < m->ngroup; g++)
                     x[(size_t)(B * i + DS_IN_A0 + g) * S + l] =
                         act ? act[((size_t)g * m->nlevel + i) * S + lane] : 0.0;
