@@ -180,20 +180,34 @@ static void test_null_arms_identical(void **state)
 /* the model's root_tension, 0.00707 MPa/mm, in mmHg/mm */
 #define ROOT_TENSION_MMHG (0.00707 * 1000.0 / DS_KPA_PER_MMHG)
 
-static double asleep_contact(const char *size, double *disp)
+/* Contact pressure at the end of 2 h asleep with a herniation of the given size; with
+ * unloaded set, the disc carries nothing (no preload, asleep, supported) and the protrusion
+ * does not grow with pressure or height loss. */
+static double asleep_contact(const char *size, int unloaded, double *disp)
 {
     char out[] = "/tmp/ds_disp_XXXXXX";
     close(mkstemp(out));
     char herniation[120];
     snprintf(herniation, sizeof herniation, "herniation={level: L4L5, size: %s, gap: 4.5mm}", size);
-    const char *set[] = {"timeline.repeat=1", "record.interval=10min", "timeline.phases=[{posture: sleeping, duration: 2h}]",
-                         herniation};
-    tk_run_study(DS_SOURCE_DIR "/scenarios/diurnal_l4l5.yaml", 4, set, out);
+    const char *set[] = {"timeline.repeat=1",
+                         "record.interval=10min",
+                         "timeline.phases=[{posture: sleeping, duration: 2h}]",
+                         herniation,
+                         "parameters.body.levels.L4L5.preload=0N",
+                         "parameters.herniation.pressure_gain=0mm/MPa",
+                         "parameters.herniation.height_gain=0"};
+    tk_run_study(DS_SOURCE_DIR "/scenarios/diurnal_l4l5.yaml", unloaded ? 7 : 4, set, out);
     size_t n;
     double *p = read_series(out, "/root/contact_pressure_mmHg", &n), *x = read_series(out, "/root/displacement", &n),
            *d = read_series(out, "/root/penetration", &n);
     double v = p[n - 1];
     *disp = x[n - 1];
+    if (unloaded) {
+        double *N = read_series(out, "/levels/L4L5/axial_force", &n);
+        printf("unloaded: the disc carries %.3g N\n", N[n - 1]);
+        assert_true(fabs(N[n - 1]) < 1e-9);
+        free(N);
+    }
     printf("asleep, size %s: displacement %.4f mm, penetration %.4f mm, contact %.3f mmHg\n", size, x[n - 1], d[n - 1],
            v);
     /* the two parts: tension of the displaced root, compression by what the load adds */
@@ -208,10 +222,16 @@ static void test_displaced_root(void **state)
 {
     (void)state;
     double x1, x2, x0;
-    double p1 = asleep_contact("5.5mm", &x1), p2 = asleep_contact("6.5mm", &x2), p0 = asleep_contact("4mm", &x0);
+    double p1 = asleep_contact("5.5mm", 0, &x1), p2 = asleep_contact("6.5mm", 0, &x2), p0 = asleep_contact("4mm", 0, &x0);
     assert_true(fabs(x1 - (1.0 - 0.05)) < 1e-12 && fabs(x2 - (2.0 - 0.05)) < 1e-12); /* s(d) = d - eps/2 */
     assert_true(fabs((p2 - p1) - ROOT_TENSION_MMHG) < 1e-9); /* one more mm displaced: 53 mmHg more */
     assert_true(x0 == 0.0 && p0 < p1 - ROOT_TENSION_MMHG * x1 + 1e-9); /* short of the root: no tension */
+    /* baseline at zero load: the displaced root is pressed by its tension alone (the C1
+     * ramp leaves a compression of E eps / 8 D, 0.94 mmHg, where the fragment's edge meets
+     * the displaced root) */
+    double xu, pu = asleep_contact("5.5mm", 1, &xu);
+    double edge = 0.05 * 0.1 / 8.0 / 5.0 * 1000.0 / DS_KPA_PER_MMHG;
+    assert_true(fabs(pu - (ROOT_TENSION_MMHG * xu + edge)) < 1e-9 && pu > 40.0);
 }
 
 /* The two routes of a massage (DESIGN §3.5), with the model's measured defaults: the tone of
