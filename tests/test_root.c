@@ -391,6 +391,28 @@ static void test_threads_deterministic(void **state)
     unlink(b);
 }
 
+/* Degeneration in the direction of the imaging data (DESIGN §3.2): a degenerated disc
+ * changes less over a day (Karakida 2003, Zhu 2015), so the L4-L5 height range over the
+ * diurnal scenario falls with every Pfirrmann grade. */
+static void test_degeneration_swing(void **state)
+{
+    (void)state;
+    char out[] = "/tmp/ds_grade_XXXXXX";
+    close(mkstemp(out));
+    const char *set[] = {"herniation={level: L4L5, size: 1mm, gap: 4.5mm}",
+                         "sweep=[{parameter: herniation.degeneration, values: [1, 2, 3, 4, 5]}]"};
+    tk_run_study(DS_SOURCE_DIR "/scenarios/diurnal_l4l5.yaml", 2, set, out);
+    size_t n;
+    double *H = read_series(out, "/sweep/summary/height_lost", &n); /* [grade][subject], one subject */
+    assert_int_equal(n, 1);
+    for (size_t g = 0; g < 5; g++)
+        printf("grade %zu: height range over the run %.4f mm\n", g + 1, H[g]);
+    for (size_t g = 1; g < 5; g++)
+        assert_true(H[g] < H[g - 1]);
+    free(H);
+    unlink(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -399,6 +421,7 @@ int main(void)
         cmocka_unit_test(test_null_arms_identical), cmocka_unit_test(test_foraminal_gap_closes),
         cmocka_unit_test(test_foramen_signs),
         cmocka_unit_test(test_displaced_root),
+        cmocka_unit_test(test_degeneration_swing),
         cmocka_unit_test(test_massage_routes),
         cmocka_unit_test(test_carry_over),
         cmocka_unit_test(test_threads_deterministic),

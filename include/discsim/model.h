@@ -188,7 +188,7 @@ typedef struct ds_herniation_model {
     double smoothing;           /* eps of the C1 contact onset, mm */
     double root_tension;        /* MPa/mm: pressure of the stretched root per mm it is displaced */
     double gap[2];              /* default gap by type, mm */
-    double grade[DS_GRADES][3]; /* Pfirrmann 1..5: multipliers of pi0, h0, K0 */
+    double grade[DS_GRADES][4]; /* Pfirrmann 1..5: multipliers of pi0, h0, K0, k_a */
 } ds_herniation_model;
 
 /* The herniation a scenario places (compiled with the model; enabled = 0 when none). */

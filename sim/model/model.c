@@ -252,6 +252,7 @@ void ds_model_degenerate(ds_model *m, int i, int grade)
         par_w(m, DS_PAR_pi0, i)[l] *= f[0];
         par_w(m, DS_PAR_h0, i)[l] *= f[1];
         par_w(m, DS_PAR_K0, i)[l] *= f[2];
+        par_w(m, DS_PAR_k_a, i)[l] *= f[3];
         derive(m, i, l);
     }
 }
