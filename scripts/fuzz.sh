@@ -18,10 +18,19 @@ fi
 ctest -L fuzz -N -V | sed -n 's/^[0-9]*: Test command: //p' | while read -r cmd; do
   eval "set -- $cmd" # ctest quotes each word
   bin=$1; shift
-  args=()
-  for a in "$@"; do
-    case "$a" in -runs=*|-seed=*|-max_total_time=*) ;; *) args+=("$a") ;; esac
-  done
-  echo "== $(basename "$bin") for $secs s"
-  "$bin" -max_total_time="$secs" "${args[@]}"
+  case $(basename "$bin") in
+  make_h5_corpus.sh) # makes fuzz_h5's seeds: run as CTest runs it
+    "$bin" "$@" ;;
+  fuzz_run.sh) # FUZZER SECONDS WORKDIR SEEDDIR...: the wrapper takes the time itself
+    fuzzer=$1; shift 2
+    echo "== $(basename "$fuzzer") for $secs s"
+    "$bin" "$fuzzer" "$secs" "$@" ;;
+  *)
+    args=()
+    for a in "$@"; do
+      case "$a" in -runs=*|-seed=*|-max_total_time=*) ;; *) args+=("$a") ;; esac
+    done
+    echo "== $(basename "$bin") for $secs s"
+    "$bin" -max_total_time="$secs" "${args[@]}" ;;
+  esac
 done
