@@ -26,7 +26,7 @@ params=(
   "root modulus|parameters.herniation.root_modulus={scale: 0.7}|parameters.herniation.root_modulus={scale: 1.3}"
   "root diameter|parameters.herniation.root_diameter={scale: 0.7}|parameters.herniation.root_diameter={scale: 1.3}"
   "root tension (displaced root)|parameters.herniation.root_tension={scale: 0.7}|parameters.herniation.root_tension={scale: 1.3}"
-  "guarded paraspinal tone (8 % MVC)|parameters.muscles.erector_spinae.tone=0.056|parameters.muscles.erector_spinae.tone=0.104"
+  "guarded paraspinal tone (2.5 % MVC)|parameters.muscles.erector_spinae.tone=0.0175|parameters.muscles.erector_spinae.tone=0.0325"
   "L4L5 passive preload (calibrated)|parameters.body.levels.L4L5.preload={scale: 0.7}|parameters.body.levels.L4L5.preload={scale: 1.3}"
   "L4L5 permeability (calibrated)|parameters.levels.L4L5.permeability={scale: 0.7}|parameters.levels.L4L5.permeability={scale: 1.3}"
   "L4L5 fast creep stiffness (k_v)|parameters.levels.L4L5.creep_stiffness={scale: 0.7}|parameters.levels.L4L5.creep_stiffness={scale: 1.3}"
