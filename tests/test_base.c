@@ -1,10 +1,13 @@
 /* The base layer with tiny inputs: units and their conversion, bounded string building,
  * and Brent's root finder against GSL's. */
 #include <float.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 
 #include "testkit.h"
+#include "base/dist.h"
+#include "base/rng.h"
 #include "base/roots.h"
 #include "base/strbuf.h"
 #include "base/units.h"
@@ -121,12 +124,92 @@ static void test_brent_against_gsl(void **state)
     assert_int_equal(ds_root_brent(f_exp, NULL, -3.0, 10.0, 0.0, 3, &r), DS_ROOT_NO_CONVERGENCE);
 }
 
+/* Philox4x32-10 against the known-answer vectors of Random123 (tests/kat_vectors), and
+ * the uniform draws built on it: in (0, 1), a pure function of their key, and with the
+ * mean and variance of a uniform over 100 000 subjects. */
+static void test_philox(void **state)
+{
+    (void)state;
+    static const uint32_t kat[3][10] = {
+        {0, 0, 0, 0, 0, 0, 0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8},
+        {0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0x408f276d, 0x41c83b0e, 0xa20bc7c6,
+         0x6d5451fd},
+        {0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0, 0xd16cfe09, 0x94fdcceb, 0x5001e420,
+         0x24126ea1}};
+    for (int k = 0; k < 3; k++) {
+        uint32_t out[4];
+        ds_philox4x32_10(kat[k], kat[k] + 4, out);
+        for (int j = 0; j < 4; j++)
+            assert_true(out[j] == kat[k][6 + j]);
+    }
+    const int n = 100000;
+    double sum = 0.0, sum2 = 0.0;
+    for (int i = 0; i < n; i++) {
+        double u = ds_rng_u01(42, (uint64_t)i, 3, 0);
+        assert_true(u > 0.0 && u < 1.0);
+        sum += u, sum2 += u * u;
+    }
+    double mean = sum / n, var = sum2 / n - mean * mean;
+    printf("u01 over %d subjects: mean %.5f (1/2), variance %.5f (1/12 = %.5f)\n", n, mean, var, 1.0 / 12);
+    assert_true(fabs(mean - 0.5) < 4.0 * sqrt(1.0 / 12 / n)); /* 4 sigma */
+    assert_true(fabs(var - 1.0 / 12) < 1e-3);
+    /* a draw depends on its key alone, and every part of the key matters */
+    double u = ds_rng_u01(42, 7, 3, 1);
+    assert_true(u == ds_rng_u01(42, 7, 3, 1));
+    assert_true(u != ds_rng_u01(43, 7, 3, 1) && u != ds_rng_u01(42, 8, 3, 1) && u != ds_rng_u01(42, 7, 4, 1) &&
+                u != ds_rng_u01(42, 7, 3, 2) && u != ds_rng_u01(42, 7 + (1ull << 32), 3, 1));
+}
+
+/* The normal quantile (AS 241) against GSL's, from the centre to p = 1e-300, and the
+ * distributions' quantiles against their closed forms and GSL. */
+static void test_quantiles(void **state)
+{
+    (void)state;
+    double worst = 0.0;
+    for (int k = -300; k <= 0; k++)
+        for (int m = 1; m <= 9; m += 2) {
+            double p = m * pow(10.0, k) / 10.0 * 2.0; /* 2e-301 .. 1.8 */
+            if (!(p > 0.0 && p < 1.0))
+                continue;
+            double x = ds_norm_quantile(p), y = gsl_cdf_ugaussian_Pinv(p);
+            double x1 = ds_norm_quantile(1.0 - p), y1 = gsl_cdf_ugaussian_Pinv(1.0 - p); /* the upper side */
+            double e = fmax(fabs(x - y) / fmax(fabs(y), 1e-3), 1.0 - p < 1.0 ? fabs(x1 - y1) / fmax(fabs(y1), 1e-3) : 0.0);
+            worst = e > worst ? e : worst;
+        }
+    printf("normal quantile: largest relative difference from GSL %.2e\n", worst);
+    assert_true(worst < 1e-14);
+    assert_true(fabs(ds_norm_cdf(1.959963984540054) - 0.975) < 1e-15);
+
+    ds_dist ln = {.kind = DS_DIST_LOGNORMAL, .a = 4.0, .b = 0.25};
+    assert_true(fabs(ds_dist_quantile(&ln, 0.5) - 4.0) < 1e-15);
+    assert_true(fabs(ds_dist_quantile(&ln, 0.9) - gsl_cdf_lognormal_Pinv(0.9, log(4.0), 0.25)) < 1e-13);
+    ds_dist un = {.kind = DS_DIST_UNIFORM, .lo = 2.0, .hi = 6.0};
+    assert_true(ds_dist_quantile(&un, 0.25) == 3.0);
+    ds_dist no = {.kind = DS_DIST_NORMAL, .a = 10.0, .b = 2.0};
+    assert_true(fabs(ds_dist_quantile(&no, 0.975) - (10.0 + 2.0 * 1.959963984540054)) < 1e-12);
+    /* truncated normal: inside its bounds, and P(X <= x) of the truncated law is u, on both
+     * sides of the mean and far in a tail */
+    const double bounds[3][2] = {{-1.0, 2.0}, {1.5, 3.0}, {6.0, 9.0}};
+    for (int k = 0; k < 3; k++) {
+        ds_dist tn = {.kind = DS_DIST_TRUNCNORMAL, .a = 0.0, .b = 1.0, .lo = bounds[k][0], .hi = bounds[k][1]};
+        for (double u = 0.05; u < 1.0; u += 0.1) {
+            double x = ds_dist_quantile(&tn, u);
+            assert_true(x >= tn.lo && x <= tn.hi);
+            double F = (gsl_cdf_ugaussian_Q(tn.lo) - gsl_cdf_ugaussian_Q(x)) /
+                       (gsl_cdf_ugaussian_Q(tn.lo) - gsl_cdf_ugaussian_Q(tn.hi));
+            assert_true(fabs(F - u) < 1e-10);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_units),
         cmocka_unit_test(test_append),
         cmocka_unit_test(test_brent_against_gsl),
+        cmocka_unit_test(test_philox),
+        cmocka_unit_test(test_quantiles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
