@@ -202,6 +202,36 @@ static void test_quantiles(void **state)
     }
 }
 
+/* Latin hypercube: for every parameter each stratum holds exactly one subject, each value
+ * lies in its subject's stratum, the parameters are permuted differently, and a value does
+ * not depend on which other subjects are drawn. */
+static void test_lhs(void **state)
+{
+    (void)state;
+    static const uint64_t sizes[] = {1, 2, 3, 7, 100, 1000, 4097};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        const uint64_t n = sizes[s];
+        unsigned char *seen = calloc(n, 1);
+        int same = 0;
+        for (uint32_t p = 0; p < 3; p++) {
+            memset(seen, 0, n);
+            for (uint64_t i = 0; i < n; i++) {
+                double u = ds_rng_lhs(7, n, i, p);
+                assert_true(u > 0.0 && u < 1.0);
+                uint64_t k = (uint64_t)(u * (double)n);
+                assert_true(k < n && !seen[k]);
+                seen[k] = 1;
+                if (p == 1 && (uint64_t)(ds_rng_lhs(7, n, i, 0) * (double)n) == k)
+                    same++;
+            }
+        }
+        if (n >= 100) /* two parameters' permutations agree on about one subject, not all */
+            assert_true(same < (int)(n / 10));
+        free(seen);
+    }
+    assert_true(isnan(ds_rng_lhs(7, 10, 10, 0)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_brent_against_gsl),
         cmocka_unit_test(test_philox),
         cmocka_unit_test(test_quantiles),
+        cmocka_unit_test(test_lhs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

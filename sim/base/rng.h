@@ -14,4 +14,10 @@ void ds_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2], uint32_t out
  * index, parameter number and draw number. */
 double ds_rng_u01(uint64_t seed, uint64_t subject, uint32_t param, uint32_t draw);
 
+/* Latin hypercube over n subjects: for each parameter the subjects' strata [k/n, (k+1)/n)
+ * are a permutation of 0..n-1 (a keyed Feistel network with cycle walking, so each subject's
+ * stratum is found without the others'), and the value is uniform inside its stratum. For
+ * subject < n; NaN otherwise. */
+double ds_rng_lhs(uint64_t seed, uint64_t n, uint64_t subject, uint32_t param);
+
 #endif
