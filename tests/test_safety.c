@@ -56,31 +56,10 @@ static char *slurp(const char *path, size_t *n)
     return b;
 }
 
-/* Starts the discsim binary with argv, output into log. The child gets the default action
- * for every signal the test sends: a test run in the background (SIGINT ignored) or under
- * a harness that blocks signals must not change what discsim does. */
+/* Starts the discsim binary (tk_start_cli) and remembers it, so that a failing test kills it. */
 static pid_t start_cli(const char *const *argv, const char *log)
 {
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        static const int sigs[] = {SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM};
-        for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
-            signal(sigs[k], SIG_DFL);
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd < 0)
-            _exit(126);
-        dup2(fd, STDOUT_FILENO);
-        dup2(fd, STDERR_FILENO);
-        close(fd);
-        execv(DS_BINARY, (char *const *)argv);
-        _exit(127);
-    }
-    running = pid;
-    return pid;
+    return running = tk_start_cli(argv, log);
 }
 
 /* Waits for pid at most `timeout` seconds; on timeout kills it (SIGKILL) and fails. */

@@ -23,25 +23,7 @@ static int run_cli(const char *const *argv, char **out)
 {
     char log[300];
     snprintf(log, sizeof log, "%s/cli.log", dir);
-    fflush(stdout); /* or the child would print what the parent has buffered */
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        FILE *f = freopen(log, "w", stdout);
-        (void)f;
-        dup2(STDOUT_FILENO, STDERR_FILENO);
-        execv(DS_BINARY, (char *const *)argv);
-        _exit(127);
-    }
-    int status;
-    waitpid(pid, &status, 0);
-    FILE *f = fopen(log, "r");
-    assert_non_null(f);
-    *out = calloc(1, 1 << 16);
-    size_t n = fread(*out, 1, (1 << 16) - 1, f);
-    (*out)[n] = '\0';
-    fclose(f);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    return tk_run_cli(argv, log, out);
 }
 
 /* No file but the scenario and the log may be left in the folder. */

@@ -122,6 +122,62 @@ static inline void tk_run_study(const char *scenario, int nset, const char *cons
     ds_study_free(&st);
 }
 
+#ifdef DS_BINARY
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+/* Starts the discsim program with argv (NULL-terminated), its stdout and stderr into the
+ * file log, and returns its pid. The child gets the default action for every signal a test
+ * sends: a test run in the background (SIGINT ignored) or under a harness that blocks
+ * signals must not change what discsim does. */
+static inline pid_t tk_start_cli(const char *const *argv, const char *log)
+{
+    fflush(stdout); /* or the child would print what the parent has buffered */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        static const int sigs[] = {SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM};
+        for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
+            signal(sigs[k], SIG_DFL);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd < 0)
+            _exit(126);
+        dup2(fd, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+        close(fd);
+        execv(DS_BINARY, (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* Runs the discsim program to its end (see tk_start_cli); returns its exit code (128 + the
+ * signal if one ended it) and, if out is not NULL, what it wrote (malloc'ed, NUL-terminated). */
+static inline int tk_run_cli(const char *const *argv, const char *log, char **out)
+{
+    pid_t pid = tk_start_cli(argv, log);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (out) {
+        FILE *f = fopen(log, "rb");
+        assert_non_null(f);
+        size_t cap = 4096, n = 0;
+        char *b = malloc(cap);
+        for (size_t k; (k = fread(b + n, 1, cap - n - 1, f)) > 0;)
+            if ((n += k) + 1 == cap)
+                b = realloc(b, cap *= 2);
+        b[n] = '\0';
+        fclose(f);
+        *out = b;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+#endif
+
 /* Removes a file or a folder with everything in it (the tests' temporary folders). */
 static inline int tk_rm_tree(const char *path)
 {
