@@ -177,6 +177,17 @@ typedef struct ds_muscle_group {
 
 /* Herniation and root contact coefficients (DESIGN §3.4). */
 enum { DS_PARACENTRAL = 0, DS_FORAMINAL = 1, DS_MAX_THRESHOLDS = 8, DS_GRADES = 5 };
+
+/* The disc parameters a Pfirrmann grade multiplies; the model file names them by their disc
+ * keys (herniation.degeneration.gradeN.<key>). */
+#define DS_GRADE_FACTORS(X) X(pi0) X(h0) X(K0) X(k_a)
+enum {
+#define DS_X_ENUM(p) DS_GF_##p,
+    DS_GRADE_FACTORS(DS_X_ENUM)
+#undef DS_X_ENUM
+    DS_NGRADE_FACTORS
+};
+extern const int ds_grade_params[DS_NGRADE_FACTORS]; /* DS_PAR_* of each factor */
 typedef struct ds_herniation_model {
     double pressure_gain;       /* C_delta, mm/MPa */
     double flexion_gain;        /* G_theta, mm/rad */
@@ -188,7 +199,7 @@ typedef struct ds_herniation_model {
     double smoothing;           /* eps of the C1 contact onset, mm */
     double root_tension;        /* MPa/mm: pressure of the stretched root per mm it is displaced */
     double gap[2];              /* default gap by type, mm */
-    double grade[DS_GRADES][4]; /* Pfirrmann 1..5: multipliers of pi0, h0, K0, k_a */
+    double grade[DS_GRADES][DS_NGRADE_FACTORS]; /* Pfirrmann 1..5: multipliers, DS_GF_* */
 } ds_herniation_model;
 
 /* The herniation a scenario places (compiled with the model; enabled = 0 when none). */

@@ -238,7 +238,7 @@ static ds_status read_herniation(const ds_ydoc *d, int root, ds_model *m, ds_err
     if (!hn) { /* a model without a herniation table: no contact (and none can be asked for) */
         memset(h, 0, sizeof *h);
         for (int g = 0; g < DS_GRADES; g++)
-            for (int k = 0; k < 4; k++)
+            for (int k = 0; k < DS_NGRADE_FACTORS; k++)
                 h->grade[g][k] = 1.0;
         h->root_diameter = NAN;
         return DS_OK;
@@ -280,7 +280,9 @@ static ds_status read_herniation(const ds_ydoc *d, int root, ds_model *m, ds_err
     if (!dg)
         return ds_fail(err, DS_ERR_INPUT, "%s: key 'herniation.degeneration' is missing", ds_yloc(d, hn, loc, sizeof loc));
     static const char *const grades[] = {"grade1", "grade2", "grade3", "grade4", "grade5", NULL};
-    static const char *const gk[] = {"osmotic_pressure", "height", "permeability", "annulus_stiffness", NULL};
+    const char *gk[DS_NGRADE_FACTORS + 1] = {NULL}; /* the factors' disc keys, NULL-terminated */
+    for (int k = 0; k < DS_NGRADE_FACTORS; k++)
+        gk[k] = ds_disc_param_keys[ds_grade_params[k]];
     if ((st = ds_ycheck_keys(d, dg, "herniation.degeneration", grades, err)))
         return st;
     for (int g = 0; g < DS_GRADES; g++) {
@@ -291,7 +293,7 @@ static ds_status read_herniation(const ds_ydoc *d, int root, ds_model *m, ds_err
             return ds_fail(err, DS_ERR_INPUT, "%s: key '%s' is missing", ds_yloc(d, dg, loc, sizeof loc), path);
         if ((st = ds_ycheck_keys(d, gn, path, gk, err)))
             return st;
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < DS_NGRADE_FACTORS; k++)
             if ((st = read_field(d, gn, path, gk[k], "1", DS_RANGE_POS, &h->grade[g][k], err)))
                 return st;
     }

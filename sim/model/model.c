@@ -245,14 +245,18 @@ ds_status ds_model_place_site(ds_model *m, const ds_herniation_site *site, ds_er
     return DS_OK;
 }
 
+const int ds_grade_params[DS_NGRADE_FACTORS] = {
+#define DS_X(p) DS_PAR_##p,
+    DS_GRADE_FACTORS(DS_X)
+#undef DS_X
+};
+
 void ds_model_degenerate(ds_model *m, int i, int grade)
 {
     const double *f = m->hern.grade[grade - 1];
     for (int l = 0; l < m->stride; l++) {
-        par_w(m, DS_PAR_pi0, i)[l] *= f[0];
-        par_w(m, DS_PAR_h0, i)[l] *= f[1];
-        par_w(m, DS_PAR_K0, i)[l] *= f[2];
-        par_w(m, DS_PAR_k_a, i)[l] *= f[3];
+        for (int k = 0; k < DS_NGRADE_FACTORS; k++)
+            par_w(m, ds_grade_params[k], i)[l] *= f[k];
         derive(m, i, l);
     }
 }
@@ -270,7 +274,7 @@ ds_status ds_model_set_disc(ds_model *m, int k, int i, int lane, double v, ds_er
     derive(m, i, lane);
     if (k == DS_PAR_h0 && m->site.enabled && i == m->site.level) { /* the herniation's reference heights */
         lanes_w(m, DS_LP_hern_h_ref)[lane] = v;
-        lanes_w(m, DS_LP_hern_h_healthy)[lane] = v / m->hern.grade[m->site.grade - 1][1];
+        lanes_w(m, DS_LP_hern_h_healthy)[lane] = v / m->hern.grade[m->site.grade - 1][DS_GF_h0];
     }
     return DS_OK;
 }
