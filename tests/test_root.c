@@ -177,8 +177,22 @@ static void test_null_arms_identical(void **state)
  * 53 mmHg per mm of displacement, whatever the load; what the load adds (the swelling disc's
  * pressure at night) compresses it further, the same for every size. A fragment short of
  * the root is not pressed by tension at all. */
-/* the model's root_tension, 0.00707 MPa/mm, in mmHg/mm */
-#define ROOT_TENSION_MMHG (0.00707 * 1000.0 / DS_KPA_PER_MMHG)
+/* The model's root coefficients, in mmHg: tension per mm displaced, modulus over diameter
+ * per mm compressed, and the width of the contact ramp (mm). */
+typedef struct {
+    double tension, stiffness, eps;
+} root_coef;
+
+static root_coef model_root(void)
+{
+    ds_model m;
+    tk_model(&m, DS_QUASI_STATIC, 1, NULL);
+    const double to_mmHg = 1000.0 / DS_KPA_PER_MMHG;
+    root_coef r = {m.hern.root_tension * to_mmHg, m.hern.root_modulus / m.hern.root_diameter * to_mmHg,
+                   m.hern.smoothing};
+    ds_model_free(&m);
+    return r;
+}
 
 /* Contact pressure at the end of 2 h asleep with a herniation of the given size; with
  * unloaded set, the disc carries nothing (no preload, asleep, supported) and the protrusion
@@ -211,8 +225,9 @@ static double asleep_contact(const char *size, int unloaded, double *disp)
     printf("asleep, size %s: displacement %.4f mm, penetration %.4f mm, contact %.3f mmHg\n", size, x[n - 1], d[n - 1],
            v);
     /* the two parts: tension of the displaced root, compression by what the load adds */
-    double compression = 0.05 * ds_contact_ramp(d[n - 1], 0.1) / 5.0 * 1000.0 / DS_KPA_PER_MMHG;
-    assert_true(fabs(v - (ROOT_TENSION_MMHG * x[n - 1] + compression)) < 1e-9 * (v + 1.0));
+    const root_coef r = model_root();
+    double compression = r.stiffness * ds_contact_ramp(d[n - 1], r.eps);
+    assert_true(fabs(v - (r.tension * x[n - 1] + compression)) < 1e-9 * (v + 1.0));
     free(p), free(x), free(d);
     unlink(out);
     return v;
@@ -221,17 +236,18 @@ static double asleep_contact(const char *size, int unloaded, double *disp)
 static void test_displaced_root(void **state)
 {
     (void)state;
+    const root_coef r = model_root();
+    assert_true(r.tension > 50.0 && r.tension < 56.0); /* 53 mmHg per mm, as the model file says */
     double x1, x2, x0;
     double p1 = asleep_contact("5.5mm", 0, &x1), p2 = asleep_contact("6.5mm", 0, &x2), p0 = asleep_contact("4mm", 0, &x0);
-    assert_true(fabs(x1 - (1.0 - 0.05)) < 1e-12 && fabs(x2 - (2.0 - 0.05)) < 1e-12); /* s(d) = d - eps/2 */
-    assert_true(fabs((p2 - p1) - ROOT_TENSION_MMHG) < 1e-9); /* one more mm displaced: 53 mmHg more */
-    assert_true(x0 == 0.0 && p0 < p1 - ROOT_TENSION_MMHG * x1 + 1e-9); /* short of the root: no tension */
+    assert_true(fabs(x1 - (1.0 - r.eps / 2)) < 1e-12 && fabs(x2 - (2.0 - r.eps / 2)) < 1e-12); /* s(d) = d - eps/2 */
+    assert_true(fabs((p2 - p1) - r.tension) < 1e-9); /* one more mm displaced: the tension more */
+    assert_true(x0 == 0.0 && p0 < p1 - r.tension * x1 + 1e-9); /* short of the root: no tension */
     /* baseline at zero load: the displaced root is pressed by its tension alone (the C1
      * ramp leaves a compression of E eps / 8 D, 0.94 mmHg, where the fragment's edge meets
      * the displaced root) */
     double xu, pu = asleep_contact("5.5mm", 1, &xu);
-    double edge = 0.05 * 0.1 / 8.0 / 5.0 * 1000.0 / DS_KPA_PER_MMHG;
-    assert_true(fabs(pu - (ROOT_TENSION_MMHG * xu + edge)) < 1e-9 && pu > 40.0);
+    assert_true(fabs(pu - (r.tension * xu + r.stiffness * r.eps / 8.0)) < 1e-9 && pu > 40.0);
 }
 
 /* The two routes of a massage (DESIGN §3.5), with the model's measured defaults: the tone of
