@@ -68,6 +68,24 @@ int ds_cmd_check(int argc, char **argv)
                ds_level_names[sc.level_id[h->level]], h->type == DS_FORAMINAL ? "foraminal" : "paracentral",
                h->side ? "right" : "left", h->size, h->gap, h->grade);
     }
+    if (sc.cohort.enabled) {
+        const ds_cohort *c = &sc.cohort;
+        static const char *const dn[] = {"normal", "lognormal", "uniform"};
+        printf("  cohort of %d subjects, %s design, seed %llu%s\n", c->n, ds_design_names[c->design],
+               (unsigned long long)c->seed, c->correlated ? ", correlated through a Gaussian copula" : "");
+        for (int k = 0; k < c->nvary; k++) {
+            const ds_vary *v = &c->vary[k];
+            double lo = c->value[(size_t)k * c->n], hi = lo;
+            for (int l = 1; l < c->n; l++) {
+                double x = c->value[(size_t)k * c->n + l];
+                lo = x < lo ? x : lo;
+                hi = x > hi ? x : hi;
+            }
+            printf("    %-32s %s (%g, %g)%s %s: drawn %g to %g\n", v->key, dn[v->dist], v->a, v->b,
+                   v->dist == DS_VARY_NORMAL && (isfinite(v->lo) || isfinite(v->hi)) ? " truncated" : "", v->unit, lo,
+                   hi);
+        }
+    }
     for (int k = 0; k < sc.nsession; k++)
         printf("  massage at %.4g h for %g min: tone -%g %% (decay %g min), passive -%g %% (decay %g min)%s\n",
                sc.session[k].start / 3600.0, sc.session[k].duration / 60.0, 100.0 * sc.session[k].p.tone_reduction,

@@ -33,14 +33,6 @@ static void pause_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 static char *slurp(const char *path, size_t *n)
 {
     FILE *f = fopen(path, "rb");
@@ -181,7 +173,7 @@ static void test_signal_ends_gnuplot(void **state)
     snprintf(log, sizeof log, "%s/plot.log", dir);
     static const char *const set[] = {"timeline.repeat=1"};
     tk_run_study(DS_SOURCE_DIR "/scenarios/diurnal_l4l5.yaml", 1, set, h5);
-    write_text(fake, fake_gnuplot);
+    tk_write_text(fake, fake_gnuplot);
     assert_int_equal(chmod(fake, 0755), 0);
 
     const char *argv[] = {"discsim", "plot", h5, "-o", figs, "--figure", "day", "--gnuplot", fake, NULL};
@@ -293,20 +285,20 @@ static void test_output_never_clobbers_an_input(void **state)
     snprintf(p, sizeof p, "%s/model.yaml", folder);
     copy_file(DS_SOURCE_DIR "/models/lumbar_adult.yaml", p);
     snprintf(p, sizeof p, "%s/s.yaml", folder);
-    write_text(p, scenario_text);
+    tk_write_text(p, scenario_text);
     /* the same with arms, one of them empty: it goes through the study runner */
     snprintf(p, sizeof p, "%s/arms.yaml", folder);
     char arms[sizeof scenario_text + 200];
     snprintf(arms, sizeof arms, "%sarms:\n  control:\n  tense:\n    parameters: {muscles: {erector_spinae: {tone: 0.1}}}\n",
              scenario_text);
-    write_text(p, arms);
+    tk_write_text(p, arms);
     snprintf(p, sizeof p, "%s/link.h5", folder);
     assert_int_equal(symlink("arms.yaml", p), 0);
     snprintf(p, sizeof p, "%s/model.yaml", folder);
     snprintf(q, sizeof q, "%s/hard.h5", folder);
     assert_int_equal(link(p, q), 0);
     snprintf(p, sizeof p, "%s/notes.txt", folder);
-    write_text(p, "not a discsim output\n");
+    tk_write_text(p, "not a discsim output\n");
     snprintf(p, sizeof p, "%s/results.h5", folder);
     assert_int_equal(mkdir(p, 0755), 0);
 
@@ -342,8 +334,8 @@ static void test_rerun_overwrites_an_output(void **state)
     snprintf(out, sizeof out, "%s/rerun.h5", dir);
     snprintf(empty, sizeof empty, "%s/empty.h5", dir);
     copy_file(DS_SOURCE_DIR "/models/lumbar_adult.yaml", model);
-    write_text(scen, scenario_text);
-    write_text(empty, "");
+    tk_write_text(scen, scenario_text);
+    tk_write_text(empty, "");
     const char *first[] = {"discsim", "run", scen, "-o", out, "--quiet", NULL};
     const char *second[] = {"discsim", "run", scen, "-o", out, "--quiet", "--set", "record.interval=20min", NULL};
     const char *third[] = {"discsim", "run", scen, "-o", empty, "--quiet", NULL};
@@ -389,7 +381,7 @@ static void test_failed_arm_leaves_nothing(void **state)
     /* explicit Euler at 10 ms is unstable for the inertial disc's vertebral mode */
     snprintf(text, sizeof text, "%sarms:\n  control:\n  unstable:\n    variant: inertial\n"
                                 "    solver: {method: euler, step: 10ms}\n", scenario_text);
-    write_text(scen, text);
+    tk_write_text(scen, text);
     const char *argv[] = {"discsim", "run", scen, "-o", out, "--quiet", NULL};
     char *msg;
     int rc = run_cli(argv, &msg);

@@ -10,14 +10,6 @@
 
 static char dir[256];
 
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 /* Runs the discsim binary with argv (NULL-terminated), stderr+stdout into *out (malloc'ed). */
 static int run_cli(const char *const *argv, char **out)
 {
@@ -67,7 +59,7 @@ static void check_case(const bad_case *c)
     char scen[300], out[300];
     snprintf(scen, sizeof scen, "%s/case.yaml", dir);
     snprintf(out, sizeof out, "%s/out.h5", dir);
-    write_text(scen, text);
+    tk_write_text(scen, text);
     const char *argv[] = {"discsim", "run", scen, "-o", out, "--quiet", NULL};
     char *msg;
     int rc = run_cli(argv, &msg);
@@ -190,7 +182,7 @@ static void test_set_overrides(void **state)
     char scen[300], out[300];
     snprintf(scen, sizeof scen, "%s/ok.yaml", dir);
     snprintf(out, sizeof out, "%s/ok.h5", dir);
-    write_text(scen, base);
+    tk_write_text(scen, base);
     /* a bad override names --set and the key */
     const char *bad[] = {"discsim", "run", scen, "-o", out, "--set", "solver.rtol=loose", NULL};
     char *msg;
@@ -242,7 +234,7 @@ static void test_divergence(void **state)
     char scen[300], out[300];
     snprintf(scen, sizeof scen, "%s/div.yaml", dir);
     snprintf(out, sizeof out, "%s/div.h5", dir);
-    write_text(scen, base);
+    tk_write_text(scen, base);
     /* explicit Euler at 10 ms is unstable for the 40 Hz vertebral mode */
     const char *argv[] = {"discsim", "run", scen, "-o", out, "--set", "variant=inertial", "--set", "solver.method=euler",
                           "--set", "solver.step=10ms", NULL};
@@ -297,7 +289,7 @@ static void test_input_limits(void **state)
     for (int i = 0; i < 100000; i++)
         deep[n++] = ']';
     deep[n] = '\0';
-    write_text(scen, deep);
+    tk_write_text(scen, deep);
     free(deep);
     check_refused("deep nesting", scen, NULL, "nested more than 32 deep");
     /* a billion laughs: ten anchors, each ten of the one before */
@@ -306,15 +298,15 @@ static void test_input_limits(void **state)
     for (int k = 1; k < 10; k++)
         n += (size_t)sprintf(laughs + n, "  l%d: &l%d [*l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d]\n", k, k,
                              k - 1, k - 1, k - 1, k - 1, k - 1, k - 1, k - 1, k - 1, k - 1, k - 1);
-    write_text(scen, laughs);
+    tk_write_text(scen, laughs);
     check_refused("billion laughs", scen, NULL, "once aliases are expanded");
     /* an alias to its own list: copying the --set value recursed without end */
-    write_text(scen, base);
+    tk_write_text(scen, base);
     check_refused("alias cycle in --set", scen, "description=&a [*a]", "a cycle");
     /* an alias cycle created by merging an arm: the merged document is checked again */
     char cyc[2048];
     snprintf(cyc, sizeof cyc, "%sdescription: &d {x: 1}\narms: {a: {description: {y: *d}}}\n", base);
-    write_text(scen, cyc);
+    tk_write_text(scen, cyc);
     check_refused("cycle made by an arm", scen, NULL, "a cycle");
     /* a parameter path longer than the buffer it was built in wrote past it */
     char *longkey = malloc(4096);
@@ -322,7 +314,7 @@ static void test_input_limits(void **state)
     for (int i = 0; i < 900; i++)
         longkey[n++] = 'k';
     strcpy(longkey + n, ": 1}}}\n");
-    write_text(scen, longkey);
+    tk_write_text(scen, longkey);
     free(longkey);
     check_refused("long parameter path", scen, NULL, "key path too long");
     check_refused_as(DS_ERR_USAGE, "--set an empty key part", scen, "timeline..repeat=2", "empty part");
@@ -339,7 +331,7 @@ static void test_info_text_is_clean(void **state)
     snprintf(out, sizeof out, "%s/esc.h5", dir);
     char *text = malloc(strlen(base) + 64);
     sprintf(text, "name: \"x\\e[2Jcleared\\nforged line\"\n%s", strchr(base, '\n') + 1);
-    write_text(scen, text);
+    tk_write_text(scen, text);
     free(text);
     const char *run[] = {"discsim", "run", scen, "-o", out, "-q", NULL}, *info[] = {"discsim", "info", out, NULL};
     char *msg;

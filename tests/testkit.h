@@ -178,6 +178,15 @@ static inline int tk_run_cli(const char *const *argv, const char *log, char **ou
 }
 #endif
 
+/* Writes text to a new file at path (a test's scenario). */
+static inline void tk_write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
 /* Removes a file or a folder with everything in it (the tests' temporary folders). */
 static inline int tk_rm_tree(const char *path)
 {

@@ -88,39 +88,6 @@ typedef struct ds_posture_params {
                              lying a fifth of standing, asleep none */
 } ds_posture_params;
 
-/* Per-subject scalars (one value a lane): X(field, unit, description). Every parameter a
- * study may vary that is not per level lives here, so that a cohort can draw it per subject;
- * the herniation's are filled from the scenario's herniation and the model's table when it
- * is placed. */
-#define DS_LANE_PARAMS(X)                                                                          \
-    X(body_mass, "t", "body mass")                                                                 \
-    X(hern_size, "mm", "protrusion of the herniation at zero pressure, flexion and height loss")   \
-    X(hern_gap, "mm", "fragment to nerve root at the reference height")                            \
-    X(hern_h_ref, "mm", "reference height of the herniated disc (h0 after degeneration)")          \
-    X(pressure_gain, "mm/MPa", "protrusion per MPa of nucleus pressure")                           \
-    X(flexion_gain, "mm/rad", "protrusion per radian of the level's flexion")                      \
-    X(height_gain, "1", "protrusion per mm of height lost")                                        \
-    X(foraminal_narrowing, "1", "narrowing of the foraminal gap per mm of height lost")            \
-    X(foraminal_opening, "mm/rad", "opening of the foraminal gap per radian of the level's flexion") \
-    X(hern_h_healthy, "mm", "height of the herniated disc before degeneration (the foramen's reference)") \
-    X(root_modulus, "MPa", "effective compressive modulus of the nerve root and its sleeve")       \
-    X(root_diameter, "mm", "diameter of the nerve root")                                           \
-    X(root_smoothing, "mm", "width of the C1 onset of contact")                                    \
-    X(root_tension, "MPa/mm", "contact pressure per mm the fragment has displaced the root from its resting position") \
-    X(massage_size, "1", "this subject's response to massage: multiplies every session's reductions") \
-    X(massage_time, "1", "this subject's clock of massage: multiplies every session's onset and decay")
-
-enum {
-#define DS_X_ENUM(f, unit, desc) DS_LP_##f,
-    DS_LANE_PARAMS(DS_X_ENUM)
-#undef DS_X_ENUM
-    DS_NLANE_PARAMS
-};
-
-extern const char *const ds_lane_param_keys[DS_NLANE_PARAMS];
-extern const char *const ds_lane_param_units[DS_NLANE_PARAMS];
-extern const char *const ds_lane_param_descs[DS_NLANE_PARAMS];
-
 /* The range a model number must lie in (checked when the model is compiled, so that a
  * scenario override out of range is an error that names the scenario's line). */
 typedef enum ds_range {
@@ -129,6 +96,45 @@ typedef enum ds_range {
     DS_RANGE_NONNEG, /* >= 0 */
     DS_RANGE_FRAC    /* 0 to 1 */
 } ds_range;
+
+/* Whether v lies in range r, and the range in words ("positive", ...; "" for any). */
+int ds_range_ok(ds_range r, double v);
+const char *ds_range_text(ds_range r);
+
+/* Per-subject scalars (one value a lane): X(field, unit, description). Every parameter a
+ * study may vary that is not per level lives here, so that a cohort can draw it per subject;
+ * the herniation's are filled from the scenario's herniation and the model's table when it
+ * is placed. */
+#define DS_LANE_PARAMS(X)                                                                          \
+    X(body_mass, "t", DS_RANGE_POS, "body mass")                                                                 \
+    X(hern_size, "mm", DS_RANGE_NONNEG, "protrusion of the herniation at zero pressure, flexion and height loss")   \
+    X(hern_gap, "mm", DS_RANGE_NONNEG, "fragment to nerve root at the reference height")                            \
+    X(hern_h_ref, "mm", DS_RANGE_POS, "reference height of the herniated disc (h0 after degeneration)")          \
+    X(pressure_gain, "mm/MPa", DS_RANGE_NONNEG, "protrusion per MPa of nucleus pressure")                           \
+    X(flexion_gain, "mm/rad", DS_RANGE_ANY, "protrusion per radian of the level's flexion")                      \
+    X(height_gain, "1", DS_RANGE_NONNEG, "protrusion per mm of height lost")                                        \
+    X(foraminal_narrowing, "1", DS_RANGE_NONNEG, "narrowing of the foraminal gap per mm of height lost")            \
+    X(foraminal_opening, "mm/rad", DS_RANGE_ANY, "opening of the foraminal gap per radian of the level's flexion") \
+    X(hern_h_healthy, "mm", DS_RANGE_POS, "height of the herniated disc before degeneration (the foramen's reference)") \
+    X(root_modulus, "MPa", DS_RANGE_POS, "effective compressive modulus of the nerve root and its sleeve")       \
+    X(root_diameter, "mm", DS_RANGE_POS, "diameter of the nerve root")                                           \
+    X(root_smoothing, "mm", DS_RANGE_POS, "width of the C1 onset of contact")                                    \
+    X(root_tension, "MPa/mm", DS_RANGE_NONNEG, "contact pressure per mm the fragment has displaced the root from its resting position") \
+    X(massage_size, "1", DS_RANGE_NONNEG, "this subject's response to massage: multiplies every session's reductions") \
+    X(massage_time, "1", DS_RANGE_POS, "this subject's clock of massage: multiplies every session's onset and decay")
+
+enum {
+#define DS_X_ENUM(f, unit, range, desc) DS_LP_##f,
+    DS_LANE_PARAMS(DS_X_ENUM)
+#undef DS_X_ENUM
+    DS_NLANE_PARAMS
+};
+
+extern const char *const ds_lane_param_keys[DS_NLANE_PARAMS];
+extern const char *const ds_lane_param_units[DS_NLANE_PARAMS];
+extern const char *const ds_lane_param_descs[DS_NLANE_PARAMS];
+extern const ds_range ds_lane_param_ranges[DS_NLANE_PARAMS];
+
 
 /* field, unit in the model file, factor to the code's unit, range */
 #define DS_POSTURE_PARAMS(X)                                                                       \

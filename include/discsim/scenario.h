@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "discsim/cohort.h"
 #include "discsim/data.h"
 #include "discsim/model.h"
 #include "discsim/solver.h"
@@ -32,6 +33,7 @@ typedef struct ds_scenario {
     ds_variant variant;
     int nsubj;
     uint64_t seed;
+    ds_cohort cohort;       /* enabled: the subjects' parameters are drawn (cohort:) */
 
     int nphase;
     ds_phase phase[DS_MAX_PHASES];

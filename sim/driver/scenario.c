@@ -11,6 +11,7 @@ void ds_scenario_free(ds_scenario *sc)
     free(sc->overrides);
     sc->text = sc->overrides = NULL;
     ds_model_free(&sc->model);
+    ds_cohort_free(&sc->cohort);
 }
 
 double ds_scenario_duration(const ds_scenario *sc)

@@ -49,14 +49,10 @@ static ds_status read_quantity(const ds_ydoc *d, int node, const char *key, cons
     if (!ds_ymap_get(d, sources, s))
         return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': source '%s' is not in the file's 'sources' table",
                        ds_yloc(d, sn, loc, sizeof loc), sub, s);
-    static const char *const need[] = {[DS_RANGE_ANY] = "", [DS_RANGE_POS] = "positive",
-                                       [DS_RANGE_NONNEG] = "zero or positive", [DS_RANGE_FRAC] = "between 0 and 1"};
     double v = *out;
-    int ok = range == DS_RANGE_ANY || (range == DS_RANGE_POS && v > 0) || (range == DS_RANGE_NONNEG && v >= 0) ||
-             (range == DS_RANGE_FRAC && v >= 0 && v <= 1);
-    if (!ok)
+    if (!ds_range_ok(range, v))
         return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': %g %s must be %s", ds_yloc(d, vn, loc, sizeof loc), key, v,
-                       unit, need[range]);
+                       unit, ds_range_text(range));
     return DS_OK;
 }
 

@@ -19,7 +19,7 @@
 static const char *const top_keys[] = {"name",     "description", "model",      "parameters", "variant",
                                        "levels",   "subjects",    "seed",       "initial",    "timeline",
                                        "record",   "solver",      "herniation", "summary",    "interventions",
-                                       "arms",     "sweep",       "clock",      NULL};
+                                       "arms",     "sweep",       "clock",      "cohort",     NULL};
 
 ds_status ds_scenario_load(const char *path, int nset, const char *const *set, ds_scenario *sc, ds_error *err)
 {
@@ -134,6 +134,16 @@ static ds_status read_shape(const ds_ydoc *d, int root, ds_scenario *sc, ds_erro
     if (n && (st = ds_yas_int(d, n, "seed", 0, 0x7fffffffL, &v, err)))
         return st;
     sc->seed = (uint64_t)v;
+    int cn = ds_ymap_get(d, root, "cohort");
+    if (cn) {
+        static const char *const own[] = {"subjects", "seed"};
+        for (int k = 0; k < 2; k++)
+            if ((n = ds_ymap_get(d, root, own[k])))
+                return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': a cohort sets its own %s (cohort.%s)",
+                               ds_yloc(d, n, loc, sizeof loc), own[k], k ? "seed" : "number of subjects",
+                               k ? "seed" : "n");
+        return ds_sc_read_cohort_shape(d, cn, sc, err);
+    }
     return DS_OK;
 }
 
@@ -243,6 +253,8 @@ ds_status ds_scenario_load_edit(const char *path, int nset, const char *const *s
     int root = d ? ds_yroot(d) : 0, n;
     if (st || (st = read_name_and_model(d, root, sc, &md, err)) || (st = read_shape(d, root, sc, err)) ||
         (st = compile_model(d, root, md, sc, err)))
+        goto done;
+    if ((n = ds_ymap_get(d, root, "cohort")) && (st = ds_sc_read_cohort(d, n, sc, err)))
         goto done;
     if (!(n = ds_ymap_get(d, root, "timeline"))) {
         st = ds_fail(err, DS_ERR_INPUT, "%s: key 'timeline' is missing", ds_yloc(d, root, loc, sizeof loc));

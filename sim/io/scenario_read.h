@@ -14,6 +14,10 @@ ds_status ds_sc_read_record(const ds_ydoc *d, int node, ds_scenario *sc, ds_erro
 ds_status ds_sc_read_solver(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err);
 ds_status ds_sc_read_herniation_site(const ds_ydoc *d, int node, const ds_scenario *sc, ds_herniation_site *hs,
                                      ds_error *err);
+/* cohort: its size, seed and design before the model is compiled (sets sc->nsubj), then the
+ * varied parameters, drawn and written into the compiled model. */
+ds_status ds_sc_read_cohort_shape(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err);
+ds_status ds_sc_read_cohort(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err);
 ds_status ds_sc_read_interventions(const ds_ydoc *d, int node, ds_scenario *sc, ds_error *err);
 
 /* Writes each leaf of the scenario's `parameters` mapping (node of sd) into the model

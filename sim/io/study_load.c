@@ -48,7 +48,8 @@ static ds_status edit_arm(ds_ydoc *d, void *vctx, ds_scenario *sc, ds_error *err
     snprintf(key, sizeof key, "arms.%s", name);
     if ((st = ds_yas_mapping(d, p.value, key, err)))
         return st;
-    static const char *const forbidden[] = {"arms", "sweep", "name", "model", "subjects", NULL};
+    /* every arm runs on the same subjects, so that effects pair by subject */
+    static const char *const forbidden[] = {"arms", "sweep", "name", "model", "subjects", "cohort", "seed", NULL};
     for (int k = 0; forbidden[k]; k++)
         if (ds_ymap_get(d, p.value, forbidden[k])) {
             char loc[4200];
@@ -144,7 +145,7 @@ static ds_status read_sweep(const ds_ydoc *d, int sw, ds_study *st, ds_error *er
          * scenario every time or a different study at each point */
         size_t plen = strlen(param), top = strcspn(param, ".");
         int empty_part = plen == 0 || param[0] == '.' || param[plen - 1] == '.' || strstr(param, "..");
-        static const char *const fixed[] = {"name", "model", "subjects", "arms", "sweep", NULL};
+        static const char *const fixed[] = {"name", "model", "subjects", "arms", "sweep", "cohort", "seed", NULL};
         for (int f = 0; !empty_part && fixed[f]; f++)
             if (top == strlen(fixed[f]) && !strncmp(param, fixed[f], top))
                 return ds_fail(err, DS_ERR_INPUT, "%s: key '%s.parameter': a sweep cannot vary '%s'",
@@ -179,6 +180,23 @@ static ds_status read_sweep(const ds_ydoc *d, int sw, ds_study *st, ds_error *er
             if (j == 0)
                 snprintf(st->unit[k], sizeof st->unit[k], "%s", *end ? end : "1");
         }
+    }
+    return DS_OK;
+}
+
+/* A swept parameter that the cohort also draws would be overwritten by the draws: the sweep
+ * would silently sweep nothing. */
+static ds_status check_sweep_cohort(const ds_study *st, const char *path, ds_error *err)
+{
+    const ds_cohort *c = &st->variant[0].cohort;
+    for (int k = 0; k < st->nparam; k++) {
+        const char *p = st->param[k];
+        if (!strncmp(p, "parameters.", 11))
+            p += 11;
+        for (int j = 0; j < c->nvary; j++)
+            if (!strcmp(p, c->vary[j].key))
+                return ds_fail(err, DS_ERR_INPUT, "%s: key 'sweep': '%s' is drawn by cohort.vary.%s; sweep it or draw it",
+                               path, st->param[k], c->vary[j].key);
     }
     return DS_OK;
 }
@@ -238,6 +256,8 @@ ds_status ds_study_load(const char *path, int nset, const char *const *set, ds_s
         else if (st->variant[v].nsubj != st->variant[0].nsubj)
             s = ds_fail(err, DS_ERR_INPUT, "%s: every variant must have the same number of subjects", path);
     }
+    if (!s && st->kind == DS_STUDY_SWEEP)
+        s = check_sweep_cohort(st, path, err);
     if (s)
         ds_study_free(st);
     return s;

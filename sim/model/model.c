@@ -29,20 +29,38 @@ const char *const ds_disc_param_descs[DS_NDISC_PARAMS] = {
 };
 
 const char *const ds_lane_param_keys[DS_NLANE_PARAMS] = {
-#define DS_X(f, unit, desc) #f,
+#define DS_X(f, unit, range, desc) #f,
     DS_LANE_PARAMS(DS_X)
 #undef DS_X
 };
 const char *const ds_lane_param_units[DS_NLANE_PARAMS] = {
-#define DS_X(f, unit, desc) unit,
+#define DS_X(f, unit, range, desc) unit,
     DS_LANE_PARAMS(DS_X)
 #undef DS_X
 };
 const char *const ds_lane_param_descs[DS_NLANE_PARAMS] = {
-#define DS_X(f, unit, desc) desc,
+#define DS_X(f, unit, range, desc) desc,
     DS_LANE_PARAMS(DS_X)
 #undef DS_X
 };
+const ds_range ds_lane_param_ranges[DS_NLANE_PARAMS] = {
+#define DS_X(f, unit, range, desc) range,
+    DS_LANE_PARAMS(DS_X)
+#undef DS_X
+};
+
+int ds_range_ok(ds_range r, double v)
+{
+    return isfinite(v) && (r == DS_RANGE_ANY || (r == DS_RANGE_POS && v > 0) || (r == DS_RANGE_NONNEG && v >= 0) ||
+                           (r == DS_RANGE_FRAC && v >= 0 && v <= 1));
+}
+
+const char *ds_range_text(ds_range r)
+{
+    static const char *const need[] = {[DS_RANGE_ANY] = "a finite number", [DS_RANGE_POS] = "positive",
+                                       [DS_RANGE_NONNEG] = "zero or positive", [DS_RANGE_FRAC] = "between 0 and 1"};
+    return r >= DS_RANGE_ANY && r <= DS_RANGE_FRAC ? need[r] : "?";
+}
 
 const char *const ds_massage_keys[] = {
 #define DS_X(f, u, r, d) #f,
@@ -187,12 +205,24 @@ ds_status ds_model_set_muscle(ds_model *m, ds_muscle_field f, int g, int id, int
     return DS_OK;
 }
 
+ds_status ds_model_set_tone(ds_model *m, int g, int lane, double v, ds_error *err)
+{
+    if (g < 0 || g >= m->ngroup || lane < 0 || lane >= m->nsubj)
+        return ds_fail(err, DS_ERR_USAGE, "ds_model_set_tone: group %d, lane %d out of range", g, lane);
+    if (!(v >= 0.0 && v <= 1.0))
+        return ds_fail(err, DS_ERR_INPUT, "tone of %s, subject %d: %g is not a fraction of MVC from 0 to 1",
+                       m->group[g].name, lane, v);
+    lanes_w(m, DS_NLANE_PARAMS + g)[lane] = v;
+    return DS_OK;
+}
+
 ds_status ds_model_set_lane(ds_model *m, int k, int lane, double v, ds_error *err)
 {
     if (k < 0 || k >= DS_NLANE_PARAMS || lane < 0 || lane >= m->nsubj)
         return ds_fail(err, DS_ERR_USAGE, "ds_model_set_lane: parameter %d, lane %d out of range", k, lane);
-    if (!isfinite(v))
-        return ds_fail(err, DS_ERR_INPUT, "%s of subject %d: %g is not a number", ds_lane_param_keys[k], lane, v);
+    if (!ds_range_ok(ds_lane_param_ranges[k], v))
+        return ds_fail(err, DS_ERR_INPUT, "%s of subject %d: %g %s must be %s", ds_lane_param_keys[k], lane, v,
+                       ds_lane_param_units[k], ds_range_text(ds_lane_param_ranges[k]));
     lanes_w(m, k)[lane] = v;
     if (k == DS_LP_body_mass) /* the vertebral masses follow the body */
         for (int i = 0; i < m->nlevel; i++) {

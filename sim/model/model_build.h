@@ -20,6 +20,9 @@ void ds_model_set_lanes(ds_model *m, double mass, const double *tones);
 typedef enum ds_muscle_field { DS_MUSCLE_PCSA, DS_MUSCLE_ARM, DS_MUSCLE_SIGMA } ds_muscle_field;
 ds_status ds_model_set_muscle(ds_model *m, ds_muscle_field f, int g, int id, int lane, double v, ds_error *err);
 
+/* One subject's resting tone of group g, a fraction of MVC from 0 to 1. */
+ds_status ds_model_set_tone(ds_model *m, int g, int lane, double v, ds_error *err);
+
 /* One subject's value of a per-subject scalar (DS_LP_*); the vertebral masses follow a new
  * body mass. */
 ds_status ds_model_set_lane(ds_model *m, int k, int lane, double v, ds_error *err);

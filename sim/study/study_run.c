@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "base/strbuf.h"
+#include "study/cohort_stats.h"
+#include "study/sink_put.h"
 
 
 /* The metric of `name` in a summary, or NULL. */
@@ -117,23 +119,6 @@ static void note_failures(ds_study_outcome *out, const char *what, const char *n
     if (r->nfailed && !out->nfailed)
         snprintf(out->failure, sizeof out->failure, "%s%.64s%s%.900s", what, name, *name ? ": " : "", r->failure);
     out->nfailed += r->nfailed;
-}
-
-/* The sink's study-level writers, each a no-op without a sink or without that writer. */
-static ds_status put_text(const ds_record_sink *k, const char *path, const char *text, const char *desc, ds_error *err)
-{
-    return k && k->put_text ? k->put_text(k->ctx, path, text, desc, err) : DS_OK;
-}
-
-static ds_status put_attr(const ds_record_sink *k, const char *path, const char *name, const char *value, ds_error *err)
-{
-    return k && k->put_attr ? k->put_attr(k->ctx, path, name, value, err) : DS_OK;
-}
-
-static ds_status put_doubles(const ds_record_sink *k, const char *path, int rank, const size_t *dims, const double *data,
-                             const char *units, const char *desc, ds_error *err)
-{
-    return k && k->put_doubles ? k->put_doubles(k->ctx, path, rank, dims, data, units, desc, err) : DS_OK;
 }
 
 /* Sweep points are independent and write nothing while they run (their summaries are written
@@ -290,6 +275,15 @@ ds_status ds_study_run_sink(const ds_study *st, const ds_record_sink *sink, cons
             print_arms(opts->table, st, sum);
         else if (st->kind == DS_STUDY_SWEEP)
             print_sweep(opts->table, st, sum);
+    }
+    if (!s && s0->cohort.enabled) {
+        ds_cohort_stats cs;
+        s = ds_cohort_effects(&s0->cohort, st->nvariant, st->kind == DS_STUDY_ARMS, sum, &cs, err);
+        if (!s && sink)
+            s = ds_cohort_put(sink, &s0->cohort, (char(*)[64])st->name, sum, &cs, err);
+        if (!s && opts->table)
+            ds_cohort_print(opts->table, &s0->cohort, (char(*)[64])st->name, sum, &cs);
+        ds_cohort_stats_free(&cs);
     }
     for (int v = 0; v < st->nvariant; v++)
         ds_summary_free(&sum[v]);

@@ -1,0 +1,31 @@
+/* A cohort's paired effects and what predicts them (private to the study layer). */
+#ifndef DS_COHORT_STATS_H
+#define DS_COHORT_STATS_H
+
+#include <stdio.h>
+
+#include "discsim/cohort.h"
+#include "discsim/run.h"
+#include "discsim/summary.h"
+
+enum { DS_NSTAT = 10 }; /* n, mean, 95 % CI (2), sd, 5/25/50/75/95 % quantiles */
+
+typedef struct ds_cohort_stats {
+    int narm, nmetric, nkept;
+    int *keep;          /* [subject]: finished in every arm */
+    double *stat;       /* [arm-1][metric][DS_NSTAT] */
+    double *rho;        /* [arm-1][metric][vary] */
+    double *responders; /* [arm-1][metric]: share, NaN where not a minutes-above metric */
+} ds_cohort_stats;
+
+/* Which subjects finished every one of the narm variants and, when paired (arms), the
+ * effects of variants 1.. against variant 0. */
+ds_status ds_cohort_effects(const ds_cohort *c, int narm, int paired, const ds_summary *sum, ds_cohort_stats *out,
+                            ds_error *err);
+void ds_cohort_print(FILE *out, const ds_cohort *c, char (*arm)[64], const ds_summary *sum, const ds_cohort_stats *cs);
+/* /cohort/{parameters,failed,effect} */
+ds_status ds_cohort_put(const ds_record_sink *w, const ds_cohort *c, char (*arm)[64], const ds_summary *sum,
+                        const ds_cohort_stats *cs, ds_error *err);
+void ds_cohort_stats_free(ds_cohort_stats *s);
+
+#endif

@@ -1,0 +1,64 @@
+/* Designs: where in the unit cube each subject of a cohort sits (DESIGN §6). */
+#include "discsim/cohort.h"
+
+#include <gsl/gsl_qrng.h>
+#include <stdlib.h>
+
+#include "base/rng.h"
+
+const char *const ds_design_names[] = {"random", "lhs", "sobol", NULL};
+
+/* A Sobol sequence from GSL, point `subject` for subject `subject` (the first point is the
+ * cube's centre, never a corner). GSL allocates more than 40 dimensions without complaint
+ * and then returns zeros, hence the bound checked by the caller. */
+static ds_status sobol(int n, int d, double *u, ds_error *err)
+{
+    gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)d);
+    double *x = malloc((size_t)d * sizeof *x);
+    if (!q || !x) {
+        gsl_qrng_free(q);
+        free(x);
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory for the Sobol sequence");
+    }
+    ds_status st = DS_OK;
+    for (int l = 0; l < n && !st; l++) {
+        if (gsl_qrng_get(q, x))
+            st = ds_fail(err, DS_ERR_INPUT, "the Sobol sequence ends before subject %d", l);
+        for (int k = 0; k < d && !st; k++)
+            u[(size_t)k * n + l] = x[k];
+    }
+    gsl_qrng_free(q);
+    free(x);
+    return st;
+}
+
+ds_status ds_design_points(ds_design design, uint64_t seed, int n, int d, double *u, ds_error *err)
+{
+    if (n < 1 || d < 0 || d > DS_MAX_VARY)
+        return ds_fail(err, DS_ERR_USAGE, "ds_design_points: %d subjects, %d parameters", n, d);
+    ds_status st = DS_OK;
+    switch (design) {
+    case DS_DESIGN_RANDOM:
+        for (int k = 0; k < d; k++)
+            for (int l = 0; l < n; l++)
+                u[(size_t)k * n + l] = ds_rng_u01(seed, (uint64_t)l, (uint32_t)k, 0);
+        break;
+    case DS_DESIGN_LHS:
+        for (int k = 0; k < d; k++)
+            for (int l = 0; l < n; l++)
+                u[(size_t)k * n + l] = ds_rng_lhs(seed, (uint64_t)n, (uint64_t)l, (uint32_t)k);
+        break;
+    case DS_DESIGN_SOBOL:
+        if (d > DS_SOBOL_MAX_DIM)
+            return ds_fail(err, DS_ERR_INPUT, "a Sobol design takes at most %d parameters, not %d", DS_SOBOL_MAX_DIM, d);
+        st = sobol(n, d, u, err);
+        break;
+    default:
+        return ds_fail(err, DS_ERR_USAGE, "ds_design_points: unknown design %d", (int)design);
+    }
+    for (size_t i = 0; !st && i < (size_t)n * d; i++)
+        if (!(u[i] > 0.0 && u[i] < 1.0))
+            st = ds_fail(err, DS_ERR_NUMERIC, "the %s design put subject %zu on the unit cube's boundary (%g)",
+                         ds_design_names[design], i % (size_t)n, u[i]);
+    return st;
+}

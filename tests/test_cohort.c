@@ -1,0 +1,356 @@
+/* Cohorts: designs, drawn marginals and correlations, the draws reaching the model's lanes,
+ * a cohort subject equal bit for bit to the same subject run alone, the paired statistics,
+ * and every kind of bad cohort input refused with its line and key. */
+#include <gsl/gsl_qrng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testkit.h"
+#include "study/cohort_stats.h"
+
+static char dir[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/ds_test_cohort_XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return tk_rm_tree(dir);
+}
+
+/* A cohort scenario: `cohort` is the text of the cohort mapping's body (indented by 2). */
+static void cohort_file(const char *path, const char *cohort, const char *extra)
+{
+    char text[4096];
+    snprintf(text, sizeof text,
+             "name: cohort_test\n"
+             "model: " DS_SOURCE_DIR "/models/lumbar_adult.yaml\n"
+             "levels: [L3L4, L4L5]\n"
+             "herniation: {level: L4L5, side: left, type: paracentral, size: 4mm, degeneration: 3}\n"
+             "initial: {posture: lying}\n"
+             "timeline:\n"
+             "  phases:\n"
+             "    - {posture: standing, duration: 1h}\n"
+             "    - {posture: sitting, duration: 2h}\n"
+             "record: {interval: 10min}\n"
+             "cohort:\n%s%s",
+             cohort, extra ? extra : "");
+    tk_write_text(path, text);
+}
+
+static const char *const vary4 = "  vary:\n"
+                                 "    herniation.size: {distribution: uniform, min: 3mm, max: 6mm}\n"
+                                 "    herniation.gap: {distribution: normal, mean: 4.5mm, sd: 0.7mm, min: 2mm}\n"
+                                 "    muscles.erector_spinae.tone: {distribution: lognormal, median: 0.025, sd_log: 0.3}\n"
+                                 "    levels.L4L5.permeability: {distribution: uniform, min: 0.1 mm^3/(MPa*s), max: 0.3 mm^3/(MPa*s)}\n";
+
+/* A cohort scenario at dir/name with the given cohort body (vary4 appended when `vary`). */
+static void cohort_at(char *path, size_t cap, const char *name, const char *head, int vary, const char *extra)
+{
+    char cohort[2048];
+    snprintf(path, cap, "%s/%s", dir, name);
+    snprintf(cohort, sizeof cohort, "%s%s", head, vary ? vary4 : "");
+    cohort_file(path, cohort, extra);
+}
+
+/* Random and Latin-hypercube points lie inside the cube; the Sobol design is GSL's sequence
+ * point by point, and more dimensions than it supports are refused (GSL would return zeros). */
+static void test_designs(void **state)
+{
+    (void)state;
+    enum { N = 64, D = 3 };
+    double u[D * N];
+    ds_error err;
+    for (int design = 0; design < 3; design++) {
+        assert_int_equal(ds_design_points((ds_design)design, 7, N, D, u, &err), DS_OK);
+        for (int i = 0; i < D * N; i++)
+            assert_true(u[i] > 0.0 && u[i] < 1.0);
+    }
+    gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, D);
+    for (int l = 0; l < N; l++) {
+        double x[D];
+        gsl_qrng_get(q, x);
+        for (int k = 0; k < D; k++)
+            assert_true(u[k * N + l] == x[k]);
+    }
+    gsl_qrng_free(q);
+    static double big[41 * 4];
+    assert_int_equal(ds_design_points(DS_DESIGN_SOBOL, 1, 4, DS_SOBOL_MAX_DIM + 1, big, &err), DS_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "at most 40"));
+    assert_int_equal(ds_design_points(DS_DESIGN_SOBOL, 1, 4, DS_SOBOL_MAX_DIM, big, &err), DS_OK);
+    for (int i = 0; i < 40 * 4; i++)
+        assert_true(big[i] > 0.0 && big[i] < 1.0);
+    /* a random design is a function of (seed, subject): the first subjects of a larger cohort
+     * are the subjects of a smaller one */
+    double a[D * 8], b[D * 16];
+    assert_int_equal(ds_design_points(DS_DESIGN_RANDOM, 9, 8, D, a, &err), DS_OK);
+    assert_int_equal(ds_design_points(DS_DESIGN_RANDOM, 9, 16, D, b, &err), DS_OK);
+    for (int k = 0; k < D; k++)
+        for (int l = 0; l < 8; l++)
+            assert_true(a[k * 8 + l] == b[k * 16 + l]);
+}
+
+static double median_of(const double *x, int n)
+{
+    double *y = malloc((size_t)n * sizeof *y);
+    memcpy(y, x, (size_t)n * sizeof *y);
+    gsl_sort(y, 1, (size_t)n);
+    double m = gsl_stats_median_from_sorted_data(y, 1, (size_t)n);
+    free(y);
+    return m;
+}
+
+/* The marginals are the stated distributions, truncation holds, and the copula gives the
+ * stated correlation between two normals (exactly r for normal marginals). */
+static void test_marginals_and_correlation(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    ds_cohort c = {.enabled = 1, .n = N, .seed = 11, .design = DS_DESIGN_LHS, .nvary = 4, .correlated = 1};
+    for (int i = 0; i < DS_MAX_VARY; i++)
+        c.corr[i * DS_MAX_VARY + i] = 1.0;
+    c.vary[0] = (ds_vary){.dist = DS_VARY_NORMAL, .a = 10, .b = 2, .lo = -INFINITY, .hi = INFINITY};
+    c.vary[1] = (ds_vary){.dist = DS_VARY_NORMAL, .a = 0, .b = 1, .lo = -INFINITY, .hi = INFINITY};
+    c.vary[2] = (ds_vary){.dist = DS_VARY_LOGNORMAL, .a = 0.025, .b = 0.3};
+    c.vary[3] = (ds_vary){.dist = DS_VARY_NORMAL, .a = 4.5, .b = 0.7, .lo = 4.0, .hi = INFINITY};
+    c.corr[0 * DS_MAX_VARY + 1] = c.corr[1 * DS_MAX_VARY + 0] = 0.6;
+    ds_error err;
+    assert_int_equal(ds_cohort_draw(&c, &err), DS_OK);
+    const double *x0 = c.value, *x1 = c.value + N, *x2 = c.value + 2 * N, *x3 = c.value + 3 * N;
+    assert_true(fabs(gsl_stats_mean(x0, 1, N) - 10.0) < 0.05);
+    assert_true(fabs(gsl_stats_sd(x0, 1, N) - 2.0) < 0.05);
+    assert_true(fabs(gsl_stats_correlation(x0, 1, x1, 1, N) - 0.6) < 0.02);
+    assert_true(fabs(median_of(x2, N) / 0.025 - 1.0) < 0.01);
+    double lo = x3[0];
+    for (int l = 0; l < N; l++)
+        lo = x3[l] < lo ? x3[l] : lo;
+    assert_true(lo >= 4.0 && lo < 4.01);
+    /* correlations that contradict one another are refused, not repaired */
+    c.nvary = 3;
+    c.corr[0 * DS_MAX_VARY + 2] = c.corr[2 * DS_MAX_VARY + 0] = -0.9;
+    c.corr[1 * DS_MAX_VARY + 2] = c.corr[2 * DS_MAX_VARY + 1] = 0.9;
+    assert_int_equal(ds_cohort_draw(&c, &err), DS_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "positive definite"));
+    ds_cohort_free(&c);
+}
+
+/* The drawn values are what the model's lanes hold, derived values included. */
+static void test_draws_reach_the_lanes(void **state)
+{
+    (void)state;
+    char path[300];
+    cohort_at(path, sizeof path, "lanes.yaml", "  n: 9\n  seed: 5\n  design: sobol\n", 1, NULL);
+    ds_scenario sc;
+    ds_error err;
+    ds_status s = ds_scenario_load(path, 0, NULL, &sc, &err);
+    if (s)
+        fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(s, DS_OK);
+    const ds_cohort *c = &sc.cohort;
+    const ds_model *m = &sc.model;
+    assert_int_equal(m->nsubj, 9);
+    assert_int_equal(c->nvary, 4);
+    const int S = m->stride, L45 = 1;
+    for (int l = 0; l < 9; l++) {
+        assert_true(m->lane[DS_LP_hern_size][l] == c->value[0 * 9 + l]);
+        assert_true(m->lane[DS_LP_hern_gap][l] == c->value[1 * 9 + l]);
+        assert_true(m->tone[0 * S + l] == c->value[2 * 9 + l]); /* erector spinae is the first group */
+        assert_true(m->par[DS_PAR_K0][L45 * S + l] == c->value[3 * 9 + l]);
+        assert_true(c->value[0 * 9 + l] >= 3.0 && c->value[0 * 9 + l] <= 6.0);
+        assert_true(c->value[1 * 9 + l] >= 2.0);
+    }
+    assert_string_equal(m->group[0].name, "erector_spinae");
+    /* different subjects got different values */
+    assert_true(c->value[0] != c->value[1]);
+    ds_scenario_free(&sc);
+}
+
+/* One subject of a cohort, run in a batch of nine, equals the same subject run alone with
+ * its values given to a one-subject model: a lane's numbers never depend on its companions. */
+static void test_subject_alone_equals_batch(void **state)
+{
+    (void)state;
+    char path[300], one[300];
+    cohort_at(path, sizeof path, "batch.yaml", "  n: 9\n  seed: 5\n  design: lhs\n", 1, NULL);
+    cohort_at(one, sizeof one, "one.yaml", "  n: 1\n  seed: 5\n", 0, NULL);
+    ds_scenario sb, s1;
+    ds_error err;
+    assert_int_equal(ds_scenario_load(path, 0, NULL, &sb, &err), DS_OK);
+    ds_summary sumb, sum1;
+    ds_run_result rb, r1;
+    ds_run_opts ro = {0};
+    assert_int_equal(ds_run_stream(&sb, NULL, "", &ro, &rb, &sumb, &err), DS_OK);
+    for (int l = 0; l < 9; l += 4) {
+        assert_int_equal(ds_scenario_load(one, 0, NULL, &s1, &err), DS_OK);
+        ds_cohort c1 = sb.cohort;
+        double v[DS_MAX_VARY];
+        for (int k = 0; k < c1.nvary; k++)
+            v[k] = sb.cohort.value[(size_t)k * 9 + l];
+        c1.n = 1;
+        c1.value = v;
+        assert_int_equal(ds_cohort_apply(&c1, &s1.model, &err), DS_OK);
+        assert_int_equal(ds_run_stream(&s1, NULL, "", &ro, &r1, &sum1, &err), DS_OK);
+        for (int q = 0; q < sumb.nmetric; q++)
+            assert_true(memcmp(&sumb.metric[q].value[l], &sum1.metric[q].value[0], sizeof(double)) == 0);
+        ds_summary_free(&sum1);
+        ds_scenario_free(&s1);
+    }
+    ds_summary_free(&sumb);
+    ds_scenario_free(&sb);
+}
+
+/* The paired statistics against a hand computation on made-up summaries: effects 1..10 min
+ * of reduction, one subject failed in the second arm. */
+static void test_paired_statistics(void **state)
+{
+    (void)state;
+    enum { N = 11 };
+    ds_cohort c = {.enabled = 1, .n = N, .nvary = 1, .responder = 4.5 * 60.0};
+    double draws[N], a0[N], a1[N];
+    for (int l = 0; l < N; l++) {
+        draws[l] = 100.0 - l;     /* falls as the effect grows: rank correlation +1 with a negative effect */
+        a0[l] = 50.0;
+        a1[l] = 50.0 - (l + 1);   /* minutes above: -1 .. -11 */
+    }
+    a1[N - 1] = NAN;              /* failed */
+    c.value = draws;
+    snprintf(c.vary[0].key, sizeof c.vary[0].key, "x");
+    ds_summary sum[2] = {{.nsubj = N, .nmetric = 1}, {.nsubj = N, .nmetric = 1}};
+    snprintf(sum[0].metric[0].name, sizeof sum[0].metric[0].name, "minutes_above_oedema");
+    snprintf(sum[1].metric[0].name, sizeof sum[1].metric[0].name, "minutes_above_oedema");
+    sum[0].metric[0].value = a0;
+    sum[1].metric[0].value = a1;
+    ds_cohort_stats cs;
+    ds_error err;
+    assert_int_equal(ds_cohort_effects(&c, 2, 1, sum, &cs, &err), DS_OK);
+    assert_int_equal(cs.nkept, 10);
+    assert_int_equal(cs.keep[N - 1], 0);
+    const double *s = cs.stat;
+    assert_true(s[0] == 10.0);
+    assert_true(fabs(s[1] - (-5.5)) < 1e-12);           /* mean of -1..-10 */
+    double sd = sqrt(110.0 / 12.0);                      /* sd of 1..10 */
+    double half = 2.2621571627409915 * sd / sqrt(10.0);   /* t(0.975, 9) */
+    assert_true(fabs(s[2] - (-5.5 - half)) < 1e-9 && fabs(s[3] - (-5.5 + half)) < 1e-9);
+    assert_true(fabs(s[7] - (-5.5)) < 1e-12);            /* median */
+    assert_true(fabs(cs.responders[0] - 0.6) < 1e-12);  /* 5..10 min of reduction: 6 of 10 */
+    assert_true(fabs(cs.rho[0] - 1.0) < 1e-12);          /* effect -1.. and draws 100.. fall together */
+    ds_cohort_stats_free(&cs);
+}
+
+/* A cohort's output: drawn parameters, failed flags and the effect statistics in the file. */
+static void test_cohort_file(void **state)
+{
+    (void)state;
+    char path[300], out[300];
+    snprintf(out, sizeof out, "%s/arms.h5", dir);
+    cohort_at(path, sizeof path, "arms.yaml", "  n: 4\n  seed: 2\n  design: lhs\n  responder: 1min\n", 1,
+                "arms:\n  control:\n  massage:\n    interventions:\n"
+                "      - {type: massage, at: 1h, duration: 30min, groups: [erector_spinae], tone_reduction: 0.5}\n");
+    tk_run_study(path, 0, NULL, out);
+    ds_error err;
+    size_t n = 0;
+    double *v = NULL;
+    assert_int_equal(ds_h5_read_flat(out, "/cohort/parameters/herniation.size", &n, &v, &err), DS_OK);
+    assert_int_equal(n, 4);
+    free(v);
+    assert_int_equal(ds_h5_read_flat(out, "/cohort/failed", &n, &v, &err), DS_OK);
+    assert_int_equal(n, 4);
+    for (int l = 0; l < 4; l++)
+        assert_true(v[l] == 0.0);
+    free(v);
+    assert_int_equal(ds_h5_read_flat(out, "/cohort/effect/massage/mean_contact_pressure/statistics", &n, &v, &err), DS_OK);
+    assert_int_equal(n, DS_NSTAT);
+    assert_true(v[0] == 4.0 && v[2] <= v[1] && v[1] <= v[3]);
+    free(v);
+    assert_true(ds_h5_exists(out, "/cohort/effect/massage/minutes_above_oedema/responder_share"));
+}
+
+typedef struct {
+    const char *what, *cohort, *extra;
+    int line;
+    const char *words;
+} bad_cohort;
+
+/* Bad cohorts are refused at load with the file, line and key. */
+static void test_bad_cohorts(void **state)
+{
+    (void)state;
+    static const bad_cohort cases[] = {
+        {"unknown parameter", "  n: 4\n  seed: 1\n  vary:\n    herniation.colour: {distribution: uniform, min: 1, max: 2}\n",
+         NULL, 15, "cohort.vary.herniation.colour"},
+        {"no unit", "  n: 4\n  seed: 1\n  vary:\n    herniation.size: {distribution: uniform, min: 3, max: 6mm}\n", NULL,
+         15, "without a unit"},
+        {"wrong unit", "  n: 4\n  seed: 1\n  vary:\n    herniation.size: {distribution: uniform, min: 3s, max: 6mm}\n", NULL,
+         15, "herniation.size"},
+        {"missing seed", "  n: 4\n", NULL, 12, "cohort.seed"},
+        {"missing n", "  seed: 4\n", NULL, 12, "cohort.n"},
+        {"unknown design", "  n: 4\n  seed: 1\n  design: halton\n", NULL, 14, "cohort.design"},
+        {"unknown group", "  n: 4\n  seed: 1\n  vary:\n    muscles.biceps.tone: {distribution: uniform, min: 0.01, max: 0.02}\n",
+         NULL, 15, "biceps"},
+        {"level not simulated",
+         "  n: 4\n  seed: 1\n  vary:\n    levels.L1L2.permeability: {distribution: lognormal, median: 0.2 mm^3/(MPa*s), sd_log: 0.2}\n",
+         NULL, 15, "L1L2"},
+        {"key of another distribution",
+         "  n: 4\n  seed: 1\n  vary:\n    herniation.size: {distribution: uniform, min: 3mm, max: 6mm, sd: 1mm}\n", NULL, 15,
+         "has no sd"},
+        {"empty uniform", "  n: 4\n  seed: 1\n  vary:\n    herniation.size: {distribution: uniform, min: 6mm, max: 3mm}\n",
+         NULL, 15, "below max"},
+        {"draw the model refuses",
+         "  n: 200\n  seed: 1\n  vary:\n    herniation.size: {distribution: normal, mean: 0.5mm, sd: 1mm}\n", NULL, 12,
+         "bound the distribution"},
+        {"correlation of an undrawn key",
+         "  n: 4\n  seed: 1\n  vary:\n    herniation.size: {distribution: uniform, min: 3mm, max: 6mm}\n"
+         "  correlations:\n    - {between: [herniation.size, body_mass], r: 0.5}\n",
+         NULL, 17, "body_mass"},
+        {"subjects beside a cohort", "  n: 4\n  seed: 1\n", "subjects: 3\n", 14, "cohort sets its own number"},
+        {"varied twice",
+         "  n: 4\n  seed: 1\n  vary:\n    herniation.size: {distribution: uniform, min: 3mm, max: 6mm}\n"
+         "    herniation.size: {distribution: uniform, min: 3mm, max: 5mm}\n",
+         NULL, 0, "herniation.size"},
+        {"an arm with its own cohort", "  n: 4\n  seed: 1\n",
+         "arms:\n  a:\n  b:\n    cohort: {n: 5, seed: 1}\n", 0, "may not override"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[300];
+        snprintf(path, sizeof path, "%s/bad%zu.yaml", dir, i);
+        cohort_file(path, cases[i].cohort, cases[i].extra);
+        ds_study st;
+        ds_error err = {0};
+        ds_status s = ds_study_load(path, 0, NULL, &st, &err);
+        if (s == DS_OK) {
+            ds_study_free(&st);
+            fail_msg("%s: accepted", cases[i].what);
+        }
+        if (!strstr(err.msg, cases[i].words))
+            fail_msg("%s: message lacks '%s': %s", cases[i].what, cases[i].words, err.msg);
+        if (cases[i].line) {
+            char at[320];
+            snprintf(at, sizeof at, "%s:%d:", path, cases[i].line);
+            if (!strstr(err.msg, at))
+                fail_msg("%s: message does not name %s: %s", cases[i].what, at, err.msg);
+        }
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_designs),
+        cmocka_unit_test(test_marginals_and_correlation),
+        cmocka_unit_test(test_draws_reach_the_lanes),
+        cmocka_unit_test(test_subject_alone_equals_batch),
+        cmocka_unit_test(test_paired_statistics),
+        cmocka_unit_test(test_cohort_file),
+        cmocka_unit_test(test_bad_cohorts),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
