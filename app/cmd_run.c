@@ -20,6 +20,7 @@ static void usage_run(FILE *out)
             "  -q, --quiet         no progress line and no summary\n"
             "  --plot [DIR]        draw the figures of the output into DIR (default: figures)\n"
             "  --threads N         run a sweep's points on N threads (the output does not change)\n"
+            "  --record summary    keep only each subject's summary metrics, no time series (cohorts)\n"
             "  -h, --help          this help\n\n%s",
             ds_cli_exit_codes);
 }
@@ -57,13 +58,14 @@ int ds_cmd_run(int argc, char **argv)
     int progress = !a.quiet && isatty(STDERR_FILENO);
     ds_status st;
     if (study.kind == DS_STUDY_SINGLE) {
-        ds_run_opts o = {.progress = progress};
+        ds_run_opts o = {.progress = progress, .summary_only = a.summary_only};
         ds_run_result r;
         st = ds_run(sc, a.out, &o, &r, &err);
         if (!st && !a.quiet)
             print_run(sc, a.out, &r);
     } else {
-        ds_study_opts o = {.progress = progress, .table = a.quiet ? NULL : stdout, .threads = a.threads};
+        ds_study_opts o = {
+            .progress = progress, .table = a.quiet ? NULL : stdout, .threads = a.threads, .summary_only = a.summary_only};
         st = ds_study_run(&study, a.out, &o, &err);
         if (!st && !a.quiet)
             printf("discsim: wrote %s (%s, %d %s)\n", a.out, sc->name, study.nvariant,

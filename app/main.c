@@ -23,6 +23,7 @@ static void usage_main(FILE *out)
             "discsim %s: lumbar disc and muscle biomechanics simulator\n\n"
             "Usage:\n"
             "  discsim run SCENARIO [-o OUT.h5] [--set key=value]... [--quiet] [--plot [DIR]] [--threads N]\n"
+            "              [--record summary]\n"
             "  discsim check SCENARIO [--set key=value]...\n"
             "  discsim info OUT.h5\n"
             "  discsim validate [CHECKS.yaml] [--plot [DIR]]\n"
@@ -97,6 +98,13 @@ int ds_cli_parse(int argc, char **argv, ds_cli_args *a, int allow_out, void (*he
                 fprintf(stderr, "discsim: --threads expects a number from 1 to 1024\n");
                 return DS_ERR_USAGE;
             }
+        } else if (allow_out && (!strcmp(s, "--record") || !strncmp(s, "--record=", 9))) {
+            const char *v = s[8] == '=' ? s + 9 : i + 1 < argc ? argv[++i] : "";
+            if (strcmp(v, "summary") && strcmp(v, "series")) {
+                fprintf(stderr, "discsim: --record expects summary (per-subject summaries only) or series (the default)\n");
+                return DS_ERR_USAGE;
+            }
+            a->summary_only = !strcmp(v, "summary");
         } else if (allow_out && !strcmp(s, "--plot")) {
             a->plot = i + 1 < argc && argv[i + 1][0] != '-' && a->scenario ? argv[++i] : "figures";
         } else if (s[0] == '-' && s[1]) {

@@ -10,3 +10,5 @@ build/discsim run scenarios/tone_sweep.yaml -o "$tmp/sweep.h5" -q
 mkdir -p plots/examples
 build/discsim plot "$tmp/massage.h5" -o plots/examples --size 900x600 --figure root --figure effect
 build/discsim plot "$tmp/sweep.h5" -o plots/examples --size 900x600 --figure dose
+build/discsim run scenarios/massage_cohort.yaml -o "$tmp/cohort.h5" -q --record summary
+build/discsim plot "$tmp/cohort.h5" -o plots/examples --size 900x600 --figure cohort

@@ -274,6 +274,101 @@ static void test_cohort_file(void **state)
     assert_true(ds_h5_exists(out, "/cohort/effect/massage/minutes_above_oedema/responder_share"));
 }
 
+/* The Ishigami function, the standard test of sensitivity estimators: its indices are known
+ * in closed form (a = 7, b = 0.1). The estimates lie within their bootstrap intervals of the
+ * truth, and close to it. */
+static void test_sobol_ishigami(void **state)
+{
+    (void)state;
+    enum { N = 4096, D = 3, M = N * (D + 2) };
+    const double a = 7.0, b = 0.1, pi = M_PI;
+    double *u = malloc((size_t)D * M * sizeof *u), *f = malloc((size_t)M * sizeof *f);
+    ds_error err;
+    assert_int_equal(ds_design_points(DS_DESIGN_SALTELLI, 1, M, D, u, &err), DS_OK);
+    for (int l = 0; l < M; l++) {
+        double x1 = -pi + 2 * pi * u[l], x2 = -pi + 2 * pi * u[M + l], x3 = -pi + 2 * pi * u[2 * M + l];
+        f[l] = sin(x1) + a * sin(x2) * sin(x2) + b * pow(x3, 4) * sin(x1);
+    }
+    /* block j: A_j, B_j and the mixed rows differ only where they should */
+    for (int k = 0; k < D; k++) {
+        assert_true(u[k * M + 2 + k] == u[k * M + 1]); /* AB_k takes coordinate k from B */
+        assert_true(u[k * M + 2 + (k + 1) % D] != u[k * M + 1] || u[k * M + 0] == u[k * M + 1]);
+    }
+    double V1 = 0.5 * pow(1 + b * pow(pi, 4) / 5, 2), V2 = a * a / 8, V13 = b * b * pow(pi, 8) * (1.0 / 18 - 1.0 / 50);
+    double V = V1 + V2 + V13;
+    const double S_true[D] = {V1 / V, V2 / V, 0.0}, ST_true[D] = {(V1 + V13) / V, V2 / V, V13 / V};
+    double S[D], ST[D], Sci[2 * D], STci[2 * D];
+    int used;
+    assert_int_equal(ds_sobol_indices(f, N, D, 3, 500, S, ST, Sci, STci, &used, &err), DS_OK);
+    assert_int_equal(used, N);
+    for (int i = 0; i < D; i++) {
+        if (!(Sci[2 * i] <= S_true[i] && S_true[i] <= Sci[2 * i + 1]) || fabs(S[i] - S_true[i]) > 0.05)
+            fail_msg("S%d = %g (%g to %g), true %g", i + 1, S[i], Sci[2 * i], Sci[2 * i + 1], S_true[i]);
+        if (!(STci[2 * i] <= ST_true[i] && ST_true[i] <= STci[2 * i + 1]) || fabs(ST[i] - ST_true[i]) > 0.05)
+            fail_msg("ST%d = %g (%g to %g), true %g", i + 1, ST[i], STci[2 * i], STci[2 * i + 1], ST_true[i]);
+    }
+    /* a block with a failed subject is left out, not counted */
+    f[5 * 7 + 3] = NAN;
+    assert_int_equal(ds_sobol_indices(f, N, D, 3, 0, S, ST, Sci, STci, &used, &err), DS_OK);
+    assert_int_equal(used, N - 1);
+    free(u);
+    free(f);
+}
+
+/* A saltelli cohort in a scenario: n base points make n (d + 2) subjects, and its indices
+ * are in the file. */
+static void test_saltelli_scenario(void **state)
+{
+    (void)state;
+    char path[300], out[300];
+    snprintf(out, sizeof out, "%s/saltelli.h5", dir);
+    cohort_at(path, sizeof path, "saltelli.yaml",
+              "  n: 4\n  seed: 1\n  design: saltelli\n  vary:\n"
+              "    herniation.size: {distribution: uniform, min: 3mm, max: 6mm}\n"
+              "    herniation.gap: {distribution: uniform, min: 3mm, max: 6mm}\n",
+              0, "arms:\n  control:\n  massage:\n    interventions:\n"
+                 "      - {type: massage, at: 1h, duration: 30min, groups: [erector_spinae], tone_reduction: 0.5}\n");
+    ds_scenario sc;
+    ds_error err;
+    ds_study st;
+    assert_int_equal(ds_study_load(path, 0, NULL, &st, &err), DS_OK);
+    assert_int_equal(st.variant[0].nsubj, 16);
+    assert_int_equal(st.variant[0].cohort.nbase, 4);
+    ds_study_free(&st);
+    (void)sc;
+    tk_run_study(path, 0, NULL, out);
+    size_t n = 0;
+    double *v = NULL;
+    assert_int_equal(ds_h5_read_flat(out, "/cohort/sobol/massage/mean_contact_pressure", &n, &v, &err), DS_OK);
+    assert_int_equal(n, 2 * DS_NSOBOL);
+    free(v);
+    assert_true(ds_h5_exists(out, "/cohort/sobol/control/mean_contact_pressure"));
+}
+
+/* --record summary through the command line: summaries and the cohort's statistics, no
+ * series; a value other than summary or series is a usage error. */
+static void test_record_summary_cli(void **state)
+{
+    (void)state;
+    char path[300], out[300], log[300];
+    snprintf(out, sizeof out, "%s/cli.h5", dir);
+    snprintf(log, sizeof log, "%s/cli.log", dir);
+    cohort_at(path, sizeof path, "cli.yaml", "  n: 3\n  seed: 2\n", 1,
+              "arms:\n  control:\n  massage:\n    interventions:\n"
+              "      - {type: massage, at: 1h, duration: 30min, groups: [erector_spinae], tone_reduction: 0.5}\n");
+    const char *const ok[] = {DS_BINARY, "run", path, "-o", out, "--record=summary", "-q", NULL};
+    char *text = NULL;
+    assert_int_equal(tk_run_cli(ok, log, &text), 0);
+    free(text);
+    assert_true(ds_h5_exists(out, "/cohort/effect/massage/mean_contact_pressure/statistics"));
+    assert_true(ds_h5_exists(out, "/arms/massage/summary/mean_contact_pressure"));
+    assert_false(ds_h5_exists(out, "/arms/massage/levels"));
+    const char *const bad[] = {DS_BINARY, "run", path, "-o", out, "--record", "everything", NULL};
+    assert_int_equal(tk_run_cli(bad, log, &text), DS_ERR_USAGE);
+    assert_non_null(strstr(text, "--record expects summary"));
+    free(text);
+}
+
 typedef struct {
     const char *what, *cohort, *extra;
     int line;
@@ -316,6 +411,13 @@ static void test_bad_cohorts(void **state)
          "  n: 4\n  seed: 1\n  vary:\n    herniation.size: {distribution: uniform, min: 3mm, max: 6mm}\n"
          "    herniation.size: {distribution: uniform, min: 3mm, max: 5mm}\n",
          NULL, 0, "herniation.size"},
+        {"saltelli with correlations",
+         "  n: 4\n  seed: 1\n  design: saltelli\n  vary:\n"
+         "    herniation.size: {distribution: uniform, min: 3mm, max: 6mm}\n"
+         "    body_mass: {distribution: uniform, min: 60kg, max: 80kg}\n"
+         "  correlations:\n    - {between: [herniation.size, body_mass], r: 0.5}\n",
+         NULL, 19, "independent"},
+        {"saltelli without parameters", "  n: 4\n  seed: 1\n  design: saltelli\n", NULL, 14, "needs parameters"},
         {"an arm with its own cohort", "  n: 4\n  seed: 1\n",
          "arms:\n  a:\n  b:\n    cohort: {n: 5, seed: 1}\n", 0, "may not override"},
     };
@@ -350,6 +452,9 @@ int main(void)
         cmocka_unit_test(test_subject_alone_equals_batch),
         cmocka_unit_test(test_paired_statistics),
         cmocka_unit_test(test_cohort_file),
+        cmocka_unit_test(test_sobol_ishigami),
+        cmocka_unit_test(test_saltelli_scenario),
+        cmocka_unit_test(test_record_summary_cli),
         cmocka_unit_test(test_bad_cohorts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

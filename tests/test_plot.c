@@ -169,6 +169,37 @@ static void test_every_figure_renders(void **state)
 
 /* A scenario and arms named to break out of gnuplot strings: nothing runs, the figures are
  * still drawn, with the names as written. */
+/* A cohort kept as summaries only (--record summary): no series in the file, and the figures
+ * that need none are drawn, the cohort's among them. */
+static void test_cohort_figure(void **state)
+{
+    (void)state;
+    char h5[256], figs[256];
+    snprintf(h5, sizeof h5, "%s/cohort.h5", dir);
+    snprintf(figs, sizeof figs, "%s/cohort_figs", dir);
+    static const char *const small[] = {"timeline.repeat=1", "summary.from=0s", "arms.massage.interventions.0.at=3h",
+                                        "arms.claim.interventions.0.at=3h", "cohort.n=12"};
+    ds_study st;
+    ds_error err = {0};
+    assert_int_equal(ds_study_load(DS_SOURCE_DIR "/scenarios/massage_cohort.yaml", 5, small, &st, &err), DS_OK);
+    ds_study_opts so = {.summary_only = 1};
+    assert_int_equal(ds_study_run(&st, h5, &so, &err), DS_OK);
+    ds_study_free(&st);
+    assert_true(ds_h5_exists(h5, "/arms/control/summary/mean_contact_pressure"));
+    assert_false(ds_h5_exists(h5, "/arms/control/levels"));
+    assert_false(ds_h5_exists(h5, "/arms/control/root"));
+    ds_plot_opts o = {.out_dir = figs, .format = "png", .width = 600, .height = 400};
+    int nw = 0;
+    ds_status s = ds_plot_file(h5, &o, &nw, &err);
+    if (s)
+        fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(s, DS_OK);
+    assert_int_equal(nw, 2); /* effect (its bars) and cohort */
+    char p[400];
+    snprintf(p, sizeof p, "%s/cohort.png", figs);
+    assert_true(png_check(p, 600, 400) >= 8);
+}
+
 static void test_injection(void **state)
 {
     (void)state;
@@ -268,6 +299,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_figure_renders),
+        cmocka_unit_test(test_cohort_figure),
         cmocka_unit_test(test_injection),
         cmocka_unit_test(test_skip_and_missing_gnuplot),
     };

@@ -20,7 +20,11 @@
 
 enum { DS_MAX_VARY = 64, DS_SOBOL_MAX_DIM = 40 }; /* GSL's Sobol tables stop at 40 */
 
-typedef enum ds_design { DS_DESIGN_RANDOM = 0, DS_DESIGN_LHS = 1, DS_DESIGN_SOBOL = 2 } ds_design;
+/* saltelli: the design for Sobol sensitivity indices (Saltelli et al. 2010, Comput Phys
+ * Commun 181:259-270): base points j = 0..N-1 of a 2d-dimensional Sobol sequence split into
+ * A (the first d coordinates) and B (the last d), and subjects in blocks of d + 2 per base
+ * point: A_j, B_j, then A_j with coordinate i taken from B_j for i = 0..d-1. */
+typedef enum ds_design { DS_DESIGN_RANDOM = 0, DS_DESIGN_LHS = 1, DS_DESIGN_SOBOL = 2, DS_DESIGN_SALTELLI = 3 } ds_design;
 
 /* What a varied parameter is in the model. */
 typedef enum ds_vary_target {
@@ -47,7 +51,8 @@ typedef struct ds_vary {
 
 typedef struct ds_cohort {
     int enabled;
-    int n;
+    int n;                 /* subjects (saltelli: nbase (nvary + 2)) */
+    int nbase;             /* saltelli: base points N as written in cohort.n */
     uint64_t seed;
     ds_design design;
     int nvary;
@@ -60,9 +65,19 @@ typedef struct ds_cohort {
 
 extern const char *const ds_design_names[]; /* by ds_design */
 
-/* The design's points u[k * n + subject] in (0, 1) for k < d. Errors: a Sobol design past
- * DS_SOBOL_MAX_DIM parameters, or a point on the cube's boundary. */
+/* The design's points u[k * n + subject] in (0, 1) for k < d (saltelli: n a multiple of
+ * d + 2). Errors: a Sobol design past DS_SOBOL_MAX_DIM dimensions (2d for saltelli), or a
+ * point on the cube's boundary. */
 ds_status ds_design_points(ds_design design, uint64_t seed, int n, int d, double *u, ds_error *err);
+
+/* Sobol indices of an output f over a saltelli design of nbase blocks (f[block * (d + 2) +
+ * m], see DS_DESIGN_SALTELLI; a block with a NaN is left out): first-order S[i] by Saltelli
+ * 2010's estimator, total ST[i] by Jansen's, each normalised by the variance of f over A and
+ * B, with 95 % percentile bootstrap intervals over the blocks (nboot resamples drawn from
+ * the counter-based stream of `seed`, so they are reproducible). ci arrays are [i][2].
+ * *nused: blocks kept. */
+ds_status ds_sobol_indices(const double *f, int nbase, int d, uint64_t seed, int nboot, double *S, double *ST,
+                           double *S_ci, double *ST_ci, int *nused, ds_error *err);
 
 /* Draws every subject's values into c->value (allocated here). The correlation matrix must
  * be symmetric positive definite; an error says so. */

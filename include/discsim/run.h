@@ -55,7 +55,8 @@ typedef struct ds_record_sink {
 } ds_record_sink;
 
 typedef struct ds_run_opts {
-    int progress; /* print a progress line on stderr */
+    int progress;     /* print a progress line on stderr */
+    int summary_only; /* no time series: the sink's stream has no series and gets no records */
 } ds_run_opts;
 
 typedef struct ds_run_result {

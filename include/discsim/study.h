@@ -33,6 +33,7 @@ typedef struct ds_study_opts {
     int progress;
     FILE *table;           /* where to print the arms or sweep table (NULL: nowhere) */
     int threads;           /* sweep points run on this many threads (0 or 1: one); the output is the same */
+    int summary_only;      /* keep only the summaries (see ds_run_opts) */
 } ds_study_opts;
 
 ds_status ds_study_load(const char *path, int nset, const char *const *set, ds_study *st, ds_error *err);

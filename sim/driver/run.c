@@ -115,6 +115,7 @@ typedef struct {
     unsigned char *failed;
     char (*fail_what)[DS_FAILURE_TEXT];
     int nbp, hl;
+    int summary_only;
 } run_ctx;
 
 /* Observes the state x at time tr and hands the record to the sink and the summary; a
@@ -125,12 +126,14 @@ static ds_status record_at(run_ctx *c, double tr, const double *x, ds_error *err
     const int n = c->sc->nsubj;
     const size_t S = (size_t)m->stride;
     ds_spine_observe(m, &c->d, tr, x);
-    ds_series_gather(&c->sl, m, &c->d, n, c->rec);
-    for (int l = 0; l < n; l++)
-        if (c->failed[l] && tr > c->fail_time[l])
-            for (int s = 0; s < c->sl.n; s++)
-                c->rec[(size_t)s * n + l] = NAN;
-    if (c->sink && c->sink->record) {
+    if (!c->summary_only) { /* summaries need the outputs, not the series */
+        ds_series_gather(&c->sl, m, &c->d, n, c->rec);
+        for (int l = 0; l < n; l++)
+            if (c->failed[l] && tr > c->fail_time[l])
+                for (int s = 0; s < c->sl.n; s++)
+                    c->rec[(size_t)s * n + l] = NAN;
+    }
+    if (c->sink && c->sink->record && !c->summary_only) {
         ds_status st = c->sink->record(c->sink->ctx, tr, c->rec, err);
         if (st)
             return st;
@@ -304,10 +307,10 @@ ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const
 {
     const double wall0 = now();
     memset(res, 0, sizeof *res);
-    run_ctx c = {.sc = sc, .m = &sc->model, .sink = sink, .sum = sum, .res = res};
+    run_ctx c = {.sc = sc, .m = &sc->model, .sink = sink, .sum = sum, .res = res, .summary_only = opts && opts->summary_only};
     ds_status st = setup(&c, err);
     if (!st && sink && sink->begin)
-        st = sink->begin(sink->ctx, prefix, sc->nsubj, c.sl.n, c.sl.desc, err);
+        st = sink->begin(sink->ctx, prefix, sc->nsubj, c.summary_only ? 0 : c.sl.n, c.sl.desc, err);
     if (!st)
         st = record_at(&c, 0.0, c.d.x, err);
     long irec = 1;

@@ -232,9 +232,27 @@ ds_status ds_sc_read_cohort_shape(const ds_ydoc *d, int node, ds_scenario *sc, d
         while (ds_design_names[k] && strcmp(ds_design_names[k], s))
             k++;
         if (!ds_design_names[k])
-            return ds_fail(err, DS_ERR_INPUT, "%s: key 'cohort.design': '%s' (random, lhs or sobol)",
+            return ds_fail(err, DS_ERR_INPUT, "%s: key 'cohort.design': '%s' (random, lhs, sobol or saltelli)",
                            ds_yloc(d, dn, loc, sizeof loc), s);
         c->design = (ds_design)k;
+    }
+    c->nbase = c->n;
+    if (c->design == DS_DESIGN_SALTELLI) { /* n base points, each a block of d + 2 subjects */
+        int vn = ds_ymap_get(d, node, "vary");
+        yaml_node_t *vm = vn ? ds_ynode(d, vn) : NULL;
+        int nv = vm && vm->type == YAML_MAPPING_NODE ? (int)(vm->data.mapping.pairs.top - vm->data.mapping.pairs.start) : 0;
+        if (nv < 1)
+            return ds_fail(err, DS_ERR_INPUT, "%s: key 'cohort.design': a saltelli design needs parameters under vary",
+                           ds_yloc(d, dn, loc, sizeof loc));
+        if (ds_ymap_get(d, node, "correlations"))
+            return ds_fail(err, DS_ERR_INPUT, "%s: key 'cohort.correlations': Sobol indices need independent "
+                                              "parameters; a saltelli design takes no correlations",
+                           ds_yloc(d, ds_ymap_get(d, node, "correlations"), loc, sizeof loc));
+        if ((long)c->n * (nv + 2) > 1000000)
+            return ds_fail(err, DS_ERR_INPUT, "%s: key 'cohort.n': %d base points of %d parameters make %ld subjects "
+                                              "(at most 1000000)", ds_yloc(d, nn, loc, sizeof loc), c->n, nv,
+                           (long)c->n * (nv + 2));
+        c->n *= nv + 2;
     }
     c->responder = -1.0;
     int rn = ds_ymap_get(d, node, "responder");

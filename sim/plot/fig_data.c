@@ -18,12 +18,14 @@ ds_status fig_time(const fctx *c, const char *prefix, double **t, size_t *n, ds_
 {
     char path[256];
     snprintf(path, sizeof path, "%s/time", prefix);
-    ds_h5_want want = {.rank = 1, .dims = {DS_H5_ANY}, .nonempty = true, .optional = true, .check = DS_H5_TIMES,
-                       .layout = "a time axis"};
+    /* an empty axis is a run kept as summaries only (--record summary): no series to draw */
+    ds_h5_want want = {.rank = 1, .dims = {DS_H5_ANY}, .optional = true, .check = DS_H5_TIMES, .layout = "a time axis"};
     ds_h5_array a;
     ds_status st = ds_h5_read_array(c->file, path, &want, &a, err);
-    *t = a.data;
+    *t = a.count ? a.data : NULL;
     *n = a.count;
+    if (!a.count)
+        ds_h5_array_free(&a);
     return st;
 }
 

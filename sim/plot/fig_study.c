@@ -53,7 +53,19 @@ static ds_status effect_columns(const fctx *c, gp_session *g, const char *var, c
     return st;
 }
 
-/* One row of bars: the metric's change with each arm, in % of the reference's value. */
+/* The mean of the finite values (the subjects that finished), NaN if none. */
+static double finite_mean(const double *v, size_t n)
+{
+    double sum = 0.0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(v[i]))
+            sum += v[i], k++;
+    return k ? sum / (double)k : NAN;
+}
+
+/* One row of bars: the metric's change with each arm, in % of the reference's value (means
+ * over the subjects of a cohort). */
 static ds_status effect_bar(const fctx *c, FILE *bf, const char *metric, int *nb, ds_error *err)
 {
     char p0[300];
@@ -68,8 +80,8 @@ static ds_status effect_bar(const fctx *c, FILE *bf, const char *metric, int *nb
         snprintf(pe, sizeof pe, "/summary/effect/%s/%s", c->arm[a], metric);
         ds_h5_array e;
         st = fig_vector(c, pe, ref.count, true, 0, &e, err);
-        double r = ref.data[0];
-        fprintf(bf, "\t%.6g", e.present && r != 0.0 ? 100.0 * e.data[0] / fabs(r) : 0.0);
+        double r = finite_mean(ref.data, ref.count), de = e.present ? finite_mean(e.data, e.count) : NAN;
+        fprintf(bf, "\t%.6g", isfinite(de) && isfinite(r) && r != 0.0 ? 100.0 * de / fabs(r) : 0.0);
         ds_h5_array_free(&e);
     }
     fputc('\n', bf);
@@ -106,8 +118,13 @@ static void effect_plot(const fctx *c, FILE *f, bool root, char dc[][160], int n
     fig_title(c, f, "effect of each arm against the reference");
     fprintf(f, "set ylabel '%s'\n",
             root ? "contact pressure change (mmHg)" : "nucleus pressure change (MPa)");
+    /* the series are subject 0's; the bars below are means over the subjects */
     fprintf(f, "set arrow from graph 0, first 0 to graph 1, first 0 nohead lc rgb '#333333' lw 1\n");
-    fprintf(f, "plot ");
+    if (nd == 0) /* summaries only (--record summary): no series to draw */
+        fprintf(f, "set label 1 'no time series in this file (summaries only)' at graph 0.5, graph 0.5 center\n"
+                   "set xrange [0:1]\nset yrange [-1:1]\nplot NaN notitle\nunset label 1\nset autoscale\n");
+    else
+        fprintf(f, "plot ");
     for (int a = 0; a < nd; a++) {
         if (a)
             fprintf(f, ", ");

@@ -14,6 +14,8 @@
 #include "base/strbuf.h"
 #include "study/sink_put.h"
 
+static ds_status sobol_all(const ds_cohort *c, const ds_summary *sum, ds_cohort_stats *out, ds_error *err);
+
 static const char *const stat_names = "n,mean,ci95_low,ci95_high,sd,q05,q25,median,q75,q95";
 
 /* Statistics of x[0..n) (sorted in place): DS_NSTAT values in the order of stat_names. */
@@ -99,13 +101,44 @@ ds_status ds_cohort_effects(const ds_cohort *c, int narm, int paired, const ds_s
     free(a);
     free(b);
     free(work);
+    if (!st && c->design == DS_DESIGN_SALTELLI)
+        st = sobol_all(c, sum, out, err);
     if (st)
         ds_cohort_stats_free(out);
     return st;
 }
 
+/* Sobol indices of the reference arm's metrics and of every arm's paired effects. */
+static ds_status sobol_all(const ds_cohort *c, const ds_summary *sum, ds_cohort_stats *out, ds_error *err)
+{
+    const int n = c->n, d = c->nvary, nm = out->nmetric;
+    out->sobol = calloc((size_t)out->narm * nm * d * DS_NSOBOL, sizeof *out->sobol);
+    double *f = malloc((size_t)n * sizeof *f), *S = malloc(6 * (size_t)d * sizeof *S);
+    ds_status st = DS_OK;
+    if (!out->sobol || !f || !S)
+        st = ds_fail(err, DS_ERR_NOMEM, "out of memory for the Sobol indices");
+    for (int v = 0; !st && v < out->narm; v++)
+        for (int q = 0; !st && q < nm; q++) {
+            for (int l = 0; l < n; l++)
+                f[l] = !out->keep[l] ? NAN
+                       : v == 0      ? sum[0].metric[q].value[l]
+                                     : sum[v].metric[q].value[l] - sum[0].metric[q].value[l];
+            double *ST = S + d, *Sci = S + 2 * d, *STci = S + 4 * d;
+            st = ds_sobol_indices(f, c->nbase, d, c->seed, DS_NBOOT, S, ST, Sci, STci, &out->sobol_blocks, err);
+            for (int i = 0; !st && i < d; i++) {
+                double *o = &out->sobol[(((size_t)v * nm + q) * d + i) * DS_NSOBOL];
+                o[0] = S[i], o[1] = Sci[2 * i], o[2] = Sci[2 * i + 1];
+                o[3] = ST[i], o[4] = STci[2 * i], o[5] = STci[2 * i + 1];
+            }
+        }
+    free(f);
+    free(S);
+    return st;
+}
+
 void ds_cohort_stats_free(ds_cohort_stats *s)
 {
+    free(s->sobol);
     free(s->keep);
     free(s->stat);
     free(s->rho);
@@ -153,6 +186,24 @@ void ds_cohort_print(FILE *out, const ds_cohort *c, char (*arm)[64], const ds_su
             for (int k = 0; k < c->nvary; k++)
                 fprintf(out, " %s %+.2f", c->vary[k].key, cs->rho[((size_t)(v - 1) * nm + q) * c->nvary + k]);
             fprintf(out, "\n");
+        }
+    }
+    if (cs->sobol) {
+        int q = headline_metric(&sum[0]);
+        for (int v = 0; v < cs->narm; v++) {
+            if (v == 0)
+                fprintf(out, "Sobol indices of %s in %s (%d base points, 95%% bootstrap intervals):\n",
+                        sum[0].metric[q].name, arm[0], cs->sobol_blocks);
+            else
+                fprintf(out, "Sobol indices of the effect of %s on %s:\n", arm[v], sum[0].metric[q].name);
+            fprintf(out, "  %-32s %24s %24s\n", "parameter", "first order", "total");
+            for (int i = 0; i < c->nvary; i++) {
+                const double *o = &cs->sobol[(((size_t)v * nm + q) * c->nvary + i) * DS_NSOBOL];
+                char a[64], b[64];
+                snprintf(a, sizeof a, "%.2f (%.2f to %.2f)", o[0], o[1], o[2]);
+                snprintf(b, sizeof b, "%.2f (%.2f to %.2f)", o[3], o[4], o[5]);
+                fprintf(out, "  %-32s %24s %24s\n", c->vary[i].key, a, b);
+            }
         }
     }
 }
@@ -214,6 +265,24 @@ ds_status ds_cohort_put(const ds_record_sink *w, const ds_cohort *c, char (*arm)
                          c->responder / 60.0);
                 st = put_doubles(w, path, 1, (size_t[1]){1}, &cs->responders[cell], "1", desc, err);
             }
+        }
+    for (int v = 0; !st && cs->sobol && v < cs->narm; v++)
+        for (int q = 0; !st && q < nm; q++) {
+            const ds_metric *m = &sum[0].metric[q];
+            size_t dims[2] = {(size_t)c->nvary, DS_NSOBOL}, len = 0;
+            char path[300], desc[500], keys[DS_MAX_VARY * 130] = "";
+            for (int k = 0; k < c->nvary; k++)
+                ds_append(keys, sizeof keys, &len, "%s%s", k ? "," : "", c->vary[k].key);
+            snprintf(path, sizeof path, "/cohort/sobol/%s/%s", arm[v], m->name);
+            snprintf(desc, sizeof desc, "Sobol indices of %s%s%s%s over the drawn parameters: first order (Saltelli 2010) "
+                     "and total (Jansen), each with its 95 %% bootstrap interval", v ? "the effect of " : "", v ? arm[v] : "",
+                     v ? " on " : "", m->name);
+            st = put_doubles(w, path, 2, dims, &cs->sobol[((size_t)v * nm + q) * c->nvary * DS_NSOBOL], "1", desc, err);
+            if (!st)
+                st = put_attr(w, path, "columns", "first_order,first_order_low,first_order_high,total,total_low,total_high",
+                              err);
+            if (!st)
+                st = put_attr(w, path, "parameters", keys, err);
         }
     return st;
 }

@@ -8,7 +8,9 @@
 #include "discsim/run.h"
 #include "discsim/summary.h"
 
-enum { DS_NSTAT = 10 }; /* n, mean, 95 % CI (2), sd, 5/25/50/75/95 % quantiles */
+enum { DS_NSTAT = 10,   /* n, mean, 95 % CI (2), sd, 5/25/50/75/95 % quantiles */
+       DS_NSOBOL = 6,   /* first-order index and its 95 % interval, total index and its interval */
+       DS_NBOOT = 1000 }; /* bootstrap resamples of the Sobol indices */
 
 typedef struct ds_cohort_stats {
     int narm, nmetric, nkept;
@@ -16,6 +18,9 @@ typedef struct ds_cohort_stats {
     double *stat;       /* [arm-1][metric][DS_NSTAT] */
     double *rho;        /* [arm-1][metric][vary] */
     double *responders; /* [arm-1][metric]: share, NaN where not a minutes-above metric */
+    int sobol_blocks;   /* saltelli design: base points kept */
+    double *sobol;      /* saltelli design: [arm][metric][vary][DS_NSOBOL]; arm 0 the reference arm's
+                           own metric, arm v >= 1 its paired effect */
 } ds_cohort_stats;
 
 /* Which subjects finished every one of the narm variants and, when paired (arms), the

@@ -6,7 +6,7 @@
 
 #include "base/rng.h"
 
-const char *const ds_design_names[] = {"random", "lhs", "sobol", NULL};
+const char *const ds_design_names[] = {"random", "lhs", "sobol", "saltelli", NULL};
 
 /* A Sobol sequence from GSL, point `subject` for subject `subject` (the first point is the
  * cube's centre, never a corner). GSL allocates more than 40 dimensions without complaint
@@ -32,6 +32,31 @@ static ds_status sobol(int n, int d, double *u, ds_error *err)
     return st;
 }
 
+/* A and B from one 2d-dimensional Sobol sequence, arranged in blocks (see cohort.h). */
+static ds_status saltelli(int n, int d, double *u, ds_error *err)
+{
+    if (d < 1 || n % (d + 2))
+        return ds_fail(err, DS_ERR_USAGE, "a saltelli design of %d parameters needs a multiple of %d subjects", d, d + 2);
+    if (2 * d > DS_SOBOL_MAX_DIM)
+        return ds_fail(err, DS_ERR_INPUT, "a saltelli design takes at most %d parameters, not %d (it draws from a "
+                                          "%d-dimensional Sobol sequence)", DS_SOBOL_MAX_DIM / 2, d, 2 * d);
+    const int nb = n / (d + 2);
+    double *ab = malloc((size_t)nb * 2 * d * sizeof *ab);
+    if (!ab)
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory for the saltelli design");
+    ds_status st = sobol(nb, 2 * d, ab, err); /* ab[k * nb + j], k < 2d */
+    for (int j = 0; !st && j < nb; j++)
+        for (int m = 0; m < d + 2; m++) {
+            size_t subject = (size_t)j * (d + 2) + m;
+            for (int k = 0; k < d; k++) {
+                int from_b = m == 1 || (m >= 2 && k == m - 2);
+                u[(size_t)k * n + subject] = ab[(size_t)(k + (from_b ? d : 0)) * nb + j];
+            }
+        }
+    free(ab);
+    return st;
+}
+
 ds_status ds_design_points(ds_design design, uint64_t seed, int n, int d, double *u, ds_error *err)
 {
     if (n < 1 || d < 0 || d > DS_MAX_VARY)
@@ -52,6 +77,9 @@ ds_status ds_design_points(ds_design design, uint64_t seed, int n, int d, double
         if (d > DS_SOBOL_MAX_DIM)
             return ds_fail(err, DS_ERR_INPUT, "a Sobol design takes at most %d parameters, not %d", DS_SOBOL_MAX_DIM, d);
         st = sobol(n, d, u, err);
+        break;
+    case DS_DESIGN_SALTELLI:
+        st = saltelli(n, d, u, err);
         break;
     default:
         return ds_fail(err, DS_ERR_USAGE, "ds_design_points: unknown design %d", (int)design);

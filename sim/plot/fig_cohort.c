@@ -1,0 +1,209 @@
+/* The figure of a cohort: how each arm's paired effect is distributed over the subjects,
+ * and how it follows the drawn parameter that predicts it best (a dose-response band). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fig.h"
+
+typedef struct cohort_data {
+    const char *metric;        /* mean_contact_pressure, else mean_nucleus_pressure */
+    size_t n;                  /* subjects */
+    double *eff[MAX_ARMS];     /* [arm][subject] effect against the reference, NaN if failed */
+    double *x;                 /* [subject] the best predictor's drawn values */
+    char *key, *units;         /* its name and units */
+} cohort_data;
+
+static void cohort_free(cohort_data *d)
+{
+    for (int a = 0; a < MAX_ARMS; a++)
+        free(d->eff[a]);
+    free(d->x), free(d->key), free(d->units);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The effects of every arm; the predictor with the largest rank correlation for the last arm. */
+static ds_status cohort_load(const fctx *c, cohort_data *d, ds_error *err)
+{
+    memset(d, 0, sizeof *d);
+    char p0[300], pe[300];
+    d->metric = fig_has(c, c->pre[0], "/summary/mean_contact_pressure") ? "mean_contact_pressure" : "mean_nucleus_pressure";
+    snprintf(p0, sizeof p0, "%s/summary/%s", c->pre[0], d->metric);
+    ds_h5_array ref, failed;
+    ds_status st = fig_vector(c, p0, DS_H5_ANY, true, 0, &ref, err);
+    if (st || !ref.present)
+        return st;
+    d->n = ref.count;
+    if ((st = fig_vector(c, "/cohort/failed", d->n, true, 0, &failed, err))) {
+        ds_h5_array_free(&ref);
+        return st;
+    }
+    for (int a = 1; !st && a < c->narm; a++) {
+        ds_h5_array e;
+        snprintf(pe, sizeof pe, "%s/summary/%s", c->pre[a], d->metric);
+        if ((st = fig_vector(c, pe, d->n, true, 0, &e, err)) || !e.present)
+            break;
+        for (size_t l = 0; l < d->n; l++)
+            e.data[l] = failed.present && failed.data[l] != 0 ? NAN : e.data[l] - ref.data[l];
+        d->eff[a] = e.data; /* taken over */
+    }
+    ds_h5_array_free(&ref);
+    ds_h5_array_free(&failed);
+    char rp[300], *keys = NULL;
+    snprintf(rp, sizeof rp, "/cohort/effect/%s/%s/rank_correlation", c->arm[c->narm - 1], d->metric);
+    ds_h5_array rho;
+    if (st || (st = fig_vector(c, rp, DS_H5_ANY, true, 0, &rho, err)) || !rho.present)
+        return st;
+    st = ds_h5_read_attr_string(c->file, rp, "parameters", &keys, err);
+    size_t best = 0;
+    for (size_t k = 1; k < rho.count; k++)
+        if (fabs(rho.data[k]) > fabs(rho.data[best]) || isnan(rho.data[best]))
+            best = k;
+    char *tok = keys, *save = NULL;
+    for (size_t k = 0; !st && (tok = strtok_r(k ? NULL : keys, ",", &save)) && k < best; k++)
+        ;
+    if (!st && tok) {
+        d->key = strdup(tok);
+        char xp[300];
+        snprintf(xp, sizeof xp, "/cohort/parameters/%s", tok);
+        ds_h5_array x;
+        if (!(st = fig_vector(c, xp, d->n, true, 0, &x, err)) && x.present) {
+            d->x = x.data;
+            st = ds_h5_read_attr_string(c->file, xp, "units", &d->units, err);
+        }
+    }
+    free(keys);
+    ds_h5_array_free(&rho);
+    return st;
+}
+
+/* Sorted effects per arm with their cumulative share (an empirical distribution function),
+ * one block per arm. */
+static void cohort_ecdf(const fctx *c, gp_session *g, const cohort_data *d, char *dat, size_t n)
+{
+    FILE *df = gp_data(g, "ecdf.tsv", dat, n);
+    double *v = malloc(d->n * sizeof *v);
+    for (int a = 1; df && v && a < c->narm; a++) {
+        size_t k = 0;
+        for (size_t l = 0; d->eff[a] && l < d->n; l++)
+            if (isfinite(d->eff[a][l]))
+                v[k++] = d->eff[a][l];
+        qsort(v, k, sizeof *v, cmp_double);
+        for (size_t i = 0; i < k; i++)
+            fprintf(df, "%.9g\t%.9g\n", v[i], (i + 0.5) / (double)k);
+        fprintf(df, "%s\n\n", k ? "" : "nan\tnan");
+    }
+    free(v);
+    if (df)
+        fclose(df);
+}
+
+/* Points (predictor, effect) of the last arm and, over bins of equal count along the
+ * predictor, the median and the 5-95 % range of the effect. */
+static void cohort_band(const fctx *c, gp_session *g, const cohort_data *d, char *pts, char *band, size_t n)
+{
+    const double *e = d->eff[c->narm - 1];
+    FILE *pf = gp_data(g, "points.tsv", pts, n), *bf = gp_data(g, "band.tsv", band, n);
+    double (*xy)[2] = malloc(d->n * sizeof *xy), *col = malloc(d->n * sizeof *col);
+    size_t k = 0;
+    for (size_t l = 0; xy && d->x && e && l < d->n; l++)
+        if (isfinite(e[l]) && isfinite(d->x[l])) {
+            xy[k][0] = d->x[l], xy[k][1] = e[l];
+            if (pf)
+                fprintf(pf, "%.9g\t%.9g\n", d->x[l], e[l]);
+            k++;
+        }
+    if (xy && col && k)
+        qsort(xy, k, sizeof *xy, cmp_double); /* by the predictor (the first of each pair) */
+    size_t nbin = k >= 100 ? 10 : k / 10 > 1 ? k / 10 : 1;
+    for (size_t b = 0; bf && col && k && b < nbin; b++) {
+        size_t i0 = b * k / nbin, i1 = (b + 1) * k / nbin;
+        double xm = 0.0;
+        for (size_t i = i0; i < i1; i++)
+            xm += xy[i][0], col[i - i0] = xy[i][1];
+        size_t m = i1 - i0;
+        qsort(col, m, sizeof *col, cmp_double);
+        fprintf(bf, "%.9g\t%.9g\t%.9g\t%.9g\n", xm / (double)m, col[(size_t)(0.05 * (double)(m - 1))],
+                col[(m - 1) / 2], col[(size_t)(0.95 * (double)(m - 1) + 0.5)]);
+    }
+    free(xy), free(col);
+    if (pf)
+        fclose(pf);
+    if (bf)
+        fclose(bf);
+}
+
+static void cohort_plot(const fctx *c, FILE *f, const cohort_data *d, const char *ecdf, const char *pts,
+                        const char *band)
+{
+    bool root = !strcmp(d->metric, "mean_contact_pressure");
+    char xl[300], tt[400];
+    snprintf(xl, sizeof xl, "paired effect on the %s (%s)", root ? "mean root contact pressure" : "mean nucleus pressure",
+             root ? "mmHg" : "MPa");
+    snprintf(tt, sizeof tt, "%s: %zu subjects, each arm's effect paired by subject", c->name ? c->name : "discsim", d->n);
+    /* the house style fixes the margins, so each panel places its own */
+    fprintf(f, "set multiplot title ");
+    gp_str(f, tt);
+    fprintf(f, " font ',16'\nset tmargin at screen 0.88\nset bmargin at screen 0.14\n"
+               "set lmargin at screen 0.09\nset rmargin at screen 0.43\nset xtics rotate by -30\nset xlabel ");
+    gp_str(f, xl);
+    fprintf(f, "\nset ylabel 'share of subjects with a smaller effect'\nset yrange [0:1]\nset key at screen 0.42, screen 0.88 right top\n"
+               "set arrow from 0, graph 0 to 0, graph 1 nohead lc rgb '#333333'\nplot ");
+    for (int a = 1; a < c->narm; a++) {
+        if (a > 1)
+            fprintf(f, ", ");
+        gp_str(f, ecdf);
+        fprintf(f, " index %d using 1:2 with steps lw 2 lt %d title ", a - 1, a + 1);
+        gp_str(f, c->arm[a]);
+    }
+    fprintf(f, "\nunset arrow\nset autoscale y\nset lmargin at screen 0.62\nset rmargin at screen 0.97\nset xtics norotate\nset ylabel ");
+    gp_str(f, xl);
+    snprintf(xl, sizeof xl, "%s (%s), drawn", d->key ? d->key : "?", d->units ? d->units : "");
+    fprintf(f, "\nset xlabel ");
+    gp_str(f, xl);
+    snprintf(tt, sizeof tt, "%s: median and 5-95 %% of subjects", c->arm[c->narm - 1]);
+    fprintf(f, "\nset key at screen 0.97, screen 0.95 right top\nset arrow from graph 0, first 0 to graph 1, first 0 nohead lc rgb '#333333'\nplot ");
+    gp_str(f, band);
+    fprintf(f, " using 1:2:4 with filledcurves fs transparent solid 0.25 noborder lt %d title ", c->narm);
+    gp_str(f, tt);
+    fprintf(f, ", ");
+    gp_str(f, pts);
+    fprintf(f, " using 1:2 with points pt 7 ps 0.5 lt %d notitle, ", c->narm);
+    gp_str(f, band);
+    fprintf(f, " using 1:3 with lines lw 2 lt %d notitle\nunset multiplot\n", c->narm);
+}
+
+ds_status fig_cohort(const fctx *c, gp_session *g, int *drawn, ds_error *err)
+{
+    *drawn = 0;
+    if (c->narm < 2 || !fig_has(c, "", "/cohort/effect")) {
+        fig_skip(c, "cohort", "not a cohort with arms (no /cohort/effect)");
+        return DS_OK;
+    }
+    cohort_data d;
+    ds_status st = cohort_load(c, &d, err);
+    if (!st && (!d.n || !d.eff[c->narm - 1] || !d.x)) {
+        fig_skip(c, "cohort", "the cohort has no effects or drawn parameters to show");
+        cohort_free(&d);
+        return DS_OK;
+    }
+    char ecdf[160], pts[160], band[160], out[512];
+    if (!st) {
+        cohort_ecdf(c, g, &d, ecdf, sizeof ecdf);
+        cohort_band(c, g, &d, pts, band, sizeof pts);
+        gp_begin_figure(g, "cohort", c->o->width, c->o->height, out, sizeof out);
+        cohort_plot(c, g->script, &d, ecdf, pts, band);
+        st = gp_run(g, err);
+    }
+    cohort_free(&d);
+    if (!st) {
+        fig_wrote(c, out);
+        *drawn = 1;
+    }
+    return st;
+}
