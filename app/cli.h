@@ -14,6 +14,7 @@ typedef struct ds_cli_args {
     const char **set;
     int nset, quiet, threads;
     int summary_only;      /* --record summary */
+    int block;             /* --block N */
 } ds_cli_args;
 
 /* Parses the options shared by run and check (allow_out: run's -o, -q, --plot, --threads);

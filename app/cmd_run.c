@@ -19,7 +19,9 @@ static void usage_run(FILE *out)
             "                      (values are YAML: --set record.variables=[height,pressure])\n"
             "  -q, --quiet         no progress line and no summary\n"
             "  --plot [DIR]        draw the figures of the output into DIR (default: figures)\n"
-            "  --threads N         run a sweep's points on N threads (the output does not change)\n"
+            "  --threads N         run on N threads: a sweep's points, or the blocks of a run's subjects\n"
+            "                      (the output does not change)\n"
+            "  --block N           subjects per block of lanes (default: all, or a few blocks a thread)\n"
             "  --record summary    keep only each subject's summary metrics, no time series (cohorts)\n"
             "  -h, --help          this help\n\n%s",
             ds_cli_exit_codes);
@@ -58,14 +60,16 @@ int ds_cmd_run(int argc, char **argv)
     int progress = !a.quiet && isatty(STDERR_FILENO);
     ds_status st;
     if (study.kind == DS_STUDY_SINGLE) {
-        ds_run_opts o = {.progress = progress, .summary_only = a.summary_only};
+        ds_study_opts so = {.progress = progress, .threads = a.threads, .summary_only = a.summary_only, .block = a.block};
+        ds_run_opts o = ds_run_opts_for(&so, sc->nsubj);
         ds_run_result r;
         st = ds_run(sc, a.out, &o, &r, &err);
         if (!st && !a.quiet)
             print_run(sc, a.out, &r);
     } else {
         ds_study_opts o = {
-            .progress = progress, .table = a.quiet ? NULL : stdout, .threads = a.threads, .summary_only = a.summary_only};
+            .progress = progress, .table = a.quiet ? NULL : stdout, .threads = a.threads, .summary_only = a.summary_only,
+            .block = a.block};
         st = ds_study_run(&study, a.out, &o, &err);
         if (!st && !a.quiet)
             printf("discsim: wrote %s (%s, %d %s)\n", a.out, sc->name, study.nvariant,

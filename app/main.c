@@ -23,7 +23,7 @@ static void usage_main(FILE *out)
             "discsim %s: lumbar disc and muscle biomechanics simulator\n\n"
             "Usage:\n"
             "  discsim run SCENARIO [-o OUT.h5] [--set key=value]... [--quiet] [--plot [DIR]] [--threads N]\n"
-            "              [--record summary]\n"
+            "              [--record summary] [--block N]\n"
             "  discsim check SCENARIO [--set key=value]...\n"
             "  discsim info OUT.h5\n"
             "  discsim validate [CHECKS.yaml] [--plot [DIR]]\n"
@@ -90,14 +90,15 @@ int ds_cli_parse(int argc, char **argv, ds_cli_args *a, int allow_out, void (*he
             a->out = argv[++i];
         } else if (allow_out && (!strcmp(s, "-q") || !strcmp(s, "--quiet"))) {
             a->quiet = 1;
-        } else if (allow_out && !strcmp(s, "--threads") && i + 1 < argc) {
+        } else if (allow_out && (!strcmp(s, "--threads") || !strcmp(s, "--block")) && i + 1 < argc) {
             char *end;
-            long t = strtol(argv[++i], &end, 10);
-            a->threads = *end || t < 1 || t > 1024 ? 0 : (int)t; /* "4x" or "" is not a number */
-            if (a->threads < 1) {
-                fprintf(stderr, "discsim: --threads expects a number from 1 to 1024\n");
+            long t = strtol(argv[++i], &end, 10), hi = s[2] == 't' ? 1024 : 1000000;
+            int v = *end || t < 1 || t > hi ? 0 : (int)t; /* "4x" or "" is not a number */
+            if (v < 1) {
+                fprintf(stderr, "discsim: %s expects a whole number from 1 to %ld\n", s, hi);
                 return DS_ERR_USAGE;
             }
+            *(s[2] == 't' ? &a->threads : &a->block) = v;
         } else if (allow_out && (!strcmp(s, "--record") || !strncmp(s, "--record=", 9))) {
             const char *v = s[8] == '=' ? s + 9 : i + 1 < argc ? argv[++i] : "";
             if (strcmp(v, "summary") && strcmp(v, "series")) {

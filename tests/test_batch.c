@@ -22,8 +22,8 @@ static const subject A = {1.0, 1.0, 4.0, 1.0, 1.0};
 
 /* Runs subjects sub[0..n-1] with the given method and returns the record of subject `which`
  * (every series, every time) in *out (malloc'ed, *len values), and the run's result. */
-static void run_batch(const subject *sub, int n, int which, const char *const *extra, int nextra, double **out,
-                      size_t *len, ds_memory_record *keep, ds_run_result *res)
+static void run_batch_opts(const subject *sub, int n, int which, const char *const *extra, int nextra,
+                           const ds_run_opts *o, double **out, size_t *len, ds_memory_record *keep, ds_run_result *res)
 {
     char subjects[32];
     snprintf(subjects, sizeof subjects, "subjects=%d", n);
@@ -59,20 +59,28 @@ static void run_batch(const subject *sub, int n, int which, const char *const *e
     }
     ds_memory_record mr = {0};
     ds_record_sink sink = ds_memory_sink(&mr);
-    ds_run_opts o = {0};
-    st = ds_run_stream(&sc, &sink, "", &o, res, NULL, &err);
+    st = ds_run_stream(&sc, &sink, "", o, res, NULL, &err);
     if (st)
         fail_msg("%s", err.msg);
-    *len = mr.ntime * (size_t)mr.nseries;
+    const int first = which < 0 ? 0 : which, count = which < 0 ? n : 1; /* which < 0: every subject */
+    *len = mr.ntime * (size_t)mr.nseries * count;
     *out = malloc(*len * sizeof **out);
     for (size_t k = 0; k < mr.ntime; k++)
         for (int s = 0; s < mr.nseries; s++)
-            (*out)[k * mr.nseries + s] = ds_memory_at(&mr, k, s, which);
+            for (int l = 0; l < count; l++)
+                (*out)[(k * mr.nseries + s) * count + l] = ds_memory_at(&mr, k, s, first + l);
     if (keep)
         *keep = mr;
     else
         ds_memory_record_free(&mr);
     ds_scenario_free(&sc);
+}
+
+static void run_batch(const subject *sub, int n, int which, const char *const *extra, int nextra, double **out,
+                      size_t *len, ds_memory_record *keep, ds_run_result *res)
+{
+    ds_run_opts o = {0};
+    run_batch_opts(sub, n, which, extra, nextra, &o, out, len, keep, res);
 }
 
 static void assert_same(const double *a, const double *b, size_t n, const char *what)
@@ -109,6 +117,37 @@ static void test_batch_independence(void **state)
     free(alone);
 }
 
+/* Blocks of lanes and threads (ds_run_opts.block, .parallel): ten different subjects run as
+ * one block, in blocks of 1, 3 and 8, and on two threads give the same record to the bit,
+ * and the same solver counts. */
+static void test_blocks_and_threads(void **state)
+{
+    (void)state;
+    subject ten[10];
+    for (int l = 0; l < 10; l++)
+        ten[l] = (subject){0.5 + 0.25 * l, 0.92 + 0.02 * l, 1.0 + 0.5 * l, 0.8 + 0.05 * l, 0.2 + 0.3 * l};
+    double *one, *other;
+    size_t n1, n2;
+    ds_run_result r1, r2;
+    ds_run_opts whole = {0};
+    run_batch_opts(ten, 10, -1, NULL, 0, &whole, &one, &n1, NULL, &r1);
+    static const struct {
+        int block, threads;
+    } cases[] = {{1, 1}, {3, 1}, {8, 1}, {3, 2}, {0, 2}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        ds_study_opts so = {.block = cases[k].block, .threads = cases[k].threads};
+        ds_run_opts o = ds_run_opts_for(&so, 10);
+        run_batch_opts(ten, 10, -1, NULL, 0, &o, &other, &n2, NULL, &r2);
+        char what[80];
+        snprintf(what, sizeof what, "10 subjects: one block vs blocks of %d on %d thread(s)", o.block, cases[k].threads);
+        assert_int_equal(n1, n2);
+        assert_same(one, other, n1, what);
+        assert_true(r1.steps == r2.steps && r1.rejected == r2.rejected && r1.newton_iters == r2.newton_iters);
+        free(other);
+    }
+    free(one);
+}
+
 /* Explicit Euler at a fixed 10 s step: stable for A, unstable for a disc whose fluid
  * exchange is 1e5 times faster, which fails (its retries with shorter steps cannot rescue
  * it) while A goes on. */
@@ -138,6 +177,19 @@ static void test_failing_neighbour(void **state)
     assert_true(isnan(ds_memory_at(&mr, mr.ntime - 1, p, 0)));
     assert_true(isfinite(ds_memory_at(&mr, mr.ntime - 1, p, 1)));
     ds_memory_record_free(&mr);
+    free(other);
+    /* the failing subject second, alone in its block: the block stops, the run goes on, and
+     * the failure names the subject by its place in the cohort */
+    const subject pair2[] = {A, {100000.0, 1.0, 4.0, 1.0, 1.0}};
+    ds_run_opts blocks = {.block = 1};
+    run_batch_opts(pair2, 2, 0, euler, 1, &blocks, &other, &n2, &mr, &r);
+    printf("failing neighbour in its own block: %s\n", r.failure);
+    assert_int_equal(r.nfailed, 1);
+    assert_int_equal(mr.failed[1], 1);
+    assert_non_null(strstr(r.failure, "subject 1"));
+    assert_same(alone, other, n1, "A alone vs A next to a failing block");
+    assert_true(isnan(ds_memory_at(&mr, mr.ntime - 1, p, 1)));
+    ds_memory_record_free(&mr);
     free(alone);
     free(other);
 }
@@ -146,6 +198,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_batch_independence),
+        cmocka_unit_test(test_blocks_and_threads),
         cmocka_unit_test(test_failing_neighbour),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -287,6 +287,10 @@ typedef struct ds_model {
 
 void ds_model_free(ds_model *m);
 
+/* A model of subjects l0 .. l0 + n - 1 of m, in a new allocation (ds_model_free it): a
+ * block of a batch, whose lanes hold exactly the values m holds for those subjects. */
+ds_status ds_model_lanes(const ds_model *m, int l0, int n, ds_model *out, ds_error *err);
+
 /* Compilation steps, before the model is handed to a run (after that it is read-only):
  * Pfirrmann grade 1..5 applied to level index i (scales pi0, h0, K0), and one subject's
  * value of disc parameter k (DS_PAR_*) at level index i, as a cohort draws it. Both update the

@@ -57,6 +57,12 @@ typedef struct ds_record_sink {
 typedef struct ds_run_opts {
     int progress;     /* print a progress line on stderr */
     int summary_only; /* no time series: the sink's stream has no series and gets no records */
+    int block;        /* subjects per block of lanes (0: one block of all) */
+    /* Runs fn(arg, i) for every i in 0..n-1, in any order and on any threads (NULL: in
+     * order, on this thread); the blocks of a step are independent. The core has no
+     * threads of its own: the edge layers give them. */
+    void (*parallel)(void *ctx, int n, void (*fn)(void *arg, int i), void *arg);
+    void *parallel_ctx;
 } ds_run_opts;
 
 typedef struct ds_run_result {

@@ -30,7 +30,6 @@ typedef struct ds_summary {
     double *p_int, *P_int, *d_int, *span; /* integrals and time covered */
     double *d_prev;
     double *p_peak, *P_peak, *h_max, *h_min;
-    int started;
     void *mem_;
 } ds_summary;
 
@@ -40,7 +39,10 @@ double ds_time_above(double t0, double p0, double t1, double p1, double thr);
 ds_status ds_summary_init(ds_summary *s, const ds_model *m, int nsubj, double from, double to, ds_error *err);
 
 /* Adds one record: contact pressure (mmHg) and protrusion (mm) of the herniation (both
- * ignored without one), nucleus pressure (MPa) and disc height (mm) per subject. */
+ * ignored without one), nucleus pressure (MPa) and disc height (mm) per subject; _lanes for
+ * lanes l0 .. l0 + n - 1 only (a block of a batch), the arrays holding their n values. */
+void ds_summary_add_lanes(ds_summary *s, int l0, int n, double t, const double *contact, const double *protrusion,
+                          const double *pressure, const double *height);
 void ds_summary_add(ds_summary *s, double t, const double *contact, const double *protrusion, const double *pressure,
                     const double *height);
 

@@ -1,5 +1,11 @@
 /* The scenario driver: phases, ramps and massage sessions as hard stops, records by dense
- * output into a sink, and subjects that fail set aside while the others go on. */
+ * output into a sink, and subjects that fail set aside while the others go on.
+ *
+ * The subjects are run in blocks of lanes (ds_run_opts.block), each with its own model
+ * copy, data and integrator: every block advances to the next record time (on threads when
+ * the caller gives a parallel loop; the core itself has none), then the record of all
+ * subjects goes to the sink. A lane's arithmetic never depends on its companions, so the
+ * numbers are the same to the bit whatever the block size and the threads. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,13 +44,13 @@ static int cmp_double(const void *a, const void *b)
 /* How long a massage reaches: its effect is exactly nil beyond 40 decay times. A breakpoint
  * must not depend on who shares the batch, so the stop uses the session's own decay
  * (slowest = 0); whether loads follow the massage in an interval uses the slowest subject's
- * clock (slowest = 1): for the others the effect is then exactly nil and the loads the same
- * to the bit either way. */
-static double reach(const ds_scenario *sc, const ds_session *s, int slowest)
+ * clock in the block (slowest = 1): for the others the effect is then exactly nil and the
+ * loads the same to the bit either way. */
+static double reach(const ds_model *m, const ds_session *s, int slowest)
 {
     double f = 1.0;
-    for (int l = 0; slowest && l < sc->nsubj; l++)
-        f = sc->model.lane[DS_LP_massage_time][l] > f ? sc->model.lane[DS_LP_massage_time][l] : f;
+    for (int l = 0; slowest && l < m->nsubj; l++)
+        f = m->lane[DS_LP_massage_time][l] > f ? m->lane[DS_LP_massage_time][l] : f;
     return ds_session_reach(s, f);
 }
 
@@ -70,7 +76,7 @@ static double *breakpoints(const ds_scenario *sc, double T, int *n)
         const ds_session *s = &sc->session[q];
         b[k++] = s->start;
         b[k++] = s->start + s->duration;
-        b[k++] = reach(sc, s, 0);
+        b[k++] = reach(&sc->model, s, 0);
     }
     qsort(b, (size_t)k, sizeof *b, cmp_double);
     int m = 0;
@@ -101,108 +107,208 @@ static void phase_at(const ds_scenario *sc, double a, int *k, double *start, con
         }
 }
 
+/* One block of lanes: subjects l0 .. l0 + n - 1. */
+typedef struct run_block {
+    ds_model m;       /* the block's lanes of the scenario's model */
+    int l0, n;
+    ds_data d;
+    ds_evolver *ev;
+    double *xr;
+    int dead;         /* every subject of the block failed: it is not stepped again */
+    ds_status st;     /* an error of the block's work (not a failed subject) */
+    ds_error err;
+} run_block;
+
 /* Everything one run holds. */
 typedef struct {
     const ds_scenario *sc;
-    const ds_model *m;
     const ds_record_sink *sink;
     ds_summary *sum;
     ds_run_result *res;
-    ds_data d;
-    ds_evolver *ev;
     ds_series_list sl;
-    double *xr, *rec, *bp, *fail_time;
+    double *rec, *bp, *fail_time;
     unsigned char *failed;
     char (*fail_what)[DS_FAILURE_TEXT];
-    int nbp, hl;
-    int summary_only;
+    int nbp, hl, summary_only;
+    int nblock;
+    run_block *blk;
+    const ds_run_opts *opts;
+    /* the work the blocks do next, set before each parallel loop */
+    int j, phase;     /* interval and its phase */
+    double t, b;      /* advance to t, never past b */
+    int record;       /* then record at t */
+    ds_lane_stats stats;
+    void *stats_mem;
 } run_ctx;
 
-/* Observes the state x at time tr and hands the record to the sink and the summary; a
- * failed subject's values are NaN from its failure on. */
-static ds_status record_at(run_ctx *c, double tr, const double *x, ds_error *err)
+/* Observes block k's state x at time tr into the record and the summary; a failed
+ * subject's values are NaN from its failure on. */
+static void record_block(run_ctx *c, run_block *k, double tr, const double *x)
 {
-    const ds_model *m = c->m;
-    const int n = c->sc->nsubj;
-    const size_t S = (size_t)m->stride;
-    ds_spine_observe(m, &c->d, tr, x);
-    if (!c->summary_only) { /* summaries need the outputs, not the series */
-        ds_series_gather(&c->sl, m, &c->d, n, c->rec);
-        for (int l = 0; l < n; l++)
-            if (c->failed[l] && tr > c->fail_time[l])
-                for (int s = 0; s < c->sl.n; s++)
-                    c->rec[(size_t)s * n + l] = NAN;
+    const int N = c->sc->nsubj;
+    const size_t S = (size_t)k->m.stride;
+    if (k->dead) {
+        for (int s = 0; !c->summary_only && s < c->sl.n; s++)
+            for (int j = 0; j < k->n; j++)
+                c->rec[(size_t)s * N + k->l0 + j] = NAN;
+        return;
     }
-    if (c->sink && c->sink->record && !c->summary_only) {
-        ds_status st = c->sink->record(c->sink->ctx, tr, c->rec, err);
-        if (st)
-            return st;
+    ds_spine_observe(&k->m, &k->d, tr, x);
+    if (!c->summary_only) { /* summaries need the outputs, not the series */
+        ds_series_gather_at(&c->sl, &k->m, &k->d, k->n, c->rec + k->l0, N);
+        for (int j = 0; j < k->n; j++)
+            if (c->failed[k->l0 + j] && tr > c->fail_time[k->l0 + j])
+                for (int s = 0; s < c->sl.n; s++)
+                    c->rec[(size_t)s * N + k->l0 + j] = NAN;
     }
     if (c->sum) {
-        const double *o = c->d.out + (size_t)c->hl * DS_NLEVEL_OUTPUTS * S;
-        ds_summary_add(c->sum, tr, c->d.root + (size_t)DS_ROOT_contact_pressure_mmHg * S,
-                       c->d.root + (size_t)DS_ROOT_protrusion * S, o + (size_t)DS_OUT_pressure * S,
-                       o + (size_t)DS_OUT_height * S);
+        const double *o = k->d.out + (size_t)c->hl * DS_NLEVEL_OUTPUTS * S;
+        ds_summary_add_lanes(c->sum, k->l0, k->n, tr, k->d.root + (size_t)DS_ROOT_contact_pressure_mmHg * S,
+                             k->d.root + (size_t)DS_ROOT_protrusion * S, o + (size_t)DS_OUT_pressure * S,
+                             o + (size_t)DS_OUT_height * S);
     }
-    c->res->nrecords++;
-    return DS_OK;
 }
 
-/* After an advance that reported failed lanes: each newly failed subject is set aside with
- * its time, variable, reason, phase and posture; the run goes on while any subject is left.
- * Returns DS_ERR_NUMERIC (with the evolver's message and the phase) when none is. */
-static ds_status set_aside(run_ctx *c, int phase, ds_error *err)
+/* After an advance that reported failed lanes: each newly failed subject of the block is set
+ * aside with its time, variable, reason, phase and posture; the block goes on while any of
+ * its subjects is left. */
+static void set_aside(run_ctx *c, run_block *k)
 {
     const ds_scenario *sc = c->sc;
-    const unsigned char *status = ds_evolver_lane_status(c->ev);
-    const char *posture = c->m->posture[sc->phase[phase].posture].name;
+    const unsigned char *status = ds_evolver_lane_status(k->ev);
+    const char *posture = sc->model.posture[sc->phase[c->phase].posture].name;
     int left = 0;
-    for (int l = 0; l < sc->nsubj; l++) {
-        if (status[l] != DS_LANE_OK && !c->failed[l]) {
+    for (int j = 0; j < k->n; j++) {
+        const int l = k->l0 + j;
+        if (status[j] != DS_LANE_OK && !c->failed[l]) {
             const char *var;
             c->failed[l] = 1;
-            c->fail_time[l] = ds_evolver_failure(c->ev, l, &var);
+            c->fail_time[l] = ds_evolver_failure(k->ev, j, &var);
             snprintf(c->fail_what[l], sizeof c->fail_what[l], "%s: %s (phase %d, posture %s)", var,
-                     ds_lane_status_text(status[l]), phase + 1, posture);
-            if (c->res->nfailed++ == 0)
-                snprintf(c->res->failure, sizeof c->res->failure, "%.400s: subject %d failed at t = %.6g s (%.4f h): %s",
-                         sc->path, l, c->fail_time[l], c->fail_time[l] / 3600.0, c->fail_what[l]);
+                     ds_lane_status_text(status[j]), c->phase + 1, posture);
         }
         left += !c->failed[l];
     }
-    if (left > 0)
-        return DS_OK;
-    char msg[DS_ERROR_MSG_LEN];
-    snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
-    return ds_fail(err, DS_ERR_NUMERIC, "%s: %s (phase %d, posture %s)", sc->path, msg, phase + 1, posture);
+    k->dead = left == 0;
 }
 
-/* One interval between breakpoints [a, b]: its load segment, then steps and records. */
-static ds_status interval(run_ctx *c, int j, long *irec, const ds_run_opts *opts, double *last_print, ds_error *err)
+/* The loads of interval j for block k: fixed at its ends, or following the massage. */
+static void block_segment(run_ctx *c, run_block *k)
 {
     const ds_scenario *sc = c->sc;
-    const double a = c->bp[j], b = c->bp[j + 1], T = ds_scenario_duration(sc), dtr = sc->record_interval;
+    const double a = c->bp[c->j], b = c->bp[c->j + 1], T = ds_scenario_duration(sc);
     const double tiny = 1e-9 * (T > 1.0 ? T : 1.0);
-    int k = 0;
+    int p = 0;
     double t_ph = 0.0;
     const ds_posture_params *prev = &sc->initial;
-    phase_at(sc, a, &k, &t_ph, &prev);
-    ds_load_segment *seg = &c->d.seg;
+    phase_at(sc, a, &p, &t_ph, &prev);
+    ds_load_segment *seg = &k->d.seg;
     const int in_ramp = a < t_ph + sc->ramp - tiny;
-    seg->pa = in_ramp ? *prev : sc->phase[k].p;
-    seg->pb = sc->phase[k].p;
+    seg->pa = in_ramp ? *prev : sc->phase[p].p;
+    seg->pb = sc->phase[p].p;
     seg->t0 = in_ramp ? t_ph : a;
     seg->t1 = in_ramp ? t_ph + sc->ramp : a;
     seg->dynamic = 0;
     for (int q = 0; q < sc->nsession; q++) {
         const ds_session *s = &sc->session[q];
-        if (s->start < b - tiny && reach(sc, s, 1) > a + tiny)
+        if (s->start < b - tiny && reach(&k->m, s, 1) > a + tiny)
             seg->dynamic = 1;
     }
     if (!seg->dynamic) {
-        ds_posture_loads(c->m, &seg->pa, &seg->from);
-        ds_posture_loads(c->m, &seg->pb, &seg->to);
+        ds_posture_loads(&k->m, &seg->pa, &seg->from);
+        ds_posture_loads(&k->m, &seg->pb, &seg->to);
     }
+}
+
+/* Block i's part of the next step (see run_ctx): called from the caller's parallel loop. */
+static void block_work(void *arg, int i)
+{
+    run_ctx *c = arg;
+    run_block *k = &c->blk[i];
+    if (k->st)
+        return;
+    if (c->record < 0) { /* the start of an interval */
+        if (!k->dead)
+            block_segment(c, k);
+        return;
+    }
+    if (!k->dead && ds_evolver_advance(k->ev, c->t, c->b, &k->err))
+        set_aside(c, k);
+    if (c->record) {
+        if (!k->dead)
+            ds_evolver_interp(k->ev, c->t, k->xr);
+        record_block(c, k, c->t, k->xr);
+    }
+}
+
+/* Every block does its part of the step, on the caller's threads if it gave a loop. */
+static void all_blocks(run_ctx *c)
+{
+    const ds_run_opts *o = c->opts;
+    if (o && o->parallel && c->nblock > 1)
+        o->parallel(o->parallel_ctx, c->nblock, block_work, c);
+    else
+        for (int i = 0; i < c->nblock; i++)
+            block_work(c, i);
+}
+
+/* The first failure in subject order, as the run's message. */
+static void first_failure(run_ctx *c)
+{
+    const ds_scenario *sc = c->sc;
+    c->res->nfailed = 0;
+    for (int l = 0; c->failed && l < sc->nsubj; l++)
+        if (c->failed[l] && c->res->nfailed++ == 0)
+            snprintf(c->res->failure, sizeof c->res->failure, "%.400s: subject %d failed at t = %.6g s (%.4f h): %s",
+                     sc->path, l, c->fail_time[l], c->fail_time[l] / 3600.0, c->fail_what[l]);
+}
+
+/* After a step: an error of any block (the first in block order), or DS_ERR_NUMERIC when
+ * no subject is left. */
+static ds_status after_step(run_ctx *c, ds_error *err)
+{
+    int alive = 0;
+    for (int i = 0; i < c->nblock; i++) {
+        if (c->blk[i].st)
+            return ds_fail(err, c->blk[i].st, "%s", c->blk[i].err.msg);
+        alive += !c->blk[i].dead;
+    }
+    if (alive)
+        return DS_OK;
+    int f = 0; /* the earliest failure, the lowest subject among equals */
+    for (int l = 1; l < c->sc->nsubj; l++)
+        if (c->fail_time[l] < c->fail_time[f])
+            f = l;
+    return ds_fail(err, DS_ERR_NUMERIC, "%s: simulation diverged at t = %.6g s (%.4f h), subject %d, variable %s%s",
+                   c->sc->path, c->fail_time[f], c->fail_time[f] / 3600.0, f, c->fail_what[f],
+                   c->sc->nsubj > 1 ? " (every subject failed)" : "");
+}
+
+/* Hands one record of all subjects to the sink and counts it. */
+static ds_status emit(run_ctx *c, double tr, ds_error *err)
+{
+    if (c->sink && c->sink->record && !c->summary_only) {
+        ds_status st = c->sink->record(c->sink->ctx, tr, c->rec, err);
+        if (st)
+            return st;
+    }
+    c->res->nrecords++;
+    return DS_OK;
+}
+
+/* One interval between breakpoints [a, b]: its load segment, then steps and records. */
+static ds_status interval(run_ctx *c, int j, long *irec, double *last_print, ds_error *err)
+{
+    const ds_scenario *sc = c->sc;
+    const double a = c->bp[j], b = c->bp[j + 1], T = ds_scenario_duration(sc), dtr = sc->record_interval;
+    const double tiny = 1e-9 * (T > 1.0 ? T : 1.0);
+    double t_ph = 0.0;
+    const ds_posture_params *prev;
+    phase_at(sc, a, &c->phase, &t_ph, &prev);
+    c->j = j;
+    c->b = b;
+    c->record = -1;
+    all_blocks(c);
     ds_status st;
     for (;;) {
         double tr = (double)*irec * dtr;
@@ -210,71 +316,120 @@ static ds_status interval(run_ctx *c, int j, long *irec, const ds_run_opts *opts
             break;
         if (tr > b)
             tr = b;
-        if (ds_evolver_advance(c->ev, tr, b, err) && (st = set_aside(c, k, err)))
-            return st;
-        ds_evolver_interp(c->ev, tr, c->xr);
-        if ((st = record_at(c, tr, c->xr, err)))
+        c->t = tr;
+        c->record = 1;
+        all_blocks(c);
+        if ((st = after_step(c, err)) || (st = emit(c, tr, err)))
             return st;
         (*irec)++;
-        if (opts && opts->progress)
+        if (c->opts && c->opts->progress)
             progress(tr, T, last_print);
     }
-    if (ds_evolver_advance(c->ev, b, b, err) && (st = set_aside(c, k, err)))
-        return st;
+    c->t = b;
+    c->record = 0;
+    all_blocks(c);
+    return after_step(c, err);
+}
+
+/* The blocks' lane statistics as one set of arrays over all subjects. */
+static ds_status gather_stats(run_ctx *c, ds_error *err)
+{
+    const int N = c->sc->nsubj;
+    enum { NI = 0
+#define DS_X_COUNT(f, u, d) +1
+               DS_STATS_FIELDS(DS_X_COUNT)
+#undef DS_X_COUNT
+    };
+    int64_t *iv = calloc((size_t)NI * N, sizeof *iv);
+    double *dv = calloc(2 * (size_t)N, sizeof *dv);
+    if (!iv || !dv) {
+        free(iv);
+        free(dv);
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory for the solver statistics");
+    }
+    c->stats_mem = iv;
+    int q = 0;
+#define DS_X_BIND(f, u, d) c->stats.f = iv + (size_t)(q++) * N;
+    DS_STATS_FIELDS(DS_X_BIND)
+#undef DS_X_BIND
+    c->stats.h_min = dv;
+    c->stats.h_last = dv + N;
+    ds_run_result *res = c->res;
+    res->h_min = INFINITY;
+    for (int i = 0; i < c->nblock; i++) {
+        const run_block *k = &c->blk[i];
+        const ds_lane_stats *s = ds_evolver_stats(k->ev);
+        for (int j = 0; j < k->n; j++) {
+            const int l = k->l0 + j;
+#define DS_X_COPY(f, u, d) c->stats.f[l] = s->f[j], res->f += s->f[j];
+            DS_STATS_FIELDS(DS_X_COPY)
+#undef DS_X_COPY
+            c->stats.h_min[l] = s->h_min[j];
+            c->stats.h_last[l] = s->h_last[j];
+            if (s->h_min[j] < res->h_min)
+                res->h_min = s->h_min[j];
+        }
+    }
     return DS_OK;
 }
 
-static void sum_stats(const ds_scenario *sc, const ds_lane_stats *stt, ds_run_result *res)
+/* Block i of nb over the subjects, and its start in equilibrium in the initial posture. */
+static ds_status setup_block(run_ctx *c, run_block *k, int l0, int n, ds_error *err)
 {
-    res->h_min = INFINITY;
-    for (int l = 0; l < sc->nsubj; l++) {
-        res->steps += stt->steps[l];
-        res->rejected += stt->rejected[l];
-        res->rhs_evals += stt->rhs_evals[l];
-        res->jac_evals += stt->jac_evals[l];
-        res->newton_iters += stt->newton_iters[l];
-        res->newton_fails += stt->newton_fails[l];
-        if (stt->h_min[l] < res->h_min)
-            res->h_min = stt->h_min[l];
-    }
+    const ds_scenario *sc = c->sc;
+    k->l0 = l0;
+    k->n = n;
+    ds_status st = ds_model_lanes(&sc->model, l0, n, &k->m, err);
+    if (st || (st = ds_data_create(&k->m, &k->d, err)))
+        return st;
+    ds_system sys;
+    ds_spine_system(&k->m, &k->d, &sys);
+    if ((st = ds_evolver_create(&sys, &sc->solver, &k->ev, err)))
+        return st;
+    k->xr = malloc((size_t)k->d.nx * k->m.stride * sizeof(double));
+    if (!k->xr)
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    k->d.seg.sessions = sc->session;
+    k->d.seg.nsession = sc->nsession;
+    ds_posture_loads(&k->m, &sc->initial, &k->d.seg.from);
+    ds_posture_load_copy(&k->m, &k->d.seg.to, &k->d.seg.from);
+    k->d.seg.t0 = k->d.seg.t1 = 0.0;
+    if ((st = ds_spine_equilibrium(&k->m, k->d.seg.to.load, k->d.seg.to.act, k->d.x, err)))
+        return st;
+    ds_evolver_reset(k->ev, 0.0, k->d.x);
+    return DS_OK;
 }
 
 static ds_status setup(run_ctx *c, ds_error *err)
 {
     const ds_scenario *sc = c->sc;
-    const ds_model *m = c->m;
+    const ds_model *m = &sc->model;
     const double T = ds_scenario_duration(sc);
+    const int N = sc->nsubj, B = c->opts && c->opts->block > 0 && c->opts->block < N ? c->opts->block : N;
     ds_status st;
-    if ((st = ds_data_create(m, &c->d, err)))
+    if ((st = ds_series_make(sc, &c->sl, err)))
         return st;
-    ds_system sys;
-    ds_spine_system(m, &c->d, &sys);
-    if ((st = ds_evolver_create(&sys, &sc->solver, &c->ev, err)) || (st = ds_series_make(sc, &c->sl, err)))
-        return st;
-    c->xr = malloc((size_t)c->d.nx * m->stride * sizeof(double));
-    c->rec = malloc((size_t)(c->sl.n ? c->sl.n : 1) * sc->nsubj * sizeof(double));
-    c->fail_time = malloc((size_t)sc->nsubj * sizeof(double));
-    c->failed = calloc((size_t)sc->nsubj, 1);
-    c->fail_what = calloc((size_t)sc->nsubj, sizeof *c->fail_what);
+    c->nblock = (N + B - 1) / B;
+    c->blk = calloc((size_t)c->nblock, sizeof *c->blk);
+    c->rec = malloc((size_t)(c->sl.n ? c->sl.n : 1) * N * sizeof(double));
+    c->fail_time = malloc((size_t)N * sizeof(double));
+    c->failed = calloc((size_t)N, 1);
+    c->fail_what = calloc((size_t)N, sizeof *c->fail_what);
     c->bp = breakpoints(sc, T, &c->nbp);
-    if (!c->xr || !c->rec || !c->bp || !c->fail_time || !c->failed || !c->fail_what)
+    if (!c->blk || !c->rec || !c->bp || !c->fail_time || !c->failed || !c->fail_what)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory");
-    for (int l = 0; l < sc->nsubj; l++)
+    for (int l = 0; l < N; l++)
         c->fail_time[l] = NAN;
-    c->d.seg.sessions = sc->session;
-    c->d.seg.nsession = sc->nsession;
     c->hl = m->site.enabled ? m->site.level : 0;
-    if (c->sum && (st = ds_summary_init(c->sum, m, sc->nsubj, sc->summary_from, sc->summary_to < 0 ? T : sc->summary_to,
-                                        err)))
+    if (c->sum && (st = ds_summary_init(c->sum, m, N, sc->summary_from, sc->summary_to < 0 ? T : sc->summary_to, err)))
         return st;
-    /* start: drained equilibrium in the initial posture */
-    ds_posture_loads(m, &sc->initial, &c->d.seg.from);
-    ds_posture_load_copy(m, &c->d.seg.to, &c->d.seg.from);
-    c->d.seg.t0 = c->d.seg.t1 = 0.0;
-    if ((st = ds_spine_equilibrium(m, c->d.seg.to.load, c->d.seg.to.act, c->d.x, err)))
-        return st;
-    ds_evolver_reset(c->ev, 0.0, c->d.x);
-    return DS_OK;
+    for (int i = 0; i < c->nblock && !st; i++)
+        st = setup_block(c, &c->blk[i], i * B, i * B + B <= N ? B : N - i * B, err);
+    if (!st) { /* the first record, at t = 0 */
+        for (int i = 0; i < c->nblock; i++)
+            record_block(c, &c->blk[i], 0.0, c->blk[i].d.x);
+    }
+    return st;
 }
 
 /* Hands the finished stream to the sink: statistics, failures and summaries. */
@@ -287,12 +442,13 @@ static ds_status finish(run_ctx *c, const char *prefix, double wall0, ds_error *
             for (int q = 0; c->failed[l] && q < c->sum->nmetric; q++)
                 c->sum->metric[q].value[l] = NAN;
     }
-    sum_stats(sc, ds_evolver_stats(c->ev), c->res);
+    first_failure(c);
+    ds_status st = gather_stats(c, err);
     c->res->wall_time = now() - wall0;
-    if (!c->sink || !c->sink->end)
-        return DS_OK;
+    if (st || !c->sink || !c->sink->end)
+        return st;
     ds_run_report rep = {.sc = sc,
-                         .stats = ds_evolver_stats(c->ev),
+                         .stats = &c->stats,
                          .sum = c->sum,
                          .nfailed = c->res->nfailed,
                          .failed = c->failed,
@@ -307,24 +463,32 @@ ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const
 {
     const double wall0 = now();
     memset(res, 0, sizeof *res);
-    run_ctx c = {.sc = sc, .m = &sc->model, .sink = sink, .sum = sum, .res = res, .summary_only = opts && opts->summary_only};
+    run_ctx c = {.sc = sc, .sink = sink, .sum = sum, .res = res, .opts = opts, .summary_only = opts && opts->summary_only};
     ds_status st = setup(&c, err);
     if (!st && sink && sink->begin)
         st = sink->begin(sink->ctx, prefix, sc->nsubj, c.summary_only ? 0 : c.sl.n, c.sl.desc, err);
     if (!st)
-        st = record_at(&c, 0.0, c.d.x, err);
+        st = emit(&c, 0.0, err);
     long irec = 1;
     double last_print = 0.0;
     for (int j = 0; !st && j + 1 < c.nbp; j++)
-        st = interval(&c, j, &irec, opts, &last_print, err);
+        st = interval(&c, j, &irec, &last_print, err);
     if (!st && opts && opts->progress)
         progress(ds_scenario_duration(sc), ds_scenario_duration(sc), &last_print);
     if (!st)
         st = finish(&c, prefix, wall0, err);
-    ds_evolver_free(c.ev);
-    ds_data_free(&c.d);
+    if (st && !res->nfailed)
+        first_failure(&c);
+    for (int i = 0; c.blk && i < c.nblock; i++) {
+        ds_evolver_free(c.blk[i].ev);
+        ds_data_free(&c.blk[i].d);
+        ds_model_free(&c.blk[i].m);
+        free(c.blk[i].xr);
+    }
+    free(c.blk);
+    free(c.stats_mem);
+    free(c.stats.h_min);
     ds_series_free(&c.sl);
-    free(c.xr);
     free(c.rec);
     free(c.bp);
     free(c.fail_time);

@@ -84,6 +84,12 @@ void ds_series_free(ds_series_list *sl)
 
 void ds_series_gather(const ds_series_list *sl, const ds_model *m, const ds_data *d, int nsubj, double *rec)
 {
+    ds_series_gather_at(sl, m, d, nsubj, rec, nsubj);
+}
+
+void ds_series_gather_at(const ds_series_list *sl, const ds_model *m, const ds_data *d, int nsubj, double *rec,
+                         int ld)
+{
     const size_t S = (size_t)m->stride;
     for (int s = 0; s < sl->n; s++) {
         const ds_series_src *q = &sl->src[s];
@@ -95,6 +101,6 @@ void ds_series_gather(const ds_series_list *sl, const ds_model *m, const ds_data
         case DS_SRC_ACT: from = d->mact + ((size_t)q->which * m->nlevel + (size_t)q->level) * S; break;
         case DS_SRC_FORCE: from = d->mforce + ((size_t)q->which * m->nlevel + (size_t)q->level) * S; break;
         }
-        memcpy(rec + (size_t)s * nsubj, from, (size_t)nsubj * sizeof(double));
+        memcpy(rec + (size_t)s * ld, from, (size_t)nsubj * sizeof(double));
     }
 }

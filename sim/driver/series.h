@@ -27,5 +27,8 @@ void ds_series_free(ds_series_list *sl);
 /* The values of every series for subjects 0..nsubj-1 from the observed data, laid out
  * [series][subject]. */
 void ds_series_gather(const ds_series_list *sl, const ds_model *m, const ds_data *d, int nsubj, double *rec);
+/* The same into rows of ld values (a block's subjects within a record of ld subjects). */
+void ds_series_gather_at(const ds_series_list *sl, const ds_model *m, const ds_data *d, int nsubj, double *rec,
+                         int ld);
 
 #endif

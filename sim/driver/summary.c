@@ -60,6 +60,7 @@ ds_status ds_summary_init(ds_summary *s, const ds_model *m, int nsubj, double fr
     s->h_max = p, p += n;
     s->h_min = p, p += n;
     for (size_t l = 0; l < n; l++) {
+        s->t_prev[l] = NAN; /* no record yet */
         s->p_peak[l] = s->P_peak[l] = s->h_max[l] = -INFINITY;
         s->h_min[l] = INFINITY;
     }
@@ -82,14 +83,15 @@ ds_status ds_summary_init(ds_summary *s, const ds_model *m, int nsubj, double fr
     return DS_OK;
 }
 
-void ds_summary_add(ds_summary *s, double t, const double *contact, const double *protrusion, const double *pressure,
-                    const double *height)
+void ds_summary_add_lanes(ds_summary *s, int l0, int n, double t, const double *contact, const double *protrusion,
+                          const double *pressure, const double *height)
 {
     if (t < s->from - 1e-9 || t > s->to + 1e-9)
         return;
-    for (int l = 0; l < s->nsubj; l++) {
-        double p = s->root ? contact[l] : 0.0, P = pressure[l], dl = s->root ? protrusion[l] : 0.0;
-        if (s->started) {
+    for (int j = 0; j < n; j++) {
+        const int l = l0 + j;
+        double p = s->root ? contact[j] : 0.0, P = pressure[j], dl = s->root ? protrusion[j] : 0.0;
+        if (!isnan(s->t_prev[l])) { /* not the lane's first record in the window */
             double t0 = s->t_prev[l], dt = t - t0;
             for (int k = 0; k < s->nthr; k++)
                 s->above[(size_t)k * s->nsubj + l] += ds_time_above(t0, s->p_prev[l], t, p, s->thr[k]);
@@ -104,10 +106,15 @@ void ds_summary_add(ds_summary *s, double t, const double *contact, const double
         s->d_prev[l] = dl;
         s->p_peak[l] = fmax(s->p_peak[l], p);
         s->P_peak[l] = fmax(s->P_peak[l], P);
-        s->h_max[l] = fmax(s->h_max[l], height[l]);
-        s->h_min[l] = fmin(s->h_min[l], height[l]);
+        s->h_max[l] = fmax(s->h_max[l], height[j]);
+        s->h_min[l] = fmin(s->h_min[l], height[j]);
     }
-    s->started = 1;
+}
+
+void ds_summary_add(ds_summary *s, double t, const double *contact, const double *protrusion, const double *pressure,
+                    const double *height)
+{
+    ds_summary_add_lanes(s, 0, s->nsubj, t, contact, protrusion, pressure, height);
 }
 
 void ds_summary_finish(ds_summary *s)

@@ -117,6 +117,31 @@ ds_status ds_model_alloc(ds_model *m, int nlevel, const int *level_id, ds_varian
     return DS_OK;
 }
 
+ds_status ds_model_lanes(const ds_model *m, int l0, int n, ds_model *out, ds_error *err)
+{
+    if (l0 < 0 || n < 1 || l0 + n > m->nsubj)
+        return ds_fail(err, DS_ERR_USAGE, "ds_model_lanes: lanes %d to %d of %d", l0, l0 + n - 1, m->nsubj);
+    *out = *m;
+    out->mem_ = NULL;
+    ds_status st = ds_model_alloc(out, m->nlevel, m->level_id, m->variant, n, err);
+    if (st)
+        return st;
+    /* the allocation is rows of stride lanes (see ds_model_alloc): copy each row's lanes, and
+     * fill the padding with the block's last subject so that it holds valid values */
+    size_t rows = (size_t)(DS_NDISC_PARAMS + DS_NDISC_DERIVED) * m->nlevel + DS_NLANE_PARAMS + 2 * DS_MAX_GROUPS +
+                  2 * (size_t)DS_MAX_GROUPS * DS_MAX_LEVELS;
+    const double *src = m->mem_;
+    double *dst = out->mem_;
+    for (size_t r = 0; r < rows; r++) {
+        const double *a = src + r * m->stride + l0;
+        double *b = dst + r * out->stride;
+        memcpy(b, a, (size_t)n * sizeof *b);
+        for (int l = n; l < out->stride; l++)
+            b[l] = a[n - 1];
+    }
+    return DS_OK;
+}
+
 /* The per-lane arrays as the model's own, writable memory: the model owns mem_, and only
  * the compilation steps below write through these, before the model is used. */
 static double *par_w(ds_model *m, int k, int i) { return (double *)m->mem_ + ((size_t)k * m->nlevel + i) * m->stride; }

@@ -133,7 +133,7 @@ static ds_status run_sweep(const ds_study *st, const ds_study_opts *opts, ds_sum
     ds_error *ee = calloc((size_t)st->nvariant, sizeof *ee);
     if (!rr || !ss || !ee)
         s = ds_fail(err, DS_ERR_NOMEM, "out of memory");
-    ds_run_opts quiet = {.progress = 0, .summary_only = opts->summary_only};
+    ds_run_opts quiet = {.progress = 0, .summary_only = opts->summary_only, .block = opts->block};
     const int nthreads = opts->threads > 0 ? opts->threads : 1;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nthreads) if (!s && nthreads > 1)
     for (int v = 0; v < (s ? 0 : st->nvariant); v++)
@@ -157,7 +157,7 @@ static ds_status run_sweep(const ds_study *st, const ds_study_opts *opts, ds_sum
 static ds_status run_streams(const ds_study *st, const ds_record_sink *w, const ds_study_opts *opts, ds_summary *sum,
                              ds_study_outcome *out, ds_error *err)
 {
-    ds_run_opts ro = {.progress = opts->progress, .summary_only = opts->summary_only};
+    ds_run_opts ro = ds_run_opts_for(opts, st->variant[0].nsubj);
     ds_status s = DS_OK;
     for (int v = 0; v < st->nvariant && !s; v++) {
         char prefix[128] = "";
