@@ -21,7 +21,7 @@ static void usage_run(FILE *out)
             "  --plot [DIR]        draw the figures of the output into DIR (default: figures)\n"
             "  --threads N         run on N threads: a sweep's points, or the blocks of a run's subjects\n"
             "                      (the output does not change)\n"
-            "  --block N           subjects per block of lanes (default: all, or a few blocks a thread)\n"
+            "  --block N           subjects per block of lanes (default 8, one vector of lanes)\n"
             "  --record summary    keep only each subject's summary metrics, no time series (cohorts)\n"
             "  -h, --help          this help\n\n%s",
             ds_cli_exit_codes);

@@ -6,6 +6,7 @@
 #include <gsl/gsl_roots.h>
 
 #include "testkit.h"
+#include "base/dmath.h"
 #include "base/dist.h"
 #include "base/rng.h"
 #include "base/roots.h"
@@ -232,6 +233,49 @@ static void test_lhs(void **state)
     assert_true(isnan(ds_rng_lhs(7, 10, 10, 0)));
 }
 
+/* Distance of a from the reference b in units in the last place of b. */
+static double ulps(double a, double b)
+{
+    if (a == b)
+        return 0.0;
+    double ub = nextafter(fabs(b), INFINITY) - fabs(b);
+    return fabs(a - b) / ub;
+}
+
+/* The project's exp, log and pow against libm's over their whole range and the model's,
+ * with the bounds dmath.h states, and their special values. */
+static void test_dmath(void **state)
+{
+    (void)state;
+    enum { N = 400000 };
+    double ex = 0, lg = 0, pw = 0, pw_excess = 0;
+    for (int i = 0; i < N; i++) {
+        double u = ds_rng_u01(7, (uint64_t)i, 0, 0), v = ds_rng_u01(7, (uint64_t)i, 1, 0);
+        double x = i % 2 ? -708.0 + 1417.0 * u : -2.0 + 4.0 * u; /* the whole range, and near 0 */
+        double e = ulps(ds_exp(x), exp(x));
+        ex = e > ex ? e : ex;
+        double y = i % 3 == 0 ? exp(-740.0 + 1450.0 * u) : i % 3 == 1 ? 0.5 + u : 1.0 + 1e-6 * (u - 0.5);
+        double l = ulps(ds_log(y), log(y));
+        lg = l > lg ? l : lg;
+        double px = 0.25 + 3.75 * u, py = 4.0 * v; /* V0/V and the osmotic exponent, and a step factor */
+        double p = ulps(ds_pow(px, py), pow(px, py)), bound = 2.0 + 3.0 * fabs(py * log(px));
+        pw = p > pw ? p : pw;
+        pw_excess = p - bound > pw_excess ? p - bound : pw_excess;
+    }
+    printf("dmath against libm over %d points: exp %.2f ulp, log %.2f ulp, pow %.2f ulp (bound exceeded by %.2f)\n", N,
+           ex, lg, pw, pw_excess);
+    assert_true(ex <= 1.0);
+    assert_true(lg <= 1.0);
+    assert_true(pw_excess <= 0.0);
+    /* special values */
+    assert_true(ds_exp(0.0) == 1.0 && ds_log(1.0) == 0.0 && ds_pow(2.0, 10.0) == 1024.0);
+    assert_true(ds_exp(710.0) == INFINITY && ds_exp(-800.0) == 0.0 && isnan(ds_exp(NAN)));
+    assert_true(ds_log(0.0) == -INFINITY && isnan(ds_log(-1.0)) && ds_log(INFINITY) == INFINITY);
+    assert_true(ulps(ds_exp(-740.0), exp(-740.0)) <= 1.0);           /* a subnormal result */
+    assert_true(ulps(ds_log(0x1p-1070), log(0x1p-1070)) <= 1.0);     /* a subnormal argument */
+    assert_true(ulps(ds_exp(709.7), exp(709.7)) <= 1.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +285,7 @@ int main(void)
         cmocka_unit_test(test_philox),
         cmocka_unit_test(test_quantiles),
         cmocka_unit_test(test_lhs),
+        cmocka_unit_test(test_dmath),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

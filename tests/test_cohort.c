@@ -363,6 +363,35 @@ static void test_record_summary_cli(void **state)
     assert_true(ds_h5_exists(out, "/cohort/effect/massage/mean_contact_pressure/statistics"));
     assert_true(ds_h5_exists(out, "/arms/massage/summary/mean_contact_pressure"));
     assert_false(ds_h5_exists(out, "/arms/massage/levels"));
+    /* the summaries equal those of a run that records every series, in both variants (a
+     * summary-only run observes only the herniated level and the root) */
+    char full[300], sum2[300];
+    snprintf(full, sizeof full, "%s/cli_full.h5", dir);
+    snprintf(sum2, sizeof sum2, "%s/cli_sum.h5", dir);
+    for (int v = 0; v < 2; v++) {
+        const char *var = v ? "variant=inertial" : "variant=quasi_static";
+        const char *const a1[] = {DS_BINARY, "run", path, "-o", full, "--set", var, "-q", NULL};
+        const char *const a2[] = {DS_BINARY, "run", path, "-o", sum2, "--set", var, "--record", "summary", "-q", NULL};
+        assert_int_equal(tk_run_cli(a1, log, &text), 0);
+        free(text);
+        assert_int_equal(tk_run_cli(a2, log, &text), 0);
+        free(text);
+        static const char *const metrics[] = {"mean_contact_pressure", "minutes_above_oedema", "mean_nucleus_pressure",
+                                              "height_lost", "peak_contact_pressure"};
+        for (size_t q = 0; q < sizeof metrics / sizeof metrics[0]; q++) {
+            char ds[200];
+            snprintf(ds, sizeof ds, "/arms/massage/summary/%s", metrics[q]);
+            double *x = NULL, *y = NULL;
+            size_t nx = 0, ny = 0;
+            ds_error err;
+            assert_int_equal(ds_h5_read_flat(full, ds, &nx, &x, &err), DS_OK);
+            assert_int_equal(ds_h5_read_flat(sum2, ds, &ny, &y, &err), DS_OK);
+            assert_int_equal(nx, ny);
+            assert_memory_equal(x, y, nx * sizeof *x);
+            free(x);
+            free(y);
+        }
+    }
     const char *const bad[] = {DS_BINARY, "run", path, "-o", out, "--record", "everything", NULL};
     assert_int_equal(tk_run_cli(bad, log, &text), DS_ERR_USAGE);
     assert_non_null(strstr(text, "--record expects summary"));

@@ -34,11 +34,11 @@ typedef struct ds_study_opts {
     FILE *table;           /* where to print the arms or sweep table (NULL: nowhere) */
     int threads;           /* sweep points run on this many threads (0 or 1: one); the output is the same */
     int summary_only;      /* keep only the summaries (see ds_run_opts) */
-    int block;             /* subjects per block of lanes (0: chosen from the threads); the output is the same */
+    int block;             /* subjects per block of lanes (0: DS_LANE_ALIGN); the output is the same */
 } ds_study_opts;
 
-/* The options of one run: with threads > 1 its blocks of lanes run on OpenMP threads (a
- * sweep's points run on the threads instead). */
+/* The options of one run: its subjects in blocks of o->block lanes (default one vector of
+ * lanes), on OpenMP threads when threads > 1 (a sweep's points run on the threads instead). */
 ds_run_opts ds_run_opts_for(const ds_study_opts *o, int nsubj);
 
 ds_status ds_study_load(const char *path, int nset, const char *const *set, ds_study *st, ds_error *err);

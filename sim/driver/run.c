@@ -153,7 +153,10 @@ static void record_block(run_ctx *c, run_block *k, double tr, const double *x)
                 c->rec[(size_t)s * N + k->l0 + j] = NAN;
         return;
     }
-    ds_spine_observe(&k->m, &k->d, tr, x);
+    if (c->summary_only)
+        ds_spine_observe_level(&k->m, &k->d, tr, x, c->hl);
+    else
+        ds_spine_observe(&k->m, &k->d, tr, x);
     if (!c->summary_only) { /* summaries need the outputs, not the series */
         ds_series_gather_at(&c->sl, &k->m, &k->d, k->n, c->rec + k->l0, N);
         for (int j = 0; j < k->n; j++)

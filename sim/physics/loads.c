@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/dmath.h"
 #include "discsim/data.h"
 
 double ds_route_effect(double start, double duration, double onset_, double decay, double t, double time_scale)
@@ -33,10 +34,10 @@ double ds_route_effect(double start, double duration, double onset_, double deca
         return 0.0;
     double end = start + duration, onset = onset_ * time_scale;
     if (t <= end)
-        return 1.0 - exp(-(t - start) / onset);
-    double e_end = 1.0 - exp(-duration / onset);
+        return 1.0 - ds_exp(-(t - start) / onset);
+    double e_end = 1.0 - ds_exp(-duration / onset);
     double x = (t - end) / (decay * time_scale);
-    return x > 40.0 ? 0.0 : e_end * exp(-x); /* beyond e^-40 the effect is nil, exactly */
+    return x > 40.0 ? 0.0 : e_end * ds_exp(-x); /* beyond e^-40 the effect is nil, exactly */
 }
 
 double ds_session_reach(const ds_session *s, double time_scale)
@@ -57,7 +58,7 @@ static double carry_effect(const ds_session *s, double t, double time_scale)
     if (t <= end)
         return (t - s->start) / s->duration;
     double x = (t - end) / (s->p.carry_recovery * time_scale);
-    return x > 40.0 ? 0.0 : exp(-x);
+    return x > 40.0 ? 0.0 : ds_exp(-x);
 }
 
 void ds_muscle_mod_at(const ds_session *s, int n, int ngroup, double t, double size, double time_scale,
@@ -85,12 +86,12 @@ void ds_muscle_mod_at(const ds_session *s, int n, int ngroup, double t, double s
     }
 }
 
-static double f_l(double lt) { return exp(-(lt - 1.0) * (lt - 1.0) / 0.45); }
+static double f_l(double lt) { return ds_exp(-(lt - 1.0) * (lt - 1.0) / 0.45); }
 
 static double f_pe(double lt)
 {
     static const double den = 53.598150033144236; /* e^4 - 1 */
-    return lt > 1.0 ? (exp(4.0 * (lt - 1.0) / 0.6) - 1.0) / den : 0.0;
+    return lt > 1.0 ? (ds_exp(4.0 * (lt - 1.0) / 0.6) - 1.0) / den : 0.0;
 }
 
 /* Muscle moment at multiplier lam. */
@@ -105,12 +106,6 @@ static double moment_at(int n, const double *c, const double *w, const double *l
     return sum;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Activations a[g] with sum c a = target, or saturated if out of reach; returns the
  * residual sum c a - target. */
 static double balance(int n, const double *c, const double *w, const double *lo, double target, double *a)
@@ -123,7 +118,13 @@ static double balance(int n, const double *c, const double *w, const double *lo,
             bp[nb++] = 2.0 * w[g] * lo[g] / c[g];
             bp[nb++] = 2.0 * w[g] / c[g];
         }
-    qsort(bp, (size_t)nb, sizeof bp[0], cmp_double);
+    for (int k = 1; k < nb; k++) { /* insertion sort: a dozen values, no library call */
+        double v = bp[k];
+        int j = k - 1;
+        for (; j >= 0 && bp[j] > v; j--)
+            bp[j + 1] = bp[j];
+        bp[j + 1] = v;
+    }
     double lam;
     double m_lo = moment_at(n, c, w, lo, bp[0]), m_hi = moment_at(n, c, w, lo, bp[nb - 1]);
     if (target <= m_lo)

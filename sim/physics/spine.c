@@ -24,6 +24,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "base/dmath.h"
 #include "discsim/constants.h"
 #include "base/roots.h"
 #include "spine.h"
@@ -46,7 +47,7 @@ static inline qs_state qs_disc(const ds_model *m, int i, int l, double v, double
     q.P = (v - PAR(i, A_n)[l] * q.h) * DER(i, inv_Cb)[l];
     double r = v * DER(i, inv_V0)[l];
     q.K = PAR(i, K0)[l] * r * r;
-    q.pi = PAR(i, pi0)[l] * pow(DER(i, V0)[l] / v, PAR(i, n_osm)[l]);
+    q.pi = PAR(i, pi0)[l] * ds_pow(DER(i, V0)[l] / v, PAR(i, n_osm)[l]);
     return q;
 }
 
@@ -153,7 +154,7 @@ static inline disc_state disc_in(const ds_model *m, int i, int l, const double *
     s.N = s.P * PAR(i, A_p)[l] + PAR(i, k_a)[l] * (h0 - s.h) + PAR(i, k_v)[l] * (s.hv - s.h) - PAR(i, c)[l] * s.hd;
     double r = v * DER(i, inv_V0)[l];
     s.K = PAR(i, K0)[l] * r * r;
-    s.pi = v > 0.0 ? PAR(i, pi0)[l] * pow(DER(i, V0)[l] / v, PAR(i, n_osm)[l]) : INFINITY;
+    s.pi = v > 0.0 ? PAR(i, pi0)[l] * ds_pow(DER(i, V0)[l] / v, PAR(i, n_osm)[l]) : INFINITY;
     return s;
 }
 
@@ -381,11 +382,67 @@ static void observe_activation_lag(const ds_model *m, ds_data *d, double w, cons
         }
 }
 
-void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
+/* The outputs of level i for every lane at t (segment fraction w). */
+static void observe_level(const ds_model *m, ds_data *d, double t, const double *x, int i, double w)
+{
+    const int S = m->stride, nl = m->nsubj;
+    const ds_posture_load *A = &d->seg.from, *B = &d->seg.to;
+#define BLEND(arr, q) (A->arr[q] + (B->arr[q] - A->arr[q]) * w)
+    double *o = d->out + (size_t)i * DS_NLEVEL_OUTPUTS * S;
+#define OUT(k) o[(size_t)DS_OUT_##k * S + l]
+    for (int l = 0; l < nl; l++) {
+        size_t q = (size_t)i * S + l;
+        double L = BLEND(load, q);
+        double v, h, hv, P, N;
+        if (m->variant == DS_QUASI_STATIC) {
+            v = x[(size_t)(DS_QS_NSTATE * i + DS_QS_V) * S + l];
+            hv = x[(size_t)(DS_QS_NSTATE * i + DS_QS_HV) * S + l];
+            qs_state qq = qs_disc(m, i, l, v > 0.0 ? v : 1e-300, hv, L);
+            h = qq.h;
+            P = qq.P;
+            /* = L: the balance, checked */
+            N = P * PAR(i, A_p)[l] + PAR(i, k_a)[l] * (PAR(i, h0)[l] - h) + PAR(i, k_v)[l] * (hv - h);
+        } else {
+            disc_state ds = disc_in(m, i, l, x);
+            v = x[(size_t)(ds_level_block(m) * i + DS_IN_V) * S + l];
+            h = ds.h;
+            hv = ds.hv;
+            P = ds.P;
+            N = ds.N;
+            L = load_in(d, i, l, t, x);
+        }
+        double r = v * DER(i, inv_V0)[l];
+        double pi = v > 0.0 ? PAR(i, pi0)[l] * ds_pow(DER(i, V0)[l] / v, PAR(i, n_osm)[l]) : NAN;
+        OUT(height) = h;
+        OUT(pressure) = P;
+        OUT(fluid_volume) = v;
+        OUT(creep_force) = PAR(i, k_v)[l] * (hv - h);
+        OUT(osmotic_pressure) = pi;
+        OUT(axial_force) = N;
+        OUT(axial_load) = L;
+        OUT(muscle_compression) = BLEND(muscle_comp, q);
+        OUT(cocontraction) = BLEND(cocontraction, q);
+        OUT(external_moment) = BLEND(moment, q);
+        OUT(moment_residual) = BLEND(residual, q);
+        OUT(fluid_flux) = -PAR(i, K0)[l] * r * r * (P - pi);
+        OUT(flexion) = BLEND(theta, q) * DS_DEG_PER_RAD;
+    }
+#undef OUT
+#undef BLEND
+}
+
+static void observe(const ds_model *m, ds_data *d, double t, const double *x, int only)
 {
     const int S = m->stride, nl = m->nsubj;
     for (int l = 0; l < nl; l++)
         ds_segment_refresh(d, l, t);
+    const double w = ds_seg_frac(&d->seg, t);
+    if (only >= 0) {
+        observe_level(m, d, t, x, only, w);
+        if (m->site.enabled)
+            observe_root(m, d, w);
+        return;
+    }
     for (int l = 0; l < nl; l++) {
         ds_muscle_mod mod;
         ds_muscle_mod_at(d->seg.sessions, d->seg.nsession, m->ngroup, t, m->lane[DS_LP_massage_size][l],
@@ -393,61 +450,27 @@ void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x)
         for (int g = 0; g < m->ngroup; g++)
             d->mtone[(size_t)g * S + l] = m->tone[(size_t)g * S + l] * mod.tone[g];
     }
-    const double w = ds_seg_frac(&d->seg, t);
+    for (int i = 0; i < m->nlevel; i++)
+        observe_level(m, d, t, x, i, w);
     const ds_posture_load *A = &d->seg.from, *B = &d->seg.to;
 #define BLEND(arr, q) (A->arr[q] + (B->arr[q] - A->arr[q]) * w)
-    for (int i = 0; i < m->nlevel; i++) {
-        double *o = d->out + (size_t)i * DS_NLEVEL_OUTPUTS * S;
-#define OUT(k) o[(size_t)DS_OUT_##k * S + l]
-        for (int l = 0; l < nl; l++) {
-            size_t q = (size_t)i * S + l;
-            double L = BLEND(load, q);
-            double v, h, hv, P, N;
-            if (m->variant == DS_QUASI_STATIC) {
-                v = x[(size_t)(DS_QS_NSTATE * i + DS_QS_V) * S + l];
-                hv = x[(size_t)(DS_QS_NSTATE * i + DS_QS_HV) * S + l];
-                qs_state qq = qs_disc(m, i, l, v > 0.0 ? v : 1e-300, hv, L);
-                h = qq.h;
-                P = qq.P;
-                /* = L: the balance, checked */
-                N = P * PAR(i, A_p)[l] + PAR(i, k_a)[l] * (PAR(i, h0)[l] - h) + PAR(i, k_v)[l] * (hv - h);
-            } else {
-                disc_state s = disc_in(m, i, l, x);
-                v = x[(size_t)(ds_level_block(m) * i + DS_IN_V) * S + l];
-                h = s.h;
-                hv = s.hv;
-                P = s.P;
-                N = s.N;
-                L = load_in(d, i, l, t, x);
-            }
-            double r = v * DER(i, inv_V0)[l];
-            double pi = v > 0.0 ? PAR(i, pi0)[l] * pow(DER(i, V0)[l] / v, PAR(i, n_osm)[l]) : NAN;
-            OUT(height) = h;
-            OUT(pressure) = P;
-            OUT(fluid_volume) = v;
-            OUT(creep_force) = PAR(i, k_v)[l] * (hv - h);
-            OUT(osmotic_pressure) = pi;
-            OUT(axial_force) = N;
-            OUT(axial_load) = L;
-            OUT(muscle_compression) = BLEND(muscle_comp, q);
-            OUT(cocontraction) = BLEND(cocontraction, q);
-            OUT(external_moment) = BLEND(moment, q);
-            OUT(moment_residual) = BLEND(residual, q);
-            OUT(fluid_flux) = -PAR(i, K0)[l] * r * r * (P - pi);
-            OUT(flexion) = BLEND(theta, q) * DS_DEG_PER_RAD;
-        }
-#undef OUT
-    }
     const size_t nm = (size_t)m->ngroup * m->nlevel * S;
     for (size_t q = 0; q < nm; q++) {
         d->mact[q] = BLEND(act, q);
         d->mforce[q] = BLEND(force, q);
     }
+#undef BLEND
     if (m->variant == DS_INERTIAL)
         observe_activation_lag(m, d, w, x);
     if (m->site.enabled)
         observe_root(m, d, w);
-#undef BLEND
+}
+
+void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x) { observe(m, d, t, x, -1); }
+
+void ds_spine_observe_level(const ds_model *m, ds_data *d, double t, const double *x, int level)
+{
+    observe(m, d, t, x, level);
 }
 
 /* Drained equilibrium of one disc: find P with P = pi(V) and N = L, where
@@ -457,7 +480,7 @@ typedef struct {
     double Ap, An, h0, ka, Cb, pi0, n, V0, L;
 } eq_par;
 
-static double eq_V(const eq_par *p, double P) { return p->V0 * pow(p->pi0 / P, 1.0 / p->n); }
+static double eq_V(const eq_par *p, double P) { return p->V0 * ds_pow(p->pi0 / P, 1.0 / p->n); }
 
 static double eq_g(double P, void *vp)
 {

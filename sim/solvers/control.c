@@ -1,11 +1,12 @@
 /* Per-lane step-size control (see control.h). */
 #include <math.h>
 
+#include "base/dmath.h"
 #include "control.h"
 
 int ds_control_judge(double err, double expo, int rejected_last, double *fac)
 {
-    double f = err > 0 ? 0.9 * pow(err, expo) : 5.0;
+    double f = err > 0 ? 0.9 * ds_pow(err, expo) : 5.0;
     f = f < 0.2 ? 0.2 : f > 5.0 ? 5.0 : f;
     if (err > 1.0 || !isfinite(err)) {
         *fac = f;

@@ -1,0 +1,152 @@
+/* Cohort throughput, end to end: one simulated day of the five-level chain with muscles
+ * (scenarios/chain_day.yaml, rtol 1e-6), for a cohort of heterogeneous subjects (discs,
+ * tone and body mass drawn), written as summaries to an HDF5 file (--record summary), as
+ * `discsim run` does it: loading, drawing, simulating and writing, in a child process whose
+ * peak memory is measured.
+ *
+ * Each configuration runs in its own process: one subject at a time through the same method
+ * (blocks of one lane: each subject its own integrator, as a loop over single-subject runs
+ * would be), the whole cohort as one block of lanes, and in blocks of 8 lanes (the default)
+ * on 1 and 2 threads; the ratios are the batching's gain. Reported, never asserted: subject-days per second of the whole
+ * process and of the simulation alone, peak resident memory.
+ *
+ * Usage: bench_cohort [--subjects N] [--inertial-subjects N] [--large N] (run from the
+ * repository root) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "discsim/discsim.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+typedef struct {
+    double wall, sim; /* s: the whole run, and the arms' simulation */
+    long rss_kb;
+} result;
+
+/* One configuration in a child process: its times come back through a pipe, its peak
+ * memory from wait4. */
+static int run_case(const char *variant, int n, int threads, int block, result *r)
+{
+    int fd[2];
+    if (pipe(fd))
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fd[0]);
+        char cohort[600], var[64];
+        snprintf(cohort, sizeof cohort,
+                 "cohort={n: %d, seed: 1, design: lhs, vary: {"
+                 "levels.L4L5.permeability: {distribution: lognormal, median: 0.16 mm^3/(MPa*s), sd_log: 0.3}, "
+                 "levels.L4L5.osmotic_pressure: {distribution: lognormal, median: 0.23 MPa, sd_log: 0.15}, "
+                 "muscles.erector_spinae.tone: {distribution: lognormal, median: 0.02, sd_log: 0.3}, "
+                 "body_mass: {distribution: normal, mean: 75kg, sd: 12kg, min: 45kg, max: 130kg}}}",
+                 n);
+        snprintf(var, sizeof var, "variant=%s", variant);
+        const char *set[] = {"timeline.repeat=1", cohort, var};
+        double t0 = now();
+        ds_study st;
+        ds_error err = {0};
+        if (ds_study_load("scenarios/chain_day.yaml", 3, set, &st, &err)) {
+            fprintf(stderr, "%s\n", err.msg);
+            _exit(3);
+        }
+        char out[64];
+        snprintf(out, sizeof out, "/tmp/bench_cohort_%d.h5", (int)getpid());
+        ds_study_opts o = {.threads = threads, .block = block, .summary_only = 1};
+        double s0 = now();
+        ds_status s = ds_study_run(&st, out, &o, &err);
+        double s1 = now();
+        ds_study_free(&st);
+        unlink(out);
+        if (s) {
+            fprintf(stderr, "%s\n", err.msg);
+            _exit(4);
+        }
+        double times[2] = {now() - t0, s1 - s0};
+        if (write(fd[1], times, sizeof times) != (ssize_t)sizeof times)
+            _exit(5);
+        _exit(0);
+    }
+    close(fd[1]);
+    double times[2] = {0, 0};
+    ssize_t got = read(fd[0], times, sizeof times);
+    close(fd[0]);
+    int status;
+    struct rusage ru;
+    if (pid < 0 || wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) ||
+        got != (ssize_t)sizeof times)
+        return -1;
+    r->wall = times[0];
+    r->sim = times[1];
+    r->rss_kb = ru.ru_maxrss;
+    return 0;
+}
+
+static void row(const char *variant, const char *what, int n, const result *r, const result *ref)
+{
+    printf("%-12s %-36s %8d %10.2f %14.0f %14.0f %10.1f", variant, what, n, r->wall, n / r->wall, n / r->sim,
+           r->rss_kb / 1024.0);
+    if (ref)
+        printf(" %9.2fx", ref->sim / r->sim);
+    printf("\n");
+}
+
+int main(int argc, char **argv)
+{
+    int nq = 1000, ni = 100, large = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--subjects") && i + 1 < argc)
+            nq = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--inertial-subjects") && i + 1 < argc)
+            ni = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--large") && i + 1 < argc)
+            large = atoi(argv[++i]);
+        else {
+            fprintf(stderr, "usage: bench_cohort [--subjects N] [--inertial-subjects N] [--large N]\n");
+            return 2;
+        }
+    }
+    printf("discsim %s (%s): one day of scenarios/chain_day.yaml (five levels, muscles, rtol 1e-6), "
+           "heterogeneous cohort, --record summary, whole process\n",
+           ds_version(), ds_git_commit());
+    printf("%-12s %-36s %8s %10s %14s %14s %10s %10s\n", "variant", "configuration", "subjects", "wall (s)",
+           "subj-days/s", "sim subj-d/s", "peak MB", "vs 1-at-a");
+    static const char *const variants[] = {"quasi_static", "inertial"};
+    for (int v = 0; v < 2; v++) {
+        int n = v ? ni : nq;
+        result one, all, b1, b2;
+        if (run_case(variants[v], n, 1, 1, &one) || run_case(variants[v], n, 1, n, &all) ||
+            run_case(variants[v], n, 1, 0, &b1) || run_case(variants[v], n, 2, 0, &b2)) {
+            fprintf(stderr, "bench_cohort: a run failed\n");
+            return 1;
+        }
+        row(variants[v], "one subject at a time, 1 thread", n, &one, NULL);
+        row(variants[v], "batched, one block of all, 1 thread", n, &all, &one);
+        row(variants[v], "batched, blocks of 8, 1 thread", n, &b1, &one);
+        row(variants[v], "batched, blocks of 8, 2 threads", n, &b2, &one);
+        printf("%-12s 1 -> 2 threads: %.2fx on the simulation, %.2fx on the whole process\n", variants[v],
+               b1.sim / b2.sim, b1.wall / b2.wall);
+    }
+    if (large > 0) {
+        result small, big;
+        if (run_case("quasi_static", 1000, 2, 0, &small) || run_case("quasi_static", large, 2, 0, &big)) {
+            fprintf(stderr, "bench_cohort: a run failed\n");
+            return 1;
+        }
+        row("quasi_static", "batched, 2 threads", 1000, &small, NULL);
+        row("quasi_static", "batched, 2 threads", large, &big, NULL);
+        printf("peak memory %d subjects / 1000 subjects: %.2fx\n", large, (double)big.rss_kb / (double)small.rss_kb);
+    }
+    return 0;
+}
