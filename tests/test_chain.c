@@ -267,6 +267,63 @@ static void test_tone_at_rest(void **state)
     unlink(out);
 }
 
+/* The L4L5 loads of a posture (by name, its tone factor replaced when tone >= 0) for a model
+ * compiled with the given overrides; act[g] the groups' activations. */
+static void posture_l4l5(const char *const *set, const char *name, double tone, double *load, double *act,
+                         double *residual)
+{
+    ds_model m;
+    ds_data d;
+    ds_error err = {0};
+    tk_model(&m, DS_QUASI_STATIC, 1, set);
+    assert_int_equal(ds_data_create(&m, &d, &err), DS_OK);
+    int k = ds_model_posture(&m, name);
+    assert_true(k >= 0);
+    ds_posture_params p = m.posture[k].p;
+    if (tone >= 0)
+        p.tone = tone;
+    ds_posture_loads(&m, &p, &d.seg.from);
+    *load = d.seg.from.load[0];
+    *residual = d.seg.from.residual[0];
+    for (int g = 0; g < m.ngroup; g++)
+        act[g] = d.seg.from.act[(size_t)g * m.stride];
+    assert_string_equal(m.group[0].name, "erector_spinae");
+    ds_data_free(&d);
+    ds_model_free(&m);
+}
+
+/* Flexion-relaxation emerges from the passive tissues (DESIGN §3.3): bent fully forward the
+ * osteoligamentous moment and the stretched muscles carry the trunk, the moment balances,
+ * and the erector spinae falls to a fraction of its activity at 30 degrees of flexion (the
+ * flexion-relaxation ratio of pain-free people is about 4, Gouteron 2022). Upright the
+ * ligaments carry nothing: standing is the same to the bit without them. Keeping the tone
+ * floor in full flexion, as most people with chronic low back pain do, adds little to the
+ * disc's load (Schultz 1985: full flexion loads the spine heavily either way). */
+static void test_flexion_relaxation(void **state)
+{
+    (void)state;
+    double a_full[DS_MAX_GROUPS], a_half[DS_MAX_GROUPS], a_guard[DS_MAX_GROUPS], a[DS_MAX_GROUPS], b[DS_MAX_GROUPS];
+    double L_full, L_half, L_guard, r_full, r, L1, L2;
+    posture_l4l5(NULL, "standing_full_flexion", -1, &L_full, a_full, &r_full);
+    posture_l4l5(NULL, "standing_flexed", -1, &L_half, a_half, &r);
+    static const char *const guarded[] = {"muscles.erector_spinae.tone.value=0.08", "muscles.multifidus.tone.value=0.08",
+                                          NULL};
+    posture_l4l5(guarded, "standing_full_flexion", 1.0, &L_guard, a_guard, &r);
+    printf("erector spinae at L4L5: %.3f at 30 deg flexion, %.3f in full flexion (ratio %.1f); L4L5 load %.0f N, "
+           "with an 8 %% tone floor kept %.0f N (+%.1f %%); moment residual %.2g N mm\n",
+           a_half[0], a_full[0], a_half[0] / a_full[0], L_full, L_guard, 100.0 * (L_guard / L_full - 1.0), r_full);
+    assert_true(fabs(r_full) < 1e-6 * 1e5);     /* balanced: the tissues can hold full flexion */
+    assert_true(a_full[0] < 0.10);                /* near silent */
+    assert_true(a_half[0] / a_full[0] > 4.0);     /* flexion-relaxation ratio */
+    assert_true(L_guard > L_full && L_guard < 1.05 * L_full);
+    static const char *const no_lig[] = {"body.levels.L4L5.ligament_moment.value=0", NULL};
+    posture_l4l5(NULL, "standing", -1, &L1, a, &r);
+    posture_l4l5(no_lig, "standing", -1, &L2, b, &r);
+    assert_true(memcmp(&L1, &L2, sizeof L1) == 0);
+    posture_l4l5(no_lig, "standing_full_flexion", -1, &L2, b, &r);
+    assert_true(b[0] > 2.0 * a_full[0]); /* without the ligaments the muscles must hold full flexion */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,6 +332,7 @@ int main(void)
         cmocka_unit_test(test_inertial_matches_quasi_static),
         cmocka_unit_test(test_activation_dynamics),
         cmocka_unit_test(test_tone_at_rest),
+        cmocka_unit_test(test_flexion_relaxation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

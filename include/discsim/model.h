@@ -158,11 +158,15 @@ typedef struct ds_posture {
     X(com_distance, "mm", DS_RANGE_NONNEG, "distance from the disc centre to that centre of mass along the spine") \
     X(flexion_share, "1", DS_RANGE_FRAC, "share of the lumbar flexion taken by the level")         \
     X(lordosis, "deg", DS_RANGE_ANY, "forward tilt of the disc's axis from vertical, standing upright") \
-    X(preload, "N", DS_RANGE_NONNEG, "compression by passive tissues (ligaments, capsules) at rest")
+    X(preload, "N", DS_RANGE_NONNEG, "compression by passive tissues (ligaments, capsules) at rest")  \
+    X(ligament_moment, "N*mm", DS_RANGE_NONNEG, "flexion moment the osteoligamentous segment resists at full lumbar flexion") \
+    X(ligament_arm, "mm", DS_RANGE_POS, "moment arm of that resistance: it compresses the disc by moment / arm")
 
 typedef struct ds_body {
     double gravity;                      /* mm/s^2 */
     double height_scale;                 /* subject stature / reference stature: scales com_distance */
+    double full_flexion;                 /* lumbar flexion at which each level is fully flexed, rad */
+    double ligament_shape;               /* b of the osteoligamentous moment's rise, (e^(b x) - 1)/(e^b - 1) */
 #define DS_X_FIELD(f, u, r, d) double f[DS_MAX_LEVELS];
     DS_BODY_LEVEL_PARAMS(DS_X_FIELD)
 #undef DS_X_FIELD

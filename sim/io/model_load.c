@@ -345,15 +345,19 @@ static ds_status read_body(const ds_ydoc *d, int root, ds_model *m, double *mass
     int body = ds_ymap_get(d, root, "body");
     if (!body)
         return ds_fail(err, DS_ERR_INPUT, "%s: the model has no 'body' table", d->file);
-    static const char *const body_keys[] = {"mass", "height", "reference_height", "gravity", "levels", NULL};
+    static const char *const body_keys[] = {"mass",         "height",         "reference_height", "gravity",
+                                            "full_flexion", "ligament_shape", "levels",           NULL};
     if ((st = ds_ycheck_keys(d, body, "body", body_keys, err)))
         return st;
     double height, ref_height;
     if ((st = read_field(d, body, "body", "mass", "t", DS_RANGE_POS, mass, err)) ||
         (st = read_field(d, body, "body", "height", "mm", DS_RANGE_POS, &height, err)) ||
         (st = read_field(d, body, "body", "reference_height", "mm", DS_RANGE_POS, &ref_height, err)) ||
-        (st = read_field(d, body, "body", "gravity", "mm/s^2", DS_RANGE_NONNEG, &m->body.gravity, err)))
+        (st = read_field(d, body, "body", "gravity", "mm/s^2", DS_RANGE_NONNEG, &m->body.gravity, err)) ||
+        (st = read_field(d, body, "body", "full_flexion", "deg", DS_RANGE_POS, &m->body.full_flexion, err)) ||
+        (st = read_field(d, body, "body", "ligament_shape", "1", DS_RANGE_POS, &m->body.ligament_shape, err)))
         return st;
+    m->body.full_flexion *= DS_RAD_PER_DEG;
     m->body.height_scale = height / ref_height;
     for (int k = 0; k < DS_MAX_LEVELS; k++)
         m->body.mass_above[k] = NAN;

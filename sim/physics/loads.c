@@ -8,8 +8,15 @@
  *   external moment       M_i = W_i (e_i cos rho_i + c_i k sin rho_i) + g m_h d_h     (flexion > 0,
  *                         c_i scaled by k = stature / reference stature)
  *   muscle g              F = sigma PCSA (a f_l(l~) + s_p f_pe(l~)),  l~ = 1 + sum_j r_gj theta_j / l_opt
- *   balance               sum_g F_g r_gi = M_i
- *   compression           L_i = P0_i + (W_i + g m_h) cos psi_i + sum_g F_g cos_gi  (P0: passive preload)
+ *   ligaments             M_lig,i = M_full,i (e^(b x) - 1)/(e^b - 1), x = theta_i / (share_i theta_full) >= 0
+ *                         (the osteoligamentous segment: capsules, flavum, inter- and supraspinous
+ *                         ligaments, annulus; little in the first half of flexion, rising steeply
+ *                         towards full flexion; none in extension)
+ *   balance               sum_g F_g r_gi = M_i - M_lig,i
+ *   compression           L_i = P0_i + (W_i + g m_h) cos psi_i + sum_g F_g cos_gi + M_lig,i / r_lig,i
+ *                         (P0: passive preload at rest)
+ * Near full flexion the ligaments and the stretched muscles' passive force carry the moment,
+ * and the active muscles fall to their floor: flexion-relaxation emerges, it is not imposed.
  * Curves (Thelen 2003): f_l = exp(-(l~ - 1)^2 / 0.45), f_pe = (exp(4 (l~ - 1)/0.6) - 1)/(e^4 - 1)
  * for l~ > 1. Slow postures: f_v = 1.
  *
@@ -208,7 +215,18 @@ void ds_posture_loads_lane(const ds_model *m, const ds_posture_params *p, const 
                 Fp[k] = Fmax * mg->passive * (mod ? mod->passive[k] : 1.0) * f_pe(lt[k]);
                 Mp += Fp[k] * ARM(k, id);
             }
-            double res = balance(ng, c, w, lo, M - Mp, a);
+            /* x = theta_i / (share_i theta_full) = flexion / theta_full, the same at every level */
+            double Ml = 0.0;
+            if (b->ligament_moment[id] > 0.0 && b->full_flexion > 0.0 && p->flexion > 0.0) {
+                double xl = p->flexion / b->full_flexion, eb = ds_exp(b->ligament_shape);
+                Ml = b->ligament_moment[id] * (ds_exp(b->ligament_shape * xl) - 1.0) / (eb - 1.0);
+                /* the posture is prescribed: the ligaments carry the moment up to their capacity
+                 * at this flexion, never more than is left after the muscles' passive force (a
+                 * little less flexion would settle them there; more would need the abdominals) */
+                double Mleft = M - Mp > 0.0 ? M - Mp : 0.0;
+                Ml = Ml < Mleft ? Ml : Mleft;
+            }
+            double res = balance(ng, c, w, lo, M - Mp - Ml, a);
             double comp = 0.0;
             for (int k = 0; k < ng; k++) {
                 const ds_muscle_group *mg = &m->group[k];
@@ -221,14 +239,14 @@ void ds_posture_loads_lane(const ds_model *m, const ds_posture_params *p, const 
             }
             /* what the tone floor adds: the same balance without it (the task alone) */
             double zero[DS_MAX_GROUPS] = {0}, a0[DS_MAX_GROUPS], comp0 = 0.0;
-            balance(ng, c, w, zero, M - Mp, a0);
+            balance(ng, c, w, zero, M - Mp - Ml, a0);
             for (int k = 0; k < ng; k++) {
                 const ds_muscle_group *mg = &m->group[k];
                 if (mg->crosses[id])
                     comp0 += (SIGMA(k) * PCSA(k, id) * a0[k] * f_l(lt[k]) + Fp[k]) * mg->cosine[id];
             }
             out->cocontraction[q] = comp - comp0;
-            out->load[q] = b->preload[id] + (W + Wh) * cos(psi) + comp;
+            out->load[q] = b->preload[id] + (W + Wh) * cos(psi) + comp + (Ml > 0.0 ? Ml / b->ligament_arm[id] : 0.0);
             out->theta[q] = theta[id];
             out->muscle_comp[q] = comp;
             out->moment[q] = M;
