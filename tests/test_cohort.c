@@ -272,6 +272,26 @@ static void test_cohort_file(void **state)
     assert_true(v[0] == 4.0 && v[2] <= v[1] && v[1] <= v[3]);
     free(v);
     assert_true(ds_h5_exists(out, "/cohort/effect/massage/minutes_above_oedema/responder_share"));
+    /* the bands over time: at every record, the quantiles over the subjects of the series */
+    int rank;
+    size_t dq[2], ds[2];
+    double *q = NULL, *series = NULL;
+    assert_int_equal(ds_h5_read_doubles(out, "/cohort/quantiles/massage/root_contact_pressure_mmHg", &rank, dq, &q, &err),
+                     DS_OK);
+    assert_int_equal(ds_h5_read_doubles(out, "/arms/massage/root/contact_pressure_mmHg", &rank, ds, &series, &err), DS_OK);
+    assert_int_equal(ds[0], 4);      /* [subject][time] */
+    assert_int_equal(dq[0], ds[1]);  /* [time][quantile] */
+    assert_int_equal(dq[1], 5);
+    for (size_t k = 0; k < ds[1]; k++) {
+        double v[4];
+        for (int l = 0; l < 4; l++)
+            v[l] = series[(size_t)l * ds[1] + k];
+        gsl_sort(v, 1, 4);
+        assert_true(fabs(q[k * 5 + 2] - 0.5 * (v[1] + v[2])) <= 1e-12 * (1.0 + fabs(v[2]))); /* the median of four */
+        assert_true(q[k * 5 + 0] <= q[k * 5 + 1] && q[k * 5 + 3] <= q[k * 5 + 4]);
+    }
+    free(q);
+    free(series);
 }
 
 /* The Ishigami function, the standard test of sensitivity estimators: its indices are known

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/strbuf.h"
+#include "study/cohort_bands.h"
 #include "study/cohort_stats.h"
 #include "study/sink_put.h"
 
@@ -153,18 +154,31 @@ static ds_status run_sweep(const ds_study *st, const ds_study_opts *opts, ds_sum
     return s;
 }
 
-/* Arms (or a single run) one after the other, each a stream of the sink. */
+/* Arms (or a single run) one after the other, each a stream of the sink; a cohort's streams
+ * pass through a sink that keeps its quantile bands over time. */
 static ds_status run_streams(const ds_study *st, const ds_record_sink *w, const ds_study_opts *opts, ds_summary *sum,
                              ds_study_outcome *out, ds_error *err)
 {
     ds_run_opts ro = ds_run_opts_for(opts, st->variant[0].nsubj);
     ds_status s = DS_OK;
     for (int v = 0; v < st->nvariant && !s; v++) {
+        const ds_scenario *sc = &st->variant[v];
         char prefix[128] = "";
         if (st->kind == DS_STUDY_ARMS)
             snprintf(prefix, sizeof prefix, "/arms/%s", st->name[v]);
+        ds_bands bands;
+        ds_record_sink bs;
+        const ds_record_sink *sink = w;
+        if (w && sc->cohort.enabled && !opts->summary_only) {
+            const ds_model *m = &sc->model;
+            bs = ds_bands_sink(&bands, w, st->kind == DS_STUDY_ARMS ? st->name[v] : "run",
+                               ds_level_names[m->level_id[m->site.enabled ? m->site.level : 0]]);
+            sink = &bs;
+        }
         ds_run_result r;
-        s = ds_run_stream(&st->variant[v], w, prefix, &ro, &r, &sum[v], err);
+        s = ds_run_stream(sc, sink, prefix, &ro, &r, &sum[v], err);
+        if (sink != w)
+            ds_bands_free(&bands);
         if (!s)
             note_failures(out, st->kind == DS_STUDY_ARMS ? "arm " : "", st->kind == DS_STUDY_ARMS ? st->name[v] : "",
                           &r);
