@@ -384,14 +384,16 @@ static void test_record_summary_cli(void **state)
     assert_true(ds_h5_exists(out, "/arms/massage/summary/mean_contact_pressure"));
     assert_false(ds_h5_exists(out, "/arms/massage/levels"));
     /* the summaries equal those of a run that records every series, in both variants (a
-     * summary-only run observes only the herniated level and the root) */
+     * summary-only run observes only the herniated level and the root, and its blocks run
+     * the whole timeline each, on two threads) */
     char full[300], sum2[300];
     snprintf(full, sizeof full, "%s/cli_full.h5", dir);
     snprintf(sum2, sizeof sum2, "%s/cli_sum.h5", dir);
     for (int v = 0; v < 2; v++) {
         const char *var = v ? "variant=inertial" : "variant=quasi_static";
         const char *const a1[] = {DS_BINARY, "run", path, "-o", full, "--set", var, "-q", NULL};
-        const char *const a2[] = {DS_BINARY, "run", path, "-o", sum2, "--set", var, "--record", "summary", "-q", NULL};
+        const char *const a2[] = {DS_BINARY, "run", path,      "-o", sum2, "--set",   var, "--record", "summary",
+                                  "--threads", "2", "--block", "2", "-q",  NULL}; /* two blocks, each its whole run */
         assert_int_equal(tk_run_cli(a1, log, &text), 0);
         free(text);
         assert_int_equal(tk_run_cli(a2, log, &text), 0);

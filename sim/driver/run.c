@@ -107,6 +107,13 @@ static void phase_at(const ds_scenario *sc, double a, int *k, double *start, con
         }
 }
 
+/* What a block does next: at the start of interval j (record < 0) set its loads; otherwise
+ * advance to t, never past b, and record there if record > 0. */
+typedef struct run_step {
+    int j, phase, record;
+    double t, b;
+} run_step;
+
 /* One block of lanes: subjects l0 .. l0 + n - 1. */
 typedef struct run_block {
     ds_model m;       /* the block's lanes of the scenario's model */
@@ -133,10 +140,6 @@ typedef struct {
     int nblock;
     run_block *blk;
     const ds_run_opts *opts;
-    /* the work the blocks do next, set before each parallel loop */
-    int j, phase;     /* interval and its phase */
-    double t, b;      /* advance to t, never past b */
-    int record;       /* then record at t */
     ds_lane_stats stats;
     void *stats_mem;
 } run_ctx;
@@ -175,11 +178,11 @@ static void record_block(run_ctx *c, run_block *k, double tr, const double *x)
 /* After an advance that reported failed lanes: each newly failed subject of the block is set
  * aside with its time, variable, reason, phase and posture; the block goes on while any of
  * its subjects is left. */
-static void set_aside(run_ctx *c, run_block *k)
+static void set_aside(run_ctx *c, run_block *k, int phase)
 {
     const ds_scenario *sc = c->sc;
     const unsigned char *status = ds_evolver_lane_status(k->ev);
-    const char *posture = sc->model.posture[sc->phase[c->phase].posture].name;
+    const char *posture = sc->model.posture[sc->phase[phase].posture].name;
     int left = 0;
     for (int j = 0; j < k->n; j++) {
         const int l = k->l0 + j;
@@ -188,7 +191,7 @@ static void set_aside(run_ctx *c, run_block *k)
             c->failed[l] = 1;
             c->fail_time[l] = ds_evolver_failure(k->ev, j, &var);
             snprintf(c->fail_what[l], sizeof c->fail_what[l], "%s: %s (phase %d, posture %s)", var,
-                     ds_lane_status_text(status[j]), c->phase + 1, posture);
+                     ds_lane_status_text(status[j]), phase + 1, posture);
         }
         left += !c->failed[l];
     }
@@ -196,10 +199,10 @@ static void set_aside(run_ctx *c, run_block *k)
 }
 
 /* The loads of interval j for block k: fixed at its ends, or following the massage. */
-static void block_segment(run_ctx *c, run_block *k)
+static void block_segment(run_ctx *c, run_block *k, int j)
 {
     const ds_scenario *sc = c->sc;
-    const double a = c->bp[c->j], b = c->bp[c->j + 1], T = ds_scenario_duration(sc);
+    const double a = c->bp[j], b = c->bp[j + 1], T = ds_scenario_duration(sc);
     const double tiny = 1e-9 * (T > 1.0 ? T : 1.0);
     int p = 0;
     double t_ph = 0.0;
@@ -223,36 +226,93 @@ static void block_segment(run_ctx *c, run_block *k)
     }
 }
 
-/* Block i's part of the next step (see run_ctx): called from the caller's parallel loop. */
-static void block_work(void *arg, int i)
+/* Block k's part of step s. */
+static void block_do(run_ctx *c, run_block *k, const run_step *s)
 {
-    run_ctx *c = arg;
-    run_block *k = &c->blk[i];
     if (k->st)
         return;
-    if (c->record < 0) { /* the start of an interval */
+    if (s->record < 0) { /* the start of an interval */
         if (!k->dead)
-            block_segment(c, k);
+            block_segment(c, k, s->j);
         return;
     }
-    if (!k->dead && ds_evolver_advance(k->ev, c->t, c->b, &k->err))
-        set_aside(c, k);
-    if (c->record) {
+    if (!k->dead && ds_evolver_advance(k->ev, s->t, s->b, &k->err))
+        set_aside(c, k, s->phase);
+    if (s->record) {
         if (!k->dead)
-            ds_evolver_interp(k->ev, c->t, k->xr);
-        record_block(c, k, c->t, k->xr);
+            ds_evolver_interp(k->ev, s->t, k->xr);
+        record_block(c, k, s->t, k->xr);
     }
 }
 
-/* Every block does its part of the step, on the caller's threads if it gave a loop. */
-static void all_blocks(run_ctx *c)
+typedef struct {
+    run_ctx *c;
+    const run_step *s;
+} step_arg;
+
+static void block_work(void *arg, int i)
+{
+    const step_arg *a = arg;
+    block_do(a->c, &a->c->blk[i], a->s);
+}
+
+/* Every block does its part of step s, on the caller's threads if it gave a loop. */
+static void all_blocks(run_ctx *c, const run_step *s)
 {
     const ds_run_opts *o = c->opts;
+    step_arg a = {c, s};
     if (o && o->parallel && c->nblock > 1)
-        o->parallel(o->parallel_ctx, c->nblock, block_work, c);
+        o->parallel(o->parallel_ctx, c->nblock, block_work, &a);
     else
         for (int i = 0; i < c->nblock; i++)
-            block_work(c, i);
+            block_work(&a, i);
+}
+
+/* The record times of interval j, in order, each once (the driver's clock: record k at
+ * k dtr, the last landing on the interval's end), calling fn for each; the record number
+ * goes on in *irec. Returns how many. */
+static long record_times(const run_ctx *c, int j, long *irec, void (*fn)(run_ctx *, run_block *, run_step *),
+                         run_block *k, run_step *s)
+{
+    const ds_scenario *sc = c->sc;
+    const double b = c->bp[j + 1], T = ds_scenario_duration(sc), dtr = sc->record_interval;
+    const double tiny = 1e-9 * (T > 1.0 ? T : 1.0);
+    long n = 0;
+    for (;; n++, (*irec)++) {
+        double tr = (double)*irec * dtr;
+        if (tr > b + tiny)
+            break;
+        s->t = tr > b ? b : tr;
+        if (fn)
+            fn((run_ctx *)c, k, s);
+    }
+    return n;
+}
+
+static void do_record(run_ctx *c, run_block *k, run_step *s)
+{
+    s->record = 1;
+    block_do(c, k, s);
+}
+
+/* Block i through the whole run, records included (summaries only: nothing waits for the
+ * other blocks, so a block's data stay in cache from start to end). */
+static void block_whole(void *arg, int i)
+{
+    run_ctx *c = arg;
+    run_block *k = &c->blk[i];
+    long irec = 1;
+    for (int j = 0; j + 1 < c->nbp && !k->dead && !k->st; j++) {
+        run_step s = {.j = j, .b = c->bp[j + 1], .record = -1};
+        double t_ph;
+        const ds_posture_params *prev;
+        phase_at(c->sc, c->bp[j], &s.phase, &t_ph, &prev);
+        block_do(c, k, &s);
+        record_times(c, j, &irec, do_record, k, &s);
+        s.t = s.b;
+        s.record = 0;
+        block_do(c, k, &s);
+    }
 }
 
 /* The first failure in subject order, as the run's message. */
@@ -299,7 +359,8 @@ static ds_status emit(run_ctx *c, double tr, ds_error *err)
     return DS_OK;
 }
 
-/* One interval between breakpoints [a, b]: its load segment, then steps and records. */
+/* One interval between breakpoints [a, b]: its load segment, then steps and records, every
+ * block doing each step before the record goes to the sink. */
 static ds_status interval(run_ctx *c, int j, long *irec, double *last_print, ds_error *err)
 {
     const ds_scenario *sc = c->sc;
@@ -307,30 +368,42 @@ static ds_status interval(run_ctx *c, int j, long *irec, double *last_print, ds_
     const double tiny = 1e-9 * (T > 1.0 ? T : 1.0);
     double t_ph = 0.0;
     const ds_posture_params *prev;
-    phase_at(sc, a, &c->phase, &t_ph, &prev);
-    c->j = j;
-    c->b = b;
-    c->record = -1;
-    all_blocks(c);
+    run_step s = {.j = j, .b = b, .record = -1};
+    phase_at(sc, a, &s.phase, &t_ph, &prev);
+    all_blocks(c, &s);
     ds_status st;
     for (;;) {
         double tr = (double)*irec * dtr;
         if (tr > b + tiny)
             break;
-        if (tr > b)
-            tr = b;
-        c->t = tr;
-        c->record = 1;
-        all_blocks(c);
-        if ((st = after_step(c, err)) || (st = emit(c, tr, err)))
+        s.t = tr > b ? b : tr;
+        s.record = 1;
+        all_blocks(c, &s);
+        if ((st = after_step(c, err)) || (st = emit(c, s.t, err)))
             return st;
         (*irec)++;
         if (c->opts && c->opts->progress)
-            progress(tr, T, last_print);
+            progress(s.t, T, last_print);
     }
-    c->t = b;
-    c->record = 0;
-    all_blocks(c);
+    s.t = b;
+    s.record = 0;
+    all_blocks(c, &s);
+    return after_step(c, err);
+}
+
+/* Summaries only: each block runs the whole timeline on its own (see block_whole). */
+static ds_status whole_run(run_ctx *c, ds_error *err)
+{
+    const ds_run_opts *o = c->opts;
+    if (o && o->parallel && c->nblock > 1)
+        o->parallel(o->parallel_ctx, c->nblock, block_whole, c);
+    else
+        for (int i = 0; i < c->nblock; i++)
+            block_whole(c, i);
+    long irec = 1;
+    run_step s = {0};
+    for (int j = 0; j + 1 < c->nbp; j++)
+        c->res->nrecords += (size_t)record_times(c, j, &irec, NULL, NULL, &s);
     return after_step(c, err);
 }
 
@@ -474,7 +547,9 @@ ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const
         st = emit(&c, 0.0, err);
     long irec = 1;
     double last_print = 0.0;
-    for (int j = 0; !st && j + 1 < c.nbp; j++)
+    if (!st && c.summary_only)
+        st = whole_run(&c, err);
+    for (int j = 0; !st && !c.summary_only && j + 1 < c.nbp; j++)
         st = interval(&c, j, &irec, &last_print, err);
     if (!st && opts && opts->progress)
         progress(ds_scenario_duration(sc), ds_scenario_duration(sc), &last_print);
