@@ -420,6 +420,48 @@ static void test_record_summary_cli(void **state)
     free(text);
 }
 
+/* A cohort in which some subjects cannot be integrated (a conductance 10^5 times the
+ * model's under explicit Euler at 10 s): the run finishes the others, exits with 4, marks the
+ * failed in /cohort/failed with their reason in each arm's meta, and its statistics and
+ * table count only the subjects that finished every arm. */
+static void test_unstable_subjects(void **state)
+{
+    (void)state;
+    char path[300], out[300], log[300];
+    snprintf(out, sizeof out, "%s/unstable.h5", dir);
+    snprintf(log, sizeof log, "%s/unstable.log", dir);
+    cohort_at(path, sizeof path, "unstable.yaml",
+              "  n: 6\n  seed: 3\n  vary:\n"
+              "    levels.L4L5.permeability: {distribution: uniform, min: 0.1 mm^3/(MPa*s), max: 30000 mm^3/(MPa*s)}\n",
+              0,
+              "solver: {method: euler, step: 10s}\narms:\n  control:\n  massage:\n    interventions:\n"
+              "      - {type: massage, at: 1h, duration: 30min, groups: [erector_spinae]}\n");
+    const char *const argv[] = {DS_BINARY, "run", path, "-o", out, NULL};
+    char *text = NULL;
+    assert_int_equal(tk_run_cli(argv, log, &text), DS_ERR_NUMERIC);
+    assert_non_null(strstr(text, "failed"));
+    assert_non_null(strstr(text, "finished every arm"));
+    assert_null(strstr(text, " nan "));
+    free(text);
+    ds_error err;
+    size_t n = 0;
+    double *failed = NULL, *stat = NULL;
+    char *what = NULL;
+    assert_int_equal(ds_h5_read_flat(out, "/cohort/failed", &n, &failed, &err), DS_OK);
+    assert_int_equal(n, 6);
+    int nfailed = 0;
+    for (int l = 0; l < 6; l++)
+        nfailed += failed[l] != 0.0;
+    printf("unstable cohort: %d of 6 failed\n", nfailed);
+    assert_true(nfailed > 0 && nfailed < 6);
+    assert_int_equal(ds_h5_read_flat(out, "/cohort/effect/massage/mean_nucleus_pressure/statistics", &n, &stat, &err),
+                     DS_OK);
+    assert_true(stat[0] == 6 - nfailed);
+    assert_int_equal(ds_h5_read_text(out, "/arms/control/meta/failure/what", &what, &err), DS_OK);
+    assert_non_null(strstr(what, "L4L5"));
+    free(failed), free(stat), free(what);
+}
+
 typedef struct {
     const char *what, *cohort, *extra;
     int line;
@@ -506,6 +548,7 @@ int main(void)
         cmocka_unit_test(test_sobol_ishigami),
         cmocka_unit_test(test_saltelli_scenario),
         cmocka_unit_test(test_record_summary_cli),
+        cmocka_unit_test(test_unstable_subjects),
         cmocka_unit_test(test_bad_cohorts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -22,18 +22,45 @@ static const ds_metric *metric(const ds_summary *s, const char *name)
     return NULL;
 }
 
-static double mean_over(const double *v, int n)
+/* The mean over the subjects kept (keep NULL: all). */
+static double mean_over(const double *v, int n, const unsigned char *keep)
 {
     double a = 0.0;
+    int k = 0;
     for (int l = 0; l < n; l++)
-        a += v[l];
-    return a / n;
+        if (!keep || keep[l])
+            a += v[l], k++;
+    return k ? a / k : NAN;
+}
+
+/* Subjects that finished every variant (a failed subject's metrics are NaN), so that means
+ * and their differences are over the same subjects; *nkept counts them. */
+static unsigned char *finished(const ds_study *st, const ds_summary *sum, int *nkept)
+{
+    const int n = st->variant[0].nsubj;
+    unsigned char *keep = malloc((size_t)n);
+    *nkept = 0;
+    for (int l = 0; keep && l < n; l++) {
+        keep[l] = 1;
+        for (int v = 0; v < st->nvariant; v++)
+            for (int q = 0; q < sum[v].nmetric; q++)
+                keep[l] &= !isnan(sum[v].metric[q].value[l]);
+        *nkept += keep[l];
+    }
+    return keep;
 }
 
 static void print_arms(FILE *out, const ds_study *st, const ds_summary *sum)
 {
     const int n = st->variant[0].nsubj;
-    fprintf(out, "\n%-34s", n > 1 ? "metric (mean over subjects)" : "metric");
+    int nkept;
+    unsigned char *keep = finished(st, sum, &nkept);
+    char head[64];
+    if (nkept < n)
+        snprintf(head, sizeof head, "metric (mean over %d finished)", nkept);
+    else
+        snprintf(head, sizeof head, "%s", n > 1 ? "metric (mean over subjects)" : "metric");
+    fprintf(out, "\n%-34s", head);
     for (int a = 0; a < st->nvariant; a++)
         fprintf(out, " %12.12s", st->name[a]);
     for (int a = 1; a < st->nvariant; a++) {
@@ -47,18 +74,18 @@ static void print_arms(FILE *out, const ds_study *st, const ds_summary *sum)
         char label[200];
         snprintf(label, sizeof label, "%s (%s)", m0->name, m0->unit);
         fprintf(out, "%-34s", label);
-        double ref = mean_over(m0->value, n);
+        double ref = mean_over(m0->value, n, keep);
         for (int a = 0; a < st->nvariant; a++) {
             const ds_metric *ma = metric(&sum[a], m0->name);
             if (ma)
-                fprintf(out, " %12.4g", mean_over(ma->value, n));
+                fprintf(out, " %12.4g", mean_over(ma->value, n, keep));
             else
                 fprintf(out, " %12s", "-");
         }
         for (int a = 1; a < st->nvariant; a++) {
             const ds_metric *ma = metric(&sum[a], m0->name);
             if (ma) {
-                double v = mean_over(ma->value, n), diff = v - ref;
+                double v = mean_over(ma->value, n, keep), diff = v - ref;
                 char cell[64];
                 if (ref != 0.0)
                     snprintf(cell, sizeof cell, "%+.3g (%+.1f%%)", diff, 100.0 * diff / fabs(ref));
@@ -71,7 +98,8 @@ static void print_arms(FILE *out, const ds_study *st, const ds_summary *sum)
         fprintf(out, "\n");
     }
     fprintf(out, "effect = arm minus %s, paired by subject (negative: lower with the arm); window %g h to %g h\n",
-             st->name[0], sum[0].from / 3600.0, sum[0].to / 3600.0);
+            st->name[0], sum[0].from / 3600.0, sum[0].to / 3600.0);
+    free(keep);
 }
 
 /* A column heading short enough for a table. */
@@ -95,6 +123,8 @@ static void short_name(const char *name, char *buf, size_t n)
 static void print_sweep(FILE *out, const ds_study *st, const ds_summary *sum)
 {
     const int n = st->variant[0].nsubj;
+    int nkept;
+    unsigned char *keep = finished(st, sum, &nkept);
     fprintf(out, "\nsweep of %s%s%s\n", st->param[0], st->nparam > 1 ? " x " : "", st->nparam > 1 ? st->param[1] : "");
     fprintf(out, "%-16s", "point");
     for (int q = 0; q < sum[0].nmetric; q++) {
@@ -109,9 +139,12 @@ static void print_sweep(FILE *out, const ds_study *st, const ds_summary *sum)
     for (int v = 0; v < st->nvariant; v++) {
         fprintf(out, "%-16s", st->name[v]);
         for (int q = 0; q < sum[v].nmetric; q++)
-            fprintf(out, " %14.4g", mean_over(sum[v].metric[q].value, n));
+            fprintf(out, " %14.4g", mean_over(sum[v].metric[q].value, n, keep));
         fprintf(out, "\n");
     }
+    if (nkept < n)
+        fprintf(out, "means over the %d of %d subjects that finished every point\n", nkept, n);
+    free(keep);
 }
 
 /* Counts a variant's failed subjects; the first failure of the study is kept as a message. */
