@@ -226,6 +226,97 @@ static void block_segment(run_ctx *c, run_block *k, int j)
     }
 }
 
+/* The per-subject solver statistics of the whole run (filled from each block). */
+static ds_status alloc_stats(run_ctx *c, ds_error *err)
+{
+    const int N = c->sc->nsubj;
+    enum { NI = 0
+#define DS_X_COUNT(f, u, d) +1
+               DS_STATS_FIELDS(DS_X_COUNT)
+#undef DS_X_COUNT
+    };
+    int64_t *iv = calloc((size_t)NI * N, sizeof *iv);
+    double *dv = calloc(2 * (size_t)N, sizeof *dv);
+    if (!iv || !dv) {
+        free(iv);
+        free(dv);
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory for the solver statistics");
+    }
+    c->stats_mem = iv;
+    int q = 0;
+#define DS_X_BIND(f, u, d) c->stats.f = iv + (size_t)(q++) * N;
+    DS_STATS_FIELDS(DS_X_BIND)
+#undef DS_X_BIND
+    c->stats.h_min = dv;
+    c->stats.h_last = dv + N;
+    return DS_OK;
+}
+
+/* Block k's statistics into the run's arrays (its subjects only). */
+static void copy_stats(run_ctx *c, const run_block *k)
+{
+    const ds_lane_stats *s = ds_evolver_stats(k->ev);
+    for (int j = 0; j < k->n; j++) {
+        const int l = k->l0 + j;
+#define DS_X_COPY(f, u, d) c->stats.f[l] = s->f[j];
+        DS_STATS_FIELDS(DS_X_COPY)
+#undef DS_X_COPY
+        c->stats.h_min[l] = s->h_min[j];
+        c->stats.h_last[l] = s->h_last[j];
+    }
+}
+
+/* The run's totals from the per-subject statistics. */
+static void total_stats(run_ctx *c)
+{
+    ds_run_result *res = c->res;
+    res->h_min = INFINITY;
+    for (int l = 0; l < c->sc->nsubj; l++) {
+#define DS_X_SUM(f, u, d) res->f += c->stats.f[l];
+        DS_STATS_FIELDS(DS_X_SUM)
+#undef DS_X_SUM
+        if (c->stats.h_min[l] < res->h_min)
+            res->h_min = c->stats.h_min[l];
+    }
+}
+
+static void free_block(run_block *k)
+{
+    ds_evolver_free(k->ev);
+    ds_data_free(&k->d);
+    ds_model_free(&k->m);
+    free(k->xr);
+    k->ev = NULL;
+    k->xr = NULL;
+}
+
+/* Block i of nb over the subjects, and its start in equilibrium in the initial posture. */
+static ds_status setup_block(run_ctx *c, run_block *k, int l0, int n, ds_error *err)
+{
+    const ds_scenario *sc = c->sc;
+    k->l0 = l0;
+    k->n = n;
+    ds_status st = ds_model_lanes(&sc->model, l0, n, &k->m, err);
+    if (st || (st = ds_data_create(&k->m, &k->d, err)))
+        return st;
+    ds_system sys;
+    ds_spine_system(&k->m, &k->d, &sys);
+    if ((st = ds_evolver_create(&sys, &sc->solver, &k->ev, err)))
+        return st;
+    k->xr = malloc((size_t)k->d.nx * k->m.stride * sizeof(double));
+    if (!k->xr)
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    k->d.seg.sessions = sc->session;
+    k->d.seg.nsession = sc->nsession;
+    ds_posture_loads(&k->m, &sc->initial, &k->d.seg.from);
+    ds_posture_load_copy(&k->m, &k->d.seg.to, &k->d.seg.from);
+    k->d.seg.t0 = k->d.seg.t1 = 0.0;
+    if ((st = ds_spine_equilibrium(&k->m, k->d.seg.to.load, k->d.seg.to.act, k->d.x, err)))
+        return st;
+    ds_evolver_reset(k->ev, 0.0, k->d.x);
+    return DS_OK;
+}
+
 /* Block k's part of step s. */
 static void block_do(run_ctx *c, run_block *k, const run_step *s)
 {
@@ -301,6 +392,11 @@ static void block_whole(void *arg, int i)
 {
     run_ctx *c = arg;
     run_block *k = &c->blk[i];
+    if ((k->st = setup_block(c, k, k->l0, k->n, &k->err))) {
+        free_block(k);
+        return;
+    }
+    record_block(c, k, 0.0, k->d.x);
     long irec = 1;
     for (int j = 0; j + 1 < c->nbp && !k->dead && !k->st; j++) {
         run_step s = {.j = j, .b = c->bp[j + 1], .record = -1};
@@ -313,6 +409,8 @@ static void block_whole(void *arg, int i)
         s.record = 0;
         block_do(c, k, &s);
     }
+    copy_stats(c, k);
+    free_block(k);
 }
 
 /* The first failure in subject order, as the run's message. */
@@ -407,75 +505,6 @@ static ds_status whole_run(run_ctx *c, ds_error *err)
     return after_step(c, err);
 }
 
-/* The blocks' lane statistics as one set of arrays over all subjects. */
-static ds_status gather_stats(run_ctx *c, ds_error *err)
-{
-    const int N = c->sc->nsubj;
-    enum { NI = 0
-#define DS_X_COUNT(f, u, d) +1
-               DS_STATS_FIELDS(DS_X_COUNT)
-#undef DS_X_COUNT
-    };
-    int64_t *iv = calloc((size_t)NI * N, sizeof *iv);
-    double *dv = calloc(2 * (size_t)N, sizeof *dv);
-    if (!iv || !dv) {
-        free(iv);
-        free(dv);
-        return ds_fail(err, DS_ERR_NOMEM, "out of memory for the solver statistics");
-    }
-    c->stats_mem = iv;
-    int q = 0;
-#define DS_X_BIND(f, u, d) c->stats.f = iv + (size_t)(q++) * N;
-    DS_STATS_FIELDS(DS_X_BIND)
-#undef DS_X_BIND
-    c->stats.h_min = dv;
-    c->stats.h_last = dv + N;
-    ds_run_result *res = c->res;
-    res->h_min = INFINITY;
-    for (int i = 0; i < c->nblock; i++) {
-        const run_block *k = &c->blk[i];
-        const ds_lane_stats *s = ds_evolver_stats(k->ev);
-        for (int j = 0; j < k->n; j++) {
-            const int l = k->l0 + j;
-#define DS_X_COPY(f, u, d) c->stats.f[l] = s->f[j], res->f += s->f[j];
-            DS_STATS_FIELDS(DS_X_COPY)
-#undef DS_X_COPY
-            c->stats.h_min[l] = s->h_min[j];
-            c->stats.h_last[l] = s->h_last[j];
-            if (s->h_min[j] < res->h_min)
-                res->h_min = s->h_min[j];
-        }
-    }
-    return DS_OK;
-}
-
-/* Block i of nb over the subjects, and its start in equilibrium in the initial posture. */
-static ds_status setup_block(run_ctx *c, run_block *k, int l0, int n, ds_error *err)
-{
-    const ds_scenario *sc = c->sc;
-    k->l0 = l0;
-    k->n = n;
-    ds_status st = ds_model_lanes(&sc->model, l0, n, &k->m, err);
-    if (st || (st = ds_data_create(&k->m, &k->d, err)))
-        return st;
-    ds_system sys;
-    ds_spine_system(&k->m, &k->d, &sys);
-    if ((st = ds_evolver_create(&sys, &sc->solver, &k->ev, err)))
-        return st;
-    k->xr = malloc((size_t)k->d.nx * k->m.stride * sizeof(double));
-    if (!k->xr)
-        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
-    k->d.seg.sessions = sc->session;
-    k->d.seg.nsession = sc->nsession;
-    ds_posture_loads(&k->m, &sc->initial, &k->d.seg.from);
-    ds_posture_load_copy(&k->m, &k->d.seg.to, &k->d.seg.from);
-    k->d.seg.t0 = k->d.seg.t1 = 0.0;
-    if ((st = ds_spine_equilibrium(&k->m, k->d.seg.to.load, k->d.seg.to.act, k->d.x, err)))
-        return st;
-    ds_evolver_reset(k->ev, 0.0, k->d.x);
-    return DS_OK;
-}
-
 static ds_status setup(run_ctx *c, ds_error *err)
 {
     const ds_scenario *sc = c->sc;
@@ -487,7 +516,8 @@ static ds_status setup(run_ctx *c, ds_error *err)
         return st;
     c->nblock = (N + B - 1) / B;
     c->blk = calloc((size_t)c->nblock, sizeof *c->blk);
-    c->rec = malloc((size_t)(c->sl.n ? c->sl.n : 1) * N * sizeof(double));
+    /* summaries only: no record of the series, and each block lives only while it runs */
+    c->rec = malloc((size_t)(c->sl.n && !c->summary_only ? c->sl.n : 1) * (c->summary_only ? 1 : N) * sizeof(double));
     c->fail_time = malloc((size_t)N * sizeof(double));
     c->failed = calloc((size_t)N, 1);
     c->fail_what = calloc((size_t)N, sizeof *c->fail_what);
@@ -499,9 +529,15 @@ static ds_status setup(run_ctx *c, ds_error *err)
     c->hl = m->site.enabled ? m->site.level : 0;
     if (c->sum && (st = ds_summary_init(c->sum, m, N, sc->summary_from, sc->summary_to < 0 ? T : sc->summary_to, err)))
         return st;
-    for (int i = 0; i < c->nblock && !st; i++)
-        st = setup_block(c, &c->blk[i], i * B, i * B + B <= N ? B : N - i * B, err);
-    if (!st) { /* the first record, at t = 0 */
+    if (!st)
+        st = alloc_stats(c, err);
+    for (int i = 0; i < c->nblock && !st; i++) {
+        c->blk[i].l0 = i * B;
+        c->blk[i].n = i * B + B <= N ? B : N - i * B;
+        if (!c->summary_only)
+            st = setup_block(c, &c->blk[i], c->blk[i].l0, c->blk[i].n, err);
+    }
+    if (!st && !c->summary_only) { /* the first record, at t = 0 */
         for (int i = 0; i < c->nblock; i++)
             record_block(c, &c->blk[i], 0.0, c->blk[i].d.x);
     }
@@ -519,10 +555,12 @@ static ds_status finish(run_ctx *c, const char *prefix, double wall0, ds_error *
                 c->sum->metric[q].value[l] = NAN;
     }
     first_failure(c);
-    ds_status st = gather_stats(c, err);
+    for (int i = 0; !c->summary_only && i < c->nblock; i++)
+        copy_stats(c, &c->blk[i]);
+    total_stats(c);
     c->res->wall_time = now() - wall0;
-    if (st || !c->sink || !c->sink->end)
-        return st;
+    if (!c->sink || !c->sink->end)
+        return DS_OK;
     ds_run_report rep = {.sc = sc,
                          .stats = &c->stats,
                          .sum = c->sum,
@@ -557,12 +595,8 @@ ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const
         st = finish(&c, prefix, wall0, err);
     if (st && !res->nfailed)
         first_failure(&c);
-    for (int i = 0; c.blk && i < c.nblock; i++) {
-        ds_evolver_free(c.blk[i].ev);
-        ds_data_free(&c.blk[i].d);
-        ds_model_free(&c.blk[i].m);
-        free(c.blk[i].xr);
-    }
+    for (int i = 0; c.blk && i < c.nblock; i++)
+        free_block(&c.blk[i]);
     free(c.blk);
     free(c.stats_mem);
     free(c.stats.h_min);
