@@ -15,6 +15,7 @@ typedef struct ds_cli_args {
     int nset, quiet, threads;
     int summary_only;      /* --record summary */
     int block;             /* --block N */
+    int resume;            /* --resume */
 } ds_cli_args;
 
 /* Parses the options shared by run and check (allow_out: run's -o, -q, --plot, --threads);

@@ -22,7 +22,9 @@ static void usage_run(FILE *out)
             "  --threads N         run on N threads: a sweep's points, or the blocks of a run's subjects\n"
             "                      (the output does not change)\n"
             "  --block N           subjects per block of lanes (default 8, one vector of lanes)\n"
-            "  --record summary    keep only each subject's summary metrics, no time series (cohorts)\n"
+            "  --record summary    keep only each subject's summary metrics, no time series (cohorts); each block\n"
+            "                      of subjects that finishes is kept in OUT.h5.resume until the run completes\n"
+            "  --resume            go on from OUT.h5.resume: the blocks a killed --record summary run finished\n"
             "  -h, --help          this help\n\n%s",
             ds_cli_exit_codes);
 }
@@ -59,7 +61,8 @@ int ds_cmd_run(int argc, char **argv)
     }
     int progress = !a.quiet && isatty(STDERR_FILENO);
     ds_status st;
-    if (study.kind == DS_STUDY_SINGLE) {
+    /* a single run prints its solver statistics; a cohort or a checkpointed run is a study */
+    if (study.kind == DS_STUDY_SINGLE && !sc->cohort.enabled && !a.summary_only && !a.resume) {
         ds_study_opts so = {.progress = progress, .threads = a.threads, .summary_only = a.summary_only, .block = a.block};
         ds_run_opts o = ds_run_opts_for(&so, sc->nsubj);
         ds_run_result r;
@@ -67,13 +70,19 @@ int ds_cmd_run(int argc, char **argv)
         if (!st && !a.quiet)
             print_run(sc, a.out, &r);
     } else {
-        ds_study_opts o = {
-            .progress = progress, .table = a.quiet ? NULL : stdout, .threads = a.threads, .summary_only = a.summary_only,
-            .block = a.block};
+        char ckpt[4200];
+        snprintf(ckpt, sizeof ckpt, "%s.resume", a.out);
+        ds_study_opts o = {.progress = progress,
+                           .table = a.quiet ? NULL : stdout,
+                           .threads = a.threads,
+                           .summary_only = a.summary_only,
+                           .block = a.block,
+                           .checkpoint = a.summary_only ? ckpt : NULL,
+                           .resume = a.resume};
         st = ds_study_run(&study, a.out, &o, &err);
         if (!st && !a.quiet)
             printf("discsim: wrote %s (%s, %d %s)\n", a.out, sc->name, study.nvariant,
-                   study.kind == DS_STUDY_ARMS ? "arms" : "sweep points");
+                   study.kind == DS_STUDY_ARMS ? "arms" : study.kind == DS_STUDY_SWEEP ? "sweep points" : "run");
     }
     if (st)
         fprintf(stderr, "%sdiscsim: %s\n", progress ? "\n" : "", err.msg);

@@ -23,7 +23,7 @@ static void usage_main(FILE *out)
             "discsim %s: lumbar disc and muscle biomechanics simulator\n\n"
             "Usage:\n"
             "  discsim run SCENARIO [-o OUT.h5] [--set key=value]... [--quiet] [--plot [DIR]] [--threads N]\n"
-            "              [--record summary] [--block N]\n"
+            "              [--record summary [--resume]] [--block N]\n"
             "  discsim check SCENARIO [--set key=value]...\n"
             "  discsim info OUT.h5\n"
             "  discsim validate [CHECKS.yaml] [--plot [DIR]]\n"
@@ -106,6 +106,8 @@ int ds_cli_parse(int argc, char **argv, ds_cli_args *a, int allow_out, void (*he
                 return DS_ERR_USAGE;
             }
             a->summary_only = !strcmp(v, "summary");
+        } else if (allow_out && !strcmp(s, "--resume")) {
+            a->resume = 1;
         } else if (allow_out && !strcmp(s, "--plot")) {
             a->plot = i + 1 < argc && argv[i + 1][0] != '-' && a->scenario ? argv[++i] : "figures";
         } else if (s[0] == '-' && s[1]) {

@@ -5,7 +5,9 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testkit.h"
@@ -462,6 +464,95 @@ static void test_unstable_subjects(void **state)
     free(failed), free(stat), free(what);
 }
 
+/* Resume (--record summary --resume): a run killed with SIGTERM after it finished a few
+ * blocks leaves no output but its checkpoint; --resume takes the finished blocks from it,
+ * runs the rest, removes it, and the datasets equal those of a run never stopped. A
+ * checkpoint of another study is refused, and so is --resume without --record summary. */
+static void test_resume(void **state)
+{
+    (void)state;
+    char path[300], full[300], part[300], ckpt[320], log[300];
+    snprintf(full, sizeof full, "%s/resume_full.h5", dir);
+    snprintf(part, sizeof part, "%s/resume_part.h5", dir);
+    snprintf(ckpt, sizeof ckpt, "%s.resume", part);
+    snprintf(log, sizeof log, "%s/resume.log", dir);
+    cohort_at(path, sizeof path, "resume.yaml",
+              "  n: 24\n  seed: 3\n  vary:\n"
+              "    herniation.size: {distribution: uniform, min: 3mm, max: 6mm}\n"
+              "    levels.L4L5.permeability: {distribution: lognormal, median: 0.16 mm^3/(MPa*s), sd_log: 0.3}\n",
+              0,
+              "variant: inertial\narms:\n  control:\n  massage:\n    interventions:\n"
+              "      - {type: massage, at: 1h, duration: 30min, groups: [erector_spinae], tone_reduction: 0.5}\n");
+    char *text = NULL;
+    const char *const ref[] = {DS_BINARY, "run", path, "-o", full, "--record", "summary", "--block", "4", "-q", NULL};
+    assert_int_equal(tk_run_cli(ref, log, &text), 0);
+    free(text);
+    struct stat sb;
+    assert_int_equal(stat(full, &sb), 0);
+    assert_true(stat(DS_SOURCE_DIR "/no-such-file", &sb) != 0);
+    char fr[320];
+    snprintf(fr, sizeof fr, "%s.resume", full);
+    assert_true(stat(fr, &sb) != 0); /* a completed run leaves no checkpoint */
+    /* killed once its checkpoint holds a block */
+    const char *const run[] = {DS_BINARY, "run", path, "-o", part, "--record", "summary", "--block", "4", "-q", NULL};
+    pid_t pid = tk_start_cli(run, log);
+    int status;
+    for (int i = 0; i < 20000 && waitpid(pid, &status, WNOHANG) == 0; i++) {
+        if (stat(ckpt, &sb) == 0 && sb.st_size > 1500)
+            break;
+        usleep(500);
+    }
+    kill(pid, SIGTERM);
+    waitpid(pid, &status, 0);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM); /* stopped before it finished */
+    assert_true(stat(part, &sb) != 0);                                /* no output */
+    assert_int_equal(stat(ckpt, &sb), 0);                             /* the checkpoint stays */
+    /* another study's checkpoint is refused */
+    const char *const other[] = {DS_BINARY, "run",  path, "-o",     part, "--record", "summary", "--block",
+                                 "4",       "--set", "cohort.seed=4",    "--resume", NULL};
+    assert_int_equal(tk_run_cli(other, log, &text), DS_ERR_INPUT);
+    assert_non_null(strstr(text, "another study"));
+    free(text);
+    const char *const series[] = {DS_BINARY, "run", path, "-o", part, "--resume", NULL};
+    assert_int_equal(tk_run_cli(series, log, &text), DS_ERR_USAGE);
+    free(text);
+    const char *const resume[] = {DS_BINARY, "run", path, "-o", part, "--record", "summary", "--block", "4", "--resume",
+                                  NULL};
+    assert_int_equal(tk_run_cli(resume, log, &text), 0);
+    printf("resume: %s", strstr(text, "resumed:") ? strstr(text, "resumed:") : text);
+    int restored = -1;
+    assert_non_null(strstr(text, "resumed: "));
+    sscanf(strstr(text, "resumed: "), "resumed: %d", &restored);
+    free(text);
+    assert_true(restored > 0 && restored < 12); /* some of the 2 x 6 blocks came from the checkpoint */
+    assert_true(stat(ckpt, &sb) != 0);         /* removed once complete */
+    static const char *const sets[] = {"/arms/control/summary/", "/arms/massage/summary/"};
+    static const char *const metrics[] = {"mean_contact_pressure", "minutes_above_oedema", "peak_nucleus_pressure",
+                                          "height_lost"};
+    static const char *const others[] = {"/arms/control/meta/solver/steps", "/arms/massage/meta/solver/newton_iters",
+                                         "/arms/massage/meta/failure/time",
+                                         "/cohort/effect/massage/mean_contact_pressure/statistics",
+                                         "/cohort/parameters/herniation.size"};
+    char paths[16][160];
+    int np = 0;
+    for (int a = 0; a < 2; a++)
+        for (int q = 0; q < 4; q++)
+            snprintf(paths[np++], sizeof paths[0], "%s%s", sets[a], metrics[q]);
+    for (int q = 0; q < 5; q++)
+        snprintf(paths[np++], sizeof paths[0], "%s", others[q]);
+    for (int q = 0; q < np; q++) {
+        double *x = NULL, *y = NULL;
+        size_t nx = 0, ny = 0;
+        ds_error err;
+        assert_int_equal(ds_h5_read_flat(full, paths[q], &nx, &x, &err), DS_OK);
+        assert_int_equal(ds_h5_read_flat(part, paths[q], &ny, &y, &err), DS_OK);
+        assert_int_equal(nx, ny);
+        if (memcmp(x, y, nx * sizeof *x))
+            fail_msg("%s differs after resuming", paths[q]);
+        free(x), free(y);
+    }
+}
+
 typedef struct {
     const char *what, *cohort, *extra;
     int line;
@@ -549,6 +640,7 @@ int main(void)
         cmocka_unit_test(test_saltelli_scenario),
         cmocka_unit_test(test_record_summary_cli),
         cmocka_unit_test(test_unstable_subjects),
+        cmocka_unit_test(test_resume),
         cmocka_unit_test(test_bad_cohorts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -54,6 +54,27 @@ typedef struct ds_record_sink {
     ds_status (*put_attr)(void *ctx, const char *obj_path, const char *name, const char *value, ds_error *err);
 } ds_record_sink;
 
+/* A run's per-subject results, as views of its arrays over all subjects: what a block of
+ * subjects contributes, for checkpoints (ds_block_hooks). */
+typedef struct ds_block_results {
+    int nsubj, nmetric;
+    double *metric[DS_MAX_METRICS];       /* [subject] each, the summary's metrics in order */
+    unsigned char *failed;                /* [subject] */
+    double *fail_time;                    /* [subject] */
+    char (*fail_what)[DS_FAILURE_TEXT];   /* [subject] */
+    ds_lane_stats *stats;                 /* [subject] arrays */
+} ds_block_results;
+
+/* Checkpoints of a summaries-only run, block by block (see ds_run_opts.hooks). */
+typedef struct ds_block_hooks {
+    void *ctx;
+    /* Fills subjects l0 .. l0 + n - 1 of r from an earlier run's checkpoint and returns 1, or
+     * returns 0 if it holds none for them (the block then runs). */
+    int (*restore)(void *ctx, int l0, int n, const ds_block_results *r);
+    /* Subjects l0 .. l0 + n - 1 are done; called from the threads that run blocks. */
+    ds_status (*done)(void *ctx, int l0, int n, const ds_block_results *r, ds_error *err);
+} ds_block_hooks;
+
 typedef struct ds_run_opts {
     int progress;     /* print a progress line on stderr */
     int summary_only; /* no time series: the sink's stream has no series and gets no records */
@@ -63,6 +84,7 @@ typedef struct ds_run_opts {
      * threads of its own: the edge layers give them. */
     void (*parallel)(void *ctx, int n, void (*fn)(void *arg, int i), void *arg);
     void *parallel_ctx;
+    const ds_block_hooks *hooks; /* summaries only: checkpoints block by block (NULL: none) */
 } ds_run_opts;
 
 typedef struct ds_run_result {

@@ -35,6 +35,8 @@ typedef struct ds_study_opts {
     int threads;           /* sweep points run on this many threads (0 or 1: one); the output is the same */
     int summary_only;      /* keep only the summaries (see ds_run_opts) */
     int block;             /* subjects per block of lanes (0: DS_LANE_ALIGN); the output is the same */
+    const char *checkpoint; /* summaries only: the checkpoint file, block by block (NULL: none) */
+    int resume;            /* go on from the checkpoint's blocks */
 } ds_study_opts;
 
 /* The options of one run: its subjects in blocks of o->block lanes (default one vector of

@@ -46,8 +46,9 @@ void ds_summary_add_lanes(ds_summary *s, int l0, int n, double t, const double *
 void ds_summary_add(ds_summary *s, double t, const double *contact, const double *protrusion, const double *pressure,
                     const double *height);
 
-/* Fills the metrics from the accumulators. */
+/* Fills the metrics from the accumulators (of lanes l0 .. l0 + n - 1 only: a block). */
 void ds_summary_finish(ds_summary *s);
+void ds_summary_finish_lanes(ds_summary *s, int l0, int n);
 
 void ds_summary_free(ds_summary *s);
 

@@ -142,6 +142,7 @@ typedef struct {
     const ds_run_opts *opts;
     ds_lane_stats stats;
     void *stats_mem;
+    ds_block_results view; /* the arrays above, for checkpoints */
 } run_ctx;
 
 /* Observes block k's state x at time tr into the record and the summary; a failed
@@ -392,6 +393,14 @@ static void block_whole(void *arg, int i)
 {
     run_ctx *c = arg;
     run_block *k = &c->blk[i];
+    const ds_block_hooks *h = c->opts ? c->opts->hooks : NULL;
+    if (h && h->restore && h->restore(h->ctx, k->l0, k->n, &c->view)) { /* done in an earlier run */
+        int left = 0;
+        for (int j = 0; j < k->n; j++)
+            left += !c->failed[k->l0 + j];
+        k->dead = left == 0;
+        return;
+    }
     if ((k->st = setup_block(c, k, k->l0, k->n, &k->err))) {
         free_block(k);
         return;
@@ -411,6 +420,14 @@ static void block_whole(void *arg, int i)
     }
     copy_stats(c, k);
     free_block(k);
+    if (c->sum) { /* the block's summaries are final: a checkpoint can hold them */
+        ds_summary_finish_lanes(c->sum, k->l0, k->n);
+        for (int l = k->l0; l < k->l0 + k->n; l++)
+            for (int q = 0; c->failed[l] && q < c->sum->nmetric; q++)
+                c->sum->metric[q].value[l] = NAN;
+    }
+    if (!k->st && h && h->done)
+        k->st = h->done(h->ctx, k->l0, k->n, &c->view, &k->err);
 }
 
 /* The first failure in subject order, as the run's message. */
@@ -531,6 +548,12 @@ static ds_status setup(run_ctx *c, ds_error *err)
         return st;
     if (!st)
         st = alloc_stats(c, err);
+    if (!st) {
+        c->view = (ds_block_results){.nsubj = N, .failed = c->failed, .fail_time = c->fail_time,
+                                     .fail_what = c->fail_what, .stats = &c->stats};
+        for (int q = 0; c->sum && q < c->sum->nmetric; q++)
+            c->view.metric[c->view.nmetric++] = c->sum->metric[q].value;
+    }
     for (int i = 0; i < c->nblock && !st; i++) {
         c->blk[i].l0 = i * B;
         c->blk[i].n = i * B + B <= N ? B : N - i * B;
@@ -549,7 +572,8 @@ static ds_status finish(run_ctx *c, const char *prefix, double wall0, ds_error *
 {
     const ds_scenario *sc = c->sc;
     if (c->sum) {
-        ds_summary_finish(c->sum);
+        if (!c->summary_only) /* summaries only: each block finished its own (block_whole) */
+            ds_summary_finish(c->sum);
         for (int l = 0; l < sc->nsubj; l++) /* a failed subject's metrics cover part of the window */
             for (int q = 0; c->failed[l] && q < c->sum->nmetric; q++)
                 c->sum->metric[q].value[l] = NAN;

@@ -117,10 +117,12 @@ void ds_summary_add(ds_summary *s, double t, const double *contact, const double
     ds_summary_add_lanes(s, 0, s->nsubj, t, contact, protrusion, pressure, height);
 }
 
-void ds_summary_finish(ds_summary *s)
+void ds_summary_finish(ds_summary *s) { ds_summary_finish_lanes(s, 0, s->nsubj); }
+
+void ds_summary_finish_lanes(ds_summary *s, int l0, int n)
 {
     int k = 0;
-    for (int l = 0; l < s->nsubj; l++) {
+    for (int l = l0; l < l0 + n; l++) {
         k = 0;
         if (s->root) {
             for (int j = 0; j < s->nthr; j++)

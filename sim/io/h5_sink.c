@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/strbuf.h"
 #include "discsim/discsim.h"
@@ -325,6 +326,8 @@ ds_status ds_study_run(const ds_study *st, const char *out_path, const ds_study_
         s = ds_h5_finish(w, err);
     else
         ds_h5_abort(w);
+    if (!s && opts->checkpoint) /* the study is complete: nothing to resume */
+        unlink(opts->checkpoint);
     if (!s && out.nfailed) /* the file is complete and lists them under <stream>/meta/failure */
         s = ds_fail(err, DS_ERR_NUMERIC, "%d subject%s failed; the rest finished%s%s. First: %s", out.nfailed,
                     out.nfailed == 1 ? "" : "s", out_path ? " and are in " : "", out_path ? out_path : "", out.failure);

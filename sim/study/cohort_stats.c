@@ -159,8 +159,8 @@ static int headline_metric(const ds_summary *s)
 void ds_cohort_print(FILE *out, const ds_cohort *c, char (*arm)[64], const ds_summary *sum, const ds_cohort_stats *cs)
 {
     const int nm = cs->nmetric;
-    fprintf(out, "\ncohort: %d subjects (%s design, seed %llu), %d finished every arm\n", c->n,
-            ds_design_names[c->design], (unsigned long long)c->seed, cs->nkept);
+    fprintf(out, "\ncohort: %d subjects (%s design, seed %llu), %d finished%s\n", c->n,
+            ds_design_names[c->design], (unsigned long long)c->seed, cs->nkept, cs->narm > 1 ? " every arm" : "");
     for (int v = 1; v < cs->narm; v++) {
         fprintf(out, "effect of %s (minus %s), paired by subject:\n", arm[v], arm[0]);
         fprintf(out, "  %-40s %10s %23s %10s %10s %10s\n", "metric", "mean", "95% CI of the mean", "median", "5%", "95%");

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/strbuf.h"
+#include "study/checkpoint.h"
 #include "study/cohort_bands.h"
 #include "study/cohort_stats.h"
 #include "study/sink_put.h"
@@ -162,6 +163,9 @@ static ds_status run_sweep(const ds_study *st, const ds_study_opts *opts, ds_sum
                            ds_error *err)
 {
     ds_status s = DS_OK;
+    if (opts->resume)
+        return ds_fail(err, DS_ERR_USAGE, "--resume goes on from the blocks of a cohort or arms run; a sweep's points "
+                                          "are not checkpointed");
     ds_run_result *rr = calloc((size_t)st->nvariant, sizeof *rr);
     ds_status *ss = calloc((size_t)st->nvariant, sizeof *ss);
     ds_error *ee = calloc((size_t)st->nvariant, sizeof *ee);
@@ -194,7 +198,19 @@ static ds_status run_streams(const ds_study *st, const ds_record_sink *w, const 
 {
     ds_run_opts ro = ds_run_opts_for(opts, st->variant[0].nsubj);
     ds_status s = DS_OK;
+    ds_checkpoint ck = {0};
+    ds_checkpoint_variant cv;
+    ds_block_hooks hooks;
+    const int checkpoints = opts->summary_only && opts->checkpoint;
+    if (!checkpoints && opts->resume)
+        return ds_fail(err, DS_ERR_USAGE, "--resume goes on from a checkpoint, which only --record summary writes");
+    if (checkpoints && (s = ds_checkpoint_open(&ck, opts->checkpoint, st, ro.block, opts->resume, err)))
+        return s;
     for (int v = 0; v < st->nvariant && !s; v++) {
+        if (checkpoints) {
+            hooks = ds_checkpoint_hooks(&cv, &ck, v);
+            ro.hooks = &hooks;
+        }
         const ds_scenario *sc = &st->variant[v];
         char prefix[128] = "";
         if (st->kind == DS_STUDY_ARMS)
@@ -218,6 +234,10 @@ static ds_status run_streams(const ds_study *st, const ds_record_sink *w, const 
         if (!s && opts->table && st->kind != DS_STUDY_SINGLE)
             fprintf(opts->table, "arm %-12s %lld steps, %.3f s\n", st->name[v], (long long)r.steps, r.wall_time);
     }
+    if (checkpoints && !s && opts->table && opts->resume)
+        fprintf(opts->table, "resumed: %d blocks of %d subjects came from the checkpoint\n", ck.restored, ro.block);
+    if (checkpoints) /* kept unless the study completed (the caller removes it with the output's success) */
+        ds_checkpoint_close(&ck, 0);
     return s;
 }
 
