@@ -42,11 +42,59 @@ static void print_run(const ds_scenario *sc, const char *out, const ds_run_resul
     printf("wall time %.3f s\n", r->wall_time);
 }
 
+#ifdef DS_WITH_MPI
+#include "discsim/mpi.h"
+
+/* Under mpirun: every rank runs its blocks; rank 0 alone writes the file and speaks. */
+static int run_mpi(ds_cli_args *a, ds_study *study, ds_mpi *m, ds_error *err)
+{
+    if (!a->summary_only || a->resume || study->kind == DS_STUDY_SWEEP) {
+        if (m->rank == 0)
+            fprintf(stderr, "discsim: under mpirun, a cohort or arms run keeps summaries only: --record summary, "
+                            "without --resume\n");
+        return DS_ERR_USAGE;
+    }
+    ds_block_hooks hooks = ds_mpi_hooks(m, a->block);
+    ds_study_opts o = {.table = a->quiet || m->rank ? NULL : stdout,
+                       .threads = a->threads,
+                       .summary_only = 1,
+                       .block = m->block,
+                       .hooks = &hooks};
+    ds_status st = ds_study_run(study, m->rank ? NULL : a->out, &o, err);
+    if (st && m->rank == 0)
+        fprintf(stderr, "discsim: %s\n", err->msg);
+    if (!st && !a->quiet && m->rank == 0)
+        printf("discsim: wrote %s (%s, %d ranks)\n", a->out, study->variant[0].name, m->size);
+    return st;
+}
+#endif
+
 int ds_cmd_run(int argc, char **argv)
 {
     ds_cli_args a = {0};
     ds_study study;
     ds_error err = {0};
+#ifdef DS_WITH_MPI
+    ds_mpi m;
+    ds_mpi_init(&argc, &argv, &m);
+    if (m.size > 1) {
+        int rc = ds_cli_load(argc, argv, &a, 1, usage_run, &study);
+        if (!rc) {
+            if (!a.out) {
+                static char out[200];
+                snprintf(out, sizeof out, "%s.h5", study.variant[0].name);
+                a.out = out;
+            }
+            rc = run_mpi(&a, &study, &m, &err);
+            ds_study_free(&study);
+            free(a.set);
+        }
+        rc = ds_mpi_agree(rc);
+        ds_mpi_finalize();
+        return rc;
+    }
+    ds_mpi_finalize();
+#endif
     int rc = ds_cli_load(argc, argv, &a, 1, usage_run, &study);
     if (rc)
         return rc;

@@ -6,7 +6,8 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config
       libgsl-dev libopenblas-dev liblapacke-dev libhdf5-dev hdf5-tools zlib1g-dev fonts-dejavu-core
       libyaml-dev libcyaml-dev libcmocka-dev gnuplot-nox
-      clang libclang-rt-14-dev libomp-dev)
+      clang libclang-rt-14-dev libomp-dev
+      libopenmpi-dev openmpi-bin)
 
 missing=()
 for p in "${pkgs[@]}"; do

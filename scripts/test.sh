@@ -2,7 +2,8 @@
 # Installs what is missing, builds, and runs the whole test suite through CTest twice: the
 # release build (build/) and a build with AddressSanitizer and UndefinedBehaviorSanitizer
 # (build-asan/), where any memory error, leak or undefined behaviour fails the test. Before
-# them, the fuzz targets run a short campaign with a fixed seed (clang, build-fuzz/).
+# them, the fuzz targets run a short campaign with a fixed seed (clang, build-fuzz/); after
+# them, the program built with MPI (build-mpi/) runs a cohort as two ranks (CTest label mpi).
 # Extra arguments go to both suite runs (e.g. -R scenario).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,3 +18,6 @@ echo "== release build"
 (cd build && ctest --output-on-failure -j"$(nproc)" "$@")
 echo "== sanitizer build (address, undefined)"
 (cd build-asan && ctest --output-on-failure -j"$(nproc)" "$@")
+echo "== MPI build (two ranks)"
+BUILD_DIR=build-mpi MPI=1 TARGET=discsim scripts/build.sh
+(cd build-mpi && ctest --output-on-failure -L mpi)

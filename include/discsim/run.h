@@ -65,7 +65,8 @@ typedef struct ds_block_results {
     ds_lane_stats *stats;                 /* [subject] arrays */
 } ds_block_results;
 
-/* Checkpoints of a summaries-only run, block by block (see ds_run_opts.hooks). */
+/* Checkpoints of a summaries-only run, block by block, and the split of its blocks over
+ * processes (see ds_run_opts.hooks). */
 typedef struct ds_block_hooks {
     void *ctx;
     /* Fills subjects l0 .. l0 + n - 1 of r from an earlier run's checkpoint and returns 1, or
@@ -73,6 +74,9 @@ typedef struct ds_block_hooks {
     int (*restore)(void *ctx, int l0, int n, const ds_block_results *r);
     /* Subjects l0 .. l0 + n - 1 are done; called from the threads that run blocks. */
     ds_status (*done)(void *ctx, int l0, int n, const ds_block_results *r, ds_error *err);
+    /* Every block has run or been restored, before the stream ends: where blocks ran
+     * elsewhere (other ranks), their results are brought into r here. */
+    ds_status (*gather)(void *ctx, const ds_block_results *r, int block, ds_error *err);
 } ds_block_hooks;
 
 typedef struct ds_run_opts {

@@ -36,6 +36,7 @@ typedef struct ds_study_opts {
     int summary_only;      /* keep only the summaries (see ds_run_opts) */
     int block;             /* subjects per block of lanes (0: DS_LANE_ALIGN); the output is the same */
     const char *checkpoint; /* summaries only: the checkpoint file, block by block (NULL: none) */
+    const ds_block_hooks *hooks; /* summaries only: the blocks' split over processes (NULL: all here) */
     int resume;            /* go on from the checkpoint's blocks */
 } ds_study_opts;
 

@@ -611,6 +611,9 @@ ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const
     double last_print = 0.0;
     if (!st && c.summary_only)
         st = whole_run(&c, err);
+    const ds_block_hooks *h = opts ? opts->hooks : NULL;
+    if (!st && c.summary_only && h && h->gather)
+        st = h->gather(h->ctx, &c.view, c.nblock ? c.blk[0].n : 1, err);
     for (int j = 0; !st && !c.summary_only && j + 1 < c.nbp; j++)
         st = interval(&c, j, &irec, &last_print, err);
     if (!st && opts && opts->progress)

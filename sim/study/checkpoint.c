@@ -15,20 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "study/block_pack.h"
+
 static const char magic[8] = {'D', 'S', 'C', 'K', 'P', 'T', '1', '\n'};
 
-enum { NSTAT_I = 0
-#define DS_X_COUNT(f, u, d) +1
-                 DS_STATS_FIELDS(DS_X_COUNT)
-#undef DS_X_COUNT
-};
-
-/* The bytes of one subject in a record. */
-static size_t lane_bytes(int nmetric)
-{
-    return (size_t)nmetric * sizeof(double) + 1 + sizeof(double) + DS_FAILURE_TEXT + NSTAT_I * sizeof(int64_t) +
-           2 * sizeof(double);
-}
+#define lane_bytes ds_block_lane_bytes
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
@@ -158,27 +149,14 @@ static int restore(void *ctx, int l0, int n, const ds_block_results *r)
     {
         rec_head rh;
         long end = ftell(c->f);
-        if (!fseek(c->f, at, SEEK_SET) && fread(&rh, sizeof rh, 1, c->f) == 1 && rh.l0 == l0 && rh.n == n &&
-            rh.nmetric == r->nmetric) {
+        size_t body = (size_t)n * lane_bytes(r->nmetric);
+        unsigned char *buf = malloc(body ? body : 1);
+        if (buf && !fseek(c->f, at, SEEK_SET) && fread(&rh, sizeof rh, 1, c->f) == 1 && rh.l0 == l0 && rh.n == n &&
+            rh.nmetric == r->nmetric && fread(buf, 1, body, c->f) == body) {
+            ds_block_unpack(r, l0, n, buf);
             ok = 1;
-            for (int l = l0; ok && l < l0 + n; l++) {
-                int64_t si[NSTAT_I];
-                double sd[2];
-                for (int q = 0; ok && q < r->nmetric; q++)
-                    ok = fread(&r->metric[q][l], sizeof(double), 1, c->f) == 1;
-                ok = ok && fread(&r->failed[l], 1, 1, c->f) == 1 && fread(&r->fail_time[l], sizeof(double), 1, c->f) == 1 &&
-                     fread(r->fail_what[l], DS_FAILURE_TEXT, 1, c->f) == 1 && fread(si, sizeof si, 1, c->f) == 1 &&
-                     fread(sd, sizeof sd, 1, c->f) == 1;
-                if (ok) {
-                    int k = 0;
-#define DS_X_SET(f, u, d) r->stats->f[l] = si[k++];
-                    DS_STATS_FIELDS(DS_X_SET)
-#undef DS_X_SET
-                    r->stats->h_min[l] = sd[0];
-                    r->stats->h_last[l] = sd[1];
-                }
-            }
         }
+        free(buf);
         fseek(c->f, end, SEEK_SET);
     }
     return ok;
@@ -190,27 +168,11 @@ static ds_status done(void *ctx, int l0, int n, const ds_block_results *r, ds_er
     ds_checkpoint *c = cv->c;
     rec_head rh = {cv->variant, l0, n, r->nmetric};
     size_t bytes = sizeof rh + (size_t)n * lane_bytes(r->nmetric);
-    unsigned char *buf = malloc(bytes), *p = buf;
+    unsigned char *buf = malloc(bytes);
     if (!buf)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory for a checkpoint record");
-#define PUT(src, len) (memcpy(p, (src), (len)), p += (len))
-    PUT(&rh, sizeof rh);
-    for (int l = l0; l < l0 + n; l++) {
-        int64_t si[NSTAT_I];
-        int k = 0;
-#define DS_X_GET(f, u, d) si[k++] = r->stats->f[l];
-        DS_STATS_FIELDS(DS_X_GET)
-#undef DS_X_GET
-        double sd[2] = {r->stats->h_min[l], r->stats->h_last[l]};
-        for (int q = 0; q < r->nmetric; q++)
-            PUT(&r->metric[q][l], sizeof(double));
-        PUT(&r->failed[l], 1);
-        PUT(&r->fail_time[l], sizeof(double));
-        PUT(r->fail_what[l], DS_FAILURE_TEXT);
-        PUT(si, sizeof si);
-        PUT(sd, sizeof sd);
-    }
-#undef PUT
+    memcpy(buf, &rh, sizeof rh);
+    ds_block_pack(r, l0, n, buf + sizeof rh);
     int bad = 0;
 #pragma omp critical(ds_checkpoint)
     {

@@ -1,0 +1,20 @@
+/* discsim over MPI ranks (build option DS_MPI): a summaries-only study's blocks of subjects
+ * split over the ranks, the results gathered on rank 0, which writes the file. */
+#ifndef DISCSIM_MPI_H
+#define DISCSIM_MPI_H
+
+#include "discsim/run.h"
+
+typedef struct ds_mpi {
+    int rank, size, block;
+} ds_mpi;
+
+void ds_mpi_init(int *argc, char ***argv, ds_mpi *m);
+/* The hooks that give rank r the blocks i with i mod size = r and gather them on rank 0
+ * (block: subjects per block, as the run uses). */
+ds_block_hooks ds_mpi_hooks(ds_mpi *m, int block);
+/* The largest exit code over the ranks (every rank returns the same). */
+int ds_mpi_agree(int rc);
+void ds_mpi_finalize(void);
+
+#endif
