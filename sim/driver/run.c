@@ -122,6 +122,7 @@ typedef struct run_block {
     ds_evolver *ev;
     double *xr;
     int dead;         /* every subject of the block failed: it is not stepped again */
+    int loads_valid;  /* seg.to holds the loads of seg.pb (the last segment was not dynamic) */
     ds_status st;     /* an error of the block's work (not a failed subject) */
     ds_error err;
 } run_block;
@@ -211,6 +212,8 @@ static void block_segment(run_ctx *c, run_block *k, int j)
     phase_at(sc, a, &p, &t_ph, &prev);
     ds_load_segment *seg = &k->d.seg;
     const int in_ramp = a < t_ph + sc->ramp - tiny;
+    const ds_posture_params old_pb = seg->pb;
+    const int had = k->loads_valid;
     seg->pa = in_ramp ? *prev : sc->phase[p].p;
     seg->pb = sc->phase[p].p;
     seg->t0 = in_ramp ? t_ph : a;
@@ -221,10 +224,16 @@ static void block_segment(run_ctx *c, run_block *k, int j)
         if (s->start < b - tiny && reach(&k->m, s, 1) > a + tiny)
             seg->dynamic = 1;
     }
-    if (!seg->dynamic) {
+    k->loads_valid = !seg->dynamic;
+    if (seg->dynamic)
+        return;
+    /* a ramp's end is the next segment's start: loads already computed are copied, exactly */
+    if (had && !memcmp(&seg->pa, &old_pb, sizeof old_pb))
+        ds_posture_load_copy(&k->m, &seg->from, &seg->to);
+    else
         ds_posture_loads(&k->m, &seg->pa, &seg->from);
+    if (!(had && !memcmp(&seg->pb, &old_pb, sizeof old_pb)))
         ds_posture_loads(&k->m, &seg->pb, &seg->to);
-    }
 }
 
 /* The per-subject solver statistics of the whole run (filled from each block). */
