@@ -30,18 +30,26 @@ static inline uint64_t ds_double_bits(double d)
     return u;
 }
 
+/* 2^k for an integral double k with -1022 <= k <= 1023, from its exponent bits: k + 1023 is
+ * the low bits of k + (2^52 + 1023), shifted into place (no conversion to an integer type,
+ * so that a loop of it vectorizes). */
+static inline double ds_pow2i(double k)
+{
+    return ds_bits_double(ds_double_bits(k + (0x1p52 + 1023.0)) << 52);
+}
+
 /* e^x: x = k ln2 + r with |r| <= ln2/2 (Cody-Waite, ln2 split so that k ln2_hi is exact),
- * e^r by its Taylor polynomial to r^13 (truncation below 5e-18), times 2^k built in the
- * exponent bits (in two halves where 2^k alone would leave the normal range). */
+ * e^r by its Taylor polynomial to r^13 (truncation below 5e-18), times 2^k as 2^k1 2^k2,
+ * each normal (exact while the result is normal; a subnormal result is rounded once). Every
+ * case is a select, not a branch, so that loops of it vectorize. */
 static inline double ds_exp(double x)
 {
-    if (!(x < 709.782712893384))
-        return x != x ? x : INFINITY;
-    if (x < -745.2)
-        return 0.0;
-    const double shift = 0x1.8p52; /* adding it rounds to an integer, in any rounding-free build */
-    double kf = (x * 1.4426950408889634074 + shift) - shift;
-    double r = (x - kf * 6.93147180369123816490e-01) - kf * 1.90821492927058770002e-10;
+    const double shift = 0x1.8p52; /* adding it rounds to an integer */
+    double xc = x < -745.2 ? -745.2 : x;
+    xc = xc > 709.8 ? 709.8 : xc;
+    xc = xc != xc ? 0.0 : xc; /* NaN: any number here, NaN out below */
+    double kf = (xc * 1.4426950408889634074 + shift) - shift;
+    double r = (xc - kf * 6.93147180369123816490e-01) - kf * 1.90821492927058770002e-10;
     double p = 1.0 / 6227020800.0;
     p = p * r + 1.0 / 479001600.0;
     p = p * r + 1.0 / 39916800.0;
@@ -55,43 +63,40 @@ static inline double ds_exp(double x)
     p = p * r + 1.0 / 6.0;
     p = p * r + 0.5;
     p = p * r * r + r; /* e^r - 1, the small part added last */
-    double er = 1.0 + p;
-    int64_t k = (int64_t)kf;
-    if (k > -1022 && k < 1024)
-        return er * ds_bits_double((uint64_t)(k + 1023) << 52);
-    int64_t k1 = k / 2, k2 = k - k1; /* 2^k = 2^k1 2^k2, each normal */
-    return er * ds_bits_double((uint64_t)(k1 + 1023) << 52) * ds_bits_double((uint64_t)(k2 + 1023) << 52);
+    double k1 = (kf * 0.5 + shift) - shift, k2 = kf - k1;
+    double y = (1.0 + p) * ds_pow2i(k1) * ds_pow2i(k2);
+    y = x < 709.782712893384 ? y : INFINITY;
+    y = x < -745.2 ? 0.0 : y;
+    return x != x ? x : y;
 }
 
 /* log x: x = 2^k m with m in [sqrt(2)/2, sqrt(2)), f = m - 1, s = f/(2 + f), and
  * log(1 + f) = f - f^2/2 + s (f^2/2 + R(s^2)) with fdlibm's minimax R (e_log.c, Sun
- * Microsystems 1993), ln2 split as in ds_exp. */
+ * Microsystems 1993), ln2 split as in ds_exp; k from the exponent bits as a double. Selects
+ * for subnormals, 0, negative numbers, infinity and NaN, so that loops of it vectorize. */
 static inline double ds_log(double x)
 {
-    if (!(x > 0.0))
-        return x == 0.0 ? -INFINITY : NAN;
-    if (x == INFINITY)
-        return x;
-    int64_t k = 0;
-    if (x < 0x1p-1022) { /* subnormal: scale into the normal range first */
-        x *= 0x1p54;
-        k = -54;
-    }
-    uint64_t u = ds_double_bits(x);
-    k += (int64_t)(u >> 52) - 1023;
-    uint64_t mant = u & 0x000fffffffffffffULL;
-    double m = ds_bits_double(mant | 0x3ff0000000000000ULL); /* in [1, 2) */
-    if (m > 1.4142135623730951) {
-        m *= 0.5;
-        k += 1;
-    }
+    const int ok = (x > 0.0) & (x < INFINITY);
+    double xs = ok ? x : 1.0;
+    const int sub = xs < 0x1p-1022; /* subnormal: scaled into the normal range first */
+    const double scaled = xs * 0x1p54; /* computed for every x and selected: no arithmetic in a branch */
+    xs = sub ? scaled : xs;
+    uint64_t u = ds_double_bits(xs);
+    double e = ds_bits_double((u >> 52) | 0x4330000000000000ULL) - 0x1p52; /* the biased exponent */
+    double m = ds_bits_double((u & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL); /* in [1, 2) */
+    const int big = m > 1.4142135623730951;
+    const double half = m * 0.5;
+    m = big ? half : m;
+    double dk = e - 1023.0 + (big ? 1.0 : 0.0) - (sub ? 54.0 : 0.0);
     const double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01, Lg3 = 2.857142874366239149e-01,
                  Lg4 = 2.222219843214978396e-01, Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01,
                  Lg7 = 1.479819860511658591e-01;
     double f = m - 1.0, s = f / (2.0 + f), z = s * s, w = z * z;
     double t1 = w * (Lg2 + w * (Lg4 + w * Lg6)), t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
-    double R = t2 + t1, hfsq = 0.5 * f * f, dk = (double)k;
-    return dk * 6.93147180369123816490e-01 - ((hfsq - (s * (hfsq + R) + dk * 1.90821492927058770002e-10)) - f);
+    double R = t2 + t1, hfsq = 0.5 * f * f;
+    double y = dk * 6.93147180369123816490e-01 - ((hfsq - (s * (hfsq + R) + dk * 1.90821492927058770002e-10)) - f);
+    y = ok ? y : x == INFINITY ? x : x == 0.0 ? -INFINITY : NAN;
+    return y;
 }
 
 /* x^y = e^(y log x), x > 0. */

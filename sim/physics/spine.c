@@ -65,16 +65,40 @@ static void rhs_qs(void *ctx, const double *restrict t, const double *restrict x
         const double *restrict Hv = x + (size_t)(DS_QS_NSTATE * i + DS_QS_HV) * S;
         double *restrict dV = f + (size_t)(DS_QS_NSTATE * i + DS_QS_V) * S;
         double *restrict dHv = f + (size_t)(DS_QS_NSTATE * i + DS_QS_HV) * S;
+        /* the level's parameters and loads as restrict pointers and the ramp's clock as
+         * numbers, and selects rather than branches, so that the loop over lanes vectorizes
+         * (qs_disc's arithmetic, written out); a lane with no fluid left is computed on a
+         * harmless volume and flagged below */
+        const double *restrict Ap = PAR(i, A_p), *restrict An = PAR(i, A_n), *restrict h0 = PAR(i, h0);
+        const double *restrict ka = PAR(i, k_a), *restrict kv = PAR(i, k_v), *restrict K0 = PAR(i, K0);
+        const double *restrict pi0 = PAR(i, pi0), *restrict nosm = PAR(i, n_osm), *restrict V0 = DER(i, V0);
+        const double *restrict iCb = DER(i, inv_Cb), *restrict ikuv = DER(i, inv_kuv), *restrict iV0 = DER(i, inv_V0);
+        const double *restrict itv = DER(i, inv_tau_v);
+        const double *restrict La = d->seg.from.load + (size_t)i * S, *restrict Lb = d->seg.to.load + (size_t)i * S;
+        /* every operation is done on every lane and only the results selected: with IEEE
+         * traps possible, the compiler speculates no arithmetic out of a branch */
+        const double t0 = d->seg.t0, span = d->seg.t1 - d->seg.t0, sp = span > 0.0 ? span : 1.0;
         for (int l = 0; l < nl; l++) {
-            if (!(V[l] > 0.0)) {
-                flag[l] = 1;
-                dV[l] = dHv[l] = 0.0;
-                continue;
-            }
-            qs_state q = qs_disc(m, i, l, V[l], Hv[l], ds_load_at(d, i, l, t[l]));
-            dV[l] = -q.K * (q.P - q.pi);
-            dHv[l] = (q.h - Hv[l]) * DER(i, inv_tau_v)[l];
+            const double vl = V[l], v0 = V0[l]; /* both loaded: a load in a branch is not vectorized */
+            const int ok = vl > 0.0;
+            const double v = ok ? vl : v0;
+            double sr = (t[l] - t0) / sp;
+            sr = sr < 0.0 ? 0.0 : sr > 1.0 ? 1.0 : sr;
+            const double ramp = sr * sr * sr * (10.0 + sr * (-15.0 + 6.0 * sr));
+            const double w = span > 0.0 ? ramp : 1.0; /* ds_seg_frac */
+            const double L = La[l] + (Lb[l] - La[l]) * w;
+            const double h = (v * Ap[l] * iCb[l] + ka[l] * h0[l] + kv[l] * Hv[l] - L) * ikuv[l];
+            const double P = (v - An[l] * h) * iCb[l];
+            const double r = v * iV0[l];
+            const double pi = pi0[l] * ds_pow(v0 / v, nosm[l]);
+            const double dv = -(K0[l] * r * r) * (P - pi), dhv = (h - Hv[l]) * itv[l];
+            const double okf = ok ? 1.0 : 0.0; /* a product, not a select of the results: GCC keeps that a branch */
+            dV[l] = dv * okf;
+            dHv[l] = dhv * okf;
         }
+        for (int l = 0; l < nl; l++)
+            if (!(V[l] > 0.0))
+                flag[l] = 1;
     }
 }
 
