@@ -12,3 +12,5 @@ build/discsim plot "$tmp/massage.h5" -o plots/examples --size 900x600 --figure r
 build/discsim plot "$tmp/sweep.h5" -o plots/examples --size 900x600 --figure dose
 build/discsim run scenarios/massage_cohort.yaml -o "$tmp/cohort.h5" -q --record summary
 build/discsim plot "$tmp/cohort.h5" -o plots/examples --size 900x600 --figure cohort
+build/discsim run scenarios/massage_cohort.yaml -o "$tmp/cohort_series.h5" -q --threads 2
+build/discsim plot "$tmp/cohort_series.h5" -o plots/examples --size 900x600 --figure cohort_day

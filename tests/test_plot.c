@@ -198,6 +198,15 @@ static void test_cohort_figure(void **state)
     char p[400];
     snprintf(p, sizeof p, "%s/cohort.png", figs);
     assert_true(png_check(p, 600, 400) >= 8);
+    /* with series: the paired effect's bands over the day */
+    snprintf(h5, sizeof h5, "%s/cohort_series.h5", dir);
+    tk_run_study(DS_SOURCE_DIR "/scenarios/massage_cohort.yaml", 5, small, h5);
+    ds_plot_opts od = {.out_dir = figs, .format = "png", .width = 600, .height = 400, .nfigure = 1,
+                       .figure = {"cohort_day"}};
+    assert_int_equal(ds_plot_file(h5, &od, &nw, &err), DS_OK);
+    assert_int_equal(nw, 1);
+    snprintf(p, sizeof p, "%s/cohort_day.png", figs);
+    assert_true(png_check(p, 600, 400) >= 8);
 }
 
 static void test_injection(void **state)

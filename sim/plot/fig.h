@@ -88,6 +88,7 @@ ds_status fig_schematic(const fctx *c, gp_session *g, int *drawn, ds_error *err)
 ds_status fig_effect(const fctx *c, gp_session *g, int *drawn, ds_error *err);    /* fig_study.c */
 ds_status fig_dose(const fctx *c, gp_session *g, int *drawn, ds_error *err);      /* fig_study.c */
 ds_status fig_cohort(const fctx *c, gp_session *g, int *drawn, ds_error *err);    /* fig_cohort.c */
+ds_status fig_cohort_day(const fctx *c, gp_session *g, int *drawn, ds_error *err); /* fig_cohort.c */
 
 /* Everything ds_plot_file does but run gnuplot: each figure's data is read and checked and
  * its gnuplot script and data written to /dev/null. For the fuzz target. */

@@ -207,3 +207,130 @@ ds_status fig_cohort(const fctx *c, gp_session *g, int *drawn, ds_error *err)
     }
     return st;
 }
+
+/* ---- the cohort's paired effect over the day ---------------------------------------------- */
+
+/* Quantile p of sorted x[0..n) by linear interpolation between order statistics. */
+static double quantile_sorted(const double *x, size_t n, double p)
+{
+    double h = p * (double)(n - 1);
+    size_t i = (size_t)h;
+    return i + 1 < n ? x[i] + (h - (double)i) * (x[i + 1] - x[i]) : x[n - 1];
+}
+
+/* Arm a's root contact pressure minus the reference's, subject by subject, at every record:
+ * its 5, 25, 50, 75 and 95 % quantiles over the subjects, as a data file. */
+static ds_status effect_band(const fctx *c, gp_session *g, int a, const double *t, size_t nt, char *file, size_t fn,
+                             ds_error *err)
+{
+    char p0[300], pa[300];
+    snprintf(p0, sizeof p0, "%s/root/contact_pressure_mmHg", c->pre[0]);
+    snprintf(pa, sizeof pa, "%s/root/contact_pressure_mmHg", c->pre[a]);
+    ds_h5_want want = {.rank = 2, .dims = {DS_H5_ANY, nt}, .nonempty = true, .optional = true,
+                       .layout = "[subject][time] as long as the stream's /time"};
+    ds_h5_array r0, ra;
+    ds_status st = ds_h5_read_array(c->file, p0, &want, &r0, err);
+    if (!st)
+        want.dims[0] = r0.present ? r0.dims[0] : DS_H5_ANY, st = ds_h5_read_array(c->file, pa, &want, &ra, err);
+    else
+        return st;
+    if (st || !r0.present || !ra.present) {
+        ds_h5_array_free(&r0);
+        if (!st)
+            ds_h5_array_free(&ra);
+        *file = '\0';
+        return st;
+    }
+    const size_t ns = r0.dims[0];
+    double *d = malloc(ns * sizeof *d), *q[5];
+    for (int k = 0; k < 5; k++)
+        q[k] = malloc(nt * sizeof *q[k]);
+    int ok = d != NULL;
+    for (int k = 0; k < 5; k++)
+        ok = ok && q[k];
+    static const double pq[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
+    for (size_t i = 0; ok && i < nt; i++) {
+        size_t m = 0;
+        for (size_t l = 0; l < ns; l++) {
+            double v = ra.data[l * nt + i] - r0.data[l * nt + i];
+            if (isfinite(v))
+                d[m++] = v;
+        }
+        qsort(d, m, sizeof *d, cmp_double);
+        for (int k = 0; k < 5; k++)
+            q[k][i] = m ? quantile_sorted(d, m, pq[k]) : NAN;
+    }
+    if (ok) {
+        const double *cols[5] = {q[0], q[1], q[2], q[3], q[4]};
+        static const char *const hdr[5] = {"q05", "q25", "median", "q75", "q95"};
+        char name[32];
+        snprintf(name, sizeof name, "band%d.tsv", a);
+        fig_columns(c, g, name, t, nt, cols, 5, hdr, file, fn);
+    } else
+        st = ds_fail(err, DS_ERR_NOMEM, "out of memory for the cohort's bands");
+    free(d);
+    for (int k = 0; k < 5; k++)
+        free(q[k]);
+    ds_h5_array_free(&r0);
+    ds_h5_array_free(&ra);
+    return st;
+}
+
+ds_status fig_cohort_day(const fctx *c, gp_session *g, int *drawn, ds_error *err)
+{
+    *drawn = 0;
+    if (c->narm < 2 || !fig_has(c, "", "/cohort/effect") || !fig_has(c, c->ref, "/root/contact_pressure_mmHg")) {
+        fig_skip(c, "cohort_day", "needs a cohort with arms and recorded root series");
+        return DS_OK;
+    }
+    double *t = NULL;
+    size_t nt = 0;
+    ds_status st = fig_time(c, c->pre[0], &t, &nt, err);
+    char files[MAX_ARMS][160], out[512];
+    for (int a = 1; !st && t && a < c->narm; a++)
+        st = effect_band(c, g, a, t, nt, files[a], sizeof files[a], err);
+    free(t);
+    if (!st && !nt) {
+        fig_skip(c, "cohort_day", "no time series in this file (summaries only)");
+        return DS_OK;
+    }
+    if (st)
+        return st;
+    /* no posture shading here: its colours are the arms' */
+    gp_begin_figure(g, "cohort_day", c->o->width, c->o->height, out, sizeof out);
+    fig_time_axis(g->script);
+    FILE *f = g->script;
+    fprintf(f, "set xrange [%.3f:%.3f]\n", c->clock0 + c->w0, c->clock0 + c->w1);
+    fig_title(c, f, "paired effect on root contact pressure, median and 50 % / 90 % of subjects");
+    fprintf(f, "set ylabel 'arm minus %s, root contact pressure (mmHg)'\nset key bottom right\n"
+               "set arrow from graph 0, first 0 to graph 1, first 0 nohead lc rgb '#333333' lw 1\nplot ",
+            c->arm[0]);
+    int first = 1;
+    for (int a = 1; a < c->narm; a++) {
+        if (!files[a][0])
+            continue;
+        char t90[200], t50[200];
+        snprintf(t90, sizeof t90, "%s: 5-95 %%", c->arm[a]);
+        snprintf(t50, sizeof t50, "%s: 25-75 %%", c->arm[a]);
+        fprintf(f, "%s", first ? "" : ", ");
+        gp_str(f, files[a]);
+        fprintf(f, " using 1:2:6 with filledcurves fs transparent solid 0.15 noborder lt %d title ", a + 1);
+        gp_str(f, t90);
+        fprintf(f, ", ");
+        gp_str(f, files[a]);
+        fprintf(f, " using 1:3:5 with filledcurves fs transparent solid 0.35 noborder lt %d title ", a + 1);
+        gp_str(f, t50);
+        fprintf(f, ", ");
+        gp_str(f, files[a]);
+        fprintf(f, " using 1:4 with lines lw 2 lt %d title ", a + 1);
+        gp_str(f, c->arm[a]);
+        first = 0;
+    }
+    fprintf(f, "%s\n", first ? "NaN notitle" : "");
+    st = gp_run(g, err);
+    if (!st) {
+        fig_wrote(c, out);
+        *drawn = 1;
+    }
+    return st;
+}

@@ -10,7 +10,7 @@
 
 #include "fig.h"
 
-const char *const ds_figure_names[] = {"day", "root", "effect", "dose", "cohort", "muscles", "schematic", NULL};
+const char *const ds_figure_names[] = {"day", "root", "effect", "dose", "cohort", "cohort_day", "muscles", "schematic", NULL};
 
 static int wanted(const ds_plot_opts *o, const char *name)
 {
@@ -30,7 +30,7 @@ static ds_status check_request(const ds_plot_opts *opts, ds_error *err)
             known |= !strcmp(opts->figure[k], ds_figure_names[j]);
         if (!known)
             return ds_fail(err, DS_ERR_USAGE,
-                           "unknown figure '%s' (known: day, root, effect, dose, cohort, muscles, schematic; validation comes "
+                           "unknown figure '%s' (known: day, root, effect, dose, cohort, cohort_day, muscles, schematic; validation comes "
                            "from discsim validate --plot)",
                            opts->figure[k]);
     }
@@ -54,7 +54,7 @@ static ds_status plot_file(const char *h5, const ds_plot_opts *opts, bool dry, i
         fig_context_free(&c);
         return ds_fail(err, DS_ERR_IO, "cannot create the figure folder '%s'", dir);
     }
-    static const fig_fn fns[] = {fig_day, fig_root, fig_effect, fig_dose, fig_cohort, fig_muscles, fig_schematic};
+    static const fig_fn fns[] = {fig_day, fig_root, fig_effect, fig_dose, fig_cohort, fig_cohort_day, fig_muscles, fig_schematic};
     for (int k = 0; ds_figure_names[k] && st == DS_OK; k++) {
         if (!wanted(opts, ds_figure_names[k]))
             continue;
