@@ -295,6 +295,15 @@ void ds_model_free(ds_model *m);
  * block of a batch, whose lanes hold exactly the values m holds for those subjects. */
 ds_status ds_model_lanes(const ds_model *m, int l0, int n, ds_model *out, ds_error *err);
 
+/* One model of every subject of parts[0..nparts), in order (a sweep's points as lanes); the
+ * parts must be the same but for their lanes (ds_model_same_but_lanes). */
+ds_status ds_model_concat(const ds_model *const *parts, int nparts, ds_model *out, ds_error *err);
+
+/* 1 if a and b differ only in what their lanes carry (parameters, per-subject scalars, tone,
+ * muscle strength and geometry, and the herniation coefficients filled into the lanes), so
+ * that their subjects can run as lanes of one batch. */
+int ds_model_same_but_lanes(const ds_model *a, const ds_model *b);
+
 /* Compilation steps, before the model is handed to a run (after that it is read-only):
  * Pfirrmann grade 1..5 applied to level index i (scales pi0, h0, K0), and one subject's
  * value of disc parameter k (DS_PAR_*) at level index i, as a cohort draws it. Both update the

@@ -142,6 +142,55 @@ ds_status ds_model_lanes(const ds_model *m, int l0, int n, ds_model *out, ds_err
     return DS_OK;
 }
 
+ds_status ds_model_concat(const ds_model *const *parts, int nparts, ds_model *out, ds_error *err)
+{
+    int n = 0;
+    for (int k = 0; k < nparts; k++)
+        n += parts[k]->nsubj;
+    if (nparts < 1 || n < 1)
+        return ds_fail(err, DS_ERR_USAGE, "ds_model_concat: %d parts, %d subjects", nparts, n);
+    *out = *parts[0];
+    out->mem_ = NULL;
+    ds_status st = ds_model_alloc(out, parts[0]->nlevel, parts[0]->level_id, parts[0]->variant, n, err);
+    if (st)
+        return st;
+    size_t rows = (size_t)(DS_NDISC_PARAMS + DS_NDISC_DERIVED) * out->nlevel + DS_NLANE_PARAMS + 2 * DS_MAX_GROUPS +
+                  2 * (size_t)DS_MAX_GROUPS * DS_MAX_LEVELS;
+    double *dst = out->mem_;
+    for (size_t r = 0; r < rows; r++) {
+        double *b = dst + r * out->stride;
+        int at = 0;
+        for (int k = 0; k < nparts; k++) {
+            memcpy(b + at, (const double *)parts[k]->mem_ + r * parts[k]->stride, (size_t)parts[k]->nsubj * sizeof *b);
+            at += parts[k]->nsubj;
+        }
+        for (int l = n; l < out->stride; l++) /* padding: valid values, the last subject's */
+            b[l] = b[n - 1];
+    }
+    return DS_OK;
+}
+
+int ds_model_same_but_lanes(const ds_model *a, const ds_model *b)
+{
+    ds_model x = *a, y = *b;
+    ds_model *const m[2] = {&x, &y};
+    for (int k = 0; k < 2; k++) { /* what lanes carry, or what a run never reads */
+        memset(m[k]->par, 0, sizeof m[k]->par);
+        memset(m[k]->der, 0, sizeof m[k]->der);
+        memset(m[k]->lane, 0, sizeof m[k]->lane);
+        m[k]->body_mass = m[k]->tone = m[k]->pcsa = m[k]->arm = m[k]->sigma = NULL;
+        m[k]->mem_ = NULL;
+        for (int g = 0; g < DS_MAX_GROUPS; g++) {
+            m[k]->group[g].sigma = 0.0;
+            memset(m[k]->group[g].pcsa, 0, sizeof m[k]->group[g].pcsa);
+            memset(m[k]->group[g].arm, 0, sizeof m[k]->group[g].arm);
+        }
+        memset(&m[k]->hern, 0, sizeof m[k]->hern); /* filled into the lanes when the site is placed */
+        m[k]->site.size = m[k]->site.gap = m[k]->site.h_ref = 0.0;
+    }
+    return !memcmp(&x, &y, sizeof x);
+}
+
 /* The per-lane arrays as the model's own, writable memory: the model owns mem_, and only
  * the compilation steps below write through these, before the model is used. */
 static double *par_w(ds_model *m, int k, int i) { return (double *)m->mem_ + ((size_t)k * m->nlevel + i) * m->stride; }

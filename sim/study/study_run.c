@@ -156,6 +156,79 @@ static void note_failures(ds_study_outcome *out, const char *what, const char *n
     out->nfailed += r->nfailed;
 }
 
+/* Whether two variants differ only in what the model's lanes carry, so that a sweep's points
+ * can run as lanes of one batch. */
+static int same_but_lanes(const ds_scenario *a, const ds_scenario *b)
+{
+    if (!ds_model_same_but_lanes(&a->model, &b->model) || a->cohort.enabled != b->cohort.enabled)
+        return 0;
+    if (a->cohort.enabled && memcmp(a->cohort.value, b->cohort.value,
+                                    (size_t)a->cohort.n * (size_t)a->cohort.nvary * sizeof *a->cohort.value))
+        return 0;
+    ds_scenario *x = malloc(2 * sizeof *x);
+    if (!x)
+        return 0;
+    x[0] = *a;
+    x[1] = *b;
+    for (int k = 0; k < 2; k++) {
+        x[k].text = x[k].overrides = NULL;
+        x[k].cohort.value = NULL;
+        memset(&x[k].model, 0, sizeof x[k].model);
+    }
+    int same = !memcmp(&x[0], &x[1], sizeof *x);
+    free(x);
+    return same;
+}
+
+/* A sweep whose points differ only in per-lane parameters: one batched run of points x
+ * subjects lanes, on the threads as blocks, its summaries split back by point. The lanes'
+ * arithmetic is their own, so every point's numbers are those of its own run. */
+static ds_status sweep_as_lanes(const ds_study *st, const ds_study_opts *opts, ds_summary *sum, ds_study_outcome *out,
+                                ds_error *err)
+{
+    const int V = st->nvariant, N = st->variant[0].nsubj;
+    const ds_model **parts = calloc((size_t)V, sizeof *parts);
+    ds_scenario *comb = malloc(sizeof *comb);
+    ds_status s = parts && comb ? DS_OK : ds_fail(err, DS_ERR_NOMEM, "out of memory for the sweep's lanes");
+    for (int v = 0; !s && v < V; v++)
+        parts[v] = &st->variant[v].model;
+    if (!s) {
+        *comb = st->variant[0]; /* a view: its text, overrides and cohort are variant 0's, never freed here */
+        comb->cohort.enabled = 0;
+        s = ds_model_concat(parts, V, &comb->model, err);
+        comb->nsubj = comb->model.nsubj;
+    }
+    ds_summary all;
+    memset(&all, 0, sizeof all);
+    ds_run_result r;
+    if (!s) {
+        ds_run_opts ro = ds_run_opts_for(opts, comb->nsubj);
+        ro.progress = 0;
+        s = ds_run_stream(comb, NULL, "", &ro, &r, &all, err);
+        ds_model_free(&comb->model);
+    }
+    for (int v = 0; !s && v < V; v++) {
+        const ds_scenario *sv = &st->variant[v];
+        s = ds_summary_init(&sum[v], &sv->model, N, sv->summary_from,
+                            sv->summary_to < 0 ? ds_scenario_duration(sv) : sv->summary_to, err);
+        for (int q = 0; !s && q < sum[v].nmetric; q++)
+            memcpy(sum[v].metric[q].value, all.metric[q].value + (size_t)v * N, (size_t)N * sizeof(double));
+    }
+    if (!s) {
+        if (r.nfailed)
+            snprintf(r.failure + strlen(r.failure), sizeof r.failure - strlen(r.failure),
+                     " (the sweep's lanes: subject k is point k / %d, subject k mod %d)", N, N);
+        note_failures(out, "sweep", "", &r);
+        if (opts->table)
+            fprintf(opts->table, "sweep as lanes: %d points x %d subject%s in one batch, %lld steps, %.3f s\n", V, N,
+                    N == 1 ? "" : "s", (long long)r.steps, r.wall_time);
+    }
+    ds_summary_free(&all);
+    free(parts);
+    free(comb);
+    return s;
+}
+
 /* Sweep points are independent and write nothing while they run (their summaries are written
  * afterwards, in order), so they run on threads; each point's arithmetic is its own, so the
  * file is the same whatever the number of threads. */
@@ -166,6 +239,11 @@ static ds_status run_sweep(const ds_study *st, const ds_study_opts *opts, ds_sum
     if (opts->resume)
         return ds_fail(err, DS_ERR_USAGE, "--resume goes on from the blocks of a cohort or arms run; a sweep's points "
                                           "are not checkpointed");
+    int lanes = 1;
+    for (int v = 1; lanes && v < st->nvariant; v++)
+        lanes = same_but_lanes(&st->variant[0], &st->variant[v]);
+    if (lanes)
+        return sweep_as_lanes(st, opts, sum, out, err);
     ds_run_result *rr = calloc((size_t)st->nvariant, sizeof *rr);
     ds_status *ss = calloc((size_t)st->nvariant, sizeof *ss);
     ds_error *ee = calloc((size_t)st->nvariant, sizeof *ee);
