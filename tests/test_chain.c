@@ -324,6 +324,58 @@ static void test_flexion_relaxation(void **state)
     assert_true(b[0] > 2.0 * a_full[0]); /* without the ligaments the muscles must hold full flexion */
 }
 
+/* The inertial Jacobian has the structure the Newton solver exploits (ds_system.lead): in
+ * every level's block the activations' rows hold only their diagonal, and their columns are
+ * non-zero only in the leading rows of their own block and of the next level's; during a
+ * massage (loads follow the tone) as at rest. */
+static void test_activation_structure(void **state)
+{
+    (void)state;
+    static const char *const set[] = {"variant=inertial", "timeline.repeat=1",
+                                      "interventions=[{at: 0s, duration: 1h, groups: [erector_spinae]}]"};
+    ds_scenario sc;
+    ds_error err = {0};
+    assert_int_equal(ds_scenario_load(CHAIN, 3, set, &sc, &err), DS_OK);
+    const ds_model *m = &sc.model;
+    ds_data d;
+    assert_int_equal(ds_data_create(m, &d, &err), DS_OK);
+    ds_system sys;
+    ds_spine_system(m, &d, &sys);
+    const int b = sys.block, k = sys.lead, nb = sys.nx / b, S = m->stride;
+    assert_int_equal(k, DS_IN_NSTATE);
+    assert_true(b > k);
+    ds_posture_loads(m, &sc.phase[0].p, &d.seg.from);
+    ds_posture_load_copy(m, &d.seg.to, &d.seg.from);
+    assert_int_equal(ds_spine_equilibrium(m, d.seg.to.load, d.seg.to.act, d.x, &err), DS_OK);
+    double *J = calloc((size_t)3 * nb * b * b * S, sizeof *J), t[DS_LANE_ALIGN] = {0};
+    for (int dyn = 0; dyn < 2; dyn++) {
+        d.seg.sessions = sc.session;
+        d.seg.nsession = sc.nsession;
+        d.seg.dynamic = dyn;
+        d.seg.pa = d.seg.pb = sc.phase[0].p;
+        for (int l = 0; l < S; l++)
+            t[l] = 600.0;
+        sys.jac(sys.ctx, t, d.x, J);
+        int bad = 0, act_cols = 0;
+        for (int band = 0; band < 3; band++)
+            for (int i = 0; i < nb; i++)
+                for (int r = 0; r < b; r++)
+                    for (int c = 0; c < b; c++) {
+                        double v = J[ds_btri_at(nb, b, S, band, i, r, c)];
+                        int allowed = r < k && c < k ? 1 : r >= k ? band == 1 && r == c : band < 2;
+                        bad += v != 0.0 && !allowed;
+                        act_cols += v != 0.0 && c >= k && r < k;
+                    }
+        printf("inertial Jacobian (%s): %d entries outside the structure, %d activation couplings\n",
+               dyn ? "massage" : "rest", bad, act_cols);
+        assert_int_equal(bad, 0);
+        assert_true(act_cols > 0);
+    }
+    free(J);
+    ds_data_free(&d);
+    ds_scenario_free(&sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,6 +385,7 @@ int main(void)
         cmocka_unit_test(test_activation_dynamics),
         cmocka_unit_test(test_tone_at_rest),
         cmocka_unit_test(test_flexion_relaxation),
+        cmocka_unit_test(test_activation_structure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -93,6 +93,68 @@ static void test_btri(void **state)
     gsl_rng_free(r);
 }
 
+/* The block-tridiagonal solve with lone trailing states (muscle activations: a diagonal row,
+ * columns only in the leading rows of their block and of the next) against GSL's dense LU of
+ * the same matrices. */
+static void test_btri_lead(void **state)
+{
+    (void)state;
+    enum { NB = 4, B = 6, K = 2, N = NB * B, S = 8, NL = 5 };
+    static double A[3 * NB * B * B * S], A4[3 * NB * K * K * S], x[N * S], x4[NB * K * S];
+    int piv[NB * K * S];
+    unsigned char sing[S];
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 11);
+    double dense[NL][N * N], rhs[NL][N];
+    memset(dense, 0, sizeof dense);
+    memset(A, 0, sizeof A);
+    for (int band = 0; band < 3; band++)
+        for (int i = 0; i < NB; i++)
+            for (int rr = 0; rr < B; rr++)
+                for (int c = 0; c < B; c++) {
+                    int bc = i + band - 1;
+                    /* the structure: trailing rows only their diagonal; trailing columns only in
+                     * the leading rows of their own block (band 1) and the next (band 0) */
+                    int lead_r = rr < K, lead_c = c < K;
+                    int nz = bc >= 0 && bc < NB &&
+                             (lead_r && lead_c ? 1 : !lead_r ? band == 1 && rr == c : band < 2);
+                    for (int l = 0; l < S; l++) {
+                        double v = nz ? gsl_rng_uniform(r) - 0.5 : 0.0;
+                        if (nz && band == 1 && rr == c)
+                            v += 4.0;
+                        A[ds_btri_at(NB, B, S, band, i, rr, c) + l] = v;
+                        if (l < NL && nz)
+                            dense[l][(i * B + rr) * N + bc * B + c] = v;
+                    }
+                }
+    for (int q = 0; q < N; q++)
+        for (int l = 0; l < S; l++) {
+            x[q * S + l] = gsl_rng_uniform(r) - 0.5;
+            if (l < NL)
+                rhs[l][q] = x[q * S + l];
+        }
+    ds_btri_lead_factor(NB, B, K, S, NL, A, A4, piv, sing);
+    ds_btri_lead_solve(NB, B, K, S, NL, A, A4, piv, x, x4);
+    double worst = 0.0;
+    for (int l = 0; l < NL; l++) {
+        assert_int_equal(sing[l], 0);
+        gsl_matrix_view M = gsl_matrix_view_array(dense[l], N, N);
+        gsl_vector_view v = gsl_vector_view_array(rhs[l], N);
+        gsl_permutation *p = gsl_permutation_alloc(N);
+        int sg;
+        gsl_linalg_LU_decomp(&M.matrix, p, &sg);
+        gsl_linalg_LU_svx(&M.matrix, p, &v.vector);
+        for (int q = 0; q < N; q++) {
+            double d = fabs(x[q * S + l] - rhs[l][q]) / (1.0 + fabs(rhs[l][q]));
+            worst = d > worst ? d : worst;
+        }
+        gsl_permutation_free(p);
+    }
+    printf("block-tridiagonal with lone trailing states vs GSL dense LU: largest difference %.2g\n", worst);
+    assert_true(worst < 1e-13);
+    gsl_rng_free(r);
+}
+
 /* GSL reference through the same right-hand side (lane 0). */
 typedef struct {
     tk_sim *s;
@@ -292,6 +354,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lu),
         cmocka_unit_test(test_btri),
+        cmocka_unit_test(test_btri_lead),
         cmocka_unit_test(test_order),
         cmocka_unit_test(test_day_vs_rk8pd),
         cmocka_unit_test(test_day_inertial),

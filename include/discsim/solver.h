@@ -37,6 +37,9 @@ typedef struct ds_system {
     int nx;            /* states per lane, <= DS_MAX_NX */
     int block;         /* > 0: the Jacobian is block-tridiagonal with blocks of this size (see
                           ds_btri_at); 0: dense */
+    int lead;          /* 0 < lead < block: each block's states from lead on touch only themselves
+                          in their rows, and only the leading rows of their own and the next block
+                          in their columns (muscle activations); Newton eliminates them first */
     int nlanes;        /* lanes in use */
     int stride;        /* lanes per variable in every array (padded) */
     ds_rhs_fn rhs;

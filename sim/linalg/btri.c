@@ -68,3 +68,72 @@ void ds_btri_solve(int nblk, int b, int S, int nl, const double *restrict LU, co
             }
     }
 }
+
+/* The same for matrices whose blocks end in b - k states that each touch only themselves
+ * (the muscles' activations of a level: da/dt depends on a alone), as rows with a lone
+ * diagonal entry, and as columns only in the leading k rows of their own block (band 1) and
+ * of the next block (band 0). Those states are solved by division and substituted into the
+ * leading rows, and the k x k leading blocks form a block-tridiagonal system of their own:
+ * for b = 10 and k = 4 the factorisation does a fifteenth of the work. */
+void ds_btri_lead_factor(int nblk, int b, int k, int S, int nl, const double *restrict A, double *restrict A4,
+                         int *restrict piv4, unsigned char *restrict singular)
+{
+    for (int band = 0; band < 3; band++)
+        for (int i = 0; i < nblk; i++)
+            for (int r = 0; r < k; r++)
+                for (int c = 0; c < k; c++) {
+                    const double *src = A + ds_btri_at(nblk, b, S, band, i, r, c);
+                    double *dst = A4 + ds_btri_at(nblk, k, S, band, i, r, c);
+                    for (int l = 0; l < nl; l++)
+                        dst[l] = src[l];
+                }
+    ds_btri_factor(nblk, k, S, nl, A4, piv4, singular);
+    for (int i = 0; i < nblk; i++)
+        for (int g = k; g < b; g++) {
+            const double *d = A + ds_btri_at(nblk, b, S, 1, i, g, g);
+            for (int l = 0; l < nl; l++)
+                singular[l] |= d[l] == 0.0;
+        }
+}
+
+void ds_btri_lead_solve(int nblk, int b, int k, int S, int nl, const double *restrict A, const double *restrict A4,
+                        const int *restrict piv4, double *restrict x, double *restrict x4)
+{
+    for (int i = 0; i < nblk; i++) {
+        for (int g = k; g < b; g++) { /* the lone states */
+            const double *d = A + ds_btri_at(nblk, b, S, 1, i, g, g);
+            double *xg = x + ((size_t)i * b + g) * S;
+#pragma omp simd
+            for (int l = 0; l < nl; l++)
+                xg[l] /= d[l];
+        }
+        for (int r = 0; r < k; r++) { /* their part in the leading rows, moved to the right */
+            double *xr = x + ((size_t)i * b + r) * S;
+            for (int g = k; g < b; g++) {
+                const double *m = A + ds_btri_at(nblk, b, S, 1, i, r, g), *xg = x + ((size_t)i * b + g) * S;
+#pragma omp simd
+                for (int l = 0; l < nl; l++)
+                    xr[l] -= m[l] * xg[l];
+            }
+        }
+    }
+    for (int i = 1; i < nblk; i++) /* and the previous block's, through band 0 */
+        for (int r = 0; r < k; r++) {
+            double *xr = x + ((size_t)i * b + r) * S;
+            for (int g = k; g < b; g++) {
+                const double *m = A + ds_btri_at(nblk, b, S, 0, i, r, g), *xg = x + ((size_t)(i - 1) * b + g) * S;
+#pragma omp simd
+                for (int l = 0; l < nl; l++)
+                    xr[l] -= m[l] * xg[l];
+            }
+        }
+    for (int i = 0; i < nblk; i++)
+        for (int r = 0; r < k; r++)
+            for (int l = 0; l < nl; l++)
+                x4[((size_t)i * k + r) * S + l] = x[((size_t)i * b + r) * S + l];
+    ds_btri_solve(nblk, k, S, nl, A4, piv4, x4);
+    for (int i = 0; i < nblk; i++)
+        for (int r = 0; r < k; r++)
+            for (int l = 0; l < nl; l++)
+                x[((size_t)i * b + r) * S + l] = x4[((size_t)i * k + r) * S + l];
+}

@@ -28,6 +28,14 @@ void ds_lu_solve_strided(int n, int stride, int nlanes, const double *restrict L
  * [nblk][b][stride]. */
 void ds_btri_factor(int nblk, int b, int stride, int nlanes, double *restrict A, int *restrict piv,
                     unsigned char *restrict singular);
+/* Block-tridiagonal matrices whose blocks end in b - k states with a lone diagonal entry in
+ * their rows, whose columns touch only the leading k rows of their block and of the next
+ * (see btri.c): A stays as built; its leading k x k blocks are copied into A4 (the layout of
+ * ds_btri_at with k) and factored there. x4 is scratch of nblk * k * stride doubles. */
+void ds_btri_lead_factor(int nblk, int b, int k, int S, int nl, const double *restrict A, double *restrict A4,
+                         int *restrict piv4, unsigned char *restrict singular);
+void ds_btri_lead_solve(int nblk, int b, int k, int S, int nl, const double *restrict A, const double *restrict A4,
+                        const int *restrict piv4, double *restrict x, double *restrict x4);
 void ds_btri_solve(int nblk, int b, int stride, int nlanes, const double *restrict LU, const int *restrict piv,
                    double *restrict x);
 

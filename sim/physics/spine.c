@@ -314,6 +314,9 @@ void ds_spine_system(const ds_model *m, ds_data *d, ds_system *sys)
     const int B = ds_level_block(m);
     sys->nx = B * m->nlevel;
     sys->block = B;
+    /* the inertial blocks end in the groups' activations: da/dt depends on a alone, and a
+     * acts on its own level's and the next vertebra's equations (jac_in) */
+    sys->lead = m->variant == DS_INERTIAL && m->ngroup > 0 ? DS_IN_NSTATE : 0;
     if (m->variant == DS_QUASI_STATIC) {
         sys->rhs = rhs_qs;
         sys->jac = jac_qs;

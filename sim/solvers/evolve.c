@@ -47,6 +47,11 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     const int nx = sys->nx, S = sys->stride;
     if (sys->block > 0 && nx % sys->block)
         return ds_fail(err, DS_ERR_INPUT, "system block size %d does not divide its %d states", sys->block, nx);
+    if (sys->lead < 0 || sys->lead > sys->block || (sys->lead > 0 && sys->block <= 0))
+        return ds_fail(err, DS_ERR_INPUT, "system lead %d outside its block of %d", sys->lead, sys->block);
+    const int lead = sys->lead < sys->block ? sys->lead : 0; /* lead = block: nothing to eliminate */
+    const size_t nm4 = lead > 0 ? (size_t)3 * (nx / sys->block) * lead * lead * S : 0;
+    const size_t nv4 = lead > 0 ? (size_t)(nx / sys->block) * lead * S : 0;
     const size_t nv = (size_t)nx * S;
     const size_t nm = sys->block > 0 ? (size_t)3 * (nx / sys->block) * sys->block * sys->block * S : (size_t)nx * nx * S;
     const size_t A = 64;
@@ -55,6 +60,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     bytes += 13 * R(S * sizeof(double));                    /* per-lane doubles */
     bytes += (8 + DS_MAX_STAGES + 3) * R(nv * sizeof(double)); /* state-shaped */
     bytes += 2 * R(nm * sizeof(double)) + R(nv * sizeof(int)) + R(S * sizeof(int));
+    bytes += R(nm4 * sizeof(double)) + R(nv4 * sizeof(double)) + R(nv4 * sizeof(int));
     bytes += 8 * R((size_t)S) + 6 * R(S * sizeof(int64_t)) + 2 * R(S * sizeof(double));
 #undef R
     void *mem = NULL;
@@ -88,6 +94,10 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     w->J = take(&cur, nm * sizeof(double));
     w->M = take(&cur, nm * sizeof(double));
     w->piv = take(&cur, nv * sizeof(int));
+    w->lead = lead;
+    w->M4 = take(&cur, nm4 * sizeof(double));
+    w->x4 = take(&cur, nv4 * sizeof(double));
+    w->piv4 = take(&cur, nv4 * sizeof(int));
     ev->fail_var = take(&cur, S * sizeof(int));
     w->flag = take(&cur, S);
     unsigned char **lane_u[] = {&w->active, &w->ok, &ev->landing, &w->sing,

@@ -32,7 +32,10 @@ void ds_newton_matrix(ds_step_ws *w, const double *hg, const unsigned char *act)
                 for (int l = 0; l < nl; l++)
                     M[l] += 1.0;
             }
-        ds_btri_factor(nblk, b, S, nl, w->M, w->piv, w->sing);
+        if (w->lead > 0)
+            ds_btri_lead_factor(nblk, b, w->lead, S, nl, w->M, w->M4, w->piv4, w->sing);
+        else
+            ds_btri_factor(nblk, b, S, nl, w->M, w->piv, w->sing);
     } else {
         for (int r = 0; r < nx; r++) {
             double *restrict M = w->M + (size_t)(r * nx + r) * S;
@@ -49,7 +52,9 @@ void ds_newton_matrix(ds_step_ws *w, const double *hg, const unsigned char *act)
 void ds_newton_msolve(const ds_step_ws *w, double *v)
 {
     const int b = w->sys.block;
-    if (b > 0)
+    if (b > 0 && w->lead > 0)
+        ds_btri_lead_solve(w->nx / b, b, w->lead, w->stride, w->nl, w->M, w->M4, w->piv4, v, w->x4);
+    else if (b > 0)
         ds_btri_solve(w->nx / b, b, w->stride, w->nl, w->M, w->piv, v);
     else
         ds_lu_solve(w->nx, w->stride, w->nl, w->M, w->piv, v);

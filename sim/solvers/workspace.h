@@ -29,6 +29,9 @@ struct ds_step_ws {
     double *z, *a;              /* implicit stage value and its explicit part */
     double *J, *M;              /* Jacobian and Newton matrix (LU) */
     int *piv;                   /* [nx][stride] */
+    int lead;                   /* > 0: the blocks' trailing states are eliminated (ds_system.lead) */
+    double *M4, *x4;            /* then: the factored leading blocks, and scratch for their solve */
+    int *piv4;
     double *ts, *hg, *tmp, *errn; /* per lane: stage time, h*gamma, scratch, error norm */
     double *wt;                 /* [nx][stride] error weights 1/(atol_i + rtol |x_i|) */
     signed char *flag;          /* per lane rhs flag */
