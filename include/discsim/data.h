@@ -132,6 +132,7 @@ typedef struct ds_data {
     double *mact, *mforce;  /* [group][level][stride] muscle activation and force at the last observation */
     double *root;           /* [DS_NROOT_OUTPUTS][stride] herniation and root at the last observation */
     double *mtone;          /* [group][stride] tone at the last observation (massage lowers it) */
+    double *scratch;        /* [5][stride] for the right-hand sides' lane loops; the last row stays 0 */
     void *mem_;
 } ds_data;
 

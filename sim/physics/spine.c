@@ -190,35 +190,94 @@ static void rhs_in(void *ctx, const double *restrict t, const double *restrict x
     if (d->seg.dynamic) /* a massage acts: loads follow the tone at each lane's own time */
         for (int l = 0; l < m->nsubj; l++)
             ds_segment_refresh(d, l, t[l]);
-    const int S = m->stride, nl = m->nsubj, n = m->nlevel, B = ds_level_block(m);
+    const int S = m->stride, nl = m->nsubj, n = m->nlevel, B = ds_level_block(m), ng = m->ngroup;
+    /* levels outside, lanes inside, so that the lane loops vectorize (as rhs_qs): the ramp's
+     * fraction per lane, and the level above's force and load carried down in scratch */
+    double *restrict wr = d->scratch, *restrict Nab = d->scratch + S, *restrict Lab = d->scratch + 2 * (size_t)S;
+    const double t0 = d->seg.t0, span = d->seg.t1 - d->seg.t0, sp = span > 0.0 ? span : 1.0;
     for (int l = 0; l < nl; l++) {
-        const double w = ds_seg_frac(&d->seg, t[l]);
-        double N_above = 0.0, L_above = 0.0;
-        for (int i = 0; i < n; i++) {
-            size_t b = (size_t)(B * i) * S + l;
-            double v = x[b + (size_t)DS_IN_V * S];
-            for (int g = 0; g < m->ngroup; g++) {
-                size_t q = ((size_t)g * n + i) * S + l;
-                double u = d->seg.from.act[q] + (d->seg.to.act[q] - d->seg.from.act[q]) * w;
-                double a = x[b + (size_t)(DS_IN_A0 + g) * S];
-                f[b + (size_t)(DS_IN_A0 + g) * S] =
-                    (u - a) * (u / m->group[g].tau_act + (1.0 - u) / m->group[g].tau_deact);
+        double sr = (t[l] - t0) / sp;
+        sr = sr < 0.0 ? 0.0 : sr > 1.0 ? 1.0 : sr;
+        const double ramp = sr * sr * sr * (10.0 + sr * (-15.0 + 6.0 * sr));
+        wr[l] = span > 0.0 ? ramp : 1.0; /* ds_seg_frac */
+        Nab[l] = Lab[l] = 0.0;
+    }
+    for (int i = 0; i < n; i++) {
+        const double *restrict xi = x + (size_t)(B * i) * S;
+        double *restrict fi = f + (size_t)(B * i) * S;
+        const double *restrict Vi = xi + (size_t)DS_IN_V * S;
+        /* the activations: da/dt = (u - a)(u/tau_act + (1 - u)/tau_deact), u the excitation */
+        for (int g = 0; g < ng; g++) {
+            const double *restrict ua = d->seg.from.act + ((size_t)g * n + i) * S;
+            const double *restrict ub = d->seg.to.act + ((size_t)g * n + i) * S;
+            const double *restrict a = xi + (size_t)(DS_IN_A0 + g) * S;
+            double *restrict fa = fi + (size_t)(DS_IN_A0 + g) * S;
+            const double ta = m->group[g].tau_act, td = m->group[g].tau_deact;
+#pragma omp simd
+            for (int l = 0; l < nl; l++) {
+                const double u = ua[l] + (ub[l] - ua[l]) * wr[l];
+                fa[l] = (u - a[l]) * (u / ta + (1.0 - u) / td);
             }
-            if (!(v > 0.0)) {
-                flag[l] = 1;
-                for (int k = 0; k < DS_IN_NSTATE; k++)
-                    f[b + (size_t)k * S] = 0.0;
-                continue;
-            }
-            disc_state s = disc_in(m, i, l, x);
-            double L = load_in(d, i, l, t[l], x);
-            f[b + (size_t)DS_IN_U * S] = x[b + (size_t)DS_IN_W * S];
-            f[b + (size_t)DS_IN_W * S] = (s.N - N_above - (L - L_above)) * DER(i, inv_m)[l];
-            f[b + (size_t)DS_IN_V * S] = -s.K * (s.P - s.pi);
-            f[b + (size_t)DS_IN_HV * S] = (s.h - s.hv) * DER(i, inv_tau_v)[l];
-            N_above = s.N;
-            L_above = L;
         }
+        /* the load: the posture's, plus what the activations add beyond the excitation */
+        double *restrict Li = d->scratch + 3 * (size_t)S;
+        const double *restrict La = d->seg.from.load + (size_t)i * S, *restrict Lb = d->seg.to.load + (size_t)i * S;
+#pragma omp simd
+        for (int l = 0; l < nl; l++)
+            Li[l] = La[l] + (Lb[l] - La[l]) * wr[l];
+        for (int g = 0; g < ng; g++) {
+            const size_t q = ((size_t)g * n + i) * S;
+            const double *restrict ua = d->seg.from.act + q, *restrict ub = d->seg.to.act + q;
+            const double *restrict Ga = d->seg.from.gain + q, *restrict Gb = d->seg.to.gain + q;
+            const double *restrict a = xi + (size_t)(DS_IN_A0 + g) * S;
+            const double cg = m->group[g].cosine[m->level_id[i]];
+#pragma omp simd
+            for (int l = 0; l < nl; l++) {
+                const double u = ua[l] + (ub[l] - ua[l]) * wr[l], G = Ga[l] + (Gb[l] - Ga[l]) * wr[l];
+                Li[l] += G * cg * (a[l] - u);
+            }
+        }
+        /* the disc and the vertebra above it (disc_in's arithmetic, written out) */
+        /* the vertebra below: the next level's, or none (a row of zeros, not a branch) */
+        const double *restrict zero = d->scratch + 4 * (size_t)S;
+        const double *restrict ub_ = i + 1 < n ? x + ((size_t)(B * (i + 1)) + DS_IN_U) * S : zero;
+        const double *restrict wb_ = i + 1 < n ? x + ((size_t)(B * (i + 1)) + DS_IN_W) * S : zero;
+        const double *restrict h0 = PAR(i, h0), *restrict An = PAR(i, A_n), *restrict Ap = PAR(i, A_p);
+        const double *restrict ka = PAR(i, k_a), *restrict kv = PAR(i, k_v), *restrict cc = PAR(i, c);
+        const double *restrict K0 = PAR(i, K0), *restrict pi0 = PAR(i, pi0), *restrict nosm = PAR(i, n_osm);
+        const double *restrict iCb = DER(i, inv_Cb), *restrict iV0 = DER(i, inv_V0), *restrict V0 = DER(i, V0);
+        const double *restrict im = DER(i, inv_m), *restrict itv = DER(i, inv_tau_v);
+        const double *restrict U = xi + (size_t)DS_IN_U * S, *restrict W = xi + (size_t)DS_IN_W * S;
+        const double *restrict Hv = xi + (size_t)DS_IN_HV * S;
+        double *restrict fU = fi + (size_t)DS_IN_U * S, *restrict fW = fi + (size_t)DS_IN_W * S;
+        double *restrict fV = fi + (size_t)DS_IN_V * S, *restrict fH = fi + (size_t)DS_IN_HV * S;
+        const double *restrict Vl = Vi, *restrict Ll = Li;
+        /* lanes are independent: no lane reads what another writes (the many pointers would
+         * otherwise need more run-time alias checks than the compiler makes) */
+#pragma omp simd
+        for (int l = 0; l < nl; l++) {
+            const double vl = Vl[l], v0 = V0[l], ubl = ub_[l], wbl = wb_[l];
+            const double v = vl > 0.0 ? vl : v0; /* a lane with no fluid left: computed on a harmless volume, flagged below */
+            const double okf = vl > 0.0 ? 1.0 : 0.0; /* a product, not a select of the results: GCC keeps that a branch */
+            const double h = h0[l] + U[l] - ubl, hd = W[l] - wbl, hv = Hv[l];
+            const double P = (v - An[l] * h) * iCb[l];
+            const double N = P * Ap[l] + ka[l] * (h0[l] - h) + kv[l] * (hv - h) - cc[l] * hd;
+            const double r = v * iV0[l];
+            const double pi = pi0[l] * ds_pow(v0 / v, nosm[l]);
+            const double fu = W[l], fw = (N - Nab[l] - (Ll[l] - Lab[l])) * im[l];
+            const double fv = -(K0[l] * r * r) * (P - pi), fh = (h - hv) * itv[l];
+            fU[l] = fu * okf;
+            fW[l] = fw * okf;
+            fV[l] = fv * okf;
+            fH[l] = fh * okf;
+            /* a lane that failed at this level leaves the levels below as they would be with
+             * nothing above; its results are flagged and discarded anyway */
+            Nab[l] = N * okf;
+            Lab[l] = Ll[l] * okf;
+        }
+        for (int l = 0; l < nl; l++)
+            if (!(Vi[l] > 0.0))
+                flag[l] = 1;
     }
 }
 
