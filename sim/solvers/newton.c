@@ -16,33 +16,52 @@ void ds_newton_matrix(ds_step_ws *w, const double *hg, const unsigned char *act)
     for (int l = 0; l < nl; l++)
         if (act[l])
             w->st.jac_evals[l]++;
-    /* M = I - hg J, in whichever layout J has */
-    for (size_t q = 0; q < w->nm; q += (size_t)S) {
-        const double *restrict J = w->J + q;
-        double *restrict M = w->M + q;
+    if (b > 0 && w->lead > 0) { /* only what ds_btri_lead_factor and _solve read */
+        const int k = w->lead, nblk = nx / b;
+        for (int band = 0; band < 3; band++)
+            for (int i = 0; i < nblk; i++)
+                for (int r = 0; r < b; r++)
+                    for (int c = 0; c < b; c++) {
+                        const int used = r < k ? c < k || band < 2 : band == 1 && r == c;
+                        if (!used)
+                            continue;
+                        const size_t q = ds_btri_at(nblk, b, S, band, i, r, c);
+                        const double *restrict J = w->J + q;
+                        double *restrict M = w->M + q;
 #pragma omp simd
-        for (int l = 0; l < nl; l++)
-            M[l] = -hg[l] * J[l];
-    }
-    if (b > 0) {
-        const int nblk = nx / b;
-        for (int i = 0; i < nblk; i++)
-            for (int r = 0; r < b; r++) {
-                double *restrict M = w->M + ds_btri_at(nblk, b, S, 1, i, r, r);
+                        for (int l = 0; l < nl; l++)
+                            M[l] = -hg[l] * J[l];
+                        if (band == 1 && r == c) /* as below: the same bits */
+                            for (int l = 0; l < nl; l++)
+                                M[l] += 1.0;
+                    }
+        ds_btri_lead_factor(nblk, b, k, S, nl, w->M, w->M4, w->piv4, w->sing);
+    } else {
+        /* M = I - hg J, in whichever layout J has */
+        for (size_t q = 0; q < w->nm; q += (size_t)S) {
+            const double *restrict J = w->J + q;
+            double *restrict M = w->M + q;
+#pragma omp simd
+            for (int l = 0; l < nl; l++)
+                M[l] = -hg[l] * J[l];
+        }
+        if (b > 0) {
+            const int nblk = nx / b;
+            for (int i = 0; i < nblk; i++)
+                for (int r = 0; r < b; r++) {
+                    double *restrict M = w->M + ds_btri_at(nblk, b, S, 1, i, r, r);
+                    for (int l = 0; l < nl; l++)
+                        M[l] += 1.0;
+                }
+            ds_btri_factor(nblk, b, S, nl, w->M, w->piv, w->sing);
+        } else {
+            for (int r = 0; r < nx; r++) {
+                double *restrict M = w->M + (size_t)(r * nx + r) * S;
                 for (int l = 0; l < nl; l++)
                     M[l] += 1.0;
             }
-        if (w->lead > 0)
-            ds_btri_lead_factor(nblk, b, w->lead, S, nl, w->M, w->M4, w->piv4, w->sing);
-        else
-            ds_btri_factor(nblk, b, S, nl, w->M, w->piv, w->sing);
-    } else {
-        for (int r = 0; r < nx; r++) {
-            double *restrict M = w->M + (size_t)(r * nx + r) * S;
-            for (int l = 0; l < nl; l++)
-                M[l] += 1.0;
+            ds_lu_factor(nx, S, nl, w->M, w->piv, w->sing);
         }
-        ds_lu_factor(nx, S, nl, w->M, w->piv, w->sing);
     }
     for (int l = 0; l < nl; l++)
         if (act[l] && w->sing[l])
