@@ -42,6 +42,16 @@ static void print_run(const ds_scenario *sc, const char *out, const ds_run_resul
     printf("wall time %.3f s\n", r->wall_time);
 }
 
+/* The output's default name: the scenario's name with .h5, made a plain file name. */
+static const char *default_out(const ds_scenario *sc, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s.h5", sc->name);
+    for (char *p = buf; *p; p++)
+        if (*p == '/' || *p == ' ')
+            *p = '_';
+    return buf;
+}
+
 #ifdef DS_WITH_MPI
 #include "discsim/mpi.h"
 
@@ -80,11 +90,9 @@ int ds_cmd_run(int argc, char **argv)
     if (m.size > 1) {
         int rc = ds_cli_load(argc, argv, &a, 1, usage_run, &study);
         if (!rc) {
-            if (!a.out) {
-                static char out[200];
-                snprintf(out, sizeof out, "%s.h5", study.variant[0].name);
-                a.out = out;
-            }
+            char out[200];
+            if (!a.out)
+                a.out = default_out(&study.variant[0], out, sizeof out);
             rc = run_mpi(&a, &study, &m, &err);
             ds_study_free(&study);
             free(a.set);
@@ -100,13 +108,8 @@ int ds_cmd_run(int argc, char **argv)
         return rc;
     const ds_scenario *sc = &study.variant[0];
     char defout[200];
-    if (!a.out) {
-        snprintf(defout, sizeof defout, "%s.h5", sc->name);
-        for (char *p = defout; *p; p++)
-            if (*p == '/' || *p == ' ')
-                *p = '_';
-        a.out = defout;
-    }
+    if (!a.out)
+        a.out = default_out(sc, defout, sizeof defout);
     int progress = !a.quiet && isatty(STDERR_FILENO);
     ds_status st;
     /* a single run prints its solver statistics; a cohort or a checkpointed run is a study */

@@ -23,15 +23,6 @@ enum { MAX_FILTER_RATIO = 1100 };
 
 /* ---- small helpers ----------------------------------------------------------------------- */
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 void h5r_close(hid_t *id)
 {
     if (*id >= 0)
@@ -137,7 +128,7 @@ ds_status h5r_find(hid_t fid, const char *file, const char *path, bool *found, d
         *found = true;
         return DS_OK;
     }
-    char *p = dup_str(path);
+    char *p = strdup(path);
     if (!p)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory");
     ds_status st = DS_OK;
@@ -380,7 +371,7 @@ static ds_status read_var_string(hid_t obj, bool attr, hid_t mtype, const char *
         ds_h5_reason(reason, sizeof reason);
         return ds_fail(err, DS_ERR_IO, "%s: cannot read %s: %s", file, what, reason);
     }
-    *value = dup_str(s ? s : "");
+    *value = strdup(s ? s : "");
     H5free_memory(s);
     return *value ? DS_OK : ds_fail(err, DS_ERR_NOMEM, "out of memory");
 }

@@ -14,15 +14,6 @@
 #include "h5_check.h"
 #include "h5_common.h"
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* Columns are padded by displayed characters, not bytes: units such as "mm³/(MPa·s)" are
  * UTF-8 and printf's %-*s would misalign them. */
 static size_t text_width(const char *restrict s)
@@ -76,7 +67,7 @@ static char *shape_text(hid_t dset)
     hsize_t dims[H5S_MAX_RANK];
     char *s = NULL;
     if (cls == H5S_NULL)
-        s = dup_str("null");
+        s = strdup("null");
     else if (rank >= 0 && rank <= H5S_MAX_RANK && H5Sget_simple_extent_dims(space, dims, NULL) >= 0) {
         size_t cap = (size_t)rank * 24 + 16; /* 20 digits and " x " per dimension */
         s = malloc(cap);
@@ -87,7 +78,7 @@ static char *shape_text(hid_t dset)
         }
     }
     h5r_close(&space);
-    return s ? s : dup_str("?");
+    return s ? s : strdup("?");
 }
 
 /* A units or description attribute: "-" if absent, an error if not a string. */
@@ -95,7 +86,7 @@ static ds_status attr_or_dash(hid_t obj, const row_list *list, const char *full,
 {
     ds_status st = h5r_attr_string(obj, list->file, full, name, true, out, list->err);
     if (st == DS_OK && !*out)
-        *out = dup_str("-");
+        *out = strdup("-");
     return st;
 }
 

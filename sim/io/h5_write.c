@@ -26,15 +26,6 @@ ds_status ds_h5w_fail_h5(ds_error *err, const ds_h5_writer *w, const char *what,
 
 /* ---- small helpers ------------------------------------------------------------------- */
 
-char *ds_h5w_dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 void ds_h5w_close_id(hid_t *id)
 {
     if (*id >= 0)
@@ -50,7 +41,7 @@ bool ds_h5w_path_exists(hid_t file, const char *restrict path)
 {
     if (strcmp(path, "/") == 0)
         return true;
-    char *p = ds_h5w_dup_str(path);
+    char *p = strdup(path);
     if (!p)
         return false;
     bool ok = true;
@@ -89,7 +80,7 @@ hid_t ds_h5w_no_times_plist(hid_t cls)
  * gets the time-stamp-free creation list. */
 ds_status ds_h5w_make_groups(ds_h5_writer *restrict w, const char *restrict path, bool self, ds_error *err)
 {
-    char *p = ds_h5w_dup_str(path);
+    char *p = strdup(path);
     if (!p)
         return ds_fail(err, DS_ERR_NOMEM, "%s: out of memory creating groups for '%s'", w->final_path, path);
     hid_t gcpl = ds_h5w_no_times_plist(H5P_GROUP_CREATE);

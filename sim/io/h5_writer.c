@@ -242,7 +242,7 @@ static ds_status alloc_writer(const char *final_path, int nsubj, int nseries, ds
     size_t per_series = (size_t)nsubj * w->chunk;
     bool overflow = nseries > 0 && per_series > SIZE_MAX / sizeof(double) / (size_t)nseries;
     size_t tmp_len = strlen(final_path) + 32; /* ".tmp-" and a pid */
-    w->final_path = ds_h5w_dup_str(final_path);
+    w->final_path = strdup(final_path);
     w->tmp_path = malloc(tmp_len);
     w->tbuf = malloc(w->chunk * sizeof *w->tbuf);
     w->vbuf = overflow ? NULL : malloc((nseries > 0 ? (size_t)nseries * per_series : 1) * sizeof *w->vbuf);

@@ -39,6 +39,5 @@ bool ds_h5w_valid_path(const char *path);
 bool ds_h5w_path_exists(hid_t file, const char *restrict path);
 void ds_h5w_close_id(hid_t *id);
 hid_t ds_h5w_no_times_plist(hid_t cls);
-char *ds_h5w_dup_str(const char *s);
 
 #endif

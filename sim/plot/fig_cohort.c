@@ -1,5 +1,7 @@
 /* The figure of a cohort: how each arm's paired effect is distributed over the subjects,
  * and how it follows the drawn parameter that predicts it best (a dose-response band). */
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,12 +21,6 @@ static void cohort_free(cohort_data *d)
     for (int a = 0; a < MAX_ARMS; a++)
         free(d->eff[a]);
     free(d->x), free(d->key), free(d->units);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* The effects of every arm; the predictor with the largest rank correlation for the last arm. */
@@ -93,7 +89,7 @@ static void cohort_ecdf(const fctx *c, gp_session *g, const cohort_data *d, char
         for (size_t l = 0; d->eff[a] && l < d->n; l++)
             if (isfinite(d->eff[a][l]))
                 v[k++] = d->eff[a][l];
-        qsort(v, k, sizeof *v, cmp_double);
+        gsl_sort(v, 1, k);
         for (size_t i = 0; i < k; i++)
             fprintf(df, "%.9g\t%.9g\n", v[i], (i + 0.5) / (double)k);
         fprintf(df, "%s\n\n", k ? "" : "nan\tnan");
@@ -109,29 +105,27 @@ static void cohort_band(const fctx *c, gp_session *g, const cohort_data *d, char
 {
     const double *e = d->eff[c->narm - 1];
     FILE *pf = gp_data(g, "points.tsv", pts, n), *bf = gp_data(g, "band.tsv", band, n);
-    double (*xy)[2] = malloc(d->n * sizeof *xy), *col = malloc(d->n * sizeof *col);
+    double *px = malloc(d->n * sizeof *px), *pe = malloc(d->n * sizeof *pe);
     size_t k = 0;
-    for (size_t l = 0; xy && d->x && e && l < d->n; l++)
+    for (size_t l = 0; px && pe && d->x && e && l < d->n; l++)
         if (isfinite(e[l]) && isfinite(d->x[l])) {
-            xy[k][0] = d->x[l], xy[k][1] = e[l];
+            px[k] = d->x[l], pe[k] = e[l];
             if (pf)
                 fprintf(pf, "%.9g\t%.9g\n", d->x[l], e[l]);
             k++;
         }
-    if (xy && col && k)
-        qsort(xy, k, sizeof *xy, cmp_double); /* by the predictor (the first of each pair) */
+    if (k)
+        gsl_sort2(px, 1, pe, 1, k); /* by the predictor */
     size_t nbin = k >= 100 ? 10 : k / 10 > 1 ? k / 10 : 1;
-    for (size_t b = 0; bf && col && k && b < nbin; b++) {
-        size_t i0 = b * k / nbin, i1 = (b + 1) * k / nbin;
-        double xm = 0.0;
-        for (size_t i = i0; i < i1; i++)
-            xm += xy[i][0], col[i - i0] = xy[i][1];
-        size_t m = i1 - i0;
-        qsort(col, m, sizeof *col, cmp_double);
-        fprintf(bf, "%.9g\t%.9g\t%.9g\t%.9g\n", xm / (double)m, col[(size_t)(0.05 * (double)(m - 1))],
-                col[(m - 1) / 2], col[(size_t)(0.95 * (double)(m - 1) + 0.5)]);
+    for (size_t b = 0; bf && k && b < nbin; b++) { /* the quantiles as the cohort's statistics take them */
+        size_t i0 = b * k / nbin, m = (b + 1) * k / nbin - i0;
+        double *col = pe + i0;
+        gsl_sort(col, 1, m);
+        fprintf(bf, "%.9g\t%.9g\t%.9g\t%.9g\n", gsl_stats_mean(px + i0, 1, m),
+                gsl_stats_quantile_from_sorted_data(col, 1, m, 0.05), gsl_stats_quantile_from_sorted_data(col, 1, m, 0.5),
+                gsl_stats_quantile_from_sorted_data(col, 1, m, 0.95));
     }
-    free(xy), free(col);
+    free(px), free(pe);
     if (pf)
         fclose(pf);
     if (bf)
@@ -210,14 +204,6 @@ ds_status fig_cohort(const fctx *c, gp_session *g, int *drawn, ds_error *err)
 
 /* ---- the cohort's paired effect over the day ---------------------------------------------- */
 
-/* Quantile p of sorted x[0..n) by linear interpolation between order statistics. */
-static double quantile_sorted(const double *x, size_t n, double p)
-{
-    double h = p * (double)(n - 1);
-    size_t i = (size_t)h;
-    return i + 1 < n ? x[i] + (h - (double)i) * (x[i + 1] - x[i]) : x[n - 1];
-}
-
 /* Arm a's root contact pressure minus the reference's, subject by subject, at every record:
  * its 5, 25, 50, 75 and 95 % quantiles over the subjects, as a data file. */
 static ds_status effect_band(const fctx *c, gp_session *g, int a, const double *t, size_t nt, char *file, size_t fn,
@@ -256,9 +242,9 @@ static ds_status effect_band(const fctx *c, gp_session *g, int a, const double *
             if (isfinite(v))
                 d[m++] = v;
         }
-        qsort(d, m, sizeof *d, cmp_double);
+        gsl_sort(d, 1, m);
         for (int k = 0; k < 5; k++)
-            q[k][i] = m ? quantile_sorted(d, m, pq[k]) : NAN;
+            q[k][i] = m ? gsl_stats_quantile_from_sorted_data(d, 1, m, pq[k]) : NAN;
     }
     if (ok) {
         const double *cols[5] = {q[0], q[1], q[2], q[3], q[4]};

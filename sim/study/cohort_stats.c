@@ -39,7 +39,7 @@ static void describe(double *x, size_t n, double *out)
 }
 
 /* Spearman's rank correlation of effect and each drawn parameter over the subjects kept. */
-static void rank_correlations(const ds_cohort *c, const double *eff, const int *keep, size_t n, double *rho,
+static void rank_correlations(const ds_cohort *c, const double *eff, const unsigned char *keep, size_t n, double *rho,
                               double *a, double *b, double *work)
 {
     for (int k = 0; k < c->nvary; k++) {
@@ -51,6 +51,19 @@ static void rank_correlations(const ds_cohort *c, const double *eff, const int *
             }
         rho[k] = n > 2 ? gsl_stats_spearman(a, 1, b, 1, m, work) : NAN;
     }
+}
+
+int ds_finished_subjects(const ds_summary *sum, int nvariant, int n, unsigned char *keep)
+{
+    int kept = 0;
+    for (int l = 0; l < n; l++) {
+        keep[l] = 1;
+        for (int v = 0; v < nvariant; v++)
+            for (int q = 0; q < sum[v].nmetric; q++)
+                keep[l] &= !isnan(sum[v].metric[q].value[l]);
+        kept += keep[l];
+    }
+    return kept;
 }
 
 ds_status ds_cohort_effects(const ds_cohort *c, int narm, int paired, const ds_summary *sum, ds_cohort_stats *out,
@@ -72,14 +85,8 @@ ds_status ds_cohort_effects(const ds_cohort *c, int narm, int paired, const ds_s
     if (!out->keep || !out->stat || !out->rho || !out->responders || !eff || !x || !a || !b || !work)
         st = ds_fail(err, DS_ERR_NOMEM, "out of memory for the cohort's statistics");
     /* a subject counts only where it finished in every arm: effects stay paired */
-    for (int l = 0; !st && l < n; l++) {
-        out->keep[l] = 1;
-        for (int v = 0; v < narm; v++)
-            for (int q = 0; q < sum[v].nmetric; q++)
-                if (isnan(sum[v].metric[q].value[l]))
-                    out->keep[l] = 0;
-        out->nkept += out->keep[l];
-    }
+    if (!st)
+        out->nkept = ds_finished_subjects(sum, narm, n, out->keep);
     for (int v = 1; !st && v < out->narm; v++)
         for (int q = 0; q < nm; q++) {
             const ds_metric *m0 = &sum[0].metric[q], *mv = &sum[v].metric[q];

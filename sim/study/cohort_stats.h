@@ -14,7 +14,7 @@ enum { DS_NSTAT = 10,   /* n, mean, 95 % CI (2), sd, 5/25/50/75/95 % quantiles *
 
 typedef struct ds_cohort_stats {
     int narm, nmetric, nkept;
-    int *keep;          /* [subject]: finished in every arm */
+    unsigned char *keep; /* [subject]: finished in every arm */
     double *stat;       /* [arm-1][metric][DS_NSTAT] */
     double *rho;        /* [arm-1][metric][vary] */
     double *responders; /* [arm-1][metric]: share, NaN where not a minutes-above metric */
@@ -22,6 +22,10 @@ typedef struct ds_cohort_stats {
     double *sobol;      /* saltelli design: [arm][metric][vary][DS_NSOBOL]; arm 0 the reference arm's
                            own metric, arm v >= 1 its paired effect */
 } ds_cohort_stats;
+
+/* keep[l] = 1 where subject l finished every one of the nvariant runs (a failed subject's
+ * metrics are NaN), so that means and effects are over the same subjects; returns how many. */
+int ds_finished_subjects(const ds_summary *sum, int nvariant, int n, unsigned char *keep);
 
 /* Which subjects finished every one of the narm variants and, when paired (arms), the
  * effects of variants 1.. against variant 0. */

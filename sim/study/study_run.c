@@ -34,20 +34,12 @@ static double mean_over(const double *v, int n, const unsigned char *keep)
     return k ? a / k : NAN;
 }
 
-/* Subjects that finished every variant (a failed subject's metrics are NaN), so that means
- * and their differences are over the same subjects; *nkept counts them. */
+/* The subjects that finished every variant (NULL if out of memory: then every subject). */
 static unsigned char *finished(const ds_study *st, const ds_summary *sum, int *nkept)
 {
     const int n = st->variant[0].nsubj;
     unsigned char *keep = malloc((size_t)n);
-    *nkept = 0;
-    for (int l = 0; keep && l < n; l++) {
-        keep[l] = 1;
-        for (int v = 0; v < st->nvariant; v++)
-            for (int q = 0; q < sum[v].nmetric; q++)
-                keep[l] &= !isnan(sum[v].metric[q].value[l]);
-        *nkept += keep[l];
-    }
+    *nkept = keep ? ds_finished_subjects(sum, st->nvariant, n, keep) : n;
     return keep;
 }
 
