@@ -8,6 +8,18 @@
 #include "testkit.h"
 #include "linalg/linalg.h"
 
+/* GSL's dense LU solve of M y = rhs (both overwritten; rhs becomes y). */
+static void gsl_dense_solve(int n, double *m, double *rhs)
+{
+    gsl_matrix_view M = gsl_matrix_view_array(m, (size_t)n, (size_t)n);
+    gsl_vector_view v = gsl_vector_view_array(rhs, (size_t)n);
+    gsl_permutation *p = gsl_permutation_alloc((size_t)n);
+    int sg;
+    gsl_linalg_LU_decomp(&M.matrix, p, &sg);
+    gsl_linalg_LU_svx(&M.matrix, p, &v.vector);
+    gsl_permutation_free(p);
+}
+
 static void test_lu(void **state)
 {
     (void)state;
@@ -32,15 +44,9 @@ static void test_lu(void **state)
             for (int j = 0; j < N; j++)
                 Ag[i * N + j] = A0[(i * N + j) * S + l];
         }
-        gsl_matrix_view M = gsl_matrix_view_array(Ag, N, N);
-        gsl_vector_view B = gsl_vector_view_array(bg, N);
-        gsl_permutation *p = gsl_permutation_alloc(N);
-        int sgn;
-        gsl_linalg_LU_decomp(&M.matrix, p, &sgn);
-        gsl_linalg_LU_svx(&M.matrix, p, &B.vector);
+        gsl_dense_solve(N, Ag, bg);
         for (int i = 0; i < N; i++)
             assert_true(fabs(b[i * S + l] - bg[i]) < 1e-12 * (1.0 + fabs(bg[i])));
-        gsl_permutation_free(p);
     }
     gsl_rng_free(r);
 }
@@ -80,15 +86,9 @@ static void test_btri(void **state)
     ds_btri_solve(NB, B, S, NL, A, piv, x);
     for (int l = 0; l < NL; l++) {
         assert_int_equal(sing[l], 0);
-        gsl_matrix_view M = gsl_matrix_view_array(dense[l], N, N);
-        gsl_vector_view v = gsl_vector_view_array(rhs[l], N);
-        gsl_permutation *p = gsl_permutation_alloc(N);
-        int sg;
-        gsl_linalg_LU_decomp(&M.matrix, p, &sg);
-        gsl_linalg_LU_svx(&M.matrix, p, &v.vector);
+        gsl_dense_solve(N, dense[l], rhs[l]);
         for (int q = 0; q < N; q++)
             assert_true(fabs(x[q * S + l] - rhs[l][q]) < 1e-12);
-        gsl_permutation_free(p);
     }
     gsl_rng_free(r);
 }
@@ -138,17 +138,11 @@ static void test_btri_lead(void **state)
     double worst = 0.0;
     for (int l = 0; l < NL; l++) {
         assert_int_equal(sing[l], 0);
-        gsl_matrix_view M = gsl_matrix_view_array(dense[l], N, N);
-        gsl_vector_view v = gsl_vector_view_array(rhs[l], N);
-        gsl_permutation *p = gsl_permutation_alloc(N);
-        int sg;
-        gsl_linalg_LU_decomp(&M.matrix, p, &sg);
-        gsl_linalg_LU_svx(&M.matrix, p, &v.vector);
+        gsl_dense_solve(N, dense[l], rhs[l]);
         for (int q = 0; q < N; q++) {
             double d = fabs(x[q * S + l] - rhs[l][q]) / (1.0 + fabs(rhs[l][q]));
             worst = d > worst ? d : worst;
         }
-        gsl_permutation_free(p);
     }
     printf("block-tridiagonal with lone trailing states vs GSL dense LU: largest difference %.2g\n", worst);
     assert_true(worst < 1e-13);

@@ -167,6 +167,7 @@ typedef struct ds_body {
     double height_scale;                 /* subject stature / reference stature: scales com_distance */
     double full_flexion;                 /* lumbar flexion at which each level is fully flexed, rad */
     double ligament_shape;               /* b of the osteoligamentous moment's rise, (e^(b x) - 1)/(e^b - 1) */
+    double ligament_den;                 /* e^b - 1, derived when the model is read */
 #define DS_X_FIELD(f, u, r, d) double f[DS_MAX_LEVELS];
     DS_BODY_LEVEL_PARAMS(DS_X_FIELD)
 #undef DS_X_FIELD

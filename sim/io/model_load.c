@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/dmath.h"
 #include "io/ydoc.h"
 #include "model/model_build.h"
 #include "model_load.h"
@@ -358,6 +359,7 @@ static ds_status read_body(const ds_ydoc *d, int root, ds_model *m, double *mass
         (st = read_field(d, body, "body", "ligament_shape", "1", DS_RANGE_POS, &m->body.ligament_shape, err)))
         return st;
     m->body.full_flexion *= DS_RAD_PER_DEG;
+    m->body.ligament_den = ds_exp(m->body.ligament_shape) - 1.0;
     m->body.height_scale = height / ref_height;
     for (int k = 0; k < DS_MAX_LEVELS; k++)
         m->body.mass_above[k] = NAN;

@@ -218,8 +218,8 @@ void ds_posture_loads_lane(const ds_model *m, const ds_posture_params *p, const 
             /* x = theta_i / (share_i theta_full) = flexion / theta_full, the same at every level */
             double Ml = 0.0;
             if (b->ligament_moment[id] > 0.0 && b->full_flexion > 0.0 && p->flexion > 0.0) {
-                double xl = p->flexion / b->full_flexion, eb = ds_exp(b->ligament_shape);
-                Ml = b->ligament_moment[id] * (ds_exp(b->ligament_shape * xl) - 1.0) / (eb - 1.0);
+                double xl = p->flexion / b->full_flexion;
+                Ml = b->ligament_moment[id] * (ds_exp(b->ligament_shape * xl) - 1.0) / b->ligament_den;
                 /* the posture is prescribed: the ligaments carry the moment up to their capacity
                  * at this flexion, never more than is left after the muscles' passive force (a
                  * little less flexion would settle them there; more would need the abdominals) */
