@@ -369,31 +369,16 @@ static void all_blocks(run_ctx *c, const run_step *s)
             block_work(&a, i);
 }
 
-/* The record times of interval j, in order, each once (the driver's clock: record k at
- * k dtr, the last landing on the interval's end), calling fn for each; the record number
- * goes on in *irec. Returns how many. */
-static long record_times(const run_ctx *c, int j, long *irec, void (*fn)(run_ctx *, run_block *, run_step *),
-                         run_block *k, run_step *s)
+/* Record number irec's time, if it falls in interval j (the driver's clock: record k at
+ * k dtr, the last one landing on the interval's end): 1 and *tr, else 0. */
+static int next_record(const run_ctx *c, int j, long irec, double *tr)
 {
-    const ds_scenario *sc = c->sc;
-    const double b = c->bp[j + 1], T = ds_scenario_duration(sc), dtr = sc->record_interval;
-    const double tiny = 1e-9 * (T > 1.0 ? T : 1.0);
-    long n = 0;
-    for (;; n++, (*irec)++) {
-        double tr = (double)*irec * dtr;
-        if (tr > b + tiny)
-            break;
-        s->t = tr > b ? b : tr;
-        if (fn)
-            fn((run_ctx *)c, k, s);
-    }
-    return n;
-}
-
-static void do_record(run_ctx *c, run_block *k, run_step *s)
-{
-    s->record = 1;
-    block_do(c, k, s);
+    const double b = c->bp[j + 1], T = ds_scenario_duration(c->sc);
+    const double t = (double)irec * c->sc->record_interval;
+    if (t > b + 1e-9 * (T > 1.0 ? T : 1.0))
+        return 0;
+    *tr = t > b ? b : t;
+    return 1;
 }
 
 /* Block i through the whole run, records included (summaries only: nothing waits for the
@@ -422,7 +407,8 @@ static void block_whole(void *arg, int i)
         const ds_posture_params *prev;
         phase_at(c->sc, c->bp[j], &s.phase, &t_ph, &prev);
         block_do(c, k, &s);
-        record_times(c, j, &irec, do_record, k, &s);
+        for (s.record = 1; next_record(c, j, irec, &s.t); irec++)
+            block_do(c, k, &s);
         s.t = s.b;
         s.record = 0;
         block_do(c, k, &s);
@@ -488,24 +474,17 @@ static ds_status emit(run_ctx *c, double tr, ds_error *err)
 static ds_status interval(run_ctx *c, int j, long *irec, double *last_print, ds_error *err)
 {
     const ds_scenario *sc = c->sc;
-    const double a = c->bp[j], b = c->bp[j + 1], T = ds_scenario_duration(sc), dtr = sc->record_interval;
-    const double tiny = 1e-9 * (T > 1.0 ? T : 1.0);
+    const double a = c->bp[j], b = c->bp[j + 1], T = ds_scenario_duration(sc);
     double t_ph = 0.0;
     const ds_posture_params *prev;
     run_step s = {.j = j, .b = b, .record = -1};
     phase_at(sc, a, &s.phase, &t_ph, &prev);
     all_blocks(c, &s);
     ds_status st;
-    for (;;) {
-        double tr = (double)*irec * dtr;
-        if (tr > b + tiny)
-            break;
-        s.t = tr > b ? b : tr;
-        s.record = 1;
+    for (s.record = 1; next_record(c, j, *irec, &s.t); (*irec)++) {
         all_blocks(c, &s);
         if ((st = after_step(c, err)) || (st = emit(c, s.t, err)))
             return st;
-        (*irec)++;
         if (c->opts && c->opts->progress)
             progress(s.t, T, last_print);
     }
@@ -525,9 +504,10 @@ static ds_status whole_run(run_ctx *c, ds_error *err)
         for (int i = 0; i < c->nblock; i++)
             block_whole(c, i);
     long irec = 1;
-    run_step s = {0};
+    double tr;
     for (int j = 0; j + 1 < c->nbp; j++)
-        c->res->nrecords += (size_t)record_times(c, j, &irec, NULL, NULL, &s);
+        for (; next_record(c, j, irec, &tr); irec++)
+            c->res->nrecords++;
     return after_step(c, err);
 }
 
