@@ -19,8 +19,6 @@
 
 static const char magic[8] = {'D', 'S', 'C', 'K', 'P', 'T', '1', '\n'};
 
-#define lane_bytes ds_block_lane_bytes
-
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
     const unsigned char *b = p;
@@ -81,7 +79,7 @@ static ds_status read_index(ds_checkpoint *c, ds_error *err)
         if (rh.variant < 0 || rh.variant >= c->nvariant || rh.l0 < 0 || rh.n < 1 || rh.l0 + rh.n > c->nsubj ||
             rh.l0 % c->block || rh.nmetric < 0 || rh.nmetric > DS_MAX_METRICS)
             break;
-        long body = (long)((size_t)rh.n * lane_bytes(rh.nmetric));
+        long body = (long)((size_t)rh.n * ds_block_lane_bytes(rh.nmetric));
         if (at + (long)sizeof rh + body > size) /* cut short by a kill: ignored */
             break;
         fseek(c->f, body, SEEK_CUR);
@@ -149,7 +147,7 @@ static int restore(void *ctx, int l0, int n, const ds_block_results *r)
     {
         rec_head rh;
         long end = ftell(c->f);
-        size_t body = (size_t)n * lane_bytes(r->nmetric);
+        size_t body = (size_t)n * ds_block_lane_bytes(r->nmetric);
         unsigned char *buf = malloc(body ? body : 1);
         if (buf && !fseek(c->f, at, SEEK_SET) && fread(&rh, sizeof rh, 1, c->f) == 1 && rh.l0 == l0 && rh.n == n &&
             rh.nmetric == r->nmetric && fread(buf, 1, body, c->f) == body) {
@@ -167,7 +165,7 @@ static ds_status done(void *ctx, int l0, int n, const ds_block_results *r, ds_er
     ds_checkpoint_variant *cv = ctx;
     ds_checkpoint *c = cv->c;
     rec_head rh = {cv->variant, l0, n, r->nmetric};
-    size_t bytes = sizeof rh + (size_t)n * lane_bytes(r->nmetric);
+    size_t bytes = sizeof rh + (size_t)n * ds_block_lane_bytes(r->nmetric);
     unsigned char *buf = malloc(bytes);
     if (!buf)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory for a checkpoint record");

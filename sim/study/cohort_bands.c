@@ -51,16 +51,11 @@ static ds_status bands_record(void *ctx, double t, const double *values, ds_erro
     if (b->ntime == b->cap) {
         size_t cap = b->cap ? 2 * b->cap : 1024;
         double *v = realloc(b->band, cap * (size_t)(b->nkey ? b->nkey : 1) * DS_NBAND * sizeof *v);
-        double *tt = realloc(b->time, cap * sizeof *tt);
-        if (v)
-            b->band = v;
-        if (tt)
-            b->time = tt;
-        if (!v || !tt)
+        if (!v)
             return ds_fail(err, DS_ERR_NOMEM, "out of memory for the cohort's bands");
+        b->band = v;
         b->cap = cap;
     }
-    b->time[b->ntime] = t;
     for (int k = 0; k < b->nkey; k++) {
         const double *v = values + (size_t)b->key[k] * b->nsubj;
         size_t n = 0;
@@ -142,7 +137,6 @@ ds_record_sink ds_bands_sink(ds_bands *b, const ds_record_sink *inner, const cha
 void ds_bands_free(ds_bands *b)
 {
     free(b->band);
-    free(b->time);
     free(b->work);
     memset(b, 0, sizeof *b);
 }

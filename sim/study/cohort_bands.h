@@ -14,7 +14,7 @@ typedef struct ds_bands {
     int key[3];                 /* series index of each key series found */
     char path[3][96], units[3][16];
     size_t ntime, cap;
-    double *time, *band;        /* [time], [time][key][DS_NBAND] */
+    double *band;               /* [time][key][DS_NBAND]: the times are the stream's /time */
     double *work;               /* [subject] */
 } ds_bands;
 
