@@ -269,8 +269,10 @@ static void test_tone_at_rest(void **state)
 
 /* The L4L5 loads of a posture (by name, its tone factor replaced when tone >= 0) for a model
  * compiled with the given overrides; act[g] the groups' activations. */
-static void posture_l4l5(const char *const *set, const char *name, double tone, double *load, double *act,
-                         double *residual)
+/* *moment: the external moment at L4L5, and *silent: what the active muscles leave of it to
+ * the passive tissues (ligaments and stretched muscles), N mm (NULL: not wanted). */
+static void posture_l4l5_moments(const char *const *set, const char *name, double tone, double *load, double *act,
+                                 double *residual, double *moment, double *silent)
 {
     ds_model m;
     ds_data d;
@@ -285,11 +287,24 @@ static void posture_l4l5(const char *const *set, const char *name, double tone, 
     ds_posture_loads(&m, &p, &d.seg.from);
     *load = d.seg.from.load[0];
     *residual = d.seg.from.residual[0];
-    for (int g = 0; g < m.ngroup; g++)
+    double active = 0.0; /* sum over the groups of sigma PCSA f_l a r */
+    for (int g = 0; g < m.ngroup; g++) {
         act[g] = d.seg.from.act[(size_t)g * m.stride];
+        active += d.seg.from.gain[(size_t)g * m.stride] * act[g] * m.arm[((size_t)g * DS_MAX_LEVELS + TK_L4L5) * m.stride];
+    }
+    if (moment)
+        *moment = d.seg.from.moment[0];
+    if (silent)
+        *silent = d.seg.from.moment[0] - active;
     assert_string_equal(m.group[0].name, "erector_spinae");
     ds_data_free(&d);
     ds_model_free(&m);
+}
+
+static void posture_l4l5(const char *const *set, const char *name, double tone, double *load, double *act,
+                         double *residual)
+{
+    posture_l4l5_moments(set, name, tone, load, act, residual, NULL, NULL);
 }
 
 /* Flexion-relaxation emerges from the passive tissues (DESIGN §3.3): bent fully forward the
@@ -303,15 +318,18 @@ static void test_flexion_relaxation(void **state)
 {
     (void)state;
     double a_full[DS_MAX_GROUPS], a_half[DS_MAX_GROUPS], a_guard[DS_MAX_GROUPS], a[DS_MAX_GROUPS], b[DS_MAX_GROUPS];
-    double L_full, L_half, L_guard, r_full, r, L1, L2;
-    posture_l4l5(NULL, "standing_full_flexion", -1, &L_full, a_full, &r_full);
+    double L_full, L_half, L_guard, r_full, r, L1, L2, M_full, silent;
+    posture_l4l5_moments(NULL, "standing_full_flexion", -1, &L_full, a_full, &r_full, &M_full, &silent);
     posture_l4l5(NULL, "standing_flexed", -1, &L_half, a_half, &r);
     static const char *const guarded[] = {"muscles.erector_spinae.tone.value=0.08", "muscles.multifidus.tone.value=0.08",
                                           NULL};
     posture_l4l5(guarded, "standing_full_flexion", 1.0, &L_guard, a_guard, &r);
     printf("erector spinae at L4L5: %.3f at 30 deg flexion, %.3f in full flexion (ratio %.1f); L4L5 load %.0f N, "
-           "with an 8 %% tone floor kept %.0f N (+%.1f %%); moment residual %.2g N mm\n",
-           a_half[0], a_full[0], a_half[0] / a_full[0], L_full, L_guard, 100.0 * (L_guard / L_full - 1.0), r_full);
+           "with an 8 %% tone floor kept %.0f N (+%.1f %%); moment residual %.2g N mm; external moment %.1f N m, "
+           "%.1f N m of it carried by passive tissue\n",
+           a_half[0], a_full[0], a_half[0] / a_full[0], L_full, L_guard, 100.0 * (L_guard / L_full - 1.0), r_full,
+           M_full / 1000.0, silent / 1000.0);
+    assert_true(silent > 0.77e5 && silent < 1.2e5); /* Dolan 1994: 77-120 N m of silent tissue in full flexion */
     assert_true(fabs(r_full) < 1e-6 * 1e5);     /* balanced: the tissues can hold full flexion */
     assert_true(a_full[0] < 0.10);                /* near silent */
     assert_true(a_half[0] / a_full[0] > 4.0);     /* flexion-relaxation ratio */

@@ -350,14 +350,12 @@ static void test_saltelli_scenario(void **state)
               "    herniation.gap: {distribution: uniform, min: 3mm, max: 6mm}\n",
               0, "arms:\n  control:\n  massage:\n    interventions:\n"
                  "      - {type: massage, at: 1h, duration: 30min, groups: [erector_spinae], tone_reduction: 0.5}\n");
-    ds_scenario sc;
     ds_error err;
     ds_study st;
     assert_int_equal(ds_study_load(path, 0, NULL, &st, &err), DS_OK);
     assert_int_equal(st.variant[0].nsubj, 16);
     assert_int_equal(st.variant[0].cohort.nbase, 4);
     ds_study_free(&st);
-    (void)sc;
     tk_run_study(path, 0, NULL, out);
     size_t n = 0;
     double *v = NULL;
