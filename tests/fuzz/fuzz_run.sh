@@ -30,10 +30,13 @@ trap 'rm -rf "$work/tmp"' EXIT
   >"$work/fuzz.log" 2>&1 || true
 grep -E '^#[0-9]+: cov|^INFO: fuzzed|^INFO: exiting' "$work/fuzz.log" | tail -n 3 || true
 
-# The innermost frame in libhdf5 or in code built here (which has file:line); interceptors,
-# the sanitizers, libFuzzer and libc have neither.
+# The innermost frame in libhdf5 or in discsim's own sources (named by their path under the
+# source tree). A frame with a file and line is not enough: libc's can carry one too
+# (libc-start.c), and an out-of-memory found by libFuzzer's memory watch has no frame of
+# the code that allocated, only libFuzzer's and libc's.
+src=$(cd "$(dirname "$0")/../.." && pwd)
 blame() {
-  grep -E '^ +#[0-9]+ 0x' "$1" | grep -E 'libhdf5|\.c:[0-9]+' | head -n 1 || true
+  grep -E '^ +#[0-9]+ 0x' "$1" | grep -E "libhdf5|$src/" | head -n 1 || true
 }
 
 status=0
@@ -47,6 +50,9 @@ for a in "$work"/artifacts/*; do
   if [ -z "$kind" ]; then
     # e.g. a leak or crash that needed the state earlier inputs left in libhdf5
     echo "not reproduced alone: $(basename "$a")"
+  elif [ -z "$frame" ] && ! grep -q 'runtime error:' "$a.report"; then
+    # nothing in the report points at code: the process grew past the limit as a whole
+    echo "unattributed $(basename "$a"): $kind (no frame in discsim or libhdf5)"
   elif grep -q 'runtime error:' "$a.report" || ! grep -q 'libhdf5' <<<"$frame"; then
     echo "DISCSIM $(basename "$a"): $kind"
     echo "    $frame"
