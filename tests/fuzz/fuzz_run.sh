@@ -30,13 +30,14 @@ trap 'rm -rf "$work/tmp"' EXIT
   >"$work/fuzz.log" 2>&1 || true
 grep -E '^#[0-9]+: cov|^INFO: fuzzed|^INFO: exiting' "$work/fuzz.log" | tail -n 3 || true
 
-# The innermost frame in libhdf5 or in discsim's own sources (named by their path under the
-# source tree). A frame with a file and line is not enough: libc's can carry one too
-# (libc-start.c), and an out-of-memory found by libFuzzer's memory watch has no frame of
-# the code that allocated, only libFuzzer's and libc's.
+# The innermost frame in libhdf5 or in discsim's own sources: a C file under the source tree,
+# with its line. A frame with a file and line is not enough (libc's libc-start.c has one),
+# nor one in a binary built under the tree (the sanitizers' interceptors, e.g. memcpy's, are
+# linked into the fuzzer); and an out-of-memory found by libFuzzer's memory watch has no
+# frame of the code that allocated, only libFuzzer's and libc's.
 src=$(cd "$(dirname "$0")/../.." && pwd)
 blame() {
-  grep -E '^ +#[0-9]+ 0x' "$1" | grep -E "libhdf5|$src/" | head -n 1 || true
+  grep -E '^ +#[0-9]+ 0x' "$1" | grep -E "libhdf5|$src/[^ ]*\.c:[0-9]+" | head -n 1 || true
 }
 
 status=0
