@@ -127,6 +127,26 @@ typedef struct run_block {
     ds_error err;
 } run_block;
 
+/* A block's place among the subjects and how its work ended. */
+typedef struct {
+    int l0, n, dead;
+    ds_status st;
+    char *msg; /* the error of st, allocated only then */
+} run_slot;
+
+/* Block k's outcome into its slot (the message copied once, for the first error). */
+static void settle(run_slot *s, const run_block *k)
+{
+    s->dead = k->dead;
+    if (k->st && !s->st) {
+        s->st = k->st;
+        size_t len = strlen(k->err.msg) + 1;
+        s->msg = malloc(len);
+        if (s->msg)
+            memcpy(s->msg, k->err.msg, len);
+    }
+}
+
 /* Everything one run holds. */
 typedef struct {
     const ds_scenario *sc;
@@ -139,7 +159,9 @@ typedef struct {
     char (*fail_what)[DS_FAILURE_TEXT];
     int nbp, hl, summary_only;
     int nblock;
-    run_block *blk;
+    run_block *blk;   /* every block's work, while records wait for all of them (NULL for
+                         summaries only: a block's work then lives only while it runs) */
+    run_slot *slot;   /* every block's place and outcome, small whatever the cohort */
     const ds_run_opts *opts;
     ds_lane_stats stats;
     void *stats_mem;
@@ -355,6 +377,7 @@ static void block_work(void *arg, int i)
 {
     const step_arg *a = arg;
     block_do(a->c, &a->c->blk[i], a->s);
+    settle(&a->c->slot[i], &a->c->blk[i]);
 }
 
 /* Every block does its part of step s, on the caller's threads if it gave a loop. */
@@ -386,17 +409,24 @@ static int next_record(const run_ctx *c, int j, long irec, double *tr)
 static void block_whole(void *arg, int i)
 {
     run_ctx *c = arg;
-    run_block *k = &c->blk[i];
+    run_slot *slot = &c->slot[i];
     const ds_block_hooks *h = c->opts ? c->opts->hooks : NULL;
-    if (h && h->restore && h->restore(h->ctx, k->l0, k->n, &c->view)) { /* done in an earlier run */
+    if (h && h->restore && h->restore(h->ctx, slot->l0, slot->n, &c->view)) { /* done in an earlier run */
         int left = 0;
-        for (int j = 0; j < k->n; j++)
-            left += !c->failed[k->l0 + j];
-        k->dead = left == 0;
+        for (int j = 0; j < slot->n; j++)
+            left += !c->failed[slot->l0 + j];
+        slot->dead = left == 0;
         return;
     }
-    if ((k->st = setup_block(c, k, k->l0, k->n, &k->err))) {
+    run_block *k = calloc(1, sizeof *k);
+    if (!k) {
+        slot->st = DS_ERR_NOMEM; /* no message: after_step words it */
+        return;
+    }
+    if ((k->st = setup_block(c, k, slot->l0, slot->n, &k->err))) {
         free_block(k);
+        settle(slot, k);
+        free(k);
         return;
     }
     record_block(c, k, 0.0, k->d.x);
@@ -423,6 +453,8 @@ static void block_whole(void *arg, int i)
     }
     if (!k->st && h && h->done)
         k->st = h->done(h->ctx, k->l0, k->n, &c->view, &k->err);
+    settle(slot, k);
+    free(k);
 }
 
 /* The first failure in subject order, as the run's message. */
@@ -442,9 +474,10 @@ static ds_status after_step(run_ctx *c, ds_error *err)
 {
     int alive = 0;
     for (int i = 0; i < c->nblock; i++) {
-        if (c->blk[i].st)
-            return ds_fail(err, c->blk[i].st, "%s", c->blk[i].err.msg);
-        alive += !c->blk[i].dead;
+        if (c->slot[i].st)
+            return ds_fail(err, c->slot[i].st, "%s",
+                           c->slot[i].msg ? c->slot[i].msg : "out of memory for a block of subjects");
+        alive += !c->slot[i].dead;
     }
     if (alive)
         return DS_OK;
@@ -521,14 +554,15 @@ static ds_status setup(run_ctx *c, ds_error *err)
     if ((st = ds_series_make(sc, &c->sl, err)))
         return st;
     c->nblock = (N + B - 1) / B;
-    c->blk = calloc((size_t)c->nblock, sizeof *c->blk);
+    c->slot = calloc((size_t)c->nblock, sizeof *c->slot);
+    c->blk = c->summary_only ? NULL : calloc((size_t)c->nblock, sizeof *c->blk);
     /* summaries only: no record of the series, and each block lives only while it runs */
     c->rec = malloc((size_t)(c->sl.n && !c->summary_only ? c->sl.n : 1) * (c->summary_only ? 1 : N) * sizeof(double));
     c->fail_time = malloc((size_t)N * sizeof(double));
     c->failed = calloc((size_t)N, 1);
     c->fail_what = calloc((size_t)N, sizeof *c->fail_what);
     c->bp = breakpoints(sc, T, &c->nbp);
-    if (!c->blk || !c->rec || !c->bp || !c->fail_time || !c->failed || !c->fail_what)
+    if (!c->slot || (!c->blk && !c->summary_only) || !c->rec || !c->bp || !c->fail_time || !c->failed || !c->fail_what)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory");
     for (int l = 0; l < N; l++)
         c->fail_time[l] = NAN;
@@ -544,10 +578,10 @@ static ds_status setup(run_ctx *c, ds_error *err)
             c->view.metric[c->view.nmetric++] = c->sum->metric[q].value;
     }
     for (int i = 0; i < c->nblock && !st; i++) {
-        c->blk[i].l0 = i * B;
-        c->blk[i].n = i * B + B <= N ? B : N - i * B;
+        c->slot[i].l0 = i * B;
+        c->slot[i].n = i * B + B <= N ? B : N - i * B;
         if (!c->summary_only)
-            st = setup_block(c, &c->blk[i], c->blk[i].l0, c->blk[i].n, err);
+            st = setup_block(c, &c->blk[i], c->slot[i].l0, c->slot[i].n, err);
     }
     if (!st && !c->summary_only) { /* the first record, at t = 0 */
         for (int i = 0; i < c->nblock; i++)
@@ -602,7 +636,7 @@ ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const
         st = whole_run(&c, err);
     const ds_block_hooks *h = opts ? opts->hooks : NULL;
     if (!st && c.summary_only && h && h->gather)
-        st = h->gather(h->ctx, &c.view, c.nblock ? c.blk[0].n : 1, err);
+        st = h->gather(h->ctx, &c.view, c.nblock ? c.slot[0].n : 1, err);
     for (int j = 0; !st && !c.summary_only && j + 1 < c.nbp; j++)
         st = interval(&c, j, &irec, &last_print, err);
     if (!st && opts && opts->progress)
@@ -614,6 +648,9 @@ ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const
     for (int i = 0; c.blk && i < c.nblock; i++)
         free_block(&c.blk[i]);
     free(c.blk);
+    for (int i = 0; c.slot && i < c.nblock; i++)
+        free(c.slot[i].msg);
+    free(c.slot);
     free(c.stats_mem);
     free(c.stats.h_min);
     ds_series_free(&c.sl);
