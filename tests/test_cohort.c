@@ -158,7 +158,11 @@ static void test_draws_reach_the_lanes(void **state)
         fprintf(stderr, "%s\n", err.msg);
     assert_int_equal(s, DS_OK);
     const ds_cohort *c = &sc.cohort;
-    const ds_model *m = &sc.model;
+    assert_int_equal(sc.model.nsubj, 1); /* the template: the lanes are made when they run */
+    assert_int_equal(sc.nsubj, 9);
+    ds_model lanes;
+    assert_int_equal(ds_scenario_lanes(&sc, 0, 9, &lanes, &err), DS_OK);
+    const ds_model *m = &lanes;
     assert_int_equal(m->nsubj, 9);
     assert_int_equal(c->nvary, 4);
     const int S = m->stride, L45 = 1;
@@ -173,6 +177,14 @@ static void test_draws_reach_the_lanes(void **state)
     assert_string_equal(m->group[0].name, "erector_spinae");
     /* different subjects got different values */
     assert_true(c->value[0] != c->value[1]);
+    /* a block further on gets its own subjects' values */
+    ds_model part;
+    assert_int_equal(ds_scenario_lanes(&sc, 5, 3, &part, &err), DS_OK);
+    for (int j = 0; j < 3; j++)
+        assert_true(part.lane[DS_LP_hern_size][j] == c->value[0 * 9 + 5 + j]);
+    ds_model_free(&part);
+    assert_int_not_equal(ds_scenario_lanes(&sc, 7, 3, &part, &err), DS_OK); /* past the cohort */
+    ds_model_free(&lanes);
     ds_scenario_free(&sc);
 }
 
@@ -550,28 +562,31 @@ static void test_resume(void **state)
     }
 }
 
-/* A sweep of per-lane parameters (tone and herniation size) runs as lanes of one batch, and
- * every point's summaries equal, bit for bit, that point run on its own. */
-static void test_sweep_as_lanes(void **state)
+/* Runs tone_sweep.yaml (12 points) with the overrides set as one batch of lanes, and checks
+ * that subject j of point p equals point p run on its own for the points p0, p0 + dp, ...
+ * (nsubj subjects each). */
+static void sweep_matches_points(const char *name, int nset, const char *const *set, int nsubj, int dp)
 {
-    (void)state;
-    char out[300];
-    snprintf(out, sizeof out, "%s/sweep.h5", dir);
-    static const char *const set[] = {"timeline.repeat=1", "summary.from=0s"};
+    char out[300], want[64];
+    snprintf(out, sizeof out, "%s/%s.h5", dir, name);
     ds_study st;
     ds_error err = {0};
-    assert_int_equal(ds_study_load(DS_SOURCE_DIR "/scenarios/tone_sweep.yaml", 2, set, &st, &err), DS_OK);
+    ds_status s = ds_study_load(DS_SOURCE_DIR "/scenarios/tone_sweep.yaml", nset, set, &st, &err);
+    if (s)
+        fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(s, DS_OK);
     char tbl[4096] = "";
     FILE *table = fmemopen(tbl, sizeof tbl, "w");
     ds_study_opts o = {.table = table};
     assert_int_equal(ds_study_run(&st, out, &o, &err), DS_OK);
     fclose(table);
-    assert_non_null(strstr(tbl, "sweep as lanes: 12 points"));
+    snprintf(want, sizeof want, "sweep as lanes: 12 points x %d subject", nsubj);
+    assert_non_null(strstr(tbl, want));
     double *v = NULL;
     size_t n = 0;
     assert_int_equal(ds_h5_read_flat(out, "/sweep/summary/mean_contact_pressure", &n, &v, &err), DS_OK);
-    assert_int_equal(n, 12);
-    for (int p = 0; p < 12; p += 5) {
+    assert_int_equal(n, 12 * (size_t)nsubj);
+    for (int p = 0; p < 12; p += dp) {
         ds_summary sum;
         ds_run_result r;
         ds_run_opts ro = {0};
@@ -579,11 +594,33 @@ static void test_sweep_as_lanes(void **state)
         int q = 0;
         while (strcmp(sum.metric[q].name, "mean_contact_pressure"))
             q++;
-        assert_memory_equal(&v[p], &sum.metric[q].value[0], sizeof(double));
+        assert_memory_equal(&v[(size_t)nsubj * p], sum.metric[q].value, (size_t)nsubj * sizeof(double));
+        if (nsubj > 1)
+            assert_true(sum.metric[q].value[0] != sum.metric[q].value[1]); /* the subjects differ */
         ds_summary_free(&sum);
     }
     free(v);
     ds_study_free(&st);
+}
+
+/* A sweep of per-lane parameters runs as one batch of lanes, each point's numbers those of
+ * its own run. */
+static void test_sweep_as_lanes(void **state)
+{
+    (void)state;
+    static const char *const set[] = {"timeline.repeat=1", "summary.from=0s"};
+    sweep_matches_points("sweep", 2, set, 1, 5);
+}
+
+/* A sweep over a cohort runs as points x subjects lanes, each point's subjects made from
+ * the same draws. */
+static void test_cohort_sweep_as_lanes(void **state)
+{
+    (void)state;
+    static const char *const set[] = {
+        "timeline.repeat=1", "summary.from=0s",
+        "cohort={n: 3, seed: 2, design: random, vary: {herniation.gap: {distribution: uniform, min: 0.5mm, max: 1.5mm}}}"};
+    sweep_matches_points("cohort_sweep", 3, set, 3, 11);
 }
 
 typedef struct {
@@ -675,6 +712,7 @@ int main(void)
         cmocka_unit_test(test_unstable_subjects),
         cmocka_unit_test(test_resume),
         cmocka_unit_test(test_sweep_as_lanes),
+        cmocka_unit_test(test_cohort_sweep_as_lanes),
         cmocka_unit_test(test_bad_cohorts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -88,6 +88,13 @@ ds_status ds_cohort_draw(ds_cohort *c, ds_error *err);
  * subject and the parameter. */
 ds_status ds_cohort_apply(const ds_cohort *c, ds_model *m, ds_error *err);
 
+/* The same for subjects l0 .. l0 + m->nsubj - 1 into lanes 0 .. m->nsubj - 1 (a block). */
+ds_status ds_cohort_apply_lanes(const ds_cohort *c, int l0, ds_model *m, ds_error *err);
+
+/* Applies every subject's values to a one-lane copy of the model tmpl, so that a value the
+ * model refuses is found when the cohort is loaded, not when its block runs. */
+ds_status ds_cohort_check(const ds_cohort *c, const ds_model *tmpl, ds_error *err);
+
 /* Inline so that the core's ds_scenario_free can release a cohort without the study layer. */
 static inline void ds_cohort_free(ds_cohort *c)
 {

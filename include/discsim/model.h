@@ -296,6 +296,10 @@ void ds_model_free(ds_model *m);
  * block of a batch, whose lanes hold exactly the values m holds for those subjects. */
 ds_status ds_model_lanes(const ds_model *m, int l0, int n, ds_model *out, ds_error *err);
 
+/* A model of n subjects that are all lane `lane` of m, in a new allocation: a cohort's
+ * block before its draws are written in. */
+ds_status ds_model_repeat(const ds_model *m, int lane, int n, ds_model *out, ds_error *err);
+
 /* One model of every subject of parts[0..nparts), in order (a sweep's points as lanes); the
  * parts must be the same but for their lanes (ds_model_same_but_lanes). */
 ds_status ds_model_concat(const ds_model *const *parts, int nparts, ds_model *out, ds_error *err);

@@ -54,7 +54,9 @@ typedef struct ds_scenario {
     ds_session session[DS_MAX_SESSIONS];
 
     ds_solver_opts solver;
-    ds_model model;
+    ds_model model;         /* a cohort's: one subject, the template its draws are written
+                               into; otherwise all nsubj subjects. ds_scenario_lanes makes
+                               the lanes of any subjects */
 } ds_scenario;
 
 /* Loads and compiles a scenario and its model; nset overrides "key=value" are applied to
@@ -65,6 +67,10 @@ void ds_scenario_free(ds_scenario *sc);
 /* Refuses (DS_ERR_IO) an output path that names the scenario file or its model, however
  * spelled: a run must never replace its own input. */
 ds_status ds_scenario_check_output(const ds_scenario *sc, const char *out_path, ds_error *err);
+
+/* A model of subjects l0 .. l0 + n - 1 (ds_model_free it): their lanes of the model, or for
+ * a cohort the template subject with each one's drawn values. */
+ds_status ds_scenario_lanes(const ds_scenario *sc, int l0, int n, ds_model *out, ds_error *err);
 
 /* Total simulated time, s. */
 double ds_scenario_duration(const ds_scenario *sc);

@@ -328,7 +328,7 @@ static ds_status setup_block(run_ctx *c, run_block *k, int l0, int n, ds_error *
     const ds_scenario *sc = c->sc;
     k->l0 = l0;
     k->n = n;
-    ds_status st = ds_model_lanes(&sc->model, l0, n, &k->m, err);
+    ds_status st = ds_scenario_lanes(sc, l0, n, &k->m, err);
     if (st || (st = ds_data_create(&k->m, &k->d, err)))
         return st;
     ds_system sys;

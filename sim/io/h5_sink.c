@@ -90,30 +90,55 @@ static ds_status meta_solver(ds_h5_writer *w, const char *solver, const ds_run_r
                                "smallest accepted step (steps shortened to land on a phase boundary excluded)", err);
 }
 
-/* The compiled disc parameters, per level and subject. */
+/* The path of per-subject parameter row r (disc parameters level by level, then the
+ * subject's own), or 0 when the row is not written. */
+static int param_row(const ds_model *m, int r, char *path, size_t cap, const char *meta, const char **units,
+                     const char **desc, const double **row)
+{
+    const int nd = DS_NDISC_PARAMS * m->nlevel;
+    if (r < nd) {
+        const int i = r / DS_NDISC_PARAMS, k = r % DS_NDISC_PARAMS;
+        snprintf(path, cap, "%s/parameters/%s/%s", meta, ds_level_names[m->level_id[i]], ds_disc_param_keys[k]);
+        *units = ds_disc_param_units[k];
+        *desc = ds_disc_param_descs[k];
+        *row = m->par[k] + (size_t)i * m->stride;
+        return 1;
+    }
+    const int k = r - nd;
+    if (k != DS_LP_body_mass && !m->site.enabled) /* the rest belong to the herniation */
+        return 0;
+    snprintf(path, cap, "%s/parameters/subject/%s", meta, ds_lane_param_keys[k]);
+    *units = ds_lane_param_units[k];
+    *desc = ds_lane_param_descs[k];
+    *row = m->lane[k];
+    return 1;
+}
+
+/* The compiled disc parameters, per level and subject. A cohort's subjects are made in
+ * pieces (ds_scenario_lanes), each piece written into every dataset, so that no whole
+ * cohort's model is ever held. */
 static ds_status meta_parameters(ds_h5_writer *w, const char *meta, const ds_scenario *sc, ds_error *err)
 {
+    enum { PIECE = 1024 }; /* subjects: a piece's model is about 1.7 MB */
     const ds_model *m = &sc->model;
-    size_t dims[1] = {(size_t)sc->nsubj};
+    const int nrow = DS_NDISC_PARAMS * m->nlevel + DS_NLANE_PARAMS;
     char path[400];
+    const char *units, *desc;
+    const double *row;
     ds_status st = DS_OK;
-    double *buf = malloc((size_t)sc->nsubj * sizeof(double));
-    if (!buf)
-        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
-    for (int i = 0; i < m->nlevel && !st; i++)
-        for (int k = 0; k < DS_NDISC_PARAMS && !st; k++) {
-            snprintf(path, sizeof path, "%s/parameters/%s/%s", meta, ds_level_names[m->level_id[i]], ds_disc_param_keys[k]);
-            memcpy(buf, m->par[k] + (size_t)i * m->stride, (size_t)sc->nsubj * sizeof(double));
-            st = ds_h5_write_doubles(w, path, 1, dims, buf, ds_disc_param_units[k], ds_disc_param_descs[k], err);
-        }
-    for (int k = 0; k < DS_NLANE_PARAMS && !st; k++) {
-        if (k != DS_LP_body_mass && !m->site.enabled) /* the rest belong to the herniation */
+    for (int r = 0; r < nrow && !st; r++)
+        if (param_row(m, r, path, sizeof path, meta, &units, &desc, &row))
+            st = ds_h5_create_doubles(w, path, (size_t)sc->nsubj, units, desc, err);
+    for (int l0 = 0; l0 < sc->nsubj && !st; l0 += PIECE) {
+        const int n = sc->nsubj - l0 < PIECE ? sc->nsubj - l0 : PIECE;
+        ds_model piece;
+        if ((st = ds_scenario_lanes(sc, l0, n, &piece, err)))
             break;
-        snprintf(path, sizeof path, "%s/parameters/subject/%s", meta, ds_lane_param_keys[k]);
-        memcpy(buf, m->lane[k], (size_t)sc->nsubj * sizeof(double));
-        st = ds_h5_write_doubles(w, path, 1, dims, buf, ds_lane_param_units[k], ds_lane_param_descs[k], err);
+        for (int r = 0; r < nrow && !st; r++)
+            if (param_row(&piece, r, path, sizeof path, meta, &units, &desc, &row))
+                st = ds_h5_write_doubles_at(w, path, (size_t)l0, (size_t)n, row, err);
+        ds_model_free(&piece);
     }
-    free(buf);
     return st;
 }
 

@@ -193,12 +193,13 @@ static ds_status check_helper_args(const ds_h5_writer *w, const char *path, cons
 }
 
 /* Creates a contiguous, uncompressed dataset at path (which must not exist yet) and writes
- * data, converting from mem_type to file_type. rank 0 is a scalar. */
+ * data, converting from mem_type to file_type. rank 0 is a scalar. With data NULL (rank 1
+ * only) the dataset is left for ds_h5_write_doubles_at to fill in pieces. */
 static ds_status write_array(ds_h5_writer *restrict w, const char *restrict path, int rank, const size_t *dims,
                              hid_t file_type, hid_t mem_type, const void *data, const char *units,
                              const char *description, ds_error *err)
 {
-    if (rank < 0 || rank > H5S_MAX_RANK || (rank > 0 && !dims) || !data)
+    if (rank < 0 || rank > H5S_MAX_RANK || (rank > 0 && !dims) || (!data && rank != 1))
         return ds_fail(err, DS_ERR_USAGE, "%s: dataset '%s': invalid rank %d or missing dims/data", w->final_path, path,
                        rank);
     hsize_t hdims[H5S_MAX_RANK];
@@ -220,7 +221,7 @@ static ds_status write_array(ds_h5_writer *restrict w, const char *restrict path
             dset = H5Dcreate2(w->file, path, file_type, space, lcpl, dcpl, H5P_DEFAULT);
         if (dset < 0)
             st = ds_h5w_fail_h5(err, w, "create dataset", path);
-        else if (H5Dwrite(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+        else if (data && H5Dwrite(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
             st = ds_h5w_fail_h5(err, w, "write dataset", path);
         ds_h5w_close_id(&lcpl);
         ds_h5w_close_id(&dcpl);
@@ -240,6 +241,43 @@ ds_status ds_h5_write_doubles(ds_h5_writer *w, const char *path, int rank, const
     if (st != DS_OK)
         return st;
     return write_array(w, path, rank, dims, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, data, units, description, err);
+}
+
+ds_status ds_h5_create_doubles(ds_h5_writer *w, const char *path, size_t n, const char *units, const char *description,
+                               ds_error *err)
+{
+    ds_status st = check_helper_args(w, path, "ds_h5_create_doubles", err);
+    if (st != DS_OK)
+        return st;
+    return write_array(w, path, 1, &n, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, NULL, units, description, err);
+}
+
+ds_status ds_h5_write_doubles_at(ds_h5_writer *w, const char *path, size_t first, size_t count, const double *data,
+                                 ds_error *err)
+{
+    ds_status st = check_helper_args(w, path, "ds_h5_write_doubles_at", err);
+    if (st != DS_OK || count == 0)
+        return st;
+    if (!data)
+        return ds_fail(err, DS_ERR_USAGE, "%s: dataset '%s': no data", w->final_path, path);
+    ds_h5_quiet q = ds_h5_quiet_begin();
+    hid_t dset = H5Dopen2(w->file, path, H5P_DEFAULT);
+    hid_t fspace = dset >= 0 ? H5Dget_space(dset) : H5I_INVALID_HID;
+    hsize_t off[1] = {first}, cnt[1] = {count}, have[1] = {0};
+    hid_t mspace = H5Screate_simple(1, cnt, NULL);
+    if (fspace >= 0 && (H5Sget_simple_extent_ndims(fspace) != 1 || H5Sget_simple_extent_dims(fspace, have, NULL) < 0 ||
+                        first + count > have[0]))
+        st = ds_fail(err, DS_ERR_USAGE, "%s: dataset '%s': elements %zu to %zu are outside it", w->final_path, path,
+                     first, first + count - 1);
+    else if (dset < 0 || fspace < 0 || mspace < 0 ||
+             H5Sselect_hyperslab(fspace, H5S_SELECT_SET, off, NULL, cnt, NULL) < 0 ||
+             H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, data) < 0)
+        st = ds_h5w_fail_h5(err, w, "write part of dataset", path);
+    ds_h5w_close_id(&mspace);
+    ds_h5w_close_id(&fspace);
+    ds_h5w_close_id(&dset);
+    ds_h5_quiet_end(q);
+    return st;
 }
 
 ds_status ds_h5_write_int64s(ds_h5_writer *w, const char *path, int rank, const size_t *dims, const int64_t *data,

@@ -299,7 +299,7 @@ ds_status ds_sc_read_cohort(const ds_ydoc *d, int node, ds_scenario *sc, ds_erro
     int cn = ds_ymap_get(d, node, "correlations");
     if (cn && (st = read_correlations(d, cn, c, err)))
         return st;
-    if ((st = ds_cohort_draw(c, err)) || (st = ds_cohort_apply(c, &sc->model, err))) {
+    if ((st = ds_cohort_draw(c, err)) || (st = ds_cohort_check(c, &sc->model, err))) {
         char msg[DS_ERROR_MSG_LEN];
         snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
         return ds_fail(err, st, "%s: key 'cohort': %s", ds_yloc(d, node, loc, sizeof loc), msg);

@@ -162,7 +162,10 @@ static ds_status compile_model(const ds_ydoc *d, int root, const ds_ydoc *md, ds
     ds_status st;
     if (n && (st = ds_sc_read_herniation_site(d, n, sc, &site, err)))
         return st;
-    st = ds_model_compile(md, sc->nlevel, sc->level_id, sc->variant, sc->nsubj, n ? &site : NULL, &sc->model, err);
+    /* a cohort's model is its template subject: the blocks' lanes are made from it and the
+     * draws as they run (ds_scenario_lanes) */
+    const int lanes = sc->cohort.enabled ? 1 : sc->nsubj;
+    st = ds_model_compile(md, sc->nlevel, sc->level_id, sc->variant, lanes, n ? &site : NULL, &sc->model, err);
     if (st && n && isnan(sc->model.hern.root_diameter)) { /* name the scenario's key, not only the model */
         char msg[DS_ERROR_MSG_LEN];
         snprintf(msg, sizeof msg, "%s", err ? err->msg : "");

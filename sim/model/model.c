@@ -117,29 +117,47 @@ ds_status ds_model_alloc(ds_model *m, int nlevel, const int *level_id, ds_varian
     return DS_OK;
 }
 
-ds_status ds_model_lanes(const ds_model *m, int l0, int n, ds_model *out, ds_error *err)
+/* Rows of stride lanes in a model's allocation (see ds_model_alloc). */
+static size_t lane_rows(const ds_model *m)
 {
-    if (l0 < 0 || n < 1 || l0 + n > m->nsubj)
-        return ds_fail(err, DS_ERR_USAGE, "ds_model_lanes: lanes %d to %d of %d", l0, l0 + n - 1, m->nsubj);
+    return (size_t)(DS_NDISC_PARAMS + DS_NDISC_DERIVED) * m->nlevel + DS_NLANE_PARAMS + 2 * DS_MAX_GROUPS +
+           2 * (size_t)DS_MAX_GROUPS * DS_MAX_LEVELS;
+}
+
+/* Lanes of m into a new model of n subjects: subject j is lane first + j * step of m (step
+ * 0 repeats one lane), and the padding lanes repeat the last subject so that they hold
+ * valid values. */
+static ds_status copy_lanes(const ds_model *m, int first, int step, int n, ds_model *out, ds_error *err)
+{
     *out = *m;
     out->mem_ = NULL;
     ds_status st = ds_model_alloc(out, m->nlevel, m->level_id, m->variant, n, err);
     if (st)
         return st;
-    /* the allocation is rows of stride lanes (see ds_model_alloc): copy each row's lanes, and
-     * fill the padding with the block's last subject so that it holds valid values */
-    size_t rows = (size_t)(DS_NDISC_PARAMS + DS_NDISC_DERIVED) * m->nlevel + DS_NLANE_PARAMS + 2 * DS_MAX_GROUPS +
-                  2 * (size_t)DS_MAX_GROUPS * DS_MAX_LEVELS;
+    const size_t rows = lane_rows(m); /* the allocation is rows of stride lanes (ds_model_alloc) */
     const double *src = m->mem_;
     double *dst = out->mem_;
     for (size_t r = 0; r < rows; r++) {
-        const double *a = src + r * m->stride + l0;
+        const double *a = src + r * m->stride + first;
         double *b = dst + r * out->stride;
-        memcpy(b, a, (size_t)n * sizeof *b);
-        for (int l = n; l < out->stride; l++)
-            b[l] = a[n - 1];
+        for (int l = 0; l < out->stride; l++)
+            b[l] = a[(size_t)(l < n ? l : n - 1) * step];
     }
     return DS_OK;
+}
+
+ds_status ds_model_lanes(const ds_model *m, int l0, int n, ds_model *out, ds_error *err)
+{
+    if (l0 < 0 || n < 1 || l0 + n > m->nsubj)
+        return ds_fail(err, DS_ERR_USAGE, "ds_model_lanes: lanes %d to %d of %d", l0, l0 + n - 1, m->nsubj);
+    return copy_lanes(m, l0, 1, n, out, err);
+}
+
+ds_status ds_model_repeat(const ds_model *m, int lane, int n, ds_model *out, ds_error *err)
+{
+    if (lane < 0 || lane >= m->nsubj || n < 1)
+        return ds_fail(err, DS_ERR_USAGE, "ds_model_repeat: lane %d of %d, %d times", lane, m->nsubj, n);
+    return copy_lanes(m, lane, 0, n, out, err);
 }
 
 ds_status ds_model_concat(const ds_model *const *parts, int nparts, ds_model *out, ds_error *err)
@@ -154,8 +172,7 @@ ds_status ds_model_concat(const ds_model *const *parts, int nparts, ds_model *ou
     ds_status st = ds_model_alloc(out, parts[0]->nlevel, parts[0]->level_id, parts[0]->variant, n, err);
     if (st)
         return st;
-    size_t rows = (size_t)(DS_NDISC_PARAMS + DS_NDISC_DERIVED) * out->nlevel + DS_NLANE_PARAMS + 2 * DS_MAX_GROUPS +
-                  2 * (size_t)DS_MAX_GROUPS * DS_MAX_LEVELS;
+    const size_t rows = lane_rows(out);
     double *dst = out->mem_;
     for (size_t r = 0; r < rows; r++) {
         double *b = dst + r * out->stride;

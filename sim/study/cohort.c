@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "base/dist.h"
-#include "model/model_build.h"
 
 /* The marginal of a varied parameter as a base distribution. */
 static ds_dist marginal(const ds_vary *v)
@@ -93,35 +92,6 @@ ds_status ds_cohort_draw(ds_cohort *c, ds_error *err)
             *x = ds_dist_quantile(&d, *x);
             if (!isfinite(*x))
                 st = ds_fail(err, DS_ERR_NUMERIC, "cohort.vary.%s: subject %d drew %g", c->vary[k].key, l, *x);
-        }
-    }
-    return st;
-}
-
-ds_status ds_cohort_apply(const ds_cohort *c, ds_model *m, ds_error *err)
-{
-    if (!c->enabled)
-        return DS_OK;
-    if (m->nsubj != c->n || (c->nvary && !c->value))
-        return ds_fail(err, DS_ERR_USAGE, "ds_cohort_apply: %d lanes for %d subjects", m->nsubj, c->n);
-    ds_status st = DS_OK;
-    for (int k = 0; k < c->nvary && !st; k++) {
-        const ds_vary *v = &c->vary[k];
-        for (int l = 0; l < c->n && !st; l++) {
-            double x = c->value[(size_t)k * c->n + l];
-            if (v->target == DS_VARY_LANE)
-                st = ds_model_set_lane(m, v->index, l, x, err);
-            else if (v->target == DS_VARY_TONE)
-                st = ds_model_set_tone(m, v->index, l, x, err);
-            else
-                st = ds_model_set_disc(m, v->index, v->level, l, x, err);
-            if (st) {
-                char msg[DS_ERROR_MSG_LEN];
-                strncpy(msg, err ? err->msg : "", sizeof msg - 1);
-                msg[sizeof msg - 1] = '\0';
-                st = ds_fail(err, st, "cohort.vary.%s: subject %d drew a value the model cannot take: %s "
-                                      "(bound the distribution with min/max)", v->key, l, msg);
-            }
         }
     }
     return st;

@@ -180,10 +180,13 @@ static ds_status sweep_as_lanes(const ds_study *st, const ds_study_opts *opts, d
 {
     const int V = st->nvariant, N = st->variant[0].nsubj;
     const ds_model **parts = calloc((size_t)V, sizeof *parts);
+    ds_model *full = calloc((size_t)V, sizeof *full); /* each point's subjects (a cohort's made from its draws) */
     ds_scenario *comb = malloc(sizeof *comb);
-    ds_status s = parts && comb ? DS_OK : ds_fail(err, DS_ERR_NOMEM, "out of memory for the sweep's lanes");
-    for (int v = 0; !s && v < V; v++)
-        parts[v] = &st->variant[v].model;
+    ds_status s = parts && full && comb ? DS_OK : ds_fail(err, DS_ERR_NOMEM, "out of memory for the sweep's lanes");
+    for (int v = 0; !s && v < V; v++) {
+        s = ds_scenario_lanes(&st->variant[v], 0, N, &full[v], err);
+        parts[v] = &full[v];
+    }
     if (!s) {
         *comb = st->variant[0]; /* a view: its text, overrides and cohort are variant 0's, never freed here */
         comb->cohort.enabled = 0;
@@ -216,6 +219,9 @@ static ds_status sweep_as_lanes(const ds_study *st, const ds_study_opts *opts, d
                     N == 1 ? "" : "s", (long long)r.steps, r.wall_time);
     }
     ds_summary_free(&all);
+    for (int v = 0; full && v < V; v++)
+        ds_model_free(&full[v]);
+    free(full);
     free(parts);
     free(comb);
     return s;
