@@ -81,10 +81,9 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     w->nv = nv;
     w->nm = nm;
     double **lane_d[] = {&w->t, &ev->h, &ev->t_prev, &ev->h_prev, &w->hs, &w->ts,
-                         &w->hg, &w->tmp, &w->errn, &w->st.h_min, &w->st.h_last, &ev->fail_t, NULL};
+                         &w->hg, &w->tmp, &w->errn, &w->st.h_min, &w->st.h_last, &ev->fail_t, &w->eta, NULL};
     for (int i = 0; lane_d[i]; i++)
         *lane_d[i] = take(&cur, S * sizeof(double));
-    (void)take(&cur, S * sizeof(double));
     double **state_d[] = {&w->x, &w->f, &ev->x_prev, &ev->f_prev, &w->xnew, &w->fnew, &w->err, &w->wt,
                           &w->z, &w->a, NULL};
     for (int i = 0; state_d[i]; i++)
@@ -133,6 +132,7 @@ void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0)
         ev->h[l] = ev->opt.h_fixed > 0 ? ev->opt.h_fixed : ev->opt.h_init;
         w->status[l] = DS_LANE_OK;
         w->ok[l] = 1;
+        w->eta[l] = 1.0; /* no rate known yet: the first update alone must be small */
         ev->rejected_last[l] = 0;
         w->st.h_min[l] = INFINITY;
         w->st.h_last[l] = ev->h[l];

@@ -1,11 +1,15 @@
 /* Newton iterations for implicit stages (see newton.h).
  *
- * Converged when the weighted update is small against the error tolerance, as in Hairer &
- * Wanner II, IV.8 (kappa ~ 0.01..0.1); diverging when an update after the second is not
- * smaller than 0.9 times the one before. A lane is frozen once it converges, so its result
+ * The stopping test is Hairer & Wanner's (II, IV.8, as in RADAU5): with the contraction
+ * theta = |dz_k| / |dz_k-1| and eta = theta / (1 - theta), the error left after update k
+ * is about eta |dz_k|, and the iteration stops when that is below kappa (in units of the
+ * error tolerance). The first update has no theta yet and uses the lane's last eta raised
+ * to 0.8, so that a stage whose predictor was good stops after one update. theta >= 1
+ * (after the first update) is divergence. A lane is frozen once it converges, so its result
  * does not depend on how long the other lanes need. */
 #include <math.h>
 
+#include "base/dmath.h"
 #include "linalg/linalg.h"
 #include "newton.h"
 
@@ -82,7 +86,7 @@ void ds_newton_msolve(const ds_step_ws *w, double *v)
 void ds_newton_solve(ds_step_ws *w, const double *ts, const double *a, const double *hg, double *z, double *fz,
                      const unsigned char *act)
 {
-    const double kappa = 0.03;
+    const double kappa = 0.03, tiny = 1e-16;
     const int nx = w->nx, S = w->stride, nl = w->nl;
     double *res = w->fnew, *norm = w->tmp, *last = w->errn; /* scratch */
     ds_ws_weights(w, w->x);
@@ -109,7 +113,8 @@ void ds_newton_solve(ds_step_ws *w, const double *ts, const double *a, const dou
             if (!w->iter[l])
                 continue;
             w->st.newton_iters[l]++;
-            if (!w->ok[l] || !isfinite(norm[l]) || (it >= 2 && norm[l] > 0.9 * last[l])) {
+            const double theta = it > 0 ? norm[l] / last[l] : 0.0;
+            if (!w->ok[l] || !isfinite(norm[l]) || theta >= 1.0) {
                 w->ok[l] = 0; /* diverging or out of the model's domain */
                 w->iter[l] = 0;
                 w->st.newton_fails[l]++;
@@ -117,7 +122,9 @@ void ds_newton_solve(ds_step_ws *w, const double *ts, const double *a, const dou
             }
             for (int i = 0; i < nx; i++)
                 z[(size_t)i * S + l] += res[(size_t)i * S + l];
-            if (norm[l] <= kappa)
+            double eta = it > 0 ? theta / (1.0 - theta) : ds_pow(w->eta[l] > tiny ? w->eta[l] : tiny, 0.8);
+            w->eta[l] = eta; /* unmeasured, it creeps up to 1 and so forces a new measurement */
+            if (eta * norm[l] <= kappa || norm[l] <= tiny)
                 w->iter[l] = 0;
             last[l] = norm[l];
         }

@@ -33,6 +33,7 @@ struct ds_step_ws {
     double *M4, *x4;            /* then: the factored leading blocks, and scratch for their solve */
     int *piv4;
     double *ts, *hg, *tmp, *errn; /* per lane: stage time, h*gamma, scratch, error norm */
+    double *eta;                /* per lane: Newton's last contraction theta/(1 - theta) */
     double *wt;                 /* [nx][stride] error weights 1/(atol_i + rtol |x_i|) */
     signed char *flag;          /* per lane rhs flag */
     unsigned char *active;      /* lanes being stepped */
