@@ -1,17 +1,21 @@
-/* Per-lane step-size control (Hairer, Norsett & Wanner I, II.4). Private to the solvers.
+/* Per-lane step-size control (Hairer, Norsett & Wanner I, II.4; Gustafsson 1991). Private
+ * to the solvers.
  *
  * A lane's step is accepted when its weighted RMS error norm err <= 1 (weights
- * atol*scale_i + rtol*max(|x_i|, |xnew_i|)); the next step is h * clamp(0.9 err^(-1/(q+1)),
- * 0.2, 5), q the order of the embedded lower method, and never grows right after a
- * rejection. A step that failed for another reason (Newton, the model's domain, a non-finite
- * state) is retried at a quarter. */
+ * atol*scale_i + rtol*max(|x_i|, |xnew_i|)). With k = q + 1, q the order the error estimate
+ * is taken as, the next step is h * clamp(f, 0.2, 5) with the PI controller
+ * f = 0.9 err^(-0.7/k) err_prev^(0.4/k) when the last accepted step's err_prev is given
+ * (> 0), else the I controller f = 0.9 err^(-1/k) (always after a rejection); it never
+ * grows right after a rejection. A step that failed for another reason (Newton, the model's
+ * domain, a non-finite state) is retried at a quarter. */
 #ifndef DS_SOLVERS_CONTROL_H
 #define DS_SOLVERS_CONTROL_H
 
 enum { DS_CONTROL_ACCEPT = 0, DS_CONTROL_REJECT = 1 };
 
-/* Judges one adaptive step with error norm err; *fac receives the factor for the next step. */
-int ds_control_judge(double err, double expo, int rejected_last, double *fac);
+/* Judges one adaptive step with error norm err (err_prev: the last accepted step's, or 0 for
+ * I control); *fac receives the factor for the next step. */
+int ds_control_judge(double err, double err_prev, double expo, int rejected_last, double *fac);
 
 /* The step to retry with after a rejection of a step hs: by the error (fac) when the step was
  * computed and finite, else a quarter. */

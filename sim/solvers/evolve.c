@@ -16,6 +16,7 @@ struct ds_evolver {
     const ds_method *meth;
     double *h;                  /* per lane: proposed next step */
     double *t_prev, *h_prev;    /* per lane: start and length of the last accepted step */
+    double *err_prev;           /* per lane: that step's error norm (0: none yet) */
     double *x_prev, *f_prev;    /* [nx][stride]: state and slope at the start of that step */
     unsigned char *landing, *rejected_last;
     double *fail_t;             /* per lane: time of its failure (NaN while it has not failed) */
@@ -57,7 +58,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     const size_t A = 64;
 #define R(bytes) (((bytes) + A - 1) / A * A)
     size_t bytes = R(sizeof(ds_evolver));
-    bytes += 13 * R(S * sizeof(double));                    /* per-lane doubles */
+    bytes += 14 * R(S * sizeof(double));                    /* per-lane doubles */
     bytes += (8 + DS_MAX_STAGES + 3) * R(nv * sizeof(double)); /* state-shaped */
     bytes += 2 * R(nm * sizeof(double)) + R(nv * sizeof(int)) + R(S * sizeof(int));
     bytes += R(nm4 * sizeof(double)) + R(nv4 * sizeof(double)) + R(nv4 * sizeof(int));
@@ -81,7 +82,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     w->nv = nv;
     w->nm = nm;
     double **lane_d[] = {&w->t, &ev->h, &ev->t_prev, &ev->h_prev, &w->hs, &w->ts,
-                         &w->hg, &w->tmp, &w->errn, &w->st.h_min, &w->st.h_last, &ev->fail_t, &w->eta, NULL};
+                         &w->hg, &w->tmp, &w->errn, &w->st.h_min, &w->st.h_last, &ev->fail_t, &w->eta, &ev->err_prev, NULL};
     for (int i = 0; lane_d[i]; i++)
         *lane_d[i] = take(&cur, S * sizeof(double));
     double **state_d[] = {&w->x, &w->f, &ev->x_prev, &ev->f_prev, &w->xnew, &w->fnew, &w->err, &w->wt,
@@ -129,6 +130,7 @@ void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0)
     for (int l = 0; l < S; l++) {
         w->t[l] = ev->t_prev[l] = t0;
         ev->h_prev[l] = 0.0;
+        ev->err_prev[l] = 0.0;
         ev->h[l] = ev->opt.h_fixed > 0 ? ev->opt.h_fixed : ev->opt.h_init;
         w->status[l] = DS_LANE_OK;
         w->ok[l] = 1;
@@ -225,6 +227,7 @@ static void accept(ds_evolver *ev, int l, int adaptive, double fac, double t_har
         if (!ev->landing[l] || hn > ev->h[l])
             ev->h[l] = hn;
         ev->rejected_last[l] = 0;
+        ev->err_prev[l] = w->errn[l] > 1e-4 ? w->errn[l] : 1e-4;
     } else if (ev->rejected_last[l]) {
         ev->h[l] = w->hs[l] * 2.0; /* fixed step recovering from a retry */
         if (ev->h[l] >= ev->opt.h_fixed)
@@ -251,7 +254,11 @@ static void judge(ds_evolver *ev, int adaptive, double expo, double t_target, do
         double fac = 1.0;
         int reject = !w->ok[l] || !finite;
         if (!reject && adaptive)
-            reject = ds_control_judge(w->errn[l], expo, ev->rejected_last[l], &fac) == DS_CONTROL_REJECT;
+            /* PI control for the implicit methods (stiff problems, where an I controller's steps
+             * oscillate and one in four is rejected); the explicit ones are limited by their
+             * dense output at records, where I control does as well with fewer steps */
+            reject = ds_control_judge(w->errn[l], ev->meth->implicit ? ev->err_prev[l] : 0.0, expo,
+                                      ev->rejected_last[l], &fac) == DS_CONTROL_REJECT;
         if (reject) {
             w->st.rejected[l]++;
             ev->rejected_last[l] = 1;
