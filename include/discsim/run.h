@@ -94,7 +94,7 @@ typedef struct ds_run_opts {
 typedef struct ds_run_result {
     double wall_time;     /* s */
     size_t nrecords;
-    int64_t steps, rejected, rhs_evals, jac_evals, newton_iters, newton_fails; /* summed over subjects */
+    int64_t steps, rejected, rhs_evals, jac_evals, factorizations, newton_iters, newton_fails; /* summed over subjects */
     double h_min;         /* smallest step over subjects, s */
     int nfailed;          /* subjects that failed (the others finished) */
     char failure[DS_ERROR_MSG_LEN]; /* the first failure, as a message ("" if none) */

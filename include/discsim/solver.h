@@ -98,6 +98,7 @@ ds_solver_opts ds_solver_defaults(void);
     X(rejected, "1", "rejected steps (error test or Newton failure)")                              \
     X(rhs_evals, "1", "right-hand-side evaluations")                                               \
     X(jac_evals, "1", "Jacobian evaluations")                                                      \
+    X(factorizations, "1", "factorizations of the Newton matrix")                                  \
     X(newton_iters, "1", "Newton iterations")                                                      \
     X(newton_fails, "1", "Newton convergence failures")
 

@@ -58,11 +58,11 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     const size_t A = 64;
 #define R(bytes) (((bytes) + A - 1) / A * A)
     size_t bytes = R(sizeof(ds_evolver));
-    bytes += 14 * R(S * sizeof(double));                    /* per-lane doubles */
+    bytes += 15 * R(S * sizeof(double));                    /* per-lane doubles */
     bytes += (8 + DS_MAX_STAGES + 3) * R(nv * sizeof(double)); /* state-shaped */
-    bytes += 2 * R(nm * sizeof(double)) + R(nv * sizeof(int)) + R(S * sizeof(int));
+    bytes += 3 * R(nm * sizeof(double)) + R(nv * sizeof(int)) + 2 * R(S * sizeof(int));
     bytes += R(nm4 * sizeof(double)) + R(nv4 * sizeof(double)) + R(nv4 * sizeof(int));
-    bytes += 8 * R((size_t)S) + 6 * R(S * sizeof(int64_t)) + 2 * R(S * sizeof(double));
+    bytes += 9 * R((size_t)S) + 7 * R(S * sizeof(int64_t)) + 2 * R(S * sizeof(double));
 #undef R
     void *mem = NULL;
     if (posix_memalign(&mem, A, bytes) != 0)
@@ -82,7 +82,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     w->nv = nv;
     w->nm = nm;
     double **lane_d[] = {&w->t, &ev->h, &ev->t_prev, &ev->h_prev, &w->hs, &w->ts,
-                         &w->hg, &w->tmp, &w->errn, &w->st.h_min, &w->st.h_last, &ev->fail_t, &w->eta, &ev->err_prev, NULL};
+                         &w->hg, &w->tmp, &w->errn, &w->st.h_min, &w->st.h_last, &ev->fail_t, &w->eta, &ev->err_prev, &w->hg_fact, NULL};
     for (int i = 0; lane_d[i]; i++)
         *lane_d[i] = take(&cur, S * sizeof(double));
     double **state_d[] = {&w->x, &w->f, &ev->x_prev, &ev->f_prev, &w->xnew, &w->fnew, &w->err, &w->wt,
@@ -93,6 +93,8 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
         w->k[j] = take(&cur, nv * sizeof(double));
     w->J = take(&cur, nm * sizeof(double));
     w->M = take(&cur, nm * sizeof(double));
+    w->Jnew = take(&cur, nm * sizeof(double));
+    w->jac_age = take(&cur, S * sizeof(int));
     w->piv = take(&cur, nv * sizeof(int));
     w->lead = lead;
     w->M4 = take(&cur, nm4 * sizeof(double));
@@ -101,7 +103,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     ev->fail_var = take(&cur, S * sizeof(int));
     w->flag = take(&cur, S);
     unsigned char **lane_u[] = {&w->active, &w->ok, &ev->landing, &w->sing,
-                                &w->iter, &w->status, &ev->rejected_last, NULL};
+                                &w->iter, &w->status, &ev->rejected_last, &w->jac_stale, NULL};
     for (int i = 0; lane_u[i]; i++)
         *lane_u[i] = take(&cur, S);
 #define DS_X_TAKE(f, u, d) w->st.f = take(&cur, S * sizeof(int64_t));
@@ -135,6 +137,9 @@ void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0)
         w->status[l] = DS_LANE_OK;
         w->ok[l] = 1;
         w->eta[l] = 1.0; /* no rate known yet: the first update alone must be small */
+        w->hg_fact[l] = 0.0; /* no Newton matrix yet */
+        w->jac_stale[l] = 1;
+        w->jac_age[l] = 0;
         ev->rejected_last[l] = 0;
         w->st.h_min[l] = INFINITY;
         w->st.h_last[l] = ev->h[l];
@@ -210,6 +215,9 @@ static void accept(ds_evolver *ev, int l, int adaptive, double fac, double t_har
     ds_step_ws *w = &ev->w;
     const int S = w->stride;
     w->st.steps[l]++;
+    w->jac_age[l]++;
+    if (ev->landing[l]) /* on a stop, where the loads start a new segment */
+        w->jac_stale[l] = 1;
     if (!ev->landing[l] && w->hs[l] < w->st.h_min[l])
         w->st.h_min[l] = w->hs[l];
     ev->t_prev[l] = w->t[l];
@@ -263,6 +271,10 @@ static void judge(ds_evolver *ev, int adaptive, double expo, double t_target, do
             w->st.rejected[l]++;
             ev->rejected_last[l] = 1;
             double hn = ds_control_retry(w->hs[l], fac, w->ok[l] && finite && adaptive);
+            if (ev->meth->implicit && !w->ok[l] && finite && w->jac_age[l] > 0) {
+                hn = w->hs[l]; /* modified Newton failed: the same step, with a fresh Jacobian */
+                w->jac_stale[l] = 1;
+            }
             ev->h[l] = hn;
             /* a fixed-step method may retry with smaller steps, but not indefinitely */
             if (hn < ev->opt.h_min || (!adaptive && hn < 1e-3 * ev->opt.h_fixed))

@@ -34,6 +34,10 @@ struct ds_step_ws {
     int *piv4;
     double *ts, *hg, *tmp, *errn; /* per lane: stage time, h*gamma, scratch, error norm */
     double *eta;                /* per lane: Newton's last contraction theta/(1 - theta) */
+    double *hg_fact;            /* per lane: the h*gamma the Newton matrix was factored for (0: none) */
+    double *Jnew;               /* a fresh Jacobian of every lane, copied to J where a lane takes it */
+    int *jac_age;               /* per lane: accepted steps since its Jacobian was evaluated */
+    unsigned char *jac_stale;   /* per lane: its next Newton matrix needs a fresh Jacobian */
     double *wt;                 /* [nx][stride] error weights 1/(atol_i + rtol |x_i|) */
     signed char *flag;          /* per lane rhs flag */
     unsigned char *active;      /* lanes being stepped */
