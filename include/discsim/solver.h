@@ -138,6 +138,8 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
 /* Dense output at time t, which must lie within every lane's last step: cubic Hermite on
  * the step's end points and slopes. xout is [nx][stride]. */
 void ds_evolver_interp(const ds_evolver *ev, double t, double *xout);
+/* The same for states i0 .. i1 - 1 only (xout's other rows are left as they are). */
+void ds_evolver_interp_rows(const ds_evolver *ev, double t, int i0, int i1, double *xout);
 
 /* Current state [nx][stride] and per-lane times. */
 const double *ds_evolver_state(const ds_evolver *ev);

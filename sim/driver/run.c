@@ -362,7 +362,10 @@ static void block_do(run_ctx *c, run_block *k, const run_step *s)
     if (!k->dead && ds_evolver_advance(k->ev, s->t, s->b, &k->err))
         set_aside(c, k, s->phase);
     if (s->record) {
-        if (!k->dead)
+        if (!k->dead && c->summary_only) { /* the observed level's states and the one below's */
+            const int nb = ds_level_block(&k->m);
+            ds_evolver_interp_rows(k->ev, s->t, nb * c->hl, nb * (c->hl + 2), k->xr);
+        } else if (!k->dead)
             ds_evolver_interp(k->ev, s->t, k->xr);
         record_block(c, k, s->t, k->xr);
     }

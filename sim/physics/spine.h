@@ -31,8 +31,9 @@ void ds_spine_system(const ds_model *m, ds_data *d, ds_system *sys);
 
 /* Outputs (disc and muscles) at a common time t for state x into d->out, d->mact, d->mforce. */
 void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x);
-/* The same for level index `level` (its outputs) and the root only: what the summary
- * metrics need, without the other levels and the muscles (--record summary). */
+/* The same for level index `level` and the root only: what the summary metrics need
+ * (--record summary). Of the level's outputs only height and pressure are certain to be
+ * set (the quasi-static variant sets no others). */
 void ds_spine_observe_level(const ds_model *m, ds_data *d, double t, const double *x, int level);
 
 /* Drained equilibrium (P = pi(V), zero velocity, activation = excitation) of every lane

@@ -342,29 +342,33 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
     return DS_OK;
 }
 
-void ds_evolver_interp(const ds_evolver *ev, double t, double *xout)
+void ds_evolver_interp_rows(const ds_evolver *ev, double t, int i0, int i1, double *xout)
 {
     const ds_step_ws *w = &ev->w;
     const int S = w->stride;
+    i0 = i0 < 0 ? 0 : i0;
+    i1 = i1 > w->nx ? w->nx : i1;
     for (int l = 0; l < w->nl; l++) {
         double h = ev->h_prev[l];
         if (t >= w->t[l] || h <= 0.0) {
-            for (int i = 0; i < w->nx; i++)
+            for (int i = i0; i < i1; i++)
                 xout[(size_t)i * S + l] = w->x[(size_t)i * S + l];
             continue;
         }
         double s = (t - ev->t_prev[l]) / h;
         double s2 = s * s, s3 = s2 * s;
         double h00 = 2 * s3 - 3 * s2 + 1, h10 = s3 - 2 * s2 + s, h01 = -2 * s3 + 3 * s2, h11 = s3 - s2;
-        for (int i = 0; i < w->nx; i++) {
+        for (int i = i0; i < i1; i++) {
             size_t q = (size_t)i * S + l;
             xout[q] = h00 * ev->x_prev[q] + h10 * h * ev->f_prev[q] + h01 * w->x[q] + h11 * h * w->f[q];
         }
     }
     for (int l = w->nl; l < S; l++)
-        for (int i = 0; i < w->nx; i++)
+        for (int i = i0; i < i1; i++)
             xout[(size_t)i * S + l] = w->x[(size_t)i * S + l];
 }
+
+void ds_evolver_interp(const ds_evolver *ev, double t, double *xout) { ds_evolver_interp_rows(ev, t, 0, ev->w.nx, xout); }
 
 const double *ds_evolver_state(const ds_evolver *ev) { return ev->w.x; }
 const double *ds_evolver_time(const ds_evolver *ev) { return ev->w.t; }
