@@ -24,7 +24,7 @@ typedef struct ds_summary {
     double thr[DS_MAX_THRESHOLDS];  /* mmHg */
     int nmetric;
     ds_metric metric[DS_MAX_METRICS];
-    /* accumulators, per subject */
+    /* accumulators, per subject (NULL: ds_summary_init_results) */
     double *t_prev, *p_prev, *P_prev;
     double *above;                  /* [thr][subject] s */
     double *p_int, *P_int, *d_int, *span; /* integrals and time covered */
@@ -37,6 +37,10 @@ typedef struct ds_summary {
 double ds_time_above(double t0, double p0, double t1, double p1, double thr);
 
 ds_status ds_summary_init(ds_summary *s, const ds_model *m, int nsubj, double from, double to, ds_error *err);
+/* The metrics' arrays only, without accumulators: the results of blocks that each summarise
+ * their own subjects (their accumulators live only while they run). Only the arrays behind
+ * metric[].value may be used. */
+ds_status ds_summary_init_results(ds_summary *s, const ds_model *m, int nsubj, double from, double to, ds_error *err);
 
 /* Adds one record: contact pressure (mmHg) and protrusion (mm) of the herniation (both
  * ignored without one), nucleus pressure (MPa) and disc height (mm) per subject; _lanes for

@@ -123,6 +123,9 @@ typedef struct run_block {
     double *xr;
     int dead;         /* every subject of the block failed: it is not stepped again */
     int loads_valid;  /* seg.to holds the loads of seg.pb (the last segment was not dynamic) */
+    ds_summary *sum;  /* where the block's records are summarised, as lanes sum_l0 .. + n - 1 */
+    int sum_l0;
+    ds_summary own;   /* summaries only: the block's own accumulators */
     ds_status st;     /* an error of the block's work (not a failed subject) */
     ds_error err;
 } run_block;
@@ -191,9 +194,9 @@ static void record_block(run_ctx *c, run_block *k, double tr, const double *x)
                 for (int s = 0; s < c->sl.n; s++)
                     c->rec[(size_t)s * N + k->l0 + j] = NAN;
     }
-    if (c->sum) {
+    if (k->sum) {
         const double *o = k->d.out + (size_t)c->hl * DS_NLEVEL_OUTPUTS * S;
-        ds_summary_add_lanes(c->sum, k->l0, k->n, tr, k->d.root + (size_t)DS_ROOT_contact_pressure_mmHg * S,
+        ds_summary_add_lanes(k->sum, k->sum_l0, k->n, tr, k->d.root + (size_t)DS_ROOT_contact_pressure_mmHg * S,
                              k->d.root + (size_t)DS_ROOT_protrusion * S, o + (size_t)DS_OUT_pressure * S,
                              o + (size_t)DS_OUT_height * S);
     }
@@ -426,7 +429,13 @@ static void block_whole(void *arg, int i)
         slot->st = DS_ERR_NOMEM; /* no message: after_step words it */
         return;
     }
-    if ((k->st = setup_block(c, k, slot->l0, slot->n, &k->err))) {
+    k->st = setup_block(c, k, slot->l0, slot->n, &k->err);
+    if (!k->st && c->sum) { /* accumulators for the block's subjects only, while it runs */
+        k->st = ds_summary_init(&k->own, &k->m, k->n, c->sum->from, c->sum->to, &k->err);
+        k->sum = k->st ? NULL : &k->own;
+    }
+    if (k->st) {
+        ds_summary_free(&k->own);
         free_block(k);
         settle(slot, k);
         free(k);
@@ -449,10 +458,11 @@ static void block_whole(void *arg, int i)
     copy_stats(c, k);
     free_block(k);
     if (c->sum) { /* the block's summaries are final: a checkpoint can hold them */
-        ds_summary_finish_lanes(c->sum, k->l0, k->n);
-        for (int l = k->l0; l < k->l0 + k->n; l++)
-            for (int q = 0; c->failed[l] && q < c->sum->nmetric; q++)
-                c->sum->metric[q].value[l] = NAN;
+        ds_summary_finish(&k->own);
+        for (int j = 0; j < k->n; j++)
+            for (int q = 0; q < c->sum->nmetric; q++)
+                c->sum->metric[q].value[k->l0 + j] = c->failed[k->l0 + j] ? NAN : k->own.metric[q].value[j];
+        ds_summary_free(&k->own);
     }
     if (!k->st && h && h->done)
         k->st = h->done(h->ctx, k->l0, k->n, &c->view, &k->err);
@@ -570,7 +580,9 @@ static ds_status setup(run_ctx *c, ds_error *err)
     for (int l = 0; l < N; l++)
         c->fail_time[l] = NAN;
     c->hl = m->site.enabled ? m->site.level : 0;
-    if (c->sum && (st = ds_summary_init(c->sum, m, N, sc->summary_from, sc->summary_to < 0 ? T : sc->summary_to, err)))
+    const double to = sc->summary_to < 0 ? T : sc->summary_to;
+    if (c->sum && (st = c->summary_only ? ds_summary_init_results(c->sum, m, N, sc->summary_from, to, err)
+                                        : ds_summary_init(c->sum, m, N, sc->summary_from, to, err)))
         return st;
     if (!st)
         st = alloc_stats(c, err);
@@ -583,8 +595,11 @@ static ds_status setup(run_ctx *c, ds_error *err)
     for (int i = 0; i < c->nblock && !st; i++) {
         c->slot[i].l0 = i * B;
         c->slot[i].n = i * B + B <= N ? B : N - i * B;
-        if (!c->summary_only)
-            st = setup_block(c, &c->blk[i], c->slot[i].l0, c->slot[i].n, err);
+        if (c->summary_only)
+            continue;
+        st = setup_block(c, &c->blk[i], c->slot[i].l0, c->slot[i].n, err);
+        c->blk[i].sum = c->sum; /* records wait for every block: the run's accumulators */
+        c->blk[i].sum_l0 = c->slot[i].l0;
     }
     if (!st && !c->summary_only) { /* the first record, at t = 0 */
         for (int i = 0; i < c->nblock; i++)

@@ -30,7 +30,9 @@ static void add_metric(ds_summary *s, const char *name, const char *unit, const 
     m->value = buf;
 }
 
-ds_status ds_summary_init(ds_summary *s, const ds_model *m, int nsubj, double from, double to, ds_error *err)
+/* The metrics' arrays and, when accumulate, the accumulators, in one allocation. */
+static ds_status init(ds_summary *s, const ds_model *m, int nsubj, double from, double to, int accumulate,
+                      ds_error *err)
 {
     memset(s, 0, sizeof *s);
     s->nsubj = nsubj;
@@ -40,29 +42,31 @@ ds_status ds_summary_init(ds_summary *s, const ds_model *m, int nsubj, double fr
     s->nthr = s->root ? m->nthreshold : 0;
     for (int k = 0; k < s->nthr; k++)
         s->thr[k] = m->threshold[k].mmHg;
-    size_t n = (size_t)nsubj;
-    size_t total = n * (4 + (size_t)s->nthr + 4 + 4) + n * DS_MAX_METRICS;
+    const size_t n = (size_t)nsubj, nmet = (size_t)(s->root ? s->nthr + 3 : 0) + 3;
+    const size_t total = n * nmet + (accumulate ? n * (12 + (size_t)s->nthr) : 0);
     double *p = calloc(total, sizeof(double));
     if (!p)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory for summary metrics");
     s->mem_ = p;
-    s->t_prev = p, p += n;
-    s->p_prev = p, p += n;
-    s->P_prev = p, p += n;
-    s->d_prev = p, p += n;
-    s->d_int = p, p += n;
-    s->above = p, p += n * (size_t)s->nthr;
-    s->p_int = p, p += n;
-    s->P_int = p, p += n;
-    s->span = p, p += n;
-    s->p_peak = p, p += n;
-    s->P_peak = p, p += n;
-    s->h_max = p, p += n;
-    s->h_min = p, p += n;
-    for (size_t l = 0; l < n; l++) {
-        s->t_prev[l] = NAN; /* no record yet */
-        s->p_peak[l] = s->P_peak[l] = s->h_max[l] = -INFINITY;
-        s->h_min[l] = INFINITY;
+    if (accumulate) {
+        s->t_prev = p, p += n;
+        s->p_prev = p, p += n;
+        s->P_prev = p, p += n;
+        s->d_prev = p, p += n;
+        s->d_int = p, p += n;
+        s->above = p, p += n * (size_t)s->nthr;
+        s->p_int = p, p += n;
+        s->P_int = p, p += n;
+        s->span = p, p += n;
+        s->p_peak = p, p += n;
+        s->P_peak = p, p += n;
+        s->h_max = p, p += n;
+        s->h_min = p, p += n;
+        for (size_t l = 0; l < n; l++) {
+            s->t_prev[l] = NAN; /* no record yet */
+            s->p_peak[l] = s->P_peak[l] = s->h_max[l] = -INFINITY;
+            s->h_min[l] = INFINITY;
+        }
     }
     if (s->root) {
         for (int k = 0; k < s->nthr; k++) {
@@ -81,6 +85,16 @@ ds_status ds_summary_init(ds_summary *s, const ds_model *m, int nsubj, double fr
     add_metric(s, "peak_nucleus_pressure", "MPa", "highest nucleus pressure recorded at that level", p), p += n;
     add_metric(s, "height_lost", "mm", "largest minus smallest disc height at that level", p), p += n;
     return DS_OK;
+}
+
+ds_status ds_summary_init(ds_summary *s, const ds_model *m, int nsubj, double from, double to, ds_error *err)
+{
+    return init(s, m, nsubj, from, to, 1, err);
+}
+
+ds_status ds_summary_init_results(ds_summary *s, const ds_model *m, int nsubj, double from, double to, ds_error *err)
+{
+    return init(s, m, nsubj, from, to, 0, err);
 }
 
 void ds_summary_add_lanes(ds_summary *s, int l0, int n, double t, const double *contact, const double *protrusion,
