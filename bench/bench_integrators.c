@@ -1,13 +1,19 @@
 /* Integrator benchmark on the real stiff problem: a scenario's days at one disc level,
- * every discsim method and GSL odeiv2 peers (rk8pd, rkf45, msbdf) run in the same process
- * on the same right-hand side, segments and tolerances. Reports steps, rejections, RHS and
+ * every discsim method, GSL odeiv2 peers (rk8pd, rkf45, msbdf) and SUNDIALS CVODE (BDF of
+ * maximum order 5 and 2, dense direct solver on the same analytic Jacobian, re-initialised
+ * at every segment as discsim's steppers restart there) run in the same process on the same
+ * right-hand side, segments and tolerances. Reports steps, rejections, RHS and
  * Jacobian evaluations, the end-of-run error against a tight rk8pd reference, wall time
  * (best of N) and the time ratio to GSL msbdf, as a table and as CSV tagged with commit,
  * date, machine and compiler.
  *
  * Usage: bench_integrators [SCENARIO] [--days N] [--rtol R] [--reps N] [--csv FILE] */
+#include <cvode/cvode.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_odeiv2.h>
+#include <nvector/nvector_serial.h>
+#include <sunlinsol/sunlinsol_dense.h>
+#include <sunmatrix/sunmatrix_dense.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,9 +92,9 @@ static int g_rhs(double t, const double y[], double dydt[], void *p)
     return flag[0] ? GSL_EBADFUNC : GSL_SUCCESS;
 }
 
-static int g_jac(double t, const double y[], double *dfdy, double dfdt[], void *p)
+/* The analytic Jacobian of lane 0 at (t, y), dense and row-major. */
+static void dense_jac(gwrap *g, double t, const double *y, double *dfdy)
 {
-    gwrap *g = p;
     const int S = g->m->stride, nx = g->sys->nx;
     for (int l = 0; l < S; l++)
         g->t[l] = t;
@@ -105,6 +111,13 @@ static int g_jac(double t, const double y[], double *dfdy, double dfdt[], void *
                 dfdy[r * nx + c] = b > 0 ? g->J[ds_btri_at(nx / b, b, S, 1 + bc - br, br, r % b, c % b)]
                                          : g->J[(r * nx + c) * S];
         }
+}
+
+static int g_jac(double t, const double y[], double *dfdy, double dfdt[], void *p)
+{
+    gwrap *g = p;
+    const int nx = g->sys->nx;
+    dense_jac(g, t, y, dfdy);
     /* df/dt through the load ramp, by a central difference (GSL's implicit steppers want it) */
     double yp[DS_MAX_NX], fp[DS_MAX_NX], fm[DS_MAX_NX];
     memcpy(yp, y, (size_t)nx * sizeof(double));
@@ -143,6 +156,73 @@ static int run_gsl(ds_model *m, ds_data *d, ds_system *sys, const gsl_odeiv2_ste
     r->rhs = g.nrhs;
     r->jac = g.njac;
     gsl_odeiv2_driver_free(drv);
+    return ok;
+}
+
+static int cv_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *p)
+{
+    return g_rhs(t, N_VGetArrayPointer(y), N_VGetArrayPointer(ydot), p) == GSL_SUCCESS ? 0 : 1; /* 1: recoverable */
+}
+
+static int cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J, void *p, N_Vector t1, N_Vector t2, N_Vector t3)
+{
+    (void)fy, (void)t1, (void)t2, (void)t3;
+    gwrap *g = p;
+    const int nx = g->sys->nx;
+    double dfdy[DS_MAX_NX * DS_MAX_NX];
+    dense_jac(g, t, N_VGetArrayPointer(y), dfdy);
+    for (int r = 0; r < nx; r++)
+        for (int c = 0; c < nx; c++)
+            SM_ELEMENT_D(J, r, c) = dfdy[r * nx + c];
+    g->njac++;
+    return 0;
+}
+
+/* One run of CVODE (BDF up to maxord, Newton with the dense solver on the analytic
+ * Jacobian, tolerances atol * scale_i as discsim's), re-initialised at each segment. */
+static int run_cvode(ds_model *m, ds_data *d, ds_system *sys, int maxord, double rtol, double atol, const seg *sg,
+                     int nseg, double *y, result *r)
+{
+    gwrap g = {.m = m, .d = d, .sys = sys};
+    const int nx = sys->nx, S = m->stride;
+    SUNContext ctx = NULL;
+    if (SUNContext_Create(NULL, &ctx))
+        return 0;
+    N_Vector v = N_VNew_Serial(nx, ctx), tol = N_VNew_Serial(nx, ctx);
+    SUNMatrix A = SUNDenseMatrix(nx, nx, ctx);
+    SUNLinearSolver LS = SUNLinSol_Dense(v, A, ctx);
+    void *mem = CVodeCreate(CV_BDF, ctx);
+    ds_error err;
+    ds_segment_set(d, sg[0].a, sg[0].a, &sg[0].from, &sg[0].from);
+    ds_spine_equilibrium(m, d->seg.to.load, d->seg.to.act, d->x, &err);
+    for (int i = 0; i < nx; i++) {
+        NV_Ith_S(v, i) = d->x[i * S];
+        NV_Ith_S(tol, i) = atol * sys->scale[i];
+    }
+    int ok = v && tol && A && LS && mem && !CVodeInit(mem, cv_rhs, sg[0].a, v) && !CVodeSetUserData(mem, &g) &&
+             !CVodeSVtolerances(mem, rtol, tol) && !CVodeSetLinearSolver(mem, LS, A) && !CVodeSetJacFn(mem, cv_jac) &&
+             !CVodeSetMaxOrd(mem, maxord) && !CVodeSetMaxNumSteps(mem, 1000000) && !CVodeSetErrFile(mem, NULL);
+    double t = sg[0].a;
+    for (int j = 0; j < nseg && ok; j++) {
+        ds_segment_set(d, sg[j].a, sg[j].ramp ? sg[j].b : sg[j].a, &sg[j].from, &sg[j].to);
+        ok = !CVodeReInit(mem, t, v) && !CVodeSetStopTime(mem, sg[j].b) && CVode(mem, sg[j].b, v, &t, CV_NORMAL) >= 0;
+        long nst = 0, netf = 0, nncf = 0;
+        CVodeGetNumSteps(mem, &nst);
+        CVodeGetNumErrTestFails(mem, &netf);
+        CVodeGetNumNonlinSolvConvFails(mem, &nncf);
+        r->steps += nst;
+        r->rejected += netf + nncf;
+    }
+    for (int i = 0; v && i < nx; i++)
+        y[i] = NV_Ith_S(v, i);
+    r->rhs = g.nrhs; /* the right-hand sides CVODE asked for (none spent on difference quotients) */
+    r->jac = g.njac;
+    CVodeFree(&mem);
+    SUNLinSolFree(LS);
+    SUNMatDestroy(A);
+    N_VDestroy(v);
+    N_VDestroy(tol);
+    SUNContext_Free(&ctx);
     return ok;
 }
 
@@ -232,11 +312,13 @@ int main(int argc, char **argv)
             ds_method_id id;
             const gsl_odeiv2_step_type *gsl;
             double h_qs, h_in; /* fixed steps; 0 adaptive; < 0 skip */
+            int cvode;         /* > 0: CVODE BDF of this maximum order */
         } runs[] = {
-            {"euler", DS_EULER, NULL, 10.0, -1},    {"rk4", DS_RK4, NULL, 60.0, -1},
-            {"dopri5", DS_DOPRI5, NULL, 0, 0},      {"beuler", DS_BEULER, NULL, 10.0, 1.0},
-            {"trbdf2", DS_TRBDF2, NULL, 0, 0},      {"gsl_rkf45", 0, gsl_odeiv2_step_rkf45, 0, 0},
-            {"gsl_rk8pd", 0, gsl_odeiv2_step_rk8pd, 0, 0}, {"gsl_msbdf", 0, gsl_odeiv2_step_msbdf, 0, 0},
+            {"euler", DS_EULER, NULL, 10.0, -1, 0},        {"rk4", DS_RK4, NULL, 60.0, -1, 0},
+            {"dopri5", DS_DOPRI5, NULL, 0, 0, 0},          {"beuler", DS_BEULER, NULL, 10.0, 1.0, 0},
+            {"trbdf2", DS_TRBDF2, NULL, 0, 0, 0},          {"gsl_rkf45", 0, gsl_odeiv2_step_rkf45, 0, 0, 0},
+            {"gsl_rk8pd", 0, gsl_odeiv2_step_rk8pd, 0, 0, 0}, {"gsl_msbdf", 0, gsl_odeiv2_step_msbdf, 0, 0, 0},
+            {"cvode_bdf5", 0, NULL, 0, 0, 5},              {"cvode_bdf2", 0, NULL, 0, 0, 2},
         };
         const int nruns = sizeof runs / sizeof runs[0];
         result res[16];
@@ -251,12 +333,17 @@ int main(int argc, char **argv)
             if (h < 0)
                 continue;
             /* explicit methods on the inertial variant are limited by the 40 Hz mode: one rep */
-            int nrep = variant && (runs[k].gsl ? runs[k].gsl != gsl_odeiv2_step_msbdf : runs[k].id == DS_DOPRI5) ? 1 : reps;
+            int nrep = variant && !runs[k].cvode &&
+                               (runs[k].gsl ? runs[k].gsl != gsl_odeiv2_step_msbdf : runs[k].id == DS_DOPRI5)
+                           ? 1
+                           : reps;
             for (int rep = 0; rep < nrep; rep++) {
                 result rr = {0};
                 double w0 = now();
                 if (runs[k].gsl)
                     rr.ok = run_gsl(&sc.model, &d, &sys, runs[k].gsl, rtol, rtol, sg, nseg, y, &rr);
+                else if (runs[k].cvode)
+                    rr.ok = run_cvode(&sc.model, &d, &sys, runs[k].cvode, rtol, rtol, sg, nseg, y, &rr);
                 else {
                     ds_solver_opts o = ds_solver_defaults();
                     o.method = runs[k].id;

@@ -7,7 +7,8 @@ pkgs=(build-essential cmake pkg-config
       libgsl-dev libopenblas-dev liblapacke-dev libhdf5-dev hdf5-tools zlib1g-dev fonts-dejavu-core
       libyaml-dev libcyaml-dev libcmocka-dev gnuplot-nox
       clang libclang-rt-14-dev libomp-dev
-      libopenmpi-dev openmpi-bin)
+      libopenmpi-dev openmpi-bin
+      libsundials-dev)
 
 missing=()
 for p in "${pkgs[@]}"; do
