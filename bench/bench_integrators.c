@@ -8,12 +8,8 @@
  * date, machine and compiler.
  *
  * Usage: bench_integrators [SCENARIO] [--days N] [--rtol R] [--reps N] [--csv FILE] */
-#include <cvode/cvode.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_odeiv2.h>
-#include <nvector/nvector_serial.h>
-#include <sunlinsol/sunlinsol_dense.h>
-#include <sunmatrix/sunmatrix_dense.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +17,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "cvode_peer.h"
 #include "discsim/discsim.h"
 #include "physics/spine.h"
 
@@ -217,12 +214,7 @@ static int run_cvode(ds_model *m, ds_data *d, ds_system *sys, int maxord, double
         y[i] = NV_Ith_S(v, i);
     r->rhs = g.nrhs; /* the right-hand sides CVODE asked for (none spent on difference quotients) */
     r->jac = g.njac;
-    CVodeFree(&mem);
-    SUNLinSolFree(LS);
-    SUNMatDestroy(A);
-    N_VDestroy(v);
-    N_VDestroy(tol);
-    SUNContext_Free(&ctx);
+    cvode_peer_free(&mem, LS, A, v, tol, &ctx);
     return ok;
 }
 

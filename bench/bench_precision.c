@@ -5,8 +5,16 @@
  * nucleus pressures, relative to each level's largest), the solver's counts and the wall time
  * (best of --reps), so methods and settings compare at equal accuracy, not at equal rtol.
  *
+ * With --cvode, SUNDIALS CVODE (BDF of maximum order 5 without and with stability limit
+ * detection, and of maximum order 2; dense direct solver on the same
+ * analytic Jacobian, tolerances atol * scale_i as discsim's) runs the same day on the same
+ * right-hand side: the same segments (each phase's ramp, then its posture; re-initialised at
+ * each, as discsim's steppers restart there), records every minute from its own dense output,
+ * observed by the same code. Its errors are against the same rtol 1e-10 run of discsim's
+ * method. Wall times here are the simulation alone (discsim's run without writing a file).
+ *
  * Usage: bench_precision [--variant inertial|quasi_static] [--method NAME] [--reps N]
- *                        [--rtol R]... (run from the repository root) */
+ *                        [--rtol R]... [--cvode] (run from the repository root) */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
+
+#include "cvode_peer.h"
 #include "discsim/discsim.h"
+#include "linalg/linalg.h"
+#include "physics/spine.h"
 
 static double now(void)
 {
@@ -23,8 +35,7 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* One run at rtol = atol = rtol into out; its wall time. */
-static int run(const char *variant, const char *method, double rtol, const char *out, double *wall)
+static int load(const char *variant, const char *method, double rtol, ds_scenario *sc)
 {
     char v[64], m[64], r[64], a[64];
     snprintf(v, sizeof v, "variant=%s", variant);
@@ -32,21 +43,220 @@ static int run(const char *variant, const char *method, double rtol, const char 
     snprintf(r, sizeof r, "solver.rtol=%g", rtol);
     snprintf(a, sizeof a, "solver.atol=%g", rtol);
     const char *set[] = {"timeline.repeat=1", v, m, r, a};
-    ds_scenario sc;
     ds_error err = {0};
-    if (ds_scenario_load("scenarios/chain_day.yaml", 5, set, &sc, &err)) {
+    if (ds_scenario_load("scenarios/chain_day.yaml", 5, set, sc, &err)) {
         fprintf(stderr, "bench_precision: %s\n", err.msg);
         return -1;
     }
+    return 0;
+}
+
+/* One run at rtol = atol = rtol: into out (out NULL: no file, the simulation's wall time). */
+static int run(const char *variant, const char *method, double rtol, const char *out, double *wall)
+{
+    ds_scenario sc;
+    if (load(variant, method, rtol, &sc))
+        return -1;
+    ds_error err = {0};
     ds_run_opts o = {0};
     ds_run_result res;
+    ds_summary sum;
     double t0 = now();
-    ds_status s = ds_run(&sc, out, &o, &res, &err);
+    ds_status s = out ? ds_run(&sc, out, &o, &res, &err) : ds_run_stream(&sc, NULL, "", &o, &res, &sum, &err);
     *wall = now() - t0;
+    if (!out && !s)
+        ds_summary_free(&sum);
     if (s)
         fprintf(stderr, "bench_precision: %s\n", err.msg);
     ds_scenario_free(&sc);
     return s ? -1 : 0;
+}
+
+/* CVODE on the chain, lane 0 of the scenario's model. */
+typedef struct {
+    const ds_model *m;
+    ds_data d;
+    ds_system sys;
+    double x[DS_MAX_NX * DS_LANE_ALIGN], f[DS_MAX_NX * DS_LANE_ALIGN], J[3 * DS_MAX_NX * DS_MAX_NX * DS_LANE_ALIGN];
+    double t[DS_LANE_ALIGN];
+    long nrhs, njac;
+} cv_ctx;
+
+/* Every lane holds y (the others only so that they stay finite). */
+static void to_lanes(cv_ctx *c, double t, const double *y)
+{
+    const int S = c->m->stride;
+    for (int l = 0; l < S; l++)
+        c->t[l] = t;
+    for (int i = 0; i < c->sys.nx; i++)
+        for (int l = 0; l < S; l++)
+            c->x[i * S + l] = y[i];
+}
+
+static int cv_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *p)
+{
+    cv_ctx *c = p;
+    const int S = c->m->stride;
+    signed char flag[DS_LANE_ALIGN] = {0};
+    to_lanes(c, t, N_VGetArrayPointer(y));
+    c->sys.rhs(c->sys.ctx, c->t, c->x, c->f, flag);
+    double *f = N_VGetArrayPointer(ydot);
+    for (int i = 0; i < c->sys.nx; i++)
+        f[i] = c->f[i * S];
+    c->nrhs++;
+    return flag[0] ? 1 : 0;
+}
+
+static int cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix Jm, void *p, N_Vector t1, N_Vector t2, N_Vector t3)
+{
+    (void)fy, (void)t1, (void)t2, (void)t3;
+    cv_ctx *c = p;
+    const int S = c->m->stride, nx = c->sys.nx, b = c->sys.block;
+    to_lanes(c, t, N_VGetArrayPointer(y));
+    c->sys.jac(c->sys.ctx, c->t, c->x, c->J);
+    for (int r = 0; r < nx; r++)
+        for (int col = 0; col < nx; col++) {
+            int br = r / b, bc = col / b;
+            SM_ELEMENT_D(Jm, r, col) = abs(br - bc) > 1 ? 0.0 : c->J[ds_btri_at(nx / b, b, S, 1 + bc - br, br, r % b, col % b)];
+        }
+    c->njac++;
+    return 0;
+}
+
+/* The loads of posture pa ramping to pb over [t0, t1] (t0 == t1: pb held). */
+static void segment(cv_ctx *c, double t0, double t1, const ds_posture_params *pa, const ds_posture_params *pb)
+{
+    ds_load_segment *sg = &c->d.seg;
+    sg->t0 = t0;
+    sg->t1 = t1;
+    sg->pa = *pa;
+    sg->pb = *pb;
+    sg->dynamic = 0;
+    ds_posture_loads(c->m, pa, &sg->from);
+    ds_posture_loads(c->m, pb, &sg->to);
+}
+
+/* Integrates [a, b] and records the pressures at the record times in (a, b] (*k: the next
+ * record); 0 on success. */
+static int cv_span(cv_ctx *c, void *mem, N_Vector v, double a, double b, double dt_rec, long *k, double *P)
+{
+    const int S = c->m->stride, nl = c->m->nlevel;
+    double t = a;
+    if (CVodeReInit(mem, a, v) || CVodeSetStopTime(mem, b))
+        return -1;
+    for (; (double)*k * dt_rec <= b + 1e-9; (*k)++) {
+        double tr = fmin((double)*k * dt_rec, b);
+        if (CVode(mem, tr, v, &t, CV_NORMAL) < 0)
+            return -1;
+        to_lanes(c, tr, N_VGetArrayPointer(v));
+        ds_spine_observe(c->m, &c->d, tr, c->x);
+        for (int i = 0; i < nl; i++)
+            P[(size_t)i * 1441 + *k] = c->d.out[((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_pressure) * S];
+    }
+    if (t < b && CVode(mem, b, v, &t, CV_NORMAL) < 0)
+        return -1;
+    return 0;
+}
+
+/* One day with CVODE BDF of maximum order maxord (stald: with its stability limit
+ * detection); P [level][1441 records]. Counts into st
+ * (steps, rejected, rhs, jac), the wall time into *wall. */
+static int run_cvode(const char *variant, int maxord, int stald, double rtol, double *P, long st[4], double *wall)
+{
+    ds_scenario sc;
+    if (load(variant, "trbdf2", rtol, &sc))
+        return -1;
+    cv_ctx *c = calloc(1, sizeof *c);
+    ds_error err;
+    int bad = !c || ds_data_create(&sc.model, &c->d, &err);
+    SUNContext ctx = NULL;
+    bad = bad || SUNContext_Create(NULL, &ctx);
+    if (bad) {
+        free(c);
+        ds_scenario_free(&sc);
+        return -1;
+    }
+    c->m = &sc.model;
+    ds_spine_system(&sc.model, &c->d, &c->sys);
+    const int nx = c->sys.nx, S = sc.model.stride;
+    N_Vector v = N_VNew_Serial(nx, ctx), tol = N_VNew_Serial(nx, ctx);
+    SUNMatrix A = SUNDenseMatrix(nx, nx, ctx);
+    SUNLinearSolver LS = SUNLinSol_Dense(v, A, ctx);
+    void *mem = CVodeCreate(CV_BDF, ctx);
+    double t0 = now();
+    /* drained equilibrium in the initial posture, as the driver starts */
+    segment(c, 0.0, 0.0, &sc.initial, &sc.initial);
+    bad = ds_spine_equilibrium(&sc.model, c->d.seg.to.load, c->d.seg.to.act, c->d.x, &err) != DS_OK;
+    for (int i = 0; !bad && i < nx; i++) {
+        NV_Ith_S(v, i) = c->d.x[i * S];
+        NV_Ith_S(tol, i) = rtol * c->sys.scale[i];
+    }
+    bad = bad || !v || !tol || !A || !LS || !mem || CVodeInit(mem, cv_rhs, 0.0, v) || CVodeSetUserData(mem, c) ||
+          CVodeSVtolerances(mem, rtol, tol) || CVodeSetLinearSolver(mem, LS, A) || CVodeSetJacFn(mem, cv_jac) ||
+          CVodeSetMaxOrd(mem, maxord) || CVodeSetMaxNumSteps(mem, 1000000) || CVodeSetErrFile(mem, NULL) ||
+          CVodeSetStabLimDet(mem, stald ? SUNTRUE : SUNFALSE);
+    to_lanes(c, 0.0, N_VGetArrayPointer(v));
+    ds_spine_observe(c->m, &c->d, 0.0, c->x);
+    for (int i = 0; !bad && i < sc.model.nlevel; i++)
+        P[(size_t)i * 1441] = c->d.out[((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_pressure) * S];
+    long k = 1;
+    double t = 0.0;
+    const ds_posture_params *prev = &sc.initial;
+    st[0] = st[1] = st[2] = st[3] = 0;
+    for (int p = 0; p < sc.nphase && !bad; p++) {
+        const ds_posture_params *now_p = &sc.phase[p].p;
+        for (int half = 0; half < 2 && !bad; half++) {
+            const double a = half ? t + sc.ramp : t, b = half ? t + sc.phase[p].duration : t + sc.ramp;
+            if (half)
+                segment(c, a, a, now_p, now_p);
+            else
+                segment(c, a, b, prev, now_p);
+            bad = cv_span(c, mem, v, a, b, sc.record_interval, &k, P) != 0;
+            long nst = 0, netf = 0, nncf = 0;
+            CVodeGetNumSteps(mem, &nst);
+            CVodeGetNumErrTestFails(mem, &netf);
+            CVodeGetNumNonlinSolvConvFails(mem, &nncf);
+            st[0] += nst;
+            st[1] += netf + nncf;
+        }
+        t += sc.phase[p].duration;
+        prev = now_p;
+    }
+    *wall = now() - t0;
+    st[2] = c->nrhs;
+    st[3] = c->njac;
+    cvode_peer_free(&mem, LS, A, v, tol, &ctx);
+    ds_data_free(&c->d);
+    free(c);
+    ds_scenario_free(&sc);
+    return bad || k != 1441 ? -1 : 0;
+}
+
+/* The largest difference of P [level][1441] from the reference file's pressures, relative to
+ * each level's largest. */
+static double error_of(const char *ref, const double *P)
+{
+    static const char *const level[] = {"L1L2", "L2L3", "L3L4", "L4L5", "L5S1"};
+    double worst = 0.0;
+    for (int i = 0; i < 5; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "/levels/%s/pressure", level[i]);
+        double *x = NULL;
+        size_t n;
+        ds_error err;
+        if (ds_h5_read_flat(ref, path, &n, &x, &err) || n != 1441) {
+            free(x);
+            return NAN;
+        }
+        double top = 0.0, e = 0.0;
+        for (size_t k = 0; k < n; k++) {
+            top = fmax(top, fabs(x[k]));
+            e = fmax(e, fabs(x[k] - P[(size_t)i * 1441 + k]));
+        }
+        worst = fmax(worst, e / top);
+        free(x);
+    }
+    return worst;
 }
 
 static double count(const char *file, const char *name)
@@ -67,34 +277,29 @@ static double count(const char *file, const char *name)
 static double error(const char *ref, const char *a)
 {
     static const char *const level[] = {"L1L2", "L2L3", "L3L4", "L4L5", "L5S1"};
-    double worst = 0.0;
-    for (int i = 0; i < 5; i++) {
+    double *P = malloc(5 * 1441 * sizeof *P), e = NAN;
+    int ok = P != NULL;
+    for (int i = 0; ok && i < 5; i++) {
         char path[64];
         snprintf(path, sizeof path, "/levels/%s/pressure", level[i]);
-        double *x = NULL, *y = NULL;
-        size_t n, m;
+        double *y = NULL;
+        size_t n = 0;
         ds_error err;
-        if (ds_h5_read_flat(ref, path, &n, &x, &err) || ds_h5_read_flat(a, path, &m, &y, &err) || n != m) {
-            free(x);
-            free(y);
-            return NAN;
-        }
-        double top = 0.0, e = 0.0;
-        for (size_t k = 0; k < n; k++) {
-            top = fmax(top, fabs(x[k]));
-            e = fmax(e, fabs(x[k] - y[k]));
-        }
-        worst = fmax(worst, e / top);
-        free(x);
+        ok = !ds_h5_read_flat(a, path, &n, &y, &err) && n == 1441;
+        if (ok)
+            memcpy(P + (size_t)i * 1441, y, 1441 * sizeof *P);
         free(y);
     }
-    return worst;
+    if (ok)
+        e = error_of(ref, P);
+    free(P);
+    return e;
 }
 
 int main(int argc, char **argv)
 {
     const char *variant = "inertial", *method = "trbdf2";
-    int reps = 3, nr = 0;
+    int reps = 3, nr = 0, cvode = 0;
     double rtol[16];
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--variant") && i + 1 < argc)
@@ -105,9 +310,11 @@ int main(int argc, char **argv)
             reps = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--rtol") && i + 1 < argc && nr < 16)
             rtol[nr++] = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--cvode"))
+            cvode = 1;
         else {
             fprintf(stderr, "usage: bench_precision [--variant inertial|quasi_static] [--method NAME] [--reps N] "
-                            "[--rtol R]...\n");
+                            "[--rtol R]... [--cvode]\n");
             return 2;
         }
     }
@@ -124,21 +331,43 @@ int main(int argc, char **argv)
         return 1;
     printf("discsim %s (%s): one day of scenarios/chain_day.yaml, %s, %s; error against rtol 1e-10, best of %d\n",
            ds_version(), ds_git_commit(), variant, method, reps);
-    printf("%8s %10s %7s %9s %10s %10s %9s %9s %9s\n", "rtol", "error", "steps", "rejected", "RHS evals", "Jacobians",
-           "factors", "Newton", "wall (s)");
+    printf("%-11s %8s %10s %7s %9s %10s %10s %9s %9s %9s\n", "solver", "rtol", "error", "steps", "rejected",
+           "RHS evals", "Jacobians", "factors", "Newton", "sim (s)");
     int bad = 0;
     for (int k = 0; k < nr && !bad; k++) {
         double best = INFINITY;
+        bad = run(variant, method, rtol[k], out, &wall) != 0;
         for (int r = 0; r < reps && !bad; r++) {
-            bad = run(variant, method, rtol[k], out, &wall) != 0;
+            bad = run(variant, method, rtol[k], NULL, &wall) != 0;
             best = fmin(best, wall);
         }
         if (bad)
             break;
-        printf("%8.0e %10.2e %7.0f %9.0f %10.0f %10.0f %9.0f %9.0f %9.4f\n", rtol[k], error(ref, out),
+        printf("%-11s %8.0e %10.2e %7.0f %9.0f %10.0f %10.0f %9.0f %9.0f %9.4f\n", method, rtol[k], error(ref, out),
                count(out, "steps"), count(out, "rejected"), count(out, "rhs_evals"), count(out, "jac_evals"),
                count(out, "factorizations"), count(out, "newton_iters"), best);
     }
+    double *P = cvode ? malloc(5 * 1441 * sizeof *P) : NULL;
+    static const struct {
+        const char *name;
+        int ord, stald;
+    } peers[] = {{"cvode_bdf5", 5, 0}, {"cvode_bdf5s", 5, 1}, {"cvode_bdf2", 2, 0}};
+    for (int q = 0; cvode && P && !bad && q < 3; q++)
+        for (int k = 0; k < nr && !bad; k++) {
+            const int ord = peers[q].ord, stald = peers[q].stald;
+            double best = INFINITY;
+            long st[4] = {0, 0, 0, 0};
+            for (int r = 0; r < reps && !bad; r++) {
+                bad = run_cvode(variant, ord, stald, rtol[k], P, st, &wall) != 0;
+                best = fmin(best, wall);
+            }
+            if (bad)
+                fprintf(stderr, "bench_precision: CVODE BDF%d at rtol %g failed\n", ord, rtol[k]);
+            else
+                printf("%-11s %8.0e %10.2e %7ld %9ld %10ld %10ld %9s %9s %9.4f\n", peers[q].name,
+                       rtol[k], error_of(ref, P), st[0], st[1], st[2], st[3], "-", "-", best);
+        }
+    free(P);
     unlink(ref);
     unlink(out);
     return bad;
