@@ -13,8 +13,12 @@
  * observed by the same code. Its errors are against the same rtol 1e-10 run of discsim's
  * method. Wall times here are the simulation alone (discsim's run without writing a file).
  *
+ * --check makes it a test (CTest runs it at rtol 1e-5 with the peers): it fails when any
+ * solver's error exceeds CHECK_CLASS times its rtol, or a solver fails, so the benchmark
+ * never compares wrong answers.
+ *
  * Usage: bench_precision [--variant inertial|quasi_static] [--method NAME] [--reps N]
- *                        [--rtol R]... [--cvode] (run from the repository root) */
+ *                        [--rtol R]... [--cvode] [--check] (run from the repository root) */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +31,10 @@
 #include "discsim/discsim.h"
 #include "linalg/linalg.h"
 #include "physics/spine.h"
+
+/* The tolerance class: a run whose error exceeds this many times its rtol is wrong, not
+ * merely inaccurate (global errors over a day run to a few times the local tolerance). */
+static const double CHECK_CLASS = 30.0;
 
 static double now(void)
 {
@@ -299,7 +307,7 @@ static double error(const char *ref, const char *a)
 int main(int argc, char **argv)
 {
     const char *variant = "inertial", *method = "trbdf2";
-    int reps = 3, nr = 0, cvode = 0;
+    int reps = 3, nr = 0, cvode = 0, check = 0, wrong = 0;
     double rtol[16];
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--variant") && i + 1 < argc)
@@ -312,9 +320,11 @@ int main(int argc, char **argv)
             rtol[nr++] = atof(argv[++i]);
         else if (!strcmp(argv[i], "--cvode"))
             cvode = 1;
+        else if (!strcmp(argv[i], "--check"))
+            check = 1;
         else {
             fprintf(stderr, "usage: bench_precision [--variant inertial|quasi_static] [--method NAME] [--reps N] "
-                            "[--rtol R]... [--cvode]\n");
+                            "[--rtol R]... [--cvode] [--check]\n");
             return 2;
         }
     }
@@ -343,7 +353,9 @@ int main(int argc, char **argv)
         }
         if (bad)
             break;
-        printf("%-11s %8.0e %10.2e %7.0f %9.0f %10.0f %10.0f %9.0f %9.0f %9.4f\n", method, rtol[k], error(ref, out),
+        const double e = error(ref, out);
+        wrong += check && !(e <= CHECK_CLASS * rtol[k]);
+        printf("%-11s %8.0e %10.2e %7.0f %9.0f %10.0f %10.0f %9.0f %9.0f %9.4f\n", method, rtol[k], e,
                count(out, "steps"), count(out, "rejected"), count(out, "rhs_evals"), count(out, "jac_evals"),
                count(out, "factorizations"), count(out, "newton_iters"), best);
     }
@@ -361,14 +373,19 @@ int main(int argc, char **argv)
                 bad = run_cvode(variant, ord, stald, rtol[k], P, st, &wall) != 0;
                 best = fmin(best, wall);
             }
+            const double e = bad ? NAN : error_of(ref, P);
+            wrong += check && !(e <= CHECK_CLASS * rtol[k]);
             if (bad)
                 fprintf(stderr, "bench_precision: CVODE BDF%d at rtol %g failed\n", ord, rtol[k]);
             else
-                printf("%-11s %8.0e %10.2e %7ld %9ld %10ld %10ld %9s %9s %9.4f\n", peers[q].name,
-                       rtol[k], error_of(ref, P), st[0], st[1], st[2], st[3], "-", "-", best);
+                printf("%-11s %8.0e %10.2e %7ld %9ld %10ld %10ld %9s %9s %9.4f\n", peers[q].name, rtol[k], e, st[0],
+                       st[1], st[2], st[3], "-", "-", best);
         }
     free(P);
     unlink(ref);
     unlink(out);
-    return bad;
+    if (wrong)
+        fprintf(stderr, "bench_precision: %d run(s) missed the reference by more than %g times their rtol\n", wrong,
+                CHECK_CLASS);
+    return bad || wrong;
 }
