@@ -258,7 +258,7 @@ static void test_order(void **state)
         double expect, lo, hi;
     } cases[] = {
         {DS_EULER, 0.02 / 512, 1, 0.9, 1.15}, {DS_BEULER, 0.02 / 512, 1, 0.9, 1.15},
-        {DS_TRBDF2, 0.02 / 16, 2, 1.85, 2.2}, {DS_RK4, 0.02 / 16, 4, 3.7, 4.3},
+        {DS_TRBDF2, 0.02 / 16, 2, 1.85, 2.2}, {DS_ESDIRK3, 0.02 / 16, 3, 2.8, 3.3}, {DS_RK4, 0.02 / 16, 4, 3.7, 4.3},
         {DS_DOPRI5, 0.02 / 32, 5, 4.6, 5.5},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
@@ -299,7 +299,7 @@ static void test_day_vs_rk8pd(void **state)
     } cases[] = {
         /* rk4's bound: 60 s steps resolve the creep element's 10-minute mode to ~1e-8 mm */
         {DS_EULER, 1e-8, 5.0, 2e-4},  {DS_RK4, 1e-8, 60.0, 5e-8},   {DS_DOPRI5, 1e-8, 0.0, 1e-5},
-        {DS_BEULER, 1e-8, 5.0, 2e-4}, {DS_TRBDF2, 1e-8, 0.0, 1e-5},
+        {DS_BEULER, 1e-8, 5.0, 2e-4}, {DS_TRBDF2, 1e-8, 0.0, 1e-5}, {DS_ESDIRK3, 1e-8, 0.0, 1e-5},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         int64_t steps;

@@ -55,6 +55,7 @@ typedef enum ds_method_id {
     DS_DOPRI5,    /* Dormand-Prince 5(4), adaptive, FSAL */
     DS_BEULER,    /* backward Euler, fixed step, Newton with the analytic Jacobian */
     DS_TRBDF2,    /* TR-BDF2 (ESDIRK, L-stable, order 2, embedded order 3), adaptive */
+    DS_ESDIRK3,   /* ESDIRK3(2)4L[2]SA (L-stable, stiffly accurate, order 3, embedded 2), adaptive */
     DS_NMETHODS
 } ds_method_id;
 
@@ -63,7 +64,7 @@ typedef struct ds_step_ws ds_step_ws;
 
 typedef struct ds_method {
     ds_method_id id;
-    const char *name;        /* as written in a scenario: euler, rk4, dopri5, beuler, trbdf2 */
+    const char *name;        /* as written in a scenario: euler, rk4, dopri5, beuler, trbdf2, esdirk3 */
     const char *description;
     int order;               /* order of the propagated solution */
     int err_order;           /* order of the error estimate's lower method (0: none) */

@@ -11,6 +11,9 @@ static const ds_method methods[DS_NMETHODS] = {
      ds_step_beuler},
     {DS_TRBDF2, "trbdf2", "TR-BDF2 (L-stable ESDIRK, order 2, embedded order 3), adaptive", 2, 3, 1, 1, 0, 2,
      ds_step_trbdf2},
+    {DS_ESDIRK3, "esdirk3",
+     "ESDIRK3(2)4L[2]SA (Kennedy & Carpenter 2003: L-stable, stiffly accurate, order 3, embedded order 2), adaptive",
+     3, 2, 1, 1, 0, 3, ds_step_esdirk3},
 };
 
 const ds_method *ds_method_get(ds_method_id id)

@@ -1,4 +1,5 @@
-/* Implicit steps: backward Euler and TR-BDF2, with Newton on the analytic Jacobian.
+/* Implicit steps: backward Euler, TR-BDF2 and ESDIRK3(2), with Newton on the analytic
+ * Jacobian.
  *
  * TR-BDF2 as an ESDIRK (Hosea & Shampine, Appl. Numer. Math. 20 (1996) 21-37), with
  * gamma = 2 - sqrt(2), d = gamma/2, w = sqrt(2)/4:
@@ -82,6 +83,66 @@ void ds_step_trbdf2(ds_step_ws *w)
             size_t q = (size_t)i * S + l;
             w->xnew[q] = w->z[q];
             w->err[q] = w->hs[l] * (e1 * f1[q] + e2 * f2[q] + e3 * f3[q]);
+        }
+    ds_newton_msolve(w, w->err);
+}
+
+/* ESDIRK3(2)4L[2]SA (Kennedy & Carpenter, Appl. Numer. Math. 44 (2003) 139-181: the implicit
+ * part of ARK3(2)4L[2]SA; coefficients as ARKODE tabulates them): an explicit first stage,
+ * three implicit stages sharing gamma, so one Newton matrix I - h gamma J a step; L-stable and
+ * stiffly accurate (x_{n+1} is the last stage), order 3 with an embedded order-2 solution. The
+ * error vector h sum (b_i - d_i) f_i is filtered through (I - h gamma J)^-1 as TR-BDF2's. */
+enum { ESD_S = 4 };
+static const double ESD_G = 0.4358665215084589994160194511935568425293;
+static const double ESD_C[ESD_S] = {0.0, 0.8717330430169179988320389023871136850586, 0.6, 1.0};
+static const double ESD_A[ESD_S][ESD_S] = {
+    {0.0, 0.0, 0.0, 0.0},
+    {0.4358665215084589994160194511935568425293, 0.4358665215084589994160194511935568425293, 0.0, 0.0},
+    {0.2576482460664272457999960162840797092643, -0.09351476757488624521601546747763655179361,
+     0.4358665215084589994160194511935568425293, 0.0},
+    {0.1876410243467238251612921441668043913795, -0.5952974735769549480478230275858851737782,
+     0.9717899277217721234705114322255239398694, 0.4358665215084589994160194511935568425293},
+};
+static const double ESD_D[ESD_S] = {0.2147402862233891404862383406484193714659,
+                                    -0.4851622638849390928209050808398155895845,
+                                    0.86872500252038755116621237682951240796,
+                                    0.4016969751411624011684543633618838101586};
+
+/* sum_j c[j] F[j][q], j < n */
+static inline double wsum(double *const *F, const double *c, int n, size_t q)
+{
+    double sum = 0.0;
+    for (int j = 0; j < n; j++)
+        sum += c[j] * F[j][q];
+    return sum;
+}
+
+void ds_step_esdirk3(ds_step_ws *w)
+{
+    const int S = w->stride, nl = w->nl;
+    double *F[ESD_S] = {w->f, w->k[0], w->k[1], w->k[2]};
+    for (int l = 0; l < nl; l++)
+        w->hg[l] = ESD_G * w->hs[l];
+    ds_newton_matrix(w, w->hg, w->active);
+    for (int st = 1; st < ESD_S; st++) {
+        for (int l = 0; l < nl; l++)
+            w->ts[l] = w->t[l] + ESD_C[st] * w->hs[l];
+        for (int i = 0; i < w->nx; i++)
+#pragma omp simd
+            for (int l = 0; l < nl; l++) {
+                size_t q = (size_t)i * S + l;
+                w->a[q] = w->x[q] + w->hs[l] * wsum(F, ESD_A[st], st, q);
+                /* predictor: the explicit part plus the last stage's slope for this one */
+                w->z[q] = w->a[q] + w->hg[l] * F[st - 1][q];
+            }
+        ds_newton_solve(w, w->ts, w->a, w->hg, w->z, F[st], w->active);
+    }
+    for (int i = 0; i < w->nx; i++)
+#pragma omp simd
+        for (int l = 0; l < nl; l++) {
+            size_t q = (size_t)i * S + l;
+            w->xnew[q] = w->z[q];
+            w->err[q] = w->hs[l] * (wsum(F, ESD_A[ESD_S - 1], ESD_S, q) - wsum(F, ESD_D, ESD_S, q));
         }
     ds_newton_msolve(w, w->err);
 }

@@ -65,5 +65,6 @@ void ds_step_rk4(ds_step_ws *w);
 void ds_step_dopri5(ds_step_ws *w);
 void ds_step_beuler(ds_step_ws *w);
 void ds_step_trbdf2(ds_step_ws *w);
+void ds_step_esdirk3(ds_step_ws *w);
 
 #endif
