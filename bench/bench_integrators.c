@@ -308,7 +308,8 @@ int main(int argc, char **argv)
         } runs[] = {
             {"euler", DS_EULER, NULL, 10.0, -1, 0},        {"rk4", DS_RK4, NULL, 60.0, -1, 0},
             {"dopri5", DS_DOPRI5, NULL, 0, 0, 0},          {"beuler", DS_BEULER, NULL, 10.0, 1.0, 0},
-            {"trbdf2", DS_TRBDF2, NULL, 0, 0, 0},          {"gsl_rkf45", 0, gsl_odeiv2_step_rkf45, 0, 0, 0},
+            {"trbdf2", DS_TRBDF2, NULL, 0, 0, 0},          {"esdirk3", DS_ESDIRK3, NULL, 0, 0, 0},
+            {"gsl_rkf45", 0, gsl_odeiv2_step_rkf45, 0, 0, 0},
             {"gsl_rk8pd", 0, gsl_odeiv2_step_rk8pd, 0, 0, 0}, {"gsl_msbdf", 0, gsl_odeiv2_step_msbdf, 0, 0, 0},
             {"cvode_bdf5", 0, NULL, 0, 0, 5},              {"cvode_bdf2", 0, NULL, 0, 0, 2},
         };
