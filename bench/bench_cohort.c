@@ -10,8 +10,8 @@
  * on 1 and 2 threads; the ratios are the batching's gain. Reported, never asserted: subject-days per second of the whole
  * process and of the simulation alone, peak resident memory.
  *
- * Usage: bench_cohort [--subjects N] [--inertial-subjects N] [--large N] (run from the
- * repository root) */
+ * Usage: bench_cohort [--subjects N] [--inertial-subjects N] [--large N] [--method NAME] (run
+ * from the repository root; the method defaults to the scenario's, trbdf2) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +36,8 @@ typedef struct {
 
 /* One configuration in a child process: its times come back through a pipe, its peak
  * memory from wait4. */
+static const char *method = "trbdf2"; /* --method */
+
 static int run_case(const char *variant, int n, int threads, int block, result *r)
 {
     int fd[2];
@@ -52,12 +54,14 @@ static int run_case(const char *variant, int n, int threads, int block, result *
                  "muscles.erector_spinae.tone: {distribution: lognormal, median: 0.02, sd_log: 0.3}, "
                  "body_mass: {distribution: normal, mean: 75kg, sd: 12kg, min: 45kg, max: 130kg}}}",
                  n);
+        char meth[64];
         snprintf(var, sizeof var, "variant=%s", variant);
-        const char *set[] = {"timeline.repeat=1", cohort, var};
+        snprintf(meth, sizeof meth, "solver.method=%s", method);
+        const char *set[] = {"timeline.repeat=1", cohort, var, meth};
         double t0 = now();
         ds_study st;
         ds_error err = {0};
-        if (ds_study_load("scenarios/chain_day.yaml", 3, set, &st, &err)) {
+        if (ds_study_load("scenarios/chain_day.yaml", 4, set, &st, &err)) {
             fprintf(stderr, "%s\n", err.msg);
             _exit(3);
         }
@@ -112,14 +116,16 @@ int main(int argc, char **argv)
             ni = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--large") && i + 1 < argc)
             large = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--method") && i + 1 < argc)
+            method = argv[++i];
         else {
-            fprintf(stderr, "usage: bench_cohort [--subjects N] [--inertial-subjects N] [--large N]\n");
+            fprintf(stderr, "usage: bench_cohort [--subjects N] [--inertial-subjects N] [--large N] [--method NAME]\n");
             return 2;
         }
     }
-    printf("discsim %s (%s): one day of scenarios/chain_day.yaml (five levels, muscles, rtol 1e-6), "
+    printf("discsim %s (%s): one day of scenarios/chain_day.yaml (five levels, muscles, %s at rtol 1e-6), "
            "heterogeneous cohort, --record summary, whole process\n",
-           ds_version(), ds_git_commit());
+           ds_version(), ds_git_commit(), method);
     printf("%-12s %-36s %8s %10s %14s %14s %10s %10s\n", "variant", "configuration", "subjects", "wall (s)",
            "subj-days/s", "sim subj-d/s", "peak MB", "vs 1-at-a");
     static const char *const variants[] = {"quasi_static", "inertial"};
