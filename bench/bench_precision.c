@@ -19,7 +19,8 @@
  * never compares wrong answers.
  *
  * Usage: bench_precision [--variant inertial|quasi_static] [--method NAME] [--reps N]
- *                        [--rtol R]... [--cvode] [--check] (run from the repository root) */
+ *                        [--rtol R]... [--cvode] [--check] [--scenario FILE] (run from the
+ *                        repository root; the scenario's first day, chain_day.yaml by default) */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,11 @@
  * merely inaccurate (global errors over a day run to a few times the local tolerance). */
 static const double CHECK_CLASS = 30.0;
 
+/* The problem: the scenario, its levels and its number of records (from the reference run). */
+static const char *scenario = "scenarios/chain_day.yaml";
+static int nlev, nrec;
+static char level[DS_MAX_LEVELS][16];
+
 static double now(void)
 {
     struct timespec ts;
@@ -53,7 +59,7 @@ static int load(const char *variant, const char *method, double rtol, ds_scenari
     snprintf(a, sizeof a, "solver.atol=%g", rtol);
     const char *set[] = {"timeline.repeat=1", v, m, r, a};
     ds_error err = {0};
-    if (ds_scenario_load("scenarios/chain_day.yaml", 5, set, sc, &err)) {
+    if (ds_scenario_load(scenario, 5, set, sc, &err)) {
         fprintf(stderr, "bench_precision: %s\n", err.msg);
         return -1;
     }
@@ -160,7 +166,7 @@ static int cv_span(cv_ctx *c, void *mem, N_Vector v, double a, double b, double 
         to_lanes(c, tr, N_VGetArrayPointer(v));
         ds_spine_observe(c->m, &c->d, tr, c->x);
         for (int i = 0; i < nl; i++)
-            P[(size_t)i * 1441 + *k] = c->d.out[((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_pressure) * S];
+            P[(size_t)i * nrec + *k] = c->d.out[((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_pressure) * S];
     }
     if (t < b && CVode(mem, b, v, &t, CV_NORMAL) < 0)
         return -1;
@@ -168,7 +174,7 @@ static int cv_span(cv_ctx *c, void *mem, N_Vector v, double a, double b, double 
 }
 
 /* One day with CVODE BDF of maximum order maxord (stald: with its stability limit
- * detection); P [level][1441 records]. Counts into st
+ * detection); P [level][record]. Counts into st
  * (steps, rejected, rhs, jac), the wall time into *wall. */
 static int run_cvode(const char *variant, int maxord, int stald, double rtol, double *P, long st[4], double *wall)
 {
@@ -207,7 +213,7 @@ static int run_cvode(const char *variant, int maxord, int stald, double rtol, do
     to_lanes(c, 0.0, N_VGetArrayPointer(v));
     ds_spine_observe(c->m, &c->d, 0.0, c->x);
     for (int i = 0; !bad && i < sc.model.nlevel; i++)
-        P[(size_t)i * 1441] = c->d.out[((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_pressure) * S];
+        P[(size_t)i * nrec] = c->d.out[((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_pressure) * S];
     long k = 1;
     double t = 0.0;
     const ds_posture_params *prev = &sc.initial;
@@ -238,29 +244,28 @@ static int run_cvode(const char *variant, int maxord, int stald, double rtol, do
     ds_data_free(&c->d);
     free(c);
     ds_scenario_free(&sc);
-    return bad || k != 1441 ? -1 : 0;
+    return bad || k != nrec ? -1 : 0;
 }
 
-/* The largest difference of P [level][1441] from the reference file's pressures, relative to
+/* The largest difference of P [level][record] from the reference file's pressures, relative to
  * each level's largest. */
 static double error_of(const char *ref, const double *P)
 {
-    static const char *const level[] = {"L1L2", "L2L3", "L3L4", "L4L5", "L5S1"};
     double worst = 0.0;
-    for (int i = 0; i < 5; i++) {
-        char path[64];
+    for (int i = 0; i < nlev; i++) {
+        char path[128];
         snprintf(path, sizeof path, "/levels/%s/pressure", level[i]);
         double *x = NULL;
         size_t n;
         ds_error err;
-        if (ds_h5_read_flat(ref, path, &n, &x, &err) || n != 1441) {
+        if (ds_h5_read_flat(ref, path, &n, &x, &err) || n != (size_t)nrec) {
             free(x);
             return NAN;
         }
         double top = 0.0, e = 0.0;
         for (size_t k = 0; k < n; k++) {
             top = fmax(top, fabs(x[k]));
-            e = fmax(e, fabs(x[k] - P[(size_t)i * 1441 + k]));
+            e = fmax(e, fabs(x[k] - P[(size_t)i * nrec + k]));
         }
         worst = fmax(worst, e / top);
         free(x);
@@ -285,18 +290,17 @@ static double count(const char *file, const char *name)
  * each level's largest. */
 static double error(const char *ref, const char *a)
 {
-    static const char *const level[] = {"L1L2", "L2L3", "L3L4", "L4L5", "L5S1"};
-    double *P = malloc(5 * 1441 * sizeof *P), e = NAN;
+    double *P = malloc((size_t)nlev * nrec * sizeof *P), e = NAN;
     int ok = P != NULL;
-    for (int i = 0; ok && i < 5; i++) {
-        char path[64];
+    for (int i = 0; ok && i < nlev; i++) {
+        char path[128];
         snprintf(path, sizeof path, "/levels/%s/pressure", level[i]);
         double *y = NULL;
         size_t n = 0;
         ds_error err;
-        ok = !ds_h5_read_flat(a, path, &n, &y, &err) && n == 1441;
+        ok = !ds_h5_read_flat(a, path, &n, &y, &err) && n == (size_t)nrec;
         if (ok)
-            memcpy(P + (size_t)i * 1441, y, 1441 * sizeof *P);
+            memcpy(P + (size_t)i * nrec, y, (size_t)nrec * sizeof *P);
         free(y);
     }
     if (ok)
@@ -323,9 +327,11 @@ int main(int argc, char **argv)
             cvode = 1;
         else if (!strcmp(argv[i], "--check"))
             check = 1;
+        else if (!strcmp(argv[i], "--scenario") && i + 1 < argc)
+            scenario = argv[++i];
         else {
             fprintf(stderr, "usage: bench_precision [--variant inertial|quasi_static] [--method NAME] [--reps N] "
-                            "[--rtol R]... [--cvode] [--check]\n");
+                            "[--rtol R]... [--cvode] [--check] [--scenario FILE]\n");
             return 2;
         }
     }
@@ -343,10 +349,18 @@ int main(int argc, char **argv)
     if (method)
         methods[0] = method, nm = 1;
     double wall;
+    ds_scenario shape;
+    if (load(variant, methods[0], 1e-10, &shape))
+        return 1;
+    nlev = shape.nlevel;
+    nrec = (int)lround(ds_scenario_duration(&shape) / shape.record_interval) + 1;
+    for (int i = 0; i < nlev; i++)
+        snprintf(level[i], sizeof level[i], "%s", ds_level_names[shape.level_id[i]]);
+    ds_scenario_free(&shape);
     if (run(variant, methods[0], 1e-10, ref, &wall))
         return 1;
-    printf("discsim %s (%s): one day of scenarios/chain_day.yaml, %s; error against %s at rtol 1e-10, best of %d\n",
-           ds_version(), ds_git_commit(), variant, methods[0], reps);
+    printf("discsim %s (%s): %s (its timeline once), %s; error against %s at rtol 1e-10, best of %d\n", ds_version(),
+           ds_git_commit(), scenario, variant, methods[0], reps);
     printf("%-11s %8s %10s %7s %9s %10s %10s %9s %9s %9s\n", "solver", "rtol", "error", "steps", "rejected",
            "RHS evals", "Jacobians", "factors", "Newton", "sim (s)");
     int bad = 0;
@@ -367,7 +381,7 @@ int main(int argc, char **argv)
                count(out, "steps"), count(out, "rejected"), count(out, "rhs_evals"), count(out, "jac_evals"),
                count(out, "factorizations"), count(out, "newton_iters"), best);
     }
-    double *P = cvode ? malloc(5 * 1441 * sizeof *P) : NULL;
+    double *P = cvode ? malloc((size_t)nlev * nrec * sizeof *P) : NULL;
     static const struct {
         const char *name;
         int ord, stald;
