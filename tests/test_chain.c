@@ -194,8 +194,8 @@ static void test_inertial_matches_quasi_static(void **state)
 }
 
 /* TR-BDF2 and ESDIRK3 on the inertial chain keep their Jacobians for many steps (modified
- * Newton) and their recorded pressures stay within 2e-5 of a run at rtol 1e-9 over a day. A Newton matrix
- * kept for another step size failed this (4e-4: see solvers/newton.c). */
+ * Newton) and their recorded pressures stay within 2e-5 of a run at rtol 1e-9 over a day. A
+ * Newton matrix kept for another step size failed this (4e-4: see solvers/newton.c). */
 static void test_inertial_accuracy_with_reused_jacobians(void **state)
 {
     (void)state;
