@@ -20,13 +20,16 @@
  * never compares wrong answers.
  *
  * Usage: bench_precision [--variant inertial|quasi_static] [--method NAME] [--reps N]
- *                        [--rtol R]... [--cvode] [--check] [--scenario FILE] (run from the
+ *                        [--rtol R]... [--cvode] [--check] [--scenario FILE] [--csv FILE]
+ *                        (--csv: the same rows, tagged with CPU model, instruction set,
+ *                        compiler, commit and date; run from the
  *                        repository root; the scenario's first day, chain_day.yaml by default) */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 
@@ -36,6 +39,36 @@
 #include "discsim/discsim.h"
 #include "linalg/linalg.h"
 #include "physics/spine.h"
+
+/* The machine's CPU model (Linux), for the CSV. */
+static void cpu_model(char *buf, size_t n)
+{
+    snprintf(buf, n, "unknown");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[256];
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "model name", 10) && strchr(line, ':')) {
+            snprintf(buf, n, "%s", strchr(line, ':') + 2);
+            buf[strcspn(buf, "\n")] = '\0';
+            break;
+        }
+    if (f)
+        fclose(f);
+}
+
+/* The instruction set this program was compiled for (the library is built the same way). */
+static const char *isa(void)
+{
+#if defined(__AVX512F__)
+    return "x86-64 AVX-512";
+#elif defined(__AVX2__)
+    return "x86-64 AVX2";
+#elif defined(__SSE2__)
+    return "x86-64 baseline (SSE2)";
+#else
+    return "unknown";
+#endif
+}
 
 /* The tolerance class: a run whose error exceeds this many times its rtol is wrong, not
  * merely inaccurate (global errors over a day run to a few times the local tolerance). */
@@ -383,6 +416,7 @@ int main(int argc, char **argv)
 {
     const char *variant = "inertial", *method = NULL;
     int reps = 3, nr = 0, cvode = 0, check = 0, wrong = 0;
+    const char *csv = NULL;
     double rtol[16];
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--variant") && i + 1 < argc)
@@ -399,9 +433,11 @@ int main(int argc, char **argv)
             check = 1;
         else if (!strcmp(argv[i], "--scenario") && i + 1 < argc)
             scenario = argv[++i];
+        else if (!strcmp(argv[i], "--csv") && i + 1 < argc)
+            csv = argv[++i];
         else {
             fprintf(stderr, "usage: bench_precision [--variant inertial|quasi_static] [--method NAME] [--reps N] "
-                            "[--rtol R]... [--cvode] [--check] [--scenario FILE]\n");
+                            "[--rtol R]... [--cvode] [--check] [--scenario FILE] [--csv FILE]\n");
             return 2;
         }
     }
@@ -433,6 +469,26 @@ int main(int argc, char **argv)
            ds_git_commit(), scenario, variant, methods[0], reps);
     printf("%-12s %8s %10s %7s %9s %10s %10s %9s %9s %9s\n", "solver", "rtol", "error", "steps", "rejected",
            "RHS evals", "Jacobians", "factors", "Newton", "sim (s)");
+    FILE *cf = csv ? fopen(csv, "w") : NULL;
+    if (csv && !cf) {
+        fprintf(stderr, "bench_precision: cannot write %s\n", csv);
+        return 1;
+    }
+    char tag[1024] = "";
+    if (cf) { /* every row carries the machine and the build it was measured on */
+        char cpu[256], date[32];
+        struct utsname u;
+        uname(&u);
+        time_t tt = time(NULL);
+        strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&tt));
+        cpu_model(cpu, sizeof cpu);
+        for (char *c = cpu; *c; c++)
+            *c = *c == ',' ? ';' : *c;
+        snprintf(tag, sizeof tag, "%s,%s,%s,%s %s,gcc %s,%s,%s,%s", ds_git_commit(), date, cpu, u.sysname, u.machine,
+                 __VERSION__, isa(), scenario, variant);
+        fprintf(cf, "commit,date,cpu,os,compiler,isa,scenario,variant,solver,rtol,error,steps,rejected,rhs_evals,"
+                    "jac_evals,factorizations,newton_iters,sim_s,failed\n");
+    }
     int bad = 0;
     for (int q = 0; q < nm * nr && !bad; q++) {
         const int k = q % nr;
@@ -450,6 +506,10 @@ int main(int argc, char **argv)
         printf("%-12s %8.0e %10.2e %7.0f %9.0f %10.0f %10.0f %9.0f %9.0f %9.4f\n", method, rtol[k], e,
                count(out, "steps"), count(out, "rejected"), count(out, "rhs_evals"), count(out, "jac_evals"),
                count(out, "factorizations"), count(out, "newton_iters"), best);
+        if (cf)
+            fprintf(cf, "%s,%s,%g,%.3e,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.6f,0\n", tag, method, rtol[k], e, count(out, "steps"),
+                    count(out, "rejected"), count(out, "rhs_evals"), count(out, "jac_evals"), count(out, "factorizations"),
+                    count(out, "newton_iters"), best);
     }
     double *P = cvode ? malloc((size_t)nlev * nrec * sizeof *P) : NULL;
     static const peer peers[] = {{"cvode_bdf5", 1, 5, 0}, {"cvode_bdf5s", 1, 5, 1}, {"cvode_bdf2", 1, 2, 0},
@@ -470,7 +530,12 @@ int main(int argc, char **argv)
             else
                 printf("%-12s %8.0e %10.2e %7ld %9ld %10ld %10ld %9s %9s %9.4f\n", peers[q].name, rtol[k], e, st[0],
                        st[1], st[2], st[3], "-", "-", best);
+            if (cf)
+                fprintf(cf, "%s,%s,%g,%.3e,%ld,%ld,%ld,%ld,,,%.6f,%d\n", tag, peers[q].name, rtol[k], e, st[0], st[1],
+                        st[2], st[3], best, failed);
         }
+    if (cf)
+        fclose(cf);
     free(P);
     unlink(ref);
     unlink(out);
