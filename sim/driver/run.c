@@ -123,8 +123,8 @@ typedef struct run_block {
     double *xr;
     int dead;         /* every subject of the block failed: it is not stepped again */
     int loads_valid;  /* seg.to holds the loads of seg.pb (the last segment was not dynamic) */
-    ds_summary *sum;  /* where the block's records are summarised, as lanes sum_l0 .. + n - 1 */
-    int sum_l0;
+    ds_summary *sum;  /* where the block's records are summarised: the run's (its subjects at
+                         l0) or, summaries only, own (at 0) */
     ds_summary own;   /* summaries only: the block's own accumulators */
     ds_status st;     /* an error of the block's work (not a failed subject) */
     ds_error err;
@@ -196,7 +196,7 @@ static void record_block(run_ctx *c, run_block *k, double tr, const double *x)
     }
     if (k->sum) {
         const double *o = k->d.out + (size_t)c->hl * DS_NLEVEL_OUTPUTS * S;
-        ds_summary_add_lanes(k->sum, k->sum_l0, k->n, tr, k->d.root + (size_t)DS_ROOT_contact_pressure_mmHg * S,
+        ds_summary_add_lanes(k->sum, k->sum == &k->own ? 0 : k->l0, k->n, tr, k->d.root + (size_t)DS_ROOT_contact_pressure_mmHg * S,
                              k->d.root + (size_t)DS_ROOT_protrusion * S, o + (size_t)DS_OUT_pressure * S,
                              o + (size_t)DS_OUT_height * S);
     }
@@ -365,11 +365,10 @@ static void block_do(run_ctx *c, run_block *k, const run_step *s)
     if (!k->dead && ds_evolver_advance(k->ev, s->t, s->b, &k->err))
         set_aside(c, k, s->phase);
     if (s->record) {
-        if (!k->dead && c->summary_only) { /* the observed level's states and the one below's */
-            const int nb = ds_level_block(&k->m);
-            ds_evolver_interp_rows(k->ev, s->t, nb * c->hl, nb * (c->hl + 2), k->xr);
-        } else if (!k->dead)
-            ds_evolver_interp(k->ev, s->t, k->xr);
+        /* summaries only: the observed level's states and the one below's */
+        const int nb = ds_level_block(&k->m), i0 = c->summary_only ? nb * c->hl : 0;
+        if (!k->dead)
+            ds_evolver_interp_rows(k->ev, s->t, i0, c->summary_only ? nb * (c->hl + 2) : k->d.nx, k->xr);
         record_block(c, k, s->t, k->xr);
     }
 }
@@ -599,7 +598,6 @@ static ds_status setup(run_ctx *c, ds_error *err)
             continue;
         st = setup_block(c, &c->blk[i], c->slot[i].l0, c->slot[i].n, err);
         c->blk[i].sum = c->sum; /* records wait for every block: the run's accumulators */
-        c->blk[i].sum_l0 = c->slot[i].l0;
     }
     if (!st && !c->summary_only) { /* the first record, at t = 0 */
         for (int i = 0; i < c->nblock; i++)

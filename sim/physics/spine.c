@@ -38,13 +38,21 @@ typedef struct {
     double h, P, K, pi;
 } qs_state;
 
+/* Height (force balance) and pressure alone: what qs_disc and the summaries' observation share. */
+static inline void qs_height_pressure(const ds_model *m, int i, int l, double v, double hv, double L, double *h,
+                                      double *P)
+{
+    const int S = m->stride;
+    *h = (v * PAR(i, A_p)[l] * DER(i, inv_Cb)[l] + PAR(i, k_a)[l] * PAR(i, h0)[l] + PAR(i, k_v)[l] * hv - L) *
+         DER(i, inv_kuv)[l];
+    *P = (v - PAR(i, A_n)[l] * *h) * DER(i, inv_Cb)[l];
+}
+
 static inline qs_state qs_disc(const ds_model *m, int i, int l, double v, double hv, double L)
 {
     const int S = m->stride;
     qs_state q;
-    q.h = (v * PAR(i, A_p)[l] * DER(i, inv_Cb)[l] + PAR(i, k_a)[l] * PAR(i, h0)[l] + PAR(i, k_v)[l] * hv - L) *
-          DER(i, inv_kuv)[l];
-    q.P = (v - PAR(i, A_n)[l] * q.h) * DER(i, inv_Cb)[l];
+    qs_height_pressure(m, i, l, v, hv, L, &q.h, &q.P);
     double r = v * DER(i, inv_V0)[l];
     q.K = PAR(i, K0)[l] * r * r;
     q.pi = PAR(i, pi0)[l] * ds_pow(DER(i, V0)[l] / v, PAR(i, n_osm)[l]);
@@ -517,26 +525,19 @@ static void observe_level(const ds_model *m, ds_data *d, double t, const double 
 #undef BLEND
 }
 
-/* Height and pressure of quasi-static level i only, what the summaries read: qs_disc's
- * arithmetic without the osmotic pressure, in a loop over lanes that vectorizes (the same
- * bits as observe_level's). */
+/* Height and pressure of quasi-static level i only, what the summaries read: qs_disc without
+ * the osmotic pressure's power function (the same bits as observe_level's). */
 static void observe_level_lean(const ds_model *m, ds_data *d, const double *x, int i, double w)
 {
     const int S = m->stride, nl = m->nsubj;
-    const double *restrict V = x + (size_t)(DS_QS_NSTATE * i + DS_QS_V) * S;
-    const double *restrict Hv = x + (size_t)(DS_QS_NSTATE * i + DS_QS_HV) * S;
-    const double *restrict Ap = PAR(i, A_p), *restrict An = PAR(i, A_n), *restrict h0 = PAR(i, h0);
-    const double *restrict ka = PAR(i, k_a), *restrict kv = PAR(i, k_v);
-    const double *restrict iCb = DER(i, inv_Cb), *restrict ikuv = DER(i, inv_kuv);
-    const double *restrict La = d->seg.from.load + (size_t)i * S, *restrict Lb = d->seg.to.load + (size_t)i * S;
-    double *restrict H = d->out + ((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_height) * S;
-    double *restrict P = d->out + ((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_pressure) * S;
-#pragma omp simd
+    const double *V = x + (size_t)(DS_QS_NSTATE * i + DS_QS_V) * S, *Hv = x + (size_t)(DS_QS_NSTATE * i + DS_QS_HV) * S;
+    const ds_posture_load *A = &d->seg.from, *B = &d->seg.to;
+    double *H = d->out + ((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_height) * S;
+    double *P = d->out + ((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_pressure) * S;
     for (int l = 0; l < nl; l++) {
-        const double v = V[l] > 0.0 ? V[l] : 1e-300, L = La[l] + (Lb[l] - La[l]) * w;
-        const double h = (v * Ap[l] * iCb[l] + ka[l] * h0[l] + kv[l] * Hv[l] - L) * ikuv[l];
-        H[l] = h;
-        P[l] = (v - An[l] * h) * iCb[l];
+        const size_t q = (size_t)i * S + l;
+        qs_height_pressure(m, i, l, V[l] > 0.0 ? V[l] : 1e-300, Hv[l], A->load[q] + (B->load[q] - A->load[q]) * w,
+                           &H[l], &P[l]);
     }
 }
 
