@@ -17,7 +17,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 
-#include "cvode_peer.h"
+#include "sundials_peer.h"
 #include "discsim/discsim.h"
 #include "physics/spine.h"
 
@@ -98,16 +98,9 @@ static void dense_jac(gwrap *g, double t, const double *y, double *dfdy)
     for (int i = 0; i < nx; i++)
         g->x[i * S] = y[i];
     g->sys->jac(g->sys->ctx, g->t, g->x, g->J);
-    const int b = g->sys->block;
     for (int r = 0; r < nx; r++)
-        for (int c = 0; c < nx; c++) {
-            int br = b > 0 ? r / b : 0, bc = b > 0 ? c / b : 0;
-            if (b > 0 && abs(br - bc) > 1)
-                dfdy[r * nx + c] = 0.0;
-            else
-                dfdy[r * nx + c] = b > 0 ? g->J[ds_btri_at(nx / b, b, S, 1 + bc - br, br, r % b, c % b)]
-                                         : g->J[(r * nx + c) * S];
-        }
+        for (int c = 0; c < nx; c++)
+            dfdy[r * nx + c] = peer_jac_entry(g->sys, g->J, S, r, c);
 }
 
 static int g_jac(double t, const double y[], double *dfdy, double dfdt[], void *p)
@@ -219,7 +212,8 @@ static int run_cvode(ds_model *m, ds_data *d, ds_system *sys, int maxord, double
         y[i] = NV_Ith_S(v, i);
     r->rhs = g.nrhs; /* the right-hand sides CVODE asked for (none spent on difference quotients) */
     r->jac = g.njac;
-    cvode_peer_free(&mem, LS, A, v, tol, &ctx);
+    CVodeFree(&mem);
+    peer_release(LS, A, v, tol, &ctx);
     return ok;
 }
 

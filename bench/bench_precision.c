@@ -35,9 +35,8 @@
 
 #include <arkode/arkode_arkstep.h>
 
-#include "cvode_peer.h"
+#include "sundials_peer.h"
 #include "discsim/discsim.h"
-#include "linalg/linalg.h"
 #include "physics/spine.h"
 
 /* The machine's CPU model (Linux), for the CSV. */
@@ -162,14 +161,12 @@ static int cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix Jm, void *p,
 {
     (void)fy, (void)t1, (void)t2, (void)t3;
     cv_ctx *c = p;
-    const int S = c->m->stride, nx = c->sys.nx, b = c->sys.block;
+    const int S = c->m->stride, nx = c->sys.nx;
     to_lanes(c, t, N_VGetArrayPointer(y));
     c->sys.jac(c->sys.ctx, c->t, c->x, c->J);
     for (int r = 0; r < nx; r++)
-        for (int col = 0; col < nx; col++) {
-            int br = r / b, bc = col / b;
-            SM_ELEMENT_D(Jm, r, col) = abs(br - bc) > 1 ? 0.0 : c->J[ds_btri_at(nx / b, b, S, 1 + bc - br, br, r % b, col % b)];
-        }
+        for (int col = 0; col < nx; col++)
+            SM_ELEMENT_D(Jm, r, col) = peer_jac_entry(&c->sys, c->J, S, r, col);
     c->njac++;
     return 0;
 }
@@ -343,7 +340,7 @@ static int run_peer(const char *variant, const peer *pk, double rtol, double *P,
     st[3] = c->njac;
     if (mem)
         peer_free(pk, &mem);
-    cvode_peer_free(&mem, LS, A, v, tol, &ctx); /* mem is NULL by now: the rest */
+    peer_release(LS, A, v, tol, &ctx);
     ds_data_free(&c->d);
     free(c);
     ds_scenario_free(&sc);
@@ -503,13 +500,16 @@ int main(int argc, char **argv)
             break;
         const double e = error(ref, out);
         wrong += check && !(e <= CHECK_CLASS * rtol[k]);
-        printf("%-12s %8.0e %10.2e %7.0f %9.0f %10.0f %10.0f %9.0f %9.0f %9.4f\n", method, rtol[k], e,
-               count(out, "steps"), count(out, "rejected"), count(out, "rhs_evals"), count(out, "jac_evals"),
-               count(out, "factorizations"), count(out, "newton_iters"), best);
+        static const char *const names[6] = {"steps", "rejected", "rhs_evals", "jac_evals", "factorizations",
+                                             "newton_iters"};
+        double n[6];
+        for (int j = 0; j < 6; j++)
+            n[j] = count(out, names[j]);
+        printf("%-12s %8.0e %10.2e %7.0f %9.0f %10.0f %10.0f %9.0f %9.0f %9.4f\n", method, rtol[k], e, n[0], n[1],
+               n[2], n[3], n[4], n[5], best);
         if (cf)
-            fprintf(cf, "%s,%s,%g,%.3e,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.6f,0\n", tag, method, rtol[k], e, count(out, "steps"),
-                    count(out, "rejected"), count(out, "rhs_evals"), count(out, "jac_evals"), count(out, "factorizations"),
-                    count(out, "newton_iters"), best);
+            fprintf(cf, "%s,%s,%g,%.3e,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.6f,0\n", tag, method, rtol[k], e, n[0], n[1],
+                    n[2], n[3], n[4], n[5], best);
     }
     double *P = cvode ? malloc((size_t)nlev * nrec * sizeof *P) : NULL;
     static const peer peers[] = {{"cvode_bdf5", 1, 5, 0}, {"cvode_bdf5s", 1, 5, 1}, {"cvode_bdf2", 1, 2, 0},
