@@ -52,6 +52,18 @@ static void test_lu(void **state)
 }
 
 /* Block-tridiagonal LU against GSL's dense LU on random diagonally dominant chains. */
+/* A random right-hand side x ([n][S] lanes) and, for the first nl lanes, the same as rows of
+ * rhs ([nl][n]) for the dense reference. */
+static void random_rhs(gsl_rng *r, int n, int S, int nl, double *x, double *rhs)
+{
+    for (int q = 0; q < n; q++)
+        for (int l = 0; l < S; l++) {
+            x[q * S + l] = gsl_rng_uniform(r) - 0.5;
+            if (l < nl)
+                rhs[(size_t)l * n + q] = x[q * S + l];
+        }
+}
+
 static void test_btri(void **state)
 {
     (void)state;
@@ -76,12 +88,7 @@ static void test_btri(void **state)
                         if (l < NL && bc >= 0 && bc < NB)
                             dense[l][(i * B + rr) * N + bc * B + c] = v;
                     }
-    for (int q = 0; q < N; q++)
-        for (int l = 0; l < S; l++) {
-            x[q * S + l] = gsl_rng_uniform(r) - 0.5;
-            if (l < NL)
-                rhs[l][q] = x[q * S + l];
-        }
+    random_rhs(r, N, S, NL, x, &rhs[0][0]);
     ds_btri_factor(NB, B, S, NL, A, piv, sing);
     ds_btri_solve(NB, B, S, NL, A, piv, x);
     for (int l = 0; l < NL; l++) {
@@ -127,12 +134,7 @@ static void test_btri_lead(void **state)
                             dense[l][(i * B + rr) * N + bc * B + c] = v;
                     }
                 }
-    for (int q = 0; q < N; q++)
-        for (int l = 0; l < S; l++) {
-            x[q * S + l] = gsl_rng_uniform(r) - 0.5;
-            if (l < NL)
-                rhs[l][q] = x[q * S + l];
-        }
+    random_rhs(r, N, S, NL, x, &rhs[0][0]);
     ds_btri_lead_factor(NB, B, K, S, NL, A, A4, piv, sing);
     ds_btri_lead_solve(NB, B, K, S, NL, A, A4, piv, x, x4);
     double worst = 0.0;
