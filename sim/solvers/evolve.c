@@ -263,7 +263,7 @@ static void judge(ds_evolver *ev, int adaptive, double expo, double t_target, do
         int reject = !w->ok[l] || !finite;
         if (!reject && adaptive)
             /* PI control for the implicit methods (stiff problems, where an I controller's steps
-             * oscillate and one in four is rejected); the explicit ones are limited by their
+             * oscillate and one in five is rejected); the explicit ones are limited by their
              * dense output at records, where I control does as well with fewer steps */
             reject = ds_control_judge(w->errn[l], ev->meth->implicit ? ev->err_prev[l] : 0.0, expo,
                                       ev->rejected_last[l], &fac) == DS_CONTROL_REJECT;
