@@ -344,6 +344,112 @@ static void test_day_inertial(void **state)
     tk_free(&s);
 }
 
+/* Lanes that run ahead. Oscillators x'' = -w^2 x of different frequencies (so different
+ * steps), recorded every 0.05 (shorter than most of their steps), with a hard stop at 4. */
+typedef struct {
+    double w[DS_LANE_ALIGN];
+    double w_fail; /* the lane of this frequency meets a fatal error past t = 5.33 */
+    long calls;
+} osc;
+
+static void osc_rhs(void *ctx, const double *restrict t, const double *restrict x, double *restrict f,
+                    signed char *restrict flag)
+{
+    osc *o = ctx;
+    o->calls++;
+    for (int l = 0; l < DS_LANE_ALIGN; l++) {
+        f[l] = x[DS_LANE_ALIGN + l];
+        f[DS_LANE_ALIGN + l] = -o->w[l] * o->w[l] * x[l];
+        flag[l] = o->w[l] == o->w_fail && t[l] > 5.33 ? -1 : 0;
+    }
+}
+
+enum { OSC_LANES = 4, OSC_REC = 200 };
+
+/* Runs lanes w[0..nl) to t = 10, recording states and, after each record, each lane's
+ * visible status. Returns the block's right-hand-side calls. */
+static long osc_run(const double *w, int nl, double w_fail, double *x, unsigned char *status, int64_t *rhs)
+{
+    osc o = {.w_fail = w_fail, .calls = 0};
+    for (int l = 0; l < DS_LANE_ALIGN; l++)
+        o.w[l] = l < nl ? w[l] : 1.0;
+    ds_system sys = {.nx = 2, .nlanes = nl, .stride = DS_LANE_ALIGN, .rhs = osc_rhs, .ctx = &o,
+                     .scale = {1.0, 1.0}, .var_name = {"x", "v"}};
+    ds_evolver *ev;
+    ds_error err;
+    ds_solver_opts opt = tk_opts(DS_DOPRI5, 1e-7, 0.0);
+    assert_int_equal(ds_evolver_create(&sys, &opt, &ev, &err), DS_OK);
+    double x0[2 * DS_LANE_ALIGN] = {0}, xr[2 * DS_LANE_ALIGN];
+    for (int l = 0; l < DS_LANE_ALIGN; l++)
+        x0[l] = 1.0;
+    ds_evolver_reset(ev, 0.0, x0);
+    for (int k = 1; k <= OSC_REC; k++) {
+        double t = 0.05 * k;
+        ds_evolver_advance(ev, t, t <= 4.0 ? 4.0 : 10.0, &err);
+        ds_evolver_interp(ev, t, xr);
+        for (int l = 0; l < nl; l++) {
+            x[(2 * k - 2) * OSC_LANES + l] = xr[l];
+            x[(2 * k - 1) * OSC_LANES + l] = xr[DS_LANE_ALIGN + l];
+            status[(k - 1) * OSC_LANES + l] = ds_evolver_lane_status(ev)[l];
+        }
+    }
+    for (int l = 0; l < nl; l++)
+        rhs[l] = ds_evolver_stats(ev)->rhs_evals[l];
+    ds_evolver_free(ev);
+    return o.calls;
+}
+
+/* Batched in one block, every lane's dense output at every record, the record at which its
+ * failure is reported and its counts are the bits of the same lane run alone. The fast lane
+ * keeps the block busy while the failing one runs ahead into its failure, which a lane
+ * alone meets only in the next record's call. */
+static void test_lanes_run_ahead_same_bits(void **state)
+{
+    (void)state;
+    const double w[OSC_LANES] = {0.3, 13.0, 0.5, 0.7};
+    static double xb[2 * OSC_REC * OSC_LANES], xa[2 * OSC_REC * OSC_LANES];
+    static unsigned char sb[OSC_REC * OSC_LANES], sa[OSC_REC * OSC_LANES];
+    int64_t rb[OSC_LANES], ra[OSC_LANES];
+    osc_run(w, OSC_LANES, 0.5, xb, sb, rb);
+    for (int l = 0; l < OSC_LANES; l++) {
+        osc_run(&w[l], 1, 0.5, xa, sa, &ra[l]);
+        int failed_at = -1;
+        for (int k = 0; k < OSC_REC; k++) {
+            assert_int_equal(sb[k * OSC_LANES + l], sa[k * OSC_LANES]);
+            if (sa[k * OSC_LANES] != DS_LANE_OK) {
+                failed_at = failed_at < 0 ? k : failed_at;
+                continue; /* no record of a failed lane is kept */
+            }
+            for (int i = 0; i < 2; i++)
+                assert_memory_equal(&xb[(2 * k + i) * OSC_LANES + l], &xa[(2 * k + i) * OSC_LANES], sizeof(double));
+        }
+        if (failed_at >= 0)
+            printf("lane %d (w = %g): failure reported at the record of t = %.2f\n", l, w[l], 0.05 * (failed_at + 1));
+        assert_true(w[l] == 0.5 ? failed_at > 0 && 0.05 * (failed_at + 1) < 5.36 : failed_at < 0);
+        assert_int_equal(rb[l], ra[l]);
+    }
+}
+
+/* With steps longer than the records and no lane the busiest throughout, a block whose
+ * lanes past a record waited for the others would evaluate the right-hand side about as
+ * often as its lanes together; running ahead, hardly more than its busiest lane. */
+static void test_lanes_run_ahead_share_calls(void **state)
+{
+    (void)state;
+    const double w[OSC_LANES] = {0.3, 0.9, 0.5, 0.7};
+    static double x[2 * OSC_REC * OSC_LANES];
+    static unsigned char st[OSC_REC * OSC_LANES];
+    int64_t rhs[OSC_LANES], busiest = 0, all = 0;
+    long calls = osc_run(w, OSC_LANES, 0.0, x, st, rhs);
+    for (int l = 0; l < OSC_LANES; l++) {
+        busiest = rhs[l] > busiest ? rhs[l] : busiest;
+        all += rhs[l];
+    }
+    printf("lanes running ahead: %ld evaluations for the block, %lld for its busiest lane, %lld for all\n", calls,
+           (long long)busiest, (long long)all);
+    assert_true(calls <= busiest + busiest / 10);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off(); /* GSL serves as the reference here: errors are returned, not aborted on */
@@ -354,6 +460,8 @@ int main(void)
         cmocka_unit_test(test_order),
         cmocka_unit_test(test_day_vs_rk8pd),
         cmocka_unit_test(test_day_inertial),
+        cmocka_unit_test(test_lanes_run_ahead_same_bits),
+        cmocka_unit_test(test_lanes_run_ahead_share_calls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -86,7 +86,7 @@ typedef struct ds_solver_opts {
     double h_init;        /* first step of adaptive methods, s */
     double h_max;         /* largest step, s (0: no limit) */
     double h_min;         /* a lane whose step falls below this has failed, s */
-    int64_t max_steps;    /* per lane and per call of ds_evolver_advance (0: no limit) */
+    int64_t max_steps;    /* attempted steps per lane between two hard stops (0: no limit) */
     int newton_maxit;
 } ds_solver_opts;
 
@@ -130,14 +130,17 @@ void ds_evolver_free(ds_evolver *ev);
 void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0);
 
 /* Advances every active lane until its time is >= t_target, never past t_hard (>= t_target);
- * lanes land exactly on t_hard when t_target == t_hard. A lane that fails stops where it is
- * and is never stepped again; the others go on. Returns DS_OK if no lane failed in this call,
- * otherwise DS_ERR_NUMERIC with a message naming time, subject and variable of the first
- * lane that did (the other lanes have still been advanced). */
+ * lanes land exactly on t_hard when t_target == t_hard. Lanes past t_target may take further
+ * steps while others catch up (a lane's steps, and so its results, do not depend on that).
+ * A lane that fails stops where it is and is never stepped again; the others go on. Returns
+ * DS_OK if no lane failed before t_target in this call, otherwise DS_ERR_NUMERIC with a
+ * message naming time, subject and variable of the earliest such failure (the other lanes
+ * have still been advanced). */
 ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_error *err);
 
-/* Dense output at time t, which must lie within every lane's last step: cubic Hermite on
- * the step's end points and slopes. xout is [nx][stride]. */
+/* Dense output at time t, which must lie after the previous call's t_target and not after the
+ * last one's: cubic Hermite on the end points and slopes of each lane's step that holds t.
+ * xout is [nx][stride]. */
 void ds_evolver_interp(const ds_evolver *ev, double t, double *xout);
 /* The same for states i0 .. i1 - 1 only (xout's other rows are left as they are). */
 void ds_evolver_interp_rows(const ds_evolver *ev, double t, int i0, int i1, double *xout);

@@ -1,8 +1,17 @@
 /* The evolver: advances every lane of a block to a target time with its own steps, lands
- * exactly on hard stops, keeps the last step for dense output, counts statistics and marks
+ * exactly on hard stops, keeps the last steps for dense output, counts statistics and marks
  * lanes that fail. It calls the method through its descriptor and the controller for each
  * lane's verdict; neither calls back. A step shortened to land on a hard stop does not
- * shrink the proposal for the step after it. */
+ * shrink the proposal for the step after it.
+ *
+ * Lanes run ahead. While one lane of the block is still behind the target, the lanes already
+ * past it take their next steps in the same rounds (up to the hard stop, and as long as the
+ * steps a later dense output may need still fit in the history). Otherwise a lane whose step
+ * spans several records would step alone while the others wait, and a block of 8 lanes
+ * with steps longer than the record interval made 4 times the evaluations of one lane. A
+ * lane's steps never depend on the target or on its companions, only on its own state and
+ * the hard stops, so its results are the same bits whatever the block; a failure met while
+ * running ahead is reported in the call whose target a lane alone would have failed in. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,16 +19,27 @@
 #include "control.h"
 #include "workspace.h"
 
+/* Steps kept per lane for dense output: enough that lanes whose steps span a few records
+ * run ahead while one companion catches up (4 already takes the block to within 2 % of the
+ * evaluations of its slowest lane on the five-level day; see bench_cohort). */
+enum { DS_HIST = 4 };
+
 struct ds_evolver {
     ds_step_ws w;               /* what the method and Newton see */
     ds_solver_opts opt;
     const ds_method *meth;
     double *h;                  /* per lane: proposed next step */
-    double *t_prev, *h_prev;    /* per lane: start and length of the last accepted step */
-    double *err_prev;           /* per lane: that step's error norm (0: none yet) */
-    double *x_prev, *f_prev;    /* [nx][stride]: state and slope at the start of that step */
+    /* the last DS_HIST accepted steps, a ring per lane, newest at head: start time, length,
+     * state and slope at the start (the end of the newest is the current state) */
+    double *t_prev[DS_HIST], *h_prev[DS_HIST];   /* [slot][stride] */
+    double *x_prev[DS_HIST], *f_prev[DS_HIST];   /* [slot][nx][stride] */
+    int *head, *nhist;                           /* per lane: newest slot, steps kept */
+    double *err_prev;           /* per lane: the last step's error norm (0: none yet) */
     unsigned char *landing, *rejected_last;
-    double *fail_t;             /* per lane: time of its failure (NaN while it has not failed) */
+    unsigned char *shown;       /* per lane: the status the caller sees (a failure met while
+                                   running ahead waits for the target that reaches it) */
+    int64_t *seg_tries;         /* per lane: attempts since the last hard stop (max_steps) */
+    double *fail_t, *fail_h;    /* per lane: time of its failure (NaN while it has not failed), last step */
     int *fail_var;              /* per lane: the state that failed */
     int fail_lane;              /* the first lane that failed in this call of advance, or -1 */
     void *mem;
@@ -58,11 +78,11 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     const size_t A = 64;
 #define R(bytes) (((bytes) + A - 1) / A * A)
     size_t bytes = R(sizeof(ds_evolver));
-    bytes += 15 * R(S * sizeof(double));                    /* per-lane doubles */
-    bytes += (8 + DS_MAX_STAGES + 3) * R(nv * sizeof(double)); /* state-shaped */
+    bytes += (14 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
+    bytes += (8 + 2 * DS_HIST + DS_MAX_STAGES + 1) * R(nv * sizeof(double)); /* state-shaped */
     bytes += 3 * R(nm * sizeof(double)) + R(nv * sizeof(int)) + 2 * R(S * sizeof(int));
     bytes += R(nm4 * sizeof(double)) + R(nv4 * sizeof(double)) + R(nv4 * sizeof(int));
-    bytes += 9 * R((size_t)S) + 7 * R(S * sizeof(int64_t)) + 2 * R(S * sizeof(double));
+    bytes += 10 * R((size_t)S) + 8 * R(S * sizeof(int64_t)) + 2 * R(S * sizeof(double)) + 2 * R(S * sizeof(int));
 #undef R
     void *mem = NULL;
     if (posix_memalign(&mem, A, bytes) != 0)
@@ -81,14 +101,22 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     w->nl = sys->nlanes;
     w->nv = nv;
     w->nm = nm;
-    double **lane_d[] = {&w->t, &ev->h, &ev->t_prev, &ev->h_prev, &w->hs, &w->ts,
-                         &w->hg, &w->tmp, &w->errn, &w->st.h_min, &w->st.h_last, &ev->fail_t, &w->eta, &ev->err_prev, &w->hg_fact, NULL};
+    double **lane_d[] = {&w->t, &ev->h, &w->hs, &w->ts, &w->hg, &w->tmp, &w->errn, &w->st.h_min,
+                         &w->st.h_last, &ev->fail_t, &ev->fail_h, &w->eta, &ev->err_prev, &w->hg_fact, NULL};
     for (int i = 0; lane_d[i]; i++)
         *lane_d[i] = take(&cur, S * sizeof(double));
-    double **state_d[] = {&w->x, &w->f, &ev->x_prev, &ev->f_prev, &w->xnew, &w->fnew, &w->err, &w->wt,
-                          &w->z, &w->a, NULL};
+    double **state_d[] = {&w->x, &w->f, &w->xnew, &w->fnew, &w->err, &w->wt, &w->z, &w->a, NULL};
     for (int i = 0; state_d[i]; i++)
         *state_d[i] = take(&cur, nv * sizeof(double));
+    for (int j = 0; j < DS_HIST; j++) {
+        ev->t_prev[j] = take(&cur, S * sizeof(double));
+        ev->h_prev[j] = take(&cur, S * sizeof(double));
+        ev->x_prev[j] = take(&cur, nv * sizeof(double));
+        ev->f_prev[j] = take(&cur, nv * sizeof(double));
+    }
+    ev->head = take(&cur, S * sizeof(int));
+    ev->nhist = take(&cur, S * sizeof(int));
+    ev->seg_tries = take(&cur, S * sizeof(int64_t));
     for (int j = 0; j < DS_MAX_STAGES; j++)
         w->k[j] = take(&cur, nv * sizeof(double));
     w->J = take(&cur, nm * sizeof(double));
@@ -102,8 +130,8 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     w->piv4 = take(&cur, nv4 * sizeof(int));
     ev->fail_var = take(&cur, S * sizeof(int));
     w->flag = take(&cur, S);
-    unsigned char **lane_u[] = {&w->active, &w->ok, &ev->landing, &w->sing,
-                                &w->iter, &w->status, &ev->rejected_last, &w->jac_stale, NULL};
+    unsigned char **lane_u[] = {&w->active, &w->ok, &ev->landing, &w->sing, &w->iter,
+                                &w->status, &ev->rejected_last, &w->jac_stale, &ev->shown, NULL};
     for (int i = 0; lane_u[i]; i++)
         *lane_u[i] = take(&cur, S);
 #define DS_X_TAKE(f, u, d) w->st.f = take(&cur, S * sizeof(int64_t));
@@ -128,13 +156,13 @@ void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0)
     ds_step_ws *w = &ev->w;
     const int S = w->stride;
     memcpy(w->x, x0, w->nv * sizeof(double));
-    memcpy(ev->x_prev, x0, w->nv * sizeof(double));
     for (int l = 0; l < S; l++) {
-        w->t[l] = ev->t_prev[l] = t0;
-        ev->h_prev[l] = 0.0;
+        w->t[l] = t0;
+        ev->head[l] = ev->nhist[l] = 0; /* no step yet: dense output is the state itself */
+        ev->seg_tries[l] = 0;
         ev->err_prev[l] = 0.0;
         ev->h[l] = ev->opt.h_fixed > 0 ? ev->opt.h_fixed : ev->opt.h_init;
-        w->status[l] = DS_LANE_OK;
+        w->status[l] = ev->shown[l] = DS_LANE_OK;
         w->ok[l] = 1;
         w->eta[l] = 1.0; /* no rate known yet: the first update alone must be small */
         w->hg_fact[l] = 0.0; /* no Newton matrix yet */
@@ -151,7 +179,6 @@ void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0)
         ev->fail_var[l] = -1;
     }
     ds_ws_rhs(w, w->t, w->x, w->f, w->active);
-    memcpy(ev->f_prev, w->f, w->nv * sizeof(double));
     ev->fail_lane = -1;
 }
 
@@ -161,6 +188,7 @@ static void lane_fail(ds_evolver *ev, int l, ds_lane_status why)
     w->status[l] = (unsigned char)why;
     w->active[l] = 0;
     ev->fail_t[l] = w->t[l];
+    ev->fail_h[l] = w->hs[l];
     /* the variable with the largest weighted error or the first non-finite one */
     int worst = 0;
     double wv = -1.0;
@@ -175,8 +203,6 @@ static void lane_fail(ds_evolver *ev, int l, ds_lane_status why)
         }
     }
     ev->fail_var[l] = worst;
-    if (ev->fail_lane < 0)
-        ev->fail_lane = l;
 }
 
 const char *ds_lane_status_text(int s)
@@ -220,16 +246,22 @@ static void accept(ds_evolver *ev, int l, int adaptive, double fac, double t_har
         w->jac_stale[l] = 1;
     if (!ev->landing[l] && w->hs[l] < w->st.h_min[l])
         w->st.h_min[l] = w->hs[l];
-    ev->t_prev[l] = w->t[l];
-    ev->h_prev[l] = w->hs[l];
+    const int j = ev->nhist[l] ? (ev->head[l] + 1) % DS_HIST : 0;
+    ev->head[l] = j;
+    ev->nhist[l] += ev->nhist[l] < DS_HIST;
+    ev->t_prev[j][l] = w->t[l];
+    ev->h_prev[j][l] = w->hs[l];
+    double *restrict xp = ev->x_prev[j], *restrict fp = ev->f_prev[j];
     for (int i = 0; i < w->nx; i++) {
         size_t q = (size_t)i * S + l;
-        ev->x_prev[q] = w->x[q];
-        ev->f_prev[q] = w->f[q];
+        xp[q] = w->x[q];
+        fp[q] = w->f[q];
         w->x[q] = w->xnew[q];
         w->f[q] = w->fnew[q];
     }
     w->t[l] = ev->landing[l] ? t_hard : w->t[l] + w->hs[l];
+    if (ev->landing[l])
+        ev->seg_tries[l] = 0;
     if (adaptive) {
         double hn = w->hs[l] * fac;
         if (!ev->landing[l] || hn > ev->h[l])
@@ -245,7 +277,7 @@ static void accept(ds_evolver *ev, int l, int adaptive, double fac, double t_har
 }
 
 /* Judges every active lane's candidate: accept, retry smaller, or fail. */
-static void judge(ds_evolver *ev, int adaptive, double expo, double t_target, double t_hard)
+static void judge(ds_evolver *ev, int adaptive, double expo, double t_hard)
 {
     ds_step_ws *w = &ev->w;
     const int S = w->stride;
@@ -282,36 +314,44 @@ static void judge(ds_evolver *ev, int adaptive, double expo, double t_target, do
             continue;
         }
         accept(ev, l, adaptive, fac, t_hard);
-        if (w->t[l] >= t_target)
-            w->active[l] = 0;
     }
+}
+
+/* Steps of lane l's history that a dense output at or after t may still need (those
+ * ending after t): a lane may run ahead while one more fits beside them. */
+static int kept_after(const ds_evolver *ev, int l, double t)
+{
+    int n = 0, j = ev->head[l];
+    double end = ev->w.t[l];
+    for (int c = 0; c < ev->nhist[l] && end > t; c++) {
+        n++;
+        end = ev->t_prev[j][l];
+        j = (j + DS_HIST - 1) % DS_HIST;
+    }
+    return n;
 }
 
 ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_error *err)
 {
     ds_step_ws *w = &ev->w;
-    const int S = w->stride, nl = w->nl;
+    const int nl = w->nl;
     const ds_method *m = ev->meth;
     const int adaptive = m->adaptive && !(ev->opt.h_fixed > 0);
     const double expo = m->err_order > 0 ? -1.0 / (m->err_order + 1) : 0.0;
-    int64_t nsteps = 0;
-
-    ev->fail_lane = -1; /* report only the lanes that fail in this call */
-    for (int l = 0; l < S; l++)
-        w->active[l] = l < nl && w->status[l] == DS_LANE_OK && w->t[l] < t_target;
 
     for (;;) {
-        int any = 0;
+        int behind = 0;
         for (int l = 0; l < nl; l++)
-            any |= w->active[l];
-        if (!any)
+            behind |= w->status[l] == DS_LANE_OK && w->t[l] < t_target;
+        if (!behind)
             break;
-        if (ev->opt.max_steps > 0 && ++nsteps > ev->opt.max_steps) {
-            for (int l = 0; l < nl; l++)
-                if (w->active[l])
-                    lane_fail(ev, l, DS_LANE_MAX_STEPS);
-            break;
-        }
+        /* the lanes behind the target, and those past it that can run ahead */
+        for (int l = 0; l < w->stride; l++)
+            w->active[l] = l < nl && w->status[l] == DS_LANE_OK &&
+                           (w->t[l] < t_target || (w->t[l] < t_hard && kept_after(ev, l, t_target) < DS_HIST));
+        for (int l = 0; l < nl; l++)
+            if (w->active[l] && ev->opt.max_steps > 0 && ++ev->seg_tries[l] > ev->opt.max_steps)
+                lane_fail(ev, l, DS_LANE_MAX_STEPS);
         choose_steps(ev, adaptive, t_hard);
         m->step(w);
         if (!m->fsal) {
@@ -328,8 +368,17 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
             ds_ws_weights2(w, w->x, w->xnew);
             ds_ws_wrms(w, w->err, w->errn);
         }
-        judge(ev, adaptive, expo, t_target, t_hard);
+        judge(ev, adaptive, expo, t_hard);
     }
+    /* failures the caller sees now: those before the target (a lane alone would have met
+     * them in this call; one met running ahead waits for a later target) */
+    ev->fail_lane = -1;
+    for (int l = 0; l < nl; l++)
+        if (w->status[l] != DS_LANE_OK && ev->shown[l] == DS_LANE_OK && ev->fail_t[l] < t_target) {
+            ev->shown[l] = w->status[l];
+            if (ev->fail_lane < 0 || ev->fail_t[l] < ev->fail_t[ev->fail_lane])
+                ev->fail_lane = l;
+        }
     if (ev->fail_lane >= 0) {
         int l = ev->fail_lane;
         return ds_fail(err, DS_ERR_NUMERIC,
@@ -337,7 +386,7 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
                        "(last step %.3g s)",
                        ev->fail_t[l], ev->fail_t[l] / 3600.0, l,
                        w->sys.var_name[ev->fail_var[l]] ? w->sys.var_name[ev->fail_var[l]] : "?",
-                       ds_lane_status_text(w->status[l]), w->hs[l]);
+                       ds_lane_status_text(w->status[l]), ev->fail_h[l]);
     }
     return DS_OK;
 }
@@ -349,18 +398,28 @@ void ds_evolver_interp_rows(const ds_evolver *ev, double t, int i0, int i1, doub
     i0 = i0 < 0 ? 0 : i0;
     i1 = i1 > w->nx ? w->nx : i1;
     for (int l = 0; l < w->nl; l++) {
-        double h = ev->h_prev[l];
+        /* the kept step that holds t (the oldest one if none does), and its end */
+        int j = ev->head[l], c = 0;
+        const double *xe = w->x, *fe = w->f;
+        while (c + 1 < ev->nhist[l] && ev->t_prev[j][l] > t) {
+            xe = ev->x_prev[j];
+            fe = ev->f_prev[j];
+            j = (j + DS_HIST - 1) % DS_HIST;
+            c++;
+        }
+        double h = ev->nhist[l] ? ev->h_prev[j][l] : 0.0;
         if (t >= w->t[l] || h <= 0.0) {
             for (int i = i0; i < i1; i++)
                 xout[(size_t)i * S + l] = w->x[(size_t)i * S + l];
             continue;
         }
-        double s = (t - ev->t_prev[l]) / h;
+        const double *xs = ev->x_prev[j], *fs = ev->f_prev[j];
+        double s = (t - ev->t_prev[j][l]) / h;
         double s2 = s * s, s3 = s2 * s;
         double h00 = 2 * s3 - 3 * s2 + 1, h10 = s3 - 2 * s2 + s, h01 = -2 * s3 + 3 * s2, h11 = s3 - s2;
         for (int i = i0; i < i1; i++) {
             size_t q = (size_t)i * S + l;
-            xout[q] = h00 * ev->x_prev[q] + h10 * h * ev->f_prev[q] + h01 * w->x[q] + h11 * h * w->f[q];
+            xout[q] = h00 * xs[q] + h10 * h * fs[q] + h01 * xe[q] + h11 * h * fe[q];
         }
     }
     for (int l = w->nl; l < S; l++)
@@ -373,7 +432,7 @@ void ds_evolver_interp(const ds_evolver *ev, double t, double *xout) { ds_evolve
 const double *ds_evolver_state(const ds_evolver *ev) { return ev->w.x; }
 const double *ds_evolver_time(const ds_evolver *ev) { return ev->w.t; }
 const ds_lane_stats *ds_evolver_stats(const ds_evolver *ev) { return &ev->w.st; }
-const unsigned char *ds_evolver_lane_status(const ds_evolver *ev) { return ev->w.status; }
+const unsigned char *ds_evolver_lane_status(const ds_evolver *ev) { return ev->shown; }
 
 double ds_evolver_failure(const ds_evolver *ev, int lane, const char **var)
 {
