@@ -22,8 +22,9 @@ void ds_btri_factor(int nblk, int b, int S, int nl, double *restrict A, int *res
                     for (int k = 0; k < b; k++) {
                         const double *lrk = Lb + (size_t)(r * b + k) * S, *gkc = G + (size_t)(k * b + c) * S;
                         double *drc = D + (size_t)(r * b + c) * S;
+                        DS_LA_CHUNKS(c0, nl)
 #pragma omp simd
-                        for (int l = 0; l < nl; l++)
+                        DS_LA_LANE(l, c0)
                             drc[l] -= lrk[l] * gkc[l];
                     }
         }
@@ -48,8 +49,9 @@ void ds_btri_solve(int nblk, int b, int S, int nl, const double *restrict LU, co
             for (int r = 0; r < b; r++)
                 for (int k = 0; k < b; k++) {
                     const double *lrk = Lb + (size_t)(r * b + k) * S;
+                    DS_LA_CHUNKS(c0, nl)
 #pragma omp simd
-                    for (int l = 0; l < nl; l++)
+                    DS_LA_LANE(l, c0)
                         xi[(size_t)r * S + l] -= lrk[l] * xp[(size_t)k * S + l];
                 }
         }
@@ -62,8 +64,9 @@ void ds_btri_solve(int nblk, int b, int S, int nl, const double *restrict LU, co
         for (int r = 0; r < b; r++)
             for (int k = 0; k < b; k++) {
                 const double *grk = G + (size_t)(r * b + k) * S;
+                DS_LA_CHUNKS(c0, nl)
 #pragma omp simd
-                for (int l = 0; l < nl; l++)
+                DS_LA_LANE(l, c0)
                     xi[(size_t)r * S + l] -= grk[l] * xn[(size_t)k * S + l];
             }
     }
@@ -84,7 +87,8 @@ void ds_btri_lead_factor(int nblk, int b, int k, int S, int nl, const double *re
                 for (int c = 0; c < k; c++) {
                     const double *src = A + ds_btri_at(nblk, b, S, band, i, r, c);
                     double *dst = A4 + ds_btri_at(nblk, k, S, band, i, r, c);
-                    for (int l = 0; l < nl; l++)
+                    DS_LA_CHUNKS(c0, nl)
+                    DS_LA_LANE(l, c0)
                         dst[l] = src[l];
                 }
     ds_btri_factor(nblk, k, S, nl, A4, piv4, singular);
@@ -103,16 +107,18 @@ void ds_btri_lead_solve(int nblk, int b, int k, int S, int nl, const double *res
         for (int g = k; g < b; g++) { /* the lone states */
             const double *d = A + ds_btri_at(nblk, b, S, 1, i, g, g);
             double *xg = x + ((size_t)i * b + g) * S;
+            DS_LA_CHUNKS(c0, nl)
 #pragma omp simd
-            for (int l = 0; l < nl; l++)
-                xg[l] /= d[l];
+            DS_LA_LANE(l, c0)
+                xg[l] = d[l] != 0.0 ? xg[l] / d[l] : 0.0; /* a padded lane's may be 0 */
         }
         for (int r = 0; r < k; r++) { /* their part in the leading rows, moved to the right */
             double *xr = x + ((size_t)i * b + r) * S;
             for (int g = k; g < b; g++) {
                 const double *m = A + ds_btri_at(nblk, b, S, 1, i, r, g), *xg = x + ((size_t)i * b + g) * S;
+                DS_LA_CHUNKS(c0, nl)
 #pragma omp simd
-                for (int l = 0; l < nl; l++)
+                DS_LA_LANE(l, c0)
                     xr[l] -= m[l] * xg[l];
             }
         }
@@ -122,18 +128,21 @@ void ds_btri_lead_solve(int nblk, int b, int k, int S, int nl, const double *res
             double *xr = x + ((size_t)i * b + r) * S;
             for (int g = k; g < b; g++) {
                 const double *m = A + ds_btri_at(nblk, b, S, 0, i, r, g), *xg = x + ((size_t)(i - 1) * b + g) * S;
+                DS_LA_CHUNKS(c0, nl)
 #pragma omp simd
-                for (int l = 0; l < nl; l++)
+                DS_LA_LANE(l, c0)
                     xr[l] -= m[l] * xg[l];
             }
         }
     for (int i = 0; i < nblk; i++)
         for (int r = 0; r < k; r++)
-            for (int l = 0; l < nl; l++)
+            DS_LA_CHUNKS(c0, nl)
+            DS_LA_LANE(l, c0)
                 x4[((size_t)i * k + r) * S + l] = x[((size_t)i * b + r) * S + l];
     ds_btri_solve(nblk, k, S, nl, A4, piv4, x4);
     for (int i = 0; i < nblk; i++)
         for (int r = 0; r < k; r++)
-            for (int l = 0; l < nl; l++)
+            DS_LA_CHUNKS(c0, nl)
+            DS_LA_LANE(l, c0)
                 x[((size_t)i * b + r) * S + l] = x4[((size_t)i * k + r) * S + l];
 }

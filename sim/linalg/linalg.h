@@ -9,6 +9,15 @@
 
 #include "discsim/layout.h"
 
+/* Lanes in whole vectors: each lane loop runs over chunks of DS_LA_LANES lanes, up to the
+ * lanes in use rounded up (every stride is a multiple of it: DS_LANE_ALIGN, checked in
+ * newton.c), so that the inner loop has a fixed length the compiler turns into vector
+ * operations with no remainder loop. The padded lanes compute on whatever they hold; no
+ * result is read from them, and no decision (pivot, singularity) is taken for them. */
+enum { DS_LA_LANES = 8 };
+#define DS_LA_CHUNKS(c, n) for (int c = 0; c < (n); c += DS_LA_LANES)
+#define DS_LA_LANE(l, c) for (int l = (c); l < (c) + DS_LA_LANES; l++)
+
 /* Dense LU with partial pivoting: A[(r*n + c)*stride + lane], piv[r*stride + lane];
  * singular[lane] is set where a pivot is zero. */
 void ds_lu_factor(int n, int stride, int nlanes, double *restrict A, int *restrict piv,

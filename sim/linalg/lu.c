@@ -45,8 +45,9 @@ void ds_lu_factor_or(int n, int stride, int nlanes, double *restrict A, int *res
         for (int r = k + 1; r < n; r++) {
             double *restrict ar = A + (size_t)(r * n) * stride;
             const double *restrict ak = A + (size_t)(k * n) * stride;
+            DS_LA_CHUNKS(c0, nlanes)
 #pragma omp simd
-            for (int l = 0; l < nlanes; l++) {
+            DS_LA_LANE(l, c0) {
                 double piv_kk = ak[(size_t)k * stride + l];
                 double lrk = piv_kk != 0.0 ? ar[(size_t)k * stride + l] / piv_kk : 0.0;
                 ar[(size_t)k * stride + l] = lrk;
@@ -78,20 +79,23 @@ void ds_lu_solve_strided(int n, int stride, int nlanes, const double *restrict L
     for (int r = 1; r < n; r++)
         for (int c = 0; c < r; c++) {
             const double *restrict lrc = LU + (size_t)(r * n + c) * stride;
+            DS_LA_CHUNKS(c0, nlanes)
 #pragma omp simd
-            for (int l = 0; l < nlanes; l++)
+            DS_LA_LANE(l, c0)
                 b[(size_t)r * rs + l] -= lrc[l] * b[(size_t)c * rs + l];
         }
     for (int r = n - 1; r >= 0; r--) {
         for (int c = r + 1; c < n; c++) {
             const double *restrict urc = LU + (size_t)(r * n + c) * stride;
+            DS_LA_CHUNKS(c0, nlanes)
 #pragma omp simd
-            for (int l = 0; l < nlanes; l++)
+            DS_LA_LANE(l, c0)
                 b[(size_t)r * rs + l] -= urc[l] * b[(size_t)c * rs + l];
         }
         const double *restrict urr = LU + (size_t)(r * n + r) * stride;
+        DS_LA_CHUNKS(c0, nlanes)
 #pragma omp simd
-        for (int l = 0; l < nlanes; l++)
+        DS_LA_LANE(l, c0)
             b[(size_t)r * rs + l] = urr[l] != 0.0 ? b[(size_t)r * rs + l] / urr[l] : 0.0;
     }
 }
