@@ -37,6 +37,7 @@ int main(int argc, char **argv)
 {
     /* Ctrl-C, a hang-up or a kill must not leave a temporary output or a gnuplot behind */
     ds_error err = {0};
+    ds_process_heap_setup();
     if (ds_install_signal_cleanup(&err)) {
         fprintf(stderr, "discsim: %s\n", err.msg);
         return err.status;

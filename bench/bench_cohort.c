@@ -46,6 +46,7 @@ static int run_case(const char *variant, int n, int threads, int block, result *
     pid_t pid = fork();
     if (pid == 0) {
         close(fd[0]);
+        ds_process_heap_setup(); /* as discsim run does */
         char cohort[600], var[64];
         snprintf(cohort, sizeof cohort,
                  "cohort={n: %d, seed: 1, design: lhs, vary: {"
