@@ -52,7 +52,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "--version")) {
-        printf("discsim %s (%s)\n", ds_version(), ds_git_commit());
+        printf("discsim %s (%s)\nkernels: %s\n", ds_version(), ds_git_commit(), ds_vector_isa());
         return 0;
     }
     if (!strcmp(cmd, "run"))

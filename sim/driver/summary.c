@@ -1,5 +1,6 @@
 /* Streaming exposure and summary metrics (see summary.h). */
 #include "discsim/summary.h"
+#include "base/isa.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -97,7 +98,7 @@ ds_status ds_summary_init_results(ds_summary *s, const ds_model *m, int nsubj, d
     return init(s, m, nsubj, from, to, 0, err);
 }
 
-void ds_summary_add_lanes(ds_summary *s, int l0, int n, double t, const double *contact, const double *protrusion,
+DS_HOT void ds_summary_add_lanes(ds_summary *s, int l0, int n, double t, const double *contact, const double *protrusion,
                           const double *pressure, const double *height)
 {
     if (t < s->from - 1e-9 || t > s->to + 1e-9)

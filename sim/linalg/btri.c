@@ -6,8 +6,9 @@
  * No pivoting across blocks: Newton matrices I - h gamma J of the chain are block
  * diagonally dominant (spring chains); within a block, partial pivoting per lane. */
 #include "linalg.h"
+#include "base/isa.h"
 
-void ds_btri_factor(int nblk, int b, int S, int nl, double *restrict A, int *restrict piv,
+DS_HOT void ds_btri_factor(int nblk, int b, int S, int nl, double *restrict A, int *restrict piv,
                     unsigned char *restrict singular)
 {
     for (int l = 0; l < nl; l++)
@@ -38,7 +39,7 @@ void ds_btri_factor(int nblk, int b, int S, int nl, double *restrict A, int *res
     }
 }
 
-void ds_btri_solve(int nblk, int b, int S, int nl, const double *restrict LU, const int *restrict piv,
+DS_HOT void ds_btri_solve(int nblk, int b, int S, int nl, const double *restrict LU, const int *restrict piv,
                    double *restrict x)
 {
     for (int i = 0; i < nblk; i++) {
@@ -78,7 +79,7 @@ void ds_btri_solve(int nblk, int b, int S, int nl, const double *restrict LU, co
  * of the next block (band 0). Those states are solved by division and substituted into the
  * leading rows, and the k x k leading blocks form a block-tridiagonal system of their own:
  * for b = 10 and k = 4 the factorisation does a fifteenth of the work. */
-void ds_btri_lead_factor(int nblk, int b, int k, int S, int nl, const double *restrict A, double *restrict A4,
+DS_HOT void ds_btri_lead_factor(int nblk, int b, int k, int S, int nl, const double *restrict A, double *restrict A4,
                          int *restrict piv4, unsigned char *restrict singular)
 {
     for (int band = 0; band < 3; band++)
@@ -100,7 +101,7 @@ void ds_btri_lead_factor(int nblk, int b, int k, int S, int nl, const double *re
         }
 }
 
-void ds_btri_lead_solve(int nblk, int b, int k, int S, int nl, const double *restrict A, const double *restrict A4,
+DS_HOT void ds_btri_lead_solve(int nblk, int b, int k, int S, int nl, const double *restrict A, const double *restrict A4,
                         const int *restrict piv4, double *restrict x, double *restrict x4)
 {
     for (int i = 0; i < nblk; i++) {

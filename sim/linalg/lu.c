@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "linalg.h"
+#include "base/isa.h"
 
 void ds_lu_factor(int n, int stride, int nlanes, double *restrict A, int *restrict piv,
                   unsigned char *restrict singular)
@@ -16,7 +17,7 @@ void ds_lu_factor(int n, int stride, int nlanes, double *restrict A, int *restri
     ds_lu_factor_or(n, stride, nlanes, A, piv, singular);
 }
 
-void ds_lu_factor_or(int n, int stride, int nlanes, double *restrict A, int *restrict piv,
+DS_HOT void ds_lu_factor_or(int n, int stride, int nlanes, double *restrict A, int *restrict piv,
                      unsigned char *restrict singular)
 {
     for (int k = 0; k < n; k++) {
@@ -64,7 +65,7 @@ void ds_lu_solve(int n, int stride, int nlanes, const double *restrict LU, const
     ds_lu_solve_strided(n, stride, nlanes, LU, piv, b, (size_t)stride);
 }
 
-void ds_lu_solve_strided(int n, int stride, int nlanes, const double *restrict LU, const int *restrict piv,
+DS_HOT void ds_lu_solve_strided(int n, int stride, int nlanes, const double *restrict LU, const int *restrict piv,
                          double *restrict b, size_t rs)
 {
     for (int k = 0; k < n; k++)

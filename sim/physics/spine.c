@@ -28,6 +28,7 @@
 #include "discsim/constants.h"
 #include "base/roots.h"
 #include "spine.h"
+#include "base/isa.h"
 
 #define PAR(i, k) (m->par[DS_PAR_##k] + (size_t)(i) * S)
 #define DER(i, k) (m->der[DS_DER_##k] + (size_t)(i) * S)
@@ -59,7 +60,7 @@ static inline qs_state qs_disc(const ds_model *m, int i, int l, double v, double
     return q;
 }
 
-static void rhs_qs(void *ctx, const double *restrict t, const double *restrict x, double *restrict f,
+DS_HOT void ds_spine_rhs_qs(void *ctx, const double *restrict t, const double *restrict x, double *restrict f,
                    signed char *restrict flag)
 {
     ds_data *d = ctx; /* the data are the mutable side: the load segment is refreshed per lane */
@@ -111,7 +112,7 @@ static void rhs_qs(void *ctx, const double *restrict t, const double *restrict x
 }
 
 /* Block-tridiagonal with 2 x 2 blocks (V, h_v): the quasi-static levels do not couple. */
-static void jac_qs(void *ctx, const double *restrict t, const double *restrict x, double *restrict J)
+DS_HOT void ds_spine_jac_qs(void *ctx, const double *restrict t, const double *restrict x, double *restrict J)
 {
     ds_data *d = ctx; /* the data are the mutable side: the load segment is refreshed per lane */
     const ds_model *m = d->m;
@@ -190,7 +191,7 @@ static inline disc_state disc_in(const ds_model *m, int i, int l, const double *
     return s;
 }
 
-static void rhs_in(void *ctx, const double *restrict t, const double *restrict x, double *restrict f,
+DS_HOT void ds_spine_rhs_in(void *ctx, const double *restrict t, const double *restrict x, double *restrict f,
                    signed char *restrict flag)
 {
     ds_data *d = ctx; /* the data are the mutable side: the load segment is refreshed per lane */
@@ -199,7 +200,7 @@ static void rhs_in(void *ctx, const double *restrict t, const double *restrict x
         for (int l = 0; l < m->nsubj; l++)
             ds_segment_refresh(d, l, t[l]);
     const int S = m->stride, nl = m->nsubj, n = m->nlevel, B = ds_level_block(m), ng = m->ngroup;
-    /* levels outside, lanes inside, so that the lane loops vectorize (as rhs_qs): the ramp's
+    /* levels outside, lanes inside, so that the lane loops vectorize (as ds_spine_rhs_qs): the ramp's
      * fraction per lane, and the level above's force and load carried down in scratch */
     double *restrict wr = d->scratch, *restrict Nab = d->scratch + S, *restrict Lab = d->scratch + 2 * (size_t)S;
     const double t0 = d->seg.t0, span = d->seg.t1 - d->seg.t0, sp = span > 0.0 ? span : 1.0;
@@ -291,7 +292,7 @@ static void rhs_in(void *ctx, const double *restrict t, const double *restrict x
 
 /* Block-tridiagonal with blocks (u, w, V, h_v, a_1 .. a_G) per level: disc i couples vertebra i
  * and the one below it, i+1, and the activation of level i loads both. */
-static void jac_in(void *ctx, const double *restrict t, const double *restrict x, double *restrict J)
+DS_HOT void ds_spine_jac_in(void *ctx, const double *restrict t, const double *restrict x, double *restrict J)
 {
     ds_data *d = ctx; /* the data are the mutable side: the load segment is refreshed per lane */
     const ds_model *m = d->m;
@@ -372,6 +373,12 @@ static const char *const in_names[DS_MAX_LEVELS][DS_IN_NSTATE] = {
     {"L4 axial displacement", "L4 axial velocity", "L4L5 fluid_volume", "L4L5 creep_height"},
     {"L5 axial displacement", "L5 axial velocity", "L5S1 fluid_volume", "L5S1 creep_height"}};
 
+/* GCC 12 mistakes the address of a multiversioned function (isa.h) for a local's when it is
+ * stored through a pointer (-Wdangling-pointer); it is a function's address all the same. */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+#endif
 void ds_spine_system(const ds_model *m, ds_data *d, ds_system *sys)
 {
     memset(sys, 0, sizeof *sys);
@@ -382,11 +389,11 @@ void ds_spine_system(const ds_model *m, ds_data *d, ds_system *sys)
     sys->nx = B * m->nlevel;
     sys->block = B;
     /* the inertial blocks end in the groups' activations: da/dt depends on a alone, and a
-     * acts on its own level's and the next vertebra's equations (jac_in) */
+     * acts on its own level's and the next vertebra's equations (ds_spine_jac_in) */
     sys->lead = m->variant == DS_INERTIAL && m->ngroup > 0 ? DS_IN_NSTATE : 0;
     if (m->variant == DS_QUASI_STATIC) {
-        sys->rhs = rhs_qs;
-        sys->jac = jac_qs;
+        sys->rhs = ds_spine_rhs_qs;
+        sys->jac = ds_spine_jac_qs;
         for (int i = 0; i < m->nlevel; i++) {
             sys->scale[B * i + DS_QS_V] = 1000.0; /* mm^3: a nucleus holds ~8000 */
             sys->scale[B * i + DS_QS_HV] = 1.0;   /* mm */
@@ -394,8 +401,8 @@ void ds_spine_system(const ds_model *m, ds_data *d, ds_system *sys)
                 sys->var_name[B * i + k] = qs_names[m->level_id[i]][k];
         }
     } else {
-        sys->rhs = rhs_in;
-        sys->jac = jac_in;
+        sys->rhs = ds_spine_rhs_in;
+        sys->jac = ds_spine_jac_in;
         for (int i = 0; i < m->nlevel; i++) {
             sys->scale[B * i + DS_IN_U] = 1.0;    /* mm */
             sys->scale[B * i + DS_IN_W] = 10.0;   /* mm/s */
@@ -410,6 +417,9 @@ void ds_spine_system(const ds_model *m, ds_data *d, ds_system *sys)
         }
     }
 }
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic pop
+#endif
 
 /* The herniation and its nerve root at the observed state (DESIGN §3.4): protrusion from
  * size, pressure, flexion and height loss, the gap (a foraminal one narrows with height
@@ -579,9 +589,9 @@ static void observe(const ds_model *m, ds_data *d, double t, const double *x, in
         observe_root(m, d, w);
 }
 
-void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x) { observe(m, d, t, x, -1); }
+DS_HOT void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x) { observe(m, d, t, x, -1); }
 
-void ds_spine_observe_level(const ds_model *m, ds_data *d, double t, const double *x, int level)
+DS_HOT void ds_spine_observe_level(const ds_model *m, ds_data *d, double t, const double *x, int level)
 {
     observe(m, d, t, x, level);
 }

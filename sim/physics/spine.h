@@ -28,6 +28,14 @@ static inline double ds_load_at(const ds_data *d, int i, int l, double t)
 
 /* Fills sys (rhs, jac, scales, names) for the model's variant; ctx is d. */
 void ds_spine_system(const ds_model *m, ds_data *d, ds_system *sys);
+/* The right-hand sides and Jacobians it hands out (ds_rhs_fn, ds_jac_fn; ctx is the
+ * ds_data), for the quasi-static and the inertial variant. */
+void ds_spine_rhs_qs(void *ctx, const double *restrict t, const double *restrict x, double *restrict f,
+                     signed char *restrict flag);
+void ds_spine_jac_qs(void *ctx, const double *restrict t, const double *restrict x, double *restrict J);
+void ds_spine_rhs_in(void *ctx, const double *restrict t, const double *restrict x, double *restrict f,
+                     signed char *restrict flag);
+void ds_spine_jac_in(void *ctx, const double *restrict t, const double *restrict x, double *restrict J);
 
 /* Outputs (disc and muscles) at a common time t for state x into d->out, d->mact, d->mforce. */
 void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x);

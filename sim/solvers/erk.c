@@ -6,6 +6,7 @@
  * Coefficients: Dormand & Prince, J. Comput. Appl. Math. 6 (1980) 19-26; Hairer, Norsett &
  * Wanner, Solving ODEs I, Table 5.2. */
 #include "workspace.h"
+#include "base/isa.h"
 
 /* y = x + hs * sum_j c_j k_j over the given stages, per lane. */
 static void combine(const ds_step_ws *w, double *restrict y, int ns, const double *c, double *const *k)
@@ -31,14 +32,14 @@ static void stage_time(ds_step_ws *w, double c)
         w->ts[l] = w->t[l] + c * w->hs[l];
 }
 
-void ds_step_euler(ds_step_ws *w)
+DS_HOT void ds_step_euler(ds_step_ws *w)
 {
     double *k[1] = {w->f};
     const double c[1] = {1.0};
     combine(w, w->xnew, 1, c, k);
 }
 
-void ds_step_rk4(ds_step_ws *w)
+DS_HOT void ds_step_rk4(ds_step_ws *w)
 {
     double *k1 = w->f, *k2 = w->k[0], *k3 = w->k[1], *k4 = w->k[2];
     double *y = w->xnew;
@@ -54,7 +55,7 @@ void ds_step_rk4(ds_step_ws *w)
     combine(w, y, 4, (const double[]){1.0 / 6, 2.0 / 6, 2.0 / 6, 1.0 / 6}, (double *[]){k1, k2, k3, k4});
 }
 
-void ds_step_dopri5(ds_step_ws *w)
+DS_HOT void ds_step_dopri5(ds_step_ws *w)
 {
     static const double c2 = 1.0 / 5, c3 = 3.0 / 10, c4 = 4.0 / 5, c5 = 8.0 / 9;
     static const double a2[] = {1.0 / 5};

@@ -18,6 +18,7 @@
 
 #include "control.h"
 #include "workspace.h"
+#include "base/isa.h"
 
 /* Steps kept per lane for dense output: enough that lanes whose steps span a few records
  * run ahead while one companion catches up (4 already takes the block to within 2 % of the
@@ -391,7 +392,7 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
     return DS_OK;
 }
 
-void ds_evolver_interp_rows(const ds_evolver *ev, double t, int i0, int i1, double *xout)
+DS_HOT void ds_evolver_interp_rows(const ds_evolver *ev, double t, int i0, int i1, double *xout)
 {
     const ds_step_ws *w = &ev->w;
     const int S = w->stride;

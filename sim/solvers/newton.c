@@ -12,6 +12,7 @@
 #include "base/dmath.h"
 #include "linalg/linalg.h"
 #include "newton.h"
+#include "base/isa.h"
 
 /* When a lane's Newton matrix is made anew (after CVODE's rules, Hindmarsh et al. 2005): its
  * Jacobian after JAC_AGE accepted steps, when marked stale (a Newton failure with an older
@@ -23,7 +24,7 @@
  * over steps of 15 minutes into the pressures (4e-4 instead of 3e-6 relative). */
 enum { JAC_AGE = 20 };
 
-void ds_newton_matrix(ds_step_ws *w, const double *hg, const unsigned char *act)
+DS_HOT void ds_newton_matrix(ds_step_ws *w, const double *hg, const unsigned char *act)
 {
     const int nx = w->nx, S = w->stride, nl = w->nl, b = w->sys.block;
     int any_jac = 0, any_fact = 0;
@@ -135,7 +136,7 @@ void ds_newton_msolve(const ds_step_ws *w, double *v)
         ds_lu_solve(w->nx, w->stride, w->nl, w->M, w->piv, v);
 }
 
-void ds_newton_solve(ds_step_ws *w, const double *ts, const double *a, const double *hg, double *z, double *fz,
+DS_HOT void ds_newton_solve(ds_step_ws *w, const double *ts, const double *a, const double *hg, double *z, double *fz,
                      const unsigned char *act)
 {
     const double kappa = 0.03, tiny = 1e-16;

@@ -14,12 +14,13 @@
 #include <math.h>
 
 #include "newton.h"
+#include "base/isa.h"
 
 static const double TRB_GAMMA = 0.58578643762690495119; /* 2 - sqrt(2) */
 static const double TRB_D = 0.29289321881345247560;     /* gamma / 2 */
 static const double TRB_W = 0.35355339059327376220;     /* sqrt(2) / 4 */
 
-void ds_step_beuler(ds_step_ws *w)
+DS_HOT void ds_step_beuler(ds_step_ws *w)
 {
     const int S = w->stride, nl = w->nl;
     for (int l = 0; l < nl; l++) {
@@ -39,7 +40,7 @@ void ds_step_beuler(ds_step_ws *w)
         w->xnew[q] = w->z[q];
 }
 
-void ds_step_trbdf2(ds_step_ws *w)
+DS_HOT void ds_step_trbdf2(ds_step_ws *w)
 {
     const int S = w->stride, nl = w->nl;
     double *f1 = w->f, *f2 = w->k[0], *f3 = w->k[1];
@@ -117,7 +118,7 @@ static inline double wsum(double *const *F, const double *c, int n, size_t q)
     return sum;
 }
 
-void ds_step_esdirk3(ds_step_ws *w)
+DS_HOT void ds_step_esdirk3(ds_step_ws *w)
 {
     const int S = w->stride, nl = w->nl;
     double *F[ESD_S] = {w->f, w->k[0], w->k[1], w->k[2]};

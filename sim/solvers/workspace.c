@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "workspace.h"
+#include "base/isa.h"
 
 void ds_ws_rhs(ds_step_ws *w, const double *tv, const double *x, double *f, const unsigned char *count)
 {
@@ -18,7 +19,7 @@ void ds_ws_rhs(ds_step_ws *w, const double *tv, const double *x, double *f, cons
     }
 }
 
-void ds_ws_weights(ds_step_ws *w, const double *x)
+DS_HOT void ds_ws_weights(ds_step_ws *w, const double *x)
 {
     const int S = w->stride, nl = w->nl;
     for (int i = 0; i < w->nx; i++) {
@@ -31,7 +32,7 @@ void ds_ws_weights(ds_step_ws *w, const double *x)
     }
 }
 
-void ds_ws_weights2(ds_step_ws *w, const double *x0, const double *x1)
+DS_HOT void ds_ws_weights2(ds_step_ws *w, const double *x0, const double *x1)
 {
     const int S = w->stride, nl = w->nl;
     for (int i = 0; i < w->nx; i++) {
@@ -45,7 +46,7 @@ void ds_ws_weights2(ds_step_ws *w, const double *x0, const double *x1)
     }
 }
 
-void ds_ws_wrms(const ds_step_ws *w, const double *v, double *out)
+DS_HOT void ds_ws_wrms(const ds_step_ws *w, const double *v, double *out)
 {
     const int S = w->stride, nl = w->nl;
     for (int l = 0; l < nl; l++)
