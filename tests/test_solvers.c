@@ -135,6 +135,7 @@ static void test_btri_lead(void **state)
                     }
                 }
     random_rhs(r, N, S, NL, x, &rhs[0][0]);
+    ds_btri_lead_gather(NB, B, K, S, NL, A, A4);
     ds_btri_lead_factor(NB, B, K, S, NL, A, A4, piv, sing);
     ds_btri_lead_solve(NB, B, K, S, NL, A, A4, piv, x, x4);
     double worst = 0.0;

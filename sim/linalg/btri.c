@@ -31,10 +31,9 @@ DS_HOT void ds_btri_factor(int nblk, int b, int S, int nl, double *restrict A, i
         }
         int *pv = piv + (size_t)i * b * S;
         ds_lu_factor_or(b, S, nl, D, pv, singular);
-        if (i + 1 < nblk) { /* G_i = D_i^-1 U_i, column by column, in place of U_i */
+        if (i + 1 < nblk) { /* G_i = D_i^-1 U_i, its columns solved together, in place of U_i */
             double *U = A + ds_btri_at(nblk, b, S, 2, i, 0, 0);
-            for (int c = 0; c < b; c++)
-                ds_lu_solve_strided(b, S, nl, D, pv, U + (size_t)c * S, (size_t)b * S);
+            ds_lu_solve_cols(b, S, nl, D, pv, U, (size_t)b * S, b, (size_t)S);
         }
     }
 }
@@ -79,8 +78,7 @@ DS_HOT void ds_btri_solve(int nblk, int b, int S, int nl, const double *restrict
  * of the next block (band 0). Those states are solved by division and substituted into the
  * leading rows, and the k x k leading blocks form a block-tridiagonal system of their own:
  * for b = 10 and k = 4 the factorisation does a fifteenth of the work. */
-DS_HOT void ds_btri_lead_factor(int nblk, int b, int k, int S, int nl, const double *restrict A, double *restrict A4,
-                         int *restrict piv4, unsigned char *restrict singular)
+DS_HOT void ds_btri_lead_gather(int nblk, int b, int k, int S, int nl, const double *restrict A, double *restrict A4)
 {
     for (int band = 0; band < 3; band++)
         for (int i = 0; i < nblk; i++)
@@ -92,6 +90,11 @@ DS_HOT void ds_btri_lead_factor(int nblk, int b, int k, int S, int nl, const dou
                     DS_LA_LANE(l, c0)
                         dst[l] = src[l];
                 }
+}
+
+DS_HOT void ds_btri_lead_factor(int nblk, int b, int k, int S, int nl, const double *restrict A, double *restrict A4,
+                                int *restrict piv4, unsigned char *restrict singular)
+{
     ds_btri_factor(nblk, k, S, nl, A4, piv4, singular);
     for (int i = 0; i < nblk; i++)
         for (int g = k; g < b; g++) {

@@ -10,8 +10,8 @@
 #include "discsim/layout.h"
 
 /* Lanes in whole vectors: each lane loop runs over chunks of DS_LA_LANES lanes, up to the
- * lanes in use rounded up (every stride is a multiple of it: DS_LANE_ALIGN, checked in
- * newton.c), so that the inner loop has a fixed length the compiler turns into vector
+ * lanes in use rounded up (every stride is a multiple of it, as DS_LANE_ALIGN is; ds_evolver_create
+ * checks it), so that the inner loop has a fixed length the compiler turns into vector
  * operations with no remainder loop. The padded lanes compute on whatever they hold; no
  * result is read from them, and no decision (pivot, singularity) is taken for them. */
 enum { DS_LA_LANES = 8 };
@@ -30,6 +30,10 @@ void ds_lu_factor_or(int n, int stride, int nlanes, double *restrict A, int *res
                      unsigned char *restrict singular);
 void ds_lu_solve_strided(int n, int stride, int nlanes, const double *restrict LU, const int *restrict piv,
                          double *restrict b, size_t row_stride);
+/* The same for ncol right-hand sides at once, col_stride doubles apart (each the same bits as
+ * alone). */
+void ds_lu_solve_cols(int n, int stride, int nlanes, const double *restrict LU, const int *restrict piv,
+                      double *restrict b, size_t row_stride, int ncol, size_t col_stride);
 
 /* Block LU of a block-tridiagonal matrix in the layout of ds_btri_at (block Thomas
  * algorithm: each diagonal block factored with partial pivoting, band 2 replaced by
@@ -39,8 +43,10 @@ void ds_btri_factor(int nblk, int b, int stride, int nlanes, double *restrict A,
                     unsigned char *restrict singular);
 /* Block-tridiagonal matrices whose blocks end in b - k states with a lone diagonal entry in
  * their rows, whose columns touch only the leading k rows of their block and of the next
- * (see btri.c): A stays as built; its leading k x k blocks are copied into A4 (the layout of
- * ds_btri_at with k) and factored there. x4 is scratch of nblk * k * stride doubles. */
+ * (see btri.c): A stays as built; its leading k x k blocks are in A4 (the layout of
+ * ds_btri_at with k), copied there by ds_btri_lead_gather or formed there by the caller, and
+ * factored there. x4 is scratch of nblk * k * stride doubles. */
+void ds_btri_lead_gather(int nblk, int b, int k, int S, int nl, const double *restrict A, double *restrict A4);
 void ds_btri_lead_factor(int nblk, int b, int k, int S, int nl, const double *restrict A, double *restrict A4,
                          int *restrict piv4, unsigned char *restrict singular);
 void ds_btri_lead_solve(int nblk, int b, int k, int S, int nl, const double *restrict A, const double *restrict A4,

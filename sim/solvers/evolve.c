@@ -18,6 +18,7 @@
 
 #include "control.h"
 #include "workspace.h"
+#include "linalg/linalg.h"
 #include "base/isa.h"
 
 /* Steps kept per lane for dense output: enough that lanes whose steps span a few records
@@ -67,6 +68,9 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
         return ds_fail(err, DS_ERR_INPUT, "method %s has a fixed step: give a step size > 0", meth->name);
 
     const int nx = sys->nx, S = sys->stride;
+    if (S % DS_LA_LANES || S < sys->nlanes || sys->nlanes < 1)
+        return ds_fail(err, DS_ERR_INPUT, "system of %d lanes with a stride of %d (a multiple of %d, at least the lanes)",
+                       sys->nlanes, S, DS_LA_LANES);
     if (sys->block > 0 && nx % sys->block)
         return ds_fail(err, DS_ERR_INPUT, "system block size %d does not divide its %d states", sys->block, nx);
     if (sys->lead < 0 || sys->lead > sys->block || (sys->lead > 0 && sys->block <= 0))

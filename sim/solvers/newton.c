@@ -49,11 +49,17 @@ DS_HOT void ds_newton_matrix(ds_step_ws *w, const double *hg, const unsigned cha
         for (int l = 0; l < nl; l++)
             all &= need[l] == 2;
         w->sys.jac(w->sys.ctx, w->t, w->x, all ? w->J : w->Jnew);
-        for (size_t q = 0; !all && q < w->nm; q += (size_t)S) {
-            double *restrict J = w->J + q;
-            const double *restrict Jn = w->Jnew + q;
-            for (int l = 0; l < nl; l++)
-                J[l] = need[l] == 2 ? Jn[l] : J[l];
+        for (int c0 = 0; !all && c0 < nl; c0 += DS_LA_LANES) { /* a vector of lanes at a time */
+            double take[DS_LA_LANES];
+            for (int j = 0; j < DS_LA_LANES; j++)
+                take[j] = c0 + j < nl && need[c0 + j] == 2;
+            for (size_t q = 0; q < w->nm; q += (size_t)S) {
+                double *restrict J = w->J + q + c0;
+                const double *restrict Jn = w->Jnew + q + c0;
+#pragma omp simd
+                for (int j = 0; j < DS_LA_LANES; j++)
+                    J[j] = take[j] != 0.0 ? Jn[j] : J[j];
+            }
         }
         for (int l = 0; l < nl; l++)
             if (need[l] == 2) {
@@ -70,25 +76,44 @@ DS_HOT void ds_newton_matrix(ds_step_ws *w, const double *hg, const unsigned cha
     /* every lane is factored again, the others from the same Jacobian and h*gamma as before,
      * so to the same bits */
     hg = w->hg_fact;
-    if (b > 0 && w->lead > 0) { /* only what ds_btri_lead_factor and _solve read */
+    if (b > 0 && w->lead > 0) {
+        /* only what ds_btri_lead_factor and _solve read: the leading k x k blocks straight
+         * into M4, the leading rows' trailing columns (bands 0 and 1) and the trailing rows'
+         * diagonal into M; each entry -hg J, plus 1 on the diagonal (as below: the same bits) */
         const int k = w->lead, nblk = nx / b;
         for (int band = 0; band < 3; band++)
             for (int i = 0; i < nblk; i++)
-                for (int r = 0; r < b; r++)
-                    for (int c = 0; c < b; c++) {
-                        const int used = r < k ? c < k || band < 2 : band == 1 && r == c;
-                        if (!used)
+                for (int r = 0; r < b; r++) {
+                    const size_t q = ds_btri_at(nblk, b, S, band, i, r, 0);
+                    const double *restrict J = w->J + q;
+                    if (r >= k) {
+                        if (band != 1)
                             continue;
-                        const size_t q = ds_btri_at(nblk, b, S, band, i, r, c);
-                        const double *restrict J = w->J + q;
-                        double *restrict M = w->M + q;
+                        double *restrict M = w->M + q + (size_t)r * S;
+                        DS_LA_CHUNKS(c0, nl)
 #pragma omp simd
-                        for (int l = 0; l < nl; l++)
-                            M[l] = -hg[l] * J[l];
-                        if (band == 1 && r == c) /* as below: the same bits */
-                            for (int l = 0; l < nl; l++)
-                                M[l] += 1.0;
+                        DS_LA_LANE(l, c0)
+                            M[l] = -hg[l] * J[(size_t)r * S + l] + 1.0;
+                        continue;
                     }
+                    double *restrict M4 = w->M4 + ds_btri_at(nblk, k, S, band, i, r, 0);
+                    for (int c = 0; c < k; c++) {
+                        const double one = band == 1 && r == c ? 1.0 : 0.0;
+                        DS_LA_CHUNKS(c0, nl)
+#pragma omp simd
+                        DS_LA_LANE(l, c0)
+                            M4[(size_t)c * S + l] = one != 0.0 ? -hg[l] * J[(size_t)c * S + l] + one
+                                                               : -hg[l] * J[(size_t)c * S + l];
+                    }
+                    if (band == 2)
+                        continue;
+                    double *restrict M = w->M + q;
+                    for (int c = k; c < b; c++)
+                        DS_LA_CHUNKS(c0, nl)
+#pragma omp simd
+                        DS_LA_LANE(l, c0)
+                            M[(size_t)c * S + l] = -hg[l] * J[(size_t)c * S + l];
+                }
         ds_btri_lead_factor(nblk, b, k, S, nl, w->M, w->M4, w->piv4, w->sing);
     } else {
         /* M = I - hg J, in whichever layout J has */
