@@ -24,6 +24,9 @@
  * over steps of 15 minutes into the pressures (4e-4 instead of 3e-6 relative). */
 enum { JAC_AGE = 20 };
 
+/* Lanes whose Newton update is applied in one pass (a multiple of DS_LA_LANES). */
+enum { DS_MAX_LANES_UPD = 64 };
+
 DS_HOT void ds_newton_matrix(ds_step_ws *w, const double *hg, const unsigned char *act)
 {
     const int nx = w->nx, S = w->stride, nl = w->nl, b = w->sys.block;
@@ -187,6 +190,26 @@ DS_HOT void ds_newton_solve(ds_step_ws *w, const double *ts, const double *a, co
             }
         ds_newton_msolve(w, res);
         ds_ws_wrms(w, res, norm);
+        double upd[DS_MAX_LANES_UPD];
+        for (int c0 = 0; c0 < nl; c0 += DS_MAX_LANES_UPD) { /* which lanes take this update */
+            const int c1 = c0 + DS_MAX_LANES_UPD < nl ? c0 + DS_MAX_LANES_UPD : nl;
+            for (int l = c0; l < c1; l++) {
+                const double theta = it > 0 ? norm[l] / last[l] : 0.0;
+                upd[l - c0] = w->iter[l] && w->ok[l] && isfinite(norm[l]) && theta < 1.0;
+            }
+            /* the pass's lanes in whole vectors: within the stride, a multiple of them */
+            const int span = (c1 - c0 + DS_LA_LANES - 1) / DS_LA_LANES * DS_LA_LANES;
+            for (int l = c1; l < c0 + span; l++)
+                upd[l - c0] = 0.0;
+            for (int i = 0; i < nx; i++) { /* z += dz where it does, a vector of lanes at a time */
+                double *restrict zi = z + (size_t)i * S + c0;
+                const double *restrict ri = res + (size_t)i * S + c0;
+                for (int q = 0; q < span; q += DS_LA_LANES)
+#pragma omp simd
+                    for (int j = q; j < q + DS_LA_LANES; j++)
+                        zi[j] = upd[j] != 0.0 ? zi[j] + ri[j] : zi[j];
+            }
+        }
         for (int l = 0; l < nl; l++) {
             if (!w->iter[l])
                 continue;
@@ -198,8 +221,6 @@ DS_HOT void ds_newton_solve(ds_step_ws *w, const double *ts, const double *a, co
                 w->st.newton_fails[l]++;
                 continue;
             }
-            for (int i = 0; i < nx; i++)
-                z[(size_t)i * S + l] += res[(size_t)i * S + l];
             double eta = it > 0 ? theta / (1.0 - theta) : ds_pow(w->eta[l] > tiny ? w->eta[l] : tiny, 0.8);
             w->eta[l] = eta; /* unmeasured, it creeps up to 1 and so forces a new measurement */
             if (eta * norm[l] <= kappa || norm[l] <= tiny)
