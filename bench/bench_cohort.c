@@ -10,6 +10,10 @@
  * on 1 and 2 threads; the ratios are the batching's gain. Reported, never asserted: subject-days per second of the whole
  * process and of the simulation alone, peak resident memory.
  *
+ * With --large N, the quasi-static cohort also runs with 1,000 and N subjects on 2 threads,
+ * through the library as above and through the program itself (`discsim run`, next to this
+ * benchmark in the build folder), for the ratio of their peak memories.
+ *
  * Usage: bench_cohort [--subjects N] [--inertial-subjects N] [--large N] [--method NAME] (run
  * from the repository root; the method defaults to the scenario's, trbdf2) */
 #include <stdio.h>
@@ -34,9 +38,47 @@ typedef struct {
     long rss_kb;
 } result;
 
+static const char *method = "trbdf2"; /* --method */
+
+/* The cohort, as a --set value. */
+static void cohort_set(char *buf, size_t size, int n)
+{
+    snprintf(buf, size,
+             "cohort={n: %d, seed: 1, design: lhs, vary: {"
+             "levels.L4L5.permeability: {distribution: lognormal, median: 0.16 mm^3/(MPa*s), sd_log: 0.3}, "
+             "levels.L4L5.osmotic_pressure: {distribution: lognormal, median: 0.23 MPa, sd_log: 0.15}, "
+             "muscles.erector_spinae.tone: {distribution: lognormal, median: 0.02, sd_log: 0.3}, "
+             "body_mass: {distribution: normal, mean: 75kg, sd: 12kg, min: 45kg, max: 130kg}}}",
+             n);
+}
+
+/* The program itself, `discsim run ... --record summary --threads 2`, quasi-static, in a
+ * child process: its wall time and peak memory (its checkpoint for --resume included). */
+static int run_program(const char *bin, int n, result *r)
+{
+    char cohort[600], meth[64], out[64];
+    cohort_set(cohort, sizeof cohort, n);
+    snprintf(meth, sizeof meth, "solver.method=%s", method);
+    snprintf(out, sizeof out, "/tmp/bench_cohort_prog_%d.h5", (int)getpid());
+    double t0 = now();
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl(bin, bin, "run", "scenarios/chain_day.yaml", "-o", out, "--set", "timeline.repeat=1", "--set", cohort,
+              "--set", meth, "--record", "summary", "--threads", "2", "-q", (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    struct rusage ru;
+    if (pid < 0 || wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+        return -1;
+    r->wall = r->sim = now() - t0;
+    r->rss_kb = ru.ru_maxrss;
+    unlink(out);
+    return 0;
+}
+
 /* One configuration in a child process: its times come back through a pipe, its peak
  * memory from wait4. */
-static const char *method = "trbdf2"; /* --method */
 
 static int run_case(const char *variant, int n, int threads, int block, result *r)
 {
@@ -48,13 +90,7 @@ static int run_case(const char *variant, int n, int threads, int block, result *
         close(fd[0]);
         ds_process_heap_setup(); /* as discsim run does */
         char cohort[600], var[64];
-        snprintf(cohort, sizeof cohort,
-                 "cohort={n: %d, seed: 1, design: lhs, vary: {"
-                 "levels.L4L5.permeability: {distribution: lognormal, median: 0.16 mm^3/(MPa*s), sd_log: 0.3}, "
-                 "levels.L4L5.osmotic_pressure: {distribution: lognormal, median: 0.23 MPa, sd_log: 0.15}, "
-                 "muscles.erector_spinae.tone: {distribution: lognormal, median: 0.02, sd_log: 0.3}, "
-                 "body_mass: {distribution: normal, mean: 75kg, sd: 12kg, min: 45kg, max: 130kg}}}",
-                 n);
+        cohort_set(cohort, sizeof cohort, n);
         char meth[64];
         snprintf(var, sizeof var, "variant=%s", variant);
         snprintf(meth, sizeof meth, "solver.method=%s", method);
@@ -154,6 +190,20 @@ int main(int argc, char **argv)
         row("quasi_static", "batched, 2 threads", 1000, &small, NULL);
         row("quasi_static", "batched, 2 threads", large, &big, NULL);
         printf("peak memory %d subjects / 1000 subjects: %.2fx\n", large, (double)big.rss_kb / (double)small.rss_kb);
+        /* the same through the program, next to this one in the build folder */
+        char bin[4096];
+        const char *slash = strrchr(argv[0], '/');
+        snprintf(bin, sizeof bin, "%.*sdiscsim", slash ? (int)(slash - argv[0] + 1) : 0, argv[0]);
+        if (run_program(bin, 1000, &small) || run_program(bin, large, &big)) {
+            fprintf(stderr, "bench_cohort: %s run failed\n", bin);
+            return 1;
+        }
+        printf("%-12s %-36s %8d %10.2f %14.0f %14s %10.1f\n", "quasi_static", "discsim run, 2 threads", 1000, small.wall,
+               1000 / small.wall, "", small.rss_kb / 1024.0);
+        printf("%-12s %-36s %8d %10.2f %14.0f %14s %10.1f\n", "quasi_static", "discsim run, 2 threads", large, big.wall,
+               large / big.wall, "", big.rss_kb / 1024.0);
+        printf("discsim run: peak memory %d subjects / 1000 subjects: %.2fx\n", large,
+               (double)big.rss_kb / (double)small.rss_kb);
     }
     return 0;
 }
