@@ -15,6 +15,7 @@ typedef struct ds_checkpoint {
     int nvariant, nsubj, block, nblock;
     long *index;   /* [variant][block]: offset of its record, -1 if none */
     int restored;  /* records found on resume */
+    double synced; /* s (monotonic clock): when the file was last forced to the disc */
 } ds_checkpoint;
 
 typedef struct ds_checkpoint_variant {
