@@ -13,9 +13,11 @@
 
 enum { DS_CONTROL_ACCEPT = 0, DS_CONTROL_REJECT = 1 };
 
-/* Judges one adaptive step with error norm err (err_prev: the last accepted step's, or 0 for
- * I control); *fac receives the factor for the next step. */
-int ds_control_judge(double err, double err_prev, double expo, int rejected_last, double *fac);
+/* Judges the adaptive steps of lanes 0 .. n-1 with error norms err (err_prev: the last
+ * accepted steps', or NULL for I control): reject[l] is DS_CONTROL_REJECT or _ACCEPT, fac[l]
+ * the factor for the next step. Every lane's arithmetic is its own; the lanes go in vectors. */
+void ds_control_judge_lanes(int n, const double *err, const double *err_prev, double expo,
+                            const unsigned char *rejected_last, double *fac, unsigned char *reject);
 
 /* The step to retry with after a rejection of a step hs: by the error (fac) when the step was
  * computed and finite, else a quarter. */

@@ -38,6 +38,8 @@ struct ds_evolver {
     int *head, *nhist;                           /* per lane: newest slot, steps kept */
     double *err_prev;           /* per lane: the last step's error norm (0: none yet) */
     unsigned char *landing, *rejected_last;
+    double *fac;                /* per lane: the controller's factor for this round */
+    unsigned char *verdict;     /* per lane: its verdict (DS_CONTROL_ACCEPT or _REJECT) */
     unsigned char *shown;       /* per lane: the status the caller sees (a failure met while
                                    running ahead waits for the target that reaches it) */
     int64_t *seg_tries;         /* per lane: attempts since the last hard stop (max_steps) */
@@ -83,11 +85,11 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     const size_t A = 64;
 #define R(bytes) (((bytes) + A - 1) / A * A)
     size_t bytes = R(sizeof(ds_evolver));
-    bytes += (14 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
+    bytes += (15 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
     bytes += (8 + 2 * DS_HIST + DS_MAX_STAGES + 1) * R(nv * sizeof(double)); /* state-shaped */
     bytes += 3 * R(nm * sizeof(double)) + R(nv * sizeof(int)) + 2 * R(S * sizeof(int));
     bytes += R(nm4 * sizeof(double)) + R(nv4 * sizeof(double)) + R(nv4 * sizeof(int));
-    bytes += 10 * R((size_t)S) + 8 * R(S * sizeof(int64_t)) + 2 * R(S * sizeof(double)) + 2 * R(S * sizeof(int));
+    bytes += 11 * R((size_t)S) + 8 * R(S * sizeof(int64_t)) + 2 * R(S * sizeof(double)) + 2 * R(S * sizeof(int));
 #undef R
     void *mem = NULL;
     if (posix_memalign(&mem, A, bytes) != 0)
@@ -107,7 +109,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     w->nv = nv;
     w->nm = nm;
     double **lane_d[] = {&w->t, &ev->h, &w->hs, &w->ts, &w->hg, &w->tmp, &w->errn, &w->st.h_min,
-                         &w->st.h_last, &ev->fail_t, &ev->fail_h, &w->eta, &ev->err_prev, &w->hg_fact, NULL};
+                         &w->st.h_last, &ev->fail_t, &ev->fail_h, &w->eta, &ev->err_prev, &w->hg_fact, &ev->fac, NULL};
     for (int i = 0; lane_d[i]; i++)
         *lane_d[i] = take(&cur, S * sizeof(double));
     double **state_d[] = {&w->x, &w->f, &w->xnew, &w->fnew, &w->err, &w->wt, &w->z, &w->a, NULL};
@@ -136,7 +138,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     ev->fail_var = take(&cur, S * sizeof(int));
     w->flag = take(&cur, S);
     unsigned char **lane_u[] = {&w->active, &w->ok, &ev->landing, &w->sing, &w->iter,
-                                &w->status, &ev->rejected_last, &w->jac_stale, &ev->shown, NULL};
+                                &w->status, &ev->rejected_last, &w->jac_stale, &ev->shown, &ev->verdict, NULL};
     for (int i = 0; lane_u[i]; i++)
         *lane_u[i] = take(&cur, S);
 #define DS_X_TAKE(f, u, d) w->st.f = take(&cur, S * sizeof(int64_t));
@@ -286,6 +288,12 @@ static void judge(ds_evolver *ev, int adaptive, double expo, double t_hard)
 {
     ds_step_ws *w = &ev->w;
     const int S = w->stride;
+    if (adaptive)
+        /* PI control for the implicit methods (stiff problems, where an I controller's steps
+         * oscillate and one in five is rejected); the explicit ones are limited by their
+         * dense output at records, where I control does as well with fewer steps */
+        ds_control_judge_lanes(w->nl, w->errn, ev->meth->implicit ? ev->err_prev : NULL, expo, ev->rejected_last,
+                               ev->fac, ev->verdict);
     for (int l = 0; l < w->nl; l++) {
         if (!w->active[l])
             continue;
@@ -298,12 +306,10 @@ static void judge(ds_evolver *ev, int adaptive, double expo, double t_hard)
             finite &= isfinite(w->xnew[(size_t)i * S + l]);
         double fac = 1.0;
         int reject = !w->ok[l] || !finite;
-        if (!reject && adaptive)
-            /* PI control for the implicit methods (stiff problems, where an I controller's steps
-             * oscillate and one in five is rejected); the explicit ones are limited by their
-             * dense output at records, where I control does as well with fewer steps */
-            reject = ds_control_judge(w->errn[l], ev->meth->implicit ? ev->err_prev[l] : 0.0, expo,
-                                      ev->rejected_last[l], &fac) == DS_CONTROL_REJECT;
+        if (!reject && adaptive) {
+            reject = ev->verdict[l] == DS_CONTROL_REJECT;
+            fac = ev->fac[l];
+        }
         if (reject) {
             w->st.rejected[l]++;
             ev->rejected_last[l] = 1;
