@@ -15,12 +15,18 @@
  * each, as discsim's steppers restart there), records every minute from its own dense output,
  * observed by the same code. Its errors are against the same reference. Wall times here are the simulation alone (discsim's run without writing a file).
  *
+ * With --subjects N, a heterogeneous cohort (bench_cohort's draws of conductance, swelling
+ * pressure, tone and body mass): discsim runs it in blocks of 8 lanes on one thread, each
+ * peer one subject at a time; the error is the largest over subjects, the counts and times
+ * are per subject (so the times compare a subject-day batched with one alone).
+ *
  * --check makes it a test (CTest runs it at rtol 1e-5 with the peers): it fails when any
  * solver's error exceeds CHECK_CLASS times its rtol, or a solver fails, so the benchmark
  * never compares wrong answers.
  *
  * Usage: bench_precision [--variant inertial|quasi_static] [--method NAME] [--reps N]
  *                        [--rtol R]... [--cvode] [--check] [--scenario FILE] [--csv FILE]
+ *                        [--subjects N]
  *                        (--csv: the same rows, tagged with CPU model, instruction set,
  *                        compiler, commit and date; run from the
  *                        repository root; the scenario's first day, chain_day.yaml by default) */
@@ -55,19 +61,6 @@ static void cpu_model(char *buf, size_t n)
         fclose(f);
 }
 
-/* The instruction set this program was compiled for (the library is built the same way). */
-static const char *isa(void)
-{
-#if defined(__AVX512F__)
-    return "x86-64 AVX-512";
-#elif defined(__AVX2__)
-    return "x86-64 AVX2";
-#elif defined(__SSE2__)
-    return "x86-64 baseline (SSE2)";
-#else
-    return "unknown";
-#endif
-}
 
 /* The tolerance class: a run whose error exceeds this many times its rtol is wrong, not
  * merely inaccurate (global errors over a day run to a few times the local tolerance). */
@@ -76,6 +69,11 @@ static const double CHECK_CLASS = 30.0;
 /* The problem: the scenario, its levels and its number of records (from the reference run). */
 static const char *scenario = "scenarios/chain_day.yaml";
 static int nlev, nrec;
+/* --subjects N: a heterogeneous cohort (bench_cohort's draws), discsim's in blocks of 8 lanes
+ * on one thread, each peer one subject at a time; the errors are the largest over subjects,
+ * the counts and times per subject */
+static int nsubj = 1;
+static char cohort[600];
 static char level[DS_MAX_LEVELS][16];
 
 static double now(void)
@@ -92,9 +90,9 @@ static int load(const char *variant, const char *method, double rtol, ds_scenari
     snprintf(m, sizeof m, "solver.method=%s", method);
     snprintf(r, sizeof r, "solver.rtol=%g", rtol);
     snprintf(a, sizeof a, "solver.atol=%g", rtol);
-    const char *set[] = {"timeline.repeat=1", v, m, r, a};
+    const char *set[] = {"timeline.repeat=1", v, m, r, a, cohort};
     ds_error err = {0};
-    if (ds_scenario_load(scenario, 5, set, sc, &err)) {
+    if (ds_scenario_load(scenario, nsubj > 1 ? 6 : 5, set, sc, &err)) {
         fprintf(stderr, "bench_precision: %s\n", err.msg);
         return -1;
     }
@@ -108,7 +106,7 @@ static int run(const char *variant, const char *method, double rtol, const char 
     if (load(variant, method, rtol, &sc))
         return -1;
     ds_error err = {0};
-    ds_run_opts o = {0};
+    ds_run_opts o = {.block = 8};
     ds_run_result res;
     ds_summary sum;
     double t0 = now();
@@ -270,23 +268,29 @@ static int peer_span(const peer *pk, cv_ctx *c, void *mem, N_Vector v, double a,
         to_lanes(c, tr, N_VGetArrayPointer(v));
         ds_spine_observe(c->m, &c->d, tr, c->x);
         for (int i = 0; i < nl; i++)
-            P[(size_t)i * nrec + *k] = c->d.out[((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_pressure) * S];
+            P[(size_t)i * nsubj * nrec + *k] = c->d.out[((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_pressure) * S];
     }
     if (t < b && peer_evolve(pk, mem, b, v, &t))
         return -1;
     return 0;
 }
 
-/* The scenario's timeline with a peer; P [level][record]. Counts into st (steps, rejected,
- * rhs, jac), the wall time into *wall. */
-static int run_peer(const char *variant, const peer *pk, double rtol, double *P, long st[4], double *wall)
+/* The scenario's timeline with a peer for subject s; P [level][subject][record] (its
+ * subject's part). Counts into st (steps, rejected, rhs, jac), the wall time into *wall. */
+static int run_peer(const char *variant, const peer *pk, double rtol, int s, double *P, long st[4], double *wall)
 {
     ds_scenario sc;
     if (load(variant, "trbdf2", rtol, &sc))
         return -1;
+    P += (size_t)s * nrec;
     cv_ctx *c = calloc(1, sizeof *c);
+    ds_model lane; /* the subject's parameters, one lane */
     ds_error err;
-    int bad = !c || ds_data_create(&sc.model, &c->d, &err);
+    int bad = !c || ds_scenario_lanes(&sc, s, 1, &lane, &err);
+    if (!bad && ds_data_create(&lane, &c->d, &err)) {
+        ds_model_free(&lane);
+        bad = 1;
+    }
     SUNContext ctx = NULL;
     bad = bad || SUNContext_Create(NULL, &ctx);
     if (bad) {
@@ -294,9 +298,9 @@ static int run_peer(const char *variant, const peer *pk, double rtol, double *P,
         ds_scenario_free(&sc);
         return -1;
     }
-    c->m = &sc.model;
-    ds_spine_system(&sc.model, &c->d, &c->sys);
-    const int nx = c->sys.nx, S = sc.model.stride;
+    c->m = &lane;
+    ds_spine_system(&lane, &c->d, &c->sys);
+    const int nx = c->sys.nx, S = lane.stride;
     N_Vector v = N_VNew_Serial(nx, ctx), tol = N_VNew_Serial(nx, ctx);
     SUNMatrix A = SUNDenseMatrix(nx, nx, ctx);
     SUNLinearSolver LS = SUNLinSol_Dense(v, A, ctx);
@@ -304,7 +308,7 @@ static int run_peer(const char *variant, const peer *pk, double rtol, double *P,
     /* drained equilibrium in the initial posture, as the driver starts */
     segment(c, 0.0, 0.0, &sc.initial, &sc.initial);
     bad = !v || !tol || !A || !LS ||
-          ds_spine_equilibrium(&sc.model, c->d.seg.to.load, c->d.seg.to.act, c->d.x, &err) != DS_OK;
+          ds_spine_equilibrium(&lane, c->d.seg.to.load, c->d.seg.to.act, c->d.x, &err) != DS_OK;
     for (int i = 0; !bad && i < nx; i++) {
         NV_Ith_S(v, i) = c->d.x[i * S];
         NV_Ith_S(tol, i) = rtol * c->sys.scale[i];
@@ -316,8 +320,8 @@ static int run_peer(const char *variant, const peer *pk, double rtol, double *P,
     if (!bad) {
         to_lanes(c, 0.0, N_VGetArrayPointer(v));
         ds_spine_observe(c->m, &c->d, 0.0, c->x);
-        for (int i = 0; i < sc.model.nlevel; i++)
-            P[(size_t)i * nrec] = c->d.out[((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_pressure) * S];
+        for (int i = 0; i < lane.nlevel; i++)
+            P[(size_t)i * nsubj * nrec] = c->d.out[((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_pressure) * S];
     }
     double t = 0.0;
     const ds_posture_params *prev = &sc.initial;
@@ -342,13 +346,14 @@ static int run_peer(const char *variant, const peer *pk, double rtol, double *P,
         peer_free(pk, &mem);
     peer_release(LS, A, v, tol, &ctx);
     ds_data_free(&c->d);
+    ds_model_free(&lane);
     free(c);
     ds_scenario_free(&sc);
     return bad || k != nrec ? -1 : 0;
 }
 
-/* The largest difference of P [level][record] from the reference file's pressures, relative to
- * each level's largest. */
+/* The largest difference of P [level][subject][record] from the reference file's pressures,
+ * relative to each subject's largest at that level. */
 static double error_of(const char *ref, const double *P)
 {
     double worst = 0.0;
@@ -358,21 +363,25 @@ static double error_of(const char *ref, const double *P)
         double *x = NULL;
         size_t n;
         ds_error err;
-        if (ds_h5_read_flat(ref, path, &n, &x, &err) || n != (size_t)nrec) {
+        if (ds_h5_read_flat(ref, path, &n, &x, &err) || n != (size_t)nsubj * nrec) {
             free(x);
             return NAN;
         }
-        double top = 0.0, e = 0.0;
-        for (size_t k = 0; k < n; k++) {
-            top = fmax(top, fabs(x[k]));
-            e = fmax(e, fabs(x[k] - P[(size_t)i * nrec + k]));
+        for (int s = 0; s < nsubj; s++) {
+            const double *xs = x + (size_t)s * nrec, *ps = P + ((size_t)i * nsubj + s) * nrec;
+            double top = 0.0, e = 0.0;
+            for (int k = 0; k < nrec; k++) {
+                top = fmax(top, fabs(xs[k]));
+                e = fmax(e, fabs(xs[k] - ps[k]));
+            }
+            worst = fmax(worst, e / top);
         }
-        worst = fmax(worst, e / top);
         free(x);
     }
     return worst;
 }
 
+/* A solver count of the file, per subject. */
 static double count(const char *file, const char *name)
 {
     char path[128];
@@ -380,8 +389,12 @@ static double count(const char *file, const char *name)
     double *v = NULL, c = NAN;
     size_t n;
     ds_error err;
-    if (!ds_h5_read_flat(file, path, &n, &v, &err) && n > 0)
-        c = v[0];
+    if (!ds_h5_read_flat(file, path, &n, &v, &err) && n > 0) {
+        c = 0.0;
+        for (size_t j = 0; j < n; j++)
+            c += v[j];
+        c /= (double)n;
+    }
     free(v);
     return c;
 }
@@ -390,7 +403,8 @@ static double count(const char *file, const char *name)
  * each level's largest. */
 static double error(const char *ref, const char *a)
 {
-    double *P = malloc((size_t)nlev * nrec * sizeof *P), e = NAN;
+    const size_t per = (size_t)nsubj * nrec;
+    double *P = malloc((size_t)nlev * per * sizeof *P), e = NAN;
     int ok = P != NULL;
     for (int i = 0; ok && i < nlev; i++) {
         char path[128];
@@ -398,9 +412,9 @@ static double error(const char *ref, const char *a)
         double *y = NULL;
         size_t n = 0;
         ds_error err;
-        ok = !ds_h5_read_flat(a, path, &n, &y, &err) && n == (size_t)nrec;
+        ok = !ds_h5_read_flat(a, path, &n, &y, &err) && n == per;
         if (ok)
-            memcpy(P + (size_t)i * nrec, y, (size_t)nrec * sizeof *P);
+            memcpy(P + (size_t)i * per, y, per * sizeof *P);
         free(y);
     }
     if (ok)
@@ -432,12 +446,21 @@ int main(int argc, char **argv)
             scenario = argv[++i];
         else if (!strcmp(argv[i], "--csv") && i + 1 < argc)
             csv = argv[++i];
+        else if (!strcmp(argv[i], "--subjects") && i + 1 < argc && atoi(argv[i + 1]) > 0)
+            nsubj = atoi(argv[++i]);
         else {
             fprintf(stderr, "usage: bench_precision [--variant inertial|quasi_static] [--method NAME] [--reps N] "
-                            "[--rtol R]... [--cvode] [--check] [--scenario FILE] [--csv FILE]\n");
+                            "[--rtol R]... [--cvode] [--check] [--scenario FILE] [--csv FILE] [--subjects N]\n");
             return 2;
         }
     }
+    snprintf(cohort, sizeof cohort,
+             "cohort={n: %d, seed: 1, design: lhs, vary: {"
+             "levels.L4L5.permeability: {distribution: lognormal, median: 0.16 mm^3/(MPa*s), sd_log: 0.3}, "
+             "levels.L4L5.osmotic_pressure: {distribution: lognormal, median: 0.23 MPa, sd_log: 0.15}, "
+             "muscles.erector_spinae.tone: {distribution: lognormal, median: 0.02, sd_log: 0.3}, "
+             "body_mass: {distribution: normal, mean: 75kg, sd: 12kg, min: 45kg, max: 130kg}}}",
+             nsubj);
     if (!nr) {
         static const double def[] = {1e-5, 4e-6, 1e-6, 5e-7};
         for (nr = 0; nr < 4; nr++)
@@ -464,6 +487,10 @@ int main(int argc, char **argv)
         return 1;
     printf("discsim %s (%s): %s (its timeline once), %s; error against %s at rtol 1e-10, best of %d\n", ds_version(),
            ds_git_commit(), scenario, variant, methods[0], reps);
+    if (nsubj > 1)
+        printf("%d heterogeneous subjects: discsim in blocks of 8 lanes, peers one subject at a time, one thread; "
+               "error the largest over subjects, counts and times per subject\n",
+               nsubj);
     printf("%-12s %8s %10s %7s %9s %10s %10s %9s %9s %9s\n", "solver", "rtol", "error", "steps", "rejected",
            "RHS evals", "Jacobians", "factors", "Newton", "sim (s)");
     FILE *cf = csv ? fopen(csv, "w") : NULL;
@@ -479,12 +506,16 @@ int main(int argc, char **argv)
         time_t tt = time(NULL);
         strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&tt));
         cpu_model(cpu, sizeof cpu);
+        char isa[128]; /* the kernels' build the library runs here (sim/base/isa.h) */
+        snprintf(isa, sizeof isa, "%s", ds_vector_isa());
         for (char *c = cpu; *c; c++)
             *c = *c == ',' ? ';' : *c;
-        snprintf(tag, sizeof tag, "%s,%s,%s,%s %s,gcc %s,%s,%s,%s", ds_git_commit(), date, cpu, u.sysname, u.machine,
-                 __VERSION__, isa(), scenario, variant);
-        fprintf(cf, "commit,date,cpu,os,compiler,isa,scenario,variant,solver,rtol,error,steps,rejected,rhs_evals,"
-                    "jac_evals,factorizations,newton_iters,sim_s,failed\n");
+        for (char *c = isa; *c; c++)
+            *c = *c == ',' ? ';' : *c;
+        snprintf(tag, sizeof tag, "%s,%s,%s,%s %s,gcc %s,%s,%s,%s,%d", ds_git_commit(), date, cpu, u.sysname,
+                 u.machine, __VERSION__, isa, scenario, variant, nsubj);
+        fprintf(cf, "commit,date,cpu,os,compiler,isa,scenario,variant,subjects,solver,rtol,error,steps,rejected,"
+                    "rhs_evals,jac_evals,factorizations,newton_iters,sim_s,failed\n");
     }
     int bad = 0;
     for (int q = 0; q < nm * nr && !bad; q++) {
@@ -505,13 +536,14 @@ int main(int argc, char **argv)
         double n[6];
         for (int j = 0; j < 6; j++)
             n[j] = count(out, names[j]);
+        best /= nsubj;
         printf("%-12s %8.0e %10.2e %7.0f %9.0f %10.0f %10.0f %9.0f %9.0f %9.4f\n", method, rtol[k], e, n[0], n[1],
                n[2], n[3], n[4], n[5], best);
         if (cf)
             fprintf(cf, "%s,%s,%g,%.3e,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.6f,0\n", tag, method, rtol[k], e, n[0], n[1],
                     n[2], n[3], n[4], n[5], best);
     }
-    double *P = cvode ? malloc((size_t)nlev * nrec * sizeof *P) : NULL;
+    double *P = cvode ? malloc((size_t)nlev * nsubj * nrec * sizeof *P) : NULL;
     static const peer peers[] = {{"cvode_bdf5", 1, 5, 0}, {"cvode_bdf5s", 1, 5, 1}, {"cvode_bdf2", 1, 2, 0},
                                  {"arkode_dirk3", 0, 3, 0}};
     for (int q = 0; cvode && P && !bad && q < (int)(sizeof peers / sizeof peers[0]); q++)
@@ -520,8 +552,17 @@ int main(int argc, char **argv)
             long st[4] = {0, 0, 0, 0};
             int failed = 0;
             for (int r = 0; r < reps && !failed; r++) {
-                failed = run_peer(variant, &peers[q], rtol[k], P, st, &wall) != 0;
-                best = fmin(best, wall);
+                double sum = 0.0;
+                long tot[4] = {0, 0, 0, 0};
+                for (int sj = 0; sj < nsubj && !failed; sj++) {
+                    failed = run_peer(variant, &peers[q], rtol[k], sj, P, st, &wall) != 0;
+                    sum += wall;
+                    for (int j = 0; j < 4; j++)
+                        tot[j] += st[j];
+                }
+                best = fmin(best, sum / nsubj);
+                for (int j = 0; j < 4; j++)
+                    st[j] = (tot[j] + nsubj / 2) / nsubj; /* per subject */
             }
             const double e = failed ? NAN : error_of(ref, P);
             wrong += check && !(e <= CHECK_CLASS * rtol[k]);
