@@ -18,7 +18,11 @@
  * With --subjects N, a heterogeneous cohort (bench_cohort's draws of conductance, swelling
  * pressure, tone and body mass): discsim runs it in blocks of 8 lanes on one thread, each
  * peer one subject at a time; the error is the largest over subjects, the counts and times
- * are per subject (so the times compare a subject-day batched with one alone).
+ * are per subject (so the times compare a subject-day batched with one alone). With --cvode
+ * CVODE also runs the cohort batched, as one system of all subjects one after the other
+ * (cvode_bdf5s_batch, cvode_bdf2_batch: its band solver on the block-diagonal matrix of
+ * half-bandwidth 2b - 1; one step size and error norm for all; its counts are the system's,
+ * its time per subject).
  *
  * --check makes it a test (CTest runs it at rtol 1e-5 with the peers): it fails when any
  * solver's error exceeds CHECK_CLASS times its rtol, or a solver fails, so the benchmark
@@ -120,51 +124,66 @@ static int run(const char *variant, const char *method, double rtol, const char 
     return s ? -1 : 0;
 }
 
-/* CVODE on the chain, lane 0 of the scenario's model. */
+/* CVODE on the chain: one subject (one lane of its model), or a cohort batched as one
+ * system whose vector holds the subjects one after the other (a lane each). */
 typedef struct {
     const ds_model *m;
     ds_data d;
     ds_system sys;
-    double x[DS_MAX_NX * DS_LANE_ALIGN], f[DS_MAX_NX * DS_LANE_ALIGN], J[3 * DS_MAX_NX * DS_MAX_NX * DS_LANE_ALIGN];
-    double t[DS_LANE_ALIGN];
+    int nsub;                 /* subjects in the peer's vector */
+    double *x, *f, *J, *t;    /* the lanes' state, slope and Jacobian ([nx][stride]), times */
+    signed char *flag;
     long nrhs, njac;
 } cv_ctx;
 
-/* Every lane holds y (the others only so that they stay finite). */
+/* Lane l holds subject l of y (padded lanes the first one, so that they stay finite). */
 static void to_lanes(cv_ctx *c, double t, const double *y)
 {
-    const int S = c->m->stride;
+    const int S = c->m->stride, nx = c->sys.nx;
     for (int l = 0; l < S; l++)
         c->t[l] = t;
-    for (int i = 0; i < c->sys.nx; i++)
+    for (int i = 0; i < nx; i++)
         for (int l = 0; l < S; l++)
-            c->x[i * S + l] = y[i];
+            c->x[i * S + l] = y[(l < c->nsub ? l : 0) * nx + i];
 }
 
 static int cv_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *p)
 {
     cv_ctx *c = p;
-    const int S = c->m->stride;
-    signed char flag[DS_LANE_ALIGN] = {0};
+    const int S = c->m->stride, nx = c->sys.nx;
+    memset(c->flag, 0, (size_t)S);
     to_lanes(c, t, N_VGetArrayPointer(y));
-    c->sys.rhs(c->sys.ctx, c->t, c->x, c->f, flag);
+    c->sys.rhs(c->sys.ctx, c->t, c->x, c->f, c->flag);
     double *f = N_VGetArrayPointer(ydot);
-    for (int i = 0; i < c->sys.nx; i++)
-        f[i] = c->f[i * S];
+    int bad = 0;
+    for (int l = 0; l < c->nsub; l++) {
+        for (int i = 0; i < nx; i++)
+            f[l * nx + i] = c->f[i * S + l];
+        bad |= c->flag[l] != 0;
+    }
     c->nrhs++;
-    return flag[0] ? 1 : 0;
+    return bad;
 }
 
 static int cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix Jm, void *p, N_Vector t1, N_Vector t2, N_Vector t3)
 {
     (void)fy, (void)t1, (void)t2, (void)t3;
     cv_ctx *c = p;
-    const int S = c->m->stride, nx = c->sys.nx;
+    const int S = c->m->stride, nx = c->sys.nx, b = c->sys.block;
     to_lanes(c, t, N_VGetArrayPointer(y));
     c->sys.jac(c->sys.ctx, c->t, c->x, c->J);
-    for (int r = 0; r < nx; r++)
-        for (int col = 0; col < nx; col++)
-            SM_ELEMENT_D(Jm, r, col) = peer_jac_entry(&c->sys, c->J, S, r, col);
+    if (c->nsub == 1) {
+        for (int r = 0; r < nx; r++)
+            for (int col = 0; col < nx; col++)
+                SM_ELEMENT_D(Jm, r, col) = peer_jac_entry(&c->sys, c->J, S, r, col);
+    } else { /* block-diagonal over subjects, each block-tridiagonal: within the band 2b - 1 */
+        SUNMatZero(Jm);
+        for (int l = 0; l < c->nsub; l++)
+            for (int r = 0; r < nx; r++)
+                for (int col = r - (2 * b - 1); col <= r + 2 * b - 1; col++)
+                    if (col >= 0 && col < nx)
+                        SM_ELEMENT_B(Jm, l * nx + r, l * nx + col) = peer_jac_entry(&c->sys, c->J + l, S, r, col);
+    }
     c->njac++;
     return 0;
 }
@@ -188,6 +207,7 @@ typedef struct {
     int cvode; /* 1: CVODE BDF; 0: ARKStep */
     int order; /* CVODE: the maximum order; ARKStep: the DIRK table's order */
     int stald; /* CVODE: stability limit detection */
+    int batch; /* 1: the cohort as one system (band solver), else one subject at a time */
 } peer;
 
 static void peer_free(const peer *pk, void **mem)
@@ -268,25 +288,40 @@ static int peer_span(const peer *pk, cv_ctx *c, void *mem, N_Vector v, double a,
         to_lanes(c, tr, N_VGetArrayPointer(v));
         ds_spine_observe(c->m, &c->d, tr, c->x);
         for (int i = 0; i < nl; i++)
-            P[(size_t)i * nsubj * nrec + *k] = c->d.out[((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_pressure) * S];
+            for (int l = 0; l < c->nsub; l++)
+                P[((size_t)i * nsubj + l) * nrec + *k] = c->d.out[((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_pressure) * S + l];
     }
     if (t < b && peer_evolve(pk, mem, b, v, &t))
         return -1;
     return 0;
 }
 
-/* The scenario's timeline with a peer for subject s; P [level][subject][record] (its
- * subject's part). Counts into st (steps, rejected, rhs, jac), the wall time into *wall. */
+static void ctx_free(cv_ctx *c)
+{
+    if (!c)
+        return;
+    free(c->x);
+    free(c->f);
+    free(c->J);
+    free(c->t);
+    free(c->flag);
+    free(c);
+}
+
+/* The scenario's timeline with a peer for subject s (a batched peer: all subjects, s = 0);
+ * P [level][subject][record]. Counts into st (steps, rejected, rhs, jac), the wall time into
+ * *wall. */
 static int run_peer(const char *variant, const peer *pk, double rtol, int s, double *P, long st[4], double *wall)
 {
     ds_scenario sc;
     if (load(variant, "trbdf2", rtol, &sc))
         return -1;
     P += (size_t)s * nrec;
+    const int ns = pk->batch ? nsubj : 1;
     cv_ctx *c = calloc(1, sizeof *c);
-    ds_model lane; /* the subject's parameters, one lane */
+    ds_model lane; /* the subjects' parameters, a lane each */
     ds_error err;
-    int bad = !c || ds_scenario_lanes(&sc, s, 1, &lane, &err);
+    int bad = !c || ds_scenario_lanes(&sc, s, ns, &lane, &err);
     if (!bad && ds_data_create(&lane, &c->d, &err)) {
         ds_model_free(&lane);
         bad = 1;
@@ -294,25 +329,32 @@ static int run_peer(const char *variant, const peer *pk, double rtol, int s, dou
     SUNContext ctx = NULL;
     bad = bad || SUNContext_Create(NULL, &ctx);
     if (bad) {
-        free(c);
+        ctx_free(c);
         ds_scenario_free(&sc);
         return -1;
     }
     c->m = &lane;
+    c->nsub = ns;
     ds_spine_system(&lane, &c->d, &c->sys);
-    const int nx = c->sys.nx, S = lane.stride;
-    N_Vector v = N_VNew_Serial(nx, ctx), tol = N_VNew_Serial(nx, ctx);
-    SUNMatrix A = SUNDenseMatrix(nx, nx, ctx);
-    SUNLinearSolver LS = SUNLinSol_Dense(v, A, ctx);
+    const int nx = c->sys.nx, S = lane.stride, b = c->sys.block, N = ns * nx;
+    c->x = malloc((size_t)nx * S * sizeof(double));
+    c->f = malloc((size_t)nx * S * sizeof(double));
+    c->J = calloc((size_t)3 * nx * b * S, sizeof(double));
+    c->t = malloc((size_t)S * sizeof(double));
+    c->flag = malloc((size_t)S);
+    N_Vector v = N_VNew_Serial(N, ctx), tol = N_VNew_Serial(N, ctx);
+    SUNMatrix A = ns == 1 ? SUNDenseMatrix(nx, nx, ctx) : SUNBandMatrix(N, 2 * b - 1, 2 * b - 1, ctx);
+    SUNLinearSolver LS = ns == 1 ? SUNLinSol_Dense(v, A, ctx) : SUNLinSol_Band(v, A, ctx);
     double t0 = now();
     /* drained equilibrium in the initial posture, as the driver starts */
     segment(c, 0.0, 0.0, &sc.initial, &sc.initial);
-    bad = !v || !tol || !A || !LS ||
+    bad = !v || !tol || !A || !LS || !c->x || !c->f || !c->J || !c->t || !c->flag ||
           ds_spine_equilibrium(&lane, c->d.seg.to.load, c->d.seg.to.act, c->d.x, &err) != DS_OK;
-    for (int i = 0; !bad && i < nx; i++) {
-        NV_Ith_S(v, i) = c->d.x[i * S];
-        NV_Ith_S(tol, i) = rtol * c->sys.scale[i];
-    }
+    for (int l = 0; !bad && l < ns; l++)
+        for (int i = 0; i < nx; i++) {
+            NV_Ith_S(v, l * nx + i) = c->d.x[i * S + l];
+            NV_Ith_S(tol, l * nx + i) = rtol * c->sys.scale[i];
+        }
     void *mem = bad ? NULL : peer_create(pk, ctx, c, v, tol, rtol, A, LS);
     bad = bad || !mem;
     long k = 1;
@@ -321,7 +363,8 @@ static int run_peer(const char *variant, const peer *pk, double rtol, int s, dou
         to_lanes(c, 0.0, N_VGetArrayPointer(v));
         ds_spine_observe(c->m, &c->d, 0.0, c->x);
         for (int i = 0; i < lane.nlevel; i++)
-            P[(size_t)i * nsubj * nrec] = c->d.out[((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_pressure) * S];
+            for (int l = 0; l < ns; l++)
+                P[((size_t)i * nsubj + l) * nrec] = c->d.out[((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_pressure) * S + l];
     }
     double t = 0.0;
     const ds_posture_params *prev = &sc.initial;
@@ -347,7 +390,7 @@ static int run_peer(const char *variant, const peer *pk, double rtol, int s, dou
     peer_release(LS, A, v, tol, &ctx);
     ds_data_free(&c->d);
     ds_model_free(&lane);
-    free(c);
+    ctx_free(c);
     ds_scenario_free(&sc);
     return bad || k != nrec ? -1 : 0;
 }
@@ -491,7 +534,7 @@ int main(int argc, char **argv)
         printf("%d heterogeneous subjects: discsim in blocks of 8 lanes, peers one subject at a time, one thread; "
                "error the largest over subjects, counts and times per subject\n",
                nsubj);
-    printf("%-12s %8s %10s %7s %9s %10s %10s %9s %9s %9s\n", "solver", "rtol", "error", "steps", "rejected",
+    printf("%-17s %8s %10s %7s %9s %10s %10s %9s %9s %9s\n", "solver", "rtol", "error", "steps", "rejected",
            "RHS evals", "Jacobians", "factors", "Newton", "sim (s)");
     FILE *cf = csv ? fopen(csv, "w") : NULL;
     if (csv && !cf) {
@@ -537,16 +580,18 @@ int main(int argc, char **argv)
         for (int j = 0; j < 6; j++)
             n[j] = count(out, names[j]);
         best /= nsubj;
-        printf("%-12s %8.0e %10.2e %7.0f %9.0f %10.0f %10.0f %9.0f %9.0f %9.4f\n", method, rtol[k], e, n[0], n[1],
+        printf("%-17s %8.0e %10.2e %7.0f %9.0f %10.0f %10.0f %9.0f %9.0f %9.4f\n", method, rtol[k], e, n[0], n[1],
                n[2], n[3], n[4], n[5], best);
         if (cf)
             fprintf(cf, "%s,%s,%g,%.3e,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.6f,0\n", tag, method, rtol[k], e, n[0], n[1],
                     n[2], n[3], n[4], n[5], best);
     }
     double *P = cvode ? malloc((size_t)nlev * nsubj * nrec * sizeof *P) : NULL;
-    static const peer peers[] = {{"cvode_bdf5", 1, 5, 0}, {"cvode_bdf5s", 1, 5, 1}, {"cvode_bdf2", 1, 2, 0},
-                                 {"arkode_dirk3", 0, 3, 0}};
-    for (int q = 0; cvode && P && !bad && q < (int)(sizeof peers / sizeof peers[0]); q++)
+    static const peer peers[] = {{"cvode_bdf5", 1, 5, 0, 0},        {"cvode_bdf5s", 1, 5, 1, 0},
+                                 {"cvode_bdf2", 1, 2, 0, 0},        {"arkode_dirk3", 0, 3, 0, 0},
+                                 {"cvode_bdf5s_batch", 1, 5, 1, 1}, {"cvode_bdf2_batch", 1, 2, 0, 1}};
+    const int npeer = (int)(sizeof peers / sizeof peers[0]) - (nsubj > 1 ? 0 : 2); /* batches of a cohort */
+    for (int q = 0; cvode && P && !bad && q < npeer; q++)
         for (int k = 0; k < nr; k++) {
             double best = INFINITY;
             long st[4] = {0, 0, 0, 0};
@@ -554,22 +599,23 @@ int main(int argc, char **argv)
             for (int r = 0; r < reps && !failed; r++) {
                 double sum = 0.0;
                 long tot[4] = {0, 0, 0, 0};
-                for (int sj = 0; sj < nsubj && !failed; sj++) {
+                for (int sj = 0; sj < (peers[q].batch ? 1 : nsubj) && !failed; sj++) {
                     failed = run_peer(variant, &peers[q], rtol[k], sj, P, st, &wall) != 0;
                     sum += wall;
                     for (int j = 0; j < 4; j++)
                         tot[j] += st[j];
                 }
                 best = fmin(best, sum / nsubj);
+                const int per = peers[q].batch ? 1 : nsubj; /* a batch's counts are its system's */
                 for (int j = 0; j < 4; j++)
-                    st[j] = (tot[j] + nsubj / 2) / nsubj; /* per subject */
+                    st[j] = (tot[j] + per / 2) / per; /* per subject */
             }
             const double e = failed ? NAN : error_of(ref, P);
             wrong += check && !(e <= CHECK_CLASS * rtol[k]);
             if (failed) /* reported, not hidden; the other runs go on */
-                printf("%-12s %8.0e   FAILED (%ld steps before it stopped)\n", peers[q].name, rtol[k], st[0]);
+                printf("%-17s %8.0e   FAILED (%ld steps before it stopped)\n", peers[q].name, rtol[k], st[0]);
             else
-                printf("%-12s %8.0e %10.2e %7ld %9ld %10ld %10ld %9s %9s %9.4f\n", peers[q].name, rtol[k], e, st[0],
+                printf("%-17s %8.0e %10.2e %7ld %9ld %10ld %10ld %9s %9s %9.4f\n", peers[q].name, rtol[k], e, st[0],
                        st[1], st[2], st[3], "-", "-", best);
             if (cf)
                 fprintf(cf, "%s,%s,%g,%.3e,%ld,%ld,%ld,%ld,,,%.6f,%d\n", tag, peers[q].name, rtol[k], e, st[0], st[1],

@@ -6,7 +6,9 @@
 #include <cvode/cvode.h>
 #include <nvector/nvector_serial.h>
 #include <stdlib.h>
+#include <sunlinsol/sunlinsol_band.h>
 #include <sunlinsol/sunlinsol_dense.h>
+#include <sunmatrix/sunmatrix_band.h>
 #include <sunmatrix/sunmatrix_dense.h>
 
 #include "discsim/solver.h"
