@@ -10,7 +10,8 @@
 static void usage_plot(FILE *out)
 {
     fprintf(out,
-            "Usage: discsim plot OUT.h5 [-o DIR] [--format png|svg|pdf] [--figure NAME]... [--size WxH]\n\n"
+            "Usage: discsim plot OUT.h5 [-o DIR] [--format png|svg|pdf] [--figure NAME]... [--size WxH]\n"
+            "       discsim plot BENCH.csv [-o DIR] [--format png|svg|pdf] [--size WxH]\n\n"
             "Draws the figures an output file supports, through gnuplot, and lists what it wrote:\n"
             "  day        nucleus pressure and disc height per level, postures shaded\n"
             "  root       nerve-root contact pressure, thresholds, massage shaded, arms overlaid\n"
@@ -18,7 +19,9 @@ static void usage_plot(FILE *out)
             "  dose       dose-response of a sweep\n"
             "  muscles    muscle forces (stacked) and their share of the disc load\n"
             "  schematic  the herniated segment at four times, and an animated GIF over the day\n"
-            "A figure the file has no data for is skipped with a one-line reason.\n\n"
+            "A figure the file has no data for is skipped with a one-line reason.\n"
+            "A .csv file from bench_precision --csv gives the work-precision figure (work_precision):\n"
+            "each solver's error against its simulation time per subject-day, log-log.\n\n"
             "  -o, --output DIR    folder for the figures (default: figures)\n"
             "  --format FMT        png (default), svg or pdf\n"
             "  --figure NAME       only this figure (repeatable)\n"
@@ -63,7 +66,9 @@ int ds_cmd_plot(int argc, char **argv)
     }
     int nw;
     ds_error err = {0};
-    ds_status st = ds_plot_file(file, &o, &nw, &err);
+    const size_t len = strlen(file);
+    const int csv = len > 4 && !strcmp(file + len - 4, ".csv"); /* a benchmark's table */
+    ds_status st = csv ? ds_plot_work_precision(file, &o, &nw, &err) : ds_plot_file(file, &o, &nw, &err);
     if (st) {
         fprintf(stderr, "discsim: %s\n", err.msg);
         return st;

@@ -14,3 +14,6 @@ build/discsim run scenarios/massage_cohort.yaml -o "$tmp/cohort.h5" -q --record 
 build/discsim plot "$tmp/cohort.h5" -o plots/examples --size 900x600 --figure cohort
 build/discsim run scenarios/massage_cohort.yaml -o "$tmp/cohort_series.h5" -q --threads 2
 build/discsim plot "$tmp/cohort_series.h5" -o plots/examples --size 900x600 --figure cohort_day
+# the work-precision figure: timings, so it differs from run to run (one subject, best of 3)
+build/bench_precision --reps 3 --cvode --csv "$tmp/work_precision.csv" >/dev/null
+build/discsim plot "$tmp/work_precision.csv" -o plots/examples --size 900x600

@@ -1,6 +1,7 @@
 /* Figures through gnuplot: every figure renders from a small run as a valid, non-blank PNG,
  * SVG or PDF of the requested size; text from files cannot run commands; a figure whose data
- * a file lacks is skipped with a one-line reason; a missing gnuplot is a clear error. */
+ * a file lacks is skipped with a one-line reason; a missing gnuplot is a clear error; the
+ * work-precision figure draws a benchmark's CSV and refuses a malformed one. */
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -291,6 +292,73 @@ static void test_skip_and_missing_gnuplot(void **state)
     assert_non_null(strstr(err.msg, "gnuplot"));
 }
 
+/* The work-precision figure from a bench_precision CSV: drawn with one curve per solver,
+ * failed runs left out and counted; a file without a needed column, a row whose fields do
+ * not match the header, or a time that is not a number is an error naming file and line. */
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_work_precision(void **state)
+{
+    (void)state;
+    static const char *const head = "commit,date,cpu,os,compiler,isa,scenario,variant,subjects,solver,rtol,error,steps,"
+                                    "rejected,rhs_evals,jac_evals,factorizations,newton_iters,sim_s,failed\n";
+    char csv[256], figs[256], logp[256], text[2048];
+    snprintf(csv, sizeof csv, "%s/wp.csv", dir);
+    snprintf(figs, sizeof figs, "%s/wp_figs", dir);
+    snprintf(logp, sizeof logp, "%s/wp.log", dir);
+    snprintf(text, sizeof text,
+             "%sc,d,cpu,os,gcc,isa,s.yaml,inertial,8,esdirk3,1e-05,4.6e-06,285,27,2073,26,310,1766,0.0084,0\n"
+             "c,d,cpu,os,gcc,isa,s.yaml,inertial,8,esdirk3,1e-06,1.2e-06,656,52,4635,42,706,3932,0.0154,0\n"
+             "c,d,cpu,os,gcc,isa,s.yaml,inertial,8,cvode_bdf2,1e-05,6.8e-05,1135,30,1445,28,,,0.0286,0\n"
+             "c,d,cpu,os,gcc,isa,s.yaml,inertial,8,cvode_bdf2,1e-06,1.4e-05,2424,81,3006,54,,,0.0517,0\n"
+             "c,d,cpu,os,gcc,isa,s.yaml,inertial,8,cvode_bdf5,1e-06,nan,17,0,20,1,,,0.0100,1\n",
+             head);
+    write_text(csv, text);
+    FILE *log = fopen(logp, "w");
+    ds_plot_opts o = {.out_dir = figs, .format = "png", .width = 600, .height = 400, .log = log};
+    int nw = 0;
+    ds_error err = {0};
+    assert_int_equal(ds_plot_work_precision(csv, &o, &nw, &err), DS_OK);
+    fclose(log);
+    assert_int_equal(nw, 1);
+    char png[300];
+    snprintf(png, sizeof png, "%s/work_precision.png", figs);
+    int colours = png_check(png, 600, 400);
+    printf("work_precision: %d colours\n", colours);
+    assert_true(colours > 3); /* the curves' colours beside black, white and the grid */
+    size_t n;
+    char *logt = (char *)slurp(logp, &n);
+    assert_non_null(strstr(logt, "left out 1 failed run"));
+    free(logt);
+    o.log = NULL;
+    struct {
+        const char *body, *says;
+    } bad[] = {
+        {"solver,error,sim_s\nx,1e-5,0.1\n", "no column 'failed'"},
+        {NULL, "line 3: 19 fields where the header has 20"},
+        {NULL, "line 2: column 'sim_s' holds 'fast', not a number"},
+    };
+    snprintf(text, sizeof text, "%sc,d,cpu,os,gcc,isa,s,v,1,a,1e-5,1e-5,1,0,1,1,1,1,0.1,0\nc,d,cpu,os,gcc,isa,s,v,1,a,1e-5,1,0,1,1,1,1,0.1,0\n",
+             head);
+    char text3[1024];
+    snprintf(text3, sizeof text3, "%sc,d,cpu,os,gcc,isa,s,v,1,a,1e-5,1e-5,1,0,1,1,1,1,fast,0\n", head);
+    bad[1].body = text;
+    bad[2].body = text3;
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        write_text(csv, bad[k].body);
+        assert_int_equal(ds_plot_work_precision(csv, &o, &nw, &err), DS_ERR_INPUT);
+        printf("bad CSV %zu: %s\n", k, err.msg);
+        assert_non_null(strstr(err.msg, csv));
+        assert_non_null(strstr(err.msg, bad[k].says));
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -311,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_cohort_figure),
         cmocka_unit_test(test_injection),
         cmocka_unit_test(test_skip_and_missing_gnuplot),
+        cmocka_unit_test(test_work_precision),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

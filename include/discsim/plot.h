@@ -28,6 +28,12 @@ extern const char *const ds_figure_names[];
  * whose data the file lacks is skipped with a one-line explanation, not an error. */
 ds_status ds_plot_file(const char *h5, const ds_plot_opts *opts, int *nwritten, ds_error *err);
 
+/* The work-precision figure of a bench_precision CSV (--csv): error against simulation time
+ * per subject-day for each solver, log-log (figure work_precision). */
+ds_status ds_plot_work_precision(const char *csv, const ds_plot_opts *opts, int *nwritten, ds_error *err);
+/* Reads and checks such a CSV without drawing: *nruns the runs it would draw. */
+ds_status ds_plot_work_precision_check(const char *csv, int *nruns, ds_error *err);
+
 /* The validation figure: model against published values with their ranges. */
 ds_status ds_plot_validation(const ds_validation_row *rows, int nrows, const ds_plot_opts *opts, int *nwritten,
                              ds_error *err);
