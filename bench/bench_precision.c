@@ -29,8 +29,10 @@
  * never compares wrong answers.
  *
  * Usage: bench_precision [--variant inertial|quasi_static] [--method NAME] [--reps N]
- *                        [--rtol R]... [--cvode] [--check] [--scenario FILE] [--csv FILE]
- *                        [--subjects N]
+ *                        [--rtol R]... [--ladder] [--cvode] [--check] [--scenario FILE]
+ *                        [--csv FILE] [--subjects N]
+ *                        (--ladder: rtol 1e-3, 1e-4, ... 1e-9, the work-precision ladder;
+ *                        the default is 1e-5, 4e-6, 1e-6, 5e-7, where the solvers meet)
  *                        (--csv: the same rows, tagged with CPU model, instruction set,
  *                        compiler, commit and date; run from the
  *                        repository root; the scenario's first day, chain_day.yaml by default) */
@@ -491,9 +493,13 @@ int main(int argc, char **argv)
             csv = argv[++i];
         else if (!strcmp(argv[i], "--subjects") && i + 1 < argc && atoi(argv[i + 1]) > 0)
             nsubj = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--ladder")) /* the full work-precision ladder */
+            for (double r = 1e-3; r > 0.5e-9 && nr < 16; r /= 10.0)
+                rtol[nr++] = r;
         else {
             fprintf(stderr, "usage: bench_precision [--variant inertial|quasi_static] [--method NAME] [--reps N] "
-                            "[--rtol R]... [--cvode] [--check] [--scenario FILE] [--csv FILE] [--subjects N]\n");
+                            "[--rtol R]... [--ladder] [--cvode] [--check] [--scenario FILE] [--csv FILE] "
+                            "[--subjects N]\n");
             return 2;
         }
     }
@@ -565,7 +571,13 @@ int main(int argc, char **argv)
         const int k = q % nr;
         method = methods[q / nr];
         double best = INFINITY;
-        bad = run(variant, method, rtol[k], out, &wall) != 0;
+        if (run(variant, method, rtol[k], out, &wall)) { /* refused or failed: reported (above), not hidden */
+            printf("%-17s %8.0e   REFUSED OR FAILED (the message above)\n", method, rtol[k]);
+            wrong += check;
+            if (cf)
+                fprintf(cf, "%s,%s,%g,,,,,,,,,1\n", tag, method, rtol[k]);
+            continue;
+        }
         for (int r = 0; r < reps && !bad; r++) {
             bad = run(variant, method, rtol[k], NULL, &wall) != 0;
             best = fmin(best, wall);

@@ -110,6 +110,9 @@ static void test_bad_input(void **state)
         {"unknown variable", "record: {interval: 10min}", "record: {interval: 10min, variables: [pressure, mood]}",
          9, "record.variables", "unknown variable 'mood'"},
         {"fixed step missing", "method: trbdf2", "method: rk4", 10, "solver.step", "fixed step"},
+        /* esdirk3 where its records were measured far off: refused, not run */
+        {"esdirk3 too loose", "method: trbdf2, rtol: 1e-6", "method: esdirk3, rtol: 1e-5", 10, "solver.rtol",
+         "esdirk3 needs rtol <= 1e-06 on the quasi-static variant"},
         {"unknown model parameter", "levels: [L4L5]", "levels: [L4L5]\nparameters: {levels: {L4L5: {stiffnes: 2}}}",
          4, "parameters.levels.L4L5.stiffnes", "no such parameter"},
         /* a dimensional number without a unit is an error, wherever it stands */

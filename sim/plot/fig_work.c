@@ -87,9 +87,11 @@ static ds_status read_csv(const char *csv, wp_row **rows, int *nrows, int *nskip
             break;
         }
         double e, t, failed;
-        if ((st = number(csv, ln, "sim_s", f[col[2]], &t, err)) || (st = number(csv, ln, "failed", f[col[3]], &failed, err)))
+        if ((st = number(csv, ln, "failed", f[col[3]], &failed, err)))
             break;
-        /* a failed run's error is empty or nan: left out, not drawn */
+        if (failed == 0.0 && (st = number(csv, ln, "sim_s", f[col[2]], &t, err)))
+            break;
+        /* a failed or refused run's numbers are empty or nan: left out, not drawn */
         if (failed != 0.0 || number(csv, ln, "error", f[col[1]], &e, err) || !(e > 0.0) || !isfinite(e) || !(t > 0.0)) {
             (*nskip)++;
             continue;
