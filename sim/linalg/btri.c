@@ -6,9 +6,10 @@
  * No pivoting across blocks: Newton matrices I - h gamma J of the chain are block
  * diagonally dominant (spring chains); within a block, partial pivoting per lane. */
 #include "linalg.h"
+#include "lu_impl.h"
 #include "base/isa.h"
 
-DS_HOT void ds_btri_factor(int nblk, int b, int S, int nl, double *restrict A, int *restrict piv,
+static inline __attribute__((always_inline)) void btri_factor(int nblk, int b, int S, int nl, double *restrict A, int *restrict piv,
                     unsigned char *restrict singular)
 {
     for (int l = 0; l < nl; l++)
@@ -30,15 +31,15 @@ DS_HOT void ds_btri_factor(int nblk, int b, int S, int nl, double *restrict A, i
                     }
         }
         int *pv = piv + (size_t)i * b * S;
-        ds_lu_factor_or(b, S, nl, D, pv, singular);
+        lu_factor_or(b, S, nl, D, pv, singular);
         if (i + 1 < nblk) { /* G_i = D_i^-1 U_i, its columns solved together, in place of U_i */
             double *U = A + ds_btri_at(nblk, b, S, 2, i, 0, 0);
-            ds_lu_solve_cols(b, S, nl, D, pv, U, (size_t)b * S, b, (size_t)S);
+            lu_solve_cols(b, S, nl, D, pv, U, (size_t)b * S, b, (size_t)S);
         }
     }
 }
 
-DS_HOT void ds_btri_solve(int nblk, int b, int S, int nl, const double *restrict LU, const int *restrict piv,
+static inline __attribute__((always_inline)) void btri_solve(int nblk, int b, int S, int nl, const double *restrict LU, const int *restrict piv,
                    double *restrict x)
 {
     for (int i = 0; i < nblk; i++) {
@@ -55,7 +56,7 @@ DS_HOT void ds_btri_solve(int nblk, int b, int S, int nl, const double *restrict
                         xi[(size_t)r * S + l] -= lrk[l] * xp[(size_t)k * S + l];
                 }
         }
-        ds_lu_solve(b, S, nl, LU + ds_btri_at(nblk, b, S, 1, i, 0, 0), piv + (size_t)i * b * S, xi);
+        lu_solve_cols(b, S, nl, LU + ds_btri_at(nblk, b, S, 1, i, 0, 0), piv + (size_t)i * b * S, xi, (size_t)S, 1, 0);
     }
     for (int i = nblk - 2; i >= 0; i--) {
         double *xi = x + (size_t)i * b * S;
@@ -104,7 +105,7 @@ DS_HOT void ds_btri_lead_factor(int nblk, int b, int k, int S, int nl, const dou
         }
 }
 
-DS_HOT void ds_btri_lead_solve(int nblk, int b, int k, int S, int nl, const double *restrict A, const double *restrict A4,
+static inline __attribute__((always_inline)) void btri_lead_solve(int nblk, int b, int k, int S, int nl, const double *restrict A, const double *restrict A4,
                         const int *restrict piv4, double *restrict x, double *restrict x4)
 {
     for (int i = 0; i < nblk; i++) {
@@ -143,10 +144,56 @@ DS_HOT void ds_btri_lead_solve(int nblk, int b, int k, int S, int nl, const doub
             DS_LA_CHUNKS(c0, nl)
             DS_LA_LANE(l, c0)
                 x4[((size_t)i * k + r) * S + l] = x[((size_t)i * b + r) * S + l];
-    ds_btri_solve(nblk, k, S, nl, A4, piv4, x4);
+    btri_solve(nblk, k, S, nl, A4, piv4, x4);
     for (int i = 0; i < nblk; i++)
         for (int r = 0; r < k; r++)
             DS_LA_CHUNKS(c0, nl)
             DS_LA_LANE(l, c0)
                 x[((size_t)i * b + r) * S + l] = x4[((size_t)i * k + r) * S + l];
+}
+
+/* The entry points: the bodies above (and the dense LU's, lu_impl.h) inlined for each block
+ * size the chain has (2 quasi-static; 4, the inertial leading states; 9, the inertial blocks
+ * with five muscle groups) in a block of one vector of lanes (a stride of DS_LA_LANES, every
+ * lane computed, padding included, as the chunks do), where the compiler unrolls the loops
+ * and folds the offsets, and for any sizes: the same operations in the same order. */
+DS_HOT void ds_btri_factor(int nblk, int b, int S, int nl, double *restrict A, int *restrict piv,
+                           unsigned char *restrict singular)
+{
+    if (b == 4 && S == DS_LA_LANES)
+        btri_factor(nblk, 4, DS_LA_LANES, DS_LA_LANES, A, piv, singular);
+    else if (b == 2 && S == DS_LA_LANES)
+        btri_factor(nblk, 2, DS_LA_LANES, DS_LA_LANES, A, piv, singular);
+    else if (b == 4)
+        btri_factor(nblk, 4, S, nl, A, piv, singular);
+    else if (b == 2)
+        btri_factor(nblk, 2, S, nl, A, piv, singular);
+    else
+        btri_factor(nblk, b, S, nl, A, piv, singular);
+}
+
+DS_HOT void ds_btri_solve(int nblk, int b, int S, int nl, const double *restrict LU, const int *restrict piv,
+                          double *restrict x)
+{
+    if (b == 4 && S == DS_LA_LANES)
+        btri_solve(nblk, 4, DS_LA_LANES, DS_LA_LANES, LU, piv, x);
+    else if (b == 2 && S == DS_LA_LANES)
+        btri_solve(nblk, 2, DS_LA_LANES, DS_LA_LANES, LU, piv, x);
+    else if (b == 4)
+        btri_solve(nblk, 4, S, nl, LU, piv, x);
+    else if (b == 2)
+        btri_solve(nblk, 2, S, nl, LU, piv, x);
+    else
+        btri_solve(nblk, b, S, nl, LU, piv, x);
+}
+
+DS_HOT void ds_btri_lead_solve(int nblk, int b, int k, int S, int nl, const double *restrict A, const double *restrict A4,
+                               const int *restrict piv4, double *restrict x, double *restrict x4)
+{
+    if (b == 9 && k == 4 && S == DS_LA_LANES)
+        btri_lead_solve(nblk, 9, 4, DS_LA_LANES, DS_LA_LANES, A, A4, piv4, x, x4);
+    else if (b == 9 && k == 4)
+        btri_lead_solve(nblk, 9, 4, S, nl, A, A4, piv4, x, x4);
+    else
+        btri_lead_solve(nblk, b, k, S, nl, A, A4, piv4, x, x4);
 }
