@@ -64,6 +64,19 @@ static inline __attribute__((always_inline)) void lu_factor_or(int n, int stride
     }
 }
 
+/* Row r of each of the ncol right-hand sides less m times its row c. */
+static inline void sub_row(double *restrict b, size_t rs, int r, int c, const double *restrict m, int ncol, size_t cs,
+                           int nlanes)
+{
+    for (int j = 0; j < ncol; j++) {
+        double *restrict bj = b + j * cs;
+        DS_LA_CHUNKS(c0, nlanes)
+#pragma omp simd
+        DS_LA_LANE(l, c0)
+            bj[(size_t)r * rs + l] -= m[l] * bj[(size_t)c * rs + l];
+    }
+}
+
 /* ncol right-hand sides, cs doubles apart, each solved with the operations of a solve of its
  * own in their order (the columns innermost, so that their divisions overlap). */
 static inline __attribute__((always_inline)) void lu_solve_cols(int n, int stride, int nlanes,
@@ -76,28 +89,12 @@ static inline __attribute__((always_inline)) void lu_solve_cols(int n, int strid
             for (int j = 0; j < ncol; j++)
                 swap_where(b + (size_t)k * rs + j * cs, b + (size_t)r * rs + j * cs, pk, r, nlanes);
     }
-    for (int r = 1; r < n; r++)
-        for (int c = 0; c < r; c++) {
-            const double *restrict lrc = LU + (size_t)(r * n + c) * stride;
-            for (int j = 0; j < ncol; j++) {
-                double *restrict bj = b + j * cs;
-                DS_LA_CHUNKS(c0, nlanes)
-#pragma omp simd
-                DS_LA_LANE(l, c0)
-                    bj[(size_t)r * rs + l] -= lrc[l] * bj[(size_t)c * rs + l];
-            }
-        }
-    for (int r = n - 1; r >= 0; r--) {
-        for (int c = r + 1; c < n; c++) {
-            const double *restrict urc = LU + (size_t)(r * n + c) * stride;
-            for (int j = 0; j < ncol; j++) {
-                double *restrict bj = b + j * cs;
-                DS_LA_CHUNKS(c0, nlanes)
-#pragma omp simd
-                DS_LA_LANE(l, c0)
-                    bj[(size_t)r * rs + l] -= urc[l] * bj[(size_t)c * rs + l];
-            }
-        }
+    for (int r = 1; r < n; r++) /* forward: L y = b */
+        for (int c = 0; c < r; c++)
+            sub_row(b, rs, r, c, LU + (size_t)(r * n + c) * stride, ncol, cs, nlanes);
+    for (int r = n - 1; r >= 0; r--) { /* backward: U x = y */
+        for (int c = r + 1; c < n; c++)
+            sub_row(b, rs, r, c, LU + (size_t)(r * n + c) * stride, ncol, cs, nlanes);
         const double *restrict urr = LU + (size_t)(r * n + r) * stride;
         for (int j = 0; j < ncol; j++) {
             double *restrict bj = b + j * cs;
