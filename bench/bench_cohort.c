@@ -4,7 +4,8 @@
  * `discsim run` does it: loading, drawing, simulating and writing, in a child process whose
  * peak memory is measured.
  *
- * Each configuration runs in its own process: one subject at a time through the same method
+ * Each configuration runs in its own process (subj-steps/s: the subjects' accepted steps per
+ * second of the simulation, read from the file after the run): one subject at a time through the same method
  * (blocks of one lane: each subject its own integrator, as a loop over single-subject runs
  * would be), the whole cohort as one block of lanes, and in blocks of 8 lanes (the default)
  * on 1 and 2 threads; the ratios are the batching's gain. Reported, never asserted: subject-days per second of the whole
@@ -35,6 +36,7 @@ static double now(void)
 
 typedef struct {
     double wall, sim; /* s: the whole run, and the arms' simulation */
+    double steps;     /* accepted steps of all subjects (0: not read) */
     long rss_kb;
 } result;
 
@@ -107,20 +109,28 @@ static int run_case(const char *variant, int n, int threads, int block, result *
         ds_study_opts o = {.threads = threads, .block = block, .summary_only = 1};
         double s0 = now();
         ds_status s = ds_study_run(&st, out, &o, &err);
-        double s1 = now();
+        double s1 = now(), wall = s1 - t0, steps = 0.0;
         ds_study_free(&st);
+        if (!s && n <= 20000) { /* the subjects' steps, read after the run (and its peak memory) */
+            double *v = NULL;
+            size_t nv = 0;
+            if (!ds_h5_read_flat(out, "/meta/solver/steps", &nv, &v, &err))
+                for (size_t j = 0; j < nv; j++)
+                    steps += v[j];
+            free(v);
+        }
         unlink(out);
         if (s) {
             fprintf(stderr, "%s\n", err.msg);
             _exit(4);
         }
-        double times[2] = {now() - t0, s1 - s0};
+        double times[3] = {wall, s1 - s0, steps};
         if (write(fd[1], times, sizeof times) != (ssize_t)sizeof times)
             _exit(5);
         _exit(0);
     }
     close(fd[1]);
-    double times[2] = {0, 0};
+    double times[3] = {0, 0, 0};
     ssize_t got = read(fd[0], times, sizeof times);
     close(fd[0]);
     int status;
@@ -130,6 +140,7 @@ static int run_case(const char *variant, int n, int threads, int block, result *
         return -1;
     r->wall = times[0];
     r->sim = times[1];
+    r->steps = times[2];
     r->rss_kb = ru.ru_maxrss;
     return 0;
 }
@@ -138,6 +149,10 @@ static void row(const char *variant, const char *what, int n, const result *r, c
 {
     printf("%-12s %-36s %8d %10.2f %14.0f %14.0f %10.1f", variant, what, n, r->wall, n / r->wall, n / r->sim,
            r->rss_kb / 1024.0);
+    if (r->steps > 0.0)
+        printf(" %13.0f", r->steps / r->sim);
+    else
+        printf(" %13s", "-");
     if (ref)
         printf(" %9.2fx", ref->sim / r->sim);
     printf("\n");
@@ -163,8 +178,8 @@ int main(int argc, char **argv)
     printf("discsim %s (%s): one day of scenarios/chain_day.yaml (five levels, muscles, %s at rtol 1e-6), "
            "heterogeneous cohort, --record summary, whole process\n",
            ds_version(), ds_git_commit(), method);
-    printf("%-12s %-36s %8s %10s %14s %14s %10s %10s\n", "variant", "configuration", "subjects", "wall (s)",
-           "subj-days/s", "sim subj-d/s", "peak MB", "vs 1-at-a");
+    printf("%-12s %-36s %8s %10s %14s %14s %10s %13s %10s\n", "variant", "configuration", "subjects", "wall (s)",
+           "subj-days/s", "sim subj-d/s", "peak MB", "subj-steps/s", "vs 1-at-a");
     static const char *const variants[] = {"quasi_static", "inertial"};
     for (int v = 0; v < 2; v++) {
         int n = v ? ni : nq;
