@@ -191,17 +191,33 @@ DS_HOT void ds_newton_solve(ds_step_ws *w, const double *ts, const double *a, co
         ds_newton_msolve(w, res);
         ds_ws_wrms(w, res, norm);
         double upd[DS_MAX_LANES_UPD];
-        for (int c0 = 0; c0 < nl; c0 += DS_MAX_LANES_UPD) { /* which lanes take this update */
+        for (int c0 = 0; c0 < nl; c0 += DS_MAX_LANES_UPD) {
             const int c1 = c0 + DS_MAX_LANES_UPD < nl ? c0 + DS_MAX_LANES_UPD : nl;
+            /* each lane's verdict on this update, and whether it takes it */
             for (int l = c0; l < c1; l++) {
+                upd[l - c0] = 0.0;
+                if (!w->iter[l])
+                    continue;
+                w->st.newton_iters[l]++;
                 const double theta = it > 0 ? norm[l] / last[l] : 0.0;
-                upd[l - c0] = w->iter[l] && w->ok[l] && isfinite(norm[l]) && theta < 1.0;
+                if (!w->ok[l] || !isfinite(norm[l]) || theta >= 1.0) {
+                    w->ok[l] = 0; /* diverging or out of the model's domain */
+                    w->iter[l] = 0;
+                    w->st.newton_fails[l]++;
+                    continue;
+                }
+                upd[l - c0] = 1.0;
+                double eta = it > 0 ? theta / (1.0 - theta) : ds_pow(w->eta[l] > tiny ? w->eta[l] : tiny, 0.8);
+                w->eta[l] = eta; /* unmeasured, it creeps up to 1 and so forces a new measurement */
+                if (eta * norm[l] <= kappa || norm[l] <= tiny)
+                    w->iter[l] = 0; /* converged with this update */
+                last[l] = norm[l];
             }
-            /* the pass's lanes in whole vectors: within the stride, a multiple of them */
+            /* z += dz where a lane takes it, in whole vectors of lanes (within the stride) */
             const int span = (c1 - c0 + DS_LA_LANES - 1) / DS_LA_LANES * DS_LA_LANES;
             for (int l = c1; l < c0 + span; l++)
                 upd[l - c0] = 0.0;
-            for (int i = 0; i < nx; i++) { /* z += dz where it does, a vector of lanes at a time */
+            for (int i = 0; i < nx; i++) {
                 double *restrict zi = z + (size_t)i * S + c0;
                 const double *restrict ri = res + (size_t)i * S + c0;
                 for (int q = 0; q < span; q += DS_LA_LANES)
@@ -209,23 +225,6 @@ DS_HOT void ds_newton_solve(ds_step_ws *w, const double *ts, const double *a, co
                     for (int j = q; j < q + DS_LA_LANES; j++)
                         zi[j] = upd[j] != 0.0 ? zi[j] + ri[j] : zi[j];
             }
-        }
-        for (int l = 0; l < nl; l++) {
-            if (!w->iter[l])
-                continue;
-            w->st.newton_iters[l]++;
-            const double theta = it > 0 ? norm[l] / last[l] : 0.0;
-            if (!w->ok[l] || !isfinite(norm[l]) || theta >= 1.0) {
-                w->ok[l] = 0; /* diverging or out of the model's domain */
-                w->iter[l] = 0;
-                w->st.newton_fails[l]++;
-                continue;
-            }
-            double eta = it > 0 ? theta / (1.0 - theta) : ds_pow(w->eta[l] > tiny ? w->eta[l] : tiny, 0.8);
-            w->eta[l] = eta; /* unmeasured, it creeps up to 1 and so forces a new measurement */
-            if (eta * norm[l] <= kappa || norm[l] <= tiny)
-                w->iter[l] = 0;
-            last[l] = norm[l];
         }
     }
     for (int l = 0; l < nl; l++)
