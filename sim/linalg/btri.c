@@ -79,7 +79,7 @@ static inline __attribute__((always_inline)) void btri_solve(int nblk, int b, in
  * of the next block (band 0). Those states are solved by division and substituted into the
  * leading rows, and the k x k leading blocks form a block-tridiagonal system of their own:
  * for b = 10 and k = 4 the factorisation does a fifteenth of the work. */
-DS_HOT void ds_btri_lead_gather(int nblk, int b, int k, int S, int nl, const double *restrict A, double *restrict A4)
+void ds_btri_lead_gather(int nblk, int b, int k, int S, int nl, const double *restrict A, double *restrict A4)
 {
     for (int band = 0; band < 3; band++)
         for (int i = 0; i < nblk; i++)
@@ -160,14 +160,10 @@ static inline __attribute__((always_inline)) void btri_lead_solve(int nblk, int 
 DS_HOT void ds_btri_factor(int nblk, int b, int S, int nl, double *restrict A, int *restrict piv,
                            unsigned char *restrict singular)
 {
-    if (b == 4 && S == DS_LA_LANES)
+    if (S == DS_LA_LANES && b == 4)
         btri_factor(nblk, 4, DS_LA_LANES, DS_LA_LANES, A, piv, singular);
-    else if (b == 2 && S == DS_LA_LANES)
+    else if (S == DS_LA_LANES && b == 2)
         btri_factor(nblk, 2, DS_LA_LANES, DS_LA_LANES, A, piv, singular);
-    else if (b == 4)
-        btri_factor(nblk, 4, S, nl, A, piv, singular);
-    else if (b == 2)
-        btri_factor(nblk, 2, S, nl, A, piv, singular);
     else
         btri_factor(nblk, b, S, nl, A, piv, singular);
 }
@@ -175,14 +171,10 @@ DS_HOT void ds_btri_factor(int nblk, int b, int S, int nl, double *restrict A, i
 DS_HOT void ds_btri_solve(int nblk, int b, int S, int nl, const double *restrict LU, const int *restrict piv,
                           double *restrict x)
 {
-    if (b == 4 && S == DS_LA_LANES)
+    if (S == DS_LA_LANES && b == 4)
         btri_solve(nblk, 4, DS_LA_LANES, DS_LA_LANES, LU, piv, x);
-    else if (b == 2 && S == DS_LA_LANES)
+    else if (S == DS_LA_LANES && b == 2)
         btri_solve(nblk, 2, DS_LA_LANES, DS_LA_LANES, LU, piv, x);
-    else if (b == 4)
-        btri_solve(nblk, 4, S, nl, LU, piv, x);
-    else if (b == 2)
-        btri_solve(nblk, 2, S, nl, LU, piv, x);
     else
         btri_solve(nblk, b, S, nl, LU, piv, x);
 }
@@ -190,10 +182,8 @@ DS_HOT void ds_btri_solve(int nblk, int b, int S, int nl, const double *restrict
 DS_HOT void ds_btri_lead_solve(int nblk, int b, int k, int S, int nl, const double *restrict A, const double *restrict A4,
                                const int *restrict piv4, double *restrict x, double *restrict x4)
 {
-    if (b == 9 && k == 4 && S == DS_LA_LANES)
+    if (S == DS_LA_LANES && b == 9 && k == 4)
         btri_lead_solve(nblk, 9, 4, DS_LA_LANES, DS_LA_LANES, A, A4, piv4, x, x4);
-    else if (b == 9 && k == 4)
-        btri_lead_solve(nblk, 9, 4, S, nl, A, A4, piv4, x, x4);
     else
         btri_lead_solve(nblk, b, k, S, nl, A, A4, piv4, x, x4);
 }

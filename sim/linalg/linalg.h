@@ -12,28 +12,19 @@
 /* Lanes in whole vectors: each lane loop runs over chunks of DS_LA_LANES lanes, up to the
  * lanes in use rounded up (every stride is a multiple of it, as DS_LANE_ALIGN is; ds_evolver_create
  * checks it), so that the inner loop has a fixed length the compiler turns into vector
- * operations with no remainder loop. The padded lanes compute on whatever they hold; no
- * result is read from them, and no decision (pivot, singularity) is taken for them. */
+ * operations with no remainder loop. The padded lanes compute on whatever they hold; nothing
+ * computed for them (values, pivots, singular flags) is read. */
 enum { DS_LA_LANES = 8 };
 #define DS_LA_CHUNKS(c, n) for (int c = 0; c < (n); c += DS_LA_LANES)
 #define DS_LA_LANE(l, c) for (int l = (c); l < (c) + DS_LA_LANES; l++)
 
 /* Dense LU with partial pivoting: A[(r*n + c)*stride + lane], piv[r*stride + lane];
- * singular[lane] is set where a pivot is zero. */
+ * singular[lane] is set where a pivot is zero. (The block-tridiagonal factor and solve inline
+ * the same bodies, lu_impl.h.) */
 void ds_lu_factor(int n, int stride, int nlanes, double *restrict A, int *restrict piv,
                   unsigned char *restrict singular);
 void ds_lu_solve(int n, int stride, int nlanes, const double *restrict LU, const int *restrict piv,
                  double *restrict b);
-/* The same, with `singular` OR-ed rather than reset, and with the right-hand side's rows
- * `row_stride` doubles apart (a column of a block). */
-void ds_lu_factor_or(int n, int stride, int nlanes, double *restrict A, int *restrict piv,
-                     unsigned char *restrict singular);
-void ds_lu_solve_strided(int n, int stride, int nlanes, const double *restrict LU, const int *restrict piv,
-                         double *restrict b, size_t row_stride);
-/* The same for ncol right-hand sides at once, col_stride doubles apart (each the same bits as
- * alone). */
-void ds_lu_solve_cols(int n, int stride, int nlanes, const double *restrict LU, const int *restrict piv,
-                      double *restrict b, size_t row_stride, int ncol, size_t col_stride);
 
 /* Block LU of a block-tridiagonal matrix in the layout of ds_btri_at (block Thomas
  * algorithm: each diagonal block factored with partial pivoting, band 2 replaced by

@@ -1,7 +1,7 @@
 /* The dense LU's bodies (private to sim/linalg): inlined into lu.c's entry points and into
- * btri.c's block solves, each time for the sizes its caller knows (rows, stride, lanes), so
- * that the compiler unrolls the loops and folds the offsets; the same operations in the same
- * order whatever it knows. */
+ * btri.c's block factor and solve, there for the sizes its entry points know (rows, stride,
+ * lanes), so that the compiler unrolls the loops and folds the offsets; the same operations in
+ * the same order whatever it knows. */
 #ifndef DS_LINALG_LU_IMPL_H
 #define DS_LINALG_LU_IMPL_H
 
@@ -22,7 +22,7 @@ static inline void swap_where(double *restrict x, double *restrict y, const int 
     }
 }
 
-/* Factors A in place (see linalg.h, ds_lu_factor_or). */
+/* Factors A in place (see linalg.h, ds_lu_factor), OR-ing into singular[lane]. */
 static inline __attribute__((always_inline)) void lu_factor_or(int n, int stride, int nlanes, double *restrict A,
                                                                int *restrict piv, unsigned char *restrict singular)
 {
