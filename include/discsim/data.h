@@ -154,5 +154,7 @@ void ds_segment_refresh(ds_data *d, int l, double t);
 
 /* Copies a posture load (sizes from the model). */
 void ds_posture_load_copy(const ds_model *m, ds_posture_load *dst, const ds_posture_load *src);
+/* Fills a posture load's padding lanes (nsubj .. stride - 1) with lane 0's values. */
+void ds_posture_load_pad(const ds_model *m, ds_posture_load *pl);
 
 #endif

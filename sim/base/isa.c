@@ -5,8 +5,7 @@
 
 const char *ds_vector_isa(void)
 {
-#if defined(DS_VECTOR_CLONES) && defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    defined(__linux__)
+#if DS_HOT_CLONES
     __builtin_cpu_init();
     if (__builtin_cpu_supports("x86-64-v4"))
         return "x86-64-v4 (AVX-512, 8 lanes a vector)";

@@ -14,8 +14,10 @@
 
 #if defined(DS_VECTOR_CLONES) && defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
     defined(__linux__)
+#define DS_HOT_CLONES 1
 #define DS_HOT __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
+#define DS_HOT_CLONES 0
 #define DS_HOT
 #endif
 

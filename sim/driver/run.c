@@ -10,22 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "discsim/run.h"
 #include "physics/spine.h"
 #include "series.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "base/clock.h"
 
 static void progress(double t, double T, double *last_print)
 {
-    double w = now();
+    double w = ds_seconds();
     if (w - *last_print < 0.2 && t < T)
         return;
     *last_print = w;
@@ -621,7 +614,7 @@ static ds_status finish(run_ctx *c, const char *prefix, double wall0, ds_error *
     for (int i = 0; !c->summary_only && i < c->nblock; i++)
         copy_stats(c, &c->blk[i]);
     total_stats(c);
-    c->res->wall_time = now() - wall0;
+    c->res->wall_time = ds_seconds() - wall0;
     if (!c->sink || !c->sink->end)
         return DS_OK;
     ds_run_report rep = {.sc = sc,
@@ -638,7 +631,7 @@ static ds_status finish(run_ctx *c, const char *prefix, double wall0, ds_error *
 ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const char *prefix, const ds_run_opts *opts,
                         ds_run_result *res, ds_summary *sum, ds_error *err)
 {
-    const double wall0 = now();
+    const double wall0 = ds_seconds();
     memset(res, 0, sizeof *res);
     run_ctx c = {.sc = sc, .sink = sink, .sum = sum, .res = res, .opts = opts, .summary_only = opts && opts->summary_only};
     ds_status st = setup(&c, err);

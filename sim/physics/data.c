@@ -97,6 +97,14 @@ void ds_posture_load_copy(const ds_model *m, ds_posture_load *dst, const ds_post
     memcpy(dst->load, src->load, posture_load_doubles(m) * sizeof(double));
 }
 
+void ds_posture_load_pad(const ds_model *m, ds_posture_load *pl)
+{
+    const size_t S = (size_t)m->stride, rows = posture_load_doubles(m) / S;
+    for (size_t r = 0; r < rows; r++) /* every field is rows of S lanes, bound one after another */
+        for (size_t l = (size_t)m->nsubj; l < S; l++)
+            pl->load[r * S + l] = pl->load[r * S];
+}
+
 void ds_segment_refresh(ds_data *d, int l, double t)
 {
     if (!d->seg.dynamic)

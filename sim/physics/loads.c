@@ -164,19 +164,9 @@ void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_
 {
     for (int l = 0; l < m->nsubj; l++)
         ds_posture_loads_lane(m, p, NULL, l, out);
-    /* the padding lanes are computed from lane 0's parameters, to lane 0's values: copied,
-     * the same bits, rather than computed again (a block of one subject has seven) */
-    const size_t S = (size_t)m->stride, nlv = (size_t)m->nlevel, ngl = (size_t)m->ngroup * nlv;
-    struct {
-        double *v;
-        size_t rows;
-    } f[] = {{out->load, nlv},  {out->muscle_comp, nlv}, {out->moment, nlv}, {out->residual, nlv},
-             {out->theta, nlv}, {out->cocontraction, nlv}, {out->act, ngl},  {out->force, ngl},
-             {out->gain, ngl}};
-    for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
-        for (size_t r = 0; r < f[k].rows; r++)
-            for (size_t l = (size_t)m->nsubj; l < S; l++)
-                f[k].v[r * S + l] = f[k].v[r * S];
+    /* the padding lanes would be computed from lane 0's parameters, to lane 0's values:
+     * copied, the same bits, rather than computed again (a block of one subject has seven) */
+    ds_posture_load_pad(m, out);
 }
 
 /* A subject's muscle strength and geometry (model arrays by group, level id and lane). */

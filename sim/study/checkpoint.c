@@ -9,17 +9,17 @@
  * handed to the system before the next, so a killed run loses none it wrote; a record cut short
  * is ignored on resume. The file is forced to the disc (fsync) at most once a second: what a
  * crash of the machine itself may lose, and no more often, since a forced write per block
- * took a fifth of a 100,000-subject run. */
+ * cost a 30,000-subject run a tenth of its time (README, cohort benchmark). */
 #include "study/checkpoint.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "study/block_pack.h"
+#include "base/clock.h"
 
 static const char magic[8] = {'D', 'S', 'C', 'K', 'P', 'T', '1', '\n'};
 
@@ -164,13 +164,6 @@ static int restore(void *ctx, int l0, int n, const ds_block_results *r)
     return ok;
 }
 
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static ds_status done(void *ctx, int l0, int n, const ds_block_results *r, ds_error *err)
 {
     ds_checkpoint_variant *cv = ctx;
@@ -186,7 +179,7 @@ static ds_status done(void *ctx, int l0, int n, const ds_block_results *r, ds_er
 #pragma omp critical(ds_checkpoint)
     {
         bad = fseek(c->f, 0, SEEK_END) || fwrite(buf, 1, bytes, c->f) != bytes || fflush(c->f);
-        const double t = seconds();
+        const double t = ds_seconds();
         if (!bad && t - c->synced >= 1.0) {
             bad = fsync(fileno(c->f)) != 0;
             c->synced = t;
