@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cohort_draws.h"
 #include "discsim/discsim.h"
 
 static double now(void)
@@ -42,24 +43,12 @@ typedef struct {
 
 static const char *method = "trbdf2"; /* --method */
 
-/* The cohort, as a --set value. */
-static void cohort_set(char *buf, size_t size, int n)
-{
-    snprintf(buf, size,
-             "cohort={n: %d, seed: 1, design: lhs, vary: {"
-             "levels.L4L5.permeability: {distribution: lognormal, median: 0.16 mm^3/(MPa*s), sd_log: 0.3}, "
-             "levels.L4L5.osmotic_pressure: {distribution: lognormal, median: 0.23 MPa, sd_log: 0.15}, "
-             "muscles.erector_spinae.tone: {distribution: lognormal, median: 0.02, sd_log: 0.3}, "
-             "body_mass: {distribution: normal, mean: 75kg, sd: 12kg, min: 45kg, max: 130kg}}}",
-             n);
-}
-
 /* The program itself, `discsim run ... --record summary --threads 2`, quasi-static, in a
  * child process: its wall time and peak memory (its checkpoint for --resume included). */
 static int run_program(const char *bin, int n, result *r)
 {
     char cohort[600], meth[64], out[64];
-    cohort_set(cohort, sizeof cohort, n);
+    bench_cohort_set(cohort, sizeof cohort, n);
     snprintf(meth, sizeof meth, "solver.method=%s", method);
     snprintf(out, sizeof out, "/tmp/bench_cohort_prog_%d.h5", (int)getpid());
     double t0 = now();
@@ -92,7 +81,7 @@ static int run_case(const char *variant, int n, int threads, int block, result *
         close(fd[0]);
         ds_process_heap_setup(); /* as discsim run does */
         char cohort[600], var[64];
-        cohort_set(cohort, sizeof cohort, n);
+        bench_cohort_set(cohort, sizeof cohort, n);
         char meth[64];
         snprintf(var, sizeof var, "variant=%s", variant);
         snprintf(meth, sizeof meth, "solver.method=%s", method);

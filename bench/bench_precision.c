@@ -47,6 +47,7 @@
 
 #include <arkode/arkode_arkstep.h>
 
+#include "cohort_draws.h"
 #include "sundials_peer.h"
 #include "discsim/discsim.h"
 #include "physics/spine.h"
@@ -503,13 +504,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    snprintf(cohort, sizeof cohort,
-             "cohort={n: %d, seed: 1, design: lhs, vary: {"
-             "levels.L4L5.permeability: {distribution: lognormal, median: 0.16 mm^3/(MPa*s), sd_log: 0.3}, "
-             "levels.L4L5.osmotic_pressure: {distribution: lognormal, median: 0.23 MPa, sd_log: 0.15}, "
-             "muscles.erector_spinae.tone: {distribution: lognormal, median: 0.02, sd_log: 0.3}, "
-             "body_mass: {distribution: normal, mean: 75kg, sd: 12kg, min: 45kg, max: 130kg}}}",
-             nsubj);
+    bench_cohort_set(cohort, sizeof cohort, nsubj);
     if (!nr) {
         static const double def[] = {1e-5, 4e-6, 1e-6, 5e-7};
         for (nr = 0; nr < 4; nr++)

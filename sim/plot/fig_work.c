@@ -91,8 +91,11 @@ static ds_status read_csv(const char *csv, wp_row **rows, int *nrows, int *nskip
             break;
         if (failed == 0.0 && (st = number(csv, ln, "sim_s", f[col[2]], &t, err)))
             break;
-        /* a failed or refused run's numbers are empty or nan: left out, not drawn */
-        if (failed != 0.0 || number(csv, ln, "error", f[col[1]], &e, err) || !(e > 0.0) || !isfinite(e) || !(t > 0.0)) {
+        /* a failed or refused run's numbers are empty or nan: left out, not drawn (and its
+         * unreadable error no message for the caller) */
+        ds_error skip;
+        if (failed != 0.0 || number(csv, ln, "error", f[col[1]], &e, &skip) || !(e > 0.0) || !isfinite(e) ||
+            !(t > 0.0)) {
             (*nskip)++;
             continue;
         }
