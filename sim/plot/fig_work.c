@@ -162,8 +162,15 @@ ds_status ds_plot_work_precision(const char *csv, const ds_plot_opts *opts, int 
         int k = 0;
         while (k < ns && strcmp(name[k], rows[i].solver))
             k++;
-        if (k < ns || ns == WP_MAX_SOLVERS)
+        if (k < ns)
             continue;
+        if (ns == WP_MAX_SOLVERS) { /* more curves than a key can tell apart: refused, not cut */
+            fclose(df);
+            df = NULL;
+            gp_close(&g);
+            free(rows);
+            return ds_fail(err, DS_ERR_INPUT, "%s: more than %d solvers", csv, WP_MAX_SOLVERS);
+        }
         snprintf(name[ns++], sizeof name[0], "%s", rows[i].solver);
         if (ns > 1)
             fprintf(df, "\n\n");
