@@ -15,8 +15,14 @@
  * through the library as above and through the program itself (`discsim run`, next to this
  * benchmark in the build folder), for the ratio of their peak memories.
  *
- * Usage: bench_cohort [--subjects N] [--inertial-subjects N] [--large N] [--method NAME] (run
- * from the repository root; the method defaults to the scenario's, trbdf2) */
+ * With --flops-per-step Q,I (the floating-point operations of one accepted step of one
+ * subject, quasi-static and inertial, as bench/kernel_flops.sh counts them for the method),
+ * it also reports the simulation's GFLOP/s in blocks of 8 and their fraction of this
+ * machine's peak, measured here (bench/fma_peak.h).
+ *
+ * Usage: bench_cohort [--subjects N] [--inertial-subjects N] [--large N] [--method NAME]
+ *                     [--flops-per-step Q,I]
+ * (run from the repository root; the method defaults to the scenario's, trbdf2) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +32,7 @@
 #include <unistd.h>
 
 #include "cohort_draws.h"
+#include "fma_peak.h"
 #include "discsim/discsim.h"
 
 static double now(void)
@@ -150,6 +157,7 @@ static void row(const char *variant, const char *what, int n, const result *r, c
 int main(int argc, char **argv)
 {
     int nq = 1000, ni = 100, large = 0;
+    double flops[2] = {0.0, 0.0}; /* per accepted subject-step: quasi-static, inertial */
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--subjects") && i + 1 < argc)
             nq = atoi(argv[++i]);
@@ -159,8 +167,12 @@ int main(int argc, char **argv)
             large = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--method") && i + 1 < argc)
             method = argv[++i];
+        else if (!strcmp(argv[i], "--flops-per-step") && i + 1 < argc &&
+                 sscanf(argv[++i], "%lf,%lf", &flops[0], &flops[1]) == 2 && flops[0] > 0.0 && flops[1] > 0.0)
+            ;
         else {
-            fprintf(stderr, "usage: bench_cohort [--subjects N] [--inertial-subjects N] [--large N] [--method NAME]\n");
+            fprintf(stderr, "usage: bench_cohort [--subjects N] [--inertial-subjects N] [--large N] [--method NAME] "
+                            "[--flops-per-step Q,I]\n");
             return 2;
         }
     }
@@ -170,6 +182,7 @@ int main(int argc, char **argv)
     printf("%-12s %-36s %8s %10s %14s %14s %10s %13s %10s\n", "variant", "configuration", "subjects", "wall (s)",
            "subj-days/s", "sim subj-d/s", "peak MB", "subj-steps/s", "vs 1-at-a");
     static const char *const variants[] = {"quasi_static", "inertial"};
+    result blocked[2][2]; /* blocks of 8 on 1 and 2 threads, for the fraction of peak */
     for (int v = 0; v < 2; v++) {
         int n = v ? ni : nq;
         result one, all, b1, b2;
@@ -184,6 +197,7 @@ int main(int argc, char **argv)
         row(variants[v], "batched, blocks of 8, 2 threads", n, &b2, &one);
         printf("%-12s 1 -> 2 threads: %.2fx on the simulation, %.2fx on the whole process\n", variants[v],
                b1.sim / b2.sim, b1.wall / b2.wall);
+        blocked[v][0] = b1, blocked[v][1] = b2;
     }
     if (large > 0) {
         result small, big;
@@ -208,6 +222,21 @@ int main(int argc, char **argv)
                large / big.wall, "", big.rss_kb / 1024.0);
         printf("discsim run: peak memory %d subjects / 1000 subjects: %.2fx\n", large,
                (double)big.rss_kb / (double)small.rss_kb);
+    }
+    if (flops[0] > 0.0) { /* last: OpenMP's threads started here would not survive a fork */
+        fma_peak peak = fma_peak_measure(2);
+        printf("this machine's measured peak (%s fused multiply-add, bench/fma_peak.h): %.1f GFLOP/s on 1 thread, "
+               "%.1f on %d\n",
+               peak.isa, peak.gflops_1, peak.gflops_n, peak.threads);
+        for (int v = 0; v < 2; v++) {
+            const result *b1 = &blocked[v][0], *b2 = &blocked[v][1];
+            if (b1->steps <= 0.0 || b2->steps <= 0.0)
+                continue;
+            double g1 = flops[v] * b1->steps / b1->sim * 1e-9, g2 = flops[v] * b2->steps / b2->sim * 1e-9;
+            printf("%-12s simulation in blocks of 8 (%.0f operations per subject-step): %.2f GFLOP/s on 1 thread, "
+                   "%.1f%% of peak; %.2f GFLOP/s on 2 threads, %.1f%% of peak\n",
+                   variants[v], flops[v], g1, 100.0 * g1 / peak.gflops_1, g2, 100.0 * g2 / peak.gflops_n);
+        }
     }
     return 0;
 }
