@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
-# The hot loops vectorize (DESIGN §4): both right-hand sides (quasi-static and inertial),
-# compiled, hold packed double arithmetic (mulpd, addpd, subpd, divpd on two or more lanes at
-# once). A change that puts a branch, a library call or a conditional load back into their
-# lane loops makes the compiler keep them scalar, and this fails.
-# Usage: vectorized.sh LIBDS_PHYSICS.a
+# The hot loops vectorize (DESIGN §4): both right-hand sides (quasi-static and inertial), the
+# step controller and the dense output, compiled, hold packed double arithmetic (mulpd,
+# addpd, subpd, divpd on two or more lanes at once). A change that puts a branch, a library
+# call, a conditional load or a select on a combined condition back into their lane loops
+# makes the compiler keep them scalar, and this fails (the controller and the dense output
+# were scalar until it checked them).
+# Usage: vectorized.sh LIBDS_PHYSICS.a LIBDS_SOLVERS.a
 set -euo pipefail
 # With the kernels built for several vector widths (sim/base/isa.h), the baseline's build is
 # checked: the one every x86-64 machine can run (the wider ones vectorize where it does).
-for f in ds_spine_rhs_qs ds_spine_rhs_in; do
-  sym=$f
-  nm "$1" | grep -q " $f.default\$" && sym=$f.default
-  n=$(objdump -d "$1" --disassemble=$sym | grep -cE '\s(v?mulpd|v?addpd|v?subpd|v?divpd)\s' || true)
+check() { # LIBRARY FUNCTION MIN
+  local sym=$2 n
+  if nm "$1" | grep " $2.default\$" >/dev/null; then sym=$2.default; fi
+  n=$(objdump -d "$1" --disassemble="$sym" | grep -cE '\s(v?mulpd|v?addpd|v?subpd|v?divpd)\s' || true)
   echo "$sym: $n packed double instructions"
-  [ "$n" -ge 20 ]
-done
+  [ "$n" -ge "$3" ]
+}
+check "$1" ds_spine_rhs_qs 20
+check "$1" ds_spine_rhs_in 20
+check "$2" ds_control_judge_lanes 20
+check "$2" ds_evolver_interp_rows 20

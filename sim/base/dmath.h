@@ -76,8 +76,10 @@ static inline double ds_exp(double x)
  * for subnormals, 0, negative numbers, infinity and NaN, so that loops of it vectorize. */
 static inline double ds_log(double x)
 {
-    const int ok = (x > 0.0) & (x < INFINITY);
-    double xs = ok ? x : 1.0;
+    /* double selects, one condition each: GCC does not vectorize a select on a combined
+     * condition in some callers (the step controller's) */
+    double xs = x > 0.0 ? x : 1.0;
+    xs = xs < INFINITY ? xs : 1.0;
     const int sub = xs < 0x1p-1022; /* subnormal: scaled into the normal range first */
     const double scaled = xs * 0x1p54; /* computed for every x and selected: no arithmetic in a branch */
     xs = sub ? scaled : xs;
@@ -95,7 +97,8 @@ static inline double ds_log(double x)
     double t1 = w * (Lg2 + w * (Lg4 + w * Lg6)), t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
     double R = t2 + t1, hfsq = 0.5 * f * f;
     double y = dk * 6.93147180369123816490e-01 - ((hfsq - (s * (hfsq + R) + dk * 1.90821492927058770002e-10)) - f);
-    y = ok ? y : x == INFINITY ? x : x == 0.0 ? -INFINITY : NAN;
+    y = x < INFINITY ? y : x;                           /* +inf, and NaN */
+    y = x > 0.0 ? y : x == 0.0 ? -INFINITY : NAN;        /* 0, negative numbers and NaN */
     return y;
 }
 

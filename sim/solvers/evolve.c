@@ -403,40 +403,66 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
     return DS_OK;
 }
 
+/* Dense output by lanes in vectors of 8: first, per lane, the kept step that holds t (the
+ * oldest one if none does), as the slots of its start and end (4: the current state) and its
+ * Hermite weights, or a copy of the current state; then the rows with the lanes inner, each
+ * lane's values chosen from the slots by selects, so that the loop vectorizes. The weights
+ * and the order of the sum are those of the formula lane by lane: the same bits. */
 DS_HOT void ds_evolver_interp_rows(const ds_evolver *ev, double t, int i0, int i1, double *xout)
 {
     const ds_step_ws *w = &ev->w;
     const int S = w->stride;
     i0 = i0 < 0 ? 0 : i0;
     i1 = i1 > w->nx ? w->nx : i1;
-    for (int l = 0; l < w->nl; l++) {
-        /* the kept step that holds t (the oldest one if none does), and its end */
-        int j = ev->head[l], c = 0;
-        const double *xe = w->x, *fe = w->f;
-        while (c + 1 < ev->nhist[l] && ev->t_prev[j][l] > t) {
-            xe = ev->x_prev[j];
-            fe = ev->f_prev[j];
-            j = (j + DS_HIST - 1) % DS_HIST;
-            c++;
+    const double *restrict X0 = ev->x_prev[0], *restrict X1 = ev->x_prev[1], *restrict X2 = ev->x_prev[2],
+                 *restrict X3 = ev->x_prev[3], *restrict XC = w->x;
+    const double *restrict F0 = ev->f_prev[0], *restrict F1 = ev->f_prev[1], *restrict F2 = ev->f_prev[2],
+                 *restrict F3 = ev->f_prev[3], *restrict FC = w->f;
+    DS_LA_CHUNKS(c, S)
+    {
+        /* slot numbers as doubles: the loop below compares them with its values' type */
+        double js[DS_LA_LANES], je[DS_LA_LANES], cp[DS_LA_LANES];
+        double c00[DS_LA_LANES], c10[DS_LA_LANES], c01[DS_LA_LANES], c11[DS_LA_LANES];
+        for (int k = 0; k < DS_LA_LANES; k++) {
+            const int l = c + k;
+            js[k] = je[k] = 4.0, cp[k] = 1.0, c00[k] = c10[k] = c01[k] = c11[k] = 0.0;
+            if (l >= w->nl)
+                continue; /* padding: the current state */
+            int j = ev->head[l], n = 0, end = 4;
+            while (n + 1 < ev->nhist[l] && ev->t_prev[j][l] > t) {
+                end = j;
+                j = (j + DS_HIST - 1) % DS_HIST;
+                n++;
+            }
+            const double h = ev->nhist[l] ? ev->h_prev[j][l] : 0.0;
+            if (t >= w->t[l] || h <= 0.0)
+                continue;
+            const double s = (t - ev->t_prev[j][l]) / h;
+            const double s2 = s * s, s3 = s2 * s;
+            js[k] = j, je[k] = end, cp[k] = 0.0;
+            c00[k] = 2 * s3 - 3 * s2 + 1, c10[k] = (s3 - 2 * s2 + s) * h;
+            c01[k] = -2 * s3 + 3 * s2, c11[k] = (s3 - s2) * h;
         }
-        double h = ev->nhist[l] ? ev->h_prev[j][l] : 0.0;
-        if (t >= w->t[l] || h <= 0.0) {
-            for (int i = i0; i < i1; i++)
-                xout[(size_t)i * S + l] = w->x[(size_t)i * S + l];
-            continue;
-        }
-        const double *xs = ev->x_prev[j], *fs = ev->f_prev[j];
-        double s = (t - ev->t_prev[j][l]) / h;
-        double s2 = s * s, s3 = s2 * s;
-        double h00 = 2 * s3 - 3 * s2 + 1, h10 = s3 - 2 * s2 + s, h01 = -2 * s3 + 3 * s2, h11 = s3 - s2;
         for (int i = i0; i < i1; i++) {
-            size_t q = (size_t)i * S + l;
-            xout[q] = h00 * xs[q] + h10 * h * fs[q] + h01 * xe[q] + h11 * h * fe[q];
+            const size_t q0 = (size_t)i * S + c;
+#pragma omp simd
+            for (int k = 0; k < DS_LA_LANES; k++) {
+                const size_t q = q0 + k;
+                const double x0 = X0[q], x1 = X1[q], x2 = X2[q], x3 = X3[q], xc = XC[q];
+                const double f0 = F0[q], f1 = F1[q], f2 = F2[q], f3 = F3[q], fc = FC[q];
+                const double a = js[k], b = je[k];
+                double xs = a == 0.0 ? x0 : x1, fs = a == 0.0 ? f0 : f1;
+                xs = a == 2.0 ? x2 : xs, fs = a == 2.0 ? f2 : fs;
+                xs = a == 3.0 ? x3 : xs, fs = a == 3.0 ? f3 : fs;
+                double xe = b == 0.0 ? x0 : x1, fe = b == 0.0 ? f0 : f1;
+                xe = b == 2.0 ? x2 : xe, fe = b == 2.0 ? f2 : fe;
+                xe = b == 3.0 ? x3 : xe, fe = b == 3.0 ? f3 : fe;
+                xe = b == 4.0 ? xc : xe, fe = b == 4.0 ? fc : fe;
+                const double v = c00[k] * xs + c10[k] * fs + c01[k] * xe + c11[k] * fe;
+                xout[q] = cp[k] != 0.0 ? xc : v;
+            }
         }
     }
-    for (int l = w->nl; l < S; l++)
-        for (int i = i0; i < i1; i++)
-            xout[(size_t)i * S + l] = w->x[(size_t)i * S + l];
 }
 
 void ds_evolver_interp(const ds_evolver *ev, double t, double *xout) { ds_evolver_interp_rows(ev, t, 0, ev->w.nx, xout); }
