@@ -98,32 +98,84 @@ ds_status ds_summary_init_results(ds_summary *s, const ds_model *m, int nsubj, d
     return init(s, m, nsubj, from, to, 0, err);
 }
 
+/* ds_time_above as selects, for the lane loops: the same arithmetic on the selected side
+ * (the other side may divide by zero, never selected). */
+static inline double time_above_sel(double t0, double p0, double t1, double p1, double thr)
+{
+    const double dt = t1 - t0;
+    const double up = (p0 - thr) / (p0 - p1), down = (p1 - thr) / (p1 - p0);
+    double r = dt * (p0 > thr ? up : down);           /* one crossing: the high side's part */
+    r = p0 > thr ? (p1 > thr ? dt : r) : (p1 > thr ? r : 0.0);
+    return dt <= 0.0 ? 0.0 : r;
+}
+
+/* fmax and fmin as glibc's x86-64 builds compute them (maxsd/minsd, and the other operand
+ * when one is NaN), inline: a library call keeps a loop scalar. */
+static inline double max_sel(double a, double b)
+{
+    const double r = a > b ? a : b;
+    return b != b ? a : r;
+}
+
+static inline double min_sel(double a, double b)
+{
+    const double r = a < b ? a : b;
+    return b != b ? a : r;
+}
+
+/* One record for lanes l0..l0+n-1, with or without the root's metrics (root is a constant
+ * at each call, so that no load is conditional); selects rather than branches, so that the
+ * lane loops vectorize. A lane's first record in the window only sets its previous values. */
+static inline void add_lanes(ds_summary *restrict s, int l0, int n, double t, const double *restrict contact,
+                             const double *restrict protrusion, const double *restrict pressure,
+                             const double *restrict height, int root)
+{
+    double *restrict t_prev = s->t_prev + l0, *restrict p_prev = s->p_prev + l0;
+    if (root)
+        for (int k = 0; k < s->nthr; k++) {
+            double *restrict above = s->above + (size_t)k * s->nsubj + l0;
+            const double thr = s->thr[k];
+#pragma omp simd
+            for (int j = 0; j < n; j++) {
+                const double a = above[j] + time_above_sel(t_prev[j], p_prev[j], t, contact[j], thr);
+                above[j] = t_prev[j] != t_prev[j] ? above[j] : a; /* NaN: no record yet */
+            }
+        }
+    double *restrict P_prev = s->P_prev + l0, *restrict d_prev = s->d_prev + l0;
+    double *restrict p_int = s->p_int + l0, *restrict P_int = s->P_int + l0, *restrict d_int = s->d_int + l0;
+    double *restrict span = s->span + l0, *restrict p_peak = s->p_peak + l0, *restrict P_peak = s->P_peak + l0;
+    double *restrict h_max = s->h_max + l0, *restrict h_min = s->h_min + l0;
+#pragma omp simd
+    for (int j = 0; j < n; j++) {
+        const double p = root ? contact[j] : 0.0, P = pressure[j], dl = root ? protrusion[j] : 0.0;
+        const int first = t_prev[j] != t_prev[j];
+        const double dt = t - t_prev[j];
+        const double pi = p_int[j] + 0.5 * dt * (p + p_prev[j]), Pi = P_int[j] + 0.5 * dt * (P + P_prev[j]);
+        const double di = d_int[j] + 0.5 * dt * (dl + d_prev[j]), sp = span[j] + dt;
+        p_int[j] = first ? p_int[j] : pi;
+        P_int[j] = first ? P_int[j] : Pi;
+        d_int[j] = first ? d_int[j] : di;
+        span[j] = first ? span[j] : sp;
+        t_prev[j] = t;
+        p_prev[j] = p;
+        P_prev[j] = P;
+        d_prev[j] = dl;
+        p_peak[j] = max_sel(p_peak[j], p);
+        P_peak[j] = max_sel(P_peak[j], P);
+        h_max[j] = max_sel(h_max[j], height[j]);
+        h_min[j] = min_sel(h_min[j], height[j]);
+    }
+}
+
 DS_HOT void ds_summary_add_lanes(ds_summary *s, int l0, int n, double t, const double *contact, const double *protrusion,
                           const double *pressure, const double *height)
 {
     if (t < s->from - 1e-9 || t > s->to + 1e-9)
         return;
-    for (int j = 0; j < n; j++) {
-        const int l = l0 + j;
-        double p = s->root ? contact[j] : 0.0, P = pressure[j], dl = s->root ? protrusion[j] : 0.0;
-        if (!isnan(s->t_prev[l])) { /* not the lane's first record in the window */
-            double t0 = s->t_prev[l], dt = t - t0;
-            for (int k = 0; k < s->nthr; k++)
-                s->above[(size_t)k * s->nsubj + l] += ds_time_above(t0, s->p_prev[l], t, p, s->thr[k]);
-            s->p_int[l] += 0.5 * dt * (p + s->p_prev[l]);
-            s->P_int[l] += 0.5 * dt * (P + s->P_prev[l]);
-            s->d_int[l] += 0.5 * dt * (dl + s->d_prev[l]);
-            s->span[l] += dt;
-        }
-        s->t_prev[l] = t;
-        s->p_prev[l] = p;
-        s->P_prev[l] = P;
-        s->d_prev[l] = dl;
-        s->p_peak[l] = fmax(s->p_peak[l], p);
-        s->P_peak[l] = fmax(s->P_peak[l], P);
-        s->h_max[l] = fmax(s->h_max[l], height[j]);
-        s->h_min[l] = fmin(s->h_min[l], height[j]);
-    }
+    if (s->root)
+        add_lanes(s, l0, n, t, contact, protrusion, pressure, height, 1);
+    else
+        add_lanes(s, l0, n, t, NULL, NULL, pressure, height, 0);
 }
 
 void ds_summary_add(ds_summary *s, double t, const double *contact, const double *protrusion, const double *pressure,
