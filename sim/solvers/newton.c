@@ -193,6 +193,16 @@ DS_HOT void ds_newton_solve(ds_step_ws *w, const double *ts, const double *a, co
         double upd[DS_MAX_LANES_UPD];
         for (int c0 = 0; c0 < nl; c0 += DS_MAX_LANES_UPD) {
             const int c1 = c0 + DS_MAX_LANES_UPD < nl ? c0 + DS_MAX_LANES_UPD : nl;
+            const int span = (c1 - c0 + DS_LA_LANES - 1) / DS_LA_LANES * DS_LA_LANES;
+            /* the first iteration's contraction estimate, from the last solve's, for whole
+             * vectors of lanes at once (a power is most of the verdict's arithmetic) */
+            double eta0[DS_MAX_LANES_UPD];
+            if (it == 0)
+#pragma omp simd
+                for (int j = 0; j < span; j++) {
+                    const double e = w->eta[c0 + j];
+                    eta0[j] = ds_pow(e > tiny ? e : tiny, 0.8);
+                }
             /* each lane's verdict on this update, and whether it takes it */
             for (int l = c0; l < c1; l++) {
                 upd[l - c0] = 0.0;
@@ -207,14 +217,13 @@ DS_HOT void ds_newton_solve(ds_step_ws *w, const double *ts, const double *a, co
                     continue;
                 }
                 upd[l - c0] = 1.0;
-                double eta = it > 0 ? theta / (1.0 - theta) : ds_pow(w->eta[l] > tiny ? w->eta[l] : tiny, 0.8);
+                double eta = it > 0 ? theta / (1.0 - theta) : eta0[l - c0];
                 w->eta[l] = eta; /* unmeasured, it creeps up to 1 and so forces a new measurement */
                 if (eta * norm[l] <= kappa || norm[l] <= tiny)
                     w->iter[l] = 0; /* converged with this update */
                 last[l] = norm[l];
             }
             /* z += dz where a lane takes it, in whole vectors of lanes (within the stride) */
-            const int span = (c1 - c0 + DS_LA_LANES - 1) / DS_LA_LANES * DS_LA_LANES;
             for (int l = c1; l < c0 + span; l++)
                 upd[l - c0] = 0.0;
             for (int i = 0; i < nx; i++) {
