@@ -58,16 +58,16 @@ static const char *default_out(const ds_scenario *sc, char *buf, size_t n)
 /* Under mpirun: every rank runs its blocks; rank 0 alone writes the file and speaks. */
 static int run_mpi(ds_cli_args *a, ds_study *study, ds_mpi *m, ds_error *err)
 {
-    if (!a->summary_only || a->resume || study->kind == DS_STUDY_SWEEP) {
+    if (a->resume || study->kind == DS_STUDY_SWEEP) {
         if (m->rank == 0)
-            fprintf(stderr, "discsim: under mpirun, a cohort or arms run keeps summaries only: --record summary, "
-                            "without --resume\n");
+            fprintf(stderr, "discsim: under mpirun, a cohort or arms run is split over the ranks; a sweep is not, "
+                            "and --resume is refused\n");
         return DS_ERR_USAGE;
     }
     ds_block_hooks hooks = ds_mpi_hooks(m, a->block);
     ds_study_opts o = {.table = a->quiet || m->rank ? NULL : stdout,
                        .threads = a->threads,
-                       .summary_only = 1,
+                       .summary_only = a->summary_only,
                        .block = m->block,
                        .hooks = &hooks};
     ds_status st = ds_study_run(study, m->rank ? NULL : a->out, &o, err);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Two MPI ranks give the file one process gives (DESIGN §7: mpirun -np N discsim run ...):
-# a cohort with arms, summaries only, run alone and as two ranks on localhost; every dataset
-# under /arms and /cohort must be the same (their values: attributes hold wall times). A
-# run that records series is refused under mpirun.
+# a cohort with arms, with summaries only and with its series, run alone and as two ranks on
+# localhost; every dataset under /arms and /cohort (summaries only) and every dataset of
+# the file (series) must be the same (their values: attributes hold wall times). --resume is
+# refused under mpirun.
 # Usage: mpi_ranks.sh DISCSIM SOURCE_DIR
 set -euo pipefail
 bin=$1 src=$2
@@ -44,12 +45,26 @@ for g in /arms /cohort; do
 done
 
 echo "mpi_ranks: /arms and /cohort of 37 subjects in blocks of 4 are the same from one process and two ranks"
-set +e
-"${mpi[@]}" "$bin" run "$tmp/cohort.yaml" -o "$tmp/series.h5" -q 2> "$tmp/err.txt"
-rc=$?
-set -e
-if [ "$rc" -ne 2 ] || ! grep -q "keeps summaries only" "$tmp/err.txt" || [ -e "$tmp/series.h5" ]; then
-  echo "mpi_ranks: a series run under mpirun was not refused (exit $rc)" >&2
+
+# series: at each record, the columns of rank 1's blocks go to rank 0, which writes them
+"$bin" run "$tmp/cohort.yaml" -o "$tmp/one_series.h5" --block 4 -q
+"${mpi[@]}" "$bin" run "$tmp/cohort.yaml" -o "$tmp/two_series.h5" --block 4 -q
+h5dump -A 0 -H -d /arms/massage/levels/L4L5/pressure "$tmp/two_series.h5" | grep -q "( 37, 25 )" || {
+  echo "mpi_ranks: the series run's file has no series of 37 subjects and 25 records" >&2
+  exit 1
+}
+if ! cmp -s <(h5dump -A 0 "$tmp/one_series.h5" | tail -n +2) <(h5dump -A 0 "$tmp/two_series.h5" | tail -n +2); then
+  echo "mpi_ranks: the series run's file differs between one process and two ranks" >&2
   exit 1
 fi
-echo "mpi_ranks: a series run under mpirun is refused"
+echo "mpi_ranks: the series run's file (37 subjects, 2 arms, every dataset) is the same from one process and two ranks"
+
+set +e
+"${mpi[@]}" "$bin" run "$tmp/cohort.yaml" -o "$tmp/resumed.h5" --record summary --resume -q 2> "$tmp/err.txt"
+rc=$?
+set -e
+if [ "$rc" -ne 2 ] || ! grep -q "resume is refused" "$tmp/err.txt" || [ -e "$tmp/resumed.h5" ]; then
+  echo "mpi_ranks: --resume under mpirun was not refused (exit $rc)" >&2
+  exit 1
+fi
+echo "mpi_ranks: --resume under mpirun is refused"

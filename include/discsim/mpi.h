@@ -1,5 +1,5 @@
-/* discsim over MPI ranks (build option DS_MPI): a summaries-only study's blocks of subjects
- * split over the ranks, the results gathered on rank 0, which writes the file. */
+/* discsim over MPI ranks (build option DS_MPI): a study's blocks of subjects split over the
+ * ranks, their records (series) and results gathered on rank 0, which writes the file. */
 #ifndef DISCSIM_MPI_H
 #define DISCSIM_MPI_H
 

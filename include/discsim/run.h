@@ -77,6 +77,15 @@ typedef struct ds_block_hooks {
     /* Every block has run or been restored, before the stream ends: where blocks ran
      * elsewhere (other ranks), their results are brought into r here. */
     ds_status (*gather)(void *ctx, const ds_block_results *r, int block, ds_error *err);
+    /* Series runs split over processes (NULL: none). 1 when subjects l0 .. l0 + n - 1 run
+     * in another process: their block is not run here. */
+    int (*elsewhere)(void *ctx, int l0, int n);
+    /* Called by every process at the same points of the run, with its status st: at each
+     * record, with the record of all subjects ([series][nsubj]), whose columns that ran
+     * elsewhere are brought in here (where the file is written); between records with rec
+     * NULL. Returns the worst status over the processes (with a message where it is not
+     * this one's), so that all stop together. */
+    ds_status (*sync)(void *ctx, double *rec, int nseries, int nsubj, ds_status st, ds_error *err);
 } ds_block_hooks;
 
 typedef struct ds_run_opts {
@@ -88,7 +97,8 @@ typedef struct ds_run_opts {
      * threads of its own: the edge layers give them. */
     void (*parallel)(void *ctx, int n, void (*fn)(void *arg, int i), void *arg);
     void *parallel_ctx;
-    const ds_block_hooks *hooks; /* summaries only: checkpoints block by block (NULL: none) */
+    const ds_block_hooks *hooks; /* checkpoints block by block (summaries only), or the split
+                                    of the blocks over processes (NULL: none) */
 } ds_run_opts;
 
 typedef struct ds_run_result {

@@ -115,6 +115,7 @@ typedef struct run_block {
     ds_evolver *ev;
     double *xr;
     int dead;         /* every subject of the block failed: it is not stepped again */
+    int remote;       /* series split over processes: the block runs in another one */
     int loads_valid;  /* seg.to holds the loads of seg.pb (the last segment was not dynamic) */
     ds_summary *sum;  /* where the block's records are summarised: the run's (its subjects at
                          l0) or, summaries only, own (at 0) */
@@ -348,7 +349,7 @@ static ds_status setup_block(run_ctx *c, run_block *k, int l0, int n, ds_error *
 /* Block k's part of step s. */
 static void block_do(run_ctx *c, run_block *k, const run_step *s)
 {
-    if (k->st)
+    if (k->st || k->remote)
         return;
     if (s->record < 0) { /* the start of an interval */
         if (!k->dead)
@@ -495,9 +496,30 @@ static ds_status after_step(run_ctx *c, ds_error *err)
                    c->sc->nsubj > 1 ? " (every subject failed)" : "");
 }
 
-/* Hands one record of all subjects to the sink and counts it. */
-static ds_status emit(run_ctx *c, double tr, ds_error *err)
+/* The hooks that split a series run over processes, or NULL. */
+static const ds_block_hooks *split(const run_ctx *c)
 {
+    const ds_block_hooks *h = c->opts ? c->opts->hooks : NULL;
+    return !c->summary_only && h && h->sync ? h : NULL;
+}
+
+/* Between records: every process's status, so that all stop together (a series run split
+ * over processes); st as it is otherwise. */
+static ds_status agree(run_ctx *c, ds_status st, ds_error *err)
+{
+    const ds_block_hooks *h = split(c);
+    return h ? h->sync(h->ctx, NULL, c->sl.n, c->sc->nsubj, st, err) : st;
+}
+
+/* Hands one record of all subjects to the sink and counts it; split over processes, the
+ * other processes' subjects are brought into it first (and st is agreed, as by agree). */
+static ds_status emit(run_ctx *c, double tr, ds_status st, ds_error *err)
+{
+    const ds_block_hooks *h = split(c);
+    if (h)
+        st = h->sync(h->ctx, st ? NULL : c->rec, c->sl.n, c->sc->nsubj, st, err);
+    if (st)
+        return st;
     if (c->sink && c->sink->record && !c->summary_only) {
         ds_status st = c->sink->record(c->sink->ctx, tr, c->rec, err);
         if (st)
@@ -521,7 +543,7 @@ static ds_status interval(run_ctx *c, int j, long *irec, double *last_print, ds_
     ds_status st;
     for (s.record = 1; next_record(c, j, *irec, &s.t); (*irec)++) {
         all_blocks(c, &s);
-        if ((st = after_step(c, err)) || (st = emit(c, s.t, err)))
+        if ((st = emit(c, s.t, after_step(c, err), err)))
             return st;
         if (c->opts && c->opts->progress)
             progress(s.t, T, last_print);
@@ -529,7 +551,7 @@ static ds_status interval(run_ctx *c, int j, long *irec, double *last_print, ds_
     s.t = b;
     s.record = 0;
     all_blocks(c, &s);
-    return after_step(c, err);
+    return agree(c, after_step(c, err), err);
 }
 
 /* Summaries only: each block runs the whole timeline on its own (see block_whole). */
@@ -589,12 +611,19 @@ static ds_status setup(run_ctx *c, ds_error *err)
         c->slot[i].n = i * B + B <= N ? B : N - i * B;
         if (c->summary_only)
             continue;
+        const ds_block_hooks *h = c->opts ? c->opts->hooks : NULL;
+        if (h && h->elsewhere && h->elsewhere(h->ctx, c->slot[i].l0, c->slot[i].n)) {
+            c->blk[i].remote = 1; /* its records and results come through the hooks */
+            c->blk[i].l0 = c->slot[i].l0, c->blk[i].n = c->slot[i].n;
+            continue;
+        }
         st = setup_block(c, &c->blk[i], c->slot[i].l0, c->slot[i].n, err);
         c->blk[i].sum = c->sum; /* records wait for every block: the run's accumulators */
     }
     if (!st && !c->summary_only) { /* the first record, at t = 0 */
         for (int i = 0; i < c->nblock; i++)
-            record_block(c, &c->blk[i], 0.0, c->blk[i].d.x);
+            if (!c->blk[i].remote)
+                record_block(c, &c->blk[i], 0.0, c->blk[i].d.x);
     }
     return st;
 }
@@ -603,16 +632,21 @@ static ds_status setup(run_ctx *c, ds_error *err)
 static ds_status finish(run_ctx *c, const char *prefix, double wall0, ds_error *err)
 {
     const ds_scenario *sc = c->sc;
-    if (c->sum) {
-        if (!c->summary_only) /* summaries only: each block finished its own (block_whole) */
-            ds_summary_finish(c->sum);
+    if (c->sum && !c->summary_only) /* summaries only: each block finished its own (block_whole) */
+        ds_summary_finish(c->sum);
+    for (int i = 0; !c->summary_only && i < c->nblock; i++)
+        if (!c->blk[i].remote)
+            copy_stats(c, &c->blk[i]);
+    /* where blocks ran in other processes, their results come in here */
+    const ds_block_hooks *h = c->opts ? c->opts->hooks : NULL;
+    ds_status st = h && h->gather ? h->gather(h->ctx, &c->view, c->nblock ? c->slot[0].n : 1, err) : DS_OK;
+    if (st)
+        return st;
+    if (c->sum)
         for (int l = 0; l < sc->nsubj; l++) /* a failed subject's metrics cover part of the window */
             for (int q = 0; c->failed[l] && q < c->sum->nmetric; q++)
                 c->sum->metric[q].value[l] = NAN;
-    }
     first_failure(c);
-    for (int i = 0; !c->summary_only && i < c->nblock; i++)
-        copy_stats(c, &c->blk[i]);
     total_stats(c);
     c->res->wall_time = ds_seconds() - wall0;
     if (!c->sink || !c->sink->end)
@@ -637,15 +671,11 @@ ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const
     ds_status st = setup(&c, err);
     if (!st && sink && sink->begin)
         st = sink->begin(sink->ctx, prefix, sc->nsubj, c.summary_only ? 0 : c.sl.n, c.sl.desc, err);
-    if (!st)
-        st = emit(&c, 0.0, err);
+    st = emit(&c, 0.0, st, err); /* every process, whatever its status (split over processes) */
     long irec = 1;
     double last_print = 0.0;
     if (!st && c.summary_only)
         st = whole_run(&c, err);
-    const ds_block_hooks *h = opts ? opts->hooks : NULL;
-    if (!st && c.summary_only && h && h->gather)
-        st = h->gather(h->ctx, &c.view, c.nblock ? c.slot[0].n : 1, err);
     for (int j = 0; !st && !c.summary_only && j + 1 < c.nbp; j++)
         st = interval(&c, j, &irec, &last_print, err);
     if (!st && opts && opts->progress)

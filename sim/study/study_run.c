@@ -282,8 +282,8 @@ static ds_status run_streams(const ds_study *st, const ds_record_sink *w, const 
         return ds_fail(err, DS_ERR_USAGE, "--resume goes on from a checkpoint, which only --record summary writes");
     if (checkpoints && (s = ds_checkpoint_open(&ck, opts->checkpoint, st, ro.block, opts->resume, err)))
         return s;
-    if (opts->hooks && (checkpoints || !opts->summary_only))
-        return ds_fail(err, DS_ERR_USAGE, "runs split over processes keep summaries only, without checkpoints");
+    if (opts->hooks && (checkpoints || (!opts->summary_only && !opts->hooks->sync)))
+        return ds_fail(err, DS_ERR_USAGE, "runs split over processes have no checkpoints, and series need the hooks' sync");
     ro.hooks = opts->hooks;
     for (int v = 0; v < st->nvariant && !s; v++) {
         if (checkpoints) {
