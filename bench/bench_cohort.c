@@ -20,9 +20,11 @@
  * it also reports the simulation's GFLOP/s in blocks of 8 and their fraction of this
  * machine's peak, measured here (bench/fma_peak.h).
  *
- * Usage: bench_cohort [--subjects N] [--inertial-subjects N] [--large N] [--method NAME]
+ * Usage: bench_cohort [--subjects N] [--inertial-subjects N] [--large N] [--method Q[,I]]
  *                     [--flops-per-step Q,I]
- * (run from the repository root; the method defaults to the scenario's, trbdf2) */
+ * (run from the repository root; the method defaults to the scenario's, trbdf2; --method
+ * dopri5,trbdf2 runs the quasi-static cohort with dopri5 and the inertial with trbdf2, and
+ * --large the quasi-static method) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +50,7 @@ typedef struct {
     long rss_kb;
 } result;
 
-static const char *method = "trbdf2"; /* --method */
+static char method[2][32] = {"trbdf2", "trbdf2"}; /* --method: quasi-static, inertial */
 
 /* The program itself, `discsim run ... --record summary --threads 2`, quasi-static, in a
  * child process: its wall time and peak memory (its checkpoint for --resume included). */
@@ -56,7 +58,7 @@ static int run_program(const char *bin, int n, result *r)
 {
     char cohort[600], meth[64], out[64];
     bench_cohort_set(cohort, sizeof cohort, n);
-    snprintf(meth, sizeof meth, "solver.method=%s", method);
+    snprintf(meth, sizeof meth, "solver.method=%s", method[0]);
     snprintf(out, sizeof out, "/tmp/bench_cohort_prog_%d.h5", (int)getpid());
     double t0 = now();
     pid_t pid = fork();
@@ -91,7 +93,7 @@ static int run_case(const char *variant, int n, int threads, int block, result *
         bench_cohort_set(cohort, sizeof cohort, n);
         char meth[64];
         snprintf(var, sizeof var, "variant=%s", variant);
-        snprintf(meth, sizeof meth, "solver.method=%s", method);
+        snprintf(meth, sizeof meth, "solver.method=%s", method[strcmp(variant, "inertial") == 0]);
         const char *set[] = {"timeline.repeat=1", cohort, var, meth};
         double t0 = now();
         ds_study st;
@@ -165,20 +167,25 @@ int main(int argc, char **argv)
             ni = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--large") && i + 1 < argc)
             large = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--method") && i + 1 < argc)
-            method = argv[++i];
+        else if (!strcmp(argv[i], "--method") && i + 1 < argc) {
+            const char *v = argv[++i], *comma = strchr(v, ',');
+            snprintf(method[0], sizeof method[0], "%.*s", comma ? (int)(comma - v) : (int)strlen(v), v);
+            snprintf(method[1], sizeof method[1], "%s", comma ? comma + 1 : method[0]);
+        }
         else if (!strcmp(argv[i], "--flops-per-step") && i + 1 < argc &&
                  sscanf(argv[++i], "%lf,%lf", &flops[0], &flops[1]) == 2 && flops[0] > 0.0 && flops[1] > 0.0)
             ;
         else {
-            fprintf(stderr, "usage: bench_cohort [--subjects N] [--inertial-subjects N] [--large N] [--method NAME] "
+            fprintf(stderr, "usage: bench_cohort [--subjects N] [--inertial-subjects N] [--large N] [--method Q[,I]] "
                             "[--flops-per-step Q,I]\n");
             return 2;
         }
     }
     printf("discsim %s (%s): one day of scenarios/chain_day.yaml (five levels, muscles, %s at rtol 1e-6), "
            "heterogeneous cohort, --record summary, whole process\n",
-           ds_version(), ds_git_commit(), method);
+           ds_version(), ds_git_commit(), strcmp(method[0], method[1]) ? "methods below" : method[0]);
+    if (strcmp(method[0], method[1]))
+        printf("methods: quasi_static %s, inertial %s\n", method[0], method[1]);
     printf("%-12s %-36s %8s %10s %14s %14s %10s %13s %10s\n", "variant", "configuration", "subjects", "wall (s)",
            "subj-days/s", "sim subj-d/s", "peak MB", "subj-steps/s", "vs 1-at-a");
     static const char *const variants[] = {"quasi_static", "inertial"};
