@@ -25,7 +25,7 @@
  * run ahead while one companion catches up (with 4, a block of 8 quasi-static subjects made
  * 707 right-hand-side evaluations a day against 667-709 for each lane alone, callgrind;
  * test_solvers holds a block to within a tenth of its busiest lane). */
-enum { DS_HIST = 4 };
+enum { DS_HIST = 4 }; /* BACK_ONE and ds_evolver_interp_rows are written for 4 */
 
 struct ds_evolver {
     ds_step_ws w;               /* what the method and Newton see */
@@ -403,6 +403,22 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
     return DS_OK;
 }
 
+/* One step back in a lane's history of DS_HIST = 4 slots (see ds_evolver_interp_rows): to the
+ * older step while one is kept (n + 1 < kept) and slot j starts after t (a macro: pointers
+ * to the lane's numbers keep the loop scalar; both conditions as a product of 0s and 1s: a
+ * select on a combined condition does too). */
+#define BACK_ONE(j, n, end, kept, t, t0, t1, t2, t3)                                 \
+    do {                                                                             \
+        double tp_ = (j) == 0.0 ? (t0) : (t1);                                       \
+        tp_ = (j) == 2.0 ? (t2) : tp_;                                               \
+        tp_ = (j) == 3.0 ? (t3) : tp_;                                               \
+        const double go_ = ((n) + 1.0 < (kept) ? 1.0 : 0.0) * (tp_ > (t) ? 1.0 : 0.0); \
+        (end) = go_ != 0.0 ? (j) : (end);                                            \
+        const double older_ = (j) == 0.0 ? 3.0 : (j) - 1.0;                          \
+        (j) = go_ != 0.0 ? older_ : (j);                                             \
+        (n) = (n) + go_;                                                             \
+    } while (0)
+
 /* Dense output by lanes in vectors of 8: first, per lane, the kept step that holds t (the
  * oldest one if none does), as the slots of its start and end (4: the current state) and its
  * Hermite weights, or a copy of the current state; then the rows with the lanes inner, each
@@ -420,26 +436,40 @@ DS_HOT void ds_evolver_interp_rows(const ds_evolver *ev, double t, int i0, int i
                  *restrict F3 = ev->f_prev[3], *restrict FC = w->f;
     DS_LA_CHUNKS(c, S)
     {
-        /* slot numbers as doubles: the loop below compares them with its values' type */
+        /* per lane, the newest slot and the steps kept, as doubles (the loops below compare
+         * them with their values' type); a padding lane keeps none: the current state */
+        double hd[DS_LA_LANES], nh[DS_LA_LANES];
+        for (int k = 0; k < DS_LA_LANES; k++) {
+            hd[k] = c + k < w->nl ? ev->head[c + k] : 0.0;
+            nh[k] = c + k < w->nl ? ev->nhist[c + k] : 0.0;
+        }
         double js[DS_LA_LANES], je[DS_LA_LANES], cp[DS_LA_LANES];
         double c00[DS_LA_LANES], c10[DS_LA_LANES], c01[DS_LA_LANES], c11[DS_LA_LANES];
+        const double *restrict T0 = ev->t_prev[0] + c, *restrict T1 = ev->t_prev[1] + c, *restrict T2 = ev->t_prev[2] + c,
+                     *restrict T3 = ev->t_prev[3] + c, *restrict Tc = w->t + c;
+        const double *restrict H0 = ev->h_prev[0] + c, *restrict H1 = ev->h_prev[1] + c, *restrict H2 = ev->h_prev[2] + c,
+                     *restrict H3 = ev->h_prev[3] + c;
+#pragma omp simd
         for (int k = 0; k < DS_LA_LANES; k++) {
-            const int l = c + k;
-            js[k] = je[k] = 4.0, cp[k] = 1.0, c00[k] = c10[k] = c01[k] = c11[k] = 0.0;
-            if (l >= w->nl)
-                continue; /* padding: the current state */
-            int j = ev->head[l], n = 0, end = 4;
-            while (n + 1 < ev->nhist[l] && ev->t_prev[j][l] > t) {
-                end = j;
-                j = (j + DS_HIST - 1) % DS_HIST;
-                n++;
-            }
-            const double h = ev->nhist[l] ? ev->h_prev[j][l] : 0.0;
-            if (t >= w->t[l] || h <= 0.0)
-                continue;
-            const double s = (t - ev->t_prev[j][l]) / h;
+            /* the kept step that holds t (the oldest one if none does): back from the newest
+             * while an older one is kept and this one starts after t */
+            /* every slot loaded, then selected: a load under a condition keeps the loop scalar */
+            const double a0 = T0[k], a1 = T1[k], a2 = T2[k], a3 = T3[k], tc = Tc[k];
+            const double b0 = H0[k], b1 = H1[k], b2 = H2[k], b3 = H3[k], kept = nh[k];
+            double j = hd[k], n = 0.0, end = 4.0;
+            /* DS_HIST - 1 times, written out: a loop inside keeps this one scalar */
+            BACK_ONE(j, n, end, kept, t, a0, a1, a2, a3);
+            BACK_ONE(j, n, end, kept, t, a0, a1, a2, a3);
+            BACK_ONE(j, n, end, kept, t, a0, a1, a2, a3);
+            double t0 = j == 0.0 ? a0 : a1, h = j == 0.0 ? b0 : b1;
+            t0 = j == 2.0 ? a2 : t0, h = j == 2.0 ? b2 : h;
+            t0 = j == 3.0 ? a3 : t0, h = j == 3.0 ? b3 : h;
+            h = kept > 0.0 ? h : 0.0;
+            const double late = t >= tc ? 1.0 : 0.0, none = h <= 0.0 ? 1.0 : 0.0;
+            const double copy = late + none > 0.0 ? 1.0 : 0.0; /* either, as above */
+            const double s = (t - t0) / (h > 0.0 ? h : 1.0); /* selected only where h > 0 */
             const double s2 = s * s, s3 = s2 * s;
-            js[k] = j, je[k] = end, cp[k] = 0.0;
+            js[k] = copy != 0.0 ? 4.0 : j, je[k] = copy != 0.0 ? 4.0 : end, cp[k] = copy;
             c00[k] = 2 * s3 - 3 * s2 + 1, c10[k] = (s3 - 2 * s2 + s) * h;
             c01[k] = -2 * s3 + 3 * s2, c11[k] = (s3 - s2) * h;
         }
