@@ -5,6 +5,8 @@
 #ifndef DISCSIM_DATA_H
 #define DISCSIM_DATA_H
 
+#include <stddef.h>
+
 #include "discsim/model.h"
 
 /* Outputs per level: X(field, unit, description). One list drives the struct layout, the
@@ -133,6 +135,9 @@ typedef struct ds_data {
     double *root;           /* [DS_NROOT_OUTPUTS][stride] herniation and root at the last observation */
     double *mtone;          /* [group][stride] tone at the last observation (massage lowers it) */
     double *scratch;        /* [5][stride] for the right-hand sides' lane loops; the last row stays 0 */
+    double *t_lanes;        /* [stride] the lanes' times for ds_segment_refresh_all, copied there:
+                               a right-hand side that hands its own times to a call no longer
+                               vectorizes (GCC then cannot tell them from its other arrays) */
     void *mem_;
 } ds_data;
 
@@ -148,9 +153,16 @@ void ds_segment_set(ds_data *d, double t0, double t1, const double *from, const 
 void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_load *out);
 void ds_posture_loads_lane(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int lane,
                            ds_posture_load *out);
+/* Lanes l0 .. l0 + n - 1, lane l0 + k's muscles scaled by mod[k] (mod NULL: unchanged); a
+ * vector of lanes' balances at once. */
+void ds_posture_loads_lanes(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int l0, int n,
+                            ds_posture_load *out);
 
 /* In a dynamic segment, recomputes lane l's loads for time t (no-op otherwise). */
 void ds_segment_refresh(ds_data *d, int l, double t);
+/* The same for every subject's lane, lane l at time t[l * t_step] (t_step 0: one time for
+ * all), a vector of lanes at a time. */
+void ds_segment_refresh_all(ds_data *d, const double *t, size_t t_step);
 
 /* Copies a posture load (sizes from the model). */
 void ds_posture_load_copy(const ds_model *m, ds_posture_load *dst, const ds_posture_load *src);

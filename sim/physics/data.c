@@ -66,7 +66,7 @@ ds_status ds_data_create(const ds_model *m, ds_data *d, ds_error *err)
     size_t nxs = (size_t)d->nx * m->stride, nout = (size_t)m->nlevel * DS_NLEVEL_OUTPUTS * m->stride;
     size_t nm = (size_t)m->ngroup * m->nlevel * m->stride;
     size_t nroot = (size_t)DS_NROOT_OUTPUTS * m->stride, ntone = (size_t)m->ngroup * m->stride;
-    size_t total = nxs + nout + 2 * nm + nroot + ntone + 5 * (size_t)m->stride + 2 * posture_load_doubles(m);
+    size_t total = nxs + nout + 2 * nm + nroot + ntone + 6 * (size_t)m->stride + 2 * posture_load_doubles(m);
     void *mem = NULL;
     if (posix_memalign(&mem, 64, total * sizeof(double)) != 0)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory for the state of %d subjects", m->nsubj);
@@ -79,7 +79,8 @@ ds_status ds_data_create(const ds_model *m, ds_data *d, ds_error *err)
     d->root = d->mforce + nm;
     d->mtone = d->root + nroot;
     d->scratch = d->mtone + ntone;
-    double *p = posture_load_bind(m, &d->seg.from, d->scratch + 5 * (size_t)m->stride);
+    d->t_lanes = d->scratch + 5 * (size_t)m->stride;
+    double *p = posture_load_bind(m, &d->seg.from, d->t_lanes + m->stride);
     posture_load_bind(m, &d->seg.to, p);
     return DS_OK;
 }
@@ -105,17 +106,13 @@ void ds_posture_load_pad(const ds_model *m, ds_posture_load *pl)
             pl->load[r * S + l] = pl->load[r * S];
 }
 
-void ds_segment_refresh(ds_data *d, int l, double t)
+/* Lanes l0 .. l0 + n - 1 of the segment's loads for their muscles' mod[0 .. n - 1]. */
+static void refresh_lanes(ds_data *d, const ds_muscle_mod *mod, int l0, int n)
 {
-    if (!d->seg.dynamic)
-        return;
     const ds_model *m = d->m;
-    ds_muscle_mod mod;
-    ds_muscle_mod_at(d->seg.sessions, d->seg.nsession, m->ngroup, t, m->lane[DS_LP_massage_size][l],
-                     m->lane[DS_LP_massage_time][l], &mod);
-    ds_posture_loads_lane(m, &d->seg.pb, &mod, l, &d->seg.to);
+    ds_posture_loads_lanes(m, &d->seg.pb, mod, l0, n, &d->seg.to);
     if (d->seg.t1 > d->seg.t0) {
-        ds_posture_loads_lane(m, &d->seg.pa, &mod, l, &d->seg.from);
+        ds_posture_loads_lanes(m, &d->seg.pa, mod, l0, n, &d->seg.from);
         return;
     }
     /* no ramp: from must equal to exactly, so that the blend returns to bit for bit */
@@ -124,14 +121,48 @@ void ds_segment_refresh(ds_data *d, int l, double t)
                           d->seg.from.theta, d->seg.from.cocontraction};
     const double *const tl[] = {d->seg.to.load, d->seg.to.muscle_comp, d->seg.to.moment, d->seg.to.residual,
                                 d->seg.to.theta, d->seg.to.cocontraction};
-    for (size_t k = 0; k < sizeof fl / sizeof fl[0]; k++)
-        for (size_t i = 0; i < nl; i++)
-            fl[k][i * S + l] = tl[k][i * S + l];
     double *const fg[] = {d->seg.from.act, d->seg.from.force, d->seg.from.gain};
     const double *const tg[] = {d->seg.to.act, d->seg.to.force, d->seg.to.gain};
-    for (size_t k = 0; k < 3; k++)
-        for (size_t i = 0; i < ng * nl; i++)
-            fg[k][i * S + l] = tg[k][i * S + l];
+    for (int l = l0; l < l0 + n; l++) {
+        for (size_t k = 0; k < sizeof fl / sizeof fl[0]; k++)
+            for (size_t i = 0; i < nl; i++)
+                fl[k][i * S + l] = tl[k][i * S + l];
+        for (size_t k = 0; k < 3; k++)
+            for (size_t i = 0; i < ng * nl; i++)
+                fg[k][i * S + l] = tg[k][i * S + l];
+    }
+}
+
+/* Lane l's muscles at time t: its massage's effect on tone and passive force. */
+static void lane_mod(const ds_data *d, int l, double t, ds_muscle_mod *mod)
+{
+    const ds_model *m = d->m;
+    ds_muscle_mod_at(d->seg.sessions, d->seg.nsession, m->ngroup, t, m->lane[DS_LP_massage_size][l],
+                     m->lane[DS_LP_massage_time][l], mod);
+}
+
+void ds_segment_refresh(ds_data *d, int l, double t)
+{
+    if (!d->seg.dynamic)
+        return;
+    ds_muscle_mod mod;
+    lane_mod(d, l, t, &mod);
+    refresh_lanes(d, &mod, l, 1);
+}
+
+void ds_segment_refresh_all(ds_data *d, const double *t, size_t t_step)
+{
+    if (!d->seg.dynamic)
+        return;
+    enum { CHUNK = 8 }; /* a vector of lanes: the posture loads' balances go together */
+    const int N = d->m->nsubj;
+    for (int l0 = 0; l0 < N; l0 += CHUNK) {
+        const int n = N - l0 < CHUNK ? N - l0 : CHUNK;
+        ds_muscle_mod mod[CHUNK];
+        for (int k = 0; k < n; k++)
+            lane_mod(d, l0 + k, t[(size_t)(l0 + k) * t_step], &mod[k]);
+        refresh_lanes(d, mod, l0, n);
+    }
 }
 
 void ds_segment_set(ds_data *d, double t0, double t1, const double *from, const double *to)

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "base/dmath.h"
+#include "base/isa.h"
 #include "discsim/data.h"
 
 double ds_route_effect(double start, double duration, double onset_, double decay, double t, double time_scale)
@@ -101,80 +102,106 @@ static double f_pe(double lt)
     return lt > 1.0 ? (ds_exp(4.0 * (lt - 1.0) / 0.6) - 1.0) / den : 0.0;
 }
 
-/* Muscle moment at multiplier lam. */
-static double moment_at(int n, const double *c, const double *w, const double *lo, double lam)
+/* The balance for a vector of lanes (BAL_LANES, each lane its own problem; arrays
+ * [group][lane]): activations a with sum_g c a = target, or saturated if out of reach, and
+ * the residual sum_g c a - target. Every lane does the same operations on its own numbers,
+ * in the order a lane alone did them with a scan over its sorted breakpoints (bisection gave
+ * the same; see below), with selects instead of branches so that the loops vectorize:
+ *   - each group's two breakpoints (a group with c = 0 or w = 0 has none: +inf in their
+ *     places), sorted by an odd-even transposition sort that swaps only when the left is
+ *     larger, a stable sort like the insertion sort it replaces, so the lane's finite
+ *     breakpoints come out in the same order, ties (0 and -0) included;
+ *   - the moment at every breakpoint (it does not decrease with lam, term by term in
+ *     floating point too);
+ *   - the first breakpoint whose moment reaches the target, and the linear piece before it. */
+enum { BAL_LANES = 8, BAL_BP = 2 * DS_MAX_GROUPS + 1 };
+
+/* Adds group g's term of the moment at lam (per lane) to sum: the clamp(a, lo, 1) of a lane
+ * alone, its floor applied first. */
+static inline void moment_add(const double *restrict c, const double *restrict w, const double *restrict lo,
+                              const double *restrict lam, double *restrict sum, double *restrict a)
 {
-    double sum = 0.0;
-    for (int g = 0; g < n; g++) {
-        double a = w[g] > 0.0 ? lam * c[g] / (2.0 * w[g]) : lo[g];
-        a = a < lo[g] ? lo[g] : a > 1.0 ? 1.0 : a;
-        sum += c[g] * a;
+#pragma omp simd
+    for (int k = 0; k < BAL_LANES; k++) {
+        const double u = w[k] > 0.0 ? lam[k] * c[k] / (2.0 * w[k]) : lo[k];
+        const double u1 = u > 1.0 ? 1.0 : u;
+        const double v = u < lo[k] ? lo[k] : u1;
+        if (a)
+            a[k] = v;
+        sum[k] += c[k] * v;
     }
-    return sum;
 }
 
-/* Activations a[g] with sum c a = target, or saturated if out of reach; returns the
- * residual sum c a - target. */
-static double balance(int n, const double *c, const double *w, const double *lo, double target, double *a)
+DS_HOT static void balance_lanes(int n, const double (*c)[BAL_LANES], const double (*w)[BAL_LANES],
+                          const double (*lo)[BAL_LANES], const double *target, double (*a)[BAL_LANES], double *res)
 {
-    double bp[2 * DS_MAX_GROUPS + 1];
-    int nb = 0;
-    bp[nb++] = 0.0;
+    const int nbp = 2 * n + 1;
+    double bp[BAL_BP][BAL_LANES], mo[BAL_BP][BAL_LANES] = {{0}}, nb[BAL_LANES];
+#pragma omp simd
+    for (int k = 0; k < BAL_LANES; k++) {
+        bp[0][k] = 0.0;
+        nb[k] = 1.0;
+    }
     for (int g = 0; g < n; g++)
-        if (c[g] != 0.0 && w[g] > 0.0) {
-            bp[nb++] = 2.0 * w[g] * lo[g] / c[g];
-            bp[nb++] = 2.0 * w[g] / c[g];
+#pragma omp simd
+        for (int k = 0; k < BAL_LANES; k++) {
+            const double ok = (c[g][k] != 0.0 ? 1.0 : 0.0) * (w[g][k] > 0.0 ? 1.0 : 0.0);
+            const double lo_bp = 2.0 * w[g][k] * lo[g][k] / c[g][k], hi_bp = 2.0 * w[g][k] / c[g][k];
+            bp[1 + 2 * g][k] = ok != 0.0 ? lo_bp : INFINITY;
+            bp[2 + 2 * g][k] = ok != 0.0 ? hi_bp : INFINITY;
+            nb[k] += 2.0 * ok;
         }
-    for (int k = 1; k < nb; k++) { /* insertion sort: a dozen values, no library call */
-        double v = bp[k];
-        int j = k - 1;
-        for (; j >= 0 && bp[j] > v; j--)
-            bp[j + 1] = bp[j];
-        bp[j + 1] = v;
-    }
-    double lam;
-    double m_lo = moment_at(n, c, w, lo, bp[0]), m_hi = moment_at(n, c, w, lo, bp[nb - 1]);
-    if (target <= m_lo)
-        lam = bp[0];
-    else if (target >= m_hi)
-        lam = bp[nb - 1];
-    else {
-        /* the first breakpoint whose moment reaches the target, by bisection: the moment
-         * does not decrease with lam, term by term and in floating point too (each term is
-         * c[g] times a clamped, correctly rounded multiple of lam, of the sign that makes it
-         * grow, and the sum's order is fixed), so this is the breakpoint a scan from the
-         * left finds, in 4 evaluations rather than up to 12 */
-        int lo_k = 0, hi_k = nb - 1; /* moment(bp[lo_k]) < target <= moment(bp[hi_k]) */
-        double m_hi_k = m_hi;
-        while (hi_k - lo_k > 1) {
-            int mid = (lo_k + hi_k) / 2;
-            double mm = moment_at(n, c, w, lo, bp[mid]);
-            if (mm >= target)
-                hi_k = mid, m_hi_k = mm;
-            else
-                lo_k = mid;
+    for (int pass = 0; pass < nbp; pass++) /* nbp passes sort nbp values */
+        for (int i = pass % 2; i + 1 < nbp; i += 2)
+#pragma omp simd
+            for (int k = 0; k < BAL_LANES; k++) {
+                const double x = bp[i][k], y = bp[i + 1][k];
+                bp[i][k] = x > y ? y : x;
+                bp[i + 1][k] = x > y ? x : y;
+            }
+    for (int i = 0; i < nbp; i++) /* the moment at each breakpoint, group by group */
+        for (int g = 0; g < n; g++)
+            moment_add(c[g], w[g], lo[g], bp[i], mo[i], NULL);
+    /* each lane's last breakpoint and its moment, and the first breakpoint from 1 on whose
+     * moment reaches the target */
+    double bp_last[BAL_LANES], m_hi[BAL_LANES], kstar[BAL_LANES], found[BAL_LANES];
+#pragma omp simd
+    for (int k = 0; k < BAL_LANES; k++)
+        bp_last[k] = bp[0][k], m_hi[k] = mo[0][k], kstar[k] = nb[k] - 1.0, found[k] = 0.0;
+    for (int i = 1; i < nbp; i++)
+#pragma omp simd
+        for (int k = 0; k < BAL_LANES; k++) {
+            const double here = i == nb[k] - 1.0 ? 1.0 : 0.0;
+            bp_last[k] = here != 0.0 ? bp[i][k] : bp_last[k];
+            m_hi[k] = here != 0.0 ? mo[i][k] : m_hi[k];
+            const double hit = (i <= nb[k] - 1.0 ? 1.0 : 0.0) * (mo[i][k] >= target[k] ? 1.0 : 0.0) * (1.0 - found[k]);
+            kstar[k] = hit != 0.0 ? i : kstar[k];
+            found[k] += hit;
         }
-        const int k = hi_k;
-        const double mk = m_hi_k, m_prev = k - 1 == 0 ? m_lo : moment_at(n, c, w, lo, bp[k - 1]);
-        /* linear on [bp[k-1], bp[k]] */
-        lam = mk > m_prev ? bp[k - 1] + (bp[k] - bp[k - 1]) * (target - m_prev) / (mk - m_prev) : bp[k];
+    double bk[BAL_LANES], bk1[BAL_LANES], mk[BAL_LANES], mk1[BAL_LANES], lam[BAL_LANES], sum[BAL_LANES];
+#pragma omp simd
+    for (int k = 0; k < BAL_LANES; k++)
+        bk[k] = bk1[k] = bp[0][k], mk[k] = mk1[k] = mo[0][k];
+    for (int i = 1; i < nbp; i++)
+#pragma omp simd
+        for (int k = 0; k < BAL_LANES; k++) {
+            bk[k] = i == kstar[k] ? bp[i][k] : bk[k], mk[k] = i == kstar[k] ? mo[i][k] : mk[k];
+            bk1[k] = i == kstar[k] - 1.0 ? bp[i][k] : bk1[k], mk1[k] = i == kstar[k] - 1.0 ? mo[i][k] : mk1[k];
+        }
+#pragma omp simd
+    for (int k = 0; k < BAL_LANES; k++) {
+        /* linear on [bp[k*-1], bp[k*]] (the other side of the select may divide by zero) */
+        const double tg = target[k];
+        double l = mk[k] > mk1[k] ? bk1[k] + (bk[k] - bk1[k]) * (tg - mk1[k]) / (mk[k] - mk1[k]) : bk[k];
+        l = tg >= m_hi[k] ? bp_last[k] : l;
+        lam[k] = tg <= mo[0][k] ? bp[0][k] : l;
+        sum[k] = 0.0;
     }
-    double sum = 0.0;
-    for (int g = 0; g < n; g++) {
-        double v = w[g] > 0.0 ? lam * c[g] / (2.0 * w[g]) : lo[g];
-        a[g] = v < lo[g] ? lo[g] : v > 1.0 ? 1.0 : v;
-        sum += c[g] * a[g];
-    }
-    return sum - target;
-}
-
-void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_load *out)
-{
-    for (int l = 0; l < m->nsubj; l++)
-        ds_posture_loads_lane(m, p, NULL, l, out);
-    /* the padding lanes would be computed from lane 0's parameters, to lane 0's values:
-     * copied, the same bits, rather than computed again (a block of one subject has seven) */
-    ds_posture_load_pad(m, out);
+    for (int g = 0; g < n; g++)
+        moment_add(c[g], w[g], lo[g], lam, sum, a[g]);
+#pragma omp simd
+    for (int k = 0; k < BAL_LANES; k++)
+        res[k] = sum[k] - target[k];
 }
 
 /* A subject's muscle strength and geometry (model arrays by group, level id and lane). */
@@ -182,8 +209,12 @@ void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_
 #define PCSA(k, id) m->pcsa[((size_t)(k) * DS_MAX_LEVELS + (id)) * S + lane]
 #define ARM(k, id) m->arm[((size_t)(k) * DS_MAX_LEVELS + (id)) * S + lane]
 
-void ds_posture_loads_lane(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int l,
-                           ds_posture_load *out)
+/* The loads of lanes l0 .. l0 + nk - 1 (nk <= BAL_LANES), lane l0 + k's muscles scaled by
+ * mod[k] (mod NULL: unchanged): each lane's moments and muscle coefficients as one lane
+ * alone computes them, the balances for all of them at once (balance_lanes; the vector's
+ * other lanes repeat the first), then each lane's outputs. */
+static void posture_loads_chunk(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int l0,
+                                int nk, ds_posture_load *out)
 {
     const int S = m->stride, nlev = m->nlevel, ng = m->ngroup;
     const ds_body *b = &m->body;
@@ -195,76 +226,115 @@ void ds_posture_loads_lane(const ds_model *m, const ds_posture_params *p, const 
         above[id] = cum;
         cum += b->flexion_share[id];
     }
-    {
-        const int lane = l < m->nsubj ? l : 0;
-        /* fibre stretch of each group from the flexion of every level it crosses */
-        double lt[DS_MAX_GROUPS];
-        for (int k = 0; k < ng; k++) {
+    /* force-length factors, once per group and lane, from the fibre stretch of each group
+     * (the flexion of every level it crosses) */
+    double fl[DS_MAX_GROUPS][BAL_LANES], fpe[DS_MAX_GROUPS][BAL_LANES];
+    for (int k = 0; k < nk; k++) {
+        const int l = l0 + k, lane = l < m->nsubj ? l : 0;
+        for (int gi = 0; gi < ng; gi++) {
             double dl = 0.0;
             for (int id = 0; id < DS_MAX_LEVELS; id++)
-                if (m->group[k].crosses[id])
-                    dl += ARM(k, id) * theta[id];
-            lt[k] = 1.0 + dl / m->group[k].l_opt;
+                if (m->group[gi].crosses[id])
+                    dl += ARM(gi, id) * theta[id];
+            const double lt = 1.0 + dl / m->group[gi].l_opt;
+            fl[gi][k] = f_l(lt), fpe[gi][k] = f_pe(lt);
         }
-        double fl[DS_MAX_GROUPS], fpe[DS_MAX_GROUPS]; /* force-length factors, once per group */
-        for (int k = 0; k < ng; k++)
-            fl[k] = f_l(lt[k]), fpe[k] = f_pe(lt[k]);
-        for (int i = 0; i < nlev; i++) {
-            const int id = m->level_id[i];
-            const size_t q = (size_t)i * S + l;
-            double rho = p->inclination - p->flexion * above[id];
-            double psi = rho + b->lordosis[id];
-            double W = (1.0 - p->support) * g * m->body_mass[lane] * b->mass_above[id];
-            double Wh = g * p->hand_load;
-            double M = W * (b->com_offset[id] * cos(rho) + b->com_distance[id] * b->height_scale * sin(rho)) +
-                       Wh * p->hand_distance;
-            double c[DS_MAX_GROUPS], w[DS_MAX_GROUPS], lo[DS_MAX_GROUPS], a[DS_MAX_GROUPS], Fp[DS_MAX_GROUPS];
+    }
+    for (int i = 0; i < nlev; i++) {
+        const int id = m->level_id[i];
+        double c[DS_MAX_GROUPS][BAL_LANES], w[DS_MAX_GROUPS][BAL_LANES], lo[DS_MAX_GROUPS][BAL_LANES];
+        double zero[DS_MAX_GROUPS][BAL_LANES] = {{0}}, a[DS_MAX_GROUPS][BAL_LANES], a0[DS_MAX_GROUPS][BAL_LANES];
+        double Fp[DS_MAX_GROUPS][BAL_LANES], target[BAL_LANES], res[BAL_LANES], res0[BAL_LANES];
+        double W[BAL_LANES], M[BAL_LANES], Ml[BAL_LANES];
+        const double rho = p->inclination - p->flexion * above[id], psi = rho + b->lordosis[id];
+        const double Wh = g * p->hand_load;
+        for (int k = 0; k < nk; k++) {
+            const int l = l0 + k, lane = l < m->nsubj ? l : 0;
+            W[k] = (1.0 - p->support) * g * m->body_mass[lane] * b->mass_above[id];
+            M[k] = W[k] * (b->com_offset[id] * cos(rho) + b->com_distance[id] * b->height_scale * sin(rho)) +
+                   Wh * p->hand_distance;
             double Mp = 0.0;
-            for (int k = 0; k < ng; k++) {
-                const ds_muscle_group *mg = &m->group[k];
-                double Fmax = mg->crosses[id] ? SIGMA(k) * PCSA(k, id) : 0.0;
-                c[k] = Fmax * fl[k] * ARM(k, id);
-                w[k] = mg->crosses[id] ? PCSA(k, id) : 0.0;
-                lo[k] = mg->crosses[id] ? m->tone[(size_t)k * S + lane] * p->tone * (mod ? mod->tone[k] : 1.0) : 0.0;
-                Fp[k] = Fmax * mg->passive * (mod ? mod->passive[k] : 1.0) * fpe[k];
-                Mp += Fp[k] * ARM(k, id);
+            for (int gi = 0; gi < ng; gi++) {
+                const ds_muscle_group *mg = &m->group[gi];
+                double Fmax = mg->crosses[id] ? SIGMA(gi) * PCSA(gi, id) : 0.0;
+                c[gi][k] = Fmax * fl[gi][k] * ARM(gi, id);
+                w[gi][k] = mg->crosses[id] ? PCSA(gi, id) : 0.0;
+                lo[gi][k] =
+                    mg->crosses[id] ? m->tone[(size_t)gi * S + lane] * p->tone * (mod ? mod[k].tone[gi] : 1.0) : 0.0;
+                Fp[gi][k] = Fmax * mg->passive * (mod ? mod[k].passive[gi] : 1.0) * fpe[gi][k];
+                Mp += Fp[gi][k] * ARM(gi, id);
             }
             /* x = theta_i / (share_i theta_full) = flexion / theta_full, the same at every level */
-            double Ml = 0.0;
+            Ml[k] = 0.0;
             if (b->ligament_moment[id] > 0.0 && b->full_flexion > 0.0 && p->flexion > 0.0) {
                 double xl = p->flexion / b->full_flexion;
-                Ml = b->ligament_moment[id] * (ds_exp(b->ligament_shape * xl) - 1.0) / b->ligament_den;
+                Ml[k] = b->ligament_moment[id] * (ds_exp(b->ligament_shape * xl) - 1.0) / b->ligament_den;
                 /* the posture is prescribed: the ligaments carry the moment up to their capacity
                  * at this flexion, never more than is left after the muscles' passive force (a
                  * little less flexion would settle them there; more would need the abdominals) */
-                double Mleft = M - Mp > 0.0 ? M - Mp : 0.0;
-                Ml = Ml < Mleft ? Ml : Mleft;
+                double Mleft = M[k] - Mp > 0.0 ? M[k] - Mp : 0.0;
+                Ml[k] = Ml[k] < Mleft ? Ml[k] : Mleft;
             }
-            double res = balance(ng, c, w, lo, M - Mp - Ml, a);
+            target[k] = M[k] - Mp - Ml[k];
+        }
+        for (int r = nk; r < BAL_LANES; r++) { /* the vector's other lanes: the first lane's problem again */
+            for (int gi = 0; gi < ng; gi++)
+                c[gi][r] = c[gi][0], w[gi][r] = w[gi][0], lo[gi][r] = lo[gi][0];
+            target[r] = target[0];
+        }
+        balance_lanes(ng, (const double(*)[BAL_LANES])c, (const double(*)[BAL_LANES])w,
+                      (const double(*)[BAL_LANES])lo, target, a, res);
+        /* what the tone floor adds: the same balance without it (the task alone) */
+        balance_lanes(ng, (const double(*)[BAL_LANES])c, (const double(*)[BAL_LANES])w,
+                      (const double(*)[BAL_LANES])zero, target, a0, res0);
+        for (int k = 0; k < nk; k++) {
+            const int l = l0 + k, lane = l < m->nsubj ? l : 0;
+            const size_t q = (size_t)i * S + l;
             double comp = 0.0;
-            for (int k = 0; k < ng; k++) {
-                const ds_muscle_group *mg = &m->group[k];
-                double F = mg->crosses[id] ? SIGMA(k) * PCSA(k, id) * a[k] * fl[k] + Fp[k] : 0.0;
-                size_t qm = ((size_t)k * nlev + i) * S + l;
-                out->act[qm] = mg->crosses[id] ? a[k] : 0.0;
+            for (int gi = 0; gi < ng; gi++) {
+                const ds_muscle_group *mg = &m->group[gi];
+                double F = mg->crosses[id] ? SIGMA(gi) * PCSA(gi, id) * a[gi][k] * fl[gi][k] + Fp[gi][k] : 0.0;
+                size_t qm = ((size_t)gi * nlev + i) * S + l;
+                out->act[qm] = mg->crosses[id] ? a[gi][k] : 0.0;
                 out->force[qm] = F;
-                out->gain[qm] = mg->crosses[id] ? SIGMA(k) * PCSA(k, id) * fl[k] : 0.0;
+                out->gain[qm] = mg->crosses[id] ? SIGMA(gi) * PCSA(gi, id) * fl[gi][k] : 0.0;
                 comp += F * mg->cosine[id];
             }
-            /* what the tone floor adds: the same balance without it (the task alone) */
-            double zero[DS_MAX_GROUPS] = {0}, a0[DS_MAX_GROUPS], comp0 = 0.0;
-            balance(ng, c, w, zero, M - Mp - Ml, a0);
-            for (int k = 0; k < ng; k++) {
-                const ds_muscle_group *mg = &m->group[k];
+            double comp0 = 0.0;
+            for (int gi = 0; gi < ng; gi++) {
+                const ds_muscle_group *mg = &m->group[gi];
                 if (mg->crosses[id])
-                    comp0 += (SIGMA(k) * PCSA(k, id) * a0[k] * fl[k] + Fp[k]) * mg->cosine[id];
+                    comp0 += (SIGMA(gi) * PCSA(gi, id) * a0[gi][k] * fl[gi][k] + Fp[gi][k]) * mg->cosine[id];
             }
             out->cocontraction[q] = comp - comp0;
-            out->load[q] = b->preload[id] + (W + Wh) * cos(psi) + comp + (Ml > 0.0 ? Ml / b->ligament_arm[id] : 0.0);
+            out->load[q] =
+                b->preload[id] + (W[k] + Wh) * cos(psi) + comp + (Ml[k] > 0.0 ? Ml[k] / b->ligament_arm[id] : 0.0);
             out->theta[q] = theta[id];
             out->muscle_comp[q] = comp;
-            out->moment[q] = M;
-            out->residual[q] = res;
+            out->moment[q] = M[k];
+            out->residual[q] = res[k];
         }
     }
+}
+
+void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_load *out)
+{
+    for (int l = 0; l < m->nsubj; l += BAL_LANES)
+        posture_loads_chunk(m, p, NULL, l, m->nsubj - l < BAL_LANES ? m->nsubj - l : BAL_LANES, out);
+    /* the padding lanes would be computed from lane 0's parameters, to lane 0's values:
+     * copied, the same bits, rather than computed again (a block of one subject has seven) */
+    ds_posture_load_pad(m, out);
+}
+
+void ds_posture_loads_lanes(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int l0, int n,
+                            ds_posture_load *out)
+{
+    for (int k = 0; k < n; k += BAL_LANES)
+        posture_loads_chunk(m, p, mod ? mod + k : NULL, l0 + k, n - k < BAL_LANES ? n - k : BAL_LANES, out);
+}
+
+void ds_posture_loads_lane(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int l,
+                           ds_posture_load *out)
+{
+    posture_loads_chunk(m, p, mod, l, 1, out);
 }

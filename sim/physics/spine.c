@@ -49,6 +49,14 @@ static inline void qs_height_pressure(const ds_model *m, int i, int l, double v,
     *P = (v - PAR(i, A_n)[l] * *h) * DER(i, inv_Cb)[l];
 }
 
+/* A dynamic segment's loads at each lane's own time (see ds_data.t_lanes). */
+static void refresh_loads(ds_data *d, const double *t)
+{
+    for (int l = 0; l < d->m->nsubj; l++)
+        d->t_lanes[l] = t[l];
+    ds_segment_refresh_all(d, d->t_lanes, 1);
+}
+
 static inline qs_state qs_disc(const ds_model *m, int i, int l, double v, double hv, double L)
 {
     const int S = m->stride;
@@ -66,8 +74,7 @@ DS_HOT void ds_spine_rhs_qs(void *ctx, const double *restrict t, const double *r
     ds_data *d = ctx; /* the data are the mutable side: the load segment is refreshed per lane */
     const ds_model *m = d->m;
     if (d->seg.dynamic) /* a massage acts: loads follow the tone at each lane's own time */
-        for (int l = 0; l < m->nsubj; l++)
-            ds_segment_refresh(d, l, t[l]);
+        refresh_loads(d, t);
     const int S = m->stride, nl = m->nsubj;
     for (int i = 0; i < m->nlevel; i++) {
         const double *restrict V = x + (size_t)(DS_QS_NSTATE * i + DS_QS_V) * S;
@@ -117,8 +124,7 @@ DS_HOT void ds_spine_jac_qs(void *ctx, const double *restrict t, const double *r
     ds_data *d = ctx; /* the data are the mutable side: the load segment is refreshed per lane */
     const ds_model *m = d->m;
     if (d->seg.dynamic)
-        for (int l = 0; l < m->nsubj; l++)
-            ds_segment_refresh(d, l, t[l]);
+        refresh_loads(d, t);
     const int S = m->stride, nl = m->nsubj, nb = m->nlevel, b = DS_QS_NSTATE;
     memset(J, 0, (size_t)3 * nb * b * b * S * sizeof(double));
     for (int i = 0; i < m->nlevel; i++) {
@@ -197,8 +203,7 @@ DS_HOT void ds_spine_rhs_in(void *ctx, const double *restrict t, const double *r
     ds_data *d = ctx; /* the data are the mutable side: the load segment is refreshed per lane */
     const ds_model *m = d->m;
     if (d->seg.dynamic) /* a massage acts: loads follow the tone at each lane's own time */
-        for (int l = 0; l < m->nsubj; l++)
-            ds_segment_refresh(d, l, t[l]);
+        refresh_loads(d, t);
     const int S = m->stride, nl = m->nsubj, n = m->nlevel, B = ds_level_block(m), ng = m->ngroup;
     /* levels outside, lanes inside, so that the lane loops vectorize (as ds_spine_rhs_qs): the ramp's
      * fraction per lane, and the level above's force and load carried down in scratch */
@@ -297,8 +302,7 @@ DS_HOT void ds_spine_jac_in(void *ctx, const double *restrict t, const double *r
     ds_data *d = ctx; /* the data are the mutable side: the load segment is refreshed per lane */
     const ds_model *m = d->m;
     if (d->seg.dynamic) /* a massage acts: loads follow the tone at each lane's own time */
-        for (int l = 0; l < m->nsubj; l++)
-            ds_segment_refresh(d, l, t[l]);
+        refresh_loads(d, t);
     const int S = m->stride, nl = m->nsubj, n = m->nlevel, b = ds_level_block(m);
     memset(J, 0, (size_t)3 * n * b * b * S * sizeof(double));
     /* JE(row level, row var, column level, column var) */
@@ -554,8 +558,7 @@ static void observe_level_lean(const ds_model *m, ds_data *d, const double *x, i
 static void observe(const ds_model *m, ds_data *d, double t, const double *x, int only)
 {
     const int S = m->stride, nl = m->nsubj;
-    for (int l = 0; l < nl; l++)
-        ds_segment_refresh(d, l, t);
+    ds_segment_refresh_all(d, &t, 0);
     const double w = ds_seg_frac(&d->seg, t);
     if (only >= 0) {
         if (m->variant == DS_QUASI_STATIC)
