@@ -76,6 +76,17 @@ DS_HOT void ds_spine_rhs_qs(void *ctx, const double *restrict t, const double *r
     if (d->seg.dynamic) /* a massage acts: loads follow the tone at each lane's own time */
         refresh_loads(d, t);
     const int S = m->stride, nl = m->nsubj;
+    /* the ramp's fraction per lane (ds_seg_frac), once for every level */
+    double *restrict ramp_w = d->scratch;
+    {
+        const double t0 = d->seg.t0, span = d->seg.t1 - d->seg.t0, sp = span > 0.0 ? span : 1.0;
+        for (int l = 0; l < nl; l++) {
+            double sr = (t[l] - t0) / sp;
+            sr = sr < 0.0 ? 0.0 : sr > 1.0 ? 1.0 : sr;
+            const double ramp = sr * sr * sr * (10.0 + sr * (-15.0 + 6.0 * sr));
+            ramp_w[l] = span > 0.0 ? ramp : 1.0;
+        }
+    }
     for (int i = 0; i < m->nlevel; i++) {
         const double *restrict V = x + (size_t)(DS_QS_NSTATE * i + DS_QS_V) * S;
         const double *restrict Hv = x + (size_t)(DS_QS_NSTATE * i + DS_QS_HV) * S;
@@ -93,16 +104,11 @@ DS_HOT void ds_spine_rhs_qs(void *ctx, const double *restrict t, const double *r
         const double *restrict La = d->seg.from.load + (size_t)i * S, *restrict Lb = d->seg.to.load + (size_t)i * S;
         /* every operation is done on every lane and only the results selected: with IEEE
          * traps possible, the compiler speculates no arithmetic out of a branch */
-        const double t0 = d->seg.t0, span = d->seg.t1 - d->seg.t0, sp = span > 0.0 ? span : 1.0;
         for (int l = 0; l < nl; l++) {
             const double vl = V[l], v0 = V0[l]; /* both loaded: a load in a branch is not vectorized */
             const int ok = vl > 0.0;
             const double v = ok ? vl : v0;
-            double sr = (t[l] - t0) / sp;
-            sr = sr < 0.0 ? 0.0 : sr > 1.0 ? 1.0 : sr;
-            const double ramp = sr * sr * sr * (10.0 + sr * (-15.0 + 6.0 * sr));
-            const double w = span > 0.0 ? ramp : 1.0; /* ds_seg_frac */
-            const double L = La[l] + (Lb[l] - La[l]) * w;
+            const double L = La[l] + (Lb[l] - La[l]) * ramp_w[l];
             const double h = (v * Ap[l] * iCb[l] + ka[l] * h0[l] + kv[l] * Hv[l] - L) * ikuv[l];
             const double P = (v - An[l] * h) * iCb[l];
             const double r = v * iV0[l];
