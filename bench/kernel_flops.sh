@@ -9,12 +9,15 @@
 # simulation per step: the step kernel with its right-hand sides, Jacobians, factorisations
 # and solves, and the posture loads, records and summaries around it.
 #
-# Usage: bench/kernel_flops.sh [METHOD] (default trbdf2; from the repository root or not).
+# Usage: bench/kernel_flops.sh [METHOD[,INERTIAL_METHOD]] (default trbdf2 for both; from the
+# repository root or not; e.g. dopri5,esdirk3, as bench_cohort --method takes it).
 # Prints one line per variant, "VARIANT FLOPS_PER_SUBJECT_STEP", and the bench_cohort
 # option that takes them. Needs valgrind (Debian package valgrind); takes about three minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-method="${1:-trbdf2}"
+methods="${1:-trbdf2}"
+method_qs="${methods%%,*}"
+method_in="${methods#*,}"
 command -v valgrind >/dev/null || { echo "kernel_flops: needs valgrind (apt-get install valgrind)" >&2; exit 1; }
 dir=build-flops
 cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DDS_VECTOR_CLONES=OFF \
@@ -28,11 +31,11 @@ cohort() {
   sed -n 's/^ *"\(.*\)"[,)]*$/\1/p' bench/cohort_draws.h | tr -d '\n' | sed "s/%d/$1/"
 }
 
-# count VARIANT N: prints "F64_OPERATIONS ACCEPTED_STEPS" of one run.
+# count VARIANT N METHOD: prints "F64_OPERATIONS ACCEPTED_STEPS" of one run.
 count() {
   local out="$tmp/$1_$2.h5" ops steps
   ops=$(valgrind --tool=lackey --detailed-counts=yes "$dir/discsim" run scenarios/chain_day.yaml -o "$out" \
-          --set timeline.repeat=1 --set "$(cohort "$2")" --set "variant=$1" --set "solver.method=$method" \
+          --set timeline.repeat=1 --set "$(cohort "$2")" --set "variant=$1" --set "solver.method=$3" \
           --record summary --threads 1 -q 2>&1 | awk '$2 == "F64" { gsub(",", "", $5); print $5 }')
   steps=$(h5dump -A 0 -d /meta/solver/steps -y -w 0 "$out" | sed -n '/DATA {/,/}/p' | tr -cs '0-9.e+-' '\n' |
           awk 'NF && $1 + 0 == $1 { s += $1 } END { printf "%.0f", s }')
@@ -41,10 +44,12 @@ count() {
 
 flags=()
 for variant in quasi_static inertial; do
-  read -r ops1 steps1 <<<"$(count "$variant" 8)"
-  read -r ops2 steps2 <<<"$(count "$variant" 16)"
+  m=$method_qs
+  [ "$variant" = inertial ] && m=$method_in
+  read -r ops1 steps1 <<<"$(count "$variant" 8 "$m")"
+  read -r ops2 steps2 <<<"$(count "$variant" 16 "$m")"
   per=$(awk -v a="$ops1" -v b="$ops2" -v s="$steps1" -v t="$steps2" 'BEGIN { printf "%.0f", (b - a) / (t - s) }')
   echo "$variant $per"
   flags+=("$per")
 done
-echo "bench_cohort --method $method --flops-per-step ${flags[0]},${flags[1]}"
+echo "bench_cohort --method $method_qs,$method_in --flops-per-step ${flags[0]},${flags[1]}"
