@@ -107,7 +107,7 @@ static void test_btri_lead(void **state)
 {
     (void)state;
     enum { NB = 4, B = 6, K = 2, N = NB * B, S = 8, NL = 5 };
-    static double A[3 * NB * B * B * S], A4[3 * NB * K * K * S], x[N * S], x4[NB * K * S];
+    static double A[3 * NB * B * B * S], A4[3 * NB * K * K * S], x[N * S];
     int piv[NB * K * S];
     unsigned char sing[S];
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -137,7 +137,7 @@ static void test_btri_lead(void **state)
     random_rhs(r, N, S, NL, x, &rhs[0][0]);
     ds_btri_lead_gather(NB, B, K, S, NL, A, A4);
     ds_btri_lead_factor(NB, B, K, S, NL, A, A4, piv, sing);
-    ds_btri_lead_solve(NB, B, K, S, NL, A, A4, piv, x, x4);
+    ds_btri_lead_solve(NB, B, K, S, NL, A, A4, piv, x);
     double worst = 0.0;
     for (int l = 0; l < NL; l++) {
         assert_int_equal(sing[l], 0);

@@ -39,14 +39,16 @@ static inline __attribute__((always_inline)) void btri_factor(int nblk, int b, i
     }
 }
 
+/* x holds block i's b states at rows i * xb .. i * xb + b - 1 (xb = b: one after another;
+ * more: the leading states of larger blocks, solved in place). */
 static inline __attribute__((always_inline)) void btri_solve(int nblk, int b, int S, int nl, const double *restrict LU, const int *restrict piv,
-                   double *restrict x)
+                   double *restrict x, int xb)
 {
     for (int i = 0; i < nblk; i++) {
-        double *xi = x + (size_t)i * b * S;
+        double *xi = x + (size_t)i * xb * S;
         if (i > 0) {
             const double *Lb = LU + ds_btri_at(nblk, b, S, 0, i, 0, 0);
-            const double *xp = x + (size_t)(i - 1) * b * S;
+            const double *xp = x + (size_t)(i - 1) * xb * S;
             for (int r = 0; r < b; r++)
                 for (int k = 0; k < b; k++) {
                     const double *lrk = Lb + (size_t)(r * b + k) * S;
@@ -59,8 +61,8 @@ static inline __attribute__((always_inline)) void btri_solve(int nblk, int b, in
         lu_solve_cols(b, S, nl, LU + ds_btri_at(nblk, b, S, 1, i, 0, 0), piv + (size_t)i * b * S, xi, (size_t)S, 1, 0);
     }
     for (int i = nblk - 2; i >= 0; i--) {
-        double *xi = x + (size_t)i * b * S;
-        const double *xn = x + (size_t)(i + 1) * b * S;
+        double *xi = x + (size_t)i * xb * S;
+        const double *xn = x + (size_t)(i + 1) * xb * S;
         const double *G = LU + ds_btri_at(nblk, b, S, 2, i, 0, 0);
         for (int r = 0; r < b; r++)
             for (int k = 0; k < b; k++) {
@@ -106,7 +108,7 @@ DS_HOT void ds_btri_lead_factor(int nblk, int b, int k, int S, int nl, const dou
 }
 
 static inline __attribute__((always_inline)) void btri_lead_solve(int nblk, int b, int k, int S, int nl, const double *restrict A, const double *restrict A4,
-                        const int *restrict piv4, double *restrict x, double *restrict x4)
+                        const int *restrict piv4, double *restrict x)
 {
     for (int i = 0; i < nblk; i++) {
         for (int g = k; g < b; g++) { /* the lone states */
@@ -139,17 +141,7 @@ static inline __attribute__((always_inline)) void btri_lead_solve(int nblk, int 
                     xr[l] -= m[l] * xg[l];
             }
         }
-    for (int i = 0; i < nblk; i++)
-        for (int r = 0; r < k; r++)
-            DS_LA_CHUNKS(c0, nl)
-            DS_LA_LANE(l, c0)
-                x4[((size_t)i * k + r) * S + l] = x[((size_t)i * b + r) * S + l];
-    btri_solve(nblk, k, S, nl, A4, piv4, x4);
-    for (int i = 0; i < nblk; i++)
-        for (int r = 0; r < k; r++)
-            DS_LA_CHUNKS(c0, nl)
-            DS_LA_LANE(l, c0)
-                x[((size_t)i * b + r) * S + l] = x4[((size_t)i * k + r) * S + l];
+    btri_solve(nblk, k, S, nl, A4, piv4, x, b); /* the leading states, in place */
 }
 
 /* The entry points: the bodies above (and the dense LU's, lu_impl.h) inlined for each block
@@ -172,18 +164,18 @@ DS_HOT void ds_btri_solve(int nblk, int b, int S, int nl, const double *restrict
                           double *restrict x)
 {
     if (S == DS_LA_LANES && b == 4)
-        btri_solve(nblk, 4, DS_LA_LANES, DS_LA_LANES, LU, piv, x);
+        btri_solve(nblk, 4, DS_LA_LANES, DS_LA_LANES, LU, piv, x, 4);
     else if (S == DS_LA_LANES && b == 2)
-        btri_solve(nblk, 2, DS_LA_LANES, DS_LA_LANES, LU, piv, x);
+        btri_solve(nblk, 2, DS_LA_LANES, DS_LA_LANES, LU, piv, x, 2);
     else
-        btri_solve(nblk, b, S, nl, LU, piv, x);
+        btri_solve(nblk, b, S, nl, LU, piv, x, b);
 }
 
 DS_HOT void ds_btri_lead_solve(int nblk, int b, int k, int S, int nl, const double *restrict A, const double *restrict A4,
-                               const int *restrict piv4, double *restrict x, double *restrict x4)
+                               const int *restrict piv4, double *restrict x)
 {
     if (S == DS_LA_LANES && b == 9 && k == 4)
-        btri_lead_solve(nblk, 9, 4, DS_LA_LANES, DS_LA_LANES, A, A4, piv4, x, x4);
+        btri_lead_solve(nblk, 9, 4, DS_LA_LANES, DS_LA_LANES, A, A4, piv4, x);
     else
-        btri_lead_solve(nblk, b, k, S, nl, A, A4, piv4, x, x4);
+        btri_lead_solve(nblk, b, k, S, nl, A, A4, piv4, x);
 }

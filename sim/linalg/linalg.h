@@ -36,12 +36,12 @@ void ds_btri_factor(int nblk, int b, int stride, int nlanes, double *restrict A,
  * their rows, whose columns touch only the leading k rows of their block and of the next
  * (see btri.c): A stays as built; its leading k x k blocks are in A4 (the layout of
  * ds_btri_at with k), copied there by ds_btri_lead_gather or formed there by the caller, and
- * factored there. x4 is scratch of nblk * k * stride doubles. */
+ * factored there; the solve works on x in place. */
 void ds_btri_lead_gather(int nblk, int b, int k, int S, int nl, const double *restrict A, double *restrict A4);
 void ds_btri_lead_factor(int nblk, int b, int k, int S, int nl, const double *restrict A, double *restrict A4,
                          int *restrict piv4, unsigned char *restrict singular);
 void ds_btri_lead_solve(int nblk, int b, int k, int S, int nl, const double *restrict A, const double *restrict A4,
-                        const int *restrict piv4, double *restrict x, double *restrict x4);
+                        const int *restrict piv4, double *restrict x);
 void ds_btri_solve(int nblk, int b, int stride, int nlanes, const double *restrict LU, const int *restrict piv,
                    double *restrict x);
 

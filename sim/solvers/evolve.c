@@ -89,7 +89,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     bytes += (15 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
     bytes += (8 + 2 * DS_HIST + DS_MAX_STAGES + 1) * R(nv * sizeof(double)); /* state-shaped */
     bytes += 3 * R(nm * sizeof(double)) + R(nv * sizeof(int)) + 2 * R(S * sizeof(int));
-    bytes += R(nm4 * sizeof(double)) + R(nv4 * sizeof(double)) + R(nv4 * sizeof(int));
+    bytes += R(nm4 * sizeof(double)) + R(nv4 * sizeof(int));
     bytes += 11 * R((size_t)S) + 8 * R(S * sizeof(int64_t)) + 2 * R(S * sizeof(double)) + 2 * R(S * sizeof(int));
 #undef R
     void *mem = NULL;
@@ -134,7 +134,6 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     w->piv = take(&cur, nv * sizeof(int));
     w->lead = lead;
     w->M4 = take(&cur, nm4 * sizeof(double));
-    w->x4 = take(&cur, nv4 * sizeof(double));
     w->piv4 = take(&cur, nv4 * sizeof(int));
     ev->fail_var = take(&cur, S * sizeof(int));
     w->flag = take(&cur, S);

@@ -157,7 +157,7 @@ void ds_newton_msolve(const ds_step_ws *w, double *v)
 {
     const int b = w->sys.block;
     if (b > 0 && w->lead > 0)
-        ds_btri_lead_solve(w->nx / b, b, w->lead, w->stride, w->nl, w->M, w->M4, w->piv4, v, w->x4);
+        ds_btri_lead_solve(w->nx / b, b, w->lead, w->stride, w->nl, w->M, w->M4, w->piv4, v);
     else if (b > 0)
         ds_btri_solve(w->nx / b, b, w->stride, w->nl, w->M, w->piv, v);
     else

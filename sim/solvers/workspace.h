@@ -30,7 +30,7 @@ struct ds_step_ws {
     double *J, *M;              /* Jacobian and Newton matrix (LU) */
     int *piv;                   /* [nx][stride] */
     int lead;                   /* > 0: the blocks' trailing states are eliminated (ds_system.lead) */
-    double *M4, *x4;            /* then: the factored leading blocks, and scratch for their solve */
+    double *M4;                 /* then: the factored leading blocks */
     int *piv4;
     double *ts, *hg, *tmp, *errn; /* per lane: stage time, h*gamma, scratch, error norm */
     double *eta;                /* per lane: Newton's last contraction theta/(1 - theta) */
