@@ -98,10 +98,10 @@ int ds_cmd_run(int argc, char **argv)
             free(a.set);
         }
         rc = ds_mpi_agree(rc);
-        ds_mpi_finalize();
+        ds_mpi_finalize(&m);
         return rc;
     }
-    ds_mpi_finalize();
+    ds_mpi_finalize(&m);
 #endif
     int rc = ds_cli_load(argc, argv, &a, 1, usage_run, &study);
     if (rc)

@@ -30,19 +30,12 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "cohort_draws.h"
 #include "fma_peak.h"
 #include "discsim/discsim.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 typedef struct {
     double wall, sim; /* s: the whole run, and the arms' simulation */
@@ -60,7 +53,7 @@ static int run_program(const char *bin, int n, result *r)
     bench_cohort_set(cohort, sizeof cohort, n);
     snprintf(meth, sizeof meth, "solver.method=%s", method[0]);
     snprintf(out, sizeof out, "/tmp/bench_cohort_prog_%d.h5", (int)getpid());
-    double t0 = now();
+    double t0 = ds_seconds();
     pid_t pid = fork();
     if (pid == 0) {
         execl(bin, bin, "run", "scenarios/chain_day.yaml", "-o", out, "--set", "timeline.repeat=1", "--set", cohort,
@@ -71,7 +64,7 @@ static int run_program(const char *bin, int n, result *r)
     struct rusage ru;
     if (pid < 0 || wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
         return -1;
-    r->wall = r->sim = now() - t0;
+    r->wall = r->sim = ds_seconds() - t0;
     r->rss_kb = ru.ru_maxrss;
     unlink(out);
     return 0;
@@ -95,7 +88,7 @@ static int run_case(const char *variant, int n, int threads, int block, result *
         snprintf(var, sizeof var, "variant=%s", variant);
         snprintf(meth, sizeof meth, "solver.method=%s", method[strcmp(variant, "inertial") == 0]);
         const char *set[] = {"timeline.repeat=1", cohort, var, meth};
-        double t0 = now();
+        double t0 = ds_seconds();
         ds_study st;
         ds_error err = {0};
         if (ds_study_load("scenarios/chain_day.yaml", 4, set, &st, &err)) {
@@ -105,9 +98,9 @@ static int run_case(const char *variant, int n, int threads, int block, result *
         char out[64];
         snprintf(out, sizeof out, "/tmp/bench_cohort_%d.h5", (int)getpid());
         ds_study_opts o = {.threads = threads, .block = block, .summary_only = 1};
-        double s0 = now();
+        double s0 = ds_seconds();
         ds_status s = ds_study_run(&st, out, &o, &err);
-        double s1 = now(), wall = s1 - t0, steps = 0.0;
+        double s1 = ds_seconds(), wall = s1 - t0, steps = 0.0;
         ds_study_free(&st);
         if (!s && n <= 20000) { /* the subjects' steps, read after the run (and its peak memory) */
             double *v = NULL;

@@ -17,6 +17,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "sundials_peer.h"
 #include "discsim/discsim.h"
 #include "physics/spine.h"
@@ -25,13 +26,6 @@ typedef struct {
     double a, b, from, to;
     int ramp;
 } seg;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* The scenario's phases as load segments at its first level (ramp, then constant), with
  * the loads of the static load model (lane 0). */
@@ -330,7 +324,7 @@ int main(int argc, char **argv)
             int nrep = variant && !runs[k].cvode && (runs[k].gsl ? explicit_gsl : runs[k].id == DS_DOPRI5) ? 1 : reps;
             for (int rep = 0; rep < nrep; rep++) {
                 result rr = {0};
-                double w0 = now();
+                double w0 = ds_seconds();
                 if (runs[k].gsl)
                     rr.ok = run_gsl(&sc.model, &d, &sys, runs[k].gsl, rtol, rtol, sg, nseg, y, &rr);
                 else if (runs[k].cvode)
@@ -342,7 +336,7 @@ int main(int argc, char **argv)
                     o.h_fixed = h;
                     rr.ok = run_ours(&sc.model, &d, &sys, o, sg, nseg, y, &rr);
                 }
-                double w = now() - w0;
+                double w = ds_seconds() - w0;
                 rr.solver = r->solver;
                 rr.h = h;
                 rr.wall = w < r->wall ? w : r->wall;

@@ -9,18 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "base/clock.h"
 #include "discsim/discsim.h"
 #include "io/model_load.h"
 #include "physics/spine.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 int main(int argc, char **argv)
 {
@@ -78,9 +71,9 @@ int main(int argc, char **argv)
             ds_evolver_reset(ev, 0.0, d.x);
             ds_posture_loads(&m, &m.posture[stand].p, &d.seg.to);
             d.seg.t1 = 0.5; /* getting up over the first half second */
-            double t0 = now();
+            double t0 = ds_seconds();
             ds_evolver_advance(ev, 1.0, 1.0, &err);
-            double w = now() - t0;
+            double w = ds_seconds() - t0;
             if (r > 0 && w < best)
                 best = w;
             iters = ds_evolver_stats(ev)->newton_iters[0];

@@ -47,6 +47,7 @@
 
 #include <arkode/arkode_arkstep.h>
 
+#include "base/clock.h"
 #include "cohort_draws.h"
 #include "sundials_peer.h"
 #include "discsim/discsim.h"
@@ -83,13 +84,6 @@ static int nsubj = 1;
 static char cohort[600];
 static char level[DS_MAX_LEVELS][16];
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int load(const char *variant, const char *method, double rtol, ds_scenario *sc)
 {
     char v[64], m[64], r[64], a[64];
@@ -116,9 +110,9 @@ static int run(const char *variant, const char *method, double rtol, const char 
     ds_run_opts o = {.block = 8};
     ds_run_result res;
     ds_summary sum;
-    double t0 = now();
+    double t0 = ds_seconds();
     ds_status s = out ? ds_run(&sc, out, &o, &res, &err) : ds_run_stream(&sc, NULL, "", &o, &res, &sum, &err);
-    *wall = now() - t0;
+    *wall = ds_seconds() - t0;
     if (!out && !s)
         ds_summary_free(&sum);
     if (s)
@@ -348,7 +342,7 @@ static int run_peer(const char *variant, const peer *pk, double rtol, int s, dou
     N_Vector v = N_VNew_Serial(N, ctx), tol = N_VNew_Serial(N, ctx);
     SUNMatrix A = ns == 1 ? SUNDenseMatrix(nx, nx, ctx) : SUNBandMatrix(N, 2 * b - 1, 2 * b - 1, ctx);
     SUNLinearSolver LS = ns == 1 ? SUNLinSol_Dense(v, A, ctx) : SUNLinSol_Band(v, A, ctx);
-    double t0 = now();
+    double t0 = ds_seconds();
     /* drained equilibrium in the initial posture, as the driver starts */
     segment(c, 0.0, 0.0, &sc.initial, &sc.initial);
     bad = !v || !tol || !A || !LS || !c->x || !c->f || !c->J || !c->t || !c->flag ||
@@ -385,7 +379,7 @@ static int run_peer(const char *variant, const peer *pk, double rtol, int s, dou
         t += sc.phase[p].duration;
         prev = now_p;
     }
-    *wall = now() - t0;
+    *wall = ds_seconds() - t0;
     st[2] = c->nrhs;
     st[3] = c->njac;
     if (mem)

@@ -12,7 +12,8 @@
 
 #include <immintrin.h>
 #include <stdio.h>
-#include <time.h>
+
+#include "base/clock.h"
 
 typedef struct {
     const char *isa;  /* the widest vector measured: "avx512", "avx2" or "sse2" (no FMA) */
@@ -20,13 +21,6 @@ typedef struct {
     double gflops_n;  /* GFLOP/s on `threads` threads together */
     int threads;
 } fma_peak;
-
-static double fma_peak_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* Each kernel runs iters rounds of 16 independent chains and returns a sum of their results
  * (kept, so that nothing is optimised away). The multiplier is just below 1 and the addend
@@ -81,20 +75,20 @@ static double fma_peak_run(int width, int threads, double seconds, double *sink)
     long iters = 1L << 16;
     double (*kernel)(long) = width == 8 ? fma_peak_avx512 : width == 4 ? fma_peak_avx2 : fma_peak_sse2;
     for (;;) { /* calibrate on one thread: a round long enough to time */
-        double t0 = fma_peak_now();
+        double t0 = ds_seconds();
         *sink += kernel(iters);
-        if (fma_peak_now() - t0 > seconds / 4.0 || iters > (1L << 40))
+        if (ds_seconds() - t0 > seconds / 4.0 || iters > (1L << 40))
             break;
         iters *= 2;
     }
     double best = 0.0;
     for (int rep = 0; rep < 3; rep++) { /* best of three: the machine's peak, not its noise */
-        double t0 = fma_peak_now(), s = 0.0;
+        double t0 = ds_seconds(), s = 0.0;
 #ifdef _OPENMP
 #pragma omp parallel num_threads(threads) reduction(+ : s)
 #endif
         s += kernel(iters);
-        double dt = fma_peak_now() - t0;
+        double dt = ds_seconds() - t0;
         *sink += s;
         double g = (double)threads * (double)iters * 16.0 * (double)width * 2.0 / dt * 1e-9;
         if (g > best)

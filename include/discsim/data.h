@@ -148,20 +148,15 @@ void ds_data_free(ds_data *d);
  * (tests and benchmarks that drive the disc directly). */
 void ds_segment_set(ds_data *d, double t0, double t1, const double *from, const double *to);
 
-/* The static load model: loads and muscle state of a posture for every lane, or for one
- * lane, with the muscles' tone and passive force scaled by mod (NULL: unchanged) (loads.c). */
+/* The static load model (loads.c): loads and muscle state of a posture for every lane, or
+ * for lanes l0 .. l0 + n - 1 with lane l0 + k's tone and passive force scaled by mod[k]
+ * (mod NULL: unchanged); the balances of DS_LANE_ALIGN lanes at once. */
 void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_load *out);
-void ds_posture_loads_lane(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int lane,
-                           ds_posture_load *out);
-/* Lanes l0 .. l0 + n - 1, lane l0 + k's muscles scaled by mod[k] (mod NULL: unchanged); a
- * vector of lanes' balances at once. */
 void ds_posture_loads_lanes(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int l0, int n,
                             ds_posture_load *out);
 
-/* In a dynamic segment, recomputes lane l's loads for time t (no-op otherwise). */
-void ds_segment_refresh(ds_data *d, int l, double t);
-/* The same for every subject's lane, lane l at time t[l * t_step] (t_step 0: one time for
- * all), a vector of lanes at a time. */
+/* In a dynamic segment, recomputes every subject's loads, lane l's for time t[l * t_step]
+ * (t_step 0: one time for all), a vector of lanes at a time (no-op otherwise). */
 void ds_segment_refresh_all(ds_data *d, const double *t, size_t t_step);
 
 /* Copies a posture load (sizes from the model). */

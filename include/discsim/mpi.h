@@ -7,6 +7,8 @@
 
 typedef struct ds_mpi {
     int rank, size, block;
+    double *buf;   /* a record's columns on their way to rank 0 (kept from record to record) */
+    size_t cap;    /* its doubles */
 } ds_mpi;
 
 void ds_mpi_init(int *argc, char ***argv, ds_mpi *m);
@@ -15,6 +17,7 @@ void ds_mpi_init(int *argc, char ***argv, ds_mpi *m);
 ds_block_hooks ds_mpi_hooks(ds_mpi *m, int block);
 /* The largest exit code over the ranks (every rank returns the same). */
 int ds_mpi_agree(int rc);
-void ds_mpi_finalize(void);
+/* Frees m's buffer and ends MPI. */
+void ds_mpi_finalize(ds_mpi *m);
 
 #endif

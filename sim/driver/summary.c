@@ -7,19 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One crossing at most: the part of the interval on the high side. As selects, for the lane
+ * loops below: the same arithmetic on the selected side (the other may divide by zero, never
+ * selected). */
+static inline double time_above_sel(double t0, double p0, double t1, double p1, double thr)
+{
+    const double dt = t1 - t0;
+    const double up = (p0 - thr) / (p0 - p1), down = (p1 - thr) / (p1 - p0);
+    double r = dt * (p0 > thr ? up : down);
+    r = p0 > thr ? (p1 > thr ? dt : r) : (p1 > thr ? r : 0.0);
+    return dt <= 0.0 ? 0.0 : r;
+}
+
 double ds_time_above(double t0, double p0, double t1, double p1, double thr)
 {
-    double dt = t1 - t0;
-    if (dt <= 0.0)
-        return 0.0;
-    int a0 = p0 > thr, a1 = p1 > thr;
-    if (a0 && a1)
-        return dt;
-    if (!a0 && !a1)
-        return 0.0;
-    /* one crossing: the part of the interval on the high side */
-    double frac = a0 ? (p0 - thr) / (p0 - p1) : (p1 - thr) / (p1 - p0);
-    return dt * frac;
+    return time_above_sel(t0, p0, t1, p1, thr);
 }
 
 static void add_metric(ds_summary *s, const char *name, const char *unit, const char *desc, double *buf)
@@ -96,17 +98,6 @@ ds_status ds_summary_init(ds_summary *s, const ds_model *m, int nsubj, double fr
 ds_status ds_summary_init_results(ds_summary *s, const ds_model *m, int nsubj, double from, double to, ds_error *err)
 {
     return init(s, m, nsubj, from, to, 0, err);
-}
-
-/* ds_time_above as selects, for the lane loops: the same arithmetic on the selected side
- * (the other side may divide by zero, never selected). */
-static inline double time_above_sel(double t0, double p0, double t1, double p1, double thr)
-{
-    const double dt = t1 - t0;
-    const double up = (p0 - thr) / (p0 - p1), down = (p1 - thr) / (p1 - p0);
-    double r = dt * (p0 > thr ? up : down);           /* one crossing: the high side's part */
-    r = p0 > thr ? (p1 > thr ? dt : r) : (p1 > thr ? r : 0.0);
-    return dt <= 0.0 ? 0.0 : r;
 }
 
 /* fmax and fmin as glibc's x86-64 builds compute them (maxsd/minsd, and the other operand

@@ -46,11 +46,7 @@ static ds_status gather(void *ctx, const ds_block_results *r, int block, ds_erro
     return bad ? ds_fail(err, DS_ERR_IO, "MPI: gathering the blocks' results failed") : DS_OK;
 }
 
-static int elsewhere(void *ctx, int l0, int n)
-{
-    (void)n;
-    return restore(ctx, l0, n, NULL);
-}
+static int elsewhere(void *ctx, int l0, int n) { return restore(ctx, l0, n, NULL); }
 
 /* Rank r's columns of a record, every series of each of its blocks in block order, to or
  * from buf (to: pack 1); returns the doubles. */
@@ -73,7 +69,7 @@ static size_t columns(const ds_mpi *m, int r, double *rec, int nseries, int nsub
 
 static ds_status sync_ranks(void *ctx, double *rec, int nseries, int nsubj, ds_status st, ds_error *err)
 {
-    const ds_mpi *m = ctx;
+    ds_mpi *m = ctx;
     /* the lowest rank that stopped, if any: its status and message become every rank's */
     int who = st ? m->rank : m->size, first = who;
     if (MPI_Allreduce(&who, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD) != MPI_SUCCESS)
@@ -98,13 +94,17 @@ static ds_status sync_ranks(void *ctx, double *rec, int nseries, int nsubj, ds_s
         size_t q = columns(m, r, rec, nseries, nsubj, NULL, 0);
         most = q > most ? q : most;
     }
-    double *buf = most ? malloc(most * sizeof *buf) : NULL;
-    int bad = most && !buf, any = bad;
-    MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD); /* before anything is sent */
-    if (any) {
-        free(buf);
-        return ds_fail(err, DS_ERR_NOMEM, "MPI: out of memory for a record's columns");
+    int bad = 0, any = 0;
+    if (most > m->cap) { /* the first record (every rank computes the same most) */
+        double *b = realloc(m->buf, most * sizeof *b);
+        bad = !b;
+        if (b)
+            m->buf = b, m->cap = most;
+        MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD); /* before anything is sent */
+        if (any)
+            return ds_fail(err, DS_ERR_NOMEM, "MPI: out of memory for a record's columns");
     }
+    double *buf = m->buf;
     for (int r = 1; r < m->size; r++) {
         const size_t q = columns(m, r, rec, nseries, nsubj, NULL, 0);
         if (!q)
@@ -117,7 +117,6 @@ static ds_status sync_ranks(void *ctx, double *rec, int nseries, int nsubj, ds_s
             columns(m, r, rec, nseries, nsubj, buf, 0);
         }
     }
-    free(buf);
     MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     return any ? ds_fail(err, DS_ERR_IO, "MPI: sending a record's columns to rank 0 failed") : DS_OK;
 }
@@ -130,6 +129,7 @@ ds_block_hooks ds_mpi_hooks(ds_mpi *m, int block)
 
 void ds_mpi_init(int *argc, char ***argv, ds_mpi *m)
 {
+    *m = (ds_mpi){0};
     MPI_Init(argc, argv);
     MPI_Comm_rank(MPI_COMM_WORLD, &m->rank);
     MPI_Comm_size(MPI_COMM_WORLD, &m->size);
@@ -142,4 +142,10 @@ int ds_mpi_agree(int rc)
     return worst;
 }
 
-void ds_mpi_finalize(void) { MPI_Finalize(); }
+void ds_mpi_finalize(ds_mpi *m)
+{
+    free(m->buf);
+    m->buf = NULL;
+    m->cap = 0;
+    MPI_Finalize();
+}

@@ -133,34 +133,17 @@ static void refresh_lanes(ds_data *d, const ds_muscle_mod *mod, int l0, int n)
     }
 }
 
-/* Lane l's muscles at time t: its massage's effect on tone and passive force. */
-static void lane_mod(const ds_data *d, int l, double t, ds_muscle_mod *mod)
-{
-    const ds_model *m = d->m;
-    ds_muscle_mod_at(d->seg.sessions, d->seg.nsession, m->ngroup, t, m->lane[DS_LP_massage_size][l],
-                     m->lane[DS_LP_massage_time][l], mod);
-}
-
-void ds_segment_refresh(ds_data *d, int l, double t)
-{
-    if (!d->seg.dynamic)
-        return;
-    ds_muscle_mod mod;
-    lane_mod(d, l, t, &mod);
-    refresh_lanes(d, &mod, l, 1);
-}
-
 void ds_segment_refresh_all(ds_data *d, const double *t, size_t t_step)
 {
     if (!d->seg.dynamic)
         return;
-    enum { CHUNK = 8 }; /* a vector of lanes: the posture loads' balances go together */
     const int N = d->m->nsubj;
-    for (int l0 = 0; l0 < N; l0 += CHUNK) {
-        const int n = N - l0 < CHUNK ? N - l0 : CHUNK;
-        ds_muscle_mod mod[CHUNK];
-        for (int k = 0; k < n; k++)
-            lane_mod(d, l0 + k, t[(size_t)(l0 + k) * t_step], &mod[k]);
+    for (int l0 = 0; l0 < N; l0 += DS_LANE_ALIGN) { /* a vector of lanes: their balances go together */
+        const int n = N - l0 < DS_LANE_ALIGN ? N - l0 : DS_LANE_ALIGN;
+        ds_muscle_mod mod[DS_LANE_ALIGN];
+        for (int k = 0; k < n; k++) /* each lane's massage's effect on tone and passive force */
+            ds_muscle_mod_at(d->seg.sessions, d->seg.nsession, d->m->ngroup, t[(size_t)(l0 + k) * t_step],
+                             d->m->lane[DS_LP_massage_size][l0 + k], d->m->lane[DS_LP_massage_time][l0 + k], &mod[k]);
         refresh_lanes(d, mod, l0, n);
     }
 }

@@ -105,8 +105,8 @@ static double f_pe(double lt)
 /* The balance for a vector of lanes (BAL_LANES, each lane its own problem; arrays
  * [group][lane]): activations a with sum_g c a = target, or saturated if out of reach, and
  * the residual sum_g c a - target. Every lane does the same operations on its own numbers,
- * in the order a lane alone did them with a scan over its sorted breakpoints (bisection gave
- * the same; see below), with selects instead of branches so that the loops vectorize:
+ * in the order a lane alone did them with a scan over its sorted breakpoints, with selects
+ * instead of branches so that the loops vectorize:
  *   - each group's two breakpoints (a group with c = 0 or w = 0 has none: +inf in their
  *     places), sorted by an odd-even transposition sort that swaps only when the left is
  *     larger, a stable sort like the insertion sort it replaces, so the lane's finite
@@ -114,7 +114,7 @@ static double f_pe(double lt)
  *   - the moment at every breakpoint (it does not decrease with lam, term by term in
  *     floating point too);
  *   - the first breakpoint whose moment reaches the target, and the linear piece before it. */
-enum { BAL_LANES = 8, BAL_BP = 2 * DS_MAX_GROUPS + 1 };
+enum { BAL_LANES = DS_LANE_ALIGN, BAL_BP = 2 * DS_MAX_GROUPS + 1 };
 
 /* Adds group g's term of the moment at lam (per lane) to sum: the clamp(a, lo, 1) of a lane
  * alone, its floor applied first. */
@@ -230,7 +230,7 @@ static void posture_loads_chunk(const ds_model *m, const ds_posture_params *p, c
      * (the flexion of every level it crosses) */
     double fl[DS_MAX_GROUPS][BAL_LANES], fpe[DS_MAX_GROUPS][BAL_LANES];
     for (int k = 0; k < nk; k++) {
-        const int l = l0 + k, lane = l < m->nsubj ? l : 0;
+        const int lane = l0 + k;
         for (int gi = 0; gi < ng; gi++) {
             double dl = 0.0;
             for (int id = 0; id < DS_MAX_LEVELS; id++)
@@ -247,11 +247,11 @@ static void posture_loads_chunk(const ds_model *m, const ds_posture_params *p, c
         double Fp[DS_MAX_GROUPS][BAL_LANES], target[BAL_LANES], res[BAL_LANES], res0[BAL_LANES];
         double W[BAL_LANES], M[BAL_LANES], Ml[BAL_LANES];
         const double rho = p->inclination - p->flexion * above[id], psi = rho + b->lordosis[id];
-        const double Wh = g * p->hand_load;
+        const double Wh = g * p->hand_load, cos_rho = cos(rho), sin_rho = sin(rho), cos_psi = cos(psi);
         for (int k = 0; k < nk; k++) {
-            const int l = l0 + k, lane = l < m->nsubj ? l : 0;
+            const int lane = l0 + k;
             W[k] = (1.0 - p->support) * g * m->body_mass[lane] * b->mass_above[id];
-            M[k] = W[k] * (b->com_offset[id] * cos(rho) + b->com_distance[id] * b->height_scale * sin(rho)) +
+            M[k] = W[k] * (b->com_offset[id] * cos_rho + b->com_distance[id] * b->height_scale * sin_rho) +
                    Wh * p->hand_distance;
             double Mp = 0.0;
             for (int gi = 0; gi < ng; gi++) {
@@ -288,13 +288,13 @@ static void posture_loads_chunk(const ds_model *m, const ds_posture_params *p, c
         balance_lanes(ng, (const double(*)[BAL_LANES])c, (const double(*)[BAL_LANES])w,
                       (const double(*)[BAL_LANES])zero, target, a0, res0);
         for (int k = 0; k < nk; k++) {
-            const int l = l0 + k, lane = l < m->nsubj ? l : 0;
-            const size_t q = (size_t)i * S + l;
+            const int lane = l0 + k;
+            const size_t q = (size_t)i * S + lane;
             double comp = 0.0;
             for (int gi = 0; gi < ng; gi++) {
                 const ds_muscle_group *mg = &m->group[gi];
                 double F = mg->crosses[id] ? SIGMA(gi) * PCSA(gi, id) * a[gi][k] * fl[gi][k] + Fp[gi][k] : 0.0;
-                size_t qm = ((size_t)gi * nlev + i) * S + l;
+                size_t qm = ((size_t)gi * nlev + i) * S + lane;
                 out->act[qm] = mg->crosses[id] ? a[gi][k] : 0.0;
                 out->force[qm] = F;
                 out->gain[qm] = mg->crosses[id] ? SIGMA(gi) * PCSA(gi, id) * fl[gi][k] : 0.0;
@@ -308,22 +308,13 @@ static void posture_loads_chunk(const ds_model *m, const ds_posture_params *p, c
             }
             out->cocontraction[q] = comp - comp0;
             out->load[q] =
-                b->preload[id] + (W[k] + Wh) * cos(psi) + comp + (Ml[k] > 0.0 ? Ml[k] / b->ligament_arm[id] : 0.0);
+                b->preload[id] + (W[k] + Wh) * cos_psi + comp + (Ml[k] > 0.0 ? Ml[k] / b->ligament_arm[id] : 0.0);
             out->theta[q] = theta[id];
             out->muscle_comp[q] = comp;
             out->moment[q] = M[k];
             out->residual[q] = res[k];
         }
     }
-}
-
-void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_load *out)
-{
-    for (int l = 0; l < m->nsubj; l += BAL_LANES)
-        posture_loads_chunk(m, p, NULL, l, m->nsubj - l < BAL_LANES ? m->nsubj - l : BAL_LANES, out);
-    /* the padding lanes would be computed from lane 0's parameters, to lane 0's values:
-     * copied, the same bits, rather than computed again (a block of one subject has seven) */
-    ds_posture_load_pad(m, out);
 }
 
 void ds_posture_loads_lanes(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int l0, int n,
@@ -333,8 +324,10 @@ void ds_posture_loads_lanes(const ds_model *m, const ds_posture_params *p, const
         posture_loads_chunk(m, p, mod ? mod + k : NULL, l0 + k, n - k < BAL_LANES ? n - k : BAL_LANES, out);
 }
 
-void ds_posture_loads_lane(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int l,
-                           ds_posture_load *out)
+void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_load *out)
 {
-    posture_loads_chunk(m, p, mod, l, 1, out);
+    ds_posture_loads_lanes(m, p, NULL, 0, m->nsubj, out);
+    /* the padding lanes would be computed from lane 0's parameters, to lane 0's values:
+     * copied, the same bits, rather than computed again (a block of one subject has seven) */
+    ds_posture_load_pad(m, out);
 }

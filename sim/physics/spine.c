@@ -49,6 +49,19 @@ static inline void qs_height_pressure(const ds_model *m, int i, int l, double v,
     *P = (v - PAR(i, A_n)[l] * *h) * DER(i, inv_Cb)[l];
 }
 
+/* The segment's ramp fraction at each lane's time (ds_seg_frac, as selects: the lane loop
+ * vectorizes), into w[0 .. nl - 1]. */
+static inline void seg_fracs(const ds_load_segment *seg, const double *restrict t, int nl, double *restrict w)
+{
+    const double t0 = seg->t0, span = seg->t1 - seg->t0, sp = span > 0.0 ? span : 1.0;
+    for (int l = 0; l < nl; l++) {
+        double sr = (t[l] - t0) / sp;
+        sr = sr < 0.0 ? 0.0 : sr > 1.0 ? 1.0 : sr;
+        const double ramp = sr * sr * sr * (10.0 + sr * (-15.0 + 6.0 * sr));
+        w[l] = span > 0.0 ? ramp : 1.0;
+    }
+}
+
 /* A dynamic segment's loads at each lane's own time (see ds_data.t_lanes). */
 static void refresh_loads(ds_data *d, const double *t)
 {
@@ -76,17 +89,8 @@ DS_HOT void ds_spine_rhs_qs(void *ctx, const double *restrict t, const double *r
     if (d->seg.dynamic) /* a massage acts: loads follow the tone at each lane's own time */
         refresh_loads(d, t);
     const int S = m->stride, nl = m->nsubj;
-    /* the ramp's fraction per lane (ds_seg_frac), once for every level */
-    double *restrict ramp_w = d->scratch;
-    {
-        const double t0 = d->seg.t0, span = d->seg.t1 - d->seg.t0, sp = span > 0.0 ? span : 1.0;
-        for (int l = 0; l < nl; l++) {
-            double sr = (t[l] - t0) / sp;
-            sr = sr < 0.0 ? 0.0 : sr > 1.0 ? 1.0 : sr;
-            const double ramp = sr * sr * sr * (10.0 + sr * (-15.0 + 6.0 * sr));
-            ramp_w[l] = span > 0.0 ? ramp : 1.0;
-        }
-    }
+    double *restrict ramp_w = d->scratch; /* the ramp's fraction per lane, once for every level */
+    seg_fracs(&d->seg, t, nl, ramp_w);
     for (int i = 0; i < m->nlevel; i++) {
         const double *restrict V = x + (size_t)(DS_QS_NSTATE * i + DS_QS_V) * S;
         const double *restrict Hv = x + (size_t)(DS_QS_NSTATE * i + DS_QS_HV) * S;
@@ -214,14 +218,9 @@ DS_HOT void ds_spine_rhs_in(void *ctx, const double *restrict t, const double *r
     /* levels outside, lanes inside, so that the lane loops vectorize (as ds_spine_rhs_qs): the ramp's
      * fraction per lane, and the level above's force and load carried down in scratch */
     double *restrict wr = d->scratch, *restrict Nab = d->scratch + S, *restrict Lab = d->scratch + 2 * (size_t)S;
-    const double t0 = d->seg.t0, span = d->seg.t1 - d->seg.t0, sp = span > 0.0 ? span : 1.0;
-    for (int l = 0; l < nl; l++) {
-        double sr = (t[l] - t0) / sp;
-        sr = sr < 0.0 ? 0.0 : sr > 1.0 ? 1.0 : sr;
-        const double ramp = sr * sr * sr * (10.0 + sr * (-15.0 + 6.0 * sr));
-        wr[l] = span > 0.0 ? ramp : 1.0; /* ds_seg_frac */
+    seg_fracs(&d->seg, t, nl, wr);
+    for (int l = 0; l < nl; l++)
         Nab[l] = Lab[l] = 0.0;
-    }
     for (int i = 0; i < n; i++) {
         const double *restrict xi = x + (size_t)(B * i) * S;
         double *restrict fi = f + (size_t)(B * i) * S;

@@ -25,7 +25,8 @@
  * run ahead while one companion catches up (with 4, a block of 8 quasi-static subjects made
  * 707 right-hand-side evaluations a day against 667-709 for each lane alone, callgrind;
  * test_solvers holds a block to within a tenth of its busiest lane). */
-enum { DS_HIST = 4 }; /* BACK_ONE and ds_evolver_interp_rows are written for 4 */
+enum { DS_HIST = 4 };
+_Static_assert(DS_HIST == 4, "BACK_ONE and ds_evolver_interp_rows are written for 4 slots");
 
 struct ds_evolver {
     ds_step_ws w;               /* what the method and Newton see */
@@ -451,8 +452,8 @@ DS_HOT void ds_evolver_interp_rows(const ds_evolver *ev, double t, int i0, int i
 #pragma omp simd
         for (int k = 0; k < DS_LA_LANES; k++) {
             /* the kept step that holds t (the oldest one if none does): back from the newest
-             * while an older one is kept and this one starts after t */
-            /* every slot loaded, then selected: a load under a condition keeps the loop scalar */
+             * while an older one is kept and this one starts after t; every slot loaded,
+             * then selected (a load under a condition keeps the loop scalar) */
             const double a0 = T0[k], a1 = T1[k], a2 = T2[k], a3 = T3[k], tc = Tc[k];
             const double b0 = H0[k], b1 = H1[k], b2 = H2[k], b3 = H3[k], kept = nh[k];
             double j = hd[k], n = 0.0, end = 4.0;
@@ -465,7 +466,7 @@ DS_HOT void ds_evolver_interp_rows(const ds_evolver *ev, double t, int i0, int i
             t0 = j == 3.0 ? a3 : t0, h = j == 3.0 ? b3 : h;
             h = kept > 0.0 ? h : 0.0;
             const double late = t >= tc ? 1.0 : 0.0, none = h <= 0.0 ? 1.0 : 0.0;
-            const double copy = late + none > 0.0 ? 1.0 : 0.0; /* either, as above */
+            const double copy = late + none > 0.0 ? 1.0 : 0.0; /* either: one select, not a combined condition */
             const double s = (t - t0) / (h > 0.0 ? h : 1.0); /* selected only where h > 0 */
             const double s2 = s * s, s3 = s2 * s;
             js[k] = copy != 0.0 ? 4.0 : j, je[k] = copy != 0.0 ? 4.0 : end, cp[k] = copy;
