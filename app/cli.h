@@ -31,5 +31,6 @@ int ds_cmd_check(int argc, char **argv);
 int ds_cmd_info(int argc, char **argv);
 int ds_cmd_plot(int argc, char **argv);
 int ds_cmd_validate(int argc, char **argv);
+int ds_cmd_bench(int argc, char **argv);
 
 #endif

@@ -11,7 +11,8 @@ static void usage_validate(FILE *out)
 {
     fprintf(out,
             "Usage: discsim validate [CHECKS.yaml] [--plot [DIR]]\n\n"
-            "Runs the validation scenarios named by a checks file (default: scenarios/validation/checks.yaml),\n"
+            "Runs the validation scenarios named by a checks file (default: scenarios/validation/checks.yaml\n"
+            "in discsim's data directory, so it runs from any directory; DISCSIM_DATA_DIR overrides),\n"
             "compares the model with the published targets it names and prints a table: quantity, condition,\n"
             "target range, model value, pass or fail. Exits with 1 if any target is missed.\n\n%s",
             ds_cli_exit_codes);
@@ -19,7 +20,8 @@ static void usage_validate(FILE *out)
 
 int ds_cmd_validate(int argc, char **argv)
 {
-    const char *checks = "scenarios/validation/checks.yaml", *plot = NULL;
+    const char *checks = NULL, *plot = NULL;
+    char found[4300];
     int have = 0;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -40,6 +42,12 @@ int ds_cmd_validate(int argc, char **argv)
     ds_validation_row *rows;
     int n, nfail;
     ds_error err = {0};
+    if (!checks && ds_data_file("scenarios/validation/checks.yaml", found, sizeof found, &err)) {
+        fprintf(stderr, "discsim: %s\n", err.msg);
+        return err.status;
+    }
+    if (!checks)
+        checks = found;
     if (ds_validate(checks, stdout, &rows, &n, &nfail, &err)) {
         fprintf(stderr, "discsim: %s\n", err.msg);
         return err.status;

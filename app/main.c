@@ -21,14 +21,14 @@ static void usage_main(FILE *out)
 {
     fprintf(out,
             "discsim %s: lumbar disc and muscle biomechanics simulator\n\n"
-            "Usage:\n"
-            "  discsim run SCENARIO [-o OUT.h5] [--set key=value]... [--quiet] [--plot [DIR]] [--threads N]\n"
-            "              [--record summary [--resume]] [--block N]\n"
-            "  discsim check SCENARIO [--set key=value]...\n"
-            "  discsim info OUT.h5\n"
-            "  discsim validate [CHECKS.yaml] [--plot [DIR]]\n"
-            "  discsim plot OUT.h5 [-o DIR] [--format png|svg|pdf] [--figure NAME]... [--size WxH]\n"
-            "  discsim --version\n\n"
+            "Usage: discsim run SCENARIO [-o OUT.h5] [--set key=value]... [--quiet] [--plot [DIR]] [--threads N]"
+            " [--record summary [--resume]] [--block N]\n"
+            "  or:  discsim check SCENARIO [--set key=value]...\n"
+            "  or:  discsim info OUT.h5\n"
+            "  or:  discsim validate [CHECKS.yaml] [--plot [DIR]]\n"
+            "  or:  discsim plot OUT.h5 [-o DIR] [--format png|svg|pdf] [--figure NAME]... [--size WxH]\n"
+            "  or:  discsim bench NAME [OPTIONS]   (NAME: precision, cohort, integrators, levels)\n"
+            "  or:  discsim --version\n\n"
             "Run 'discsim COMMAND --help' for a command's options.\n\n%s",
             ds_version(), ds_cli_exit_codes);
 }
@@ -65,6 +65,8 @@ int main(int argc, char **argv)
         return ds_cmd_validate(argc - 2, argv + 2);
     if (!strcmp(cmd, "plot"))
         return ds_cmd_plot(argc - 2, argv + 2);
+    if (!strcmp(cmd, "bench"))
+        return ds_cmd_bench(argc - 2, argv + 2);
     fprintf(stderr, "discsim: unknown command '%s'\n\n", cmd);
     usage_main(stderr);
     return DS_ERR_USAGE;

@@ -35,7 +35,8 @@
 #include "base/clock.h"
 #include "cohort_draws.h"
 #include "fma_peak.h"
-#include "discsim/discsim.h"
+#include "bench_data.h"
+#include "discsim//discsim.h"
 
 typedef struct {
     double wall, sim; /* s: the whole run, and the arms' simulation */
@@ -56,7 +57,7 @@ static int run_program(const char *bin, int n, result *r)
     double t0 = ds_seconds();
     pid_t pid = fork();
     if (pid == 0) {
-        execl(bin, bin, "run", "scenarios/chain_day.yaml", "-o", out, "--set", "timeline.repeat=1", "--set", cohort,
+        execl(bin, bin, "run", bench_data("scenarios/chain_day.yaml", 0), "-o", out, "--set", "timeline.repeat=1", "--set", cohort,
               "--set", meth, "--record", "summary", "--threads", "2", "-q", (char *)NULL);
         _exit(127);
     }
@@ -91,7 +92,7 @@ static int run_case(const char *variant, int n, int threads, int block, result *
         double t0 = ds_seconds();
         ds_study st;
         ds_error err = {0};
-        if (ds_study_load("scenarios/chain_day.yaml", 4, set, &st, &err)) {
+        if (ds_study_load(bench_data("scenarios/chain_day.yaml", 0), 4, set, &st, &err)) {
             fprintf(stderr, "%s\n", err.msg);
             _exit(3);
         }
@@ -210,8 +211,7 @@ int main(int argc, char **argv)
         printf("peak memory %d subjects / 1000 subjects: %.2fx\n", large, (double)big.rss_kb / (double)small.rss_kb);
         /* the same through the program, next to this one in the build folder */
         char bin[4096];
-        const char *slash = strrchr(argv[0], '/');
-        snprintf(bin, sizeof bin, "%.*sdiscsim", slash ? (int)(slash - argv[0] + 1) : 0, argv[0]);
+        bench_program(argv[0], bin, sizeof bin);
         if (run_program(bin, 1000, &small) || run_program(bin, large, &big)) {
             fprintf(stderr, "bench_cohort: %s run failed\n", bin);
             return 1;

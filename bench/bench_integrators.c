@@ -19,7 +19,8 @@
 
 #include "base/clock.h"
 #include "sundials_peer.h"
-#include "discsim/discsim.h"
+#include "bench_data.h"
+#include "discsim//discsim.h"
 #include "physics/spine.h"
 
 typedef struct {
@@ -275,7 +276,7 @@ int main(int argc, char **argv)
         static const char *const set_qs[] = {"variant=quasi_static"}, *const set_in[] = {"variant=inertial"};
         ds_scenario sc;
         ds_error err;
-        if (ds_scenario_load(scen, 1, variant ? set_in : set_qs, &sc, &err)) {
+        if (ds_scenario_load(bench_data(scen, 0), 1, variant ? set_in : set_qs, &sc, &err)) {
             fprintf(stderr, "%s\n", err.msg);
             return 3;
         }

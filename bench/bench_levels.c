@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include "base/clock.h"
-#include "discsim/discsim.h"
+#include "bench_data.h"
+#include "discsim//discsim.h"
 #include "io/model_load.h"
 #include "physics/spine.h"
 
@@ -33,7 +34,7 @@ int main(int argc, char **argv)
     }
     ds_ydoc *doc;
     ds_error err;
-    if (ds_ydoc_load(model, &doc, &err)) {
+    if (ds_ydoc_load(bench_data(model, 0), &doc, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         return 3;
     }

@@ -50,7 +50,8 @@
 #include "base/clock.h"
 #include "cohort_draws.h"
 #include "sundials_peer.h"
-#include "discsim/discsim.h"
+#include "bench_data.h"
+#include "discsim//discsim.h"
 #include "physics/spine.h"
 
 /* The machine's CPU model (Linux), for the CSV. */
@@ -93,7 +94,7 @@ static int load(const char *variant, const char *method, double rtol, ds_scenari
     snprintf(a, sizeof a, "solver.atol=%g", rtol);
     const char *set[] = {"timeline.repeat=1", v, m, r, a, cohort};
     ds_error err = {0};
-    if (ds_scenario_load(scenario, nsubj > 1 ? 6 : 5, set, sc, &err)) {
+    if (ds_scenario_load(bench_data(scenario, 0), nsubj > 1 ? 6 : 5, set, sc, &err)) {
         fprintf(stderr, "bench_precision: %s\n", err.msg);
         return -1;
     }

@@ -98,6 +98,8 @@ static void test_bad_input(void **state)
         {"unparsable duration", "duration: 2h", "duration: 2 hours", 7, "timeline.phases[0].duration",
          "cannot read duration"},
         {"missing model file", DS_SOURCE_DIR "/models/lumbar_adult.yaml", "no_such_model.yaml", 2, "model",
+         "no model file no_such_model.yaml beside the scenario nor in the data"},
+        {"missing model path", DS_SOURCE_DIR "/models/lumbar_adult.yaml", "models/no_such_model.yaml", 2, "model",
          "cannot open"},
         {"unknown posture", "posture: lying", "posture: handstand", 8, "timeline.phases[1].posture",
          "unknown posture 'handstand'"},

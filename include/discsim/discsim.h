@@ -4,6 +4,7 @@
 
 #include "discsim/cleanup.h"
 #include "discsim/data.h"
+#include "discsim/datadir.h"
 #include "discsim/model.h"
 #include "discsim/output.h"
 #include "discsim/plot.h"

@@ -24,7 +24,7 @@ typedef struct ds_phase {
 typedef struct ds_scenario {
     char name[128];
     char path[4096];        /* scenario file as given */
-    char model_path[4096];  /* resolved relative to the scenario file */
+    char model_path[4096];  /* the model file found (beside the scenario or in the data directory) */
     char *text;             /* the scenario file's text, as given */
     char *overrides;        /* the --set assignments, one per line ("" if none) */
 

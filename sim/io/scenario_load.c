@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "discsim/datadir.h"
 #include "io/ydoc.h"
 #include "scenario_impl.h"
 #include "model_load.h"
@@ -66,7 +68,30 @@ static ds_status open_document(const char *path, int nset, const char *const *se
     return DS_OK;
 }
 
-/* name, and the model file (relative to the scenario) with the scenario's parameters in it */
+/* The model file a scenario names: a path (with a '/') relative to the scenario, or a bare
+ * file name, looked for beside the scenario and then in the data directory's models/, so that
+ * a scenario copied anywhere still finds the models discsim comes with. */
+static ds_status find_model(const ds_ydoc *d, int n, const char *s, ds_scenario *sc, ds_error *err)
+{
+    char loc[4200], tmp[4096];
+    if (s[0] == '/') {
+        snprintf(sc->model_path, sizeof sc->model_path, "%s", s);
+        return DS_OK;
+    }
+    snprintf(tmp, sizeof tmp, "%s", sc->path);
+    snprintf(sc->model_path, sizeof sc->model_path, "%s/%s", dirname(tmp), s);
+    if (strchr(s, '/') || !access(sc->model_path, F_OK))
+        return DS_OK;
+    char rel[600];
+    ds_error derr = {0};
+    if ((size_t)snprintf(rel, sizeof rel, "models/%s", s) >= sizeof rel ||
+        ds_data_file(rel, sc->model_path, sizeof sc->model_path, &derr))
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'model': no model file %s beside the scenario nor in the data: %s",
+                       ds_yloc(d, n, loc, sizeof loc), s, derr.msg);
+    return DS_OK;
+}
+
+/* name, and the model file with the scenario's parameters in it */
 static ds_status read_name_and_model(const ds_ydoc *d, int root, ds_scenario *sc, ds_ydoc **md, ds_error *err)
 {
     char loc[4200];
@@ -82,17 +107,12 @@ static ds_status read_name_and_model(const ds_ydoc *d, int root, ds_scenario *sc
     snprintf(sc->name, sizeof sc->name, "%s", s);
     n = ds_ymap_get(d, root, "model");
     if (!n)
-        return ds_fail(err, DS_ERR_INPUT, "%s: key 'model' is missing (path of the model file, relative to the scenario)",
+        return ds_fail(err, DS_ERR_INPUT, "%s: key 'model' is missing (a model file: a name such as lumbar_adult.yaml, or a path relative to the scenario)",
                        ds_yloc(d, root, loc, sizeof loc));
     if ((st = ds_yas_string(d, n, "model", &s, err)))
         return st;
-    if (s[0] == '/') {
-        snprintf(sc->model_path, sizeof sc->model_path, "%s", s);
-    } else {
-        char tmp[4096];
-        snprintf(tmp, sizeof tmp, "%s", sc->path);
-        snprintf(sc->model_path, sizeof sc->model_path, "%s/%s", dirname(tmp), s);
-    }
+    if ((st = find_model(d, n, s, sc, err)))
+        return st;
     ds_error merr;
     if (ds_ydoc_load(sc->model_path, md, &merr))
         return ds_fail(err, merr.status, "%s: key 'model': cannot load model file: %s", ds_yloc(d, n, loc, sizeof loc),
