@@ -9,6 +9,15 @@
 
 extern const char *const ds_cli_exit_codes;
 
+/* A usage error as one line of cause, "did you mean" when `word` (may be NULL) is near one of
+ * `known` (NULL-terminated, may be NULL), and where the help is: "Try 'discsim CMD --help'."
+ * (cmd NULL: the program's). Returns DS_ERR_USAGE. */
+int ds_cli_usage_error(const char *cmd, const char *word, const char *const *known, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
 typedef struct ds_cli_args {
     const char *scenario, *out, *plot;
     const char **set;
@@ -21,6 +30,10 @@ typedef struct ds_cli_args {
 /* Parses the options shared by run and check (allow_out: run's -o, -q, --plot, --threads);
  * returns 0, or an exit code after printing why. a->set is malloc'ed. */
 int ds_cli_parse(int argc, char **argv, ds_cli_args *a, int allow_out, void (*help)(FILE *));
+
+/* argv with every --name=value split into --name value (the forms GNU tools accept), in a
+ * new array the caller frees; NULL when out of memory. */
+char **ds_cli_split_equals(int argc, char **argv, int *nargc);
 
 /* ds_cli_parse, then the scenario loaded as a study; returns 0, or an exit code after saying
  * why (a->set is then freed). */

@@ -39,18 +39,19 @@ static int try_dir(char *path, size_t n, const char *dir, const char *rel, const
 
 int ds_cmd_bench(int argc, char **argv)
 {
-    if (argc < 1 || !strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")) {
-        usage_bench(argc < 1 ? stderr : stdout);
-        return argc < 1 ? DS_ERR_USAGE : 0;
+    if (argc < 1)
+        return ds_cli_usage_error("bench", NULL, NULL, "no benchmark named (precision, cohort, integrators or levels)");
+    if (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")) {
+        usage_bench(stdout);
+        return 0;
     }
+    static const char *const names[] = {"precision", "cohort", "integrators", "levels", NULL};
     int known = 0;
     for (int i = 0; i < NBENCH; i++)
         known |= !strcmp(argv[0], bench_names[i][0]);
-    if (!known) {
-        fprintf(stderr, "discsim bench: no benchmark '%s' (one of: precision, cohort, integrators, levels)\n",
-                argv[0]);
-        return DS_ERR_USAGE;
-    }
+    if (!known)
+        return ds_cli_usage_error("bench", argv[0], names,
+                                  "no benchmark '%s' (one of: precision, cohort, integrators, levels)", argv[0]);
     char exe[4096], path[4400];
     ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (len <= 0) {

@@ -21,10 +21,12 @@ int ds_cmd_info(int argc, char **argv)
         usage_info(stdout);
         return 0;
     }
-    if (argc != 1 || argv[0][0] == '-') {
-        usage_info(stderr);
-        return DS_ERR_USAGE;
-    }
+    if (argc < 1)
+        return ds_cli_usage_error("info", NULL, NULL, "no output file given");
+    if (argv[0][0] == '-')
+        return ds_cli_usage_error("info", NULL, NULL, "unknown option '%s'", argv[0]);
+    if (argc > 1)
+        return ds_cli_usage_error("info", NULL, NULL, "unexpected argument '%s' (one file at a time)", argv[1]);
     ds_error err = {0};
     if (ds_h5_info(argv[0], stdout, &err)) {
         fprintf(stderr, "discsim: %s\n", err.msg);

@@ -49,21 +49,19 @@ int ds_cmd_plot(int argc, char **argv)
             o.figure[o.nfigure++] = argv[++i];
         else if (!strcmp(s, "--size") && i + 1 < argc) {
             if (sscanf(argv[++i], "%dx%d", &o.width, &o.height) != 2 || o.width < 100 || o.height < 100 ||
-                o.width > 8000 || o.height > 8000) {
-                fprintf(stderr, "discsim: --size expects WxH in pixels, e.g. 1200x800\n");
-                return DS_ERR_USAGE;
-            }
-        } else if (s[0] == '-' || file) {
-            fprintf(stderr, "discsim: unexpected argument '%s'\n\n", s);
-            usage_plot(stderr);
-            return DS_ERR_USAGE;
+                o.width > 8000 || o.height > 8000)
+                return ds_cli_usage_error("plot", NULL, NULL, "--size expects WxH in pixels, e.g. 1200x800, got '%s'",
+                                          argv[i]);
+        } else if (s[0] == '-') {
+            static const char *const opts[] = {"--output", "--format", "--gnuplot", "--figure", "--size", "--help", NULL};
+            return ds_cli_usage_error("plot", s, opts, "unknown option '%s' (or it needs a value)", s);
+        } else if (file) {
+            return ds_cli_usage_error("plot", NULL, NULL, "unexpected argument '%s' (one file at a time)", s);
         } else
             file = s;
     }
-    if (!file) {
-        usage_plot(stderr);
-        return DS_ERR_USAGE;
-    }
+    if (!file)
+        return ds_cli_usage_error("plot", NULL, NULL, "no output file given");
     int nw;
     ds_error err = {0};
     const size_t len = strlen(file);

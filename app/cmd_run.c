@@ -15,7 +15,7 @@ static void usage_run(FILE *out)
             "  -o, --output FILE   output file (default: <scenario name>.h5 in the current folder); an existing\n"
             "                      file is replaced only if it is empty or an HDF5 file (an earlier output)\n"
             "  --set key=value     override a scenario key, e.g. --set solver.rtol=1e-8,\n"
-            "                      --set timeline.repeat=1, --set parameters.levels.L4L5.permeability.value=0.25\n"
+            "                      --set timeline.repeat=1, --set 'parameters.levels.L4L5.permeability=0.25 mm^3/(MPa*s)'\n"
             "                      (values are YAML: --set record.variables=[height,pressure])\n"
             "  -q, --quiet         no progress line and no summary\n"
             "  --plot [DIR]        draw the figures of the output into DIR (default: figures)\n"

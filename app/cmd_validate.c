@@ -28,14 +28,20 @@ int ds_cmd_validate(int argc, char **argv)
             usage_validate(stdout);
             return 0;
         }
+        if (!strncmp(argv[i], "--plot=", 7) && argv[i][7]) {
+            plot = argv[i] + 7;
+            continue;
+        }
         if (!strcmp(argv[i], "--plot")) {
             plot = i + 1 < argc && argv[i + 1][0] != '-' ? argv[++i] : "figures";
             continue;
         }
-        if (argv[i][0] == '-' || have) {
-            usage_validate(stderr);
-            return DS_ERR_USAGE;
+        if (argv[i][0] == '-') {
+            static const char *const opts[] = {"--plot", "--help", NULL};
+            return ds_cli_usage_error("validate", argv[i], opts, "unknown option '%s'", argv[i]);
         }
+        if (have)
+            return ds_cli_usage_error("validate", NULL, NULL, "unexpected argument '%s' (one checks file)", argv[i]);
         checks = argv[i];
         have = 1;
     }

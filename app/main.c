@@ -5,6 +5,7 @@
  * not be read or written, or -o would replace an input or a file that is not an output; 6 out
  * of memory. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,43 @@
 #define DS_X_TEXT(name, value, text) "  " #value "  " text "\n"
 const char *const ds_cli_exit_codes = "Exit codes:\n" DS_STATUS_LIST(DS_X_TEXT) "  1  validate: at least one target was missed\n";
 #undef DS_X_TEXT
+
+static const char *const commands[] = {"run", "check", "info", "validate", "plot", "bench", "help", "--help", "--version", NULL};
+
+int ds_cli_usage_error(const char *cmd, const char *word, const char *const *known, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "discsim%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    const char *near = word ? ds_suggest(word, known) : NULL;
+    if (near)
+        fprintf(stderr, "; did you mean '%s'?", near);
+    fprintf(stderr, "\nTry 'discsim%s%s --help'.\n", cmd ? " " : "", cmd ? cmd : "");
+    return DS_ERR_USAGE;
+}
+
+char **ds_cli_split_equals(int argc, char **argv, int *nargc)
+{
+    char **out = calloc((size_t)argc * 2 + 1, sizeof *out);
+    if (!out)
+        return NULL;
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        /* --plot's value is optional: --plot=DIR stays whole, for the command to read */
+        char *eq = argv[i][0] == '-' && argv[i][1] == '-' && strncmp(argv[i], "--plot=", 7) ? strchr(argv[i], '=') : NULL;
+        if (eq && eq > argv[i] + 2) {
+            *eq = 0; /* argv's strings are the program's to change */
+            out[n++] = argv[i];
+            out[n++] = eq + 1;
+        } else {
+            out[n++] = argv[i];
+        }
+    }
+    *nargc = n;
+    return out;
+}
 
 static void usage_main(FILE *out)
 {
@@ -29,9 +67,12 @@ static void usage_main(FILE *out)
             "  or:  discsim plot OUT.h5 [-o DIR] [--format png|svg|pdf] [--figure NAME]... [--size WxH]\n"
             "  or:  discsim bench NAME [OPTIONS]   (NAME: precision, cohort, integrators, levels)\n"
             "  or:  discsim --version\n\n"
-            "Run 'discsim COMMAND --help' for a command's options.\n\n%s",
+            "Run 'discsim COMMAND --help' for a command's options. An option's value may follow it\n"
+            "(--threads 2) or be joined to it by '=' (--threads=2).\n\n%s",
             ds_version(), ds_cli_exit_codes);
 }
+
+static int dispatch(int argc, char **argv);
 
 int main(int argc, char **argv)
 {
@@ -42,10 +83,22 @@ int main(int argc, char **argv)
         fprintf(stderr, "discsim: %s\n", err.msg);
         return err.status;
     }
-    if (argc < 2) {
-        usage_main(stderr);
-        return DS_ERR_USAGE;
+    if (argc < 2)
+        return ds_cli_usage_error(NULL, NULL, NULL, "no command (run, check, info, validate, plot or bench)");
+    int nargc;
+    char **args = ds_cli_split_equals(argc, argv, &nargc);
+    if (!args) {
+        fprintf(stderr, "discsim: out of memory\n");
+        return DS_ERR_NOMEM;
     }
+    int rc = dispatch(nargc, args);
+    free(args);
+    return rc;
+}
+
+/* (main's argv after --name=value is split) */
+static int dispatch(int argc, char **argv)
+{
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         usage_main(stdout);
@@ -67,9 +120,7 @@ int main(int argc, char **argv)
         return ds_cmd_plot(argc - 2, argv + 2);
     if (!strcmp(cmd, "bench"))
         return ds_cmd_bench(argc - 2, argv + 2);
-    fprintf(stderr, "discsim: unknown command '%s'\n\n", cmd);
-    usage_main(stderr);
-    return DS_ERR_USAGE;
+    return ds_cli_usage_error(NULL, cmd, commands, "unknown command '%s'", cmd);
 }
 
 
@@ -77,6 +128,10 @@ int main(int argc, char **argv)
 /* Parses options shared by run and check; returns 0, or an exit code. */
 int ds_cli_parse(int argc, char **argv, ds_cli_args *a, int allow_out, void (*help)(FILE *))
 {
+    static const char *const run_opts[] = {"--set", "-o", "--output", "-q", "--quiet", "--threads", "--block", "--record",
+                                           "--resume", "--plot", "--help", NULL};
+    static const char *const check_opts[] = {"--set", "--help", NULL};
+    const char *cmd = allow_out ? "run" : "check";
     a->set = calloc((size_t)argc, sizeof *a->set);
     if (!a->set)
         return DS_ERR_NOMEM;
@@ -97,39 +152,38 @@ int ds_cli_parse(int argc, char **argv, ds_cli_args *a, int allow_out, void (*he
             char *end;
             long t = strtol(argv[++i], &end, 10), hi = s[2] == 't' ? 1024 : 1000000;
             int v = *end || t < 1 || t > hi ? 0 : (int)t; /* "4x" or "" is not a number */
-            if (v < 1) {
-                fprintf(stderr, "discsim: %s expects a whole number from 1 to %ld\n", s, hi);
-                return DS_ERR_USAGE;
-            }
+            if (v < 1)
+                return ds_cli_usage_error(cmd, NULL, NULL, "%s expects a whole number from 1 to %ld, got '%s'", s, hi,
+                                          argv[i]);
             *(s[2] == 't' ? &a->threads : &a->block) = v;
         } else if (allow_out && (!strcmp(s, "--record") || !strncmp(s, "--record=", 9))) {
             const char *v = s[8] == '=' ? s + 9 : i + 1 < argc ? argv[++i] : "";
-            if (strcmp(v, "summary") && strcmp(v, "series")) {
-                fprintf(stderr, "discsim: --record expects summary (per-subject summaries only) or series (the default)\n");
-                return DS_ERR_USAGE;
-            }
+            if (strcmp(v, "summary") && strcmp(v, "series"))
+                return ds_cli_usage_error(cmd, NULL, NULL,
+                                          "--record expects summary (per-subject summaries only) or series (the "
+                                          "default), got '%s'", v);
             a->summary_only = !strcmp(v, "summary");
         } else if (allow_out && !strcmp(s, "--resume")) {
             a->resume = 1;
+        } else if (allow_out && !strncmp(s, "--plot=", 7) && s[7]) {
+            a->plot = s + 7;
         } else if (allow_out && !strcmp(s, "--plot")) {
             a->plot = i + 1 < argc && argv[i + 1][0] != '-' && a->scenario ? argv[++i] : "figures";
         } else if (s[0] == '-' && s[1]) {
-            fprintf(stderr, "discsim: unknown or incomplete option '%s'\n\n", s);
-            help(stderr);
-            return DS_ERR_USAGE;
+            int known = 0;
+            for (const char *const *o = allow_out ? run_opts : check_opts; *o && !known; o++)
+                known = !strcmp(s, *o);
+            return known ? ds_cli_usage_error(cmd, NULL, NULL, "option '%s' needs a value", s)
+                         : ds_cli_usage_error(cmd, s, allow_out ? run_opts : check_opts, "unknown option '%s'", s);
         } else if (!a->scenario) {
             a->scenario = s;
         } else {
-            fprintf(stderr, "discsim: unexpected argument '%s'\n\n", s);
-            help(stderr);
-            return DS_ERR_USAGE;
+            return ds_cli_usage_error(cmd, NULL, NULL, "unexpected argument '%s' (one scenario file at a time)", s);
         }
     }
-    if (!a->scenario) {
-        fprintf(stderr, "discsim: no scenario file given\n\n");
-        help(stderr);
-        return DS_ERR_USAGE;
-    }
+    (void)help;
+    if (!a->scenario)
+        return ds_cli_usage_error(cmd, NULL, NULL, "no scenario file given");
     return 0;
 }
 

@@ -146,6 +146,15 @@ static void test_bad_input(void **state)
          "levels: [L4L5]\ninterventions: [{type: massage, at: 1h, duration: 30min, groups: [multifidus], decay: 60}]",
          4, "interventions[0].decay", "cannot read duration '60'"},
         /* what would silently not happen, or divide by an empty window */
+        /* a clock time before the run starts, and one that is not a clock time */
+        {"clock time before the start", "levels: [L4L5]",
+         "levels: [L4L5]\nclock: '07:00'\ninterventions: [{at: day 1 06:30, duration: 30min, groups: [multifidus]}]", 5,
+         "interventions[0].at", "day 1 06:30 is before the scenario starts (clock: 07:00 on day 1)"},
+        {"bad clock time", "levels: [L4L5]",
+         "levels: [L4L5]\ninterventions: [{at: day 1 7h, duration: 30min, groups: [multifidus]}]", 4,
+         "interventions[0].at", "'day N HH:MM'"},
+        /* a misspelt key is named with the nearest known one */
+        {"misspelt key", "rtol: 1e-6}", "rtlo: 1e-6}", 10, "solver.rtlo", "did you mean 'rtol'?"},
         {"massage after the end", "levels: [L4L5]",
          "levels: [L4L5]\ninterventions: [{type: massage, at: 5h, duration: 30min, groups: [multifidus]}]", 4,
          "interventions[0]", "ends after the run, which lasts 3 h"},
@@ -350,6 +359,30 @@ static void test_info_text_is_clean(void **state)
     unlink(scen);
 }
 
+/* Clock times for interventions ("day N HH:MM" from the scenario's clock) and list indices
+ * written as the messages write them (timeline.phases[1]) in --set keys. */
+static void test_clock_and_index_keys(void **state)
+{
+    (void)state;
+    char scen[300];
+    snprintf(scen, sizeof scen, "%s/clock.yaml", dir);
+    tk_write_text(scen, base);
+    const char *set[] = {"clock=07:00", "timeline.repeat=2",
+                         "interventions=[{at: day 2 08:30, duration: 30min, groups: [multifidus]}]",
+                         "timeline.phases[1].duration=22h"}; /* two days of 24 h */
+    ds_scenario sc;
+    ds_error err = {0};
+    assert_int_equal(ds_scenario_load(scen, 4, set, &sc, &err), DS_OK);
+    assert_int_equal(sc.nsession, 1);
+    assert_true(sc.session[0].start == 86400.0 + 1.5 * 3600.0); /* day 2 08:30 is 25.5 h after day 1 07:00 */
+    assert_true(sc.phase[1].duration == 79200.0);
+    ds_scenario_free(&sc);
+    const char *bad[] = {"timeline.phases[x].duration=1h"};
+    assert_int_equal(ds_scenario_load(scen, 1, bad, &sc, &err), DS_ERR_USAGE);
+    assert_non_null(strstr(err.msg, "write a list index as [0]"));
+    unlink(scen);
+}
+
 static void test_usage(void **state)
 {
     (void)state;
@@ -357,6 +390,29 @@ static void test_usage(void **state)
     const char *a1[] = {"discsim", "frobnicate", NULL};
     assert_int_equal(run_cli(a1, &msg), DS_ERR_USAGE);
     free(msg);
+    /* a usage error is its cause on one line, a guess when the word is near a known one, and
+     * where the help is: two lines, not the whole usage */
+    const char *typo[] = {"discsim", "runn", NULL};
+    assert_int_equal(run_cli(typo, &msg), DS_ERR_USAGE);
+    assert_non_null(strstr(msg, "unknown command 'runn'; did you mean 'run'?\nTry 'discsim --help'.\n"));
+    free(msg);
+    const char *opt[] = {"discsim", "run", "x.yaml", "--thread", "2", NULL};
+    assert_int_equal(run_cli(opt, &msg), DS_ERR_USAGE);
+    assert_non_null(strstr(msg, "discsim run: unknown option '--thread'; did you mean '--threads'?\nTry 'discsim run --help'.\n"));
+    free(msg);
+    /* --name=value is --name value */
+    char scen[300], out[300];
+    snprintf(scen, sizeof scen, "%s/eq.yaml", dir);
+    snprintf(out, sizeof out, "%s/eq.h5", dir);
+    tk_write_text(scen, base);
+    char o_eq[320];
+    snprintf(o_eq, sizeof o_eq, "--output=%s", out);
+    const char *eq[] = {"discsim", "run", scen, o_eq, "--threads=2", "--set=record.interval=1h", "--record=series", "-q", NULL};
+    assert_int_equal(run_cli(eq, &msg), 0);
+    free(msg);
+    assert_int_equal(access(out, F_OK), 0);
+    unlink(out);
+    unlink(scen);
     const char *a2[] = {"discsim", "run", "--help", NULL};
     assert_int_equal(run_cli(a2, &msg), 0);
     assert_non_null(strstr(msg, "Exit codes"));
@@ -392,6 +448,7 @@ int main(void)
         cmocka_unit_test(test_info_text_is_clean),
         cmocka_unit_test(test_divergence),
         cmocka_unit_test(test_usage),
+        cmocka_unit_test(test_clock_and_index_keys),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

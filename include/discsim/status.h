@@ -46,4 +46,10 @@ ds_status ds_fail(ds_error *err, ds_status status, const char *fmt, ...)
 
 void ds_error_clear(ds_error *err);
 
+/* For "did you mean": the candidate nearest to word (optimal string alignment distance: an
+ * insertion, deletion, substitution or swap of neighbours counts one) if it is a likely typo,
+ * at most 1 edit for words of up to 4 characters, 2 up to 8, 3 beyond; NULL if none is, or
+ * if two are equally near. cands ends with NULL. */
+const char *ds_suggest(const char *word, const char *const *cands);
+
 #endif

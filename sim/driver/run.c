@@ -16,16 +16,46 @@
 #include "series.h"
 #include "base/clock.h"
 
-static void progress(double t, double T, double *last_print)
+#include <stdatomic.h>
+
+/* The progress line on stderr: what runs (the stream's name: an arm, or "sweep"), how far,
+ * and the time left at the pace so far. At most 5 lines a second, the last (100 %) once. */
+typedef struct {
+    const char *what;
+    double start, last;
+    int ended;
+    atomic_int blocks_done; /* summaries only: blocks finished, on whichever thread */
+} run_progress;
+
+static double eta(const run_progress *p, double frac)
+{
+    return frac > 0.0 ? (ds_seconds() - p->start) * (1.0 - frac) / frac : 0.0;
+}
+
+static void progress(run_progress *p, double t, double T)
 {
     double w = ds_seconds();
-    if (w - *last_print < 0.2 && t < T)
+    if (p->ended || (w - p->last < 0.2 && t < T))
         return;
-    *last_print = w;
-    fprintf(stderr, "\r[discsim] t = %8.2f h of %.2f h (%3.0f%%)", t / 3600.0, T / 3600.0, 100.0 * t / T);
-    if (t >= T)
+    p->last = w;
+    p->ended = t >= T;
+    fprintf(stderr, "\r[discsim] %s%st = %8.2f h of %.2f h (%3.0f%%), %.1f s %s ", p->what, *p->what ? ": " : "",
+            t / 3600.0, T / 3600.0, 100.0 * t / T, p->ended ? w - p->start : eta(p, t / T), p->ended ? "in all" : "left");
+    if (p->ended)
         fputc('\n', stderr);
     fflush(stderr);
+}
+
+/* Summaries only, after a block finished on any thread: a line at every twentieth of the
+ * blocks (a condition on the count alone, so no thread waits for another). */
+static void progress_block(run_progress *p, int nblock)
+{
+    int k = atomic_fetch_add(&p->blocks_done, 1) + 1;
+    if ((long)k * 20 / nblock == (long)(k - 1) * 20 / nblock)
+        return;
+    fprintf(stderr, "[discsim] %s%sblock %d of %d (%3.0f%%), %.1f s %s\n", p->what, *p->what ? ": " : "", k, nblock,
+            100.0 * k / nblock, k == nblock ? ds_seconds() - p->start : eta(p, (double)k / nblock),
+            k == nblock ? "in all" : "left");
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -163,6 +193,7 @@ typedef struct {
     ds_lane_stats stats;
     void *stats_mem;
     ds_block_results view; /* the arrays above, for checkpoints */
+    run_progress *progress; /* NULL: no progress line */
 } run_ctx;
 
 /* Observes block k's state x at time tr into the record and the summary; a failed
@@ -415,6 +446,8 @@ static void block_whole(void *arg, int i)
         for (int j = 0; j < slot->n; j++)
             left += !c->failed[slot->l0 + j];
         slot->dead = left == 0;
+        if (c->progress)
+            progress_block(c->progress, c->nblock);
         return;
     }
     run_block *k = calloc(1, sizeof *k);
@@ -459,6 +492,8 @@ static void block_whole(void *arg, int i)
     }
     if (!k->st && h && h->done)
         k->st = h->done(h->ctx, k->l0, k->n, &c->view, &k->err);
+    if (c->progress)
+        progress_block(c->progress, c->nblock);
     settle(slot, k);
     free(k);
 }
@@ -531,7 +566,7 @@ static ds_status emit(run_ctx *c, double tr, ds_status st, ds_error *err)
 
 /* One interval between breakpoints [a, b]: its load segment, then steps and records, every
  * block doing each step before the record goes to the sink. */
-static ds_status interval(run_ctx *c, int j, long *irec, double *last_print, ds_error *err)
+static ds_status interval(run_ctx *c, int j, long *irec, run_progress *pr, ds_error *err)
 {
     const ds_scenario *sc = c->sc;
     const double a = c->bp[j], b = c->bp[j + 1], T = ds_scenario_duration(sc);
@@ -546,7 +581,7 @@ static ds_status interval(run_ctx *c, int j, long *irec, double *last_print, ds_
         if ((st = emit(c, s.t, after_step(c, err), err)))
             return st;
         if (c->opts && c->opts->progress)
-            progress(s.t, T, last_print);
+            progress(pr, s.t, T);
     }
     s.t = b;
     s.record = 0;
@@ -673,13 +708,18 @@ ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const
         st = sink->begin(sink->ctx, prefix, sc->nsubj, c.summary_only ? 0 : c.sl.n, c.sl.desc, err);
     st = emit(&c, 0.0, st, err); /* every process, whatever its status (split over processes) */
     long irec = 1;
-    double last_print = 0.0;
+    /* "/arms/claim" is shown as "arm claim"; the first line after 0.2 s, when the pace is known */
+    char what[160];
+    snprintf(what, sizeof what, "%s%s", strncmp(prefix, "/arms/", 6) ? "" : "arm ",
+             !strncmp(prefix, "/arms/", 6) ? prefix + 6 : prefix[0] == '/' ? prefix + 1 : prefix);
+    run_progress pr = {.what = what, .start = wall0, .last = wall0};
+    c.progress = opts && opts->progress ? &pr : NULL;
     if (!st && c.summary_only)
         st = whole_run(&c, err);
     for (int j = 0; !st && !c.summary_only && j + 1 < c.nbp; j++)
-        st = interval(&c, j, &irec, &last_print, err);
-    if (!st && opts && opts->progress)
-        progress(ds_scenario_duration(sc), ds_scenario_duration(sc), &last_print);
+        st = interval(&c, j, &irec, &pr, err);
+    if (!st && !c.summary_only && c.progress)
+        progress(&pr, ds_scenario_duration(sc), ds_scenario_duration(sc));
     if (!st)
         st = finish(&c, prefix, wall0, err);
     if (st && !res->nfailed)

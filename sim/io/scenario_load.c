@@ -287,9 +287,11 @@ ds_status ds_scenario_load_edit(const char *path, int nset, const char *const *s
         (st = ds_sc_read_record(d, ds_ymap_get(d, root, "record"), sc, err)) ||
         (st = ds_sc_check_extent(d, root, sc, err)))
         goto done;
+    if ((st = read_clock(d, root, sc, err))) /* before the interventions: "at: day 3 10:00" needs it */
+        goto done;
     if ((n = ds_ymap_get(d, root, "interventions")) && (st = ds_sc_read_interventions(d, n, sc, err)))
         goto done;
-    if ((st = read_clock(d, root, sc, err)) || (st = read_summary(d, root, sc, err)) ||
+    if ((st = read_summary(d, root, sc, err)) ||
         (st = ds_sc_read_solver(d, ds_ymap_get(d, root, "solver"), sc, err)))
         goto done;
 done:

@@ -77,6 +77,38 @@ static ds_status parse_value(const char *path, const char *text, ds_ydoc **val, 
     return DS_OK;
 }
 
+/* A --set key as the error messages write it (interventions[0].tone) or dotted
+ * (interventions.0.tone) into the dotted form: each [digits] after a part becomes .digits. */
+static ds_status dotted_key(const char *key, size_t len, char *out, size_t cap, ds_error *err)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (key[i] == '[') {
+            size_t j = i + 1;
+            while (j < len && key[j] >= '0' && key[j] <= '9')
+                j++;
+            if (i == 0 || key[i - 1] == '.' || j == i + 1 || j >= len || key[j] != ']' ||
+                (j + 1 < len && key[j + 1] != '.' && key[j + 1] != '['))
+                return ds_fail(err, DS_ERR_USAGE, "--set: key '%.*s': write a list index as [0] after a key", (int)len,
+                               key);
+            if (o + 1 + (j - i - 1) >= cap)
+                break;
+            out[o++] = '.';
+            memcpy(out + o, key + i + 1, j - i - 1);
+            o += j - i - 1;
+            i = j;
+        } else if (key[i] == ']') {
+            return ds_fail(err, DS_ERR_USAGE, "--set: key '%.*s': a ']' without its '['", (int)len, key);
+        } else if (o + 1 < cap) {
+            out[o++] = key[i];
+        } else {
+            break;
+        }
+    }
+    out[o < cap ? o : cap - 1] = '\0';
+    return check_path(out, o, "--set", DS_ERR_USAGE, err);
+}
+
 ds_status ds_yset(ds_ydoc *d, const char *assignment, ds_error *err)
 {
     const char *eq = strchr(assignment, '=');
@@ -84,11 +116,11 @@ ds_status ds_yset(ds_ydoc *d, const char *assignment, ds_error *err)
         return ds_fail(err, DS_ERR_USAGE, "--set '%s': expected key=value, e.g. solver.rtol=1e-8", assignment);
     char path[512];
     size_t plen = (size_t)(eq - assignment);
-    ds_status cst = check_path(assignment, plen, "--set", DS_ERR_USAGE, err);
+    if (plen >= sizeof path)
+        return ds_fail(err, DS_ERR_USAGE, "--set: key path longer than %zu characters", sizeof path - 1);
+    ds_status cst = dotted_key(assignment, plen, path, sizeof path, err);
     if (cst)
         return cst;
-    memcpy(path, assignment, plen);
-    path[plen] = '\0';
 
     ds_ydoc *val;
     int root;

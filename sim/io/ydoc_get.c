@@ -72,6 +72,10 @@ ds_status ds_ycheck_keys(const ds_ydoc *d, int map, const char *ctx, const char 
             size_t len = 0;
             for (int i = 0; allowed[i]; i++)
                 ds_append(list, sizeof list, &len, "%s%s", i ? ", " : "", allowed[i]);
+            const char *near = ds_suggest(ks, allowed);
+            if (near)
+                return ds_fail(err, DS_ERR_INPUT, "%s: unknown key '%s%s%s'; did you mean '%s'? (expected one of: %s)",
+                               LOC(p->key), ctx, *ctx ? "." : "", ks, near, list);
             return ds_fail(err, DS_ERR_INPUT, "%s: unknown key '%s%s%s' (expected one of: %s)", LOC(p->key), ctx,
                            *ctx ? "." : "", ks, list);
         }

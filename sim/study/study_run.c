@@ -198,8 +198,7 @@ static ds_status sweep_as_lanes(const ds_study *st, const ds_study_opts *opts, d
     ds_run_result r;
     if (!s) {
         ds_run_opts ro = ds_run_opts_for(opts, comb->nsubj);
-        ro.progress = 0;
-        s = ds_run_stream(comb, NULL, "", &ro, &r, &all, err);
+        s = ds_run_stream(comb, NULL, "sweep", &ro, &r, &all, err);
         ds_model_free(&comb->model);
     }
     for (int v = 0; !s && v < V; v++) {
@@ -248,10 +247,18 @@ static ds_status run_sweep(const ds_study *st, const ds_study_opts *opts, ds_sum
     if (!rr || !ss || !ee)
         s = ds_fail(err, DS_ERR_NOMEM, "out of memory");
     ds_run_opts quiet = {.progress = 0, .summary_only = opts->summary_only, .block = opts->block};
+    int points_done = 0;
     const int nthreads = opts->threads > 0 ? opts->threads : 1;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nthreads) if (!s && nthreads > 1)
-    for (int v = 0; v < (s ? 0 : st->nvariant); v++)
+    for (int v = 0; v < (s ? 0 : st->nvariant); v++) {
         ss[v] = ds_run_stream(&st->variant[v], NULL, "", &quiet, &rr[v], &sum[v], &ee[v]);
+        if (opts->progress) {
+            int k;
+#pragma omp atomic capture
+            k = ++points_done;
+            fprintf(stderr, "[discsim] sweep: point %d of %d done\n", k, st->nvariant);
+        }
+    }
     for (int v = 0; !s && v < st->nvariant; v++) {
         if (ss[v])
             s = ds_fail(err, ss[v], "sweep point %s: %s", st->name[v], ee[v].msg);
