@@ -9,6 +9,10 @@
 
 extern const char *const ds_cli_exit_codes;
 
+/* The command line as typed (arguments quoted for a POSIX shell where needed), for the
+ * output's provenance. */
+extern const char *ds_cli_command_line;
+
 /* A usage error as one line of cause, "did you mean" when `word` (may be NULL) is near one of
  * `known` (NULL-terminated, may be NULL), and where the help is: "Try 'discsim CMD --help'."
  * (cmd NULL: the program's). Returns DS_ERR_USAGE. */

@@ -69,7 +69,8 @@ static int run_mpi(ds_cli_args *a, ds_study *study, ds_mpi *m, ds_error *err)
                        .threads = a->threads,
                        .summary_only = a->summary_only,
                        .block = m->block,
-                       .hooks = &hooks};
+                       .hooks = &hooks,
+                       .command_line = ds_cli_command_line};
     ds_status st = ds_study_run(study, m->rank ? NULL : a->out, &o, err);
     if (st && m->rank == 0)
         fprintf(stderr, "discsim: %s\n", err->msg);
@@ -114,7 +115,8 @@ int ds_cmd_run(int argc, char **argv)
     ds_status st;
     /* a single run prints its solver statistics; a cohort or a checkpointed run is a study */
     if (study.kind == DS_STUDY_SINGLE && !sc->cohort.enabled && !a.summary_only && !a.resume) {
-        ds_study_opts so = {.progress = progress, .threads = a.threads, .summary_only = a.summary_only, .block = a.block};
+        ds_study_opts so = {.progress = progress, .threads = a.threads, .summary_only = a.summary_only, .block = a.block,
+                            .command_line = ds_cli_command_line};
         ds_run_opts o = ds_run_opts_for(&so, sc->nsubj);
         ds_run_result r;
         st = ds_run(sc, a.out, &o, &r, &err);
@@ -129,7 +131,8 @@ int ds_cmd_run(int argc, char **argv)
                            .summary_only = a.summary_only,
                            .block = a.block,
                            .checkpoint = a.summary_only ? ckpt : NULL,
-                           .resume = a.resume};
+                           .resume = a.resume,
+                           .command_line = ds_cli_command_line};
         st = ds_study_run(&study, a.out, &o, &err);
         if (!st && !a.quiet)
             printf("discsim: wrote %s (%s, %d %s)\n", a.out, sc->name, study.nvariant,

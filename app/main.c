@@ -18,6 +18,38 @@
 const char *const ds_cli_exit_codes = "Exit codes:\n" DS_STATUS_LIST(DS_X_TEXT) "  1  validate: at least one target was missed\n";
 #undef DS_X_TEXT
 
+const char *ds_cli_command_line = NULL;
+
+/* argv as one line a shell would read back: arguments with anything but [A-Za-z0-9_./=:,+-]
+ * in single quotes */
+static char *join_command_line(int argc, char **argv)
+{
+    size_t cap = 1;
+    for (int i = 0; i < argc; i++)
+        cap += 4 * strlen(argv[i]) + 3;
+    char *s = malloc(cap), *o = s;
+    if (!s)
+        return NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        int plain = *a != 0;
+        for (const char *p = a; *p && plain; p++)
+            plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,+-", *p) != NULL;
+        if (i)
+            *o++ = ' ';
+        if (plain) {
+            o += sprintf(o, "%s", a);
+            continue;
+        }
+        *o++ = '\'';
+        for (const char *p = a; *p; p++)
+            o += *p == '\'' ? sprintf(o, "'\\''") : sprintf(o, "%c", *p);
+        *o++ = '\'';
+    }
+    *o = 0;
+    return s;
+}
+
 static const char *const commands[] = {"run", "check", "info", "validate", "plot", "bench", "help", "--help", "--version", NULL};
 
 int ds_cli_usage_error(const char *cmd, const char *word, const char *const *known, const char *fmt, ...)
@@ -62,7 +94,7 @@ static void usage_main(FILE *out)
             "Usage: discsim run SCENARIO [-o OUT.h5] [--set key=value]... [--quiet] [--plot [DIR]] [--threads N]"
             " [--record summary [--resume]] [--block N]\n"
             "  or:  discsim check SCENARIO [--set key=value]...\n"
-            "  or:  discsim info OUT.h5\n"
+            "  or:  discsim info OUT.h5 [GROUP]\n"
             "  or:  discsim validate [CHECKS.yaml] [--plot [DIR]]\n"
             "  or:  discsim plot OUT.h5 [-o DIR] [--format png|svg|pdf] [--figure NAME]... [--size WxH]\n"
             "  or:  discsim bench NAME [OPTIONS]   (NAME: precision, cohort, integrators, levels)\n"
@@ -86,13 +118,17 @@ int main(int argc, char **argv)
     if (argc < 2)
         return ds_cli_usage_error(NULL, NULL, NULL, "no command (run, check, info, validate, plot or bench)");
     int nargc;
-    char **args = ds_cli_split_equals(argc, argv, &nargc);
+    char *line = join_command_line(argc, argv); /* before the split changes argv's strings */
+    char **args = line ? ds_cli_split_equals(argc, argv, &nargc) : NULL;
     if (!args) {
+        free(line);
         fprintf(stderr, "discsim: out of memory\n");
         return DS_ERR_NOMEM;
     }
+    ds_cli_command_line = line;
     int rc = dispatch(nargc, args);
     free(args);
+    free(line);
     return rc;
 }
 

@@ -298,14 +298,14 @@ static void make_solver_text(const char *p)
     H5Tclose(t);
 }
 
-/* Three strings where one text (names, one per line) belongs. */
+/* A table of three strings where a list of names belongs (a list, one-dimensional, reads). */
 static void make_arms_array(const char *p)
 {
     copy_bytes(arms, p, 1.0);
     hid_t t = text_type();
     const char *s[3] = {"control", "massage", "claim"};
-    hsize_t d = 3;
-    put_dataset(p, "/meta/arms", t, 1, &d, NULL, s);
+    hsize_t d[2] = {3, 1};
+    put_dataset(p, "/meta/arms", t, 2, d, NULL, s);
     H5Tclose(t);
 }
 

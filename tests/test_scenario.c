@@ -383,6 +383,43 @@ static void test_clock_and_index_keys(void **state)
     unlink(scen);
 }
 
+/* `info` on a study file: how it was made, the study, its groups, and a group's datasets. */
+static void test_info_of_a_study(void **state)
+{
+    (void)state;
+    char scen[300], out[300], text[2048];
+    snprintf(scen, sizeof scen, "%s/study.yaml", dir);
+    snprintf(out, sizeof out, "%s/study.h5", dir);
+    snprintf(text, sizeof text, "%sarms:\n  control:\n  massage: {interventions: [{at: 1h, duration: 30min, groups: "
+             "[multifidus]}]}\n", base);
+    tk_write_text(scen, text);
+    const char *run[] = {"discsim", "run", scen, "-o", out, "-q", NULL};
+    char *msg;
+    assert_int_equal(run_cli(run, &msg), 0);
+    free(msg);
+    const char *all[] = {"discsim", "info", out, NULL};
+    assert_int_equal(run_cli(all, &msg), 0);
+    assert_non_null(strstr(msg, "study      arms: control, massage (the first is the reference)"));
+    assert_non_null(strstr(msg, "made by    discsim "));
+    assert_non_null(strstr(msg, "command    discsim run "));
+    assert_non_null(strstr(msg, "time       per arm: 19 records")); /* 3 h every 10 min */
+    assert_non_null(strstr(msg, "groups (discsim info FILE GROUP"));
+    assert_null(strstr(msg, "/arms/massage/summary/peak_nucleus_pressure")); /* too many to list */
+    free(msg);
+    const char *one[] = {"discsim", "info", out, "/arms/massage/summary", NULL};
+    assert_int_equal(run_cli(one, &msg), 0);
+    assert_non_null(strstr(msg, "datasets (3 under /arms/massage/summary)")); /* no herniation: no root metrics */
+    assert_non_null(strstr(msg, "/arms/massage/summary/peak_nucleus_pressure  1 (subject)  MPa"));
+    assert_null(strstr(msg, "/arms/control/"));
+    free(msg);
+    const char *none[] = {"discsim", "info", out, "/arms/nobody", NULL};
+    assert_int_equal(run_cli(none, &msg), DS_ERR_USAGE);
+    assert_non_null(strstr(msg, "nothing under '/arms/nobody'"));
+    free(msg);
+    unlink(out);
+    unlink(scen);
+}
+
 static void test_usage(void **state)
 {
     (void)state;
@@ -449,6 +486,7 @@ int main(void)
         cmocka_unit_test(test_divergence),
         cmocka_unit_test(test_usage),
         cmocka_unit_test(test_clock_and_index_keys),
+        cmocka_unit_test(test_info_of_a_study),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -62,6 +62,14 @@ ds_status ds_h5_write_doubles_at(ds_h5_writer *w, const char *path, size_t first
 /* A scalar variable-length UTF-8 string dataset (for long text such as the scenario). */
 ds_status ds_h5_write_text(ds_h5_writer *w, const char *path, const char *text, const char *description,
                            ds_error *err);
+/* A list of n strings: a one-dimensional dataset of variable-length UTF-8 strings. */
+ds_status ds_h5_write_strings(ds_h5_writer *w, const char *path, size_t n, const char *const *strings,
+                              const char *description, ds_error *err);
+/* Dimension dim of the dataset at path gets the dimension scale at scale_path (made a scale
+ * named `name` if it is not one yet) and the label `name`, so that h5py, xarray and netCDF
+ * tools see named axes with coordinates. */
+ds_status ds_h5_attach_scale(ds_h5_writer *w, const char *path, int dim, const char *scale_path, const char *name,
+                             ds_error *err);
 /* String / double / int64 attribute on an existing object (group or dataset) at obj_path;
  * a group named obj_path is created if nothing is there. */
 ds_status ds_h5_attr_string(ds_h5_writer *w, const char *obj_path, const char *name, const char *value,
@@ -161,6 +169,9 @@ int ds_h5_exists(const char *file, const char *path);
  * /time is a time axis and every series in the stream [subject][time] as long as it), and
  * nothing is printed if it fails. */
 ds_status ds_h5_info(const char *file, FILE *out, ds_error *err);
+/* The same for the datasets at or under `where` ("/arms/claim/summary"; NULL: all, or the
+ * groups alone when there are many). */
+ds_status ds_h5_info_at(const char *file, const char *where, FILE *out, ds_error *err);
 
 /* A record sink that streams a run into w (see discsim/run.h); at the end of each stream it
  * writes <prefix>/meta (provenance, solver statistics, compiled parameters, timeline,

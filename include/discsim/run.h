@@ -52,6 +52,12 @@ typedef struct ds_record_sink {
                              const char *units, const char *description, ds_error *err);
     ds_status (*put_text)(void *ctx, const char *path, const char *text, const char *description, ds_error *err);
     ds_status (*put_attr)(void *ctx, const char *obj_path, const char *name, const char *value, ds_error *err);
+    /* Dimension dim of the array at path is the axis whose coordinates are the array at
+     * scale_path, named `name` (NULL: the sink keeps no axes). */
+    ds_status (*put_scale)(void *ctx, const char *path, int dim, const char *scale_path, const char *name,
+                           ds_error *err);
+    /* A list, given as lines of text each ended by a newline (NULL: put_text is used). */
+    ds_status (*put_lines)(void *ctx, const char *path, const char *lines, const char *description, ds_error *err);
 } ds_record_sink;
 
 /* A run's per-subject results, as views of its arrays over all subjects: what a block of
@@ -99,6 +105,7 @@ typedef struct ds_run_opts {
     void *parallel_ctx;
     const ds_block_hooks *hooks; /* checkpoints block by block (summaries only), or the split
                                     of the blocks over processes (NULL: none) */
+    const char *command_line;    /* recorded at the output's root (NULL: none) */
 } ds_run_opts;
 
 typedef struct ds_run_result {

@@ -38,6 +38,7 @@ typedef struct ds_study_opts {
     const char *checkpoint; /* summaries only: the checkpoint file, block by block (NULL: none) */
     const ds_block_hooks *hooks; /* summaries only: the blocks' split over processes (NULL: all here) */
     int resume;            /* go on from the checkpoint's blocks */
+    const char *command_line; /* recorded at the output's root (NULL: none) */
 } ds_study_opts;
 
 /* The options of one run: its subjects in blocks of o->block lanes (default one vector of

@@ -402,6 +402,42 @@ static ds_status read_fixed_string(hid_t obj, bool attr, hid_t ftype, hid_t mtyp
     return DS_OK;
 }
 
+/* A dataset that is a list of n variable-length strings (discsim writes lists so), as one
+ * text of n lines, each ended by a newline. */
+static ds_status read_var_lines(hid_t obj, hid_t mtype, size_t n, const char *file, const char *what, char **value,
+                                ds_error *err)
+{
+    char **s = calloc(n, sizeof *s);
+    if (!s)
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    ds_status st = DS_OK;
+    if (H5Tset_size(mtype, H5T_VARIABLE) < 0 || H5Dread(obj, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, s) < 0) {
+        char reason[256];
+        ds_h5_reason(reason, sizeof reason);
+        st = ds_fail(err, DS_ERR_IO, "%s: cannot read %s: %s", file, what, reason);
+    }
+    size_t len = 1;
+    for (size_t i = 0; !st && i < n; i++)
+        len += (s[i] ? strlen(s[i]) : 0) + 1;
+    char *out = st ? NULL : malloc(len);
+    if (!st && !out)
+        st = ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0, o = 0; out && i < n; i++) {
+        size_t k = s[i] ? strlen(s[i]) : 0;
+        memcpy(out + o, s[i] ? s[i] : "", k);
+        o += k;
+        out[o++] = '\n';
+        out[o] = '\0';
+    }
+    if (out && n == 0)
+        out[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        H5free_memory(s[i]);
+    free(s);
+    *value = out;
+    return st;
+}
+
 ds_status h5r_read_string(hid_t obj, bool attr, const char *file, const char *what, char **value, ds_error *err)
 {
     *value = NULL;
@@ -415,12 +451,17 @@ ds_status h5r_read_string(hid_t obj, bool attr, const char *file, const char *wh
         st = ds_fail(err, DS_ERR_IO, "%s: cannot read the type of %s", file, what);
     else if (c != H5T_STRING)
         st = ds_fail(err, DS_ERR_IO, "%s: %s holds %s, not a string", file, what, class_text(c));
-    else if ((st = extent(space, file, what, &s, err)) == DS_OK && s.count != 1)
-        st = ds_fail(err, DS_ERR_IO, "%s: %s holds %zu strings, expected one", file, what, s.count);
+    else if ((st = extent(space, file, what, &s, err)) == DS_OK && s.count != 1 && (attr || s.rank != 1))
+        st = ds_fail(err, DS_ERR_IO, "%s: %s holds %zu strings, expected one or a list", file, what, s.count);
     htri_t var = st == DS_OK ? H5Tis_variable_str(ftype) : -1;
+    if (st == DS_OK && !attr && s.rank == 1 && var <= 0)
+        st = ds_fail(err, DS_ERR_IO, "%s: %s is a list of fixed-length strings; discsim reads lists of "
+                     "variable-length ones", file, what);
     if (st == DS_OK && (var < 0 || (mtype = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0))
         st = ds_fail(err, DS_ERR_IO, "%s: cannot read the string type of %s", file, what);
-    if (st == DS_OK)
+    if (st == DS_OK && !attr && s.rank == 1)
+        st = read_var_lines(obj, mtype, s.count, file, what, value, err);
+    else if (st == DS_OK)
         st = var > 0 ? read_var_string(obj, attr, mtype, file, what, value, err)
                      : read_fixed_string(obj, attr, ftype, mtype, file, what, value, err);
     h5r_close(&mtype);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hdf5_hl.h>
+
 #include "discsim/study.h"
 #include "h5_check.h"
 #include "h5_common.h"
@@ -58,7 +60,8 @@ typedef struct row_list {
     ds_error *err;
 } row_list;
 
-/* "2 x 10000", "10000" or "scalar". */
+/* "2 x 10000", "10000" or "scalar", and the dimensions' names where the file gives them:
+ * "1 x 1441 (subject, time)"; a swept key by its last part ("tone"), cut at 40 characters. */
 static char *shape_text(hid_t dset)
 {
     hid_t space = H5Dget_space(dset);
@@ -75,8 +78,25 @@ static char *shape_text(hid_t dset)
             size_t len = (size_t)snprintf(s, cap, "%s", rank == 0 ? "scalar" : "");
             for (int i = 0; i < rank; ++i)
                 len += (size_t)snprintf(s + len, cap - len, "%s%llu", i ? " x " : "", (unsigned long long)dims[i]);
+            char label[41];
+            int named = 0;
+            for (int i = 0; i < rank; ++i)
+                named |= H5DSget_label(dset, (unsigned)i, label, sizeof label) > 0;
+            char *t = named ? realloc(s, cap + (size_t)rank * 44 + 4) : NULL;
+            if (t) {
+                s = t;
+                cap += (size_t)rank * 44 + 4;
+                for (int i = 0; i < rank; ++i) {
+                    ssize_t n = H5DSget_label(dset, (unsigned)i, label, sizeof label);
+                    const char *dot = n > 0 ? strrchr(label, '.') : NULL; /* a swept key by its last part */
+                    len += (size_t)snprintf(s + len, cap - len, "%s%s", i ? ", " : " (",
+                                            n <= 0 ? "-" : dot && dot[1] ? dot + 1 : label);
+                }
+                snprintf(s + len, cap - len, ")");
+            }
         }
     }
+    H5Eclear2(H5E_DEFAULT);
     h5r_close(&space);
     return s ? s : strdup("?");
 }
@@ -213,7 +233,8 @@ static void free_streams(streams *s)
     free(s->prefix);
 }
 
-/* A series of the stream at prefix: below it, but not its /time, provenance or summaries. */
+/* A series of the stream at prefix: below it, but not its axes (/time, /subject), provenance
+ * or summaries. */
 static bool stream_series(const char *path, const char *prefix)
 {
     size_t n = strlen(prefix);
@@ -224,7 +245,7 @@ static bool stream_series(const char *path, const char *prefix)
     for (size_t k = 0; k < sizeof not_series / sizeof not_series[0]; ++k)
         if (!strncmp(rest, not_series[k], strlen(not_series[k])))
             return false;
-    return strcmp(rest, "time") != 0;
+    return strcmp(rest, "time") != 0 && strcmp(rest, "subject") != 0;
 }
 
 /* The stream a dataset belongs to: the longest prefix it is a series of (-1: none). */
@@ -260,11 +281,14 @@ typedef struct time_span {
     double t0, t1;
 } time_span;
 
-/* Checks every stream that has a /time: the time axis and the stream's series; the root
- * stream's span is returned. */
-static ds_status check_streams(hid_t fid, const char *file, const row_list *all, time_span *root, ds_error *err)
+/* Checks every stream that has a /time: the time axis and the stream's series; the span of
+ * the first stream that has one (the root's, or the first arm's) is returned, and in *arms the
+ * arms' names (one per line, NULL: none) for the summary. */
+static ds_status check_streams(hid_t fid, const char *file, const row_list *all, time_span *root, char **arms,
+                               ds_error *err)
 {
     *root = (time_span){false, 0, 0.0, 0.0};
+    *arms = NULL;
     streams s;
     ds_status st = read_streams(fid, file, &s, err);
     for (size_t k = 0; k < s.n && st == DS_OK; ++k) {
@@ -275,12 +299,20 @@ static ds_status check_streams(hid_t fid, const char *file, const row_list *all,
         ds_h5_array t;
         if ((st = h5r_read_array(fid, file, path, &want, &t, err)) != DS_OK || !t.present)
             continue;
-        if (k == 0)
+        if (!root->present)
             *root = (time_span){true, t.count, t.count ? t.data[0] : 0.0, t.count ? t.data[t.count - 1] : 0.0};
         for (size_t j = 0; j < all->n && st == DS_OK; ++j)
             if (owner(&s, all->rows[j].path) == (long)k)
                 st = check_series(fid, file, all->rows[j].path, s.prefix[k], t.count, err);
         ds_h5_array_free(&t);
+    }
+    size_t len = 0;
+    for (size_t k = 1; k < s.n; ++k)
+        len += strlen(s.prefix[k]) + 2;
+    if (st == DS_OK && s.n > 1 && (*arms = malloc(len + 1))) {
+        char *w = *arms;
+        for (size_t k = 1; k < s.n; ++k)
+            w += sprintf(w, "%s%s", k > 1 ? ", " : "", s.prefix[k] + strlen("/arms/"));
     }
     free_streams(&s);
     return st;
@@ -370,9 +402,9 @@ static ds_status read_solver(hid_t fid, const char *file, row_list *list, solver
 
 /* ---- the summary -------------------------------------------------------------------------------- */
 
-static void print_time(FILE *restrict out, const time_span *t)
+static void print_time(FILE *restrict out, const time_span *t, bool per_arm)
 {
-    fputs("time       ", out);
+    fputs(per_arm ? "time       per arm: " : "time       ", out);
     if (!t->present)
         fputs("(no /time dataset)\n", out);
     else if (t->n == 0)
@@ -382,21 +414,37 @@ static void print_time(FILE *restrict out, const time_span *t)
                 t->t0, t->t1, t->t0 / 3600.0, t->t1 / 3600.0, (t->t1 - t->t0) / 3600.0);
 }
 
-static void print_datasets(FILE *restrict out, const row_list *list)
+/* path is where or below it (where "/" or NULL: everything) */
+static bool within(const char *path, const char *where)
 {
-    size_t wp = strlen("path"), ws = strlen("shape"), wu = strlen("units");
+    if (!where || !strcmp(where, "/"))
+        return true;
+    size_t n = strlen(where);
+    while (n > 1 && where[n - 1] == '/')
+        n--;
+    return !strncmp(path, where, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+static void print_datasets(FILE *restrict out, const row_list *list, const char *where)
+{
+    size_t wp = strlen("path"), ws = strlen("shape"), wu = strlen("units"), n = 0;
     for (size_t i = 0; i < list->n; ++i) {
+        if (!within(list->rows[i].path, where))
+            continue;
+        n++;
         wp = max_size(wp, text_width(list->rows[i].path));
         ws = max_size(ws, text_width(list->rows[i].shape));
         wu = max_size(wu, text_width(list->rows[i].units));
     }
-    fprintf(out, "\ndatasets (%zu)\n  ", list->n);
+    fprintf(out, "\ndatasets (%zu%s%s)\n  ", n, where ? " under " : "", where ? where : "");
     put_padded(out, "path", wp + 2);
     put_padded(out, "shape", ws + 2);
     put_padded(out, "units", wu + 2);
     fputs("description\n", out);
     for (size_t i = 0; i < list->n; ++i) {
         const info_row *r = &list->rows[i];
+        if (!within(r->path, where))
+            continue;
         fputs("  ", out);
         put_padded(out, r->path, wp + 2);
         put_padded(out, r->shape, ws + 2);
@@ -406,9 +454,128 @@ static void print_datasets(FILE *restrict out, const row_list *list)
     }
 }
 
-static ds_status info_open(FILE *restrict out, hid_t fid, const char *restrict file, ds_error *err)
+/* A group's place in the overview: /arms/<arm>/<first part>, or the first part otherwise. */
+static size_t group_key(const char *path)
 {
-    char *name = NULL;
+    const char *p = path + 1;
+    int parts = strncmp(path, "/arms/", 6) ? 1 : 3;
+    for (const char *q = p; *q; q++)
+        if (*q == '/' && --parts == 0)
+            return (size_t)(q - path);
+    return 0; /* a dataset at the top (e.g. /time): listed as itself */
+}
+
+/* Files with many datasets (arms, cohorts): their groups, how many datasets each holds. */
+static void print_groups(FILE *restrict out, const row_list *list)
+{
+    fputs("\ngroups (discsim info FILE GROUP lists a group's datasets)\n", out);
+    size_t i = 0;
+    while (i < list->n) {
+        size_t k = group_key(list->rows[i].path), j = i + 1;
+        if (k == 0) {
+            fputs("  ", out);
+            put_padded(out, list->rows[i].path, 40);
+            fprintf(out, "%s\n", list->rows[i].shape);
+            i++;
+            continue;
+        }
+        while (j < list->n && group_key(list->rows[j].path) == k && !strncmp(list->rows[j].path, list->rows[i].path, k))
+            j++;
+        fprintf(out, "  %.*s", (int)k, list->rows[i].path);
+        for (size_t w = text_width(list->rows[i].path) - (strlen(list->rows[i].path) - k); w < 38; w++)
+            fputc(' ', out);
+        fprintf(out, "%zu dataset%s\n", j - i, j - i == 1 ? "" : "s");
+        i = j;
+    }
+}
+
+/* The root's provenance (files before it have none) and the kind of study. */
+static ds_status print_head(FILE *restrict out, hid_t fid, const char *file, const char *name, const char *arms,
+                            const time_span *span, ds_error *err)
+{
+    static const char *const keys[] = {"program_version", "git_commit", "created", "command_line"};
+    char *v[4] = {NULL, NULL, NULL, NULL}, *study = NULL, *param[2] = {NULL, NULL};
+    ds_status st = DS_OK;
+    hid_t root = H5Oopen(fid, "/", H5P_DEFAULT), meta = H5I_INVALID_HID;
+    for (int k = 0; k < 4 && st == DS_OK && root >= 0; k++)
+        st = h5r_attr_string(root, file, "/", keys[k], true, &v[k], err);
+    bool found = false;
+    if (st == DS_OK)
+        st = h5r_find(fid, file, "/meta", &found, err);
+    if (st == DS_OK && found && (meta = H5Oopen(fid, "/meta", H5P_DEFAULT)) >= 0)
+        st = h5r_attr_string(meta, file, "/meta", "study", true, &study, err);
+    for (int k = 0; k < 2 && st == DS_OK && study && !strcmp(study, "sweep"); k++) {
+        char path[64];
+        snprintf(path, sizeof path, "/sweep/values_%d", k + 1);
+        hid_t d = H5I_INVALID_HID;
+        if ((st = h5r_find(fid, file, path, &found, err)) == DS_OK && found &&
+            (d = H5Oopen(fid, path, H5P_DEFAULT)) >= 0) {
+            char *p = NULL, *shape = shape_text(d);
+            st = h5r_attr_string(d, file, path, "parameter", true, &p, err);
+            if (st == DS_OK && p && shape) {
+                param[k] = malloc(strlen(p) + strlen(shape) + 16);
+                if (param[k])
+                    sprintf(param[k], "%s (%s values)", p, shape);
+            }
+            free(p);
+            free(shape);
+        }
+        h5r_close(&d);
+    }
+    h5r_close(&meta);
+    h5r_close(&root);
+    H5Eclear2(H5E_DEFAULT);
+    if (st == DS_OK) {
+        fprintf(out, "file       %s\nscenario   ", file);
+        put_clean(out, name);
+        fputc('\n', out);
+        if (v[0]) {
+            fputs("made by    discsim ", out);
+            put_clean(out, v[0]);
+            fputs(" (", out);
+            put_clean(out, v[1] ? v[1] : "?");
+            fputs(")", out);
+            if (v[2]) {
+                fputs(", ", out);
+                put_clean(out, v[2]);
+            }
+            fputc('\n', out);
+        }
+        if (v[3]) {
+            fputs("command    ", out);
+            put_clean(out, v[3]);
+            fputc('\n', out);
+        }
+        if (arms) {
+            fputs("study      arms: ", out);
+            put_clean(out, arms);
+            fputs(" (the first is the reference)\n", out);
+        } else if (param[0]) {
+            fputs("study      sweep over ", out);
+            put_clean(out, param[0]);
+            if (param[1]) {
+                fputs(" x ", out);
+                put_clean(out, param[1]);
+            }
+            fputc('\n', out);
+        }
+        print_time(out, span, arms != NULL);
+    }
+    for (int k = 0; k < 4; k++)
+        free(v[k]);
+    free(study);
+    free(param[0]);
+    free(param[1]);
+    return st;
+}
+
+/* A listing longer than this shows groups unless a group is asked for. */
+enum { INFO_MAX_ROWS = 120 };
+
+static ds_status info_open(FILE *restrict out, hid_t fid, const char *restrict file, const char *where,
+                           ds_error *err)
+{
+    char *name = NULL, *arms = NULL;
     row_list all = {0}, stats_list = {0};
     solver_stat *stats = NULL;
     time_span span;
@@ -416,16 +583,22 @@ static ds_status info_open(FILE *restrict out, hid_t fid, const char *restrict f
     if (st == DS_OK)
         st = collect(fid, file, "/", &all, err);
     if (st == DS_OK)
-        st = check_streams(fid, file, &all, &span, err);
+        st = check_streams(fid, file, &all, &span, &arms, err);
     if (st == DS_OK)
         st = read_solver(fid, file, &stats_list, &stats, err);
+    size_t shown = 0;
+    for (size_t i = 0; st == DS_OK && i < all.n; ++i)
+        shown += within(all.rows[i].path, where);
+    if (st == DS_OK && where && shown == 0)
+        st = ds_fail(err, DS_ERR_USAGE, "%s: nothing under '%s' (discsim info %s lists the groups)", file, where, file);
+    if (st == DS_OK)
+        st = print_head(out, fid, file, name, arms, &span, err);
     if (st == DS_OK) {
-        fprintf(out, "file       %s\nscenario   ", file);
-        put_clean(out, name);
-        fputc('\n', out);
-        print_time(out, &span);
-        print_datasets(out, &all);
-        if (stats_list.n > 0)
+        if (!where && all.n > INFO_MAX_ROWS)
+            print_groups(out, &all);
+        else
+            print_datasets(out, &all, where);
+        if (stats_list.n > 0 && (within("/meta/solver", where) || (where && within(where, "/meta/solver"))))
             print_solver(out, &stats_list, stats);
     }
     for (size_t i = 0; stats && i < stats_list.n; ++i)
@@ -434,21 +607,29 @@ static ds_status info_open(FILE *restrict out, hid_t fid, const char *restrict f
     free_rows(&stats_list);
     free_rows(&all);
     free(name);
+    free(arms);
     return st;
 }
 
-ds_status ds_h5_info(const char *file, FILE *out, ds_error *err)
+ds_status ds_h5_info_at(const char *file, const char *where, FILE *out, ds_error *err)
 {
     if (!out)
         return ds_fail(err, DS_ERR_USAGE, "ds_h5_info: no output stream");
+    if (where && where[0] != '/')
+        return ds_fail(err, DS_ERR_USAGE, "discsim info: a group is written from the root, e.g. /arms/%s", where);
     ds_h5_quiet q = ds_h5_quiet_begin();
     hid_t fid;
     ds_status st = h5r_open_file(file, &fid, err);
     if (st == DS_OK)
-        st = info_open(out, fid, file, err);
+        st = info_open(out, fid, file, where, err);
     h5r_close(&fid);
     ds_h5_quiet_end(q);
     if (st == DS_OK && (fflush(out) != 0 || ferror(out)))
         st = ds_fail(err, DS_ERR_IO, "%s: cannot write the summary: %s", file, strerror(errno));
     return st;
+}
+
+ds_status ds_h5_info(const char *file, FILE *out, ds_error *err)
+{
+    return ds_h5_info_at(file, NULL, out, err);
 }

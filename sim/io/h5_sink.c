@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/strbuf.h"
@@ -16,6 +17,45 @@
         if (st_)                                                                                                       \
             return st_;                                                                                                \
     } while (0)
+
+/* A list given as lines of text ("a\nb\n") written as a list of strings. */
+static ds_status write_lines(ds_h5_writer *w, const char *path, const char *text, const char *description,
+                             ds_error *err)
+{
+    size_t n = 0, len = strlen(text);
+    for (size_t i = 0; i < len; i++)
+        n += text[i] == '\n';
+    n += len > 0 && text[len - 1] != '\n'; /* a last line without its newline */
+    char *copy = malloc(len + 1);
+    const char **line = malloc((n ? n : 1) * sizeof *line);
+    ds_status st = DS_OK;
+    if (!copy || !line)
+        st = ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    size_t k = 0;
+    if (!st) {
+        memcpy(copy, text, len + 1);
+        for (char *p = copy; k < n; k++) {
+            line[k] = p;
+            char *nl = strchr(p, '\n');
+            if (!nl)
+                break;
+            *nl = '\0';
+            p = nl + 1;
+        }
+        st = ds_h5_write_strings(w, path, n, line, description, err);
+    }
+    free(line);
+    free(copy);
+    return st;
+}
+
+/* The dataset at <prefix>/<rel> is per subject: its first axis is the stream's subjects. */
+static ds_status per_subject(ds_h5_writer *w, const char *prefix, const char *path, ds_error *err)
+{
+    char scale[300];
+    snprintf(scale, sizeof scale, "%s/subject", prefix);
+    return ds_h5_attach_scale(w, path, 0, scale, "subject", err);
+}
 
 /* Who made the file from what: scenario, model, program, herniation, thresholds. */
 static ds_status meta_provenance(ds_h5_writer *w, const char *meta, const ds_run_report *rep, ds_error *err)
@@ -48,7 +88,7 @@ static ds_status meta_provenance(ds_h5_writer *w, const char *meta, const ds_run
         snprintf(path, sizeof path, "%s/thresholds", meta);
         TRY(ds_h5_write_doubles(w, path, 1, td, thr, "mmHg", "root compression thresholds of the model", err));
         snprintf(path, sizeof path, "%s/threshold_names", meta);
-        TRY(ds_h5_write_text(w, path, names, "names of the thresholds, one per line", err));
+        TRY(write_lines(w, path, names, "names of the thresholds, in the order of thresholds", err));
     }
     if (m->site.enabled) {
         const ds_herniation_site *hs = &m->site;
@@ -64,11 +104,12 @@ static ds_status meta_provenance(ds_h5_writer *w, const char *meta, const ds_run
     snprintf(path, sizeof path, "%s/scenario_text", meta);
     TRY(ds_h5_write_text(w, path, sc->text, "the scenario file as given", err));
     snprintf(path, sizeof path, "%s/overrides", meta);
-    return ds_h5_write_text(w, path, sc->overrides, "--set key=value and arm overrides, one per line", err);
+    return write_lines(w, path, sc->overrides, "--set key=value and arm overrides, in order", err);
 }
 
 /* The method, its tolerances and the per-subject statistics. */
-static ds_status meta_solver(ds_h5_writer *w, const char *solver, const ds_run_report *rep, ds_error *err)
+static ds_status meta_solver(ds_h5_writer *w, const char *prefix, const char *solver, const ds_run_report *rep,
+                             ds_error *err)
 {
     const ds_scenario *sc = rep->sc;
     const ds_method *meth = ds_method_get(sc->solver.method);
@@ -82,12 +123,14 @@ static ds_status meta_solver(ds_h5_writer *w, const char *solver, const ds_run_r
     TRY(ds_h5_attr_double(w, solver, "fixed_step_s", sc->solver.h_fixed, err));
 #define DS_X_WRITE(f, u, dsc)                                                                                          \
     snprintf(path, sizeof path, "%s/" #f, solver);                                                                    \
-    TRY(ds_h5_write_int64s(w, path, 1, dims, stt->f, u, dsc, err));
+    TRY(ds_h5_write_int64s(w, path, 1, dims, stt->f, u, dsc, err));                                                   \
+    TRY(per_subject(w, prefix, path, err));
     DS_STATS_FIELDS(DS_X_WRITE)
 #undef DS_X_WRITE
     snprintf(path, sizeof path, "%s/h_min", solver);
-    return ds_h5_write_doubles(w, path, 1, dims, stt->h_min, "s",
-                               "smallest accepted step (steps shortened to land on a phase boundary excluded)", err);
+    TRY(ds_h5_write_doubles(w, path, 1, dims, stt->h_min, "s",
+                            "smallest accepted step (steps shortened to land on a phase boundary excluded)", err));
+    return per_subject(w, prefix, path, err);
 }
 
 /* The path of per-subject parameter row r (disc parameters level by level, then the
@@ -117,7 +160,8 @@ static int param_row(const ds_model *m, int r, char *path, size_t cap, const cha
 /* The compiled disc parameters, per level and subject. A cohort's subjects are made in
  * pieces (ds_scenario_lanes), each piece written into every dataset, so that no whole
  * cohort's model is ever held. */
-static ds_status meta_parameters(ds_h5_writer *w, const char *meta, const ds_scenario *sc, ds_error *err)
+static ds_status meta_parameters(ds_h5_writer *w, const char *prefix, const char *meta, const ds_scenario *sc,
+                                 ds_error *err)
 {
     enum { PIECE = 1024 }; /* subjects: a piece's model is about 1.7 MB */
     const ds_model *m = &sc->model;
@@ -127,8 +171,9 @@ static ds_status meta_parameters(ds_h5_writer *w, const char *meta, const ds_sce
     const double *row;
     ds_status st = DS_OK;
     for (int r = 0; r < nrow && !st; r++)
-        if (param_row(m, r, path, sizeof path, meta, &units, &desc, &row))
-            st = ds_h5_create_doubles(w, path, (size_t)sc->nsubj, units, desc, err);
+        if (param_row(m, r, path, sizeof path, meta, &units, &desc, &row) &&
+            !(st = ds_h5_create_doubles(w, path, (size_t)sc->nsubj, units, desc, err)))
+            st = per_subject(w, prefix, path, err);
     for (int l0 = 0; l0 < sc->nsubj && !st; l0 += PIECE) {
         const int n = sc->nsubj - l0 < PIECE ? sc->nsubj - l0 : PIECE;
         ds_model piece;
@@ -173,7 +218,7 @@ static ds_status meta_timeline(ds_h5_writer *w, const char *meta, const ds_scena
         st = ds_h5_write_doubles(w, path, 2, pd, se, "s", "start and end of each phase", err);
     snprintf(path, sizeof path, "%s/timeline/phase_posture", meta);
     if (!st)
-        st = ds_h5_write_text(w, path, names, "posture of each phase, one per line", err);
+        st = write_lines(w, path, names, "posture of each phase, in the order of phase_span", err);
     free(se);
     free(names);
     if (st || sc->nsession == 0)
@@ -198,8 +243,8 @@ static ds_status write_meta(ds_h5_writer *w, const char *prefix, const ds_run_re
     snprintf(meta, sizeof meta, "%s/meta", prefix);
     snprintf(solver, sizeof solver, "%s/meta/solver", prefix);
     TRY(meta_provenance(w, meta, rep, err));
-    TRY(meta_solver(w, solver, rep, err));
-    TRY(meta_parameters(w, meta, rep->sc, err));
+    TRY(meta_solver(w, prefix, solver, rep, err));
+    TRY(meta_parameters(w, prefix, meta, rep->sc, err));
     return meta_timeline(w, meta, rep->sc, err);
 }
 #undef TRY
@@ -209,36 +254,35 @@ static ds_status write_failures(ds_h5_writer *w, const char *prefix, const ds_ru
 {
     const int n = rep->sc->nsubj;
     char path[300];
-    size_t dims[1] = {(size_t)n}, len = 0, cap = (size_t)n * (DS_FAILURE_TEXT + 1) + 1;
+    size_t dims[1] = {(size_t)n};
     int64_t *flag = malloc((size_t)n * sizeof *flag);
-    char *text = malloc(cap);
+    const char **what = malloc((size_t)n * sizeof *what);
     ds_status st = DS_OK;
-    if (!flag || !text)
+    if (!flag || !what)
         st = ds_fail(err, DS_ERR_NOMEM, "out of memory");
-    else
-        text[0] = '\0';
     for (int l = 0; !st && l < n; l++) {
         flag[l] = rep->failed[l];
-        ds_append(text, cap, &len, "%s\n", rep->failed[l] ? rep->fail_what[l] : "");
+        what[l] = rep->failed[l] ? rep->fail_what[l] : "";
     }
     snprintf(path, sizeof path, "%s/meta/failure/failed", prefix);
-    if (!st)
-        st = ds_h5_write_int64s(w, path, 1, dims, flag, "1", "1 where the subject failed (its series are NaN from then on)",
-                                err);
+    if (!st && !(st = ds_h5_write_int64s(w, path, 1, dims, flag, "1",
+                                         "1 where the subject failed (its series are NaN from then on)", err)))
+        st = per_subject(w, prefix, path, err);
     snprintf(path, sizeof path, "%s/meta/failure/time", prefix);
-    if (!st)
-        st = ds_h5_write_doubles(w, path, 1, dims, rep->fail_time, "s", "time the subject failed (NaN: it did not)", err);
+    if (!st &&
+        !(st = ds_h5_write_doubles(w, path, 1, dims, rep->fail_time, "s", "time the subject failed (NaN: it did not)", err)))
+        st = per_subject(w, prefix, path, err);
     snprintf(path, sizeof path, "%s/meta/failure/what", prefix);
-    if (!st)
-        st = ds_h5_write_text(w, path, text,
-                              "per subject, one line: level and variable that failed, why, phase and posture "
-                              "(empty: it did not fail)",
-                              err);
+    if (!st && !(st = ds_h5_write_strings(w, path, (size_t)n, what,
+                                          "per subject: level and variable that failed, why, phase and posture "
+                                          "(empty: it did not fail)",
+                                          err)))
+        st = per_subject(w, prefix, path, err);
     snprintf(path, sizeof path, "%s/meta", prefix);
     if (!st)
         st = ds_h5_attr_int64(w, path, "failed_subjects", rep->nfailed, err);
     free(flag);
-    free(text);
+    free(what);
     return st;
 }
 
@@ -253,12 +297,19 @@ static ds_status write_summary(ds_h5_writer *w, const char *prefix, const ds_run
         snprintf(path, sizeof path, "%s/summary/%s", prefix, sum->metric[q].name);
         st = ds_h5_write_doubles(w, path, 1, dims, sum->metric[q].value, sum->metric[q].unit, sum->metric[q].description,
                                  err);
+        if (!st)
+            st = per_subject(w, prefix, path, err);
     }
     if (st)
         return st;
+    /* the window as numbers for programs, and as a sentence for people */
+    const char *level = ds_level_names[m->level_id[m->site.enabled ? m->site.level : 0]];
     snprintf(path, sizeof path, "%s/summary", prefix);
-    snprintf(text, sizeof text, "from %g s to %g s; nucleus metrics at level %s", sum->from, sum->to,
-             ds_level_names[m->level_id[m->site.enabled ? m->site.level : 0]]);
+    snprintf(text, sizeof text, "from %g s to %g s; nucleus metrics at level %s", sum->from, sum->to, level);
+    if ((st = ds_h5_attr_double(w, path, "window_from_s", sum->from, err)) ||
+        (st = ds_h5_attr_double(w, path, "window_to_s", sum->to, err)) ||
+        (st = ds_h5_attr_string(w, path, "nucleus_level", level, err)))
+        return st;
     return ds_h5_attr_string(w, path, "window", text, err);
 }
 
@@ -300,6 +351,15 @@ static ds_status h5_put_attr(void *ctx, const char *obj_path, const char *name, 
     return ds_h5_attr_string(ctx, obj_path, name, value, err);
 }
 
+static ds_status h5_put_scale(void *ctx, const char *path, int dim, const char *scale_path, const char *name,
+                              ds_error *err)
+{
+    return ds_h5_attach_scale(ctx, path, dim, scale_path, name, err);
+}
+static ds_status h5_put_lines(void *ctx, const char *path, const char *lines, const char *description, ds_error *err)
+{
+    return write_lines(ctx, path, lines, description, err);
+}
 ds_record_sink ds_h5_sink(ds_h5_writer *w)
 {
     return (ds_record_sink){.ctx = w,
@@ -308,7 +368,31 @@ ds_record_sink ds_h5_sink(ds_h5_writer *w)
                             .end = h5_end,
                             .put_doubles = h5_put_doubles,
                             .put_text = h5_put_text,
-                            .put_attr = h5_put_attr};
+                            .put_attr = h5_put_attr,
+                            .put_scale = h5_put_scale,
+                            .put_lines = h5_put_lines};
+}
+
+/* The file's own provenance, at its root: what made it, when, from which command. The date is
+ * SOURCE_DATE_EPOCH's when that is set (the reproducible-builds convention), so that two
+ * runs can give byte-identical files. */
+static ds_status root_provenance(ds_h5_writer *w, const char *command_line, ds_error *err)
+{
+    char when[64] = "";
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    char *end = NULL;
+    long long e = sde ? strtoll(sde, &end, 10) : 0;
+    time_t t = sde && *sde && end && !*end && e >= 0 ? (time_t)e : time(NULL);
+    struct tm tm;
+    if (gmtime_r(&t, &tm))
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    ds_status st;
+    if ((st = ds_h5_attr_string(w, "/", "program", "discsim", err)) ||
+        (st = ds_h5_attr_string(w, "/", "program_version", ds_version(), err)) ||
+        (st = ds_h5_attr_string(w, "/", "git_commit", ds_git_commit(), err)) ||
+        (st = ds_h5_attr_string(w, "/", "created", when, err)))
+        return st;
+    return command_line ? ds_h5_attr_string(w, "/", "command_line", command_line, err) : DS_OK;
 }
 
 ds_status ds_run(const ds_scenario *sc, const char *out_path, const ds_run_opts *opts, ds_run_result *res,
@@ -320,6 +404,10 @@ ds_status ds_run(const ds_scenario *sc, const char *out_path, const ds_run_opts 
     ds_status st = DS_OK;
     if (out_path && ((st = ds_scenario_check_output(sc, out_path, err)) || (st = ds_h5_open(out_path, sc->nsubj, &w, err))))
         return st;
+    if (w && (st = root_provenance(w, opts ? opts->command_line : NULL, err))) {
+        ds_h5_abort(w);
+        return st;
+    }
     ds_record_sink sink = ds_h5_sink(w);
     st = ds_run_stream(sc, w ? &sink : NULL, "", opts, res, &sum, err);
     if (!st && w)
@@ -344,6 +432,10 @@ ds_status ds_study_run(const ds_study *st, const char *out_path, const ds_study_
     ds_h5_writer *w = NULL;
     if (s || (out_path && (s = ds_h5_open(out_path, st->variant[0].nsubj, &w, err))))
         return s;
+    if (w && (s = root_provenance(w, opts->command_line, err))) {
+        ds_h5_abort(w);
+        return s;
+    }
     ds_record_sink sink = ds_h5_sink(w);
     ds_study_outcome out;
     s = ds_study_run_sink(st, w ? &sink : NULL, opts, &out, err);

@@ -372,3 +372,28 @@ ds_status ds_h5_attr_int64(ds_h5_writer *w, const char *obj_path, const char *na
 
 /* ---- finishing ----------------------------------------------------------------------- */
 
+
+ds_status ds_h5_write_strings(ds_h5_writer *w, const char *path, size_t n, const char *const *strings,
+                              const char *description, ds_error *err)
+{
+    ds_status st = check_helper_args(w, path, "ds_h5_write_strings", err);
+    if (st != DS_OK)
+        return st;
+    for (size_t i = 0; i < n; i++)
+        if (!strings[i])
+            return ds_fail(err, DS_ERR_USAGE, "%s: string %zu of '%s' is NULL", w->final_path, i, path);
+    ds_h5_quiet q = ds_h5_quiet_begin();
+    hid_t type = ds_h5w_utf8_type();
+    ds_h5_quiet_end(q);
+    if (type < 0)
+        return ds_fail(err, DS_ERR_IO, "%s: cannot make a string type for '%s'", w->final_path, path);
+    static const char *const none[1] = {""};
+    size_t dims[1] = {n};
+    /* an empty list is a dataset of length 0; HDF5 still wants a buffer */
+    st = write_array(w, path, 1, dims, type, type, n ? (const void *)strings : (const void *)none, NULL, description,
+                     err);
+    q = ds_h5_quiet_begin();
+    ds_h5w_close_id(&type);
+    ds_h5_quiet_end(q);
+    return st;
+}

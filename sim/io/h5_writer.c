@@ -298,6 +298,27 @@ static ds_status end_stream(ds_h5_writer *w, ds_error *err)
     return st;
 }
 
+/* The stream's axes: <prefix>/subject (0 .. nsubj - 1) and <prefix>/time, attached to every
+ * series as its dimensions 0 and 1. */
+static ds_status stream_axes(ds_h5_writer *w, const char *pre, ds_error *err)
+{
+    char subj[600], time[600];
+    snprintf(subj, sizeof subj, "%s/subject", pre);
+    snprintf(time, sizeof time, "%s%s", pre, TIME_PATH);
+    int64_t *idx = malloc((size_t)w->nsubj * sizeof *idx);
+    if (!idx)
+        return ds_fail(err, DS_ERR_NOMEM, "%s: out of memory", w->final_path);
+    for (int l = 0; l < w->nsubj; l++)
+        idx[l] = l;
+    size_t dims[1] = {(size_t)w->nsubj};
+    ds_status st = ds_h5_write_int64s(w, subj, 1, dims, idx, "1", "subject index (the cohort's order)", err);
+    free(idx);
+    for (int s = 0; st == DS_OK && s < w->nseries; ++s)
+        if (!(st = ds_h5_attach_scale(w, w->paths[s], 0, subj, "subject", err)))
+            st = ds_h5_attach_scale(w, w->paths[s], 1, time, "time", err);
+    return st;
+}
+
 ds_status ds_h5_stream(ds_h5_writer *w, const char *prefix, int nseries, const ds_series_desc *series, ds_error *err)
 {
     if (!w)
@@ -348,6 +369,8 @@ ds_status ds_h5_stream(ds_h5_writer *w, const char *prefix, int nseries, const d
         }
     }
     ds_h5_quiet_end(q);
+    if (st == DS_OK)
+        st = stream_axes(w, pre, err);
     if (st != DS_OK)
         w->broken = true;
     return st;

@@ -114,6 +114,17 @@ static ds_status pass_text(void *ctx, const char *path, const char *text, const 
     return put_text(((ds_bands *)ctx)->inner, path, text, description, err);
 }
 
+static ds_status pass_scale(void *ctx, const char *path, int dim, const char *scale_path, const char *name,
+                            ds_error *err)
+{
+    return put_scale(((ds_bands *)ctx)->inner, path, dim, scale_path, name, err);
+}
+
+static ds_status pass_lines(void *ctx, const char *path, const char *lines, const char *description, ds_error *err)
+{
+    return put_lines(((ds_bands *)ctx)->inner, path, lines, description, err);
+}
+
 static ds_status pass_attr(void *ctx, const char *obj_path, const char *name, const char *value, ds_error *err)
 {
     return put_attr(((ds_bands *)ctx)->inner, obj_path, name, value, err);
@@ -131,7 +142,9 @@ ds_record_sink ds_bands_sink(ds_bands *b, const ds_record_sink *inner, const cha
                             .end = bands_end,
                             .put_doubles = pass_doubles,
                             .put_text = pass_text,
-                            .put_attr = pass_attr};
+                            .put_attr = pass_attr,
+                            .put_scale = pass_scale,
+                            .put_lines = pass_lines};
 }
 
 void ds_bands_free(ds_bands *b)

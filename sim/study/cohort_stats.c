@@ -232,6 +232,8 @@ ds_status ds_cohort_put(const ds_record_sink *w, const ds_cohort *c, char (*arm)
         snprintf(desc, sizeof desc, "%s drawn for each subject: %s (%g, %g)%s, in %s", v->key, dist_names[v->dist], v->a,
                  v->b, v->dist == DS_VARY_NORMAL && (isfinite(v->lo) || isfinite(v->hi)) ? " truncated" : "", v->unit);
         st = put_doubles(w, path, 1, dn, &c->value[(size_t)k * c->n], v->unit, desc, err);
+        if (!st)
+            st = put_scale(w, path, 0, "/subject", "subject", err);
     }
     double *failed = st ? NULL : malloc((size_t)c->n * sizeof *failed);
     if (!st && !failed)
@@ -241,6 +243,8 @@ ds_status ds_cohort_put(const ds_record_sink *w, const ds_cohort *c, char (*arm)
     if (!st)
         st = put_doubles(w, "/cohort/failed", 1, dn, failed, "1",
                          "1 where the subject failed in some arm (left out of the cohort's statistics)", err);
+    if (!st)
+        st = put_scale(w, "/cohort/failed", 0, "/subject", "subject", err);
     free(failed);
     const int nm = cs->nmetric;
     for (int v = 1; !st && v < cs->narm; v++)

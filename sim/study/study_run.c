@@ -335,7 +335,7 @@ static ds_status put_effects(const ds_study *st, const ds_record_sink *w, const 
     char names[DS_MAX_VARIANTS * 66] = "";
     for (int a = 0; a < st->nvariant; a++)
         ds_append(names, sizeof names, &len, "%s\n", st->name[a]);
-    ds_status s = put_text(w, "/meta/arms", names, "arm names, one per line; the first is the reference", err);
+    ds_status s = put_lines(w, "/meta/arms", names, "arm names; the first is the reference", err);
     double *diff = s ? NULL : malloc((size_t)nsubj * sizeof *diff);
     if (!s && !diff)
         s = ds_fail(err, DS_ERR_NOMEM, "out of memory for the arm effects");
@@ -350,6 +350,8 @@ static ds_status put_effects(const ds_study *st, const ds_record_sink *w, const 
             snprintf(path, sizeof path, "/summary/effect/%s/%s", st->name[a], ma->name);
             snprintf(desc, sizeof desc, "%s: %s minus %s, paired by subject", ma->description, st->name[a], st->name[0]);
             s = put_doubles(w, path, 1, dims1, diff, ma->unit, desc, err);
+            if (!s)
+                s = put_scale(w, path, 0, "/subject", "subject", err);
         }
     free(diff);
     if (!s && st->nvariant > 1) {
@@ -394,6 +396,14 @@ static ds_status put_sweep(const ds_study *st, const ds_record_sink *w, const ds
         snprintf(desc, sizeof desc, "%s, shaped [values_1]%s[subject]", sum[0].metric[q].description,
                  st->nparam > 1 ? "[values_2]" : "");
         s = put_doubles(w, path, rank, dims, buf, sum[0].metric[q].unit, desc, err);
+        /* the axes: each swept parameter's values, named by the parameter, and the subjects */
+        for (int k = 0; !s && k < st->nparam; k++) {
+            char axis[64];
+            snprintf(axis, sizeof axis, "/sweep/values_%d", k + 1);
+            s = put_scale(w, path, k, axis, st->param[k], err);
+        }
+        if (!s)
+            s = put_scale(w, path, rank - 1, "/subject", "subject", err);
     }
     free(buf);
     return s;
@@ -418,6 +428,10 @@ ds_status ds_study_run_sink(const ds_study *st, const ds_record_sink *sink, cons
             s = put_attr(sink, "/meta", "study", kinds[st->kind], err);
         if (!s)
             s = put_attr(sink, "/meta", "scenario_name", s0->name, err);
+        /* the study's per-subject arrays (effects, a sweep's summaries, a cohort's draws) have
+         * this axis; a single run's stream at the root made its own */
+        if (!s && st->kind != DS_STUDY_SINGLE)
+            s = put_subject_axis(sink, s0->nsubj, err);
     }
     if (!s && sink && st->kind == DS_STUDY_ARMS)
         s = put_effects(st, sink, sum, err);
