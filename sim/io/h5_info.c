@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hdf5_hl.h>
-
 #include "discsim/study.h"
 #include "h5_check.h"
 #include "h5_common.h"
@@ -60,6 +58,40 @@ typedef struct row_list {
     ds_error *err;
 } row_list;
 
+/* The dimensions' labels (H5DS's DIMENSION_LABELS attribute), read here rather than through
+ * H5DSget_label so that a damaged file's attribute (another type, rank or length) is
+ * ignored instead of trusted: NULL when there are none or they are not rank strings. */
+static char **dim_labels(hid_t dset, int rank)
+{
+    if (rank < 1 || H5Aexists(dset, "DIMENSION_LABELS") <= 0)
+        return NULL;
+    hid_t attr = H5Aopen(dset, "DIMENSION_LABELS", H5P_DEFAULT);
+    hid_t type = attr >= 0 ? H5Aget_type(attr) : H5I_INVALID_HID;
+    hid_t space = attr >= 0 ? H5Aget_space(attr) : H5I_INVALID_HID;
+    hid_t mem = H5I_INVALID_HID;
+    hsize_t n = 0;
+    char **label = NULL;
+    if (type >= 0 && space >= 0 && H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0 &&
+        H5Sget_simple_extent_ndims(space) == 1 && H5Sget_simple_extent_dims(space, &n, NULL) == 1 &&
+        n == (hsize_t)rank && (mem = H5Tcopy(H5T_C_S1)) >= 0 && H5Tset_size(mem, H5T_VARIABLE) >= 0 &&
+        (label = calloc((size_t)rank, sizeof *label)) && H5Aread(attr, mem, label) < 0) {
+        free(label);
+        label = NULL;
+    }
+    h5r_close(&mem);
+    h5r_close(&space);
+    h5r_close(&type);
+    h5r_close(&attr);
+    return label;
+}
+
+static void free_labels(char **label, int rank)
+{
+    for (int i = 0; label && i < rank; i++)
+        H5free_memory(label[i]);
+    free(label);
+}
+
 /* "2 x 10000", "10000" or "scalar", and the dimensions' names where the file gives them:
  * "1 x 1441 (subject, time)"; a swept key by its last part ("tone"), cut at 40 characters. */
 static char *shape_text(hid_t dset)
@@ -78,22 +110,18 @@ static char *shape_text(hid_t dset)
             size_t len = (size_t)snprintf(s, cap, "%s", rank == 0 ? "scalar" : "");
             for (int i = 0; i < rank; ++i)
                 len += (size_t)snprintf(s + len, cap - len, "%s%llu", i ? " x " : "", (unsigned long long)dims[i]);
-            char label[41];
-            int named = 0;
-            for (int i = 0; i < rank; ++i)
-                named |= H5DSget_label(dset, (unsigned)i, label, sizeof label) > 0;
-            char *t = named ? realloc(s, cap + (size_t)rank * 44 + 4) : NULL;
+            char **label = dim_labels(dset, rank);
+            char *t = label ? realloc(s, cap + (size_t)rank * 44 + 4) : NULL;
             if (t) {
                 s = t;
                 cap += (size_t)rank * 44 + 4;
                 for (int i = 0; i < rank; ++i) {
-                    ssize_t n = H5DSget_label(dset, (unsigned)i, label, sizeof label);
-                    const char *dot = n > 0 ? strrchr(label, '.') : NULL; /* a swept key by its last part */
-                    len += (size_t)snprintf(s + len, cap - len, "%s%s", i ? ", " : " (",
-                                            n <= 0 ? "-" : dot && dot[1] ? dot + 1 : label);
+                    const char *l = label[i] && *label[i] ? label[i] : "-", *dot = strrchr(l, '.');
+                    len += (size_t)snprintf(s + len, cap - len, "%s%.40s", i ? ", " : " (", dot && dot[1] ? dot + 1 : l);
                 }
                 snprintf(s + len, cap - len, ")");
             }
+            free_labels(label, rank);
         }
     }
     H5Eclear2(H5E_DEFAULT);
