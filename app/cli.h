@@ -29,6 +29,7 @@ typedef struct ds_cli_args {
     int summary_only;      /* --record summary */
     int block;             /* --block N */
     int resume;            /* --resume */
+    ds_table_format table; /* --table text|csv|json */
 } ds_cli_args;
 
 /* Parses the options shared by run and check (allow_out: run's -o, -q, --plot, --threads);

@@ -25,6 +25,8 @@ static void usage_run(FILE *out)
             "  --record summary    keep only each subject's summary metrics, no time series (cohorts); each block\n"
             "                      of subjects that finishes is kept in OUT.h5.resume until the run completes\n"
             "  --resume            go on from OUT.h5.resume: the blocks a killed --record summary run finished\n"
+            "  --table FORMAT      the arms, sweep and cohort tables as text (default), csv or json, alone on\n"
+            "                      stdout (notes go to stderr); printed even with --quiet\n"
             "  -h, --help          this help\n\n%s",
             ds_cli_exit_codes);
 }
@@ -114,6 +116,12 @@ int ds_cmd_run(int argc, char **argv)
     int progress = !a.quiet && isatty(STDERR_FILENO);
     ds_status st;
     /* a single run prints its solver statistics; a cohort or a checkpointed run is a study */
+    if (study.kind == DS_STUDY_SINGLE && !sc->cohort.enabled && a.table != DS_TABLE_TEXT) {
+        ds_study_free(&study);
+        free(a.set);
+        return ds_cli_usage_error("run", NULL, NULL, "--table csv|json is for arms, sweeps and cohorts: a single "
+                                  "run prints no table");
+    }
     if (study.kind == DS_STUDY_SINGLE && !sc->cohort.enabled && !a.summary_only && !a.resume) {
         ds_study_opts so = {.progress = progress, .threads = a.threads, .summary_only = a.summary_only, .block = a.block,
                             .command_line = ds_cli_command_line};
@@ -126,7 +134,8 @@ int ds_cmd_run(int argc, char **argv)
         char ckpt[4200];
         snprintf(ckpt, sizeof ckpt, "%s.resume", a.out);
         ds_study_opts o = {.progress = progress,
-                           .table = a.quiet ? NULL : stdout,
+                           .table = a.quiet && a.table == DS_TABLE_TEXT ? NULL : stdout,
+                           .table_format = a.table,
                            .threads = a.threads,
                            .summary_only = a.summary_only,
                            .block = a.block,
@@ -134,14 +143,15 @@ int ds_cmd_run(int argc, char **argv)
                            .resume = a.resume,
                            .command_line = ds_cli_command_line};
         st = ds_study_run(&study, a.out, &o, &err);
-        if (!st && !a.quiet)
-            printf("discsim: wrote %s (%s, %d %s)\n", a.out, sc->name, study.nvariant,
+        if (!st && !a.quiet) /* beside a CSV or JSON table on stdout, on stderr */
+            fprintf(a.table == DS_TABLE_TEXT ? stdout : stderr, "discsim: wrote %s (%s, %d %s)\n", a.out, sc->name,
+                    study.nvariant,
                    study.kind == DS_STUDY_ARMS ? "arms" : study.kind == DS_STUDY_SWEEP ? "sweep points" : "run");
     }
     if (st)
         fprintf(stderr, "%sdiscsim: %s\n", progress ? "\n" : "", err.msg);
     if (!st && a.plot) {
-        ds_plot_opts po = {.out_dir = a.plot, .log = a.quiet ? NULL : stdout};
+        ds_plot_opts po = {.out_dir = a.plot, .log = a.quiet ? NULL : a.table == DS_TABLE_TEXT ? stdout : stderr};
         int nw;
         if ((st = ds_plot_file(a.out, &po, &nw, &err)))
             fprintf(stderr, "discsim: %s\n", err.msg);

@@ -165,7 +165,7 @@ static int dispatch(int argc, char **argv)
 int ds_cli_parse(int argc, char **argv, ds_cli_args *a, int allow_out, void (*help)(FILE *))
 {
     static const char *const run_opts[] = {"--set", "-o", "--output", "-q", "--quiet", "--threads", "--block", "--record",
-                                           "--resume", "--plot", "--help", NULL};
+                                           "--resume", "--plot", "--table", "--help", NULL};
     static const char *const check_opts[] = {"--set", "--help", NULL};
     const char *cmd = allow_out ? "run" : "check";
     a->set = calloc((size_t)argc, sizeof *a->set);
@@ -199,6 +199,9 @@ int ds_cli_parse(int argc, char **argv, ds_cli_args *a, int allow_out, void (*he
                                           "--record expects summary (per-subject summaries only) or series (the "
                                           "default), got '%s'", v);
             a->summary_only = !strcmp(v, "summary");
+        } else if (allow_out && !strcmp(s, "--table") && i + 1 < argc) {
+            if (ds_table_format_parse(argv[++i], &a->table))
+                return ds_cli_usage_error(cmd, NULL, NULL, "--table expects text, csv or json, got '%s'", argv[i]);
         } else if (allow_out && !strcmp(s, "--resume")) {
             a->resume = 1;
         } else if (allow_out && !strncmp(s, "--plot=", 7) && s[7]) {

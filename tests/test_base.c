@@ -276,10 +276,57 @@ static void test_dmath(void **state)
     assert_true(ulps(ds_exp(709.7), exp(709.7)) <= 1.0);
 }
 
+/* Tables as CSV (RFC 4180 quoting, empty cells for NaN), JSON (escapes, null for NaN) and
+ * text; and "did you mean". */
+static void render(const ds_table *t, int n, ds_table_format f, char *buf, size_t cap)
+{
+    FILE *m = fmemopen(buf, cap, "w");
+    assert_non_null(m);
+    ds_error err = {0};
+    assert_int_equal(ds_table_print(m, t, n, f, &err), DS_OK);
+    fclose(m);
+}
+
+static void test_table(void **state)
+{
+    (void)state;
+    static const char *const cols[] = {"name", "value"};
+    ds_table t;
+    ds_error err = {0};
+    assert_int_equal(ds_table_init(&t, "demo", 2, cols, &err), DS_OK);
+    int r = ds_table_row(&t);
+    ds_table_text(&t, r, 0, "a, \"quoted\"\nline");
+    ds_table_num(&t, r, 1, 0.1 + 0.2);
+    r = ds_table_row(&t);
+    ds_table_text(&t, r, 0, "tab\there");
+    char buf[1024];
+    render(&t, 1, DS_TABLE_CSV, buf, sizeof buf);
+    assert_string_equal(buf, "name,value\r\n\"a, \"\"quoted\"\"\nline\",0.3\r\ntab\there,\r\n");
+    render(&t, 1, DS_TABLE_JSON, buf, sizeof buf);
+    assert_string_equal(buf, "{\n  \"demo\": [\n    {\"name\": \"a, \\\"quoted\\\"\\u000aline\", \"value\": 0.3},\n"
+                             "    {\"name\": \"tab\\u0009here\", \"value\": null}\n  ]\n}\n");
+    render(&t, 1, DS_TABLE_TEXT, buf, sizeof buf);
+    assert_non_null(strstr(buf, "\ndemo\nname"));
+    ds_table two[2] = {t, t};
+    render(two, 2, DS_TABLE_CSV, buf, sizeof buf); /* several tables: each under "# name" */
+    assert_true(!strncmp(buf, "# demo\r\nname,value\r\n", strlen("# demo\r\nname,value\r\n")));
+    ds_table_free(&t);
+    ds_table_format f;
+    assert_int_equal(ds_table_format_parse("json", &f), 0);
+    assert_int_equal(f, DS_TABLE_JSON);
+    assert_int_equal(ds_table_format_parse("xml", &f), -1);
+    static const char *const words[] = {"run", "check", "info", "validate", "plot", "bench", NULL};
+    assert_string_equal(ds_suggest("runn", words), "run");
+    assert_string_equal(ds_suggest("valdiate", words), "validate"); /* a swap of neighbours is one edit */
+    assert_null(ds_suggest("frobnicate", words));
+    assert_null(ds_suggest("run", words)); /* the word itself is no suggestion */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_units),
+        cmocka_unit_test(test_table),
         cmocka_unit_test(test_append),
         cmocka_unit_test(test_brent_against_gsl),
         cmocka_unit_test(test_philox),

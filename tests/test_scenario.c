@@ -393,9 +393,19 @@ static void test_info_of_a_study(void **state)
     snprintf(text, sizeof text, "%sarms:\n  control:\n  massage: {interventions: [{at: 1h, duration: 30min, groups: "
              "[multifidus]}]}\n", base);
     tk_write_text(scen, text);
-    const char *run[] = {"discsim", "run", scen, "-o", out, "-q", NULL};
+    /* the arms table for programs, alone on stdout even with -q */
+    const char *run[] = {"discsim", "run", scen, "-o", out, "-q", "--table", "csv", NULL};
     char *msg;
     assert_int_equal(run_cli(run, &msg), 0);
+    static const char head[] = "metric,unit,subjects,control,massage,massage-control,massage-control_percent\r\n";
+    assert_true(!strncmp(msg, head, strlen(head)));
+    assert_non_null(strstr(msg, "\r\nmean_nucleus_pressure,MPa,1,"));
+    free(msg);
+    const char *json[] = {"discsim", "info", out, "/arms/massage/summary", "--json", NULL};
+    assert_int_equal(run_cli(json, &msg), 0);
+    assert_non_null(strstr(msg, "\"study\": \"arms\", \"arms\": \"control, massage\""));
+    assert_non_null(strstr(msg, "{\"path\": \"/arms/massage/summary/height_lost\", \"shape\": \"1\", "
+                                "\"dimensions\": \"subject\", \"units\": \"mm\""));
     free(msg);
     const char *all[] = {"discsim", "info", out, NULL};
     assert_int_equal(run_cli(all, &msg), 0);

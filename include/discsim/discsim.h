@@ -14,6 +14,7 @@
 #include "discsim/status.h"
 #include "discsim/study.h"
 #include "discsim/summary.h"
+#include "discsim/table.h"
 #include "discsim/validate.h"
 #include "discsim/version.h"
 

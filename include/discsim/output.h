@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "discsim/table.h"
 #include "discsim/run.h"
 #include "discsim/study.h"
 #include "discsim/status.h"
@@ -169,9 +170,10 @@ int ds_h5_exists(const char *file, const char *path);
  * /time is a time axis and every series in the stream [subject][time] as long as it), and
  * nothing is printed if it fails. */
 ds_status ds_h5_info(const char *file, FILE *out, ds_error *err);
-/* The same for the datasets at or under `where` ("/arms/claim/summary"; NULL: all, or the
- * groups alone when there are many). */
-ds_status ds_h5_info_at(const char *file, const char *where, FILE *out, ds_error *err);
+/* The same for the datasets at or under `where` ("/arms/claim/summary"; NULL: all, or, as
+ * text, the groups alone when there are many), as text or, for programs, as two tables
+ * (file: provenance, study and time span; datasets: every one under `where`) in CSV or JSON. */
+ds_status ds_h5_info_at(const char *file, const char *where, ds_table_format fmt, FILE *out, ds_error *err);
 
 /* A record sink that streams a run into w (see discsim/run.h); at the end of each stream it
  * writes <prefix>/meta (provenance, solver statistics, compiled parameters, timeline,

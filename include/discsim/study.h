@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 
+#include "discsim/table.h"
 #include "discsim/run.h"
 #include "discsim/scenario.h"
 #include "discsim/summary.h"
@@ -32,6 +33,7 @@ typedef struct ds_study {
 typedef struct ds_study_opts {
     int progress;
     FILE *table;           /* where to print the arms or sweep table (NULL: nowhere) */
+    ds_table_format table_format; /* as text (the default), CSV or JSON */
     int threads;           /* sweep points run on this many threads (0 or 1: one); the output is the same */
     int summary_only;      /* keep only the summaries (see ds_run_opts) */
     int block;             /* subjects per block of lanes (0: DS_LANE_ALIGN); the output is the same */

@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <math.h>
+
 #include "discsim/study.h"
+#include "discsim/table.h"
 #include "h5_check.h"
 #include "h5_common.h"
 
@@ -519,7 +522,7 @@ static void print_groups(FILE *restrict out, const row_list *list)
 
 /* The root's provenance (files before it have none) and the kind of study. */
 static ds_status print_head(FILE *restrict out, hid_t fid, const char *file, const char *name, const char *arms,
-                            const time_span *span, ds_error *err)
+                            const time_span *span, ds_table *tab, ds_error *err)
 {
     static const char *const keys[] = {"program_version", "git_commit", "created", "command_line"};
     char *v[4] = {NULL, NULL, NULL, NULL}, *study = NULL, *param[2] = {NULL, NULL};
@@ -553,7 +556,23 @@ static ds_status print_head(FILE *restrict out, hid_t fid, const char *file, con
     h5r_close(&meta);
     h5r_close(&root);
     H5Eclear2(H5E_DEFAULT);
-    if (st == DS_OK) {
+    if (st == DS_OK && tab) { /* for programs: one row */
+        static const char *const cols[] = {"file", "scenario", "program_version", "git_commit", "created",
+                                           "command_line", "study", "arms", "sweep_1", "sweep_2", "records",
+                                           "time_start_s", "time_end_s"};
+        if ((st = ds_table_init(tab, "file", 13, cols, err)) == DS_OK) {
+            int r = ds_table_row(tab);
+            const char *txt[] = {file, name, v[0], v[1], v[2], v[3], study ? study : "single", arms, param[0], param[1]};
+            for (int c = 0; c < 10; c++)
+                if (txt[c])
+                    ds_table_text(tab, r, c, txt[c]);
+            if (span->present) {
+                ds_table_num(tab, r, 10, (double)span->n);
+                ds_table_num(tab, r, 11, span->n ? span->t0 : NAN);
+                ds_table_num(tab, r, 12, span->n ? span->t1 : NAN);
+            }
+        }
+    } else if (st == DS_OK) {
         fprintf(out, "file       %s\nscenario   ", file);
         put_clean(out, name);
         fputc('\n', out);
@@ -600,8 +619,36 @@ static ds_status print_head(FILE *restrict out, hid_t fid, const char *file, con
 /* A listing longer than this shows groups unless a group is asked for. */
 enum { INFO_MAX_ROWS = 120 };
 
+/* The datasets at or under where, for programs: path, shape, dimension names, units,
+ * description. */
+static ds_status dataset_table(ds_table *t, const row_list *list, const char *where, ds_error *err)
+{
+    static const char *const cols[] = {"path", "shape", "dimensions", "units", "description"};
+    ds_status st = ds_table_init(t, "datasets", 5, cols, err);
+    for (size_t i = 0; st == DS_OK && i < list->n; ++i) {
+        const info_row *row = &list->rows[i];
+        if (!within(row->path, where))
+            continue;
+        int r = ds_table_row(t);
+        char shape[256];
+        snprintf(shape, sizeof shape, "%s", row->shape);
+        char *dims = strstr(shape, " (");
+        if (dims) { /* "1 x 1441 (subject, time)": the names apart */
+            *dims = '\0';
+            dims += 2;
+            dims[strcspn(dims, ")")] = '\0';
+            ds_table_text(t, r, 2, dims);
+        }
+        ds_table_text(t, r, 0, row->path);
+        ds_table_text(t, r, 1, shape);
+        ds_table_text(t, r, 3, row->units);
+        ds_table_text(t, r, 4, row->desc);
+    }
+    return st;
+}
+
 static ds_status info_open(FILE *restrict out, hid_t fid, const char *restrict file, const char *where,
-                           ds_error *err)
+                           ds_table_format fmt, ds_error *err)
 {
     char *name = NULL, *arms = NULL;
     row_list all = {0}, stats_list = {0};
@@ -619,9 +666,21 @@ static ds_status info_open(FILE *restrict out, hid_t fid, const char *restrict f
         shown += within(all.rows[i].path, where);
     if (st == DS_OK && where && shown == 0)
         st = ds_fail(err, DS_ERR_USAGE, "%s: nothing under '%s' (discsim info %s lists the groups)", file, where, file);
-    if (st == DS_OK)
-        st = print_head(out, fid, file, name, arms, &span, err);
-    if (st == DS_OK) {
+    ds_table tab[2];
+    int ntab = 0;
+    if (st == DS_OK && fmt != DS_TABLE_TEXT) {
+        if ((st = print_head(out, fid, file, name, arms, &span, &tab[0], err)) == DS_OK)
+            ntab = 1;
+        if (st == DS_OK && (st = dataset_table(&tab[1], &all, where, err)) == DS_OK)
+            ntab = 2;
+        if (st == DS_OK)
+            st = ds_table_print(out, tab, ntab, fmt, err);
+    }
+    for (int k = 0; k < ntab; k++)
+        ds_table_free(&tab[k]);
+    if (st == DS_OK && fmt == DS_TABLE_TEXT)
+        st = print_head(out, fid, file, name, arms, &span, NULL, err);
+    if (st == DS_OK && fmt == DS_TABLE_TEXT) {
         if (!where && all.n > INFO_MAX_ROWS)
             print_groups(out, &all);
         else
@@ -639,7 +698,7 @@ static ds_status info_open(FILE *restrict out, hid_t fid, const char *restrict f
     return st;
 }
 
-ds_status ds_h5_info_at(const char *file, const char *where, FILE *out, ds_error *err)
+ds_status ds_h5_info_at(const char *file, const char *where, ds_table_format fmt, FILE *out, ds_error *err)
 {
     if (!out)
         return ds_fail(err, DS_ERR_USAGE, "ds_h5_info: no output stream");
@@ -649,7 +708,7 @@ ds_status ds_h5_info_at(const char *file, const char *where, FILE *out, ds_error
     hid_t fid;
     ds_status st = h5r_open_file(file, &fid, err);
     if (st == DS_OK)
-        st = info_open(out, fid, file, where, err);
+        st = info_open(out, fid, file, where, fmt, err);
     h5r_close(&fid);
     ds_h5_quiet_end(q);
     if (st == DS_OK && (fflush(out) != 0 || ferror(out)))
@@ -659,5 +718,5 @@ ds_status ds_h5_info_at(const char *file, const char *where, FILE *out, ds_error
 
 ds_status ds_h5_info(const char *file, FILE *out, ds_error *err)
 {
-    return ds_h5_info_at(file, NULL, out, err);
+    return ds_h5_info_at(file, NULL, DS_TABLE_TEXT, out, err);
 }

@@ -215,6 +215,58 @@ void ds_cohort_print(FILE *out, const ds_cohort *c, char (*arm)[64], const ds_su
     }
 }
 
+ds_status ds_cohort_tables(ds_table t[3], int *n, const ds_cohort *c, char (*arm)[64], const ds_summary *sum,
+                           const ds_cohort_stats *cs, ds_error *err)
+{
+    static const char *const eff[] = {"arm", "metric", "unit", "n", "mean", "ci95_low", "ci95_high", "sd", "q05", "q25",
+                                      "median", "q75", "q95", "responder_share"};
+    static const char *const cor[] = {"arm", "metric", "parameter", "spearman"};
+    static const char *const sob[] = {"arm", "of", "metric", "parameter", "first_order", "first_order_low",
+                                      "first_order_high", "total", "total_low", "total_high"};
+    const int nm = cs->nmetric;
+    *n = 0;
+    ds_status st = ds_table_init(&t[0], "cohort_effects", 14, eff, err);
+    if (!st)
+        *n = 1;
+    if (!st && !(st = ds_table_init(&t[1], "cohort_correlations", 4, cor, err)))
+        *n = 2;
+    if (!st && cs->sobol && !(st = ds_table_init(&t[2], "sobol", 10, sob, err)))
+        *n = 3;
+    for (int v = 1; !st && v < cs->narm; v++)
+        for (int q = 0; q < nm; q++) {
+            const double *s = &cs->stat[((size_t)(v - 1) * nm + q) * DS_NSTAT];
+            int r = ds_table_row(&t[0]);
+            ds_table_text(&t[0], r, 0, arm[v]);
+            ds_table_text(&t[0], r, 1, sum[0].metric[q].name);
+            ds_table_text(&t[0], r, 2, sum[0].metric[q].unit);
+            for (int k = 0; k < DS_NSTAT; k++)
+                ds_table_num(&t[0], r, 3 + k, s[k]);
+            if (c->responder >= 0)
+                ds_table_num(&t[0], r, 13, cs->responders[(size_t)(v - 1) * nm + q]);
+            for (int k = 0; k < c->nvary; k++) {
+                int rr = ds_table_row(&t[1]);
+                ds_table_text(&t[1], rr, 0, arm[v]);
+                ds_table_text(&t[1], rr, 1, sum[0].metric[q].name);
+                ds_table_text(&t[1], rr, 2, c->vary[k].key);
+                ds_table_num(&t[1], rr, 3, cs->rho[((size_t)(v - 1) * nm + q) * c->nvary + k]);
+            }
+        }
+    for (int v = 0; !st && cs->sobol && v < cs->narm; v++) {
+        const int q = headline_metric(&sum[0]);
+        for (int i = 0; i < c->nvary; i++) {
+            const double *o = &cs->sobol[(((size_t)v * nm + q) * c->nvary + i) * DS_NSOBOL];
+            int r = ds_table_row(&t[2]);
+            ds_table_text(&t[2], r, 0, arm[v]);
+            ds_table_text(&t[2], r, 1, v ? "paired effect" : "metric");
+            ds_table_text(&t[2], r, 2, sum[0].metric[q].name);
+            ds_table_text(&t[2], r, 3, c->vary[i].key);
+            for (int k = 0; k < DS_NSOBOL; k++)
+                ds_table_num(&t[2], r, 4 + k, o[k]);
+        }
+    }
+    return st;
+}
+
 ds_status ds_cohort_put(const ds_record_sink *w, const ds_cohort *c, char (*arm)[64], const ds_summary *sum,
                         const ds_cohort_stats *cs, ds_error *err)
 {

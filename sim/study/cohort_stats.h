@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "discsim/table.h"
 #include "discsim/cohort.h"
 #include "discsim/run.h"
 #include "discsim/summary.h"
@@ -32,6 +33,11 @@ int ds_finished_subjects(const ds_summary *sum, int nvariant, int n, unsigned ch
 ds_status ds_cohort_effects(const ds_cohort *c, int narm, int paired, const ds_summary *sum, ds_cohort_stats *out,
                             ds_error *err);
 void ds_cohort_print(FILE *out, const ds_cohort *c, char (*arm)[64], const ds_summary *sum, const ds_cohort_stats *cs);
+/* The same as tables for programs: cohort_effects (a row per arm and metric: the paired
+ * effect's statistics and responder share), cohort_correlations (arm, metric, parameter,
+ * Spearman's rho) and, with a saltelli design, sobol. Fills t[0..*n). */
+ds_status ds_cohort_tables(ds_table t[3], int *n, const ds_cohort *c, char (*arm)[64], const ds_summary *sum,
+                           const ds_cohort_stats *cs, ds_error *err);
 /* /cohort/{parameters,failed,effect} */
 ds_status ds_cohort_put(const ds_record_sink *w, const ds_cohort *c, char (*arm)[64], const ds_summary *sum,
                         const ds_cohort_stats *cs, ds_error *err);

@@ -140,6 +140,99 @@ static void print_sweep(FILE *out, const ds_study *st, const ds_summary *sum)
     free(keep);
 }
 
+/* Where the study's notes on its runs go (steps, times, blocks resumed): with the tables as
+ * text; nowhere when the tables are CSV or JSON, which must be alone on their stream. */
+static FILE *notes(const ds_study_opts *o)
+{
+    return o->table_format == DS_TABLE_TEXT ? o->table : NULL;
+}
+
+/* The arms table for programs: per metric, each arm's mean over the subjects that finished,
+ * and each arm's difference from the reference, absolute and in percent. */
+static ds_status table_arms(ds_table *t, const ds_study *st, const ds_summary *sum, ds_error *err)
+{
+    const int V = st->nvariant, n = st->variant[0].nsubj;
+    char (*col)[140] = calloc((size_t)(3 + 3 * V), sizeof *col);
+    const char **cols = calloc((size_t)(3 + 3 * V), sizeof *cols);
+    int nc = 0;
+    ds_status s = col && cols ? DS_OK : ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    if (!s) {
+        snprintf(col[nc++], sizeof col[0], "metric");
+        snprintf(col[nc++], sizeof col[0], "unit");
+        snprintf(col[nc++], sizeof col[0], "subjects");
+        for (int a = 0; a < V; a++)
+            snprintf(col[nc++], sizeof col[0], "%s", st->name[a]);
+        for (int a = 1; a < V; a++) {
+            snprintf(col[nc++], sizeof col[0], "%s-%s", st->name[a], st->name[0]);
+            snprintf(col[nc++], sizeof col[0], "%s-%s_percent", st->name[a], st->name[0]);
+        }
+        for (int c = 0; c < nc; c++)
+            cols[c] = col[c];
+        s = ds_table_init(t, "arms", nc, cols, err);
+    }
+    int nkept = 0;
+    unsigned char *keep = s ? NULL : finished(st, sum, &nkept);
+    for (int q = 0; !s && q < sum[0].nmetric; q++) {
+        const ds_metric *m0 = &sum[0].metric[q];
+        int r = ds_table_row(t);
+        ds_table_text(t, r, 0, m0->name);
+        ds_table_text(t, r, 1, m0->unit);
+        ds_table_num(t, r, 2, nkept);
+        double ref = mean_over(m0->value, n, keep);
+        for (int a = 0; a < V; a++) {
+            const ds_metric *ma = metric(&sum[a], m0->name);
+            double v = ma ? mean_over(ma->value, n, keep) : NAN;
+            ds_table_num(t, r, 3 + a, v);
+            if (a > 0) {
+                ds_table_num(t, r, 3 + V + 2 * (a - 1), v - ref);
+                ds_table_num(t, r, 4 + V + 2 * (a - 1), ref != 0.0 ? 100.0 * (v - ref) / fabs(ref) : NAN);
+            }
+        }
+    }
+    free(keep);
+    free(cols);
+    free(col);
+    return s;
+}
+
+/* The sweep table for programs: a row per point, its swept values, each metric's mean. */
+static ds_status table_sweep(ds_table *t, const ds_study *st, const ds_summary *sum, ds_error *err)
+{
+    const int n = st->variant[0].nsubj, nm = sum[0].nmetric;
+    char (*col)[140] = calloc((size_t)(4 + nm), sizeof *col);
+    const char **cols = calloc((size_t)(4 + nm), sizeof *cols);
+    int nc = 0;
+    ds_status s = col && cols ? DS_OK : ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    if (!s) {
+        snprintf(col[nc++], sizeof col[0], "point");
+        for (int k = 0; k < st->nparam; k++)
+            snprintf(col[nc++], sizeof col[0], "%s (%s)", st->param[k], st->unit[k]);
+        snprintf(col[nc++], sizeof col[0], "subjects");
+        for (int q = 0; q < nm; q++)
+            snprintf(col[nc++], sizeof col[0], "%s (%s)", sum[0].metric[q].name, sum[0].metric[q].unit);
+        for (int c = 0; c < nc; c++)
+            cols[c] = col[c];
+        s = ds_table_init(t, "sweep", nc, cols, err);
+    }
+    int nkept = 0;
+    unsigned char *keep = s ? NULL : finished(st, sum, &nkept);
+    const int n2 = st->nparam > 1 ? st->nval[1] : 1;
+    for (int v = 0; !s && v < st->nvariant; v++) {
+        int r = ds_table_row(t), c = 0;
+        ds_table_text(t, r, c++, st->name[v]);
+        ds_table_num(t, r, c++, st->val[0][v / n2]); /* points run [values_1][values_2] */
+        if (st->nparam > 1)
+            ds_table_num(t, r, c++, st->val[1][v % n2]);
+        ds_table_num(t, r, c++, nkept);
+        for (int q = 0; q < nm; q++)
+            ds_table_num(t, r, c++, mean_over(sum[v].metric[q].value, n, keep));
+    }
+    free(keep);
+    free(cols);
+    free(col);
+    return s;
+}
+
 /* Counts a variant's failed subjects; the first failure of the study is kept as a message. */
 static void note_failures(ds_study_outcome *out, const char *what, const char *name, const ds_run_result *r)
 {
@@ -213,8 +306,8 @@ static ds_status sweep_as_lanes(const ds_study *st, const ds_study_opts *opts, d
             snprintf(r.failure + strlen(r.failure), sizeof r.failure - strlen(r.failure),
                      " (the sweep's lanes: subject k is point k / %d, subject k mod %d)", N, N);
         note_failures(out, "sweep", "", &r);
-        if (opts->table)
-            fprintf(opts->table, "sweep as lanes: %d points x %d subject%s in one batch, %lld steps, %.3f s\n", V, N,
+        if (notes(opts))
+            fprintf(notes(opts), "sweep as lanes: %d points x %d subject%s in one batch, %lld steps, %.3f s\n", V, N,
                     N == 1 ? "" : "s", (long long)r.steps, r.wall_time);
     }
     ds_summary_free(&all);
@@ -264,8 +357,8 @@ static ds_status run_sweep(const ds_study *st, const ds_study_opts *opts, ds_sum
             s = ds_fail(err, ss[v], "sweep point %s: %s", st->name[v], ee[v].msg);
         else
             note_failures(out, "sweep point ", st->name[v], &rr[v]);
-        if (!s && opts->table)
-            fprintf(opts->table, "point %-12s %lld steps, %.3f s\n", st->name[v], (long long)rr[v].steps,
+        if (!s && notes(opts))
+            fprintf(notes(opts), "point %-12s %lld steps, %.3f s\n", st->name[v], (long long)rr[v].steps,
                     rr[v].wall_time);
     }
     free(rr);
@@ -317,11 +410,11 @@ static ds_status run_streams(const ds_study *st, const ds_record_sink *w, const 
         if (!s)
             note_failures(out, st->kind == DS_STUDY_ARMS ? "arm " : "", st->kind == DS_STUDY_ARMS ? st->name[v] : "",
                           &r);
-        if (!s && opts->table && st->kind != DS_STUDY_SINGLE)
-            fprintf(opts->table, "arm %-12s %lld steps, %.3f s\n", st->name[v], (long long)r.steps, r.wall_time);
+        if (!s && notes(opts) && st->kind != DS_STUDY_SINGLE)
+            fprintf(notes(opts), "arm %-12s %lld steps, %.3f s\n", st->name[v], (long long)r.steps, r.wall_time);
     }
-    if (checkpoints && !s && opts->table && opts->resume)
-        fprintf(opts->table, "resumed: %d blocks of %d subjects came from the checkpoint\n", ck.restored, ro.block);
+    if (checkpoints && !s && notes(opts) && opts->resume)
+        fprintf(notes(opts), "resumed: %d blocks of %d subjects came from the checkpoint\n", ck.restored, ro.block);
     if (checkpoints) /* kept unless the study completed (the caller removes it with the output's success) */
         ds_checkpoint_close(&ck, 0);
     return s;
@@ -437,21 +530,38 @@ ds_status ds_study_run_sink(const ds_study *st, const ds_record_sink *sink, cons
         s = put_effects(st, sink, sum, err);
     if (!s && sink && st->kind == DS_STUDY_SWEEP)
         s = put_sweep(st, sink, sum, err);
-    if (!s && opts->table) {
+    /* tables: as text for people, printed as they come; for programs, collected and printed
+     * as one CSV or JSON document at the end */
+    const int text = opts->table_format == DS_TABLE_TEXT;
+    ds_table tab[4];
+    int ntab = 0;
+    if (!s && opts->table && text) {
         if (st->kind == DS_STUDY_ARMS)
             print_arms(opts->table, st, sum);
         else if (st->kind == DS_STUDY_SWEEP)
             print_sweep(opts->table, st, sum);
+    } else if (!s && opts->table && st->kind != DS_STUDY_SINGLE) {
+        s = st->kind == DS_STUDY_ARMS ? table_arms(&tab[0], st, sum, err) : table_sweep(&tab[0], st, sum, err);
+        ntab = s ? 0 : 1;
     }
     if (!s && s0->cohort.enabled) {
         ds_cohort_stats cs;
         s = ds_cohort_effects(&s0->cohort, st->nvariant, st->kind == DS_STUDY_ARMS, sum, &cs, err);
         if (!s && sink)
             s = ds_cohort_put(sink, &s0->cohort, (char(*)[64])st->name, sum, &cs, err);
-        if (!s && opts->table)
+        if (!s && opts->table && text)
             ds_cohort_print(opts->table, &s0->cohort, (char(*)[64])st->name, sum, &cs);
+        int nc = 0;
+        if (!s && opts->table && !text && st->kind == DS_STUDY_ARMS) {
+            s = ds_cohort_tables(&tab[ntab], &nc, &s0->cohort, (char(*)[64])st->name, sum, &cs, err);
+            ntab += nc;
+        }
         ds_cohort_stats_free(&cs);
     }
+    if (!s && ntab)
+        s = ds_table_print(opts->table, tab, ntab, opts->table_format, err);
+    for (int k = 0; k < ntab; k++)
+        ds_table_free(&tab[k]);
     for (int v = 0; v < st->nvariant; v++)
         ds_summary_free(&sum[v]);
     free(sum);
