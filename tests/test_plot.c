@@ -258,6 +258,67 @@ static void test_injection(void **state)
     free(b);
 }
 
+/* The options for restyling: a window given as times from the start, one arm beside the
+ * reference, a title (text: never a command), larger type, and the script kept beside the
+ * figure, which gnuplot runs again from that folder. Bad windows and arms are refused. */
+static void test_options(void **state)
+{
+    (void)state;
+    char h5[256], figs[256], marker[300];
+    snprintf(h5, sizeof h5, "%s/arms.h5", dir); /* from test_every_figure_renders */
+    snprintf(figs, sizeof figs, "%s/opt_figs", dir);
+    snprintf(marker, sizeof marker, "%s/opt_figs/MARKER", dir);
+    ds_plot_opts o = {.out_dir = figs, .format = "png", .width = 600, .height = 400, .window = "2h..5h",
+                      .arm = "claim", .title = "x'; system('touch MARKER'); print '", .font_scale = 1.5,
+                      .keep_script = 1, .nfigure = 2, .figure = {"root", "schematic"}};
+    int nw;
+    ds_error err = {0};
+    ds_status st = ds_plot_file(h5, &o, &nw, &err);
+    if (st)
+        fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(st, DS_OK);
+    assert_int_equal(nw, 3); /* root, the schematic and its GIF */
+    char gp[400], fig[400], cmd[900];
+    snprintf(gp, sizeof gp, "%s/root.png.gp", figs);
+    snprintf(fig, sizeof fig, "%s/root.png", figs);
+    size_t n;
+    char *text = (char *)slurp(gp, &n);
+    assert_non_null(text);
+    /* the massage_herniation scenario starts at 07:00: 2 h to 5 h is 09:00 to 12:00 */
+    assert_non_null(strstr(text, "set xrange [32400.000:43200.000]"));
+    assert_non_null(strstr(text, "DejaVu Sans,14")); /* 9 pt (the least) at 600 px, times 1.5 */
+    assert_non_null(strstr(text, "root.png.data/root0.tsv"));
+    assert_null(strstr(text, "/tmp/discsim-plot-"));
+    assert_null(strstr(text, "root1.tsv")); /* the arm 'massage' is not drawn */
+    free(text);
+    assert_int_equal(unlink(fig), 0);
+    snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot root.png.gp 2>/dev/null", figs);
+    assert_int_equal(system(cmd), 0);
+    assert_true(png_check(fig, 600, 400) >= 8);
+    assert_int_equal(access(marker, F_OK), -1); /* the title ran nothing */
+    /* the same window as clock times */
+    ds_plot_opts clock = o;
+    clock.window = "day 1 09:00..day 1 12:00";
+    clock.nfigure = 1;
+    assert_int_equal(ds_plot_file(h5, &clock, &nw, &err), DS_OK);
+    text = (char *)slurp(gp, &n);
+    assert_non_null(strstr(text, "set xrange [32400.000:43200.000]"));
+    free(text);
+    ds_plot_opts bad = o;
+    bad.window = "5h..2h";
+    assert_int_equal(ds_plot_file(h5, &bad, &nw, &err), DS_ERR_USAGE);
+    printf("bad window: %s\n", err.msg);
+    assert_non_null(strstr(err.msg, "--window '5h..2h'"));
+    bad.window = "2h..100h";
+    assert_int_equal(ds_plot_file(h5, &bad, &nw, &err), DS_ERR_USAGE);
+    assert_non_null(strstr(err.msg, "inside the run"));
+    bad.window = NULL;
+    bad.arm = "claimm";
+    assert_int_equal(ds_plot_file(h5, &bad, &nw, &err), DS_ERR_USAGE);
+    printf("bad arm: %s\n", err.msg);
+    assert_non_null(strstr(err.msg, "did you mean claim"));
+}
+
 static void test_skip_and_missing_gnuplot(void **state)
 {
     (void)state;
@@ -389,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_every_figure_renders),
         cmocka_unit_test(test_cohort_figure),
         cmocka_unit_test(test_injection),
+        cmocka_unit_test(test_options),
         cmocka_unit_test(test_skip_and_missing_gnuplot),
         cmocka_unit_test(test_work_precision),
     };

@@ -19,6 +19,16 @@ typedef struct ds_plot_opts {
     const char *figure[DS_PLOT_MAX_FIGURES];
     const char *gnuplot;   /* program to run; NULL: "gnuplot" from PATH */
     FILE *log;             /* one line per figure written or skipped (may be NULL) */
+    /* the time shown, "A..B", each a time from the start ("50h") or a clock time ("day 3
+     * 10:00", from the scenario's clock); NULL: the last day */
+    const char *window;
+    const char *arm;       /* the arm drawn by one-arm figures (day, muscles, schematic) and the
+                              only one beside the reference in root and effect (NULL: the first
+                              arm after the reference, and all of them in root and effect) */
+    const char *title;     /* replaces the figures' titles (NULL: scenario name and what is shown) */
+    double font_scale;     /* type size factor (0: 1) */
+    int keep_script;       /* keep each figure's gnuplot script and data beside it, runnable as
+                              cd DIR && gnuplot NAME.gp */
 } ds_plot_opts;
 
 /* The figure names, in the order they are drawn. */

@@ -28,6 +28,9 @@ typedef struct fctx {
     char pre[MAX_ARMS][96];
     double clock0, T, w0, w1;   /* clock at t = 0, run length, window shown */
     char level[8];              /* the level of interest: herniated, else L4L5, else the first */
+    char show[96];              /* stream drawn by one-arm figures: the first arm after the
+                                   reference (where the massage is), or --arm's */
+    int show_arm;               /* its index among the arms (0 without arms) */
     char *name;                 /* scenario name (text from the file) */
 } fctx;
 
@@ -66,14 +69,33 @@ void fig_skip(const fctx *c, const char *fig, const char *why);
 void fig_wrote(const fctx *c, const char *path);
 void fig_time_axis(FILE *f);
 void fig_title(const fctx *c, FILE *f, const char *what);
+/* A name from the file as figures show it: underscores as spaces ("sitting slouched"). */
+void fig_words(const char *name, char *out, size_t n);
+/* A dotted key as figures show it: its last two parts, in words
+ * (parameters.muscles.erector_spinae.tone: "erector spinae tone"). */
+void fig_key_words(const char *key, char *out, size_t n);
+/* Whether arm a is drawn by the figures that draw several arms (all, or the reference and
+ * --arm's). */
+bool fig_arm_drawn(const fctx *c, int a);
 
 /* Shades the phases (and labels them) and the massage sessions of stream prefix within the
  * window; writes a labels data file and returns its path in lab (empty if none). */
 ds_status fig_shade(const fctx *c, gp_session *g, const char *prefix, int label, int all_arms, char *lab, size_t n,
                     ds_error *err);
 
+/* The style of arm a's line, so that arms stay apart where they coincide and in grey print:
+ * the reference a thick black line drawn first, the others coloured on top of it, each with
+ * its own dashes and markers (every `every` rows). */
+void fig_arm_style(FILE *f, int a, int every);
+/* The zoom on the first massage session in the window of c (of any drawn arm): from 30 min
+ * before it to 3 h after it ends, inside the run; 0 if no session lies in the window (or the
+ * window was asked for with --window). */
+int fig_session_zoom(const fctx *c, fctx *zoom, ds_error *err, ds_status *st);
+/* Between the panels of a multiplot: shading, arrows and labels of the last panel cleared. */
+void fig_next_panel(FILE *f);
+
 /* Writes columns (clock time, v_1 .. v_k) for the window, decimated to at most ~2000 rows;
- * t and every v_j hold n values. */
+ * t and every v_j hold n values. Returns the rows written, -1 on failure. */
 int fig_columns(const fctx *c, gp_session *g, const char *name, const double *t, size_t n,
                 const double *const *v, int k, const char *const *header, char *path, size_t pn);
 

@@ -139,10 +139,12 @@ static void cohort_plot(const fctx *c, FILE *f, const cohort_data *d, const char
     char xl[300], tt[400];
     snprintf(xl, sizeof xl, "paired effect on the %s (%s)", root ? "mean root contact pressure" : "mean nucleus pressure",
              root ? "mmHg" : "MPa");
-    snprintf(tt, sizeof tt, "%s: %zu subjects, each arm's effect paired by subject", c->name ? c->name : "discsim", d->n);
+    char name[200];
+    fig_words(c->name ? c->name : "discsim", name, sizeof name);
+    snprintf(tt, sizeof tt, "%s: %zu subjects, each arm's effect paired by subject", name, d->n);
     /* the house style fixes the margins, so each panel places its own */
     fprintf(f, "set multiplot title ");
-    gp_str(f, tt);
+    gp_str(f, c->o->title ? c->o->title : tt);
     fprintf(f, " font ',16'\nset tmargin at screen 0.88\nset bmargin at screen 0.14\n"
                "set lmargin at screen 0.09\nset rmargin at screen 0.43\nset xtics rotate by -30\nset xlabel ");
     gp_str(f, xl);
@@ -157,7 +159,9 @@ static void cohort_plot(const fctx *c, FILE *f, const cohort_data *d, const char
     }
     fprintf(f, "\nunset arrow\nset autoscale y\nset lmargin at screen 0.62\nset rmargin at screen 0.97\nset xtics norotate\nset ylabel ");
     gp_str(f, xl);
-    snprintf(xl, sizeof xl, "%s (%s), drawn", d->key ? d->key : "?", d->units ? d->units : "");
+    char key[160];
+    fig_key_words(d->key ? d->key : "?", key, sizeof key);
+    snprintf(xl, sizeof xl, "%s (%s), drawn for each subject", key, d->units ? d->units : "");
     fprintf(f, "\nset xlabel ");
     gp_str(f, xl);
     snprintf(tt, sizeof tt, "%s: median and 5-95 %% of subjects", c->arm[c->narm - 1]);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/units.h"
 #include "fig.h"
 
 int fig_has(const fctx *c, const char *prefix, const char *rel)
@@ -103,6 +104,42 @@ static ds_status read_arms(fctx *c, ds_error *err)
     return st;
 }
 
+/* One end of --window: a time from the start with its unit, or "day N HH:MM". */
+static int window_end(const fctx *c, const char *s, double *t)
+{
+    int day, hh, mm;
+    char extra, why[128];
+    if (!strncmp(s, "day", 3)) {
+        if (sscanf(s, "day %d %d:%d%c", &day, &hh, &mm, &extra) != 3 || day < 1 || hh < 0 || hh > 23 || mm < 0 ||
+            mm > 59)
+            return -1;
+        *t = 86400.0 * (day - 1) + 3600.0 * hh + 60.0 * mm - c->clock0;
+        return 0;
+    }
+    return ds_quantity_parse(s, "s", t, why, sizeof why);
+}
+
+/* --window A..B, inside the run. */
+static ds_status read_window_option(fctx *c, ds_error *err)
+{
+    const char *w = c->o->window, *dots = strstr(w, "..");
+    char a[64];
+    double t0 = 0.0, t1 = 0.0;
+    if (!dots || (size_t)(dots - w) >= sizeof a)
+        return ds_fail(err, DS_ERR_USAGE, "--window '%s': expected A..B, e.g. 50h..54h or 'day 3 09:00..day 3 14:00'",
+                       w);
+    snprintf(a, sizeof a, "%.*s", (int)(dots - w), w);
+    if (window_end(c, a, &t0) || window_end(c, dots + 2, &t1))
+        return ds_fail(err, DS_ERR_USAGE,
+                       "--window '%s': each end is a time from the start with its unit (50h) or 'day N HH:MM'", w);
+    if (!(t1 > t0) || t0 < 0.0 || t1 > c->T * (1.0 + 1e-12))
+        return ds_fail(err, DS_ERR_USAGE, "--window '%s' is %g h to %g h from the start: it must lie inside the run "
+                       "(0 h to %g h) and end after it begins", w, t0 / 3600.0, t1 / 3600.0, c->T / 3600.0);
+    c->w0 = t0;
+    c->w1 = t1;
+    return DS_OK;
+}
+
 /* The window shown (the last day of a longer run) and the clock, from the reference
  * stream; a file without records (a sweep) has neither. */
 static ds_status read_window(fctx *c, ds_error *err)
@@ -123,6 +160,8 @@ static ds_status read_window(fctx *c, ds_error *err)
     if (st == DS_OK && !(c->clock0 >= 0.0 && c->clock0 < 86400.0))
         st = ds_fail(err, DS_ERR_IO, "%s: attribute 'clock_start_s' of '%s' is %g s, not a time of day (0 to 86400 s)",
                      c->file, meta, c->clock0);
+    if (st == DS_OK && c->o->window) /* after the clock: its ends may be clock times */
+        st = read_window_option(c, err);
     return st;
 }
 
@@ -169,6 +208,25 @@ ds_status fig_context(const char *h5, const ds_plot_opts *o, fctx *c, ds_error *
         st = read_window(c, err);
     if (st == DS_OK)
         st = read_level(c, err);
+    /* one-arm figures show the first arm after the reference (where the massage is), or --arm's */
+    c->show_arm = c->narm > 1 ? 1 : 0;
+    snprintf(c->show, sizeof c->show, "%s", c->narm > 1 ? c->pre[1] : c->ref);
+    if (st == DS_OK && o->arm) { /* --arm: one of the file's */
+        const char *names[MAX_ARMS + 1] = {NULL};
+        int found = -1;
+        for (int a = 0; a < c->narm; a++) {
+            names[a] = c->arm[a];
+            found = !strcmp(c->arm[a], o->arm) ? a : found;
+        }
+        const char *near = found < 0 && c->narm ? ds_suggest(o->arm, names) : NULL;
+        if (found < 0)
+            st = ds_fail(err, DS_ERR_USAGE, "--arm %s: %s%s%s%s", o->arm, c->narm ? "no such arm in " : "no arms in ",
+                         c->file, near ? "; did you mean " : "", near ? near : "");
+        else {
+            snprintf(c->show, sizeof c->show, "%s", c->pre[found]);
+            c->show_arm = found;
+        }
+    }
     if (st != DS_OK)
         fig_context_free(c);
     return st;

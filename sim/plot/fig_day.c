@@ -27,15 +27,15 @@ static void day_free(day_data *d)
 static ds_status day_load(const fctx *c, day_data *d, ds_error *err)
 {
     memset(d, 0, sizeof *d);
-    ds_status st = fig_time(c, c->ref, &d->t, &d->n, err);
+    ds_status st = fig_time(c, c->show, &d->t, &d->n, err);
     for (int i = 0; d->t && i < DS_MAX_LEVELS && st == DS_OK; i++) {
         char rel[64];
         double *p = NULL, *h = NULL;
         snprintf(rel, sizeof rel, "/levels/%s/pressure", ds_level_names[i]);
-        st = fig_series(c, c->ref, rel, d->n, &p, err);
+        st = fig_series(c, c->show, rel, d->n, &p, err);
         snprintf(rel, sizeof rel, "/levels/%s/height", ds_level_names[i]);
         if (st == DS_OK && p)
-            st = fig_series(c, c->ref, rel, d->n, &h, err);
+            st = fig_series(c, c->show, rel, d->n, &h, err);
         if (p && h) {
             d->P[d->nl] = p;
             d->H[d->nl] = h;
@@ -54,7 +54,7 @@ static void day_plot(const fctx *c, gp_session *g, const day_data *d, const char
     FILE *f = g->script;
     char tt[200];
     snprintf(tt, sizeof tt, "nucleus pressure and disc height over the day%s%s", c->narm > 1 ? ", arm " : "",
-             c->narm > 1 ? c->arm[0] : "");
+             c->narm > 1 ? c->arm[c->show_arm] : "");
     fig_title(c, f, tt);
     fprintf(f, "set ylabel 'nucleus pressure (MPa)'\nset y2range [0:1]\nunset y2tics\n"
                "unset xlabel\n");
@@ -89,7 +89,7 @@ ds_status fig_day(const fctx *c, gp_session *g, int *drawn, ds_error *err)
     gp_begin_figure(g, "day", c->o->width, c->o->height, out, sizeof out);
     fprintf(g->script, "set multiplot layout 2,1\n");
     fig_time_axis(g->script);
-    st = fig_shade(c, g, c->ref, 1, 0, lab, sizeof lab, err);
+    st = fig_shade(c, g, c->show, 1, 0, lab, sizeof lab, err);
     if (st == DS_OK)
         day_plot(c, g, &d, dp, dh, lab);
     day_free(&d);
@@ -126,25 +126,27 @@ static ds_status muscles_load(const fctx *c, muscle_data *d, ds_error *err)
 {
     static const char *const groups[NGROUP] = {"erector_spinae", "multifidus", "quadratus_lumborum",
                                                "psoas",          "rectus_abdominis", "obliques"};
+    static const char *const shown[NGROUP] = {"erector spinae", "multifidus", "quadratus lumborum",
+                                              "psoas",          "rectus abdominis", "obliques"};
     memset(d, 0, sizeof *d);
-    ds_status st = fig_time(c, c->ref, &d->t, &d->n, err);
+    ds_status st = fig_time(c, c->show, &d->t, &d->n, err);
     for (int k = 0; d->t && k < NGROUP && st == DS_OK; k++) {
         char rel[128];
         double *v = NULL;
         snprintf(rel, sizeof rel, "/muscles/%s/%s/force", groups[k], c->level);
-        st = fig_series(c, c->ref, rel, d->n, &v, err);
+        st = fig_series(c, c->show, rel, d->n, &v, err);
         if (v) {
             d->F[d->ng] = v;
-            d->names[d->ng++] = groups[k];
+            d->names[d->ng++] = shown[k];
         }
     }
     char rel1[64], rel2[64];
     snprintf(rel1, sizeof rel1, "/levels/%s/muscle_compression", c->level);
     snprintf(rel2, sizeof rel2, "/levels/%s/axial_load", c->level);
     if (st == DS_OK && d->t)
-        st = fig_series(c, c->ref, rel1, d->n, &d->mc, err);
+        st = fig_series(c, c->show, rel1, d->n, &d->mc, err);
     if (st == DS_OK && d->t)
-        st = fig_series(c, c->ref, rel2, d->n, &d->ld, err);
+        st = fig_series(c, c->show, rel2, d->n, &d->ld, err);
     return st;
 }
 
@@ -167,7 +169,8 @@ static ds_status muscles_stack(const muscle_data *d, double **cum, ds_error *err
 static void muscles_plot(const fctx *c, FILE *f, int ng, const char *dat)
 {
     char tt[128];
-    snprintf(tt, sizeof tt, "muscle forces at %s (stacked, both sides)", c->level);
+    snprintf(tt, sizeof tt, "muscle forces at %s (stacked, both sides)%s%s", c->level, c->narm > 1 ? ", arm " : "",
+             c->narm > 1 ? c->arm[c->show_arm] : "");
     fig_title(c, f, tt);
     fprintf(f, "set ylabel 'force (N)'\nunset xlabel\nset style fill solid 0.8 noborder\n");
     fprintf(f, "plot ");
@@ -213,7 +216,7 @@ ds_status fig_muscles(const fctx *c, gp_session *g, int *drawn, ds_error *err)
     gp_begin_figure(g, "muscles", c->o->width, c->o->height, out, sizeof out);
     fprintf(g->script, "set multiplot layout 2,1\n");
     fig_time_axis(g->script);
-    st = fig_shade(c, g, c->ref, 0, 0, lab, sizeof lab, err);
+    st = fig_shade(c, g, c->show, 0, 0, lab, sizeof lab, err);
     if (st == DS_OK) {
         muscles_plot(c, g->script, ng, dat);
         st = gp_run(g, err);

@@ -19,8 +19,8 @@ static const char *effect_variable(const fctx *c, char *rel, size_t n)
 
 /* One data file per arm: its variable minus the reference's, when both have as many
  * records (an arm with another timeline is not compared); *nd counts them. */
-static ds_status effect_columns(const fctx *c, gp_session *g, const char *var, char dc[][160], int *nd,
-                                ds_error *err)
+static ds_status effect_columns(const fctx *c, gp_session *g, const char *var, char dc[][160], int *arm, int *rows,
+                                int *nd, ds_error *err)
 {
     *nd = 0;
     size_t n0 = 0;
@@ -29,6 +29,8 @@ static ds_status effect_columns(const fctx *c, gp_session *g, const char *var, c
     if (st == DS_OK && t0)
         st = fig_series(c, c->pre[0], var, n0, &v0, err);
     for (int a = 1; v0 && a < c->narm && st == DS_OK; a++) {
+        if (!fig_arm_drawn(c, a))
+            continue;
         size_t n;
         double *t, *v = NULL;
         st = fig_time(c, c->pre[a], &t, &n, err);
@@ -43,7 +45,9 @@ static ds_status effect_columns(const fctx *c, gp_session *g, const char *var, c
             const char *h[1] = {hdr};
             char name[32];
             snprintf(name, sizeof name, "effect%d.tsv", a);
-            fig_columns(c, g, name, t0, n0, cols, 1, h, dc[(*nd)++], sizeof dc[0]);
+            arm[*nd] = a;
+            rows[*nd] = fig_columns(c, g, name, t0, n0, cols, 1, h, dc[*nd], sizeof dc[0]);
+            (*nd)++;
         }
         free(t);
         free(v);
@@ -74,8 +78,12 @@ static ds_status effect_bar(const fctx *c, FILE *bf, const char *metric, int *nb
     ds_status st = fig_vector(c, p0, DS_H5_ANY, true, 0, &ref, err);
     if (st != DS_OK || !ref.present)
         return st;
-    fprintf(bf, "%s", metric);
+    char words[96];
+    fig_words(metric, words, sizeof words);
+    gp_field(bf, words);
     for (int a = 1; a < c->narm && st == DS_OK; a++) {
+        if (!fig_arm_drawn(c, a))
+            continue;
         char pe[300];
         snprintf(pe, sizeof pe, "/summary/effect/%s/%s", c->arm[a], metric);
         ds_h5_array e;
@@ -102,6 +110,8 @@ static ds_status effect_bars(const fctx *c, gp_session *g, char *bars, size_t n,
         return DS_OK;
     fputs("metric", bf);
     for (int a = 1; a < c->narm; a++) {
+        if (!fig_arm_drawn(c, a))
+            continue;
         fputc('\t', bf);
         gp_field(bf, c->arm[a]);
     }
@@ -113,9 +123,12 @@ static ds_status effect_bars(const fctx *c, gp_session *g, char *bars, size_t n,
     return st;
 }
 
-static void effect_plot(const fctx *c, FILE *f, bool root, char dc[][160], int nd, const char *bars, int nb)
+static void effect_plot(const fctx *c, FILE *f, bool root, bool zoomed, char dc[][160], const int *arm,
+                        const int *rows, int nd, const char *bars, int nb)
 {
-    fig_title(c, f, "effect of each arm against the reference");
+    char what[200];
+    snprintf(what, sizeof what, "each arm minus %s%s", c->arm[0], zoomed ? ", around the massage session" : "");
+    fig_title(c, f, what);
     fprintf(f, "set ylabel '%s'\n",
             root ? "contact pressure change (mmHg)" : "nucleus pressure change (MPa)");
     /* the series are subject 0's; the bars below are means over the subjects */
@@ -125,19 +138,28 @@ static void effect_plot(const fctx *c, FILE *f, bool root, char dc[][160], int n
                    "set xrange [0:1]\nset yrange [-1:1]\nplot NaN notitle\nunset label 1\nset autoscale\n");
     else
         fprintf(f, "plot ");
-    for (int a = 0; a < nd; a++) {
-        if (a)
+    for (int k = 0; k < nd; k++) {
+        if (k)
             fprintf(f, ", ");
-        gp_str(f, dc[a]);
-        fprintf(f, " using 1:2 with lines lw 2 lt %d title columnheader(2)", a + 2);
+        gp_str(f, dc[k]);
+        fprintf(f, " using 1:2 ");
+        fig_arm_style(f, arm[k], rows[k] / 8);
+        fprintf(f, " title columnheader(2)");
     }
     fprintf(f, "\nunset title\nunset arrow\nunset object\nset xdata\nset autoscale x\nset format x '%%g'\nset xlabel ''\n"
                "set tmargin at screen 0.46\nset bmargin at screen 0.22\n");
-    fprintf(f, "set ylabel 'change over the day (%%)'\nset style data histograms\nset style histogram clustered gap 1\n"
-               "set style fill solid 0.85 noborder\nset boxwidth 0.9\nset xtics rotate by -25 font ',11'\n"
-               "set yrange [*:*]\nset grid ytics\n");
+    char yl[120]; /* an arm's name is text from the file: a literal, never a command */
+    snprintf(yl, sizeof yl, "change (%% of %s)", c->arm[0]);
+    fprintf(f, "set ylabel ");
+    gp_str(f, yl);
+    fprintf(f, "\nset style data histograms\n"
+               "set style histogram clustered gap 1\nset style fill solid 0.85 noborder\nset boxwidth 0.9\n"
+               "set xtics rotate by -30 font ',11'\nset yrange [*:*]\nset grid ytics\n");
+    int ncol = 1;
+    for (int a = 1; a < c->narm; a++)
+        ncol += fig_arm_drawn(c, a);
     if (nb > 0) {
-        fprintf(f, "plot for [k=2:%d] ", c->narm);
+        fprintf(f, "plot for [k=2:%d] ", ncol);
         gp_str(f, bars);
         fprintf(f, " using k:xtic(1) lt k title columnheader(k)\n");
     } else
@@ -153,20 +175,26 @@ ds_status fig_effect(const fctx *c, gp_session *g, int *drawn, ds_error *err)
         return DS_OK;
     }
     char out[512], dc[MAX_ARMS][160], bars[160], lab[160], rel[64];
-    int nd = 0, nb = 0;
+    int nd = 0, nb = 0, arm[MAX_ARMS], rows[MAX_ARMS];
     const char *var = effect_variable(c, rel, sizeof rel);
     bool root = var != rel;
-    ds_status st = effect_columns(c, g, var, dc, &nd, err);
+    /* the differences live around the session: shown there when there is one */
+    fctx zoom;
+    ds_status st = DS_OK;
+    bool zoomed = fig_session_zoom(c, &zoom, err, &st);
+    const fctx *tc = zoomed ? &zoom : c;
+    if (st == DS_OK)
+        st = effect_columns(tc, g, var, dc, arm, rows, &nd, err);
     if (st == DS_OK)
         st = effect_bars(c, g, bars, sizeof bars, &nb, err);
     if (st == DS_OK) {
         gp_begin_figure(g, "effect", c->o->width, c->o->height, out, sizeof out);
         fprintf(g->script, "set multiplot\nset tmargin at screen 0.90\nset bmargin at screen 0.60\n");
         fig_time_axis(g->script);
-        st = fig_shade(c, g, c->ref, 0, 1, lab, sizeof lab, err);
+        st = fig_shade(tc, g, c->ref, 0, 1, lab, sizeof lab, err);
     }
     if (st == DS_OK) {
-        effect_plot(c, g->script, root, dc, nd, bars, nb);
+        effect_plot(c, g->script, root, zoomed, dc, arm, rows, nd, bars, nb);
         st = gp_run(g, err);
     }
     if (st == DS_OK) {
@@ -249,18 +277,14 @@ static void dose_plot(const fctx *c, FILE *f, const dose_data *d, const char *da
 {
     bool mins = d->mins.present;
     char tt[300];
-    snprintf(tt, sizeof tt, "%s: dose-response", c->name ? c->name : "discsim");
+    char name[200];
+    fig_words(c->name ? c->name : "discsim", name, sizeof name);
+    snprintf(tt, sizeof tt, "%s: dose-response", name);
     fprintf(f, "set multiplot layout 1,%d spacing 0.12 title ", mins ? 3 : 2);
-    gp_str(f, tt);
+    gp_str(f, c->o->title ? c->o->title : tt);
     fprintf(f, " font ',16'\n");
-    char xl[400];
-    const char *short1 = d->p1;
-    for (const char *q = short1, *dot = NULL; *q; q++) /* the last two parts of a dotted key */
-        if (*q == '.') {
-            if (dot)
-                short1 = dot + 1;
-            dot = q;
-        }
+    char xl[400], short1[160];
+    fig_key_words(d->p1, short1, sizeof short1);
     snprintf(xl, sizeof xl, "%s (%s)", short1, d->u1);
     fprintf(f, "set xlabel ");
     gp_str(f, xl);
@@ -279,9 +303,11 @@ static void dose_plot(const fctx *c, FILE *f, const dose_data *d, const char *da
             if (j)
                 fprintf(f, ", ");
             gp_str(f, dat);
-            if (d->v2.present)
-                snprintf(tt, sizeof tt, "%s = %g %s", d->p2, d->v2.data[j], d->u2);
-            else
+            if (d->v2.present) {
+                char key2[160];
+                fig_key_words(d->p2, key2, sizeof key2);
+                snprintf(tt, sizeof tt, "%s = %g %s", key2, d->v2.data[j], d->u2);
+            } else
                 snprintf(tt, sizeof tt, "%s", "");
             fprintf(f, " index %zu using 1:%d with linespoints lw 2 pt 7 lt %zu title ", j, panel + 2, j + 1);
             gp_str(f, panel == 0 ? tt : "");

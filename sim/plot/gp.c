@@ -114,15 +114,19 @@ void gp_begin_figure(gp_session *g, const char *name, int width, int height, cha
     /* type that reads at the same size relative to the figure: 16 pt at 1200 px wide */
     int pt = w / 75;
     pt = pt < 9 ? 9 : pt > 20 ? 20 : pt;
+    double scale = o->font_scale > 0.0 ? o->font_scale : 1.0;
+    pt = (int)(pt * scale + 0.5);
+    int pdf_pt = (int)(11 * scale + 0.5), gif_pt = (int)(12 * scale + 0.5);
     fprintf(f, "reset session\n");
     if (!strcmp(fmt, "svg"))
         fprintf(f, "set terminal svg size %d,%d dynamic noenhanced font 'DejaVu Sans,%d' background rgb 'white'\n", w, h,
                 pt);
     else if (!strcmp(fmt, "pdf"))
-        fprintf(f, "set terminal pdfcairo size %.3fin,%.3fin noenhanced font 'DejaVu Sans,11'\n", w / 150.0, h / 150.0);
+        fprintf(f, "set terminal pdfcairo size %.3fin,%.3fin noenhanced font 'DejaVu Sans,%d'\n", w / 150.0, h / 150.0,
+                pdf_pt);
     else if (!strcmp(fmt, "gif"))
-        fprintf(f, "set terminal gif animate delay 12 loop 0 size %d,%d font 'DejaVu Sans,12' background rgb 'white'\n",
-                w, h);
+        fprintf(f, "set terminal gif animate delay 12 loop 0 size %d,%d font 'DejaVu Sans,%d' background rgb 'white'\n",
+                w, h, gif_pt);
     else
         fprintf(f, "set terminal pngcairo size %d,%d noenhanced font 'DejaVu Sans,%d' background rgb 'white'\n", w, h,
                 pt);
@@ -201,6 +205,64 @@ static ds_status report_failure(const char *prog, const char *errpath, int code,
     return ds_fail(err, DS_ERR_EXTERNAL, "gnuplot failed (status %d): %s", code, msg);
 }
 
+/* Copies src to dst, replacing every occurrence of each from[k] by to[k] (k < nrep). */
+static ds_status copy_replacing(const char *src, const char *dst, int nrep, const char *const *from,
+                                const char *const *to, ds_error *err)
+{
+    FILE *in = fopen(src, "r"), *out = in ? fopen(dst, "w") : NULL;
+    if (!in || !out) {
+        if (in)
+            fclose(in);
+        return ds_fail(err, DS_ERR_IO, "cannot copy %s to %s: %s", src, dst, strerror(errno));
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    while ((len = getline(&line, &cap, in)) > 0) {
+        for (char *p = line; *p;) {
+            int k = 0;
+            while (k < nrep && strncmp(p, from[k], strlen(from[k])))
+                k++;
+            if (k < nrep) {
+                fputs(to[k], out);
+                p += strlen(from[k]);
+            } else
+                fputc(*p++, out);
+        }
+    }
+    free(line);
+    fclose(in);
+    return fclose(out) ? ds_fail(err, DS_ERR_IO, "cannot write %s", dst) : DS_OK;
+}
+
+/* --keep-script: the script as FIGURE.gp beside the figure (root.png.gp) and its data files
+ * in FIGURE.data/, with the temporary paths replaced by those, so that
+ * `cd DIR && gnuplot root.png.gp` draws the figure again (for restyling). */
+static ds_status keep_script(gp_session *g, ds_error *err)
+{
+    /* named after the figure's file (root.png.gp), so that the PNG and GIF of one figure keep both */
+    char gp[600], data[600], rel[600];
+    const char *figname = strrchr(g->out, '/') ? strrchr(g->out, '/') + 1 : g->out;
+    snprintf(gp, sizeof gp, "%s.gp", g->out);
+    snprintf(data, sizeof data, "%s.data", g->out);
+    snprintf(rel, sizeof rel, "%s.data/", figname);
+    if (mkdir(data, 0777) != 0 && errno != EEXIST)
+        return ds_fail(err, DS_ERR_IO, "cannot create %s: %s", data, strerror(errno));
+    char dir_slash[80];
+    snprintf(dir_slash, sizeof dir_slash, "%s/", g->dir);
+    const char *from[] = {g->out_tmp, dir_slash}, *to[] = {figname, rel};
+    ds_status st = copy_replacing(g->script_path, gp, 2, from, to, err);
+    for (int k = 0; st == DS_OK && k < g->nfile; k++) {
+        const char *leaf = strrchr(g->file[k], '/') + 1;
+        if (!strcmp(leaf, "gnuplot.err"))
+            continue;
+        char dst[800];
+        snprintf(dst, sizeof dst, "%s/%s", data, leaf);
+        st = copy_replacing(g->file[k], dst, 0, NULL, NULL, err);
+    }
+    return st;
+}
+
 ds_status gp_run(gp_session *g, ds_error *err)
 {
     fprintf(g->script, "unset output\n");
@@ -240,6 +302,8 @@ ds_status gp_run(gp_session *g, ds_error *err)
         st = ds_fail(err, DS_ERR_IO, "cannot rename figure '%s' to '%s': %s", g->out_tmp, g->out, strerror(errno));
     if (st == DS_OK)
         ds_cleanup_forget(&g->out_slot);
+    if (st == DS_OK && g->opts->keep_script && g->out[0])
+        st = keep_script(g, err);
     return st;
 }
 
