@@ -59,6 +59,7 @@ with tempfile.TemporaryDirectory() as tmp:
     info = json.loads(out("info", h5, "/cohort", "--json"))
     check(info["file"][0]["study"] == "arms" and all(d["path"].startswith("/cohort/") for d in info["datasets"]),
           "info json: file or datasets")
+    check((info["file"][0]["cohort"] or "").startswith("8 subjects, "), f"info json: cohort {info['file'][0]['cohort']}")
     sweep = list(csv.DictReader(io.StringIO(out("run", "scenarios/tone_sweep.yaml", "-o", h5, "--table", "csv"),
                                             newline="")))
     check(len(sweep) == 12 and float(sweep[4]["herniation.size (mm)"]) == 4.0, f"sweep csv: {sweep[:1]}")

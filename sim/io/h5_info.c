@@ -439,7 +439,7 @@ static void print_time(FILE *restrict out, const time_span *t, bool per_arm)
     if (!t->present)
         fputs("(no /time dataset)\n", out);
     else if (t->n == 0)
-        fputs("0 records\n", out);
+        fputs("0 records (summaries only)\n", out);
     else
         fprintf(out, "%zu record%s, %g s to %g s (%.4g h to %.4g h, span %.4g h)\n", t->n, t->n == 1 ? "" : "s",
                 t->t0, t->t1, t->t0 / 3600.0, t->t1 / 3600.0, (t->t1 - t->t0) / 3600.0);
@@ -553,19 +553,44 @@ static ds_status print_head(FILE *restrict out, hid_t fid, const char *file, con
         }
         h5r_close(&d);
     }
+    /* a cohort: its design and seed, and its subjects (the study's axis) */
+    char *design = NULL, *seed = NULL, cohort[200] = "";
+    hid_t co = H5I_INVALID_HID, subj = H5I_INVALID_HID;
+    if (st == DS_OK && (st = h5r_find(fid, file, "/cohort", &found, err)) == DS_OK && found &&
+        (co = H5Oopen(fid, "/cohort", H5P_DEFAULT)) >= 0 &&
+        (st = h5r_attr_string(co, file, "/cohort", "design", true, &design, err)) == DS_OK)
+        st = h5r_attr_string(co, file, "/cohort", "seed", true, &seed, err);
+    if (st == DS_OK && co >= 0) {
+        char *shape = (st = h5r_find(fid, file, "/subject", &found, err)) == DS_OK && found &&
+                              (subj = H5Oopen(fid, "/subject", H5P_DEFAULT)) >= 0
+                          ? shape_text(subj)
+                          : NULL;
+        snprintf(cohort, sizeof cohort, "%.24s subjects, %.40s design, seed %.40s", shape ? shape : "?",
+                 design ? design : "?", seed ? seed : "?");
+        char *paren = strstr(cohort, " (subject)"); /* the axis names itself */
+        if (paren)
+            memmove(paren, paren + 10, strlen(paren + 10) + 1);
+        free(shape);
+    }
+    h5r_close(&subj);
+    h5r_close(&co);
+    free(design);
+    free(seed);
     h5r_close(&meta);
     h5r_close(&root);
     H5Eclear2(H5E_DEFAULT);
     if (st == DS_OK && tab) { /* for programs: one row */
-        static const char *const cols[] = {"file", "scenario", "program_version", "git_commit", "created",
+        static const char *const cols[] = {"file",    "scenario", "program_version", "git_commit", "created",
                                            "command_line", "study", "arms", "sweep_1", "sweep_2", "records",
-                                           "time_start_s", "time_end_s"};
-        if ((st = ds_table_init(tab, "file", 13, cols, err)) == DS_OK) {
+                                           "time_start_s", "time_end_s", "cohort"};
+        if ((st = ds_table_init(tab, "file", 14, cols, err)) == DS_OK) {
             int r = ds_table_row(tab);
             const char *txt[] = {file, name, v[0], v[1], v[2], v[3], study ? study : "single", arms, param[0], param[1]};
             for (int c = 0; c < 10; c++)
                 if (txt[c])
                     ds_table_text(tab, r, c, txt[c]);
+            if (cohort[0])
+                ds_table_text(tab, r, 13, cohort);
             if (span->present) {
                 ds_table_num(tab, r, 10, (double)span->n);
                 ds_table_num(tab, r, 11, span->n ? span->t0 : NAN);
@@ -604,6 +629,11 @@ static ds_status print_head(FILE *restrict out, hid_t fid, const char *file, con
                 fputs(" x ", out);
                 put_clean(out, param[1]);
             }
+            fputc('\n', out);
+        }
+        if (cohort[0]) {
+            fputs("cohort     ", out);
+            put_clean(out, cohort);
             fputc('\n', out);
         }
         print_time(out, span, arms != NULL);

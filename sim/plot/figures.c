@@ -106,6 +106,11 @@ ds_status ds_plot_validation(const ds_validation_row *rows, int nrows, const ds_
         gp_field(df, r->id);
         fputc('\t', df);
         gp_field(df, r->condition);
+        if (strcmp(r->quantity, "nucleus pressure")) { /* a rise or a difference, not a pressure */
+            fputs(" (", df);
+            gp_field(df, r->quantity);
+            fputc(')', df);
+        }
         fputc('\n', df);
     }
     if (df)
@@ -114,7 +119,7 @@ ds_status ds_plot_validation(const ds_validation_row *rows, int nrows, const ds_
     FILE *f = g.script;
     fprintf(f, "set title 'nucleus pressure at L4-L5: model and published in-vivo values (Wilke et al. 1999)'\n");
     fprintf(f, "set ylabel 'nucleus pressure (MPa)'\nset logscale y\nset yrange [0.05:4]\nset xrange [-0.7:%d.7]\n"
-               "set key top left\nset bmargin 9\nset xtics rotate by -35 font ',10'\n",
+               "set bmargin 9\nset xtics rotate by -35 font ',10'\n",
             k - 1);
     fprintf(f, "plot ");
     gp_str(f, dat);
