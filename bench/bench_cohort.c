@@ -137,8 +137,15 @@ static int run_case(const char *variant, int n, int threads, int block, result *
     return 0;
 }
 
+static FILE *csv;       /* --csv: every row also here */
+static char csv_tag[1024];
+
 static void row(const char *variant, const char *what, int n, const result *r, const result *ref)
 {
+    if (csv)
+        fprintf(csv, "%s,%s,%s,\"%s\",%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", csv_tag, method[strcmp(variant, "inertial") == 0],
+                variant, what, n, r->wall, n / r->wall, n / r->sim, r->rss_kb / 1024.0,
+                r->steps > 0.0 ? r->steps / r->sim : 0.0, ref ? ref->sim / r->sim : 1.0);
     printf("%-12s %-36s %8d %10.2f %14.0f %14.0f %10.1f", variant, what, n, r->wall, n / r->wall, n / r->sim,
            r->rss_kb / 1024.0);
     if (r->steps > 0.0)
@@ -166,12 +173,17 @@ int main(int argc, char **argv)
             snprintf(method[0], sizeof method[0], "%.*s", comma ? (int)(comma - v) : (int)strlen(v), v);
             snprintf(method[1], sizeof method[1], "%s", comma ? comma + 1 : method[0]);
         }
-        else if (!strcmp(argv[i], "--flops-per-step") && i + 1 < argc &&
+        else if (!strcmp(argv[i], "--csv") && i + 1 < argc) {
+            if (!(csv = fopen(argv[++i], "w"))) {
+                fprintf(stderr, "bench_cohort: cannot write %s\n", argv[i]);
+                return 5;
+            }
+        } else if (!strcmp(argv[i], "--flops-per-step") && i + 1 < argc &&
                  sscanf(argv[++i], "%lf,%lf", &flops[0], &flops[1]) == 2 && flops[0] > 0.0 && flops[1] > 0.0)
             ;
         else {
             fprintf(stderr, "usage: bench_cohort [--subjects N] [--inertial-subjects N] [--large N] [--method Q[,I]] "
-                            "[--flops-per-step Q,I]\n");
+                            "[--flops-per-step Q,I] [--csv FILE]\n");
             return 2;
         }
     }
@@ -182,6 +194,11 @@ int main(int argc, char **argv)
         printf("methods: quasi_static %s, inertial %s\n", method[0], method[1]);
     printf("%-12s %-36s %8s %10s %14s %14s %10s %13s %10s\n", "variant", "configuration", "subjects", "wall (s)",
            "subj-days/s", "sim subj-d/s", "peak MB", "subj-steps/s", "vs 1-at-a");
+    if (csv) { /* every row carries the machine and the build it was measured on */
+        bench_machine_tag(csv_tag, sizeof csv_tag);
+        fprintf(csv, "commit,date,cpu,os,compiler,isa,method,variant,configuration,subjects,wall_s,subject_days_per_s,"
+                     "sim_subject_days_per_s,peak_mb,subject_steps_per_s,speedup_vs_one_at_a_time\n");
+    }
     static const char *const variants[] = {"quasi_static", "inertial"};
     result blocked[2][2]; /* blocks of 8 on 1 and 2 threads, for the fraction of peak */
     for (int v = 0; v < 2; v++) {
@@ -237,6 +254,10 @@ int main(int argc, char **argv)
                    "%.1f%% of peak; %.2f GFLOP/s on 2 threads, %.1f%% of peak\n",
                    variants[v], flops[v], g1, 100.0 * g1 / peak.gflops_1, g2, 100.0 * g2 / peak.gflops_n);
         }
+    }
+    if (csv && fclose(csv)) {
+        fprintf(stderr, "bench_cohort: cannot write the CSV\n");
+        return 5;
     }
     return 0;
 }

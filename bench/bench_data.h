@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "discsim/discsim.h"
 #include "discsim/datadir.h"
 
 /* rel itself if readable, else the data directory's rel (in a static buffer of slot k < 4) */
@@ -33,6 +36,32 @@ static inline void bench_program(const char *argv0, char *bin, size_t n)
     snprintf(bin, n, "%.*sdiscsim", dir, argv0);
     if (access(bin, X_OK))
         snprintf(bin, n, "%.*s../../bin/discsim", dir, argv0);
+}
+
+/* The machine and build a measurement was made on, as the first CSV columns (commas in the
+ * CPU's name become semicolons): commit, date, cpu, os, compiler, isa. */
+static inline void bench_machine_tag(char *tag, size_t n)
+{
+    char cpu[256] = "unknown", date[32], isa[128], line[256];
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "model name", 10) && strchr(line, ':')) {
+            snprintf(cpu, sizeof cpu, "%s", strchr(line, ':') + 2);
+            cpu[strcspn(cpu, "\n")] = '\0';
+            break;
+        }
+    if (f)
+        fclose(f);
+    struct utsname u;
+    uname(&u);
+    time_t tt = time(NULL);
+    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&tt));
+    snprintf(isa, sizeof isa, "%s", ds_vector_isa()); /* the kernels' build run here */
+    for (char *c = cpu; *c; c++)
+        *c = *c == ',' ? ';' : *c;
+    for (char *c = isa; *c; c++)
+        *c = *c == ',' ? ';' : *c;
+    snprintf(tag, n, "%s,%s,%s,%s %s,gcc %s,%s", ds_git_commit(), date, cpu, u.sysname, u.machine, __VERSION__, isa);
 }
 
 #endif

@@ -54,23 +54,6 @@
 #include "discsim//discsim.h"
 #include "physics/spine.h"
 
-/* The machine's CPU model (Linux), for the CSV. */
-static void cpu_model(char *buf, size_t n)
-{
-    snprintf(buf, n, "unknown");
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    char line[256];
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, "model name", 10) && strchr(line, ':')) {
-            snprintf(buf, n, "%s", strchr(line, ':') + 2);
-            buf[strcspn(buf, "\n")] = '\0';
-            break;
-        }
-    if (f)
-        fclose(f);
-}
-
-
 /* The tolerance class: a run whose error exceeds this many times its rtol is wrong, not
  * merely inaccurate (global errors over a day run to a few times the local tolerance). */
 static const double CHECK_CLASS = 30.0;
@@ -539,20 +522,9 @@ int main(int argc, char **argv)
     }
     char tag[1024] = "";
     if (cf) { /* every row carries the machine and the build it was measured on */
-        char cpu[256], date[32];
-        struct utsname u;
-        uname(&u);
-        time_t tt = time(NULL);
-        strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&tt));
-        cpu_model(cpu, sizeof cpu);
-        char isa[128]; /* the kernels' build the library runs here (sim/base/isa.h) */
-        snprintf(isa, sizeof isa, "%s", ds_vector_isa());
-        for (char *c = cpu; *c; c++)
-            *c = *c == ',' ? ';' : *c;
-        for (char *c = isa; *c; c++)
-            *c = *c == ',' ? ';' : *c;
-        snprintf(tag, sizeof tag, "%s,%s,%s,%s %s,gcc %s,%s,%s,%s,%d", ds_git_commit(), date, cpu, u.sysname,
-                 u.machine, __VERSION__, isa, scenario, variant, nsubj);
+        char machine[800];
+        bench_machine_tag(machine, sizeof machine);
+        snprintf(tag, sizeof tag, "%s,%s,%s,%d", machine, scenario, variant, nsubj);
         fprintf(cf, "commit,date,cpu,os,compiler,isa,scenario,variant,subjects,solver,rtol,error,steps,rejected,"
                     "rhs_evals,jac_evals,factorizations,newton_iters,sim_s,failed\n");
     }

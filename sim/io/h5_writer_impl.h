@@ -12,6 +12,8 @@
 struct ds_h5_writer {
     hid_t file;
     hid_t time_dset;
+    hid_t subj_scale;  /* the current stream's <prefix>/subject, open while the stream lasts */
+    char subj_path[600];
     hid_t *dsets;   /* (nseries) */
     char **paths;   /* (nseries) dataset paths, for error messages */
     int nsubj;
