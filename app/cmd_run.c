@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "discsim/clock.h"
 
 static void usage_run(FILE *out)
 {
@@ -31,6 +32,14 @@ static void usage_run(FILE *out)
             ds_cli_exit_codes);
 }
 
+/* The run's time, split: loading the scenario and model, simulating, and writing the file
+ * (its records as they came, then provenance, summaries and closing). */
+static void print_times(double load, double total, double sim, double records)
+{
+    printf("time %.3f s: %.3f s loading, %.3f s simulating, %.3f s writing the file (%.3f s of it the records)\n",
+           load + total, load, sim, total - sim, records);
+}
+
 static void print_run(const ds_scenario *sc, const char *out, const ds_run_result *r)
 {
     const ds_method *m = ds_method_get(sc->solver.method);
@@ -41,7 +50,6 @@ static void print_run(const ds_scenario *sc, const char *out, const ds_run_resul
            m->name, sc->solver.rtol, sc->solver.atol, m->adaptive && !(sc->solver.h_fixed > 0) ? "" : ", fixed step",
            (long long)r->steps, (long long)r->rejected, (long long)r->rhs_evals, (long long)r->jac_evals,
            (long long)r->newton_iters, (long long)r->newton_fails, r->h_min);
-    printf("wall time %.3f s\n", r->wall_time);
 }
 
 /* The output's default name: the scenario's name with .h5, made a plain file name. */
@@ -106,9 +114,11 @@ int ds_cmd_run(int argc, char **argv)
     }
     ds_mpi_finalize(&m);
 #endif
+    const double t0 = ds_seconds();
     int rc = ds_cli_load(argc, argv, &a, 1, usage_run, &study);
     if (rc)
         return rc;
+    const double t_load = ds_seconds() - t0;
     const ds_scenario *sc = &study.variant[0];
     char defout[200];
     if (!a.out)
@@ -127,9 +137,12 @@ int ds_cmd_run(int argc, char **argv)
                             .command_line = ds_cli_command_line};
         ds_run_opts o = ds_run_opts_for(&so, sc->nsubj);
         ds_run_result r;
+        const double t1 = ds_seconds();
         st = ds_run(sc, a.out, &o, &r, &err);
-        if (!st && !a.quiet)
+        if (!st && !a.quiet) {
             print_run(sc, a.out, &r);
+            print_times(t_load, ds_seconds() - t1, r.wall_time - r.write_time, r.write_time);
+        }
     } else {
         char ckpt[4200];
         snprintf(ckpt, sizeof ckpt, "%s.resume", a.out);
@@ -142,11 +155,13 @@ int ds_cmd_run(int argc, char **argv)
                            .checkpoint = a.summary_only ? ckpt : NULL,
                            .resume = a.resume,
                            .command_line = ds_cli_command_line};
+        const double t1 = ds_seconds();
         st = ds_study_run(&study, a.out, &o, &err);
         if (!st && !a.quiet) /* beside a CSV or JSON table on stdout, on stderr */
-            fprintf(a.table == DS_TABLE_TEXT ? stdout : stderr, "discsim: wrote %s (%s, %d %s)\n", a.out, sc->name,
-                    study.nvariant,
-                   study.kind == DS_STUDY_ARMS ? "arms" : study.kind == DS_STUDY_SWEEP ? "sweep points" : "run");
+            fprintf(a.table == DS_TABLE_TEXT ? stdout : stderr, "discsim: wrote %s (%s, %d %s) in %.3f s, %.3f s of it "
+                    "loading\n", a.out, sc->name, study.nvariant,
+                    study.kind == DS_STUDY_ARMS ? "arms" : study.kind == DS_STUDY_SWEEP ? "sweep points" : "run",
+                    t_load + ds_seconds() - t1, t_load);
     }
     if (st)
         fprintf(stderr, "%sdiscsim: %s\n", progress ? "\n" : "", err.msg);

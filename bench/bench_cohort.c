@@ -32,7 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "base/clock.h"
+#include "discsim/clock.h"
 #include "cohort_draws.h"
 #include "fma_peak.h"
 #include "bench_data.h"

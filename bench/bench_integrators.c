@@ -17,7 +17,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 
-#include "base/clock.h"
+#include "discsim/clock.h"
 #include "sundials_peer.h"
 #include "bench_data.h"
 #include "discsim//discsim.h"

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/clock.h"
+#include "discsim/clock.h"
 #include "bench_data.h"
 #include "discsim//discsim.h"
 #include "io/model_load.h"

@@ -47,7 +47,7 @@
 
 #include <arkode/arkode_arkstep.h>
 
-#include "base/clock.h"
+#include "discsim/clock.h"
 #include "cohort_draws.h"
 #include "sundials_peer.h"
 #include "bench_data.h"

@@ -13,7 +13,7 @@
 #include <immintrin.h>
 #include <stdio.h>
 
-#include "base/clock.h"
+#include "discsim/clock.h"
 
 typedef struct {
     const char *isa;  /* the widest vector measured: "avx512", "avx2" or "sse2" (no FMA) */

@@ -34,6 +34,7 @@ typedef struct ds_run_report {
     const double *fail_time;               /* [subject] s, NaN where it did not */
     const char (*fail_what)[DS_FAILURE_TEXT]; /* [subject] "L4L5 fluid_volume: reason (phase, posture)" */
     double wall_time;                      /* s */
+    double write_time;                     /* s of it in the sink: the stream's start and records */
 } ds_run_report;
 
 /* Where records go. Every callback returns a status; any may be NULL (nothing to do). */
@@ -110,6 +111,8 @@ typedef struct ds_run_opts {
 
 typedef struct ds_run_result {
     double wall_time;     /* s */
+    double write_time;    /* s of it spent in the sink (the stream's start and its records); the
+                             rest is simulation. The stream's end (provenance, summaries) follows. */
     size_t nrecords;
     int64_t steps, rejected, rhs_evals, jac_evals, factorizations, newton_iters, newton_fails; /* summed over subjects */
     double h_min;         /* smallest step over subjects, s */

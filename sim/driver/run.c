@@ -14,7 +14,7 @@
 #include "discsim/run.h"
 #include "physics/spine.h"
 #include "series.h"
-#include "base/clock.h"
+#include "discsim/clock.h"
 
 #include <stdatomic.h>
 
@@ -556,7 +556,9 @@ static ds_status emit(run_ctx *c, double tr, ds_status st, ds_error *err)
     if (st)
         return st;
     if (c->sink && c->sink->record && !c->summary_only) {
+        const double w0 = ds_seconds();
         ds_status st = c->sink->record(c->sink->ctx, tr, c->rec, err);
+        c->res->write_time += ds_seconds() - w0;
         if (st)
             return st;
     }
@@ -693,7 +695,8 @@ static ds_status finish(run_ctx *c, const char *prefix, double wall0, ds_error *
                          .failed = c->failed,
                          .fail_time = c->fail_time,
                          .fail_what = (const char(*)[DS_FAILURE_TEXT])c->fail_what,
-                         .wall_time = c->res->wall_time};
+                         .wall_time = c->res->wall_time,
+                         .write_time = c->res->write_time};
     return c->sink->end(c->sink->ctx, prefix, &rep, err);
 }
 
@@ -704,8 +707,11 @@ ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const
     memset(res, 0, sizeof *res);
     run_ctx c = {.sc = sc, .sink = sink, .sum = sum, .res = res, .opts = opts, .summary_only = opts && opts->summary_only};
     ds_status st = setup(&c, err);
-    if (!st && sink && sink->begin)
+    if (!st && sink && sink->begin) {
+        const double w0 = ds_seconds();
         st = sink->begin(sink->ctx, prefix, sc->nsubj, c.summary_only ? 0 : c.sl.n, c.sl.desc, err);
+        res->write_time += ds_seconds() - w0;
+    }
     st = emit(&c, 0.0, st, err); /* every process, whatever its status (split over processes) */
     long irec = 1;
     /* "/arms/claim" is shown as "arm claim"; the first line after 0.2 s, when the pace is known */

@@ -75,6 +75,7 @@ static ds_status meta_provenance(ds_h5_writer *w, const char *meta, const ds_run
     TRY(ds_h5_attr_int64(w, meta, "seed", (int64_t)sc->seed, err));
     TRY(ds_h5_attr_int64(w, meta, "subjects", sc->nsubj, err));
     TRY(ds_h5_attr_double(w, meta, "wall_time_s", rep->wall_time, err));
+    TRY(ds_h5_attr_double(w, meta, "write_time_s", rep->write_time, err)); /* of wall_time_s: the records */
     TRY(ds_h5_attr_double(w, meta, "clock_start_s", sc->clock_start, err));
     if (m->nthreshold > 0) {
         double thr[DS_MAX_THRESHOLDS];

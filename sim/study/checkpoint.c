@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "study/block_pack.h"
-#include "base/clock.h"
+#include "discsim/clock.h"
 
 static const char magic[8] = {'D', 'S', 'C', 'K', 'P', 'T', '1', '\n'};
 

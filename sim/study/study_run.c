@@ -411,7 +411,8 @@ static ds_status run_streams(const ds_study *st, const ds_record_sink *w, const 
             note_failures(out, st->kind == DS_STUDY_ARMS ? "arm " : "", st->kind == DS_STUDY_ARMS ? st->name[v] : "",
                           &r);
         if (!s && notes(opts) && st->kind != DS_STUDY_SINGLE)
-            fprintf(notes(opts), "arm %-12s %lld steps, %.3f s\n", st->name[v], (long long)r.steps, r.wall_time);
+            fprintf(notes(opts), "arm %-12s %lld steps, %.3f s simulating, %.3f s writing its records\n", st->name[v],
+                    (long long)r.steps, r.wall_time - r.write_time, r.write_time);
     }
     if (checkpoints && !s && notes(opts) && opts->resume)
         fprintf(notes(opts), "resumed: %d blocks of %d subjects came from the checkpoint\n", ck.restored, ro.block);

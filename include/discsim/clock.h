@@ -1,7 +1,7 @@
 /* The monotonic clock in seconds, for wall times and throttles (not for anything a result
  * depends on). */
-#ifndef DS_BASE_CLOCK_H
-#define DS_BASE_CLOCK_H
+#ifndef DISCSIM_CLOCK_H
+#define DISCSIM_CLOCK_H
 
 #include <time.h>
 
