@@ -26,6 +26,9 @@ static void usage_run(FILE *out)
             "  --record summary    keep only each subject's summary metrics, no time series (cohorts); each block\n"
             "                      of subjects that finishes is kept in OUT.h5.resume until the run completes\n"
             "  --resume            go on from OUT.h5.resume: the blocks a killed --record summary run finished\n"
+            "  --compression C     the series' compression: fast (the default: deflate level 1 after a\n"
+            "                      shuffle), none (the fastest to write, files about 6 times larger) or small\n"
+            "                      (level 6); the datasets are the same\n"
             "  --table FORMAT      the arms, sweep and cohort tables as text (default), csv or json, alone on\n"
             "                      stdout (notes go to stderr); printed even with --quiet\n"
             "  -h, --help          this help\n\n%s",
@@ -80,7 +83,8 @@ static int run_mpi(ds_cli_args *a, ds_study *study, ds_mpi *m, ds_error *err)
                        .summary_only = a->summary_only,
                        .block = m->block,
                        .hooks = &hooks,
-                       .command_line = ds_cli_command_line};
+                       .command_line = ds_cli_command_line,
+                       .compression = a->compression};
     ds_status st = ds_study_run(study, m->rank ? NULL : a->out, &o, err);
     if (st && m->rank == 0)
         fprintf(stderr, "discsim: %s\n", err->msg);
@@ -134,7 +138,7 @@ int ds_cmd_run(int argc, char **argv)
     }
     if (study.kind == DS_STUDY_SINGLE && !sc->cohort.enabled && !a.summary_only && !a.resume) {
         ds_study_opts so = {.progress = progress, .threads = a.threads, .summary_only = a.summary_only, .block = a.block,
-                            .command_line = ds_cli_command_line};
+                            .command_line = ds_cli_command_line, .compression = a.compression};
         ds_run_opts o = ds_run_opts_for(&so, sc->nsubj);
         ds_run_result r;
         const double t1 = ds_seconds();
@@ -154,7 +158,8 @@ int ds_cmd_run(int argc, char **argv)
                            .block = a.block,
                            .checkpoint = a.summary_only ? ckpt : NULL,
                            .resume = a.resume,
-                           .command_line = ds_cli_command_line};
+                           .command_line = ds_cli_command_line,
+                           .compression = a.compression};
         const double t1 = ds_seconds();
         st = ds_study_run(&study, a.out, &o, &err);
         if (!st && !a.quiet) /* beside a CSV or JSON table on stdout, on stderr */

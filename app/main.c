@@ -92,7 +92,8 @@ static void usage_main(FILE *out)
     fprintf(out,
             "discsim %s: lumbar disc and muscle biomechanics simulator\n\n"
             "Usage: discsim run SCENARIO [-o OUT.h5] [--set key=value]... [--quiet] [--plot [DIR]] [--threads N]"
-            " [--record summary [--resume]] [--block N]\n"
+            " [--record summary [--resume]] [--block N]"
+            " [--table FORMAT] [--compression C]\n"
             "  or:  discsim check SCENARIO [--set key=value]...\n"
             "  or:  discsim info OUT.h5 [GROUP]\n"
             "  or:  discsim validate [CHECKS.yaml] [--plot [DIR]]\n"
@@ -165,7 +166,7 @@ static int dispatch(int argc, char **argv)
 int ds_cli_parse(int argc, char **argv, ds_cli_args *a, int allow_out, void (*help)(FILE *))
 {
     static const char *const run_opts[] = {"--set", "-o", "--output", "-q", "--quiet", "--threads", "--block", "--record",
-                                           "--resume", "--plot", "--table", "--help", NULL};
+                                           "--resume", "--plot", "--table", "--compression", "--help", NULL};
     static const char *const check_opts[] = {"--set", "--help", NULL};
     const char *cmd = allow_out ? "run" : "check";
     a->set = calloc((size_t)argc, sizeof *a->set);
@@ -202,6 +203,12 @@ int ds_cli_parse(int argc, char **argv, ds_cli_args *a, int allow_out, void (*he
         } else if (allow_out && !strcmp(s, "--table") && i + 1 < argc) {
             if (ds_table_format_parse(argv[++i], &a->table))
                 return ds_cli_usage_error(cmd, NULL, NULL, "--table expects text, csv or json, got '%s'", argv[i]);
+        } else if (allow_out && !strcmp(s, "--compression") && i + 1 < argc) {
+            const char *v = argv[++i];
+            a->compression = !strcmp(v, "none") ? 1 : !strcmp(v, "fast") ? 2 : !strcmp(v, "small") ? 7 : -1;
+            if (a->compression < 0)
+                return ds_cli_usage_error(cmd, NULL, NULL,
+                                          "--compression expects none, fast (the default) or small, got '%s'", v);
         } else if (allow_out && !strcmp(s, "--resume")) {
             a->resume = 1;
         } else if (allow_out && !strncmp(s, "--plot=", 7) && s[7]) {

@@ -299,6 +299,47 @@ static void test_identical_bytes(void **state)
     assert_true(same_bytes(a, b));
 }
 
+/* The series' compression is the user's choice (run --compression): stored as they are, or
+ * deflated at any level, they read back the same, and storing them as they are costs space. */
+static void test_compression(void **state)
+{
+    const fixture *f = *state;
+    long size[2];
+    for (int k = 0; k < 2; k++) {
+        char path[512];
+        path_in(f, k ? "deflated.h5" : "stored.h5", path, sizeof path);
+        ds_error err = {0};
+        ds_h5_writer *w = NULL;
+        assert_int_equal(ds_h5_open(path, NSUBJ, &w, &err), DS_OK);
+        assert_int_equal(ds_h5_set_compression(w, 10, &err), DS_ERR_USAGE);
+        assert_int_equal(ds_h5_set_compression(w, k ? 6 : 0, &err), DS_OK);
+        assert_int_equal(ds_h5_stream(w, "", NSERIES, SERIES, &err), DS_OK);
+        double v[NSERIES * NSUBJ];
+        for (size_t r = 0; r < NREC; ++r) {
+            for (int s = 0; s < NSERIES; ++s)
+                for (int j = 0; j < NSUBJ; ++j)
+                    v[s * NSUBJ + j] = value(s, j, r);
+            assert_int_equal(ds_h5_append(w, time_of(r), v, &err), DS_OK);
+        }
+        assert_int_equal(ds_h5_finish(w, &err), DS_OK);
+        int rank;
+        size_t dims[2];
+        double *data = NULL;
+        for (int s = 0; s < NSERIES; ++s) {
+            assert_int_equal(ds_h5_read_doubles(path, SERIES[s].path, &rank, dims, &data, &err), DS_OK);
+            for (int j = 0; j < NSUBJ; ++j)
+                for (size_t r = 0; r < NREC; ++r)
+                    assert_true(data[(size_t)j * NREC + r] == value(s, j, r));
+            free(data);
+        }
+        struct stat sb;
+        assert_int_equal(stat(path, &sb), 0);
+        size[k] = (long)sb.st_size;
+    }
+    printf("compression: %ld bytes stored, %ld deflated\n", size[0], size[1]);
+    assert_true(size[0] > size[1]);
+}
+
 static void test_info(void **state)
 {
     const fixture *f = *state;
@@ -329,6 +370,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_finish_removes_temp, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_errors_name_the_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_identical_bytes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compression, setup, teardown),
         cmocka_unit_test_setup_teardown(test_info, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,6 +31,9 @@ ds_status ds_h5_create(const char *final_path, int nsubj, int nseries, const ds_
 
 /* Opens the temporary file with no stream yet (ds_h5_stream adds them). */
 ds_status ds_h5_open(const char *final_path, int nsubj, ds_h5_writer **out, ds_error *err);
+/* The deflate level of the series streamed from now on: 0 stores them as they are (the
+ * fastest, about 6 times larger), 1 the default, up to 9. */
+ds_status ds_h5_set_compression(ds_h5_writer *w, int level, ds_error *err);
 
 /* Starts a new stream of records in the same file: what the current stream has buffered is
  * written and its datasets closed, then <prefix>/time and <prefix><series path> are created

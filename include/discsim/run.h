@@ -107,6 +107,7 @@ typedef struct ds_run_opts {
     const ds_block_hooks *hooks; /* checkpoints block by block (summaries only), or the split
                                     of the blocks over processes (NULL: none) */
     const char *command_line;    /* recorded at the output's root (NULL: none) */
+    int compression;             /* as ds_study_opts.compression */
 } ds_run_opts;
 
 typedef struct ds_run_result {

@@ -405,6 +405,10 @@ ds_status ds_run(const ds_scenario *sc, const char *out_path, const ds_run_opts 
     ds_status st = DS_OK;
     if (out_path && ((st = ds_scenario_check_output(sc, out_path, err)) || (st = ds_h5_open(out_path, sc->nsubj, &w, err))))
         return st;
+    if (w && opts && opts->compression > 0 && (st = ds_h5_set_compression(w, opts->compression - 1, err))) {
+        ds_h5_abort(w);
+        return st;
+    }
     if (w && (st = root_provenance(w, opts ? opts->command_line : NULL, err))) {
         ds_h5_abort(w);
         return st;
@@ -433,6 +437,10 @@ ds_status ds_study_run(const ds_study *st, const char *out_path, const ds_study_
     ds_h5_writer *w = NULL;
     if (s || (out_path && (s = ds_h5_open(out_path, st->variant[0].nsubj, &w, err))))
         return s;
+    if (w && opts->compression > 0 && (s = ds_h5_set_compression(w, opts->compression - 1, err))) {
+        ds_h5_abort(w);
+        return s;
+    }
     if (w && (s = root_provenance(w, opts->command_line, err))) {
         ds_h5_abort(w);
         return s;

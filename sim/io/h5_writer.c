@@ -79,7 +79,7 @@ static ds_status create_stream(ds_h5_writer *restrict w, const char *restrict pa
      * 1 MiB per dataset by default) would only duplicate our buffer: with a zero-byte cache
      * each chunk is compressed and written as soon as it is flushed. */
     if (space >= 0 && dcpl >= 0 && lcpl >= 0 && dapl >= 0 && H5Pset_chunk(dcpl, rank, chunk) >= 0 &&
-        H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, DEFLATE_LEVEL) >= 0 &&
+        (w->deflate == 0 || (H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, (unsigned)w->deflate) >= 0)) &&
         H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0, 1.0) >= 0)
         dset = H5Dcreate2(w->file, path, H5T_IEEE_F64LE, space, lcpl, dcpl, dapl);
     if (dset < 0)
@@ -243,6 +243,7 @@ static ds_status alloc_writer(const char *final_path, int nsubj, int nseries, ds
     w->nsubj = nsubj;
     w->nseries = nseries;
     w->chunk = chunk_records(nsubj);
+    w->deflate = DEFLATE_LEVEL;
     *out = w;
 
     size_t per_series = (size_t)nsubj * w->chunk;
@@ -389,6 +390,14 @@ ds_status ds_h5_stream(ds_h5_writer *w, const char *prefix, int nseries, const d
     if (st != DS_OK)
         w->broken = true;
     return st;
+}
+
+ds_status ds_h5_set_compression(ds_h5_writer *w, int level, ds_error *err)
+{
+    if (!w || level < 0 || level > 9)
+        return ds_fail(err, DS_ERR_USAGE, "deflate level %d: 0 (none) to 9", level);
+    w->deflate = level;
+    return DS_OK;
 }
 
 ds_status ds_h5_open(const char *final_path, int nsubj, ds_h5_writer **out, ds_error *err)

@@ -18,6 +18,7 @@ struct ds_h5_writer {
     char **paths;   /* (nseries) dataset paths, for error messages */
     int nsubj;
     int nseries;
+    int deflate;     /* deflate level of the series (after the shuffle); 0: stored as they are */
     size_t chunk;    /* records per chunk and per buffer */
     size_t nbuf;     /* records waiting in the buffer */
     size_t nflushed; /* records already in the file */

@@ -23,7 +23,8 @@ ds_run_opts ds_run_opts_for(const ds_study_opts *o, int nsubj)
      * block steps until its slowest lane is done (measured with bench_cohort: 1,000
      * quasi-static subjects 2.1 s in blocks of 8, 2.8 s in blocks of 64 or one block) */
     ds_run_opts r = {.progress = o->progress, .summary_only = o->summary_only,
-                     .block = o->block > 0 ? o->block : DS_LANE_ALIGN, .command_line = o->command_line};
+                     .block = o->block > 0 ? o->block : DS_LANE_ALIGN, .command_line = o->command_line,
+                     .compression = o->compression};
     (void)nsubj;
     if (o->threads > 1) {
         r.parallel = omp_blocks;
