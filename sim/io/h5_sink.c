@@ -171,7 +171,8 @@ static ds_status meta_parameters(ds_h5_writer *w, const char *prefix, const char
     const char *units, *desc;
     const double *row;
     ds_status st = DS_OK;
-    for (int r = 0; r < nrow && !st; r++)
+    const bool whole = sc->nsubj <= PIECE; /* one piece: each dataset made and written at once */
+    for (int r = 0; r < nrow && !st && !whole; r++)
         if (param_row(m, r, path, sizeof path, meta, &units, &desc, &row) &&
             !(st = ds_h5_create_doubles(w, path, (size_t)sc->nsubj, units, desc, err)))
             st = per_subject(w, prefix, path, err);
@@ -180,9 +181,14 @@ static ds_status meta_parameters(ds_h5_writer *w, const char *prefix, const char
         ds_model piece;
         if ((st = ds_scenario_lanes(sc, l0, n, &piece, err)))
             break;
+        const size_t dims[1] = {(size_t)n};
         for (int r = 0; r < nrow && !st; r++)
             if (param_row(&piece, r, path, sizeof path, meta, &units, &desc, &row))
-                st = ds_h5_write_doubles_at(w, path, (size_t)l0, (size_t)n, row, err);
+                st = whole ? ds_h5_write_doubles(w, path, 1, dims, row, units, desc, err)
+                           : ds_h5_write_doubles_at(w, path, (size_t)l0, (size_t)n, row, err);
+        for (int r = 0; r < nrow && !st && whole; r++)
+            if (param_row(&piece, r, path, sizeof path, meta, &units, &desc, &row))
+                st = per_subject(w, prefix, path, err);
         ds_model_free(&piece);
     }
     return st;

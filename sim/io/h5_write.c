@@ -80,6 +80,11 @@ hid_t ds_h5w_no_times_plist(hid_t cls)
  * gets the time-stamp-free creation list. */
 ds_status ds_h5w_make_groups(ds_h5_writer *restrict w, const char *restrict path, bool self, ds_error *err)
 {
+    /* the group that must exist: path itself, or its parent */
+    const char *end = self ? path + strlen(path) : strrchr(path, '/');
+    size_t glen = end ? (size_t)(end - path) : 0;
+    if (glen > 0 && glen < sizeof w->known_group && !strncmp(w->known_group, path, glen) && !w->known_group[glen])
+        return DS_OK;
     char *p = strdup(path);
     if (!p)
         return ds_fail(err, DS_ERR_NOMEM, "%s: out of memory creating groups for '%s'", w->final_path, path);
@@ -108,6 +113,8 @@ ds_status ds_h5w_make_groups(ds_h5_writer *restrict w, const char *restrict path
     }
     ds_h5w_close_id(&gcpl);
     free(p);
+    if (st == DS_OK && glen > 0 && glen < sizeof w->known_group)
+        snprintf(w->known_group, sizeof w->known_group, "%.*s", (int)glen, path);
     return st;
 }
 

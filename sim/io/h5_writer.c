@@ -23,8 +23,6 @@
 
 #include "io/cleanup.h"
 #include "h5_common.h"
-#include <hdf5_hl.h>
-
 #include "h5_writer_impl.h"
 
 /* A chunk of a series is [nsubj][chunk] doubles, at most 64 KiB: big enough for deflate to
@@ -158,7 +156,6 @@ static void destroy(ds_h5_writer *w, bool remove_tmp)
     for (int s = 0; w->dsets && s < w->nseries; ++s)
         ds_h5w_close_id(&w->dsets[s]);
     ds_h5w_close_id(&w->time_dset);
-    ds_h5w_close_id(&w->subj_scale);
     if (w->file >= 0)
         H5Fclose(w->file);
     w->file = H5I_INVALID_HID;
@@ -169,6 +166,7 @@ static void destroy(ds_h5_writer *w, bool remove_tmp)
     for (int s = 0; w->paths && s < w->nseries; ++s)
         free(w->paths[s]);
     free(w->paths);
+    free(w->attach);
     free(w->dsets);
     free(w->tbuf);
     free(w->vbuf);
@@ -238,7 +236,7 @@ static ds_status alloc_writer(const char *final_path, int nsubj, int nseries, ds
     ds_h5_writer *w = calloc(1, sizeof *w);
     if (!w)
         return ds_fail(err, DS_ERR_NOMEM, "%s: out of memory for the output writer", final_path);
-    w->file = w->time_dset = w->subj_scale = H5I_INVALID_HID;
+    w->file = w->time_dset = H5I_INVALID_HID;
     w->tmp_slot = -1;
     w->nsubj = nsubj;
     w->nseries = nseries;
@@ -302,19 +300,16 @@ static ds_status end_stream(ds_h5_writer *w, ds_error *err)
         w->paths[s] = NULL;
     }
     ds_h5w_close_id(&w->time_dset);
-    ds_h5w_close_id(&w->subj_scale);
-    w->subj_path[0] = '\0';
     return st;
 }
 
 /* The stream's axes: <prefix>/subject (0 .. nsubj - 1) and <prefix>/time, attached to every
- * series as its dimensions 0 and 1. The datasets are those the stream holds open, and the
- * subject axis stays open for the stream's per-subject arrays (ds_h5_attach_scale): opening
- * each by its path was a third of the cost of attaching. */
+ * series as its dimensions 0 and 1. */
 static ds_status stream_axes(ds_h5_writer *w, const char *pre, ds_error *err)
 {
-    char *subj = w->subj_path;
-    snprintf(subj, sizeof w->subj_path, "%s/subject", pre);
+    char subj[600], time[600];
+    snprintf(subj, sizeof subj, "%s/subject", pre);
+    snprintf(time, sizeof time, "%s%s", pre, TIME_PATH);
     int64_t *idx = malloc((size_t)w->nsubj * sizeof *idx);
     if (!idx)
         return ds_fail(err, DS_ERR_NOMEM, "%s: out of memory", w->final_path);
@@ -323,15 +318,9 @@ static ds_status stream_axes(ds_h5_writer *w, const char *pre, ds_error *err)
     size_t dims[1] = {(size_t)w->nsubj};
     ds_status st = ds_h5_write_int64s(w, subj, 1, dims, idx, "1", "subject index (the cohort's order)", err);
     free(idx);
-    ds_h5_quiet q = ds_h5_quiet_begin();
-    if (st == DS_OK && ((w->subj_scale = H5Dopen2(w->file, subj, H5P_DEFAULT)) < 0 ||
-                        H5DSset_scale(w->subj_scale, "subject") < 0 || H5DSset_scale(w->time_dset, "time") < 0))
-        st = ds_h5w_fail_h5(err, w, "make the axes of the stream", subj);
     for (int s = 0; st == DS_OK && s < w->nseries; ++s)
-        if (H5DSattach_scale(w->dsets[s], w->subj_scale, 0) < 0 || H5DSset_label(w->dsets[s], 0, "subject") < 0 ||
-            H5DSattach_scale(w->dsets[s], w->time_dset, 1) < 0 || H5DSset_label(w->dsets[s], 1, "time") < 0)
-            st = ds_h5w_fail_h5(err, w, "attach the axes to", w->paths[s]);
-    ds_h5_quiet_end(q);
+        if (!(st = ds_h5_attach_scale(w, w->paths[s], 0, subj, "subject", err)))
+            st = ds_h5_attach_scale(w, w->paths[s], 1, time, "time", err);
     return st;
 }
 
@@ -509,7 +498,6 @@ static ds_status close_all(ds_h5_writer *restrict w, ds_error *err)
     if (w->time_dset >= 0 && H5Dclose(w->time_dset) < 0 && st == DS_OK)
         st = ds_h5w_fail_h5(err, w, "close dataset", TIME_PATH);
     w->time_dset = H5I_INVALID_HID;
-    ds_h5w_close_id(&w->subj_scale);
     /* Closing the file is where cached chunks and metadata reach the disk: a full disk
      * shows up here. */
     if (H5Fclose(w->file) < 0 && st == DS_OK)
@@ -529,6 +517,8 @@ ds_status ds_h5_finish(ds_h5_writer *w, ds_error *err)
     }
     ds_h5_quiet q = ds_h5_quiet_begin();
     ds_status st = flush(w, err);
+    if (st == DS_OK)
+        st = ds_h5_scales_flush(w, err);
     if (st == DS_OK)
         st = close_all(w, err);
     ds_h5_quiet_end(q);

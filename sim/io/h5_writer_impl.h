@@ -12,8 +12,10 @@
 struct ds_h5_writer {
     hid_t file;
     hid_t time_dset;
-    hid_t subj_scale;  /* the current stream's <prefix>/subject, open while the stream lasts */
-    char subj_path[600];
+    struct ds_h5_attach *attach; /* dimension-scale attachments, written at the end (h5_scales.c) */
+    size_t nattach, capattach;
+    char known_group[600]; /* the last group made or found on the way to a dataset: the next
+                              dataset is mostly in the same one, and needs no look-ups */
     hid_t *dsets;   /* (nseries) */
     char **paths;   /* (nseries) dataset paths, for error messages */
     int nsubj;
@@ -31,6 +33,8 @@ struct ds_h5_writer {
     char *tmp_path;
 };
 
+/* Writes the dimension-scale attributes of every attachment made so far (h5_scales.c). */
+ds_status ds_h5_scales_flush(ds_h5_writer *w, ds_error *err);
 ds_status ds_h5w_fail_h5(ds_error *err, const ds_h5_writer *w, const char *what, const char *path);
 ds_status ds_h5w_make_groups(ds_h5_writer *restrict w, const char *restrict path, bool self, ds_error *err);
 ds_status ds_h5w_describe(ds_h5_writer *restrict w, hid_t dset, const char *restrict path, const char *restrict units, const char *restrict description, ds_error *err);
