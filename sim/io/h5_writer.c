@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <hdf5.h>
+#include <zlib.h>
 
 #include "io/cleanup.h"
 #include "h5_common.h"
@@ -132,15 +133,98 @@ static herr_t write_block(hid_t dset, int rank, size_t rows, size_t chunk, size_
     return rc;
 }
 
+/* ---- compressed chunks, in parallel --------------------------------------------------- */
+
+/* One chunk of a series: subjects r0 .. r0 + CHUNK_SUBJECTS - 1 (or fewer) of the buffered
+ * records, made into the bytes HDF5's shuffle and deflate filters would store, by one thread. */
+typedef struct {
+    int series;
+    size_t r0;
+    unsigned char *raw, *out; /* [chunk bytes], [chunk bytes]: the shuffled and the deflated */
+    size_t nout;
+    uint32_t mask;            /* filters skipped: deflate (filter 1) where it would not shrink */
+} chunk_job;
+
+enum { CHUNK_JOBS = 16 }; /* chunks compressed in one parallel round: bounds the memory */
+
+static void compress_chunk(const ds_h5_writer *w, chunk_job *j)
+{
+    const size_t rows = (size_t)(w->nsubj < CHUNK_SUBJECTS ? w->nsubj : CHUNK_SUBJECTS);
+    const size_t n = rows * w->chunk, bytes = n * sizeof(double);
+    const size_t chunk = w->chunk, nbuf = w->nbuf, nsubj = (size_t)w->nsubj;
+    const double *src = w->vbuf + (size_t)j->series * nsubj * chunk;
+    /* the chunk's values in out (as scratch): unwritten cells (past the last subject or
+     * record) are the fill value, 0, as HDF5 would store them */
+    double *restrict v = (double *)(void *)j->out;
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < chunk; c++)
+            v[r * chunk + c] = j->r0 + r < nsubj && c < nbuf ? src[(j->r0 + r) * chunk + c] : 0.0;
+    /* the shuffle: byte k of every element, then byte k + 1 */
+    const unsigned char *restrict in = (const unsigned char *)v;
+    unsigned char *restrict raw = j->raw;
+    for (size_t k = 0; k < sizeof(double); k++)
+        for (size_t i = 0; i < n; i++)
+            raw[k * n + i] = in[i * sizeof(double) + k];
+    /* deflate as HDF5's filter does (compress2 into a buffer as large as the input); where it
+     * does not fit, the filter is skipped for this chunk, as HDF5 skips an optional filter */
+    uLongf len = (uLongf)bytes;
+    if (compress2(j->out, &len, j->raw, (uLong)bytes, w->deflate) == Z_OK) {
+        j->nout = (size_t)len;
+        j->mask = 0;
+    } else {
+        memcpy(j->out, j->raw, bytes);
+        j->nout = bytes;
+        j->mask = 1u << 1;
+    }
+}
+
+/* The buffered records of every series as whole chunks, compressed on the threads OpenMP
+ * has (each chunk by one thread; the bytes do not depend on which) and written in order. */
+static int write_compressed(ds_h5_writer *restrict w)
+{
+    const size_t rows = (size_t)(w->nsubj < CHUNK_SUBJECTS ? w->nsubj : CHUNK_SUBJECTS);
+    const size_t bytes = rows * w->chunk * sizeof(double), per = ((size_t)w->nsubj + rows - 1) / rows;
+    const size_t njob = (size_t)w->nseries * per;
+    hsize_t total[2] = {(hsize_t)w->nsubj, w->nflushed + w->nbuf};
+    for (int s = 0; s < w->nseries; ++s)
+        if (H5Dset_extent(w->dsets[s], total) < 0)
+            return -1;
+    chunk_job job[CHUNK_JOBS];
+    unsigned char *mem = malloc((size_t)CHUNK_JOBS * 2 * bytes);
+    if (!mem)
+        return -1;
+    int rc = 0;
+    for (size_t j0 = 0; j0 < njob && rc == 0; j0 += CHUNK_JOBS) {
+        const int nj = (int)(njob - j0 < CHUNK_JOBS ? njob - j0 : CHUNK_JOBS);
+        for (int k = 0; k < nj; k++)
+            job[k] = (chunk_job){.series = (int)((j0 + k) / per), .r0 = (j0 + k) % per * rows,
+                                 .raw = mem + (size_t)k * 2 * bytes, .out = mem + ((size_t)k * 2 + 1) * bytes};
+#pragma omp parallel for schedule(dynamic, 1) if (nj > 1)
+        for (int k = 0; k < nj; k++)
+            compress_chunk(w, &job[k]);
+        for (int k = 0; k < nj && rc == 0; k++) {
+            hsize_t off[2] = {job[k].r0, w->nflushed};
+            rc = H5Dwrite_chunk(w->dsets[job[k].series], H5P_DEFAULT, job[k].mask, off, job[k].nout, job[k].out) < 0;
+        }
+    }
+    free(mem);
+    return rc ? -1 : 0;
+}
+
 /* Writes the buffered records. Series go first and /time last, so that a reader of a
  * file that was never finished (it keeps its .tmp name) sees at most the times of data
- * that was written. */
+ * that was written. Compressed series are written as whole chunks made here (the buffer
+ * holds one chunk length of records; the last flush, fewer, padded with the fill value). */
 static ds_status flush(ds_h5_writer *restrict w, ds_error *err)
 {
     if (w->nbuf == 0)
         return DS_OK;
     size_t per_series = (size_t)w->nsubj * w->chunk;
-    for (int s = 0; s < w->nseries; ++s) {
+    if (w->deflate > 0 && w->nseries > 0 && write_compressed(w) < 0) {
+        w->broken = true;
+        return ds_h5w_fail_h5(err, w, "write compressed records to", w->paths[0]);
+    }
+    for (int s = 0; w->deflate == 0 && s < w->nseries; ++s) {
         if (write_block(w->dsets[s], 2, (size_t)w->nsubj, w->chunk, w->nflushed, w->nbuf,
                         w->vbuf + (size_t)s * per_series) < 0) {
             w->broken = true;
