@@ -165,8 +165,9 @@ static void compress_chunk(const ds_h5_writer *w, chunk_job *j)
     for (size_t k = 0; k < sizeof(double); k++)
         for (size_t i = 0; i < n; i++)
             raw[k * n + i] = in[i * sizeof(double) + k];
-    /* deflate as HDF5's filter does (compress2 into a buffer as large as the input); where it
-     * does not fit, the filter is skipped for this chunk, as HDF5 skips an optional filter */
+    /* deflate as HDF5's filter does (compress2 at the dataset's level); a chunk that would
+     * not shrink is stored shuffled only, its filter mask saying that deflate was skipped
+     * (the filter is optional, so readers then skip it too) */
     uLongf len = (uLongf)bytes;
     if (compress2(j->out, &len, j->raw, (uLong)bytes, w->deflate) == Z_OK) {
         j->nout = (size_t)len;
