@@ -292,9 +292,12 @@ ds_status fig_cohort_day(const fctx *c, gp_session *g, int *drawn, ds_error *err
     FILE *f = g->script;
     fprintf(f, "set xrange [%.3f:%.3f]\n", c->clock0 + c->w0, c->clock0 + c->w1);
     fig_title(c, f, "paired effect on root contact pressure, median and 50 % / 90 % of subjects");
-    fprintf(f, "set ylabel 'arm minus %s, root contact pressure (mmHg)'\nset key bottom right\n"
-               "set arrow from graph 0, first 0 to graph 1, first 0 nohead lc rgb '#333333' lw 1\nplot ",
-            c->arm[0]);
+    char yl[160]; /* an arm's name is text from the file: a literal, never a command */
+    snprintf(yl, sizeof yl, "arm minus %s, root contact pressure (mmHg)", c->arm[0]);
+    fprintf(f, "set ylabel ");
+    gp_str(f, yl);
+    fprintf(f, "\nset key bottom right\n"
+               "set arrow from graph 0, first 0 to graph 1, first 0 nohead lc rgb '#333333' lw 1\nplot ");
     int first = 1;
     for (int a = 1; a < c->narm; a++) {
         if (!files[a][0])

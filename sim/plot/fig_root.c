@@ -89,7 +89,7 @@ static ds_status root_panel(const fctx *c, gp_session *g, const char *tag, const
         return st;
     FILE *f = g->script;
     fig_title(c, f, what);
-    fprintf(f, "set ylabel 'root contact pressure (mmHg)'\nset yrange [0:*]\n");
+    fprintf(f, "set ylabel 'contact pressure (mmHg)'\nset yrange [0:*]\n");
     if (thr->present)
         root_thresholds(f, thr, names, ymax);
     fprintf(f, "plot ");

@@ -20,9 +20,10 @@ static const char *effect_variable(const fctx *c, char *rel, size_t n)
 /* One data file per arm: its variable minus the reference's, when both have as many
  * records (an arm with another timeline is not compared); *nd counts them. */
 static ds_status effect_columns(const fctx *c, gp_session *g, const char *var, char dc[][160], int *arm, int *rows,
-                                int *nd, ds_error *err)
+                                int *nd, double *span, ds_error *err)
 {
     *nd = 0;
+    *span = 0.0;
     size_t n0 = 0;
     double *t0, *v0 = NULL;
     ds_status st = fig_time(c, c->pre[0], &t0, &n0, err);
@@ -39,6 +40,9 @@ static ds_status effect_columns(const fctx *c, gp_session *g, const char *var, c
         if (v && n == n0) {
             for (size_t i = 0; i < n; i++)
                 v[i] -= v0[i];
+            for (size_t i = 0; i < n; i++) /* the largest difference shown, for the axis' tics */
+                if (t0[i] >= c->w0 && t0[i] <= c->w1 && fabs(v[i]) > *span)
+                    *span = fabs(v[i]);
             const double *cols[1] = {v};
             char hdr[160];
             snprintf(hdr, sizeof hdr, "%s - %s", c->arm[a], c->arm[0]);
@@ -124,13 +128,19 @@ static ds_status effect_bars(const fctx *c, gp_session *g, char *bars, size_t n,
 }
 
 static void effect_plot(const fctx *c, FILE *f, bool root, bool zoomed, char dc[][160], const int *arm,
-                        const int *rows, int nd, const char *bars, int nb)
+                        const int *rows, int nd, double span, const char *bars, int nb)
 {
     char what[200];
     snprintf(what, sizeof what, "each arm minus %s%s", c->arm[0], zoomed ? ", around the massage session" : "");
     fig_title(c, f, what);
-    fprintf(f, "set ylabel '%s'\n",
-            root ? "contact pressure change (mmHg)" : "nucleus pressure change (MPa)");
+    /* short axis names (the title says what changes; two panels share the height), and tics a
+     * readable distance apart: about four over the largest difference */
+    fprintf(f, "set ylabel '%s'\n", root ? "change (mmHg)" : "change (MPa)");
+    if (span > 0.0) {
+        double step = pow(10.0, floor(log10(span / 4.0))), r = span / 4.0 / step;
+        step *= r > 5.0 ? 10.0 : r > 2.0 ? 5.0 : r > 1.0 ? 2.0 : 1.0;
+        fprintf(f, "set ytics %g\n", step);
+    }
     /* the series are subject 0's; the bars below are means over the subjects */
     fprintf(f, "set arrow from graph 0, first 0 to graph 1, first 0 nohead lc rgb '#333333' lw 1\n");
     if (nd == 0) /* summaries only (--record summary): no series to draw */
@@ -146,13 +156,9 @@ static void effect_plot(const fctx *c, FILE *f, bool root, bool zoomed, char dc[
         fig_arm_style(f, arm[k], rows[k] / 8);
         fprintf(f, " title columnheader(2)");
     }
-    fprintf(f, "\nunset title\nunset arrow\nunset object\nset xdata\nset autoscale x\nset format x '%%g'\nset xlabel ''\n"
+    fprintf(f, "\nset ytics autofreq\nunset title\nunset arrow\nunset object\nset xdata\nset autoscale x\nset format x '%%g'\nset xlabel ''\n"
                "set tmargin at screen 0.46\nset bmargin at screen 0.22\n");
-    char yl[120]; /* an arm's name is text from the file: a literal, never a command */
-    snprintf(yl, sizeof yl, "change (%% of %s)", c->arm[0]);
-    fprintf(f, "set ylabel ");
-    gp_str(f, yl);
-    fprintf(f, "\nset style data histograms\n"
+    fprintf(f, "set ylabel 'change (%%)'\nset style data histograms\n"
                "set style histogram clustered gap 1\nset style fill solid 0.85 noborder\nset boxwidth 0.9\n"
                "set xtics rotate by -30 font ',11'\nset yrange [*:*]\nset grid ytics\n");
     int ncol = 1;
@@ -176,6 +182,7 @@ ds_status fig_effect(const fctx *c, gp_session *g, int *drawn, ds_error *err)
     }
     char out[512], dc[MAX_ARMS][160], bars[160], lab[160], rel[64];
     int nd = 0, nb = 0, arm[MAX_ARMS], rows[MAX_ARMS];
+    double span = 0.0;
     const char *var = effect_variable(c, rel, sizeof rel);
     bool root = var != rel;
     /* the differences live around the session: shown there when there is one */
@@ -184,7 +191,7 @@ ds_status fig_effect(const fctx *c, gp_session *g, int *drawn, ds_error *err)
     bool zoomed = fig_session_zoom(c, &zoom, err, &st);
     const fctx *tc = zoomed ? &zoom : c;
     if (st == DS_OK)
-        st = effect_columns(tc, g, var, dc, arm, rows, &nd, err);
+        st = effect_columns(tc, g, var, dc, arm, rows, &nd, &span, err);
     if (st == DS_OK)
         st = effect_bars(c, g, bars, sizeof bars, &nb, err);
     if (st == DS_OK) {
@@ -194,7 +201,7 @@ ds_status fig_effect(const fctx *c, gp_session *g, int *drawn, ds_error *err)
         st = fig_shade(tc, g, c->ref, 0, 1, lab, sizeof lab, err);
     }
     if (st == DS_OK) {
-        effect_plot(c, g->script, root, zoomed, dc, arm, rows, nd, bars, nb);
+        effect_plot(c, g->script, root, zoomed, dc, arm, rows, nd, span, bars, nb);
         st = gp_run(g, err);
     }
     if (st == DS_OK) {

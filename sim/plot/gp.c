@@ -111,8 +111,9 @@ void gp_begin_figure(gp_session *g, const char *name, int width, int height, cha
     snprintf(g->out, sizeof g->out, "%s", out);
     snprintf(g->out_tmp, sizeof g->out_tmp, "%s.tmp-%ld", out, (long)getpid());
     FILE *f = g->script;
-    /* type that reads at the same size relative to the figure: 16 pt at 1200 px wide */
-    int pt = w / 75;
+    /* type that reads at the same size relative to the figure: 16 pt at 1200 x 800 px, less
+     * for a figure flatter than that (a 16:9 slide) so that stacked panels keep their room */
+    int pt = w / 75 < h / 50 ? w / 75 : h / 50;
     pt = pt < 9 ? 9 : pt > 20 ? 20 : pt;
     double scale = o->font_scale > 0.0 ? o->font_scale : 1.0;
     pt = (int)(pt * scale + 0.5);
@@ -134,7 +135,8 @@ void gp_begin_figure(gp_session *g, const char *name, int width, int height, cha
     gp_str(f, g->out_tmp);
     fprintf(f, "\n%s\nset datafile separator '\\t'\n", ds_plot_style);
     /* the same plot area in every panel and figure, keys to the right of it */
-    fprintf(f, "set lmargin at screen 0.11\nset rmargin at screen 0.74\nset key outside right top\n");
+    fprintf(f, "set lmargin at screen %.3f\nset rmargin at screen %.3f\nset key outside right top maxcols 1\n",
+            0.11 + 0.03 * (scale - 1.0), 0.74 - 0.05 * (scale - 1.0));
 }
 
 /* Starts prog on the script. Signals wait while it starts and is registered, so a signal
