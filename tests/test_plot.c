@@ -226,6 +226,8 @@ static void test_injection(void **state)
             "herniation: {level: L4L5, size: 4mm}\n"
             "timeline: {phases: [{posture: standing, duration: 2h}, {posture: lying, duration: 2h}]}\n"
             "record: {interval: 10min}\n"
+            /* a cohort, so that its figures (cohort, cohort_day) draw the names too */
+            "cohort: {n: 3, seed: 1, vary: {herniation.size: {distribution: uniform, min: 3mm, max: 5mm}}}\n"
             /* an arm name may not hold '/' (it names an HDF5 group): these touch a file in the
              * working folder, which is `dir` while the figures are drawn */
             "arms:\n  \"a'`touch MARKER`\": {}\n  \"b'); system('touch MARKER\": {}\n",
@@ -244,6 +246,9 @@ static void test_injection(void **state)
         fprintf(stderr, "%s\n", err.msg);
     assert_int_equal(st, DS_OK);
     assert_true(nw >= 4);
+    char cday[300];
+    snprintf(cday, sizeof cday, "%s/cohort_day.svg", figs);
+    assert_int_equal(access(cday, F_OK), 0); /* the cohort's figures were drawn, names and all */
     assert_int_equal(access(marker, F_OK), -1); /* no command ran */
     char evil[300];
     snprintf(evil, sizeof evil, "%s/evil.png", dir);
