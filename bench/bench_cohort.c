@@ -181,11 +181,9 @@ int main(int argc, char **argv)
         } else if (!strcmp(argv[i], "--flops-per-step") && i + 1 < argc &&
                  sscanf(argv[++i], "%lf,%lf", &flops[0], &flops[1]) == 2 && flops[0] > 0.0 && flops[1] > 0.0)
             ;
-        else {
-            fprintf(stderr, "usage: bench_cohort [--subjects N] [--inertial-subjects N] [--large N] [--method Q[,I]] "
+        else
+            return bench_usage(argv[i], "usage: bench_cohort [--subjects N] [--inertial-subjects N] [--large N] [--method Q[,I]] "
                             "[--flops-per-step Q,I] [--csv FILE]\n");
-            return 2;
-        }
     }
     printf("discsim %s (%s): one day of scenarios/chain_day.yaml (five levels, muscles, %s at rtol 1e-6), "
            "heterogeneous cohort, --record summary, whole process\n",

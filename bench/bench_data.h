@@ -38,6 +38,18 @@ static inline void bench_program(const char *argv0, char *bin, size_t n)
         snprintf(bin, n, "%.*s../../bin/discsim", dir, argv0);
 }
 
+/* An argument the benchmark does not take: with -h or --help, the usage on stdout and 0;
+ * otherwise the argument named and the usage on stderr, and 2 (a usage error). */
+static inline int bench_usage(const char *arg, const char *usage)
+{
+    if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    fprintf(stderr, "unknown or incomplete argument '%s'\n%s", arg, usage);
+    return 2;
+}
+
 /* The machine and build a measurement was made on, as the first CSV columns (commas in the
  * CPU's name become semicolons): commit, date, cpu, os, compiler, isa. */
 static inline void bench_machine_tag(char *tag, size_t n)

@@ -255,10 +255,8 @@ int main(int argc, char **argv)
             csv = argv[++i];
         else if (argv[i][0] != '-')
             scen = argv[i];
-        else {
-            fprintf(stderr, "usage: bench_integrators [SCENARIO] [--days N] [--rtol R] [--reps N] [--csv FILE]\n");
-            return 2;
-        }
+        else
+            return bench_usage(argv[i], "usage: bench_integrators [SCENARIO] [--days N] [--rtol R] [--reps N] [--csv FILE]\n");
     }
     struct utsname u;
     uname(&u);

@@ -27,10 +27,8 @@ int main(int argc, char **argv)
             reps = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--model") && i + 1 < argc)
             model = argv[++i];
-        else {
-            fprintf(stderr, "usage: bench_levels [--subjects N] [--reps N] [--model FILE]\n");
-            return 2;
-        }
+        else
+            return bench_usage(argv[i], "usage: bench_levels [--subjects N] [--reps N] [--model FILE]\n");
     }
     ds_ydoc *doc;
     ds_error err;

@@ -475,12 +475,10 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--ladder")) /* the full work-precision ladder */
             for (double r = 1e-3; r > 0.5e-9 && nr < 16; r /= 10.0)
                 rtol[nr++] = r;
-        else {
-            fprintf(stderr, "usage: bench_precision [--variant inertial|quasi_static] [--method NAME] [--reps N] "
+        else
+            return bench_usage(argv[i], "usage: bench_precision [--variant inertial|quasi_static] [--method NAME] [--reps N] "
                             "[--rtol R]... [--ladder] [--cvode] [--check] [--scenario FILE] [--csv FILE] "
                             "[--subjects N]\n");
-            return 2;
-        }
     }
     bench_cohort_set(cohort, sizeof cohort, nsubj);
     if (!nr) {

@@ -49,6 +49,9 @@ grep -q "targets met" validate.txt || fail "validate printed no verdict"
 
 "$p/bin/discsim" bench levels --subjects 1 --reps 1 >bench.txt 2>&1 || fail "discsim bench levels: $(cat bench.txt)"
 if "$p/bin/discsim" bench nosuch 2>/dev/null; then fail "an unknown benchmark was accepted"; fi
+for b in precision cohort integrators levels; do
+    "$p/bin/discsim" bench $b --help | grep -q "^usage: bench_$b" || fail "discsim bench $b --help"
+done
 
 # the library from a program outside discsim
 cp "$src/tests/install/consumer.c" "$src/tests/install/CMakeLists.txt" .
