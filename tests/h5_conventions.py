@@ -1,8 +1,9 @@
-"""The output as h5py (and so xarray and netCDF tools) reads it: named dimensions with their
+"""The output as h5py and xarray (through h5netcdf) read it: named dimensions with their
 coordinates on every series and per-subject array, units on every array, lists as string
 arrays, the summary window as numbers, and the run's provenance at the root.
 
-Usage: h5_conventions.py DISCSIM SOURCE_DIR   (run by CTest with Debian's python3 and python3-h5py)
+Usage: h5_conventions.py DISCSIM SOURCE_DIR   (run by CTest with Debian's python3, python3-h5py,
+python3-xarray and python3-h5netcdf)
 """
 import os
 import re
@@ -11,6 +12,7 @@ import sys
 import tempfile
 
 import h5py
+import xarray
 
 discsim, src = sys.argv[1], sys.argv[2]
 failures = []
@@ -100,6 +102,13 @@ with tempfile.TemporaryDirectory() as tmp:
         p = f["/levels/L4L5/pressure"]
         t = p.dims[1][0]
         check(p.attrs["units"] == "MPa" and t.attrs["units"] == "s" and t[-1] == 86400.0, "one: README example")
+    # xarray, through h5netcdf: the axes are coordinates at the root and named in the groups
+    root = xarray.open_dataset(one, engine="h5netcdf", phony_dims="access")
+    check(root.sizes.get("time") == 1441 and float(root["time"][-1]) == 86400.0 and "subject" in root.coords,
+          f"one: xarray's coordinates {dict(root.sizes)}")
+    level = xarray.open_dataset(one, engine="h5netcdf", group="/levels/L4L5", phony_dims="access")
+    check(level["pressure"].dims == ("subject", "time") and level["pressure"].attrs.get("units") == "MPa",
+          f"one: xarray's pressure {level['pressure'].dims}")
 
     # arms of a cohort, with time series
     arms = os.path.join(tmp, "arms.h5")

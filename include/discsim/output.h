@@ -70,8 +70,8 @@ ds_status ds_h5_write_text(ds_h5_writer *w, const char *path, const char *text, 
 ds_status ds_h5_write_strings(ds_h5_writer *w, const char *path, size_t n, const char *const *strings,
                               const char *description, ds_error *err);
 /* Dimension dim of the dataset at path gets the dimension scale at scale_path (made a scale
- * named `name` if it is not one yet) and the label `name`, so that h5py, xarray and netCDF
- * tools see named axes with coordinates. */
+ * named `name` if it is not one yet) and the label `name`, so that h5py and xarray see named
+ * axes with coordinates. The attributes are written when the file is finished. */
 ds_status ds_h5_attach_scale(ds_h5_writer *w, const char *path, int dim, const char *scale_path, const char *name,
                              ds_error *err);
 /* String / double / int64 attribute on an existing object (group or dataset) at obj_path;

@@ -1,7 +1,7 @@
 /* Dimension scales: the axes of discsim's arrays, named and with their coordinates (subject,
  * time, a sweep's values), in HDF5's dimension-scale convention (the attributes CLASS, NAME
  * and REFERENCE_LIST on a scale, DIMENSION_LIST and DIMENSION_LABELS on a dataset), which
- * h5py, xarray and netCDF-4 read.
+ * h5py and xarray read (tests/h5_conventions.py).
  *
  * Written here rather than through the high-level library's H5DSattach_scale, which for every
  * attachment reads, deletes and writes again the scale's whole REFERENCE_LIST and the
