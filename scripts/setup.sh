@@ -8,7 +8,7 @@ pkgs=(build-essential cmake pkg-config
       libyaml-dev libcyaml-dev libcmocka-dev gnuplot-nox
       clang libclang-rt-14-dev libomp-dev
       libopenmpi-dev openmpi-bin
-      libsundials-dev help2man python3-h5py python3-xarray python3-h5netcdf)
+      libsundials-dev help2man python3-h5py python3-xarray python3-h5netcdf emscripten)
 
 missing=()
 for p in "${pkgs[@]}"; do
