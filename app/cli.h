@@ -30,7 +30,7 @@ typedef struct ds_cli_args {
     int block;             /* --block N */
     int resume;            /* --resume */
     ds_table_format table; /* --table text|csv|json */
-    int compression;       /* --compression: deflate level + 1, 0 the default */
+    ds_compression compression; /* --compression */
 } ds_cli_args;
 
 /* Parses the options shared by run and check (allow_out: run's -o, -q, --plot, --threads);

@@ -45,25 +45,24 @@ int ds_cmd_bench(int argc, char **argv)
         usage_bench(stdout);
         return 0;
     }
-    static const char *const names[] = {"precision", "cohort", "integrators", "levels", NULL};
+    const char *names[NBENCH + 1] = {NULL};
     int known = 0;
-    for (int i = 0; i < NBENCH; i++)
-        known |= !strcmp(argv[0], bench_names[i][0]);
+    for (int i = 0; i < NBENCH; i++) {
+        names[i] = bench_names[i][0];
+        known |= !strcmp(argv[0], names[i]);
+    }
     if (!known)
         return ds_cli_usage_error("bench", argv[0], names,
                                   "no benchmark '%s' (one of: precision, cohort, integrators, levels)", argv[0]);
     char exe[4096], path[4400];
-    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (len <= 0) {
-        fprintf(stderr, "discsim bench: cannot find the program's own directory: %s\n", strerror(errno));
-        return DS_ERR_IO;
+    ds_error err = {0};
+    if (ds_program_dir(exe, sizeof exe, &err)) {
+        fprintf(stderr, "discsim bench: %s\n", err.msg);
+        return err.status;
     }
-    exe[len] = 0;
-    *(strrchr(exe, '/') + 1) = 0;
-    if (!try_dir(path, sizeof path, exe, "", argv[0]) &&
-        !try_dir(path, sizeof path, exe, "../libexec/discsim/", argv[0])) {
+    if (!try_dir(path, sizeof path, exe, "/", argv[0]) && !try_dir(path, sizeof path, exe, "/../libexec/discsim/", argv[0])) {
         fprintf(stderr,
-                "discsim bench: bench_%s is neither beside %sdiscsim nor in %s../libexec/discsim "
+                "discsim bench: bench_%s is neither beside %s/discsim nor in %s/../libexec/discsim "
                 "(it is built with discsim: cmake --build, then cmake --install)\n",
                 argv[0], exe, exe);
         return DS_ERR_IO;

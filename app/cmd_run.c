@@ -30,7 +30,8 @@ static void usage_run(FILE *out)
             "                      shuffle), none (the fastest to write, files about 6 times larger) or small\n"
             "                      (level 6); the datasets are the same\n"
             "  --table FORMAT      the arms, sweep and cohort tables as text (default), csv or json, alone on\n"
-            "                      stdout (notes go to stderr); printed even with --quiet\n"
+            "                      stdout (the notes on steps and times are left out); printed even with\n"
+            "                      --quiet\n"
             "  -h, --help          this help\n\n%s",
             ds_cli_exit_codes);
 }

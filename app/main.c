@@ -204,9 +204,14 @@ int ds_cli_parse(int argc, char **argv, ds_cli_args *a, int allow_out, void (*he
             if (ds_table_format_parse(argv[++i], &a->table))
                 return ds_cli_usage_error(cmd, NULL, NULL, "--table expects text, csv or json, got '%s'", argv[i]);
         } else if (allow_out && !strcmp(s, "--compression") && i + 1 < argc) {
+            static const char *const name[] = {[DS_COMPRESSION_NONE] = "none", [DS_COMPRESSION_FAST] = "fast",
+                                               [DS_COMPRESSION_SMALL] = "small"};
             const char *v = argv[++i];
-            a->compression = !strcmp(v, "none") ? 1 : !strcmp(v, "fast") ? 2 : !strcmp(v, "small") ? 7 : -1;
-            if (a->compression < 0)
+            a->compression = DS_COMPRESSION_DEFAULT;
+            for (int k = DS_COMPRESSION_NONE; k <= DS_COMPRESSION_SMALL; k++)
+                if (!strcmp(v, name[k]))
+                    a->compression = (ds_compression)k;
+            if (a->compression == DS_COMPRESSION_DEFAULT)
                 return ds_cli_usage_error(cmd, NULL, NULL,
                                           "--compression expects none, fast (the default) or small, got '%s'", v);
         } else if (allow_out && !strcmp(s, "--resume")) {
@@ -227,7 +232,6 @@ int ds_cli_parse(int argc, char **argv, ds_cli_args *a, int allow_out, void (*he
             return ds_cli_usage_error(cmd, NULL, NULL, "unexpected argument '%s' (one scenario file at a time)", s);
         }
     }
-    (void)help;
     if (!a->scenario)
         return ds_cli_usage_error(cmd, NULL, NULL, "no scenario file given");
     return 0;

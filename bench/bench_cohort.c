@@ -226,7 +226,7 @@ int main(int argc, char **argv)
         printf("peak memory %d subjects / 1000 subjects: %.2fx\n", large, (double)big.rss_kb / (double)small.rss_kb);
         /* the same through the program, next to this one in the build folder */
         char bin[4096];
-        bench_program(argv[0], bin, sizeof bin);
+        bench_program(bin, sizeof bin);
         if (run_program(bin, 1000, &small) || run_program(bin, large, &big)) {
             fprintf(stderr, "bench_cohort: %s run failed\n", bin);
             return 1;

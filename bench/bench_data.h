@@ -29,13 +29,13 @@ static inline const char *bench_data(const char *rel, int k)
 }
 
 /* the discsim program beside this one (build tree) or in ../../bin (installed in libexec/discsim) */
-static inline void bench_program(const char *argv0, char *bin, size_t n)
+static inline void bench_program(char *bin, size_t n)
 {
-    const char *slash = strrchr(argv0, '/');
-    int dir = slash ? (int)(slash - argv0 + 1) : 0;
-    snprintf(bin, n, "%.*sdiscsim", dir, argv0);
+    char dir[4096] = ".";
+    ds_program_dir(dir, sizeof dir, NULL);
+    snprintf(bin, n, "%s/discsim", dir);
     if (access(bin, X_OK))
-        snprintf(bin, n, "%.*s../../bin/discsim", dir, argv0);
+        snprintf(bin, n, "%s/../../bin/discsim", dir);
 }
 
 /* An argument the benchmark does not take: with -h or --help, the usage on stdout and 0;

@@ -15,6 +15,9 @@
  * DS_ERR_IO, naming the places looked in, when none holds models/. */
 ds_status ds_data_dir(char *out, size_t n, ds_error *err);
 
+/* The directory of the running program (from /proc/self/exe), without a trailing '/'. */
+ds_status ds_program_dir(char *out, size_t n, ds_error *err);
+
 /* out = <data directory>/rel when that file exists; DS_ERR_IO naming it otherwise. */
 ds_status ds_data_file(const char *rel, char *out, size_t n, ds_error *err);
 

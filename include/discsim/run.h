@@ -95,6 +95,10 @@ typedef struct ds_block_hooks {
     ds_status (*sync)(void *ctx, double *rec, int nseries, int nsubj, ds_status st, ds_error *err);
 } ds_block_hooks;
 
+/* How the series are stored: the default (fast), stored as they are, or deflated at level 1
+ * (fast) or 6 (small) after a shuffle; the datasets are the same. */
+typedef enum { DS_COMPRESSION_DEFAULT, DS_COMPRESSION_NONE, DS_COMPRESSION_FAST, DS_COMPRESSION_SMALL } ds_compression;
+
 typedef struct ds_run_opts {
     int progress;     /* print a progress line on stderr */
     int summary_only; /* no time series: the sink's stream has no series and gets no records */
@@ -107,7 +111,7 @@ typedef struct ds_run_opts {
     const ds_block_hooks *hooks; /* checkpoints block by block (summaries only), or the split
                                     of the blocks over processes (NULL: none) */
     const char *command_line;    /* recorded at the output's root (NULL: none) */
-    int compression;             /* as ds_study_opts.compression */
+    ds_compression compression;  /* of the output's series */
 } ds_run_opts;
 
 typedef struct ds_run_result {

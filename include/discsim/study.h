@@ -41,7 +41,7 @@ typedef struct ds_study_opts {
     const ds_block_hooks *hooks; /* summaries only: the blocks' split over processes (NULL: all here) */
     int resume;            /* go on from the checkpoint's blocks */
     const char *command_line; /* recorded at the output's root (NULL: none) */
-    int compression;       /* deflate level of the series + 1 (0: the default, 1: none, 2: level 1, ...) */
+    ds_compression compression; /* of the output's series */
 } ds_study_opts;
 
 /* The options of one run: its subjects in blocks of o->block lanes (default one vector of

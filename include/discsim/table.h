@@ -23,6 +23,13 @@ typedef struct ds_table {
 int ds_table_format_parse(const char *s, ds_table_format *fmt);
 
 ds_status ds_table_init(ds_table *t, const char *name, int ncol, const char *const *cols, ds_error *err);
+/* One more column, its name printf-style (before the first row; t->broken if out of memory or
+ * after it). */
+void ds_table_column(ds_table *t, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 /* A new row of empty (NaN) cells; returns its index, or -1 (and t->broken) out of memory. */
 int ds_table_row(ds_table *t);
 void ds_table_num(ds_table *t, int row, int col, double v);

@@ -4,6 +4,7 @@
 #include "discsim/table.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,16 +23,29 @@ ds_status ds_table_init(ds_table *t, const char *name, int ncol, const char *con
 {
     memset(t, 0, sizeof *t);
     snprintf(t->name, sizeof t->name, "%s", name);
-    t->col = calloc((size_t)ncol, sizeof *t->col);
-    if (!t->col)
-        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
-    t->ncol = ncol;
     for (int c = 0; c < ncol; c++)
-        if (!(t->col[c] = strdup(cols[c]))) {
-            ds_table_free(t);
-            return ds_fail(err, DS_ERR_NOMEM, "out of memory");
-        }
+        ds_table_column(t, "%s", cols[c]);
+    if (t->broken) {
+        ds_table_free(t);
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    }
     return DS_OK;
+}
+
+void ds_table_column(ds_table *t, const char *fmt, ...)
+{
+    char **col = t->nrow || t->broken ? NULL : realloc(t->col, (size_t)(t->ncol + 1) * sizeof *col);
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (col)
+        t->col = col;
+    if (!col || !(col[t->ncol] = strdup(buf)))
+        t->broken = 1;
+    else
+        t->ncol++;
 }
 
 int ds_table_row(ds_table *t)

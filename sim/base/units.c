@@ -205,3 +205,14 @@ int ds_quantity_parse(const char *text, const char *unit, double *out, char *why
     *out = r;
     return 0;
 }
+
+int ds_clock_time_parse(const char *text, double clock_start, double *t)
+{
+    int day, hh, mm;
+    char extra;
+    if (sscanf(text, "day %d %d:%d%c", &day, &hh, &mm, &extra) != 3 || day < 1 || day > 100000 || hh < 0 || hh > 23 ||
+        mm < 0 || mm > 59)
+        return -1;
+    *t = 86400.0 * (day - 1) + 3600.0 * hh + 60.0 * mm - clock_start;
+    return 0;
+}

@@ -31,4 +31,9 @@ int ds_quantity_parse(const char *text, const char *unit, double *out, char *why
 /* 1 if `unit` parses as dimensionless. */
 int ds_unit_dimensionless(const char *unit);
 
+/* A clock time "day N HH:MM" (day 1 the first) as s from the start of a run that begins at
+ * clock_start s after midnight of day 1: 0, or -1 if text is not such a time (the result may
+ * be negative: before the start). Scenarios' `at:` and plot's --window read it. */
+int ds_clock_time_parse(const char *text, double clock_start, double *t);
+
 #endif

@@ -4,6 +4,7 @@
  * they were built. */
 #include "discsim/datadir.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,20 +28,25 @@ static int holds_data(const char *dir)
     return (size_t)snprintf(p, sizeof p, "%s/models", dir) < sizeof p && is_dir(p);
 }
 
+ds_status ds_program_dir(char *out, size_t n, ds_error *err)
+{
+    ssize_t len = readlink("/proc/self/exe", out, n - 1);
+    if (len <= 0)
+        return ds_fail(err, DS_ERR_IO, "cannot find the running program (/proc/self/exe): %s", strerror(errno));
+    out[len] = 0;
+    char *slash = strrchr(out, '/');
+    if (!slash || (size_t)len >= n - 1)
+        return ds_fail(err, DS_ERR_IO, "the running program's path is too long or not absolute");
+    *slash = 0;
+    return DS_OK;
+}
+
 /* <directory of the running program>/../share/discsim, or "" */
 static void installed_dir(char *out, size_t n)
 {
     char exe[4096];
     out[0] = 0;
-    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (len <= 0)
-        return;
-    exe[len] = 0;
-    char *slash = strrchr(exe, '/');
-    if (!slash)
-        return;
-    *slash = 0;
-    if ((size_t)snprintf(out, n, "%s/../share/discsim", exe) >= n)
+    if (!ds_program_dir(exe, sizeof exe, NULL) && (size_t)snprintf(out, n, "%s/../share/discsim", exe) >= n)
         out[0] = 0;
 }
 

@@ -520,6 +520,27 @@ static void print_groups(FILE *restrict out, const row_list *list)
     }
 }
 
+/* The number of elements of the dataset at path (0: none there). */
+static hssize_t count_at(hid_t fid, const char *path)
+{
+    hid_t d = H5Lexists(fid, path, H5P_DEFAULT) > 0 ? H5Dopen2(fid, path, H5P_DEFAULT) : H5I_INVALID_HID;
+    hid_t sp = d >= 0 ? H5Dget_space(d) : H5I_INVALID_HID;
+    hssize_t n = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : 0;
+    h5r_close(&sp);
+    h5r_close(&d);
+    return n > 0 ? n : 0;
+}
+
+/* "label      value" on a line of its own, the value as it reaches a terminal (nothing if NULL) */
+static void put_line(FILE *restrict out, const char *label, const char *value)
+{
+    if (!value)
+        return;
+    fprintf(out, "%-11s", label);
+    put_clean(out, value);
+    fputc('\n', out);
+}
+
 /* The root's provenance (files before it have none) and the kind of study. */
 static ds_status print_head(FILE *restrict out, hid_t fid, const char *file, const char *name, const char *arms,
                             const time_span *span, ds_table *tab, ds_error *err)
@@ -541,38 +562,24 @@ static ds_status print_head(FILE *restrict out, hid_t fid, const char *file, con
         hid_t d = H5I_INVALID_HID;
         if ((st = h5r_find(fid, file, path, &found, err)) == DS_OK && found &&
             (d = H5Oopen(fid, path, H5P_DEFAULT)) >= 0) {
-            char *p = NULL, *shape = shape_text(d);
+            char *p = NULL;
             st = h5r_attr_string(d, file, path, "parameter", true, &p, err);
-            if (st == DS_OK && p && shape) {
-                param[k] = malloc(strlen(p) + strlen(shape) + 16);
-                if (param[k])
-                    sprintf(param[k], "%s (%s values)", p, shape);
-            }
+            if (st == DS_OK && p && (param[k] = malloc(strlen(p) + 32)))
+                sprintf(param[k], "%s (%lld values)", p, (long long)count_at(fid, path));
             free(p);
-            free(shape);
         }
         h5r_close(&d);
     }
     /* a cohort: its design and seed, and its subjects (the study's axis) */
     char *design = NULL, *seed = NULL, cohort[200] = "";
-    hid_t co = H5I_INVALID_HID, subj = H5I_INVALID_HID;
+    hid_t co = H5I_INVALID_HID;
     if (st == DS_OK && (st = h5r_find(fid, file, "/cohort", &found, err)) == DS_OK && found &&
         (co = H5Oopen(fid, "/cohort", H5P_DEFAULT)) >= 0 &&
         (st = h5r_attr_string(co, file, "/cohort", "design", true, &design, err)) == DS_OK)
         st = h5r_attr_string(co, file, "/cohort", "seed", true, &seed, err);
-    if (st == DS_OK && co >= 0) {
-        char *shape = (st = h5r_find(fid, file, "/subject", &found, err)) == DS_OK && found &&
-                              (subj = H5Oopen(fid, "/subject", H5P_DEFAULT)) >= 0
-                          ? shape_text(subj)
-                          : NULL;
-        snprintf(cohort, sizeof cohort, "%.24s subjects, %.40s design, seed %.40s", shape ? shape : "?",
+    if (st == DS_OK && co >= 0) /* its subjects: the study's axis */
+        snprintf(cohort, sizeof cohort, "%lld subjects, %.40s design, seed %.40s", (long long)count_at(fid, "/subject"),
                  design ? design : "?", seed ? seed : "?");
-        char *paren = strstr(cohort, " (subject)"); /* the axis names itself */
-        if (paren)
-            memmove(paren, paren + 10, strlen(paren + 10) + 1);
-        free(shape);
-    }
-    h5r_close(&subj);
     h5r_close(&co);
     free(design);
     free(seed);
@@ -598,44 +605,20 @@ static ds_status print_head(FILE *restrict out, hid_t fid, const char *file, con
             }
         }
     } else if (st == DS_OK) {
-        fprintf(out, "file       %s\nscenario   ", file);
-        put_clean(out, name);
-        fputc('\n', out);
-        if (v[0]) {
-            fputs("made by    discsim ", out);
-            put_clean(out, v[0]);
-            fputs(" (", out);
-            put_clean(out, v[1] ? v[1] : "?");
-            fputs(")", out);
-            if (v[2]) {
-                fputs(", ", out);
-                put_clean(out, v[2]);
-            }
-            fputc('\n', out);
-        }
-        if (v[3]) {
-            fputs("command    ", out);
-            put_clean(out, v[3]);
-            fputc('\n', out);
-        }
-        if (arms) {
-            fputs("study      arms: ", out);
-            put_clean(out, arms);
-            fputs(" (the first is the reference)\n", out);
-        } else if (param[0]) {
-            fputs("study      sweep over ", out);
-            put_clean(out, param[0]);
-            if (param[1]) {
-                fputs(" x ", out);
-                put_clean(out, param[1]);
-            }
-            fputc('\n', out);
-        }
-        if (cohort[0]) {
-            fputs("cohort     ", out);
-            put_clean(out, cohort);
-            fputc('\n', out);
-        }
+        char made[600], study_line[1200];
+        snprintf(made, sizeof made, "discsim %.60s (%.60s)%s%.60s", v[0] ? v[0] : "", v[1] ? v[1] : "?",
+                 v[2] ? ", " : "", v[2] ? v[2] : "");
+        if (arms)
+            snprintf(study_line, sizeof study_line, "arms: %.1000s (the first is the reference)", arms);
+        else if (param[0])
+            snprintf(study_line, sizeof study_line, "sweep over %.500s%s%.500s", param[0], param[1] ? " x " : "",
+                     param[1] ? param[1] : "");
+        put_line(out, "file", file);
+        put_line(out, "scenario", name);
+        put_line(out, "made by", v[0] ? made : NULL);
+        put_line(out, "command", v[3]);
+        put_line(out, "study", arms || param[0] ? study_line : NULL);
+        put_line(out, "cohort", cohort[0] ? cohort : NULL);
         print_time(out, span, arms != NULL);
     }
     for (int k = 0; k < 4; k++)

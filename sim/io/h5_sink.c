@@ -402,6 +402,23 @@ static ds_status root_provenance(ds_h5_writer *w, const char *command_line, ds_e
     return command_line ? ds_h5_attr_string(w, "/", "command_line", command_line, err) : DS_OK;
 }
 
+/* The output file of a run or a study: open, its compression set, its provenance written. */
+static ds_status open_output(const char *out_path, int nsubj, ds_compression compression, const char *command_line,
+                             ds_h5_writer **w, ds_error *err)
+{
+    static const int level[] = {[DS_COMPRESSION_NONE] = 0, [DS_COMPRESSION_FAST] = 1, [DS_COMPRESSION_SMALL] = 6};
+    ds_status st = ds_h5_open(out_path, nsubj, w, err);
+    if (!st && compression != DS_COMPRESSION_DEFAULT)
+        st = ds_h5_set_compression(*w, level[compression], err);
+    if (!st)
+        st = root_provenance(*w, command_line, err);
+    if (st) {
+        ds_h5_abort(*w);
+        *w = NULL;
+    }
+    return st;
+}
+
 ds_status ds_run(const ds_scenario *sc, const char *out_path, const ds_run_opts *opts, ds_run_result *res,
                  ds_error *err)
 {
@@ -409,16 +426,10 @@ ds_status ds_run(const ds_scenario *sc, const char *out_path, const ds_run_opts 
     ds_summary sum;
     memset(&sum, 0, sizeof sum);
     ds_status st = DS_OK;
-    if (out_path && ((st = ds_scenario_check_output(sc, out_path, err)) || (st = ds_h5_open(out_path, sc->nsubj, &w, err))))
+    if (out_path && ((st = ds_scenario_check_output(sc, out_path, err)) ||
+                     (st = open_output(out_path, sc->nsubj, opts ? opts->compression : DS_COMPRESSION_DEFAULT,
+                                       opts ? opts->command_line : NULL, &w, err))))
         return st;
-    if (w && opts && opts->compression > 0 && (st = ds_h5_set_compression(w, opts->compression - 1, err))) {
-        ds_h5_abort(w);
-        return st;
-    }
-    if (w && (st = root_provenance(w, opts ? opts->command_line : NULL, err))) {
-        ds_h5_abort(w);
-        return st;
-    }
     ds_record_sink sink = ds_h5_sink(w);
     st = ds_run_stream(sc, w ? &sink : NULL, "", opts, res, &sum, err);
     if (!st && w)
@@ -441,16 +452,9 @@ ds_status ds_study_run(const ds_study *st, const char *out_path, const ds_study_
     for (int v = 0; out_path && v < st->nvariant && !s; v++)
         s = ds_scenario_check_output(&st->variant[v], out_path, err);
     ds_h5_writer *w = NULL;
-    if (s || (out_path && (s = ds_h5_open(out_path, st->variant[0].nsubj, &w, err))))
+    if (s || (out_path && (s = open_output(out_path, st->variant[0].nsubj, opts->compression, opts->command_line, &w,
+                                           err))))
         return s;
-    if (w && opts->compression > 0 && (s = ds_h5_set_compression(w, opts->compression - 1, err))) {
-        ds_h5_abort(w);
-        return s;
-    }
-    if (w && (s = root_provenance(w, opts->command_line, err))) {
-        ds_h5_abort(w);
-        return s;
-    }
     ds_record_sink sink = ds_h5_sink(w);
     ds_study_outcome out;
     s = ds_study_run_sink(st, w ? &sink : NULL, opts, &out, err);

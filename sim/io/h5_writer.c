@@ -52,9 +52,8 @@ static const char TIME_DESCRIPTION[] = "time since the start of the scenario";
  * whole chunks, side by side. */
 enum { CHUNK_SUBJECTS = 128 };
 
-static size_t chunk_records(int nsubj)
+static size_t chunk_records(size_t rows)
 {
-    size_t rows = (size_t)(nsubj < CHUNK_SUBJECTS ? nsubj : CHUNK_SUBJECTS);
     size_t c = CHUNK_TARGET_BYTES / (sizeof(double) * rows);
     return c < CHUNK_MIN_RECORDS ? CHUNK_MIN_RECORDS : c;
 }
@@ -67,7 +66,7 @@ static ds_status create_stream(ds_h5_writer *restrict w, const char *restrict pa
     int rank = nsubj > 0 ? 2 : 1;
     hsize_t dims[2] = {(hsize_t)nsubj, 0};
     hsize_t maxdims[2] = {(hsize_t)nsubj, H5S_UNLIMITED};
-    hsize_t chunk[2] = {(hsize_t)(nsubj < CHUNK_SUBJECTS ? nsubj : CHUNK_SUBJECTS), w->chunk};
+    hsize_t chunk[2] = {(hsize_t)w->chunk_rows, w->chunk};
     if (rank == 1) {
         dims[0] = 0;
         maxdims[0] = H5S_UNLIMITED;
@@ -149,8 +148,7 @@ enum { CHUNK_JOBS = 16 }; /* chunks compressed in one parallel round: bounds the
 
 static void compress_chunk(const ds_h5_writer *w, chunk_job *j)
 {
-    const size_t rows = (size_t)(w->nsubj < CHUNK_SUBJECTS ? w->nsubj : CHUNK_SUBJECTS);
-    const size_t n = rows * w->chunk, bytes = n * sizeof(double);
+    const size_t rows = w->chunk_rows, n = rows * w->chunk, bytes = n * sizeof(double);
     const size_t chunk = w->chunk, nbuf = w->nbuf, nsubj = (size_t)w->nsubj;
     const double *src = w->vbuf + (size_t)j->series * nsubj * chunk;
     /* the chunk's values in out (as scratch): unwritten cells (past the last subject or
@@ -183,7 +181,7 @@ static void compress_chunk(const ds_h5_writer *w, chunk_job *j)
  * has (each chunk by one thread; the bytes do not depend on which) and written in order. */
 static int write_compressed(ds_h5_writer *restrict w)
 {
-    const size_t rows = (size_t)(w->nsubj < CHUNK_SUBJECTS ? w->nsubj : CHUNK_SUBJECTS);
+    const size_t rows = w->chunk_rows;
     const size_t bytes = rows * w->chunk * sizeof(double), per = ((size_t)w->nsubj + rows - 1) / rows;
     const size_t njob = (size_t)w->nseries * per;
     hsize_t total[2] = {(hsize_t)w->nsubj, w->nflushed + w->nbuf};
@@ -191,9 +189,9 @@ static int write_compressed(ds_h5_writer *restrict w)
         if (H5Dset_extent(w->dsets[s], total) < 0)
             return -1;
     chunk_job job[CHUNK_JOBS];
-    unsigned char *mem = malloc((size_t)CHUNK_JOBS * 2 * bytes);
-    if (!mem)
+    if (!w->zbuf && !(w->zbuf = malloc((size_t)CHUNK_JOBS * 2 * bytes))) /* once per file, not per flush */
         return -1;
+    unsigned char *mem = w->zbuf;
     int rc = 0;
     for (size_t j0 = 0; j0 < njob && rc == 0; j0 += CHUNK_JOBS) {
         const int nj = (int)(njob - j0 < CHUNK_JOBS ? njob - j0 : CHUNK_JOBS);
@@ -208,7 +206,6 @@ static int write_compressed(ds_h5_writer *restrict w)
             rc = H5Dwrite_chunk(w->dsets[job[k].series], H5P_DEFAULT, job[k].mask, off, job[k].nout, job[k].out) < 0;
         }
     }
-    free(mem);
     return rc ? -1 : 0;
 }
 
@@ -260,6 +257,7 @@ static void destroy(ds_h5_writer *w, bool remove_tmp)
         free(w->paths[s]);
     free(w->paths);
     free(w->attach);
+    free(w->zbuf);
     free(w->dsets);
     free(w->tbuf);
     free(w->vbuf);
@@ -333,7 +331,8 @@ static ds_status alloc_writer(const char *final_path, int nsubj, int nseries, ds
     w->tmp_slot = -1;
     w->nsubj = nsubj;
     w->nseries = nseries;
-    w->chunk = chunk_records(nsubj);
+    w->chunk_rows = (size_t)(nsubj < CHUNK_SUBJECTS ? nsubj : CHUNK_SUBJECTS);
+    w->chunk = chunk_records(w->chunk_rows);
     w->deflate = DEFLATE_LEVEL;
     *out = w;
 

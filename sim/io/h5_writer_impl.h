@@ -22,6 +22,8 @@ struct ds_h5_writer {
     int nseries;
     int deflate;     /* deflate level of the series (after the shuffle); 0: stored as they are */
     size_t chunk;    /* records per chunk and per buffer */
+    size_t chunk_rows; /* subjects per chunk: nsubj, at most CHUNK_SUBJECTS (h5_writer.c) */
+    unsigned char *zbuf; /* CHUNK_JOBS chunks' shuffled and deflated bytes, made once */
     size_t nbuf;     /* records waiting in the buffer */
     size_t nflushed; /* records already in the file */
     bool broken;     /* a flush failed: the file no longer matches the count */

@@ -471,20 +471,17 @@ static ds_status schedule(const ds_ydoc *d, int it, int an, const char *key, con
  * being the day the scenario starts, at its `clock:` (00:00 without one). */
 static ds_status read_at(const ds_ydoc *d, int an, const char *key, const ds_scenario *sc, double *t, ds_error *err)
 {
-    char loc[4200], extra;
+    char loc[4200];
     const char *s;
-    int day, hh, mm;
     yaml_node_t *nd = ds_ynode(d, an);
     if (!nd || nd->type != YAML_SCALAR_NODE || strncmp((const char *)nd->data.scalar.value, "day", 3))
         return ds_yas_duration(d, an, key, 1, t, err);
     ds_status st = ds_yas_string(d, an, key, &s, err);
     if (st)
         return st;
-    if (sscanf(s, "day %d %d:%d%c", &day, &hh, &mm, &extra) != 3 || day < 1 || day > 100000 || hh < 0 || hh > 23 ||
-        mm < 0 || mm > 59)
+    if (ds_clock_time_parse(s, sc->clock_start, t))
         return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': expected a time from the start (51h) or a clock time as "
                        "'day N HH:MM' (day 1 is the first), got '%s'", ds_yloc(d, an, loc, sizeof loc), key, s);
-    *t = 86400.0 * (day - 1) + 3600.0 * hh + 60.0 * mm - sc->clock_start;
     if (*t < 0.0)
         return ds_fail(err, DS_ERR_INPUT, "%s: key '%s': %s is before the scenario starts (clock: %02d:%02d on day 1)",
                        ds_yloc(d, an, loc, sizeof loc), key, s, (int)(sc->clock_start / 3600.0),

@@ -107,16 +107,8 @@ static ds_status read_arms(fctx *c, ds_error *err)
 /* One end of --window: a time from the start with its unit, or "day N HH:MM". */
 static int window_end(const fctx *c, const char *s, double *t)
 {
-    int day, hh, mm;
-    char extra, why[128];
-    if (!strncmp(s, "day", 3)) {
-        if (sscanf(s, "day %d %d:%d%c", &day, &hh, &mm, &extra) != 3 || day < 1 || hh < 0 || hh > 23 || mm < 0 ||
-            mm > 59)
-            return -1;
-        *t = 86400.0 * (day - 1) + 3600.0 * hh + 60.0 * mm - c->clock0;
-        return 0;
-    }
-    return ds_quantity_parse(s, "s", t, why, sizeof why);
+    char why[128];
+    return !strncmp(s, "day", 3) ? ds_clock_time_parse(s, c->clock0, t) : ds_quantity_parse(s, "s", t, why, sizeof why);
 }
 
 /* --window A..B, inside the run. */

@@ -18,15 +18,22 @@ void fig_wrote(const fctx *c, const char *path)
         fprintf(c->o->log, "wrote   %s\n", path);
 }
 
-/* Shading by the kind of posture, from its name: lying (and asleep), sitting, standing. */
+/* Shading by the kind of posture, from its name: lying (and asleep), sitting, standing; the
+ * same table draws the key of the shading. The massage is hatched (MASSAGE_FILL). */
+static const struct {
+    const char *prefix[2], *key, *colour;
+} kinds[] = {{{"lying", "sleeping"}, "lying, asleep", "#cfe3f3"},
+             {{"sitting", NULL}, "sitting", "#f6e2cc"},
+             {{"standing", NULL}, "standing", "#dcefdc"}};
+enum { NKINDS = sizeof kinds / sizeof kinds[0] };
+#define MASSAGE_FILL "fc rgb '#CC79A7' fs transparent pattern 4 border lc rgb '#CC79A7'"
+
 static const char *posture_colour(const char *name)
 {
-    if (!strncmp(name, "lying", 5) || !strncmp(name, "sleeping", 8))
-        return "#cfe3f3";
-    if (!strncmp(name, "sitting", 7))
-        return "#f6e2cc";
-    if (!strncmp(name, "standing", 8))
-        return "#dcefdc";
+    for (int k = 0; k < NKINDS; k++)
+        for (int j = 0; j < 2 && kinds[k].prefix[j]; j++)
+            if (!strncmp(name, kinds[k].prefix[j], strlen(kinds[k].prefix[j])))
+                return kinds[k].colour;
     return "#e6e6e6";
 }
 
@@ -114,10 +121,8 @@ static ds_status shade_massage(const fctx *c, FILE *f, const char *prefix, int a
             double s0 = ms[2 * k], s1 = ms[2 * k + 1];
             if (s1 <= c->w0 || s0 >= c->w1)
                 continue;
-            fprintf(f,
-                    "set object rect from %.3f, graph 0 to %.3f, graph 1 front fc rgb '#CC79A7' fs transparent pattern 4 "
-                    "border lc rgb '#CC79A7'\n",
-                    c->clock0 + s0, c->clock0 + s1);
+            fprintf(f, "set object rect from %.3f, graph 0 to %.3f, graph 1 front " MASSAGE_FILL "\n", c->clock0 + s0,
+                    c->clock0 + s1);
         }
         free(ms);
     }
@@ -186,20 +191,15 @@ void fig_next_panel(FILE *f)
  * posture and the massage's hatching. */
 static void shading_key(FILE *f)
 {
-    static const char *const name[] = {"lying, asleep", "sitting", "standing"};
-    static const char *const colour[] = {"#cfe3f3", "#f6e2cc", "#dcefdc"};
-    for (int k = 0; k < 4; k++) {
-        double y = 0.05 + 0.05 * (3 - k);
-        if (k < 3)
-            fprintf(f, "set object rect from screen 0.77, screen %.3f to screen 0.80, screen %.3f front fc rgb '%s' "
-                       "fs solid 1.0 border lc rgb '#999999'\n",
-                    y, y + 0.035, colour[k]);
+    for (int k = 0; k <= NKINDS; k++) {
+        double y = 0.05 + 0.05 * (NKINDS - k);
+        fprintf(f, "set object rect from screen 0.77, screen %.3f to screen 0.80, screen %.3f front ", y, y + 0.035);
+        if (k < NKINDS)
+            fprintf(f, "fc rgb '%s' fs solid 1.0 border lc rgb '#999999'\n", kinds[k].colour);
         else
-            fprintf(f, "set object rect from screen 0.77, screen %.3f to screen 0.80, screen %.3f front fc rgb '#CC79A7' "
-                       "fs transparent pattern 4 border lc rgb '#CC79A7'\n",
-                    y, y + 0.035);
+            fprintf(f, MASSAGE_FILL "\n");
         fprintf(f, "set label ");
-        gp_str(f, k < 3 ? name[k] : "massage");
+        gp_str(f, k < NKINDS ? kinds[k].key : "massage");
         fprintf(f, " at screen 0.81, screen %.3f left font ',11' front\n", y + 0.017);
     }
 }

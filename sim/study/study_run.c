@@ -152,23 +152,13 @@ static FILE *notes(const ds_study_opts *o)
 static ds_status table_arms(ds_table *t, const ds_study *st, const ds_summary *sum, ds_error *err)
 {
     const int V = st->nvariant, n = st->variant[0].nsubj;
-    char (*col)[140] = calloc((size_t)(3 + 3 * V), sizeof *col);
-    const char **cols = calloc((size_t)(3 + 3 * V), sizeof *cols);
-    int nc = 0;
-    ds_status s = col && cols ? DS_OK : ds_fail(err, DS_ERR_NOMEM, "out of memory");
-    if (!s) {
-        snprintf(col[nc++], sizeof col[0], "metric");
-        snprintf(col[nc++], sizeof col[0], "unit");
-        snprintf(col[nc++], sizeof col[0], "subjects");
-        for (int a = 0; a < V; a++)
-            snprintf(col[nc++], sizeof col[0], "%s", st->name[a]);
-        for (int a = 1; a < V; a++) {
-            snprintf(col[nc++], sizeof col[0], "%s-%s", st->name[a], st->name[0]);
-            snprintf(col[nc++], sizeof col[0], "%s-%s_percent", st->name[a], st->name[0]);
-        }
-        for (int c = 0; c < nc; c++)
-            cols[c] = col[c];
-        s = ds_table_init(t, "arms", nc, cols, err);
+    static const char *const first[] = {"metric", "unit", "subjects"};
+    ds_status s = ds_table_init(t, "arms", 3, first, err);
+    for (int a = 0; !s && a < V; a++)
+        ds_table_column(t, "%s", st->name[a]);
+    for (int a = 1; !s && a < V; a++) {
+        ds_table_column(t, "%s-%s", st->name[a], st->name[0]);
+        ds_table_column(t, "%s-%s_percent", st->name[a], st->name[0]);
     }
     int nkept = 0;
     unsigned char *keep = s ? NULL : finished(st, sum, &nkept);
@@ -190,8 +180,6 @@ static ds_status table_arms(ds_table *t, const ds_study *st, const ds_summary *s
         }
     }
     free(keep);
-    free(cols);
-    free(col);
     return s;
 }
 
@@ -199,21 +187,14 @@ static ds_status table_arms(ds_table *t, const ds_study *st, const ds_summary *s
 static ds_status table_sweep(ds_table *t, const ds_study *st, const ds_summary *sum, ds_error *err)
 {
     const int n = st->variant[0].nsubj, nm = sum[0].nmetric;
-    char (*col)[140] = calloc((size_t)(4 + nm), sizeof *col);
-    const char **cols = calloc((size_t)(4 + nm), sizeof *cols);
-    int nc = 0;
-    ds_status s = col && cols ? DS_OK : ds_fail(err, DS_ERR_NOMEM, "out of memory");
-    if (!s) {
-        snprintf(col[nc++], sizeof col[0], "point");
-        for (int k = 0; k < st->nparam; k++)
-            snprintf(col[nc++], sizeof col[0], "%s (%s)", st->param[k], st->unit[k]);
-        snprintf(col[nc++], sizeof col[0], "subjects");
-        for (int q = 0; q < nm; q++)
-            snprintf(col[nc++], sizeof col[0], "%s (%s)", sum[0].metric[q].name, sum[0].metric[q].unit);
-        for (int c = 0; c < nc; c++)
-            cols[c] = col[c];
-        s = ds_table_init(t, "sweep", nc, cols, err);
-    }
+    static const char *const first[] = {"point"};
+    ds_status s = ds_table_init(t, "sweep", 1, first, err);
+    for (int k = 0; !s && k < st->nparam; k++)
+        ds_table_column(t, "%s (%s)", st->param[k], st->unit[k]);
+    if (!s)
+        ds_table_column(t, "subjects");
+    for (int q = 0; !s && q < nm; q++)
+        ds_table_column(t, "%s (%s)", sum[0].metric[q].name, sum[0].metric[q].unit);
     int nkept = 0;
     unsigned char *keep = s ? NULL : finished(st, sum, &nkept);
     const int n2 = st->nparam > 1 ? st->nval[1] : 1;
@@ -228,8 +209,6 @@ static ds_status table_sweep(ds_table *t, const ds_study *st, const ds_summary *
             ds_table_num(t, r, c++, mean_over(sum[v].metric[q].value, n, keep));
     }
     free(keep);
-    free(cols);
-    free(col);
     return s;
 }
 
