@@ -117,8 +117,7 @@ ds_status ds_model_alloc(ds_model *m, int nlevel, const int *level_id, ds_varian
     return DS_OK;
 }
 
-/* Rows of stride lanes in a model's allocation (see ds_model_alloc). */
-static size_t lane_rows(const ds_model *m)
+size_t ds_model_rows(const ds_model *m)
 {
     return (size_t)(DS_NDISC_PARAMS + DS_NDISC_DERIVED) * m->nlevel + DS_NLANE_PARAMS + 2 * DS_MAX_GROUPS +
            2 * (size_t)DS_MAX_GROUPS * DS_MAX_LEVELS;
@@ -134,7 +133,7 @@ static ds_status copy_lanes(const ds_model *m, int first, int step, int n, ds_mo
     ds_status st = ds_model_alloc(out, m->nlevel, m->level_id, m->variant, n, err);
     if (st)
         return st;
-    const size_t rows = lane_rows(m); /* the allocation is rows of stride lanes (ds_model_alloc) */
+    const size_t rows = ds_model_rows(m); /* the allocation is rows of stride lanes (ds_model_alloc) */
     const double *src = m->mem_;
     double *dst = out->mem_;
     for (size_t r = 0; r < rows; r++) {
@@ -172,7 +171,7 @@ ds_status ds_model_concat(const ds_model *const *parts, int nparts, ds_model *ou
     ds_status st = ds_model_alloc(out, parts[0]->nlevel, parts[0]->level_id, parts[0]->variant, n, err);
     if (st)
         return st;
-    const size_t rows = lane_rows(out);
+    const size_t rows = ds_model_rows(out);
     double *dst = out->mem_;
     for (size_t r = 0; r < rows; r++) {
         double *b = dst + r * out->stride;

@@ -9,6 +9,12 @@
  * alignment. */
 ds_status ds_model_alloc(ds_model *m, int nlevel, const int *level_id, ds_variant variant, int nsubj, ds_error *err);
 
+/* The per-lane arrays are one allocation (mem_) of this many rows of stride lanes each:
+ * value (row r, lane l) at ((const double *)m->mem_)[r * stride + l]. A model is its
+ * scalars and these rows, so that one subject's model can be written out and made again
+ * (the teaching page's, web/page_gen.c). */
+size_t ds_model_rows(const ds_model *m);
+
 /* Disc parameters v[DS_NDISC_PARAMS] of level index i for every lane, with derived values. */
 void ds_model_set_level(ds_model *m, int i, const double *v);
 
