@@ -17,3 +17,7 @@ build/discsim plot "$tmp/cohort_series.h5" -o plots/examples --size 900x600 --fi
 # the work-precision figure: timings, so it differs from run to run (one subject, best of 3)
 build/bench_precision --reps 3 --cvode --csv "$tmp/work_precision.csv" >/dev/null
 build/discsim plot "$tmp/work_precision.csv" -o plots/examples --size 900x600
+# the teaching page at its default settings, as its browser test sees it
+scripts/web.sh >/dev/null
+tests/web_page.sh build/web/site build/discsim "$tmp/page" >/dev/null
+cp "$tmp/page/page.png" plots/examples/page.png

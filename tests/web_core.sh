@@ -7,15 +7,7 @@ set -euo pipefail
 native=$1
 src=$(cd "$2" && pwd)
 out=$3
-mkdir -p "$out/generated"
-# the version's commit is a build-time header in the native build; the wasm build has its own
-printf '#define DS_GIT_COMMIT "%s"\n' "$(git -C "$src" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)" \
-    >"$out/generated/ds_git_commit.h"
-sources=$(ls "$src"/sim/{base,model,physics,linalg,solvers,driver}/*.c)
-# Debian's emscripten finds its Node modules there when Node is not Debian's
-NODE_PATH=/usr/share/nodejs emcc -O2 -std=c17 -ffp-contract=off -fno-fast-math -fno-trapping-math -fopenmp-simd -Wno-pass-failed \
-    -D_POSIX_C_SOURCE=200809L -I"$src/include" -I"$src/sim" -I"$out/generated" \
-    $sources "$src/web/core_check.c" -o "$out/core_check.js" -sSINGLE_FILE=1 -sALLOW_MEMORY_GROWTH=1 -lm
+"$src/scripts/emcc_core.sh" "$out/core_check.js" "$src" "$out/generated" "$src/web/core_check.c"
 "$native" >"$out/native.txt"
 node "$out/core_check.js" >"$out/wasm.txt"
 if ! cmp -s "$out/native.txt" "$out/wasm.txt"; then
