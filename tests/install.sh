@@ -5,7 +5,7 @@
 #   - a scenario copied out of the installed data finds its model there (check names the file);
 #   - the installed program runs it, and `validate` runs with no argument;
 #   - `discsim bench` finds the installed benchmarks and they find their scenario;
-#   - the man page is installed and is a man page;
+#   - the man page is installed and is a man page, and the teaching page beside the docs;
 #   - a C program builds against the library through pkg-config and through find_package,
 #     and runs a scenario.
 # Usage: install.sh BUILD_DIR SOURCE_DIR
@@ -26,7 +26,8 @@ unset DISCSIM_DATA_DIR
 for f in bin/discsim libexec/discsim/bench_precision libexec/discsim/bench_cohort include/discsim/discsim.h \
          lib/pkgconfig/discsim.pc lib/cmake/discsim/discsimConfig.cmake share/discsim/models/lumbar_adult.yaml \
          share/discsim/scenarios/validation/checks.yaml share/discsim/tests/validation/targets.csv \
-         share/man/man1/discsim.1 share/doc/discsim/LICENSE share/doc/discsim/CITATION.cff; do
+         share/man/man1/discsim.1 share/doc/discsim/LICENSE share/doc/discsim/CITATION.cff \
+         share/doc/discsim/web/index.html share/doc/discsim/web/discsim_core.js share/doc/discsim/web/page.js; do
     [ -e "$p/$f" ] || fail "$f is not installed"
 done
 grep -q '^\.TH DISCSIM "1"' "$p/share/man/man1/discsim.1" || fail "the man page has no .TH line"

@@ -35,7 +35,7 @@ typedef struct page_preset {
 extern const page_preset page_presets[];
 extern const int page_npresets;
 
-/* Preset k as the scenario its file compiles to, for one subject (ds_scenario_free it). */
+/* Preset k as the scenario its file compiles to, for one subject (ds_model_free its model). */
 ds_status page_preset_scenario(int k, ds_scenario *sc, ds_error *err);
 
 #endif
