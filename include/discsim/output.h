@@ -34,6 +34,10 @@ ds_status ds_h5_open(const char *final_path, int nsubj, ds_h5_writer **out, ds_e
 /* The deflate level of the series streamed from now on: 0 stores them as they are (the
  * fastest, about 6 times larger), 1 the default, up to 9. */
 ds_status ds_h5_set_compression(ds_h5_writer *w, int level, ds_error *err);
+/* The streams from now on will hold about n records each: their chunks are made no longer
+ * (a run shorter than a chunk is then stored, and deflated, without padding). The datasets
+ * are the same; only their chunks' shape changes. */
+ds_status ds_h5_set_records(ds_h5_writer *w, size_t n, ds_error *err);
 
 /* Starts a new stream of records in the same file: what the current stream has buffered is
  * written and its datasets closed, then <prefix>/time and <prefix><series path> are created

@@ -96,7 +96,8 @@ typedef struct ds_block_hooks {
 } ds_block_hooks;
 
 /* How the series are stored: the default (fast), stored as they are, or deflated at level 1
- * (fast) or 6 (small) after a shuffle; the datasets are the same. */
+ * (fast, looking for runs of one byte only) or 6 (small) after a shuffle; the datasets are
+ * the same. */
 typedef enum { DS_COMPRESSION_DEFAULT, DS_COMPRESSION_NONE, DS_COMPRESSION_FAST, DS_COMPRESSION_SMALL } ds_compression;
 
 typedef struct ds_run_opts {

@@ -24,13 +24,15 @@ struct ds_h5_writer {
     size_t chunk;    /* records per chunk and per buffer */
     size_t chunk_rows; /* subjects per chunk: nsubj, at most CHUNK_SUBJECTS (h5_writer.c) */
     unsigned char *zbuf; /* CHUNK_JOBS chunks' shuffled and deflated bytes, made once */
+    struct z_stream_s *zs; /* (nzs) one deflate state a thread, made once and reset per chunk */
+    int nzs;
     size_t nbuf;     /* records waiting in the buffer */
     size_t nflushed; /* records already in the file */
     bool broken;     /* a flush failed: the file no longer matches the count */
     bool created;    /* tmp_path exists on disk and is ours to remove */
     int tmp_slot;    /* tmp_path's entry in the signal cleanup registry (-1: none) */
     double *tbuf;    /* (chunk) */
-    double *vbuf;    /* [series][subject][chunk]: the memory image of one chunk per series */
+    double *vbuf;    /* [chunk][series][subject]: the records as they came, one chunk length of them */
     char *final_path;
     char *tmp_path;
 };
