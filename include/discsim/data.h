@@ -150,14 +150,17 @@ void ds_segment_set(ds_data *d, double t0, double t1, const double *from, const 
 
 /* The static load model (loads.c): loads and muscle state of a posture for every lane, or
  * for lanes l0 .. l0 + n - 1 with lane l0 + k's tone and passive force scaled by mod[k]
- * (mod NULL: unchanged); the balances of DS_LANE_ALIGN lanes at once. */
+ * (mod NULL: unchanged); the balances of DS_LANE_ALIGN lanes at once. The cocontraction (an
+ * output, from a second balance without the tone floor) only if `cocontraction`; else it
+ * is left as it was. */
 void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_load *out);
 void ds_posture_loads_lanes(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int l0, int n,
-                            ds_posture_load *out);
+                            int cocontraction, ds_posture_load *out);
 
 /* In a dynamic segment, recomputes every subject's loads, lane l's for time t[l * t_step]
- * (t_step 0: one time for all), a vector of lanes at a time (no-op otherwise). */
-void ds_segment_refresh_all(ds_data *d, const double *t, size_t t_step);
+ * (t_step 0: one time for all), a vector of lanes at a time (no-op otherwise); the
+ * cocontraction only if `cocontraction` (observations; the right-hand sides do not read it). */
+void ds_segment_refresh_all(ds_data *d, const double *t, size_t t_step, int cocontraction);
 
 /* Copies a posture load (sizes from the model). */
 void ds_posture_load_copy(const ds_model *m, ds_posture_load *dst, const ds_posture_load *src);

@@ -107,12 +107,12 @@ void ds_posture_load_pad(const ds_model *m, ds_posture_load *pl)
 }
 
 /* Lanes l0 .. l0 + n - 1 of the segment's loads for their muscles' mod[0 .. n - 1]. */
-static void refresh_lanes(ds_data *d, const ds_muscle_mod *mod, int l0, int n)
+static void refresh_lanes(ds_data *d, const ds_muscle_mod *mod, int l0, int n, int cocontraction)
 {
     const ds_model *m = d->m;
-    ds_posture_loads_lanes(m, &d->seg.pb, mod, l0, n, &d->seg.to);
+    ds_posture_loads_lanes(m, &d->seg.pb, mod, l0, n, cocontraction, &d->seg.to);
     if (d->seg.t1 > d->seg.t0) {
-        ds_posture_loads_lanes(m, &d->seg.pa, mod, l0, n, &d->seg.from);
+        ds_posture_loads_lanes(m, &d->seg.pa, mod, l0, n, cocontraction, &d->seg.from);
         return;
     }
     /* no ramp: from must equal to exactly, so that the blend returns to bit for bit */
@@ -133,7 +133,7 @@ static void refresh_lanes(ds_data *d, const ds_muscle_mod *mod, int l0, int n)
     }
 }
 
-void ds_segment_refresh_all(ds_data *d, const double *t, size_t t_step)
+void ds_segment_refresh_all(ds_data *d, const double *t, size_t t_step, int cocontraction)
 {
     if (!d->seg.dynamic)
         return;
@@ -144,7 +144,7 @@ void ds_segment_refresh_all(ds_data *d, const double *t, size_t t_step)
         for (int k = 0; k < n; k++) /* each lane's massage's effect on tone and passive force */
             ds_muscle_mod_at(d->seg.sessions, d->seg.nsession, d->m->ngroup, t[(size_t)(l0 + k) * t_step],
                              d->m->lane[DS_LP_massage_size][l0 + k], d->m->lane[DS_LP_massage_time][l0 + k], &mod[k]);
-        refresh_lanes(d, mod, l0, n);
+        refresh_lanes(d, mod, l0, n, cocontraction);
     }
 }
 

@@ -214,7 +214,7 @@ DS_HOT static void balance_lanes(int n, const double (*c)[BAL_LANES], const doub
  * alone computes them, the balances for all of them at once (balance_lanes; the vector's
  * other lanes repeat the first), then each lane's outputs. */
 static void posture_loads_chunk(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int l0,
-                                int nk, ds_posture_load *out)
+                                int nk, int cocontraction, ds_posture_load *out)
 {
     const int S = m->stride, nlev = m->nlevel, ng = m->ngroup;
     const ds_body *b = &m->body;
@@ -284,9 +284,11 @@ static void posture_loads_chunk(const ds_model *m, const ds_posture_params *p, c
         }
         balance_lanes(ng, (const double(*)[BAL_LANES])c, (const double(*)[BAL_LANES])w,
                       (const double(*)[BAL_LANES])lo, target, a, res);
-        /* what the tone floor adds: the same balance without it (the task alone) */
-        balance_lanes(ng, (const double(*)[BAL_LANES])c, (const double(*)[BAL_LANES])w,
-                      (const double(*)[BAL_LANES])zero, target, a0, res0);
+        /* what the tone floor adds: the same balance without it (the task alone), for the
+         * output only (half the balancing a massage's right-hand sides did) */
+        if (cocontraction)
+            balance_lanes(ng, (const double(*)[BAL_LANES])c, (const double(*)[BAL_LANES])w,
+                          (const double(*)[BAL_LANES])zero, target, a0, res0);
         for (int k = 0; k < nk; k++) {
             const int lane = l0 + k;
             const size_t q = (size_t)i * S + lane;
@@ -300,13 +302,15 @@ static void posture_loads_chunk(const ds_model *m, const ds_posture_params *p, c
                 out->gain[qm] = mg->crosses[id] ? SIGMA(gi) * PCSA(gi, id) * fl[gi][k] : 0.0;
                 comp += F * mg->cosine[id];
             }
-            double comp0 = 0.0;
-            for (int gi = 0; gi < ng; gi++) {
-                const ds_muscle_group *mg = &m->group[gi];
-                if (mg->crosses[id])
-                    comp0 += (SIGMA(gi) * PCSA(gi, id) * a0[gi][k] * fl[gi][k] + Fp[gi][k]) * mg->cosine[id];
+            if (cocontraction) {
+                double comp0 = 0.0;
+                for (int gi = 0; gi < ng; gi++) {
+                    const ds_muscle_group *mg = &m->group[gi];
+                    if (mg->crosses[id])
+                        comp0 += (SIGMA(gi) * PCSA(gi, id) * a0[gi][k] * fl[gi][k] + Fp[gi][k]) * mg->cosine[id];
+                }
+                out->cocontraction[q] = comp - comp0;
             }
-            out->cocontraction[q] = comp - comp0;
             out->load[q] =
                 b->preload[id] + (W[k] + Wh) * cos_psi + comp + (Ml[k] > 0.0 ? Ml[k] / b->ligament_arm[id] : 0.0);
             out->theta[q] = theta[id];
@@ -318,15 +322,16 @@ static void posture_loads_chunk(const ds_model *m, const ds_posture_params *p, c
 }
 
 void ds_posture_loads_lanes(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int l0, int n,
-                            ds_posture_load *out)
+                            int cocontraction, ds_posture_load *out)
 {
     for (int k = 0; k < n; k += BAL_LANES)
-        posture_loads_chunk(m, p, mod ? mod + k : NULL, l0 + k, n - k < BAL_LANES ? n - k : BAL_LANES, out);
+        posture_loads_chunk(m, p, mod ? mod + k : NULL, l0 + k, n - k < BAL_LANES ? n - k : BAL_LANES, cocontraction,
+                            out);
 }
 
 void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_load *out)
 {
-    ds_posture_loads_lanes(m, p, NULL, 0, m->nsubj, out);
+    ds_posture_loads_lanes(m, p, NULL, 0, m->nsubj, 1, out);
     /* the padding lanes would be computed from lane 0's parameters, to lane 0's values:
      * copied, the same bits, rather than computed again (a block of one subject has seven) */
     ds_posture_load_pad(m, out);

@@ -67,7 +67,7 @@ static void refresh_loads(ds_data *d, const double *t)
 {
     for (int l = 0; l < d->m->nsubj; l++)
         d->t_lanes[l] = t[l];
-    ds_segment_refresh_all(d, d->t_lanes, 1);
+    ds_segment_refresh_all(d, d->t_lanes, 1, 0);
 }
 
 static inline qs_state qs_disc(const ds_model *m, int i, int l, double v, double hv, double L)
@@ -563,7 +563,7 @@ static void observe_level_lean(const ds_model *m, ds_data *d, const double *x, i
 static void observe(const ds_model *m, ds_data *d, double t, const double *x, int only)
 {
     const int S = m->stride, nl = m->nsubj;
-    ds_segment_refresh_all(d, &t, 0);
+    ds_segment_refresh_all(d, &t, 0, 1);
     const double w = ds_seg_frac(&d->seg, t);
     if (only >= 0) {
         if (m->variant == DS_QUASI_STATIC)
