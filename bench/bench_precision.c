@@ -13,7 +13,9 @@
  * analytic Jacobian, tolerances atol * scale_i as discsim's) runs the same day on the same
  * right-hand side: the same segments (each phase's ramp, then its posture; re-initialised at
  * each, as discsim's steppers restart there), records every minute from its own dense output,
- * observed by the same code. Its errors are against the same reference. Wall times here are the simulation alone (discsim's run without writing a file).
+ * observed by the same code. Its errors are against the same reference. Wall times here are
+ * the simulation alone: discsim's run without a file (which then observes only what its
+ * summaries need, as --record summary does), the peers' without their observations.
  *
  * With --subjects N, a heterogeneous cohort (bench_cohort's draws of conductance, swelling
  * pressure, tone and body mass): discsim runs it in blocks of 8 lanes on one thread, each
@@ -254,9 +256,11 @@ static void peer_counts(const peer *pk, void *mem, long *steps, long *rejected)
 }
 
 /* Integrates [a, b] and records the pressures at the record times in (a, b] (*k: the next
- * record); 0 on success. */
+ * record); 0 on success. The time spent observing the pressures (the whole model's outputs,
+ * for the error) is added to *obs: it is left out of the peer's time, which is then its
+ * integration and interpolation alone, while discsim's includes observing its summaries. */
 static int peer_span(const peer *pk, cv_ctx *c, void *mem, N_Vector v, double a, double b, double dt_rec, long *k,
-                     double *P)
+                     double *P, double *obs)
 {
     const int S = c->m->stride, nl = c->m->nlevel;
     double t = a;
@@ -266,11 +270,13 @@ static int peer_span(const peer *pk, cv_ctx *c, void *mem, N_Vector v, double a,
         double tr = fmin((double)*k * dt_rec, b);
         if (peer_evolve(pk, mem, tr, v, &t))
             return -1;
+        const double o0 = ds_seconds();
         to_lanes(c, tr, N_VGetArrayPointer(v));
         ds_spine_observe(c->m, &c->d, tr, c->x);
         for (int i = 0; i < nl; i++)
             for (int l = 0; l < c->nsub; l++)
                 P[((size_t)i * nsubj + l) * nrec + *k] = c->d.out[((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_pressure) * S + l];
+        *obs += ds_seconds() - o0;
     }
     if (t < b && peer_evolve(pk, mem, b, v, &t))
         return -1;
@@ -339,6 +345,7 @@ static int run_peer(const char *variant, const peer *pk, double rtol, int s, dou
     void *mem = bad ? NULL : peer_create(pk, ctx, c, v, tol, rtol, A, LS);
     bad = bad || !mem;
     long k = 1;
+    double obs = 0.0;
     st[0] = st[1] = st[2] = st[3] = 0;
     if (!bad) {
         to_lanes(c, 0.0, N_VGetArrayPointer(v));
@@ -357,13 +364,13 @@ static int run_peer(const char *variant, const peer *pk, double rtol, int s, dou
                 segment(c, a, a, now_p, now_p);
             else
                 segment(c, a, b, prev, now_p);
-            bad = peer_span(pk, c, mem, v, a, b, sc.record_interval, &k, P) != 0;
+            bad = peer_span(pk, c, mem, v, a, b, sc.record_interval, &k, P, &obs) != 0;
             peer_counts(pk, mem, &st[0], &st[1]);
         }
         t += sc.phase[p].duration;
         prev = now_p;
     }
-    *wall = ds_seconds() - t0;
+    *wall = ds_seconds() - t0 - obs;
     st[2] = c->nrhs;
     st[3] = c->njac;
     if (mem)

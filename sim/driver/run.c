@@ -705,7 +705,12 @@ ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const
 {
     const double wall0 = ds_seconds();
     memset(res, 0, sizeof *res);
-    run_ctx c = {.sc = sc, .sink = sink, .sum = sum, .res = res, .opts = opts, .summary_only = opts && opts->summary_only};
+    /* no sink (a sweep's points, benchmarks): nothing reads the series, so only what the
+     * summaries need is observed, block by block, as --record summary does (the same
+     * summaries); unless the caller split the blocks over processes or checkpoints them */
+    const int no_series = !sink && sum && !(opts && opts->hooks);
+    run_ctx c = {.sc = sc, .sink = sink, .sum = sum, .res = res, .opts = opts,
+                 .summary_only = (opts && opts->summary_only) || no_series};
     ds_status st = setup(&c, err);
     if (!st && sink && sink->begin) {
         const double w0 = ds_seconds();
