@@ -122,6 +122,22 @@ function showTable(r) {
   }
 }
 
+// The answer in words: the root's contact pressure, massage against control, during the
+// session (its largest fall) and an hour after it ends.
+function answer(r) {
+  const t = r.series[0].time, c = r.series[0].contact, m = r.series[1].contact;
+  let fall = 0, after = NaN;
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] >= r.session && t[i] <= r.session + 0.5) fall = Math.min(fall, m[i] - c[i]);
+    if (isNaN(after) && t[i] >= r.session + 1.5) after = m[i] - c[i];
+  }
+  const mmhg = v => Math.abs(v) < 0.005 ? 'less than 0.01 mmHg' : Math.abs(v).toFixed(2) + ' mmHg';
+  if (Math.max(...c) <= 0 && Math.max(...m) <= 0) return 'The herniation does not reach the root in either arm.';
+  const during = fall > -0.005 ? 'changes by less than 0.01 mmHg' : `falls by up to ${mmhg(fall)}`;
+  return `During the session the root's contact pressure ${during} against control; ` +
+    (isNaN(after) ? 'the day ends before an hour has passed.' : `an hour after it, the difference is ${mmhg(after)}.`);
+}
+
 function draw(r, s) {
   const x = r.series[0].time, xlo = x[0], xhi = x[x.length - 1];
   const shade = [r.session, r.session + 0.5];
@@ -160,6 +176,7 @@ function update() {
     page.error = '';
     $('yaml').value = page.yaml;
     showTable(r);
+    $('answer').textContent = answer(r);
     draw(r, s);
     $('status').textContent = `Both arms, three simulated days each (${r.steps[0]} and ${r.steps[1]} steps), ` +
       `computed in ${r.ms.toFixed(0)} ms in this browser.`;
