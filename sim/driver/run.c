@@ -185,6 +185,7 @@ typedef struct {
     unsigned char *failed;
     char (*fail_what)[DS_FAILURE_TEXT];
     int nbp, hl, summary_only;
+    int sumrow[DS_SUMMARY_ROWS], nsumrow; /* the states the summaries' observation reads */
     int nblock;
     run_block *blk;   /* every block's work, while records wait for all of them (NULL for
                          summaries only: a block's work then lives only while it runs) */
@@ -390,10 +391,10 @@ static void block_do(run_ctx *c, run_block *k, const run_step *s)
     if (!k->dead && ds_evolver_advance(k->ev, s->t, s->b, &k->err))
         set_aside(c, k, s->phase);
     if (s->record) {
-        /* summaries only: the observed level's states and the one below's */
-        const int nb = ds_level_block(&k->m), i0 = c->summary_only ? nb * c->hl : 0;
+        /* summaries only: the states their observation reads (ds_spine_summary_rows) */
         if (!k->dead)
-            ds_evolver_interp_rows(k->ev, s->t, i0, c->summary_only ? nb * (c->hl + 2) : k->d.nx, k->xr);
+            ds_evolver_interp_rows(k->ev, s->t, c->summary_only ? c->sumrow : NULL,
+                                   c->summary_only ? c->nsumrow : k->d.nx, k->xr);
         record_block(c, k, s->t, k->xr);
     }
 }
@@ -631,6 +632,7 @@ static ds_status setup(run_ctx *c, ds_error *err)
     for (int l = 0; l < N; l++)
         c->fail_time[l] = NAN;
     c->hl = m->site.enabled ? m->site.level : 0;
+    c->nsumrow = ds_spine_summary_rows(m, c->hl, c->sumrow);
     const double to = sc->summary_to < 0 ? T : sc->summary_to;
     if (c->sum && (st = c->summary_only ? ds_summary_init_results(c->sum, m, N, sc->summary_from, to, err)
                                         : ds_summary_init(c->sum, m, N, sc->summary_from, to, err)))

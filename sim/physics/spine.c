@@ -560,6 +560,37 @@ static void observe_level_lean(const ds_model *m, ds_data *d, const double *x, i
     }
 }
 
+/* Height and pressure of inertial level i only, what the summaries read: disc_in's (the same
+ * bits as observe_level's) from the level's displacement and fluid volume and the
+ * displacement of the level below. */
+static void observe_level_lean_in(const ds_model *m, ds_data *d, const double *x, int i)
+{
+    const int S = m->stride, nl = m->nsubj, B = ds_level_block(m);
+    const double *U = x + (size_t)(B * i + DS_IN_U) * S, *V = x + (size_t)(B * i + DS_IN_V) * S;
+    const double *Ub = i + 1 < m->nlevel ? x + (size_t)(B * (i + 1) + DS_IN_U) * S : NULL;
+    double *H = d->out + ((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_height) * S;
+    double *P = d->out + ((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_pressure) * S;
+    for (int l = 0; l < nl; l++) {
+        const double h = PAR(i, h0)[l] + U[l] - (Ub ? Ub[l] : 0.0);
+        H[l] = h;
+        P[l] = (V[l] - PAR(i, A_n)[l] * h) * DER(i, inv_Cb)[l];
+    }
+}
+
+int ds_spine_summary_rows(const ds_model *m, int level, int *rows)
+{
+    const int B = ds_level_block(m);
+    if (m->variant == DS_QUASI_STATIC) {
+        rows[0] = B * level + DS_QS_V;
+        rows[1] = B * level + DS_QS_HV;
+        return 2;
+    }
+    rows[0] = B * level + DS_IN_U;
+    rows[1] = B * level + DS_IN_V;
+    rows[2] = B * (level + 1) + DS_IN_U;
+    return level + 1 < m->nlevel ? 3 : 2;
+}
+
 static void observe(const ds_model *m, ds_data *d, double t, const double *x, int only)
 {
     const int S = m->stride, nl = m->nsubj;
@@ -569,7 +600,7 @@ static void observe(const ds_model *m, ds_data *d, double t, const double *x, in
         if (m->variant == DS_QUASI_STATIC)
             observe_level_lean(m, d, x, only, w);
         else
-            observe_level(m, d, t, x, only, w);
+            observe_level_lean_in(m, d, x, only);
         if (m->site.enabled)
             observe_root(m, d, w);
         return;

@@ -40,9 +40,12 @@ void ds_spine_jac_in(void *ctx, const double *restrict t, const double *restrict
 /* Outputs (disc and muscles) at a common time t for state x into d->out, d->mact, d->mforce. */
 void ds_spine_observe(const ds_model *m, ds_data *d, double t, const double *x);
 /* The same for level index `level` and the root only: what the summary metrics need
- * (--record summary). Of the level's outputs only height and pressure are certain to be
- * set (the quasi-static variant sets no others). */
+ * (--record summary). Of the level's outputs only height and pressure are set. */
 void ds_spine_observe_level(const ds_model *m, ds_data *d, double t, const double *x, int level);
+/* The states ds_spine_observe_level reads for `level` (at most DS_SUMMARY_ROWS), into rows:
+ * their number. Only these need to be interpolated for it. */
+enum { DS_SUMMARY_ROWS = 3 };
+int ds_spine_summary_rows(const ds_model *m, int level, int *rows);
 
 /* Drained equilibrium (P = pi(V), zero velocity, activation = excitation) of every lane
  * under constant loads (N, [level][stride]) and excitations ([group][level][stride], or

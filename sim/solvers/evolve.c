@@ -424,12 +424,10 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
  * Hermite weights, or a copy of the current state; then the rows with the lanes inner, each
  * lane's values chosen from the slots by selects, so that the loop vectorizes. The weights
  * and the order of the sum are those of the formula lane by lane: the same bits. */
-DS_HOT void ds_evolver_interp_rows(const ds_evolver *ev, double t, int i0, int i1, double *xout)
+DS_HOT void ds_evolver_interp_rows(const ds_evolver *ev, double t, const int *rows, int nrows, double *xout)
 {
     const ds_step_ws *w = &ev->w;
     const int S = w->stride;
-    i0 = i0 < 0 ? 0 : i0;
-    i1 = i1 > w->nx ? w->nx : i1;
     const double *restrict X0 = ev->x_prev[0], *restrict X1 = ev->x_prev[1], *restrict X2 = ev->x_prev[2],
                  *restrict X3 = ev->x_prev[3], *restrict XC = w->x;
     const double *restrict F0 = ev->f_prev[0], *restrict F1 = ev->f_prev[1], *restrict F2 = ev->f_prev[2],
@@ -473,7 +471,10 @@ DS_HOT void ds_evolver_interp_rows(const ds_evolver *ev, double t, int i0, int i
             c00[k] = 2 * s3 - 3 * s2 + 1, c10[k] = (s3 - 2 * s2 + s) * h;
             c01[k] = -2 * s3 + 3 * s2, c11[k] = (s3 - s2) * h;
         }
-        for (int i = i0; i < i1; i++) {
+        for (int r = 0; r < nrows; r++) {
+            const int i = rows ? rows[r] : r;
+            if (i < 0 || i >= w->nx)
+                continue;
             const size_t q0 = (size_t)i * S + c;
 #pragma omp simd
             for (int k = 0; k < DS_LA_LANES; k++) {
@@ -495,7 +496,7 @@ DS_HOT void ds_evolver_interp_rows(const ds_evolver *ev, double t, int i0, int i
     }
 }
 
-void ds_evolver_interp(const ds_evolver *ev, double t, double *xout) { ds_evolver_interp_rows(ev, t, 0, ev->w.nx, xout); }
+void ds_evolver_interp(const ds_evolver *ev, double t, double *xout) { ds_evolver_interp_rows(ev, t, NULL, ev->w.nx, xout); }
 
 const double *ds_evolver_state(const ds_evolver *ev) { return ev->w.x; }
 const double *ds_evolver_time(const ds_evolver *ev) { return ev->w.t; }
