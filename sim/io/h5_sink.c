@@ -57,6 +57,16 @@ static ds_status per_subject(ds_h5_writer *w, const char *prefix, const char *pa
     return ds_h5_attach_scale(w, path, 0, scale, "subject", err);
 }
 
+/* SOURCE_DATE_EPOCH, the reproducible-builds convention, as a time (-1: not set or not a
+ * time): when set, the file holds nothing that differs between two identical runs. */
+static long long source_date_epoch(void)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    char *end = NULL;
+    long long e = sde ? strtoll(sde, &end, 10) : -1;
+    return sde && *sde && end && !*end && e >= 0 ? e : -1;
+}
+
 /* Who made the file from what: scenario, model, program, herniation, thresholds. */
 static ds_status meta_provenance(ds_h5_writer *w, const char *meta, const ds_run_report *rep, ds_error *err)
 {
@@ -74,8 +84,10 @@ static ds_status meta_provenance(ds_h5_writer *w, const char *meta, const ds_run
     TRY(ds_h5_attr_string(w, meta, "units", "mm, N, s, MPa, tonne", err));
     TRY(ds_h5_attr_int64(w, meta, "seed", (int64_t)sc->seed, err));
     TRY(ds_h5_attr_int64(w, meta, "subjects", sc->nsubj, err));
-    TRY(ds_h5_attr_double(w, meta, "wall_time_s", rep->wall_time, err));
-    TRY(ds_h5_attr_double(w, meta, "write_time_s", rep->write_time, err)); /* of wall_time_s: the records */
+    if (source_date_epoch() < 0) { /* timings differ from run to run: left out of reproducible files */
+        TRY(ds_h5_attr_double(w, meta, "wall_time_s", rep->wall_time, err));
+        TRY(ds_h5_attr_double(w, meta, "write_time_s", rep->write_time, err)); /* of wall_time_s: the records */
+    }
     TRY(ds_h5_attr_double(w, meta, "clock_start_s", sc->clock_start, err));
     if (m->nthreshold > 0) {
         double thr[DS_MAX_THRESHOLDS];
@@ -386,10 +398,8 @@ ds_record_sink ds_h5_sink(ds_h5_writer *w)
 static ds_status root_provenance(ds_h5_writer *w, const char *command_line, ds_error *err)
 {
     char when[64] = "";
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    char *end = NULL;
-    long long e = sde ? strtoll(sde, &end, 10) : 0;
-    time_t t = sde && *sde && end && !*end && e >= 0 ? (time_t)e : time(NULL);
+    const long long e = source_date_epoch();
+    time_t t = e >= 0 ? (time_t)e : time(NULL);
     struct tm tm;
     if (gmtime_r(&t, &tm))
         strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
