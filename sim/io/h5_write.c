@@ -113,9 +113,33 @@ ds_status ds_h5w_make_groups(ds_h5_writer *restrict w, const char *restrict path
     }
     ds_h5w_close_id(&gcpl);
     free(p);
-    if (st == DS_OK && glen > 0 && glen < sizeof w->known_group)
+    if (st == DS_OK && glen > 0 && glen < sizeof w->known_group) {
+        ds_h5w_forget_group(w);
         snprintf(w->known_group, sizeof w->known_group, "%.*s", (int)glen, path);
+        hid_t g = H5Gopen2(w->file, w->known_group, H5P_DEFAULT);
+        w->known_gid = g > 0 ? g : 0; /* not open: objects are made from the root */
+    }
     return st;
+}
+
+void ds_h5w_forget_group(ds_h5_writer *w)
+{
+    if (w->known_gid > 0)
+        H5Gclose(w->known_gid);
+    w->known_gid = 0;
+    w->known_group[0] = '\0';
+}
+
+hid_t ds_h5w_parent(const ds_h5_writer *w, const char *path, const char **name)
+{
+    const char *slash = strrchr(path, '/');
+    const size_t glen = slash ? (size_t)(slash - path) : 0;
+    if (w->known_gid > 0 && glen > 0 && !strncmp(w->known_group, path, glen) && !w->known_group[glen]) {
+        *name = slash + 1;
+        return w->known_gid;
+    }
+    *name = path;
+    return w->file;
 }
 
 /* Link creation list shared by every dataset: intermediate groups are made by make_groups
@@ -214,19 +238,21 @@ static ds_status write_array(ds_h5_writer *restrict w, const char *restrict path
         hdims[i] = dims[i];
 
     ds_h5_quiet q = ds_h5_quiet_begin();
-    ds_status st = DS_OK;
-    if (ds_h5w_path_exists(w->file, path))
-        st = ds_fail(err, DS_ERR_USAGE, "%s: dataset '%s' is written twice", w->final_path, path);
-    if (st == DS_OK)
-        st = ds_h5w_make_groups(w, path, false, err);
+    ds_status st = ds_h5w_make_groups(w, path, false, err);
     hid_t dset = H5I_INVALID_HID;
     if (st == DS_OK) {
         hid_t space = rank > 0 ? H5Screate_simple(rank, hdims, NULL) : H5Screate(H5S_SCALAR);
         hid_t dcpl = ds_h5w_no_times_plist(H5P_DATASET_CREATE);
         hid_t lcpl = ds_h5w_make_lcpl();
+        const char *name;
+        const hid_t parent = ds_h5w_parent(w, path, &name);
         if (space >= 0 && dcpl >= 0 && lcpl >= 0)
-            dset = H5Dcreate2(w->file, path, file_type, space, lcpl, dcpl, H5P_DEFAULT);
-        if (dset < 0)
+            dset = H5Dcreate2(parent, name, file_type, space, lcpl, dcpl, H5P_DEFAULT);
+        /* a name already taken is looked up only then (a look-up walks every group of the
+         * path, as many as a hundredth of a run's instructions when done for every dataset) */
+        if (dset < 0 && ds_h5w_path_exists(w->file, path))
+            st = ds_fail(err, DS_ERR_USAGE, "%s: dataset '%s' is written twice", w->final_path, path);
+        else if (dset < 0)
             st = ds_h5w_fail_h5(err, w, "create dataset", path);
         else if (data) {
             /* a conversion's buffer about the array's size: HDF5's default, 1 MiB zeroed per

@@ -89,8 +89,11 @@ static ds_status create_stream(ds_h5_writer *restrict w, const char *restrict pa
      * each chunk is compressed and written as soon as it is flushed. */
     if (space >= 0 && dcpl >= 0 && lcpl >= 0 && dapl >= 0 && H5Pset_chunk(dcpl, rank, chunk) >= 0 &&
         (w->deflate == 0 || (H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, (unsigned)w->deflate) >= 0)) &&
-        H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0, 1.0) >= 0)
-        dset = H5Dcreate2(w->file, path, H5T_IEEE_F64LE, space, lcpl, dcpl, dapl);
+        H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0, 1.0) >= 0) {
+        const char *name;
+        const hid_t parent = ds_h5w_parent(w, path, &name);
+        dset = H5Dcreate2(parent, name, H5T_IEEE_F64LE, space, lcpl, dcpl, dapl);
+    }
     if (dset < 0)
         st = ds_h5w_fail_h5(err, w, "create dataset", path);
     ds_h5w_close_id(&dapl);
@@ -256,6 +259,7 @@ static void destroy(ds_h5_writer *w, bool remove_tmp)
     for (int s = 0; w->dsets && s < w->nseries; ++s)
         ds_h5w_close_id(&w->dsets[s]);
     ds_h5w_close_id(&w->time_dset);
+    ds_h5w_forget_group(w);
     if (w->file >= 0)
         H5Fclose(w->file);
     w->file = H5I_INVALID_HID;
@@ -613,6 +617,7 @@ static ds_status close_all(ds_h5_writer *restrict w, ds_error *err)
     if (w->time_dset >= 0 && H5Dclose(w->time_dset) < 0 && st == DS_OK)
         st = ds_h5w_fail_h5(err, w, "close dataset", TIME_PATH);
     w->time_dset = H5I_INVALID_HID;
+    ds_h5w_forget_group(w);
     /* Closing the file is where cached chunks and metadata reach the disk: a full disk
      * shows up here. */
     if (H5Fclose(w->file) < 0 && st == DS_OK)

@@ -16,6 +16,8 @@ struct ds_h5_writer {
     size_t nattach, capattach;
     char known_group[600]; /* the last group made or found on the way to a dataset: the next
                               dataset is mostly in the same one, and needs no look-ups */
+    hid_t known_gid;       /* that group, open (> 0), so that datasets are made in it by
+                              their own name instead of a walk from the root */
     hid_t *dsets;   /* (nseries) */
     char **paths;   /* (nseries) dataset paths, for error messages */
     int nsubj;
@@ -41,6 +43,11 @@ struct ds_h5_writer {
 ds_status ds_h5_scales_flush(ds_h5_writer *w, ds_error *err);
 ds_status ds_h5w_fail_h5(ds_error *err, const ds_h5_writer *w, const char *what, const char *path);
 ds_status ds_h5w_make_groups(ds_h5_writer *restrict w, const char *restrict path, bool self, ds_error *err);
+/* Where to create the object at path (after ds_h5w_make_groups): its parent group, open, and
+ * the last component of path as *name; or the file and path itself. */
+hid_t ds_h5w_parent(const ds_h5_writer *w, const char *path, const char **name);
+/* Closes the open known group (before the file is closed). */
+void ds_h5w_forget_group(ds_h5_writer *w);
 ds_status ds_h5w_describe(ds_h5_writer *restrict w, hid_t dset, const char *restrict path, const char *restrict units, const char *restrict description, ds_error *err);
 hid_t ds_h5w_utf8_type(void);
 herr_t ds_h5w_put_attr_string(hid_t obj, const char *name, const char *value);
