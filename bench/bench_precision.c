@@ -559,7 +559,7 @@ int main(int argc, char **argv)
         for (int j = 0; j < 6; j++)
             n[j] = count(out, names[j]);
         best /= nsubj;
-        printf("%-17s %8.0e %10.2e %7.0f %9.0f %10.0f %10.0f %9.0f %9.0f %9.4f\n", method, rtol[k], e, n[0], n[1],
+        printf("%-17s %8.0e %10.2e %7.0f %9.0f %10.0f %10.0f %9.0f %9.0f %9.5f\n", method, rtol[k], e, n[0], n[1],
                n[2], n[3], n[4], n[5], best);
         if (cf)
             fprintf(cf, "%s,%s,%g,%.3e,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.6f,0\n", tag, method, rtol[k], e, n[0], n[1],
@@ -594,7 +594,7 @@ int main(int argc, char **argv)
             if (failed) /* reported, not hidden; the other runs go on */
                 printf("%-17s %8.0e   FAILED (%ld steps before it stopped)\n", peers[q].name, rtol[k], st[0]);
             else
-                printf("%-17s %8.0e %10.2e %7ld %9ld %10ld %10ld %9s %9s %9.4f\n", peers[q].name, rtol[k], e, st[0],
+                printf("%-17s %8.0e %10.2e %7ld %9ld %10ld %10ld %9s %9s %9.5f\n", peers[q].name, rtol[k], e, st[0],
                        st[1], st[2], st[3], "-", "-", best);
             if (cf)
                 fprintf(cf, "%s,%s,%g,%.3e,%ld,%ld,%ld,%ld,,,%.6f,%d\n", tag, peers[q].name, rtol[k], e, st[0], st[1],
