@@ -42,7 +42,7 @@ function clock(h) {
 }
 
 // opts: {title, unit, x: Float64Array (h), series: [{y, color, width, dash, label}],
-//        xlo, xhi, shade: [from, to] (h), hlines: [{y, label}], zero: include 0}
+//        xlo, xhi, shade: [from, to] (h), hlines: [{y, label}], zero: include 0, marker: x}
 function lineChart(canvas, opts) {
   const { c, w, h } = context2d(canvas);
   const L = 62, R = 12, T = 24, B = 28, pw = w - L - R, ph = h - T - B;
@@ -103,6 +103,13 @@ function lineChart(canvas, opts) {
     c.fillRect(L + 4, Y(hl.y) - 16, tw + 6, 15);
     c.fillStyle = COLORS.threshold;
     c.fillText(label, L + 7, Y(hl.y) - 2);
+  }
+  if (opts.marker >= xlo && opts.marker <= xhi) { // a time picked elsewhere on the page
+    c.strokeStyle = '#555555';
+    c.lineWidth = 1;
+    c.setLineDash([2, 3]);
+    c.beginPath(); c.moveTo(X(opts.marker), T); c.lineTo(X(opts.marker), T + ph); c.stroke();
+    c.setLineDash([]);
   }
   for (const s of opts.series) {
     c.strokeStyle = s.color;

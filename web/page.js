@@ -138,24 +138,26 @@ function answer(r) {
     (isNaN(after) ? 'the day ends before an hour has passed.' : `an hour after it, the difference is ${mmhg(after)}.`);
 }
 
-function draw(r, s) {
+function draw(r) {
   const x = r.series[0].time, xlo = x[0], xhi = x[x.length - 1];
   const shade = [r.session, r.session + 0.5];
+  const k = Math.min(r.n - 1, Math.round(Number($('when').value)));
+  const marker = x[k]; // the picture's time, on every chart
   const arms = (key, keyed) => [ // the key once, on the first chart
     { y: r.series[0][key], color: COLORS.control, width: 3.5, label: keyed ? 'control' : '' },
     { y: r.series[1][key], color: COLORS.massage, width: 1.8, dash: [7, 4], label: keyed ? 'massage' : '' },
   ];
-  lineChart($('c_pressure'), { title: 'L4–L5 nucleus pressure', unit: 'MPa', x, xlo, xhi, shade, series: arms('pressure', true) });
-  lineChart($('c_height'), { title: 'L4–L5 disc height', unit: 'mm', x, xlo, xhi, shade, series: arms('height') });
+  lineChart($('c_pressure'), { title: 'L4–L5 nucleus pressure', unit: 'MPa', x, xlo, xhi, shade, marker,
+                               series: arms('pressure', true) });
+  lineChart($('c_height'), { title: 'L4–L5 disc height', unit: 'mm', x, xlo, xhi, shade, marker, series: arms('height') });
   const thr = [];
   for (let k = 0; k < api.nthreshold(); k++) thr.push({ y: api.thresholdMmhg(k), label: api.thresholdName(k).replace(/_/g, ' ') });
   lineChart($('c_contact'), { title: 'Nerve-root contact pressure', unit: 'mmHg', x, xlo, xhi, shade, zero: true,
-                              hlines: thr, series: arms('contact') });
+                              marker, hlines: thr, series: arms('contact') });
   const diff = r.series[1].contact.map((v, i) => v - r.series[0].contact[i]);
   lineChart($('c_diff'), { title: 'Root contact, massage − control, around the session', unit: 'mmHg', x,
                            xlo: Math.max(xlo, r.session - 0.5), xhi: Math.min(xhi, r.session + 3), shade, zero: true,
-                           series: [{ y: diff, color: COLORS.massage, width: 2.2 }] });
-  const k = Math.min(r.n - 1, Math.round(Number($('when').value)));
+                           marker, series: [{ y: diff, color: COLORS.massage, width: 2.2 }] });
   const thresholds = thr.map(t => ({ mmHg: t.y }));
   schematic($('schematic'), ARMS.map((name, a) => ({
     name: name + ' at ' + clock(x[k]), height: r.series[a].height[k], pressure: r.series[a].pressure[k],
@@ -177,7 +179,7 @@ function update() {
     $('yaml').value = page.yaml;
     showTable(r);
     $('answer').textContent = answer(r);
-    draw(r, s);
+    draw(r);
     $('status').textContent = `Both arms, three simulated days each (${r.steps[0]} and ${r.steps[1]} steps), ` +
       `computed in ${r.ms.toFixed(0)} ms in this browser.`;
   } catch (e) {
@@ -192,6 +194,26 @@ function schedule() {
   if (pending) return;
   pending = true;
   requestAnimationFrame(() => { pending = false; update(); });
+}
+
+// Plays the day in the picture: ten minutes every tenth of a second, from the picture's time
+// (from the start once at the end); the button stops it.
+let player = null;
+function play() {
+  const when = $('when'), button = $('play');
+  if (player) {
+    clearInterval(player);
+    player = null;
+    button.textContent = 'Play the day';
+    return;
+  }
+  if (Number(when.value) >= Number(when.max)) when.value = '0';
+  button.textContent = 'Stop';
+  player = setInterval(() => {
+    when.value = String(Math.min(Number(when.max), Number(when.value) + 10));
+    when.dispatchEvent(new Event('input'));
+    if (Number(when.value) >= Number(when.max)) play();
+  }, 100);
 }
 
 async function copyScenario() {
@@ -219,7 +241,11 @@ page.ready = discsimCore().then(Module => {
     $('preset').appendChild(o);
   }
   $('gap').value = String(api.defaultGap());
-  for (const el of document.querySelectorAll('#controls input, #controls select')) el.addEventListener('input', schedule);
+  for (const el of document.querySelectorAll('#controls input, #controls select'))
+    if (el.id !== 'when') el.addEventListener('input', schedule);
+  // the picture's time moves only the picture and the charts' marker: no new run
+  $('when').addEventListener('input', () => { showOutputs(readSettings()); if (page.results) draw(page.results); });
+  $('play').addEventListener('click', play);
   $('copy').addEventListener('click', copyScenario);
   update();
   return page;

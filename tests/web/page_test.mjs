@@ -49,6 +49,21 @@ try {
   console.log(`web_page: tone 2.5 -> 3.5 % MVC by keyboard: shown mean root contact ${before} -> ${after} mmHg`);
   if (before === after) fail('the shown contact pressure did not change with the tone');
 
+  // the picture's time moves the picture without a new run; play advances it
+  const runs1 = await page.evaluate(() => discsimPage.runs);
+  const when0 = await page.$eval('#when_out', o => o.textContent);
+  await page.focus('#when');
+  await page.keyboard.press('ArrowRight');
+  const when1 = await page.$eval('#when_out', o => o.textContent);
+  if (when1 === when0) fail('the picture time did not move with its slider');
+  await page.click('#play');
+  await new Promise(r => setTimeout(r, 350));
+  await page.click('#play');
+  const when2 = await page.$eval('#when_out', o => o.textContent);
+  if (when2 === when1) fail('playing the day did not move the picture time');
+  if ((await page.evaluate(() => discsimPage.runs)) !== runs1) fail('moving the picture time ran the core again');
+  console.log(`web_page: picture time ${when0} -> ${when1} by keyboard, -> ${when2} playing, no new run`);
+
   // settings through the controls, then the page's numbers against the command line's
   const settings = [
     { preset: 0, tone: '2.5', size: '4', gap: '1.5', grade: '3', session: '12', claimed: false },
