@@ -155,7 +155,7 @@ function draw(r) {
   lineChart($('c_contact'), { title: 'Nerve-root contact pressure', unit: 'mmHg', x, xlo, xhi, shade, zero: true,
                               marker, hlines: thr, series: arms('contact') });
   const diff = r.series[1].contact.map((v, i) => v - r.series[0].contact[i]);
-  lineChart($('c_diff'), { title: 'Root contact, massage − control, around the session', unit: 'mmHg', x,
+  lineChart($('c_diff'), { title: 'Root contact, massage − control', unit: 'mmHg', x,
                            xlo: Math.max(xlo, r.session - 0.5), xhi: Math.min(xhi, r.session + 3), shade, zero: true,
                            marker, series: [{ y: diff, color: COLORS.massage, width: 2.2 }] });
   const thresholds = thr.map(t => ({ mmHg: t.y }));
