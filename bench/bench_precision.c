@@ -305,6 +305,9 @@ static int run_peer(const char *variant, const peer *pk, double rtol, int s, dou
         return -1;
     P += (size_t)s * nrec;
     const int ns = pk->batch ? nsubj : 1;
+    /* timed from the compiled scenario, as discsim's run is: the subject's lanes, the data,
+     * the solver's set-up and the day */
+    double t0 = ds_seconds();
     cv_ctx *c = calloc(1, sizeof *c);
     ds_model lane; /* the subjects' parameters, a lane each */
     ds_error err;
@@ -332,7 +335,6 @@ static int run_peer(const char *variant, const peer *pk, double rtol, int s, dou
     N_Vector v = N_VNew_Serial(N, ctx), tol = N_VNew_Serial(N, ctx);
     SUNMatrix A = ns == 1 ? SUNDenseMatrix(nx, nx, ctx) : SUNBandMatrix(N, 2 * b - 1, 2 * b - 1, ctx);
     SUNLinearSolver LS = ns == 1 ? SUNLinSol_Dense(v, A, ctx) : SUNLinSol_Band(v, A, ctx);
-    double t0 = ds_seconds();
     /* drained equilibrium in the initial posture, as the driver starts */
     segment(c, 0.0, 0.0, &sc.initial, &sc.initial);
     bad = !v || !tol || !A || !LS || !c->x || !c->f || !c->J || !c->t || !c->flag ||
