@@ -141,10 +141,10 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
 /* Dense output at time t, which must lie after the previous call's t_target and not after the
  * last one's: cubic Hermite on the end points and slopes of each lane's step that holds t.
  * xout is [nx][stride]. */
-void ds_evolver_interp(const ds_evolver *ev, double t, double *xout);
+void ds_evolver_interp(ds_evolver *ev, double t, double *xout);
 /* The same for the states rows[0 .. nrows - 1] only (rows NULL: states 0 .. nrows - 1);
  * xout's other rows are left as they are. */
-void ds_evolver_interp_rows(const ds_evolver *ev, double t, const int *rows, int nrows, double *xout);
+void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, int nrows, double *xout);
 
 /* Current state [nx][stride] and per-lane times. */
 const double *ds_evolver_state(const ds_evolver *ev);

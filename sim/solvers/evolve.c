@@ -38,6 +38,13 @@ struct ds_evolver {
     double *t_prev[DS_HIST], *h_prev[DS_HIST];   /* [slot][stride] */
     double *x_prev[DS_HIST], *f_prev[DS_HIST];   /* [slot][nx][stride] */
     int *head, *nhist;                           /* per lane: newest slot, steps kept */
+    /* the dense output's last choice of step per lane, for the next time it is asked while
+     * no step has been accepted (records come far oftener than steps): the slots of the
+     * step's start and end (4: the current state), whether the state itself is the answer,
+     * and the step's start and length (valid while c_ok; for times from c_t on) */
+    double *c_js, *c_je, *c_cp, *c_t0, *c_h;
+    double c_t;
+    int c_ok;
     double *err_prev;           /* per lane: the last step's error norm (0: none yet) */
     unsigned char *landing, *rejected_last;
     double *fac;                /* per lane: the controller's factor for this round */
@@ -87,7 +94,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     const size_t A = 64;
 #define R(bytes) (((bytes) + A - 1) / A * A)
     size_t bytes = R(sizeof(ds_evolver));
-    bytes += (15 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
+    bytes += (20 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
     bytes += (8 + 2 * DS_HIST + DS_MAX_STAGES + 1) * R(nv * sizeof(double)); /* state-shaped */
     bytes += 3 * R(nm * sizeof(double)) + R(nv * sizeof(int)) + 2 * R(S * sizeof(int));
     bytes += R(nm4 * sizeof(double)) + R(nv4 * sizeof(int));
@@ -111,7 +118,8 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     w->nv = nv;
     w->nm = nm;
     double **lane_d[] = {&w->t, &ev->h, &w->hs, &w->ts, &w->hg, &w->tmp, &w->errn, &w->st.h_min,
-                         &w->st.h_last, &ev->fail_t, &ev->fail_h, &w->eta, &ev->err_prev, &w->hg_fact, &ev->fac, NULL};
+                         &w->st.h_last, &ev->fail_t, &ev->fail_h, &w->eta, &ev->err_prev, &w->hg_fact, &ev->fac,
+                         &ev->c_js, &ev->c_je, &ev->c_cp, &ev->c_t0, &ev->c_h, NULL};
     for (int i = 0; lane_d[i]; i++)
         *lane_d[i] = take(&cur, S * sizeof(double));
     double **state_d[] = {&w->x, &w->f, &w->xnew, &w->fnew, &w->err, &w->wt, &w->z, &w->a, NULL};
@@ -164,6 +172,7 @@ void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0)
     ds_step_ws *w = &ev->w;
     const int S = w->stride;
     memcpy(w->x, x0, w->nv * sizeof(double));
+    ev->c_ok = 0;
     for (int l = 0; l < S; l++) {
         w->t[l] = t0;
         ev->head[l] = ev->nhist[l] = 0; /* no step yet: dense output is the state itself */
@@ -255,6 +264,7 @@ static void accept(ds_evolver *ev, int l, int adaptive, double fac, double t_har
     if (!ev->landing[l] && w->hs[l] < w->st.h_min[l])
         w->st.h_min[l] = w->hs[l];
     const int j = ev->nhist[l] ? (ev->head[l] + 1) % DS_HIST : 0;
+    ev->c_ok = 0; /* the dense output chooses its steps anew */
     ev->head[l] = j;
     ev->nhist[l] += ev->nhist[l] < DS_HIST;
     ev->t_prev[j][l] = w->t[l];
@@ -423,8 +433,11 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
  * oldest one if none does), as the slots of its start and end (4: the current state) and its
  * Hermite weights, or a copy of the current state; then the rows with the lanes inner, each
  * lane's values chosen from the slots by selects, so that the loop vectorizes. The weights
- * and the order of the sum are those of the formula lane by lane: the same bits. */
-DS_HOT void ds_evolver_interp_rows(const ds_evolver *ev, double t, const int *rows, int nrows, double *xout)
+ * and the order of the sum are those of the formula lane by lane: the same bits.
+ * The choice of step is kept: asked again for a later t with no step accepted since, a lane
+ * keeps its step while t lies before its end (or its state, once t is past it), which is
+ * what the search would find; only the weights are made anew. */
+DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, int nrows, double *xout)
 {
     const ds_step_ws *w = &ev->w;
     const int S = w->stride;
@@ -432,42 +445,64 @@ DS_HOT void ds_evolver_interp_rows(const ds_evolver *ev, double t, const int *ro
                  *restrict X3 = ev->x_prev[3], *restrict XC = w->x;
     const double *restrict F0 = ev->f_prev[0], *restrict F1 = ev->f_prev[1], *restrict F2 = ev->f_prev[2],
                  *restrict F3 = ev->f_prev[3], *restrict FC = w->f;
+    const int kept_choice = ev->c_ok && t >= ev->c_t;
     DS_LA_CHUNKS(c, S)
     {
-        /* per lane, the newest slot and the steps kept, as doubles (the loops below compare
-         * them with their values' type); a padding lane keeps none: the current state */
-        double hd[DS_LA_LANES], nh[DS_LA_LANES];
-        for (int k = 0; k < DS_LA_LANES; k++) {
-            hd[k] = c + k < w->nl ? ev->head[c + k] : 0.0;
-            nh[k] = c + k < w->nl ? ev->nhist[c + k] : 0.0;
-        }
-        double js[DS_LA_LANES], je[DS_LA_LANES], cp[DS_LA_LANES];
-        double c00[DS_LA_LANES], c10[DS_LA_LANES], c01[DS_LA_LANES], c11[DS_LA_LANES];
+        double *restrict js = ev->c_js + c, *restrict je = ev->c_je + c, *restrict cp = ev->c_cp + c;
+        double *restrict t0s = ev->c_t0 + c, *restrict hs = ev->c_h + c;
         const double *restrict T0 = ev->t_prev[0] + c, *restrict T1 = ev->t_prev[1] + c, *restrict T2 = ev->t_prev[2] + c,
                      *restrict T3 = ev->t_prev[3] + c, *restrict Tc = w->t + c;
-        const double *restrict H0 = ev->h_prev[0] + c, *restrict H1 = ev->h_prev[1] + c, *restrict H2 = ev->h_prev[2] + c,
-                     *restrict H3 = ev->h_prev[3] + c;
+        double moved = 1.0;
+        if (kept_choice) { /* does every lane's kept step still hold t? */
+            moved = 0.0;
+#pragma omp simd reduction(+ : moved)
+            for (int k = 0; k < DS_LA_LANES; k++) {
+                const double b = je[k];
+                double end = b == 0.0 ? T0[k] : T1[k];
+                end = b == 2.0 ? T2[k] : end;
+                end = b == 3.0 ? T3[k] : end;
+                end = b == 4.0 ? Tc[k] : end;
+                moved += cp[k] == 0.0 && !(t < end) ? 1.0 : 0.0;
+            }
+        }
+        if (moved != 0.0) {
+            /* per lane, the newest slot and the steps kept, as doubles (the loops below compare
+             * them with their values' type); a padding lane keeps none: the current state */
+            double hd[DS_LA_LANES], nh[DS_LA_LANES];
+            for (int k = 0; k < DS_LA_LANES; k++) {
+                hd[k] = c + k < w->nl ? ev->head[c + k] : 0.0;
+                nh[k] = c + k < w->nl ? ev->nhist[c + k] : 0.0;
+            }
+            const double *restrict H0 = ev->h_prev[0] + c, *restrict H1 = ev->h_prev[1] + c,
+                         *restrict H2 = ev->h_prev[2] + c, *restrict H3 = ev->h_prev[3] + c;
+#pragma omp simd
+            for (int k = 0; k < DS_LA_LANES; k++) {
+                /* the kept step that holds t (the oldest one if none does): back from the newest
+                 * while an older one is kept and this one starts after t; every slot loaded,
+                 * then selected (a load under a condition keeps the loop scalar) */
+                const double a0 = T0[k], a1 = T1[k], a2 = T2[k], a3 = T3[k], tc = Tc[k];
+                const double b0 = H0[k], b1 = H1[k], b2 = H2[k], b3 = H3[k], kept = nh[k];
+                double j = hd[k], n = 0.0, end = 4.0;
+                /* DS_HIST - 1 times, written out: a loop inside keeps this one scalar */
+                BACK_ONE(j, n, end, kept, t, a0, a1, a2, a3);
+                BACK_ONE(j, n, end, kept, t, a0, a1, a2, a3);
+                BACK_ONE(j, n, end, kept, t, a0, a1, a2, a3);
+                double t0 = j == 0.0 ? a0 : a1, h = j == 0.0 ? b0 : b1;
+                t0 = j == 2.0 ? a2 : t0, h = j == 2.0 ? b2 : h;
+                t0 = j == 3.0 ? a3 : t0, h = j == 3.0 ? b3 : h;
+                h = kept > 0.0 ? h : 0.0;
+                const double late = t >= tc ? 1.0 : 0.0, none = h <= 0.0 ? 1.0 : 0.0;
+                const double copy = late + none > 0.0 ? 1.0 : 0.0; /* either: one select, not a combined condition */
+                js[k] = copy != 0.0 ? 4.0 : j, je[k] = copy != 0.0 ? 4.0 : end, cp[k] = copy;
+                t0s[k] = t0, hs[k] = h;
+            }
+        }
+        double c00[DS_LA_LANES], c10[DS_LA_LANES], c01[DS_LA_LANES], c11[DS_LA_LANES];
 #pragma omp simd
         for (int k = 0; k < DS_LA_LANES; k++) {
-            /* the kept step that holds t (the oldest one if none does): back from the newest
-             * while an older one is kept and this one starts after t; every slot loaded,
-             * then selected (a load under a condition keeps the loop scalar) */
-            const double a0 = T0[k], a1 = T1[k], a2 = T2[k], a3 = T3[k], tc = Tc[k];
-            const double b0 = H0[k], b1 = H1[k], b2 = H2[k], b3 = H3[k], kept = nh[k];
-            double j = hd[k], n = 0.0, end = 4.0;
-            /* DS_HIST - 1 times, written out: a loop inside keeps this one scalar */
-            BACK_ONE(j, n, end, kept, t, a0, a1, a2, a3);
-            BACK_ONE(j, n, end, kept, t, a0, a1, a2, a3);
-            BACK_ONE(j, n, end, kept, t, a0, a1, a2, a3);
-            double t0 = j == 0.0 ? a0 : a1, h = j == 0.0 ? b0 : b1;
-            t0 = j == 2.0 ? a2 : t0, h = j == 2.0 ? b2 : h;
-            t0 = j == 3.0 ? a3 : t0, h = j == 3.0 ? b3 : h;
-            h = kept > 0.0 ? h : 0.0;
-            const double late = t >= tc ? 1.0 : 0.0, none = h <= 0.0 ? 1.0 : 0.0;
-            const double copy = late + none > 0.0 ? 1.0 : 0.0; /* either: one select, not a combined condition */
-            const double s = (t - t0) / (h > 0.0 ? h : 1.0); /* selected only where h > 0 */
+            const double h = hs[k];
+            const double s = (t - t0s[k]) / (h > 0.0 ? h : 1.0); /* selected only where h > 0 */
             const double s2 = s * s, s3 = s2 * s;
-            js[k] = copy != 0.0 ? 4.0 : j, je[k] = copy != 0.0 ? 4.0 : end, cp[k] = copy;
             c00[k] = 2 * s3 - 3 * s2 + 1, c10[k] = (s3 - 2 * s2 + s) * h;
             c01[k] = -2 * s3 + 3 * s2, c11[k] = (s3 - s2) * h;
         }
@@ -494,9 +529,11 @@ DS_HOT void ds_evolver_interp_rows(const ds_evolver *ev, double t, const int *ro
             }
         }
     }
+    ev->c_ok = 1;
+    ev->c_t = t;
 }
 
-void ds_evolver_interp(const ds_evolver *ev, double t, double *xout) { ds_evolver_interp_rows(ev, t, NULL, ev->w.nx, xout); }
+void ds_evolver_interp(ds_evolver *ev, double t, double *xout) { ds_evolver_interp_rows(ev, t, NULL, ev->w.nx, xout); }
 
 const double *ds_evolver_state(const ds_evolver *ev) { return ev->w.x; }
 const double *ds_evolver_time(const ds_evolver *ev) { return ev->w.t; }
