@@ -185,6 +185,7 @@ typedef struct {
     unsigned char *failed;
     char (*fail_what)[DS_FAILURE_TEXT];
     int nbp, hl, summary_only;
+    double T;       /* the run's length, s (asked at every record: worked out once) */
     int sumrow[DS_SUMMARY_ROWS], nsumrow; /* the states the summaries' observation reads */
     int nblock;
     run_block *blk;   /* every block's work, while records wait for all of them (NULL for
@@ -427,7 +428,7 @@ static void all_blocks(run_ctx *c, const run_step *s)
  * k dtr, the last one landing on the interval's end): 1 and *tr, else 0. */
 static int next_record(const run_ctx *c, int j, long irec, double *tr)
 {
-    const double b = c->bp[j + 1], T = ds_scenario_duration(c->sc);
+    const double b = c->bp[j + 1], T = c->T;
     const double t = (double)irec * c->sc->record_interval;
     if (t > b + 1e-9 * (T > 1.0 ? T : 1.0))
         return 0;
@@ -613,7 +614,7 @@ static ds_status setup(run_ctx *c, ds_error *err)
 {
     const ds_scenario *sc = c->sc;
     const ds_model *m = &sc->model;
-    const double T = ds_scenario_duration(sc);
+    const double T = c->T = ds_scenario_duration(sc);
     const int N = sc->nsubj, B = c->opts && c->opts->block > 0 && c->opts->block < N ? c->opts->block : N;
     ds_status st;
     if ((st = ds_series_make(sc, &c->sl, err)))
