@@ -145,8 +145,8 @@ static inline __attribute__((always_inline)) void btri_lead_solve(int nblk, int 
 }
 
 /* The entry points: the bodies above (and the dense LU's, lu_impl.h) inlined for each block
- * size the chain has (2 quasi-static; 4, the inertial leading states; 9, the inertial blocks
- * with five muscle groups) in a block of one vector of lanes (a stride of DS_LA_LANES, every
+ * size the chain has (2 quasi-static; 4, the inertial leading states; 10, the inertial blocks
+ * with the model's six muscle groups, and 9 with five) in a block of one vector of lanes (a stride of DS_LA_LANES, every
  * lane computed, padding included, as the chunks do), where the compiler unrolls the loops
  * and folds the offsets, and for any sizes: the same operations in the same order. */
 DS_HOT void ds_btri_factor(int nblk, int b, int S, int nl, double *restrict A, int *restrict piv,
@@ -174,7 +174,9 @@ DS_HOT void ds_btri_solve(int nblk, int b, int S, int nl, const double *restrict
 DS_HOT void ds_btri_lead_solve(int nblk, int b, int k, int S, int nl, const double *restrict A, const double *restrict A4,
                                const int *restrict piv4, double *restrict x)
 {
-    if (S == DS_LA_LANES && b == 9 && k == 4)
+    if (S == DS_LA_LANES && b == 10 && k == 4)
+        btri_lead_solve(nblk, 10, 4, DS_LA_LANES, DS_LA_LANES, A, A4, piv4, x);
+    else if (S == DS_LA_LANES && b == 9 && k == 4)
         btri_lead_solve(nblk, 9, 4, DS_LA_LANES, DS_LA_LANES, A, A4, piv4, x);
     else
         btri_lead_solve(nblk, b, k, S, nl, A, A4, piv4, x);
