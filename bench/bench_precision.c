@@ -508,7 +508,7 @@ int main(int argc, char **argv)
     if (load(variant, methods[0], 1e-10, &shape))
         return 1;
     nlev = shape.nlevel;
-    nrec = (int)lround(ds_scenario_duration(&shape) / shape.record_interval) + 1;
+    nrec = (int)ds_run_records(&shape);
     for (int i = 0; i < nlev; i++)
         snprintf(level[i], sizeof level[i], "%s", ds_level_names[shape.level_id[i]]);
     ds_scenario_free(&shape);

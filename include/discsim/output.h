@@ -31,8 +31,8 @@ ds_status ds_h5_create(const char *final_path, int nsubj, int nseries, const ds_
 
 /* Opens the temporary file with no stream yet (ds_h5_stream adds them). */
 ds_status ds_h5_open(const char *final_path, int nsubj, ds_h5_writer **out, ds_error *err);
-/* The deflate level of the series streamed from now on: 0 stores them as they are (the
- * fastest, about 6 times larger), 1 the default, up to 9. */
+/* The deflate level of the series streamed from now on: 0 stores them as they are (3 to 5
+ * times larger), 1 the default (runs of one byte only), up to 9. */
 ds_status ds_h5_set_compression(ds_h5_writer *w, int level, ds_error *err);
 /* The streams from now on will hold about n records each: their chunks are made no longer
  * (a run shorter than a chunk is then stored, and deflated, without padding). The datasets

@@ -77,6 +77,10 @@ static double reach(const ds_model *m, const ds_session *s, int slowest)
     return ds_session_reach(s, f);
 }
 
+/* Times of a run of length T this close are one instant (a record within it of an interval's
+ * end lands on the end: the driver's clock, next_record and ds_run_records). */
+static double time_slack(double T) { return 1e-9 * (T > 1.0 ? T : 1.0); }
+
 /* Breakpoints of a run: phase starts, ramp ends, massage starts and ends, and the end of
  * each massage's reach. */
 static double *breakpoints(const ds_scenario *sc, double T, int *n)
@@ -104,7 +108,7 @@ static double *breakpoints(const ds_scenario *sc, double T, int *n)
     qsort(b, (size_t)k, sizeof *b, cmp_double);
     int m = 0;
     for (int i = 0; i < k; i++)
-        if (b[i] >= 0.0 && b[i] <= T && (m == 0 || b[i] > b[m - 1] + 1e-9 * (T > 1 ? T : 1)))
+        if (b[i] >= 0.0 && b[i] <= T && (m == 0 || b[i] > b[m - 1] + time_slack(T)))
             b[m++] = b[i];
     *n = m;
     return b;
@@ -256,8 +260,7 @@ static void set_aside(run_ctx *c, run_block *k, int phase)
 static void block_segment(run_ctx *c, run_block *k, int j)
 {
     const ds_scenario *sc = c->sc;
-    const double a = c->bp[j], b = c->bp[j + 1], T = ds_scenario_duration(sc);
-    const double tiny = 1e-9 * (T > 1.0 ? T : 1.0);
+    const double a = c->bp[j], b = c->bp[j + 1], tiny = time_slack(c->T);
     int p = 0;
     double t_ph = 0.0;
     const ds_posture_params *prev = &sc->initial;
@@ -424,16 +427,21 @@ static void all_blocks(run_ctx *c, const run_step *s)
             block_work(&a, i);
 }
 
-/* Record number irec's time, if it falls in interval j (the driver's clock: record k at
- * k dtr, the last one landing on the interval's end): 1 and *tr, else 0. */
+/* Record number irec's time, if it falls in interval j: 1 and *tr, else 0. */
 static int next_record(const run_ctx *c, int j, long irec, double *tr)
 {
-    const double b = c->bp[j + 1], T = c->T;
+    const double b = c->bp[j + 1];
     const double t = (double)irec * c->sc->record_interval;
-    if (t > b + 1e-9 * (T > 1.0 ? T : 1.0))
+    if (t > b + time_slack(c->T))
         return 0;
     *tr = t > b ? b : t;
     return 1;
+}
+
+size_t ds_run_records(const ds_scenario *sc)
+{
+    const double T = ds_scenario_duration(sc);
+    return (size_t)floor((T + time_slack(T)) / sc->record_interval) + 1;
 }
 
 /* Block i through the whole run, records included (summaries only: nothing waits for the
@@ -573,7 +581,7 @@ static ds_status emit(run_ctx *c, double tr, ds_status st, ds_error *err)
 static ds_status interval(run_ctx *c, int j, long *irec, run_progress *pr, ds_error *err)
 {
     const ds_scenario *sc = c->sc;
-    const double a = c->bp[j], b = c->bp[j + 1], T = ds_scenario_duration(sc);
+    const double a = c->bp[j], b = c->bp[j + 1], T = c->T;
     double t_ph = 0.0;
     const ds_posture_params *prev;
     run_step s = {.j = j, .b = b, .record = -1};

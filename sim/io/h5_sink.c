@@ -413,22 +413,15 @@ static ds_status root_provenance(ds_h5_writer *w, const char *command_line, ds_e
 }
 
 /* The output file of a run or a study: open, its compression set, its provenance written. */
-/* Records of a run of sc: one every record interval from 0, the last on the end (the
- * driver's clock, next_record in driver/run.c). */
-static size_t run_records(const ds_scenario *sc)
-{
-    const double T = ds_scenario_duration(sc), n = floor(T / sc->record_interval + 1e-9);
-    return (size_t)n + 1 + (T - n * sc->record_interval > 1e-9 * (T > 1.0 ? T : 1.0));
-}
-
-static ds_status open_output(const char *out_path, const ds_scenario *const *sc, int nsc, ds_compression compression,
+/* The output for runs of the scenarios sc[0 .. nsc - 1] (a study's variants). */
+static ds_status open_output(const char *out_path, const ds_scenario *sc, int nsc, ds_compression compression,
                              const char *command_line, ds_h5_writer **w, ds_error *err)
 {
     static const int level[] = {[DS_COMPRESSION_NONE] = 0, [DS_COMPRESSION_FAST] = 1, [DS_COMPRESSION_SMALL] = 6};
     size_t nrec = 1;
     for (int v = 0; v < nsc; v++)
-        nrec = run_records(sc[v]) > nrec ? run_records(sc[v]) : nrec;
-    ds_status st = ds_h5_open(out_path, sc[0]->nsubj, w, err);
+        nrec = ds_run_records(&sc[v]) > nrec ? ds_run_records(&sc[v]) : nrec;
+    ds_status st = ds_h5_open(out_path, sc[0].nsubj, w, err);
     if (!st) /* chunks no longer than a stream: a day at one subject is not padded to a chunk */
         st = ds_h5_set_records(*w, nrec, err);
     if (!st && compression != DS_COMPRESSION_DEFAULT)
@@ -450,7 +443,7 @@ ds_status ds_run(const ds_scenario *sc, const char *out_path, const ds_run_opts 
     memset(&sum, 0, sizeof sum);
     ds_status st = DS_OK;
     if (out_path && ((st = ds_scenario_check_output(sc, out_path, err)) ||
-                     (st = open_output(out_path, &sc, 1, opts ? opts->compression : DS_COMPRESSION_DEFAULT,
+                     (st = open_output(out_path, sc, 1, opts ? opts->compression : DS_COMPRESSION_DEFAULT,
                                        opts ? opts->command_line : NULL, &w, err))))
         return st;
     ds_record_sink sink = ds_h5_sink(w);
@@ -475,14 +468,8 @@ ds_status ds_study_run(const ds_study *st, const char *out_path, const ds_study_
     for (int v = 0; out_path && v < st->nvariant && !s; v++)
         s = ds_scenario_check_output(&st->variant[v], out_path, err);
     ds_h5_writer *w = NULL;
-    const ds_scenario **vs = malloc((size_t)st->nvariant * sizeof *vs);
-    for (int v = 0; vs && v < st->nvariant; v++)
-        vs[v] = &st->variant[v];
-    if (!s && !vs)
-        s = ds_fail(err, DS_ERR_NOMEM, "out of memory");
     if (!s && out_path)
-        s = open_output(out_path, vs, st->nvariant, opts->compression, opts->command_line, &w, err);
-    free(vs);
+        s = open_output(out_path, st->variant, st->nvariant, opts->compression, opts->command_line, &w, err);
     if (s)
         return s;
     ds_record_sink sink = ds_h5_sink(w);

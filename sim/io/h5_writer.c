@@ -29,7 +29,7 @@
 
 /* A chunk of a series is [at most CHUNK_SUBJECTS subjects][chunk records] doubles, at most
  * 64 KiB: big enough for deflate to work well and for reads of one subject's history to touch
- * few chunks, small enough that the write buffer ([nsubj][chunk] per series) stays modest with
+ * few chunks, small enough that the write buffer (chunk records of every series) stays modest with
  * dozens of series. The record floor keeps chunks from degenerating to a handful of records;
  * a stream known to be shorter than a chunk (ds_h5_set_records) gets chunks of its length,
  * which are then neither padded nor deflated beyond its records.

@@ -183,23 +183,28 @@ static inline double load_in(const ds_data *d, int i, int l, double t, const dou
     return L;
 }
 
+/* Height and nucleus pressure of inertial level i, lane l: from its displacement and fluid
+ * volume and the displacement of the level below (none below the last). */
+static inline void in_height_pressure(const ds_model *m, int i, int l, const double *x, double *h, double *P)
+{
+    const int S = m->stride, B = ds_level_block(m);
+    const double *xi = x + (size_t)(B * i) * S;
+    const double ub = i + 1 < m->nlevel ? x[(size_t)(B * (i + 1) + DS_IN_U) * S + l] : 0.0;
+    *h = PAR(i, h0)[l] + xi[(size_t)DS_IN_U * S + l] - ub;
+    *P = (xi[(size_t)DS_IN_V * S + l] - PAR(i, A_n)[l] * *h) * DER(i, inv_Cb)[l];
+}
+
 static inline disc_state disc_in(const ds_model *m, int i, int l, const double *x)
 {
     const int S = m->stride, n = m->nlevel, B = ds_level_block(m);
     const double *xi = x + (size_t)(B * i) * S;
-    double u = xi[(size_t)DS_IN_U * S + l], w = xi[(size_t)DS_IN_W * S + l], v = xi[(size_t)DS_IN_V * S + l];
-    double ub = 0.0, wb = 0.0;
-    if (i + 1 < n) {
-        const double *xb = x + (size_t)(B * (i + 1)) * S;
-        ub = xb[(size_t)DS_IN_U * S + l];
-        wb = xb[(size_t)DS_IN_W * S + l];
-    }
+    const double w = xi[(size_t)DS_IN_W * S + l], v = xi[(size_t)DS_IN_V * S + l];
+    const double wb = i + 1 < n ? x[(size_t)(B * (i + 1) + DS_IN_W) * S + l] : 0.0;
     disc_state s;
     double h0 = PAR(i, h0)[l];
-    s.h = h0 + u - ub;
+    in_height_pressure(m, i, l, x, &s.h, &s.P);
     s.hd = w - wb;
     s.hv = xi[(size_t)DS_IN_HV * S + l];
-    s.P = (v - PAR(i, A_n)[l] * s.h) * DER(i, inv_Cb)[l];
     s.N = s.P * PAR(i, A_p)[l] + PAR(i, k_a)[l] * (h0 - s.h) + PAR(i, k_v)[l] * (s.hv - s.h) - PAR(i, c)[l] * s.hd;
     double r = v * DER(i, inv_V0)[l];
     s.K = PAR(i, K0)[l] * r * r;
@@ -560,21 +565,15 @@ static void observe_level_lean(const ds_model *m, ds_data *d, const double *x, i
     }
 }
 
-/* Height and pressure of inertial level i only, what the summaries read: disc_in's (the same
- * bits as observe_level's) from the level's displacement and fluid volume and the
- * displacement of the level below. */
+/* Height and pressure of inertial level i only, what the summaries read (disc_in's: the
+ * same bits as observe_level's). */
 static void observe_level_lean_in(const ds_model *m, ds_data *d, const double *x, int i)
 {
-    const int S = m->stride, nl = m->nsubj, B = ds_level_block(m);
-    const double *U = x + (size_t)(B * i + DS_IN_U) * S, *V = x + (size_t)(B * i + DS_IN_V) * S;
-    const double *Ub = i + 1 < m->nlevel ? x + (size_t)(B * (i + 1) + DS_IN_U) * S : NULL;
+    const int S = m->stride, nl = m->nsubj;
     double *H = d->out + ((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_height) * S;
     double *P = d->out + ((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_pressure) * S;
-    for (int l = 0; l < nl; l++) {
-        const double h = PAR(i, h0)[l] + U[l] - (Ub ? Ub[l] : 0.0);
-        H[l] = h;
-        P[l] = (V[l] - PAR(i, A_n)[l] * h) * DER(i, inv_Cb)[l];
-    }
+    for (int l = 0; l < nl; l++)
+        in_height_pressure(m, i, l, x, &H[l], &P[l]);
 }
 
 int ds_spine_summary_rows(const ds_model *m, int level, int *rows)
@@ -594,7 +593,7 @@ int ds_spine_summary_rows(const ds_model *m, int level, int *rows)
 static void observe(const ds_model *m, ds_data *d, double t, const double *x, int only)
 {
     const int S = m->stride, nl = m->nsubj;
-    ds_segment_refresh_all(d, &t, 0, 1);
+    ds_segment_refresh_all(d, &t, 0, only < 0); /* the summaries read no cocontraction */
     const double w = ds_seg_frac(&d->seg, t);
     if (only >= 0) {
         if (m->variant == DS_QUASI_STATIC)
