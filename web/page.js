@@ -2,7 +2,6 @@
 // the tables and figures of their results. window.discsimPage exposes the state for tests.
 'use strict';
 
-const SERIES = { time: 0, pressure: 1, height: 2, contact: 3, protrusion: 4, gap: 5, flexion: 6, load: 7, muscle: 8 };
 const ARMS = ['control', 'massage'];
 const METRIC_TEXT = { // the summary's metrics as a reader says them
   mean_contact_pressure: 'mean root contact pressure', peak_contact_pressure: 'peak root contact pressure',
@@ -11,7 +10,7 @@ const METRIC_TEXT = { // the summary's metrics as a reader says them
 };
 
 const $ = id => document.getElementById(id);
-const page = { ready: null, results: null, settings: null, yaml: '', ms: 0, runs: 0, error: '' };
+const page = { ready: null, results: null, yaml: '', ms: 0, runs: 0, error: '' };
 window.discsimPage = page;
 
 let core = null, api = null;
@@ -23,6 +22,7 @@ function bind(Module) {
     error: f('page_error', 'string', []),
     nrecords: f('page_nrecords', 'number', []),
     series: f('page_series', 'number', ['number', 'number']),
+    seriesKey: f('page_series_key', 'string', ['number']),
     nmetrics: f('page_nmetrics', 'number', []),
     metricName: f('page_metric_name', 'string', ['number']),
     metricUnit: f('page_metric_unit', 'string', ['number']),
@@ -30,7 +30,6 @@ function bind(Module) {
     steps: f('page_steps', 'number', ['number']),
     sessionStart: f('page_session_start', 'number', []),
     npreset: f('page_npreset', 'number', []),
-    presetKey: f('page_preset_key', 'string', ['number']),
     presetName: f('page_preset_name', 'string', ['number']),
     presetClock: f('page_preset_clock', 'number', ['number']),
     nthreshold: f('page_nthreshold', 'number', []),
@@ -78,9 +77,9 @@ function runCore(s) {
   const ms = performance.now() - t0;
   if (rc !== 0) throw new Error(api.error());
   const n = api.nrecords(), heap = core.HEAPF64;
-  const series = ARMS.map((_, a) => {
+  const series = ARMS.map((_, a) => { // by the core's own keys (page_core.h, PAGE_SERIES)
     const out = {};
-    for (const [k, i] of Object.entries(SERIES)) out[k] = heap.slice(api.series(a, i) / 8, api.series(a, i) / 8 + n);
+    for (let i = 0; api.seriesKey(i); i++) out[api.seriesKey(i)] = heap.slice(api.series(a, i) / 8, api.series(a, i) / 8 + n);
     return out;
   });
   const metrics = [];
@@ -171,7 +170,6 @@ function update() {
   try {
     const r = runCore(s);
     page.results = r;
-    page.settings = s;
     page.yaml = api.yaml(s.preset, s.tone, s.size, s.gap, s.grade, s.minute, s.claimed);
     page.ms = r.ms;
     page.runs++;

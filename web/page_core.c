@@ -8,9 +8,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/units.h"
 #include "discsim/run.h"
 #include "model/model_build.h"
 #include "page_presets.h"
+
+/* The model's scalars and tables of preset p, without its per-lane arrays. */
+static void preset_tables(const page_preset *p, ds_model *m)
+{
+    snprintf(m->name, sizeof m->name, "%s", p->model_name);
+    snprintf(m->path, sizeof m->path, "lumbar_adult.yaml");
+    m->nposture = p->nposture;
+    memcpy(m->posture, p->posture, (size_t)p->nposture * sizeof m->posture[0]);
+    memcpy(&m->body, p->body, sizeof m->body);
+    m->ngroup = p->ngroup;
+    memcpy(m->group, p->group, (size_t)p->ngroup * sizeof m->group[0]);
+    memcpy(&m->hern, p->hern, sizeof m->hern);
+    memcpy(&m->site, p->site, sizeof m->site);
+    m->nthreshold = p->nthreshold;
+    memcpy(m->threshold, p->threshold, (size_t)p->nthreshold * sizeof m->threshold[0]);
+    memcpy(&m->massage, p->massage, sizeof m->massage);
+}
 
 ds_status page_preset_scenario(int k, ds_scenario *sc, ds_error *err)
 {
@@ -49,18 +67,7 @@ ds_status page_preset_scenario(int k, ds_scenario *sc, ds_error *err)
         return ds_fail(err, DS_ERR_INPUT, "preset %s: %zu rows of lanes, the model has %zu", p->key, p->nrows,
                        ds_model_rows(m));
     }
-    snprintf(m->name, sizeof m->name, "%s", p->model_name);
-    snprintf(m->path, sizeof m->path, "lumbar_adult.yaml");
-    m->nposture = p->nposture;
-    memcpy(m->posture, p->posture, (size_t)p->nposture * sizeof m->posture[0]);
-    memcpy(&m->body, p->body, sizeof m->body);
-    m->ngroup = p->ngroup;
-    memcpy(m->group, p->group, (size_t)p->ngroup * sizeof m->group[0]);
-    memcpy(&m->hern, p->hern, sizeof m->hern);
-    memcpy(&m->site, p->site, sizeof m->site);
-    m->nthreshold = p->nthreshold;
-    memcpy(m->threshold, p->threshold, (size_t)p->nthreshold * sizeof m->threshold[0]);
-    memcpy(&m->massage, p->massage, sizeof m->massage);
+    preset_tables(p, m);
     double *mem = m->mem_;
     for (size_t r = 0; r < p->nrows; r++) /* one subject: every lane the same */
         for (int l = 0; l < m->stride; l++)
@@ -81,13 +88,21 @@ static int group_index(const ds_model *m, const char *name)
     return -1;
 }
 
-/* The reported day's clock minute as the scenario's "day N HH:MM" (ds_clock_time_parse): the
- * day starts at the preset's clock, so minutes before it fall on the next calendar day. */
-static int session_day(const page_preset *p, int minute) { return p->repeat + (minute * 60.0 < p->clock_start); }
+/* The reported day's clock minute as the scenario writes it, "day N HH:MM" (the reported day
+ * starts at the preset's clock, so minutes before it fall on the next calendar day), and as
+ * the loader reads that: s from the start. */
+static const char *session_at(const page_preset *p, int minute, char *buf, size_t size)
+{
+    snprintf(buf, size, "day %d %02d:%02d", p->repeat + (minute * 60.0 < p->clock_start), minute / 60, minute % 60);
+    return buf;
+}
 
 static double session_start(const page_preset *p, int minute)
 {
-    return 86400.0 * (session_day(p, minute) - 1) + 3600.0 * (minute / 60) + 60.0 * (minute % 60) - p->clock_start;
+    char at[32];
+    double t = NAN;
+    ds_clock_time_parse(session_at(p, minute, at, sizeof at), p->clock_start, &t);
+    return t;
 }
 
 /* The massage the claim stands for (scenarios/massage_herniation.yaml's arm `claim`). */
@@ -111,7 +126,7 @@ static int check_settings(int preset, double tone, double size, double gap, int 
         return ds_fail(err, DS_ERR_USAGE, "settings out of range: tone %g, size %g mm, gap %g mm, grade %d, minute %d",
                        tone, size, gap, grade, minute);
     const page_preset *p = &page_presets[preset];
-    if (session_start(p, minute) + SESSION_S > 86400.0 * p->repeat)
+    if (!(session_start(p, minute) + SESSION_S <= 86400.0 * p->repeat))
         return ds_fail(err, DS_ERR_USAGE, "the session would end after the day");
     return DS_OK;
 }
@@ -132,9 +147,12 @@ static ds_status arm_scenario(int preset, double tone, double size, double gap, 
             ds_model_free(m);
             return ds_fail(err, DS_ERR_INPUT, "the model has no muscle group %s", paraspinals[k]);
         }
-        double *t = (double *)m->tone + (size_t)g * m->stride; /* as ds_model_set_lanes: every lane */
-        for (int l = 0; l < m->stride; l++)
-            t[l] = tone;
+        for (int l = 0; l < m->nsubj && !st; l++)
+            st = ds_model_set_tone(m, g, l, tone, err);
+        if (st) {
+            ds_model_free(m);
+            return st;
+        }
         groups |= 1u << g;
     }
     int level = -1;
@@ -161,8 +179,15 @@ static ds_status arm_scenario(int preset, double tone, double size, double gap, 
 /* ---- runs and their results ---- */
 
 static const char *const series_path[PAGE_NSERIES] = {
-    NULL, "/levels/L4L5/pressure", "/levels/L4L5/height", "/root/contact_pressure_mmHg", "/root/protrusion",
-    "/root/gap", "/levels/L4L5/flexion", "/levels/L4L5/axial_load", "/levels/L4L5/muscle_compression"};
+#define PAGE_X(f, path, u) path,
+    PAGE_SERIES(PAGE_X)
+#undef PAGE_X
+};
+static const char *const series_key[PAGE_NSERIES] = {
+#define PAGE_X(f, path, u) #f,
+    PAGE_SERIES(PAGE_X)
+#undef PAGE_X
+};
 
 static struct {
     ds_error err;
@@ -250,6 +275,7 @@ const double *page_series(int arm, int s)
 {
     return R.nrec && arm >= 0 && arm < PAGE_ARMS && s >= 0 && s < PAGE_NSERIES ? R.series[arm][s] : NULL;
 }
+const char *page_series_key(int s) { return s >= 0 && s < PAGE_NSERIES ? series_key[s] : ""; }
 int page_nmetrics(void) { return R.nrec ? R.nmetric : 0; }
 const char *page_metric_name(int k) { return k >= 0 && k < R.nmetric ? R.name[k] : ""; }
 const char *page_metric_unit(int k) { return k >= 0 && k < R.nmetric ? R.unit[k] : ""; }
@@ -260,44 +286,27 @@ double page_session_start(void) { return R.session_h; }
 /* ---- presets and tables ---- */
 
 static const page_preset *preset_at(int k) { return k >= 0 && k < page_npresets ? &page_presets[k] : NULL; }
-static const ds_phase *phase_at(int k, int i)
-{
-    const page_preset *p = preset_at(k);
-    return p && i >= 0 && i < p->nphase ? (const ds_phase *)(const void *)(p->phase + (size_t)i * sizeof(ds_phase)) : NULL;
-}
 static const ds_model *table_model(void) /* the model's tables: the same in every preset */
 {
-    static ds_scenario sc;
+    static ds_model m;
     static int made;
-    ds_error err;
-    if (!made && !page_preset_scenario(0, &sc, &err)) {
-        ds_model_free(&sc.model); /* the lanes are not needed: only the tables */
-        made = 1;
-    }
-    return made ? &sc.model : NULL;
+    if (!made && page_npresets > 0)
+        preset_tables(&page_presets[0], &m), made = 1;
+    return &m;
 }
 
 int page_npreset(void) { return page_npresets; }
 const char *page_preset_key(int k) { return preset_at(k) ? preset_at(k)->key : ""; }
 const char *page_preset_name(int k) { return preset_at(k) ? preset_at(k)->name : ""; }
 double page_preset_clock(int k) { return preset_at(k) ? preset_at(k)->clock_start / 3600.0 : NAN; }
-int page_nphase(int k) { return preset_at(k) ? preset_at(k)->nphase : 0; }
-const char *page_phase_label(int k, int i) { return phase_at(k, i) ? phase_at(k, i)->label : ""; }
-double page_phase_hours(int k, int i) { return phase_at(k, i) ? phase_at(k, i)->duration / 3600.0 : NAN; }
-const char *page_phase_posture(int k, int i)
-{
-    const ds_model *m = table_model();
-    const ds_phase *ph = phase_at(k, i);
-    return m && ph && ph->posture >= 0 && ph->posture < m->nposture ? m->posture[ph->posture].name : "";
-}
-int page_nthreshold(void) { return table_model() ? table_model()->nthreshold : 0; }
+int page_nthreshold(void) { return table_model()->nthreshold; }
 const char *page_threshold_name(int k)
 {
     return k >= 0 && k < page_nthreshold() ? table_model()->threshold[k].name : "";
 }
 double page_threshold_mmhg(int k) { return k >= 0 && k < page_nthreshold() ? table_model()->threshold[k].mmHg : NAN; }
-double page_default_gap(void) { return table_model() ? table_model()->hern.gap[DS_PARACENTRAL] : NAN; }
-double page_root_diameter(void) { return table_model() ? table_model()->hern.root_diameter : NAN; }
+double page_default_gap(void) { return table_model()->hern.gap[DS_PARACENTRAL]; }
+double page_root_diameter(void) { return table_model()->hern.root_diameter; }
 
 /* ---- the same settings as a scenario file ---- */
 
@@ -320,7 +329,7 @@ const char *page_scenario_yaml(int preset, double tone, double size, double gap,
         return "";
     const page_preset *p = &page_presets[preset];
     const size_t cap = strlen(p->yaml) + 2048;
-    char *b = realloc(out, cap), a[32], c[32], d[32];
+    char *b = realloc(out, cap), a[32], c[32], d[32], at[32];
     if (!b)
         return "";
     out = b;
@@ -336,8 +345,8 @@ const char *page_scenario_yaml(int preset, double tone, double size, double gap,
                   num(c, sizeof c, size), num(d, sizeof d, gap), grade);
     n += snprintf(b + n, cap - (size_t)n,
                   "arms:\n  control:\n  massage:\n    interventions:\n"
-                  "      - {type: massage, at: \"day %d %02d:%02d\", duration: %dmin, groups: [%s, %s]",
-                  session_day(p, minute), minute / 60, minute % 60, SESSION_S / 60, paraspinals[0], paraspinals[1]);
+                  "      - {type: massage, at: \"%s\", duration: %dmin, groups: [%s, %s]",
+                  session_at(p, minute, at, sizeof at), SESSION_S / 60, paraspinals[0], paraspinals[1]);
     if (claimed) /* claim_effect's numbers */
         n += snprintf(b + n, cap - (size_t)n,
                       ",\n         tone_reduction: 0.5, passive_reduction: 0.2, onset: 5min, decay: 1h,\n"

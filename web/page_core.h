@@ -19,20 +19,21 @@
 
 enum { PAGE_CONTROL = 0, PAGE_MASSAGE = 1, PAGE_ARMS = 2 };
 
-/* The series kept for the reported day (the preset's summary window), by arm. */
+/* The series kept for the reported day (the preset's summary window), by arm: X(key, the
+ * run's series it is (NULL: the clock), unit). */
 #define PAGE_SERIES(X)                                                                             \
-    X(time, "h", "clock time, hours from midnight of the reported day's start")                  \
-    X(pressure, "MPa", "L4-L5 nucleus pressure")                                                   \
-    X(height, "mm", "L4-L5 disc height")                                                           \
-    X(contact, "mmHg", "nerve-root contact pressure")                                              \
-    X(protrusion, "mm", "protrusion of the herniation")                                            \
-    X(gap, "mm", "fragment to root at zero protrusion")                                            \
-    X(flexion, "deg", "L4-L5 flexion")                                                             \
-    X(load, "N", "L4-L5 axial load")                                                               \
-    X(muscle, "N", "L4-L5 compression by the muscles")
+    X(time, NULL, "h") /* clock time, hours from midnight of the day the reported day starts */ \
+    X(pressure, "/levels/L4L5/pressure", "MPa")                                                    \
+    X(height, "/levels/L4L5/height", "mm")                                                         \
+    X(contact, "/root/contact_pressure_mmHg", "mmHg")                                              \
+    X(protrusion, "/root/protrusion", "mm")                                                        \
+    X(gap, "/root/gap", "mm")                                                                      \
+    X(flexion, "/levels/L4L5/flexion", "deg")                                                      \
+    X(load, "/levels/L4L5/axial_load", "N")                                                        \
+    X(muscle, "/levels/L4L5/muscle_compression", "N")
 
 enum {
-#define PAGE_X(f, u, d) PAGE_S_##f,
+#define PAGE_X(f, path, u) PAGE_S_##f,
     PAGE_SERIES(PAGE_X)
 #undef PAGE_X
     PAGE_NSERIES
@@ -48,6 +49,7 @@ PAGE_API const char *page_error(void);
 /* Results of the last page_run. */
 PAGE_API int page_nrecords(void);
 PAGE_API const double *page_series(int arm, int series);
+PAGE_API const char *page_series_key(int series); /* PAGE_SERIES's key: "pressure", ... */
 PAGE_API int page_nmetrics(void);
 PAGE_API const char *page_metric_name(int k);
 PAGE_API const char *page_metric_unit(int k);
@@ -60,10 +62,6 @@ PAGE_API int page_npreset(void);
 PAGE_API const char *page_preset_key(int preset);
 PAGE_API const char *page_preset_name(int preset); /* the scenario's name, e.g. office_day */
 PAGE_API double page_preset_clock(int preset); /* h: the clock at the start */
-PAGE_API int page_nphase(int preset);
-PAGE_API const char *page_phase_posture(int preset, int i);
-PAGE_API const char *page_phase_label(int preset, int i);
-PAGE_API double page_phase_hours(int preset, int i);
 PAGE_API int page_nthreshold(void);
 PAGE_API const char *page_threshold_name(int k);
 PAGE_API double page_threshold_mmhg(int k);

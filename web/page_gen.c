@@ -2,6 +2,10 @@
  * compiled by the command line's own loader and written out as the scalars, bytes and rows
  * page_preset_scenario makes it again from. Run at build time (CMake, scripts/web.sh).
  * Usage: page_gen OUT.c PRESET.yaml... */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
+#endif
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,10 +113,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: page_gen OUT.c PRESET.yaml...\n");
         return 2;
     }
-    char tmp[4200], inits[4200];
+    char tmp[4200], *inits = NULL;
+    size_t ninits = 0;
     snprintf(tmp, sizeof tmp, "%s.tmp", argv[1]);
-    snprintf(inits, sizeof inits, "%s.inits", argv[1]);
-    FILE *f = fopen(tmp, "w"), *g = fopen(inits, "w+");
+    /* the tables go to the file as they are made, the presets' initializers after them */
+    FILE *f = fopen(tmp, "w"), *g = open_memstream(&inits, &ninits);
     if (!f || !g) {
         fprintf(stderr, "page_gen: cannot write %s\n", argv[1]);
         return 1;
@@ -135,14 +140,10 @@ int main(int argc, char **argv)
     int bad = 0;
     for (int k = 2; k < argc && !bad; k++)
         bad = put_preset(f, g, k - 2, argv[k]);
-    fprintf(f, "const page_preset page_presets[] = {\n");
-    rewind(g);
-    int c;
-    while ((c = fgetc(g)) != EOF)
-        fputc(c, f);
-    fprintf(f, "};\nconst int page_npresets = %d;\n", argc - 2);
     fclose(g);
-    remove(inits);
+    fprintf(f, "const page_preset page_presets[] = {\n%s};\nconst int page_npresets = %d;\n", inits ? inits : "",
+            argc - 2);
+    free(inits);
     if (fclose(f) || bad || rename(tmp, argv[1])) {
         remove(tmp);
         if (!bad)
