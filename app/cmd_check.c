@@ -43,7 +43,7 @@ int ds_cmd_check(int argc, char **argv)
     for (int k = 0; k < sc.nphase; k++) {
         printf("    %-18s %8.4g h ", sc.model.posture[sc.phase[k].posture].name, sc.phase[k].duration / 3600.0);
         if (have_data) {
-            ds_posture_loads(&sc.model, &sc.phase[k].p, &d.seg.to);
+            ds_posture_loads(&sc.model, &sc.phase[k].p, 1, &d.seg.to);
             for (int i = 0; i < sc.nlevel; i++) {
                 size_t q = (size_t)i * sc.model.stride;
                 printf("  %s %.0f (%.0f)%s", ds_level_names[sc.level_id[i]], d.seg.to.load[q], d.seg.to.muscle_comp[q],

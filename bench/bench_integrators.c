@@ -35,12 +35,12 @@ static int segments(const ds_scenario *sc, ds_data *d, int days, seg **out)
     int n = 2 * sc->nphase * days;
     seg *s = malloc((size_t)n * sizeof *s);
     const ds_model *m = &sc->model;
-    ds_posture_loads(m, &sc->initial, &d->seg.to);
+    ds_posture_loads(m, &sc->initial, 1, &d->seg.to);
     double t = 0.0, prev = d->seg.to.load[0];
     int k = 0;
     for (int r = 0; r < days; r++)
         for (int p = 0; p < sc->nphase; p++) {
-            ds_posture_loads(m, &sc->phase[p].p, &d->seg.to);
+            ds_posture_loads(m, &sc->phase[p].p, 1, &d->seg.to);
             double L = d->seg.to.load[0];
             s[k++] = (seg){t, t + sc->ramp, prev, L, 1};
             s[k++] = (seg){t + sc->ramp, t + sc->phase[p].duration, L, L, 0};

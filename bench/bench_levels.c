@@ -63,12 +63,12 @@ int main(int argc, char **argv)
         int64_t iters = 0;
         for (int r = 0; r < reps + 1; r++) { /* the first run warms up */
             int stand = ds_model_posture(&m, "standing"), lie = ds_model_posture(&m, "lying");
-            ds_posture_loads(&m, &m.posture[lie].p, &d.seg.from);
+            ds_posture_loads(&m, &m.posture[lie].p, 1, &d.seg.from);
             ds_posture_load_copy(&m, &d.seg.to, &d.seg.from);
             d.seg.t0 = d.seg.t1 = 0.0;
             ds_spine_equilibrium(&m, d.seg.to.load, d.seg.to.act, d.x, &err);
             ds_evolver_reset(ev, 0.0, d.x);
-            ds_posture_loads(&m, &m.posture[stand].p, &d.seg.to);
+            ds_posture_loads(&m, &m.posture[stand].p, 1, &d.seg.to);
             d.seg.t1 = 0.5; /* getting up over the first half second */
             double t0 = ds_seconds();
             ds_evolver_advance(ev, 1.0, 1.0, &err);

@@ -14,8 +14,10 @@
  * right-hand side: the same segments (each phase's ramp, then its posture; re-initialised at
  * each, as discsim's steppers restart there), records every minute from its own dense output,
  * observed by the same code. Its errors are against the same reference. Wall times here are
- * the simulation alone: discsim's run without a file (which then observes only what its
- * summaries need, as --record summary does), the peers' without their observations.
+ * the day's run with its summaries and without a file: discsim's (which then observes only
+ * what its summaries need, as --record summary does), and the peers' with the same
+ * observation and summaries at every record (the same code), without the observation of every
+ * level that measures their error.
  *
  * With --subjects N, a heterogeneous cohort (bench_cohort's draws of conductance, swelling
  * pressure, tone and body mass): discsim runs it in blocks of 8 lanes on one thread, each
@@ -180,8 +182,8 @@ static void segment(cv_ctx *c, double t0, double t1, const ds_posture_params *pa
     sg->pa = *pa;
     sg->pb = *pb;
     sg->dynamic = 0;
-    ds_posture_loads(c->m, pa, &sg->from);
-    ds_posture_loads(c->m, pb, &sg->to);
+    ds_posture_loads(c->m, pa, 1, &sg->from);
+    ds_posture_loads(c->m, pb, 1, &sg->to);
 }
 
 /* A SUNDIALS peer: CVODE's BDF or ARKODE's ARKStep (implicit only). */
@@ -256,11 +258,12 @@ static void peer_counts(const peer *pk, void *mem, long *steps, long *rejected)
 }
 
 /* Integrates [a, b] and records the pressures at the record times in (a, b] (*k: the next
- * record); 0 on success. The time spent observing the pressures (the whole model's outputs,
- * for the error) is added to *obs: it is left out of the peer's time, which is then its
- * integration and interpolation alone, while discsim's includes observing its summaries. */
+ * record), and at each record the summaries of level hl into sum, as discsim's run makes
+ * them; 0 on success. The time spent observing the pressures (the whole model's outputs, for
+ * the error) is added to *obs: it is left out of the peer's time, which is then what
+ * discsim's is: the integration, the records' interpolation and the summaries. */
 static int peer_span(const peer *pk, cv_ctx *c, void *mem, N_Vector v, double a, double b, double dt_rec, long *k,
-                     double *P, double *obs)
+                     double *P, double *obs, ds_summary *sum, int hl)
 {
     const int S = c->m->stride, nl = c->m->nlevel;
     double t = a;
@@ -270,8 +273,16 @@ static int peer_span(const peer *pk, cv_ctx *c, void *mem, N_Vector v, double a,
         double tr = fmin((double)*k * dt_rec, b);
         if (peer_evolve(pk, mem, tr, v, &t))
             return -1;
-        const double o0 = ds_seconds();
+        /* what discsim's run does at a record for its summaries (record_block's summaries-only
+         * path): the level's observation, then the summaries' accumulation */
         to_lanes(c, tr, N_VGetArrayPointer(v));
+        ds_spine_observe_level(c->m, &c->d, tr, c->x, hl);
+        const double *o = c->d.out + (size_t)hl * DS_NLEVEL_OUTPUTS * S;
+        ds_summary_add_lanes(sum, 0, c->nsub, tr, c->d.root + (size_t)DS_ROOT_contact_pressure_mmHg * S,
+                             c->d.root + (size_t)DS_ROOT_protrusion * S, o + (size_t)DS_OUT_pressure * S,
+                             o + (size_t)DS_OUT_height * S);
+        /* the error's observation, every level's pressure: not timed */
+        const double o0 = ds_seconds();
         ds_spine_observe(c->m, &c->d, tr, c->x);
         for (int i = 0; i < nl; i++)
             for (int l = 0; l < c->nsub; l++)
@@ -349,6 +360,13 @@ static int run_peer(const char *variant, const peer *pk, double rtol, int s, dou
     long k = 1;
     double obs = 0.0;
     st[0] = st[1] = st[2] = st[3] = 0;
+    /* the summaries of discsim's run: the same window, level and accumulators */
+    const int hl = lane.site.enabled ? lane.site.level : 0;
+    const double T = ds_scenario_duration(&sc);
+    ds_summary sum;
+    const int have_sum =
+        !bad && !ds_summary_init(&sum, &lane, ns, sc.summary_from, sc.summary_to < 0 ? T : sc.summary_to, &err);
+    bad = bad || !have_sum;
     if (!bad) {
         to_lanes(c, 0.0, N_VGetArrayPointer(v));
         ds_spine_observe(c->m, &c->d, 0.0, c->x);
@@ -366,13 +384,17 @@ static int run_peer(const char *variant, const peer *pk, double rtol, int s, dou
                 segment(c, a, a, now_p, now_p);
             else
                 segment(c, a, b, prev, now_p);
-            bad = peer_span(pk, c, mem, v, a, b, sc.record_interval, &k, P, &obs) != 0;
+            bad = peer_span(pk, c, mem, v, a, b, sc.record_interval, &k, P, &obs, &sum, hl) != 0;
             peer_counts(pk, mem, &st[0], &st[1]);
         }
         t += sc.phase[p].duration;
         prev = now_p;
     }
+    if (have_sum)
+        ds_summary_finish(&sum);
     *wall = ds_seconds() - t0 - obs;
+    if (have_sum)
+        ds_summary_free(&sum);
     st[2] = c->nrhs;
     st[3] = c->njac;
     if (mem)

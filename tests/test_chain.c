@@ -146,8 +146,8 @@ static void test_tone_raises_compression(void **state)
         assert_int_equal(ds_data_create(&more.model, &d1, &err), DS_OK);
         for (size_t k = 0; k < sizeof postures / sizeof postures[0]; k++) {
             int pid = ds_model_posture(&base.model, postures[k]);
-            ds_posture_loads(&base.model, &base.model.posture[pid].p, &d0.seg.to);
-            ds_posture_loads(&more.model, &more.model.posture[pid].p, &d1.seg.to);
+            ds_posture_loads(&base.model, &base.model.posture[pid].p, 1, &d0.seg.to);
+            ds_posture_loads(&more.model, &more.model.posture[pid].p, 1, &d1.seg.to);
             for (int i = 0; i < base.nlevel; i++) {
                 if (!base.model.group[g].crosses[base.level_id[i]])
                     continue;
@@ -335,7 +335,7 @@ static void posture_l4l5_moments(const char *const *set, const char *name, doubl
     ds_posture_params p = m.posture[k].p;
     if (tone >= 0)
         p.tone = tone;
-    ds_posture_loads(&m, &p, &d.seg.from);
+    ds_posture_loads(&m, &p, 1, &d.seg.from);
     *load = d.seg.from.load[0];
     *residual = d.seg.from.residual[0];
     double active = 0.0; /* sum over the groups of sigma PCSA f_l a r */
@@ -413,7 +413,7 @@ static void test_activation_structure(void **state)
     const int b = sys.block, k = sys.lead, nb = sys.nx / b, S = m->stride;
     assert_int_equal(k, DS_IN_NSTATE);
     assert_true(b > k);
-    ds_posture_loads(m, &sc.phase[0].p, &d.seg.from);
+    ds_posture_loads(m, &sc.phase[0].p, 1, &d.seg.from);
     ds_posture_load_copy(m, &d.seg.to, &d.seg.from);
     assert_int_equal(ds_spine_equilibrium(m, d.seg.to.load, d.seg.to.act, d.x, &err), DS_OK);
     double *J = calloc((size_t)3 * nb * b * b * S, sizeof *J), t[DS_LANE_ALIGN] = {0};

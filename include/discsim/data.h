@@ -153,7 +153,7 @@ void ds_segment_set(ds_data *d, double t0, double t1, const double *from, const 
  * (mod NULL: unchanged); the balances of DS_LANE_ALIGN lanes at once. The cocontraction (an
  * output, from a second balance without the tone floor) only if `cocontraction`; else it
  * is left as it was. */
-void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_load *out);
+void ds_posture_loads(const ds_model *m, const ds_posture_params *p, int cocontraction, ds_posture_load *out);
 void ds_posture_loads_lanes(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int l0, int n,
                             int cocontraction, ds_posture_load *out);
 
@@ -161,6 +161,11 @@ void ds_posture_loads_lanes(const ds_model *m, const ds_posture_params *p, const
  * (t_step 0: one time for all), a vector of lanes at a time (no-op otherwise); the
  * cocontraction only if `cocontraction` (observations; the right-hand sides do not read it). */
 void ds_segment_refresh_all(ds_data *d, const double *t, size_t t_step, int cocontraction);
+
+/* A posture load of one's own: the doubles it needs, and its fields bound to p (64-byte
+ * aligned, that many doubles; returns the end). */
+size_t ds_posture_load_doubles(const ds_model *m);
+double *ds_posture_load_bind(const ds_model *m, ds_posture_load *pl, double *p);
 
 /* Copies a posture load (sizes from the model). */
 void ds_posture_load_copy(const ds_model *m, ds_posture_load *dst, const ds_posture_load *src);

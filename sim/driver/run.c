@@ -141,6 +141,10 @@ typedef struct run_step {
     double t, b;
 } run_step;
 
+/* The distinct postures whose loads a block keeps (a day's timeline has a handful, met again
+ * every day); more are computed at each use. */
+enum { LOAD_CACHE = 16 };
+
 /* One block of lanes: subjects l0 .. l0 + n - 1. */
 typedef struct run_block {
     ds_model m;       /* the block's lanes of the scenario's model */
@@ -150,7 +154,9 @@ typedef struct run_block {
     double *xr;
     int dead;         /* every subject of the block failed: it is not stepped again */
     int remote;       /* series split over processes: the block runs in another one */
-    int loads_valid;  /* seg.to holds the loads of seg.pb (the last segment was not dynamic) */
+    int npl;          /* postures whose loads are kept: pl_key[i]'s in pl[i] */
+    ds_posture_params pl_key[LOAD_CACHE];
+    ds_posture_load pl[LOAD_CACHE];
     ds_summary *sum;  /* where the block's records are summarised: the run's (its subjects at
                          l0) or, summaries only, own (at 0) */
     ds_summary own;   /* summaries only: the block's own accumulators */
@@ -256,6 +262,25 @@ static void set_aside(run_ctx *c, run_block *k, int phase)
     k->dead = left == 0;
 }
 
+/* Block k's loads in posture p: as kept from an earlier segment (a ramp's end is the next
+ * segment's start, and a day's postures come again), or computed and kept. They are the same
+ * bits either way. The cocontraction, an output, only where series are recorded. */
+static void block_loads(const run_ctx *c, run_block *k, const ds_posture_params *p, ds_posture_load *out)
+{
+    for (int i = 0; i < k->npl; i++)
+        if (!memcmp(&k->pl_key[i], p, sizeof *p)) {
+            ds_posture_load_copy(&k->m, out, &k->pl[i]);
+            return;
+        }
+    ds_posture_loads(&k->m, p, !c->summary_only, out);
+    void *mem = NULL;
+    if (k->npl < LOAD_CACHE && !posix_memalign(&mem, 64, ds_posture_load_doubles(&k->m) * sizeof(double))) {
+        ds_posture_load_bind(&k->m, &k->pl[k->npl], mem);
+        ds_posture_load_copy(&k->m, &k->pl[k->npl], out);
+        k->pl_key[k->npl++] = *p;
+    } /* else (out of memory for a copy): computed again next time */
+}
+
 /* The loads of interval j for block k: fixed at its ends, or following the massage. */
 static void block_segment(run_ctx *c, run_block *k, int j)
 {
@@ -267,8 +292,6 @@ static void block_segment(run_ctx *c, run_block *k, int j)
     phase_at(sc, a, &p, &t_ph, &prev);
     ds_load_segment *seg = &k->d.seg;
     const int in_ramp = a < t_ph + sc->ramp - tiny;
-    const ds_posture_params old_pb = seg->pb;
-    const int had = k->loads_valid;
     seg->pa = in_ramp ? *prev : sc->phase[p].p;
     seg->pb = sc->phase[p].p;
     seg->t0 = in_ramp ? t_ph : a;
@@ -279,16 +302,10 @@ static void block_segment(run_ctx *c, run_block *k, int j)
         if (s->start < b - tiny && reach(&k->m, s, 1) > a + tiny)
             seg->dynamic = 1;
     }
-    k->loads_valid = !seg->dynamic;
     if (seg->dynamic)
         return;
-    /* a ramp's end is the next segment's start: loads already computed are copied, exactly */
-    if (had && !memcmp(&seg->pa, &old_pb, sizeof old_pb))
-        ds_posture_load_copy(&k->m, &seg->from, &seg->to);
-    else
-        ds_posture_loads(&k->m, &seg->pa, &seg->from);
-    if (!(had && !memcmp(&seg->pb, &old_pb, sizeof old_pb)))
-        ds_posture_loads(&k->m, &seg->pb, &seg->to);
+    block_loads(c, k, &seg->pa, &seg->from);
+    block_loads(c, k, &seg->pb, &seg->to);
 }
 
 /* The per-subject solver statistics of the whole run (filled from each block). */
@@ -348,6 +365,9 @@ static void total_stats(run_ctx *c)
 static void free_block(run_block *k)
 {
     ds_evolver_free(k->ev);
+    for (int i = 0; i < k->npl; i++)
+        free(k->pl[i].load); /* the start of each one's memory */
+    k->npl = 0;
     ds_data_free(&k->d);
     ds_model_free(&k->m);
     free(k->xr);
@@ -373,7 +393,7 @@ static ds_status setup_block(run_ctx *c, run_block *k, int l0, int n, ds_error *
         return ds_fail(err, DS_ERR_NOMEM, "out of memory");
     k->d.seg.sessions = sc->session;
     k->d.seg.nsession = sc->nsession;
-    ds_posture_loads(&k->m, &sc->initial, &k->d.seg.from);
+    block_loads(c, k, &sc->initial, &k->d.seg.from);
     ds_posture_load_copy(&k->m, &k->d.seg.to, &k->d.seg.from);
     k->d.seg.t0 = k->d.seg.t1 = 0.0;
     if ((st = ds_spine_equilibrium(&k->m, k->d.seg.to.load, k->d.seg.to.act, k->d.x, err)))

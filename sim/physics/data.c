@@ -22,12 +22,12 @@ const char *const ds_level_output_descs[DS_NLEVEL_OUTPUTS] = {
 #undef DS_X_DESC
 };
 
-static size_t posture_load_doubles(const ds_model *m)
+size_t ds_posture_load_doubles(const ds_model *m)
 {
     return (size_t)m->nlevel * m->stride * (6 + 3 * (size_t)m->ngroup);
 }
 
-static double *posture_load_bind(const ds_model *m, ds_posture_load *pl, double *p)
+double *ds_posture_load_bind(const ds_model *m, ds_posture_load *pl, double *p)
 {
     size_t lv = (size_t)m->nlevel * m->stride, gl = (size_t)m->ngroup * lv;
     pl->load = p;
@@ -66,7 +66,7 @@ ds_status ds_data_create(const ds_model *m, ds_data *d, ds_error *err)
     size_t nxs = (size_t)d->nx * m->stride, nout = (size_t)m->nlevel * DS_NLEVEL_OUTPUTS * m->stride;
     size_t nm = (size_t)m->ngroup * m->nlevel * m->stride;
     size_t nroot = (size_t)DS_NROOT_OUTPUTS * m->stride, ntone = (size_t)m->ngroup * m->stride;
-    size_t total = nxs + nout + 2 * nm + nroot + ntone + 6 * (size_t)m->stride + 2 * posture_load_doubles(m);
+    size_t total = nxs + nout + 2 * nm + nroot + ntone + 6 * (size_t)m->stride + 2 * ds_posture_load_doubles(m);
     void *mem = NULL;
     if (posix_memalign(&mem, 64, total * sizeof(double)) != 0)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory for the state of %d subjects", m->nsubj);
@@ -80,8 +80,8 @@ ds_status ds_data_create(const ds_model *m, ds_data *d, ds_error *err)
     d->mtone = d->root + nroot;
     d->scratch = d->mtone + ntone;
     d->t_lanes = d->scratch + 5 * (size_t)m->stride;
-    double *p = posture_load_bind(m, &d->seg.from, d->t_lanes + m->stride);
-    posture_load_bind(m, &d->seg.to, p);
+    double *p = ds_posture_load_bind(m, &d->seg.from, d->t_lanes + m->stride);
+    ds_posture_load_bind(m, &d->seg.to, p);
     return DS_OK;
 }
 
@@ -95,12 +95,12 @@ void ds_data_free(ds_data *d)
 
 void ds_posture_load_copy(const ds_model *m, ds_posture_load *dst, const ds_posture_load *src)
 {
-    memcpy(dst->load, src->load, posture_load_doubles(m) * sizeof(double));
+    memcpy(dst->load, src->load, ds_posture_load_doubles(m) * sizeof(double));
 }
 
 void ds_posture_load_pad(const ds_model *m, ds_posture_load *pl)
 {
-    const size_t S = (size_t)m->stride, rows = posture_load_doubles(m) / S;
+    const size_t S = (size_t)m->stride, rows = ds_posture_load_doubles(m) / S;
     for (size_t r = 0; r < rows; r++) /* every field is rows of S lanes, bound one after another */
         for (size_t l = (size_t)m->nsubj; l < S; l++)
             pl->load[r * S + l] = pl->load[r * S];
@@ -151,8 +151,8 @@ void ds_segment_refresh_all(ds_data *d, const double *t, size_t t_step, int coco
 void ds_segment_set(ds_data *d, double t0, double t1, const double *from, const double *to)
 {
     const ds_model *m = d->m;
-    memset(d->seg.from.load, 0, posture_load_doubles(m) * sizeof(double));
-    memset(d->seg.to.load, 0, posture_load_doubles(m) * sizeof(double));
+    memset(d->seg.from.load, 0, ds_posture_load_doubles(m) * sizeof(double));
+    memset(d->seg.to.load, 0, ds_posture_load_doubles(m) * sizeof(double));
     d->seg.t0 = t0;
     d->seg.t1 = t1;
     d->seg.dynamic = 0;

@@ -329,9 +329,9 @@ void ds_posture_loads_lanes(const ds_model *m, const ds_posture_params *p, const
                             out);
 }
 
-void ds_posture_loads(const ds_model *m, const ds_posture_params *p, ds_posture_load *out)
+void ds_posture_loads(const ds_model *m, const ds_posture_params *p, int cocontraction, ds_posture_load *out)
 {
-    ds_posture_loads_lanes(m, p, NULL, 0, m->nsubj, 1, out);
+    ds_posture_loads_lanes(m, p, NULL, 0, m->nsubj, cocontraction, out);
     /* the padding lanes would be computed from lane 0's parameters, to lane 0's values:
      * copied, the same bits, rather than computed again (a block of one subject has seven) */
     ds_posture_load_pad(m, out);
