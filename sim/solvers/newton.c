@@ -151,6 +151,7 @@ check:
             w->ok[l] = 0;
             w->jac_stale[l] = 1;
         }
+    ds_ws_weights(w, w->x);
 }
 
 void ds_newton_msolve(const ds_step_ws *w, double *v)
@@ -169,8 +170,7 @@ DS_HOT void ds_newton_solve(ds_step_ws *w, const double *ts, const double *a, co
 {
     const double kappa = 0.03, tiny = 1e-16;
     const int nx = w->nx, S = w->stride, nl = w->nl;
-    double *res = w->fnew, *norm = w->tmp, *last = w->errn; /* scratch */
-    ds_ws_weights(w, w->x);
+    double *res = w->fnew, *norm = w->tmp, *last = w->errn; /* scratch; the weights are the step's (ds_newton_matrix) */
     for (int l = 0; l < nl; l++)
         w->iter[l] = act[l] && w->ok[l];
     for (int l = 0; l < nl; l++)

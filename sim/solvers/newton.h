@@ -6,7 +6,8 @@
 #include "workspace.h"
 
 /* Evaluates J at (t, x), forms M = I - hg J and factors it, for lanes in act; lanes whose
- * matrix is singular get ok[lane] = 0. */
+ * matrix is singular get ok[lane] = 0. Then the weights of the Newton iterations' norm, from
+ * x: once a step, for all its stages. */
 void ds_newton_matrix(ds_step_ws *w, const double *hg, const unsigned char *act);
 
 /* Solves M v = v in place with the factored Newton matrix. */
