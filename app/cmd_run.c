@@ -22,7 +22,7 @@ static void usage_run(FILE *out)
             "  --plot [DIR]        draw the figures of the output into DIR (default: figures)\n"
             "  --threads N         run on N threads: a sweep's points, or the blocks of a run's subjects\n"
             "                      (the output does not change)\n"
-            "  --block N           subjects per block of lanes (default 8, one vector of lanes)\n"
+            "  --block N           subjects per block of lanes (default 16 quasi-static, 8 inertial)\n"
             "  --record summary    keep only each subject's summary metrics, no time series (cohorts); each block\n"
             "                      of subjects that finishes is kept in OUT.h5.resume until the run completes\n"
             "  --resume            go on from OUT.h5.resume: the blocks a killed --record summary run finished\n"
@@ -140,7 +140,7 @@ int ds_cmd_run(int argc, char **argv)
     if (study.kind == DS_STUDY_SINGLE && !sc->cohort.enabled && !a.summary_only && !a.resume) {
         ds_study_opts so = {.progress = progress, .threads = a.threads, .summary_only = a.summary_only, .block = a.block,
                             .command_line = ds_cli_command_line, .compression = a.compression};
-        ds_run_opts o = ds_run_opts_for(&so, sc->nsubj);
+        ds_run_opts o = ds_run_opts_for(&so, sc->model.variant);
         ds_run_result r;
         const double t1 = ds_seconds();
         st = ds_run(sc, a.out, &o, &r, &err);

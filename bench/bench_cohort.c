@@ -7,7 +7,8 @@
  * Each configuration runs in its own process (subj-steps/s: the subjects' accepted steps per
  * second of the simulation, read from the file after the run): one subject at a time through the same method
  * (blocks of one lane: each subject its own integrator, as a loop over single-subject runs
- * would be), the whole cohort as one block of lanes, and in blocks of 8 lanes (the default)
+ * would be), the whole cohort as one block of lanes, and in the default blocks (16 lanes
+ * quasi-static, 8 inertial)
  * on 1 and 2 threads; the ratios are the batching's gain. Reported, never asserted: subject-days per second of the whole
  * process and of the simulation alone, peak resident memory.
  *
@@ -17,7 +18,7 @@
  *
  * With --flops-per-step Q,I (the floating-point operations of one accepted step of one
  * subject, quasi-static and inertial, as bench/kernel_flops.sh counts them for the method),
- * it also reports the simulation's GFLOP/s in blocks of 8 and their fraction of this
+ * it also reports the simulation's GFLOP/s in the default blocks and their fraction of this
  * machine's peak, measured here (bench/fma_peak.h).
  *
  * Usage: bench_cohort [--subjects N] [--inertial-subjects N] [--large N] [--method Q[,I]]
@@ -198,7 +199,7 @@ int main(int argc, char **argv)
                      "sim_subject_days_per_s,peak_mb,subject_steps_per_s,speedup_vs_one_at_a_time\n");
     }
     static const char *const variants[] = {"quasi_static", "inertial"};
-    result blocked[2][2]; /* blocks of 8 on 1 and 2 threads, for the fraction of peak */
+    result blocked[2][2]; /* default blocks on 1 and 2 threads, for the fraction of peak */
     for (int v = 0; v < 2; v++) {
         int n = v ? ni : nq;
         result one, all, b1, b2;
@@ -207,10 +208,16 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_cohort: a run failed\n");
             return 1;
         }
+        /* the default block of the variant, as discsim run takes it */
+        const ds_study_opts dflt = {.threads = 1};
+        const int blk = ds_run_opts_for(&dflt, v ? DS_INERTIAL : DS_QUASI_STATIC).block;
+        char lab1[64], lab2[64];
+        snprintf(lab1, sizeof lab1, "batched, blocks of %d, 1 thread", blk);
+        snprintf(lab2, sizeof lab2, "batched, blocks of %d, 2 threads", blk);
         row(variants[v], "one subject at a time, 1 thread", n, &one, NULL);
         row(variants[v], "batched, one block of all, 1 thread", n, &all, &one);
-        row(variants[v], "batched, blocks of 8, 1 thread", n, &b1, &one);
-        row(variants[v], "batched, blocks of 8, 2 threads", n, &b2, &one);
+        row(variants[v], lab1, n, &b1, &one);
+        row(variants[v], lab2, n, &b2, &one);
         printf("%-12s 1 -> 2 threads: %.2fx on the simulation, %.2fx on the whole process\n", variants[v],
                b1.sim / b2.sim, b1.wall / b2.wall);
         blocked[v][0] = b1, blocked[v][1] = b2;
@@ -248,7 +255,7 @@ int main(int argc, char **argv)
             if (b1->steps <= 0.0 || b2->steps <= 0.0)
                 continue;
             double g1 = flops[v] * b1->steps / b1->sim * 1e-9, g2 = flops[v] * b2->steps / b2->sim * 1e-9;
-            printf("%-12s simulation in blocks of 8 (%.0f operations per subject-step): %.2f GFLOP/s on 1 thread, "
+            printf("%-12s simulation in default blocks (%.0f operations per subject-step): %.2f GFLOP/s on 1 thread, "
                    "%.1f%% of peak; %.2f GFLOP/s on 2 threads, %.1f%% of peak\n",
                    variants[v], flops[v], g1, 100.0 * g1 / peak.gflops_1, g2, 100.0 * g2 / peak.gflops_n);
         }

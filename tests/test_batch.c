@@ -136,7 +136,7 @@ static void test_blocks_and_threads(void **state)
     } cases[] = {{1, 1}, {3, 1}, {8, 1}, {3, 2}, {0, 2}};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         ds_study_opts so = {.block = cases[k].block, .threads = cases[k].threads};
-        ds_run_opts o = ds_run_opts_for(&so, 10);
+        ds_run_opts o = ds_run_opts_for(&so, DS_QUASI_STATIC);
         run_batch_opts(ten, 10, -1, NULL, 0, &o, &other, &n2, NULL, &r2);
         char what[80];
         snprintf(what, sizeof what, "10 subjects: one block vs blocks of %d on %d thread(s)", o.block, cases[k].threads);

@@ -44,9 +44,10 @@ typedef struct ds_study_opts {
     ds_compression compression; /* of the output's series */
 } ds_study_opts;
 
-/* The options of one run: its subjects in blocks of o->block lanes (default one vector of
- * lanes), on OpenMP threads when threads > 1 (a sweep's points run on the threads instead). */
-ds_run_opts ds_run_opts_for(const ds_study_opts *o, int nsubj);
+/* The options of one run of the model's variant v: its subjects in blocks of o->block lanes
+ * (default: one vector of lanes for the inertial variant, two for the quasi-static), on
+ * OpenMP threads when threads > 1 (a sweep's points run on the threads instead). */
+ds_run_opts ds_run_opts_for(const ds_study_opts *o, ds_variant v);
 
 ds_status ds_study_load(const char *path, int nset, const char *const *set, ds_study *st, ds_error *err);
 /* What a study's runs left undone: subjects that failed (over all variants) and the first

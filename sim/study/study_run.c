@@ -269,7 +269,7 @@ static ds_status sweep_as_lanes(const ds_study *st, const ds_study_opts *opts, d
     memset(&all, 0, sizeof all);
     ds_run_result r;
     if (!s) {
-        ds_run_opts ro = ds_run_opts_for(opts, comb->nsubj);
+        ds_run_opts ro = ds_run_opts_for(opts, comb->model.variant);
         s = ds_run_stream(comb, NULL, "sweep", &ro, &r, &all, err);
         ds_model_free(&comb->model);
     }
@@ -351,7 +351,7 @@ static ds_status run_sweep(const ds_study *st, const ds_study_opts *opts, ds_sum
 static ds_status run_streams(const ds_study *st, const ds_record_sink *w, const ds_study_opts *opts, ds_summary *sum,
                              ds_study_outcome *out, ds_error *err)
 {
-    ds_run_opts ro = ds_run_opts_for(opts, st->variant[0].nsubj);
+    ds_run_opts ro = ds_run_opts_for(opts, st->variant[0].model.variant);
     ds_status s = DS_OK;
     ds_checkpoint ck = {0};
     ds_checkpoint_variant cv;

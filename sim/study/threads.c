@@ -17,15 +17,20 @@ static void omp_blocks(void *ctx, int n, void (*fn)(void *arg, int i), void *arg
         fn(arg, i);
 }
 
-ds_run_opts ds_run_opts_for(const ds_study_opts *o, int nsubj)
+ds_run_opts ds_run_opts_for(const ds_study_opts *o, ds_variant v)
 {
-    /* one vector of lanes a block: heterogeneous subjects take different steps, and a wide
-     * block steps until its slowest lane is done (measured with bench_cohort: 1,000
-     * quasi-static subjects 2.1 s in blocks of 8, 2.8 s in blocks of 64 or one block) */
+    /* Few vectors of lanes a block: heterogeneous subjects take different steps, and a wide
+     * block steps until its slowest lane is done (bench_cohort's 1,000 quasi-static subjects
+     * once took 2.1 s in blocks of 8, 2.8 s in blocks of 64 or one block). The quasi-static
+     * levels' right-hand side is a chain of dependent operations (the swelling pressure's
+     * power) on one vector at a time; two vectors give the core two chains to overlap: its
+     * one-day cohort of 4,000 on one thread took 0.36-0.43 s in blocks of 8 and 0.33 s in
+     * blocks of 16 or 32 (three runs each, in turns). The inertial blocks' lanes wait for
+     * each other's Newton iterations, and 8 stays the fastest there. */
+    const int lanes = v == DS_QUASI_STATIC ? 2 * DS_LANE_ALIGN : DS_LANE_ALIGN;
     ds_run_opts r = {.progress = o->progress, .summary_only = o->summary_only,
-                     .block = o->block > 0 ? o->block : DS_LANE_ALIGN, .command_line = o->command_line,
+                     .block = o->block > 0 ? o->block : lanes, .command_line = o->command_line,
                      .compression = o->compression};
-    (void)nsubj;
     if (o->threads > 1) {
         r.parallel = omp_blocks;
         r.parallel_ctx = (void *)(intptr_t)o->threads;
