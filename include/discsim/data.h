@@ -135,6 +135,7 @@ typedef struct ds_data {
     double *root;           /* [DS_NROOT_OUTPUTS][stride] herniation and root at the last observation */
     double *mtone;          /* [group][stride] tone at the last observation (massage lowers it) */
     double *scratch;        /* [5][stride] for the right-hand sides' lane loops; the last row stays 0 */
+    double *lv_scratch;     /* [level][stride] for the right-hand sides' per-level lane loops */
     double *t_lanes;        /* [stride] the lanes' times for ds_segment_refresh_all, copied there:
                                a right-hand side that hands its own times to a call no longer
                                vectorizes (GCC then cannot tell them from its other arrays) */

@@ -91,6 +91,19 @@ DS_HOT void ds_spine_rhs_qs(void *ctx, const double *restrict t, const double *r
     const int S = m->stride, nl = m->nsubj;
     double *restrict ramp_w = d->scratch; /* the ramp's fraction per lane, once for every level */
     seg_fracs(&d->seg, t, nl, ramp_w);
+    /* the swelling pressures first, every level's, in a loop of their own: the power is a long
+     * chain of dependent operations, and a loop of little else lets the core overlap those of
+     * several levels and vectors (the same operations as in the loop below: the same bits) */
+    for (int i = 0; i < m->nlevel; i++) {
+        const double *restrict V = x + (size_t)(DS_QS_NSTATE * i + DS_QS_V) * S;
+        const double *restrict pi0 = PAR(i, pi0), *restrict nosm = PAR(i, n_osm), *restrict V0 = DER(i, V0);
+        double *restrict pw = d->lv_scratch + (size_t)i * S;
+        for (int l = 0; l < nl; l++) {
+            const double vl = V[l], v0 = V0[l];
+            const double v = vl > 0.0 ? vl : v0;
+            pw[l] = pi0[l] * ds_pow(v0 / v, nosm[l]);
+        }
+    }
     for (int i = 0; i < m->nlevel; i++) {
         const double *restrict V = x + (size_t)(DS_QS_NSTATE * i + DS_QS_V) * S;
         const double *restrict Hv = x + (size_t)(DS_QS_NSTATE * i + DS_QS_HV) * S;
@@ -102,7 +115,7 @@ DS_HOT void ds_spine_rhs_qs(void *ctx, const double *restrict t, const double *r
          * harmless volume and flagged below */
         const double *restrict Ap = PAR(i, A_p), *restrict An = PAR(i, A_n), *restrict h0 = PAR(i, h0);
         const double *restrict ka = PAR(i, k_a), *restrict kv = PAR(i, k_v), *restrict K0 = PAR(i, K0);
-        const double *restrict pi0 = PAR(i, pi0), *restrict nosm = PAR(i, n_osm), *restrict V0 = DER(i, V0);
+        const double *restrict V0 = DER(i, V0), *restrict pw = d->lv_scratch + (size_t)i * S;
         const double *restrict iCb = DER(i, inv_Cb), *restrict ikuv = DER(i, inv_kuv), *restrict iV0 = DER(i, inv_V0);
         const double *restrict itv = DER(i, inv_tau_v);
         const double *restrict La = d->seg.from.load + (size_t)i * S, *restrict Lb = d->seg.to.load + (size_t)i * S;
@@ -116,7 +129,7 @@ DS_HOT void ds_spine_rhs_qs(void *ctx, const double *restrict t, const double *r
             const double h = (v * Ap[l] * iCb[l] + ka[l] * h0[l] + kv[l] * Hv[l] - L) * ikuv[l];
             const double P = (v - An[l] * h) * iCb[l];
             const double r = v * iV0[l];
-            const double pi = pi0[l] * ds_pow(v0 / v, nosm[l]);
+            const double pi = pw[l];
             const double dv = -(K0[l] * r * r) * (P - pi), dhv = (h - Hv[l]) * itv[l];
             const double okf = ok ? 1.0 : 0.0; /* a product, not a select of the results: GCC keeps that a branch */
             dV[l] = dv * okf;
