@@ -675,8 +675,8 @@ ds_status ds_spine_equilibrium(const ds_model *m, const double *load, const doub
 {
     const int S = m->stride, B = ds_level_block(m);
     ds_status st = DS_OK;
-    for (int l = 0; l < S && st == DS_OK; l++) {
-        int lane = l < m->nsubj ? l : 0; /* padding lanes mirror lane 0 so they stay finite */
+    for (int l = 0; l < m->nsubj && st == DS_OK; l++) {
+        const int lane = l;
         double u_below = 0.0;
         for (int i = m->nlevel - 1; i >= 0; i--) {
             eq_par p = {PAR(i, A_p)[lane], PAR(i, A_n)[lane], PAR(i, h0)[lane], PAR(i, k_a)[lane],
@@ -715,5 +715,10 @@ ds_status ds_spine_equilibrium(const ds_model *m, const double *load, const doub
             }
         }
     }
+    /* padding lanes mirror lane 0 so that they stay finite: its state copied (what solving
+     * its problem again gave, the same bits, for a fraction of the work) */
+    for (int r = 0; st == DS_OK && r < B * m->nlevel; r++)
+        for (int l = m->nsubj; l < S; l++)
+            x[(size_t)r * S + l] = x[(size_t)r * S];
     return st;
 }
