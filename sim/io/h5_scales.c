@@ -43,8 +43,23 @@ static ds_status queue(ds_h5_writer *w, const char *path, int dim, const char *s
     snprintf(a->name, sizeof a->name, "%s", name);
     if (H5Rcreate(&a->dset, w->file, path, H5R_OBJECT, -1) < 0)
         return ds_h5w_fail_h5(err, w, "refer to", path);
-    if (H5Rcreate(&a->scale, w->file, scale_path, H5R_OBJECT, -1) < 0)
-        return ds_h5w_fail_h5(err, w, "refer to dimension scale", scale_path);
+    /* a reference is found by walking the path: a scale's is kept for its next attachments */
+    const int nkeep = (int)(sizeof w->scale_ref / sizeof w->scale_ref[0]);
+    int k = 0;
+    while (k < nkeep && strcmp(w->scale_ref[k].path, scale_path))
+        k++;
+    if (k < nkeep) {
+        a->scale = w->scale_ref[k].ref;
+    } else {
+        if (H5Rcreate(&a->scale, w->file, scale_path, H5R_OBJECT, -1) < 0)
+            return ds_h5w_fail_h5(err, w, "refer to dimension scale", scale_path);
+        if (strlen(scale_path) < sizeof w->scale_ref[0].path) {
+            k = w->scale_next;
+            w->scale_next = (k + 1) % nkeep;
+            memcpy(w->scale_ref[k].path, scale_path, strlen(scale_path) + 1);
+            w->scale_ref[k].ref = a->scale;
+        }
+    }
     w->nattach++;
     return DS_OK;
 }
@@ -52,7 +67,7 @@ static ds_status queue(ds_h5_writer *w, const char *path, int dim, const char *s
 ds_status ds_h5_attach_scale(ds_h5_writer *w, const char *path, int dim, const char *scale_path, const char *name,
                              ds_error *err)
 {
-    if (!w || !path || !scale_path || !name || dim < 0 || dim >= H5S_MAX_RANK)
+    if (!w || !path || !scale_path || !scale_path[0] || !name || dim < 0 || dim >= H5S_MAX_RANK)
         return ds_fail(err, DS_ERR_USAGE, "ds_h5_attach_scale: missing argument");
     ds_h5_quiet q = ds_h5_quiet_begin();
     ds_status st = queue(w, path, dim, scale_path, name, err);

@@ -14,6 +14,12 @@ struct ds_h5_writer {
     hid_t time_dset;
     struct ds_h5_attach *attach; /* dimension-scale attachments, written at the end (h5_scales.c) */
     size_t nattach, capattach;
+    struct {               /* the scales of recent attachments and their references: the same few
+                              scales are named for every dataset (an empty path: none yet) */
+        char path[256];
+        hobj_ref_t ref;
+    } scale_ref[4];
+    int scale_next;        /* the entry the next new scale takes */
     char known_group[600]; /* the last group made or found on the way to a dataset: the next
                               dataset is mostly in the same one, and needs no look-ups */
     hid_t known_gid;       /* that group, open (> 0), so that datasets are made in it by
