@@ -478,6 +478,39 @@ static double error(const char *ref, const char *a)
     return e;
 }
 
+/* A configuration of the benchmark: a discsim method or a peer at an rtol, its error, counts
+ * (per subject) and best time (per subject-day). */
+typedef struct {
+    const peer *pk; /* NULL: discsim's method */
+    const char *name;
+    double rtol, e, best, n[6];
+    int failed;
+} config;
+
+/* One timed repetition of configuration c (a peer's: every subject, one after the other, its
+ * pressures into P and its counts into c->n); nonzero if discsim's run failed. */
+static int time_one(const char *variant, config *c, double *P)
+{
+    double sum = 0.0, wall;
+    if (!c->pk) {
+        if (run(variant, c->name, c->rtol, NULL, &sum))
+            return 1;
+    } else {
+        long st[4] = {0, 0, 0, 0}, tot[4] = {0, 0, 0, 0};
+        for (int sj = 0; sj < (c->pk->batch ? 1 : nsubj) && !c->failed; sj++) {
+            c->failed = run_peer(variant, c->pk, c->rtol, sj, P, st, &wall) != 0;
+            sum += wall;
+            for (int j = 0; j < 4; j++)
+                tot[j] += st[j];
+        }
+        const int per = c->pk->batch ? 1 : nsubj; /* a batch's counts are its system's */
+        for (int j = 0; j < 4; j++)
+            c->n[j] = (double)((tot[j] + per / 2) / per); /* per subject */
+    }
+    c->best = fmin(c->best, sum / nsubj);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *variant = "inertial", *method = NULL;
@@ -557,73 +590,75 @@ int main(int argc, char **argv)
         fprintf(cf, "commit,date,cpu,os,compiler,isa,scenario,variant,subjects,solver,rtol,error,steps,rejected,"
                     "rhs_evals,jac_evals,factorizations,newton_iters,sim_s,failed\n");
     }
-    int bad = 0;
-    for (int q = 0; q < nm * nr && !bad; q++) {
-        const int k = q % nr;
-        method = methods[q / nr];
-        double best = INFINITY;
-        if (run(variant, method, rtol[k], out, &wall)) { /* refused or failed: reported (above), not hidden */
-            printf("%-17s %8.0e   REFUSED OR FAILED (the message above)\n", method, rtol[k]);
-            wrong += check;
-            if (cf)
-                fprintf(cf, "%s,%s,%g,,,,,,,,,1\n", tag, method, rtol[k]);
-            continue;
-        }
-        for (int r = 0; r < reps && !bad; r++) {
-            bad = run(variant, method, rtol[k], NULL, &wall) != 0;
-            best = fmin(best, wall);
-        }
-        if (bad)
-            break;
-        const double e = error(ref, out);
-        wrong += check && !(e <= CHECK_CLASS * rtol[k]);
-        static const char *const names[6] = {"steps", "rejected", "rhs_evals", "jac_evals", "factorizations",
-                                             "newton_iters"};
-        double n[6];
-        for (int j = 0; j < 6; j++)
-            n[j] = count(out, names[j]);
-        best /= nsubj;
-        printf("%-17s %8.0e %10.2e %7.0f %9.0f %10.0f %10.0f %9.0f %9.0f %9.5f\n", method, rtol[k], e, n[0], n[1],
-               n[2], n[3], n[4], n[5], best);
-        if (cf)
-            fprintf(cf, "%s,%s,%g,%.3e,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.6f,0\n", tag, method, rtol[k], e, n[0], n[1],
-                    n[2], n[3], n[4], n[5], best);
-    }
-    double *P = cvode ? malloc((size_t)nlev * nsubj * nrec * sizeof *P) : NULL;
+    /* every configuration (discsim's methods, then the peers, each at every rtol), run once for
+     * its error and counts, then timed: the repetitions go round all configurations in turn,
+     * so that a busy spell of the machine falls on all of them alike rather than on whichever
+     * ran then, and each keeps its best */
     static const peer peers[] = {{"cvode_bdf5", 1, 5, 0, 0},        {"cvode_bdf5s", 1, 5, 1, 0},
                                  {"cvode_bdf2", 1, 2, 0, 0},        {"arkode_dirk3", 0, 3, 0, 0},
                                  {"cvode_bdf5s_batch", 1, 5, 1, 1}, {"cvode_bdf2_batch", 1, 2, 0, 1}};
-    const int npeer = (int)(sizeof peers / sizeof peers[0]) - (nsubj > 1 ? 0 : 2); /* batches of a cohort */
-    for (int q = 0; cvode && P && !bad && q < npeer; q++)
-        for (int k = 0; k < nr; k++) {
-            double best = INFINITY;
-            long st[4] = {0, 0, 0, 0};
-            int failed = 0;
-            for (int r = 0; r < reps && !failed; r++) {
-                double sum = 0.0;
-                long tot[4] = {0, 0, 0, 0};
-                for (int sj = 0; sj < (peers[q].batch ? 1 : nsubj) && !failed; sj++) {
-                    failed = run_peer(variant, &peers[q], rtol[k], sj, P, st, &wall) != 0;
-                    sum += wall;
-                    for (int j = 0; j < 4; j++)
-                        tot[j] += st[j];
-                }
-                best = fmin(best, sum / nsubj);
-                const int per = peers[q].batch ? 1 : nsubj; /* a batch's counts are its system's */
-                for (int j = 0; j < 4; j++)
-                    st[j] = (tot[j] + per / 2) / per; /* per subject */
-            }
-            const double e = failed ? NAN : error_of(ref, P);
-            wrong += check && !(e <= CHECK_CLASS * rtol[k]);
-            if (failed) /* reported, not hidden; the other runs go on */
-                printf("%-17s %8.0e   FAILED (%ld steps before it stopped)\n", peers[q].name, rtol[k], st[0]);
-            else
-                printf("%-17s %8.0e %10.2e %7ld %9ld %10ld %10ld %9s %9s %9.5f\n", peers[q].name, rtol[k], e, st[0],
-                       st[1], st[2], st[3], "-", "-", best);
-            if (cf)
-                fprintf(cf, "%s,%s,%g,%.3e,%ld,%ld,%ld,%ld,,,%.6f,%d\n", tag, peers[q].name, rtol[k], e, st[0], st[1],
-                        st[2], st[3], best, failed);
+    const int npeer = cvode ? (int)(sizeof peers / sizeof peers[0]) - (nsubj > 1 ? 0 : 2) : 0; /* batches of a cohort */
+    const int nc = (nm + npeer) * nr;
+    config *cs = calloc((size_t)nc, sizeof *cs);
+    double *P = npeer ? malloc((size_t)nlev * nsubj * nrec * sizeof *P) : NULL;
+    if (!cs || (npeer && !P)) {
+        fprintf(stderr, "bench_precision: out of memory\n");
+        return 1;
+    }
+    for (int q = 0; q < nc; q++) {
+        const int who = q / nr;
+        cs[q] = (config){.pk = who < nm ? NULL : &peers[who - nm], .rtol = rtol[q % nr], .best = INFINITY};
+        cs[q].name = cs[q].pk ? cs[q].pk->name : methods[who];
+    }
+    int bad = 0;
+    for (int q = 0; q < nc && !bad; q++) { /* the untimed run: error and counts */
+        config *c = &cs[q];
+        if (c->pk) { /* a peer's error is its first timed repetition's */
+            bad = time_one(variant, c, P);
+            c->e = c->failed ? NAN : error_of(ref, P);
+            continue;
         }
+        if (run(variant, c->name, c->rtol, out, &wall)) { /* refused or failed: reported (below), not hidden */
+            c->failed = 1;
+            continue;
+        }
+        c->e = error(ref, out);
+        static const char *const names[6] = {"steps", "rejected", "rhs_evals", "jac_evals", "factorizations",
+                                             "newton_iters"};
+        for (int j = 0; j < 6; j++)
+            c->n[j] = count(out, names[j]);
+    }
+    for (int r = 0; r < reps && !bad; r++)
+        for (int q = 0; q < nc && !bad; q++) {
+            config *c = &cs[q];
+            if (!c->failed && !(c->pk && r == 0)) /* a peer's first repetition gave its error */
+                bad = time_one(variant, c, P);
+        }
+    for (int q = 0; q < nc && !bad; q++) {
+        const config *c = &cs[q];
+        wrong += check && (c->failed || !(c->e <= CHECK_CLASS * c->rtol));
+        if (!c->pk && c->failed) {
+            printf("%-17s %8.0e   REFUSED OR FAILED (the message above)\n", c->name, c->rtol);
+            if (cf)
+                fprintf(cf, "%s,%s,%g,,,,,,,,,1\n", tag, c->name, c->rtol);
+        } else if (!c->pk) {
+            printf("%-17s %8.0e %10.2e %7.0f %9.0f %10.0f %10.0f %9.0f %9.0f %9.5f\n", c->name, c->rtol, c->e,
+                   c->n[0], c->n[1], c->n[2], c->n[3], c->n[4], c->n[5], c->best);
+            if (cf)
+                fprintf(cf, "%s,%s,%g,%.3e,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.6f,0\n", tag, c->name, c->rtol, c->e,
+                        c->n[0], c->n[1], c->n[2], c->n[3], c->n[4], c->n[5], c->best);
+        } else {
+            if (c->failed) /* reported, not hidden; the other runs went on */
+                printf("%-17s %8.0e   FAILED (%.0f steps before it stopped)\n", c->name, c->rtol, c->n[0]);
+            else
+                printf("%-17s %8.0e %10.2e %7.0f %9.0f %10.0f %10.0f %9s %9s %9.5f\n", c->name, c->rtol, c->e,
+                       c->n[0], c->n[1], c->n[2], c->n[3], "-", "-", c->best);
+            if (cf)
+                fprintf(cf, "%s,%s,%g,%.3e,%.0f,%.0f,%.0f,%.0f,,,%.6f,%d\n", tag, c->name, c->rtol, c->e, c->n[0],
+                        c->n[1], c->n[2], c->n[3], c->best, c->failed);
+        }
+    }
+    free(cs);
     if (cf)
         fclose(cf);
     free(P);
