@@ -24,8 +24,8 @@ ds_run_opts ds_run_opts_for(const ds_study_opts *o, ds_variant v)
      * once took 2.1 s in blocks of 8, 2.8 s in blocks of 64 or one block). The quasi-static
      * levels' right-hand side is a chain of dependent operations (the swelling pressure's
      * power) on one vector at a time; two vectors give the core two chains to overlap: its
-     * one-day cohort of 4,000 on one thread took 0.36-0.43 s in blocks of 8 and 0.33 s in
-     * blocks of 16 or 32 (three runs each, in turns). The inertial blocks' lanes wait for
+     * one-day cohort of 4,000 on one thread took 0.36-0.43 s in blocks of 8 and 0.33-0.35 s
+     * in blocks of 16 (three runs each, in turns). The inertial blocks' lanes wait for
      * each other's Newton iterations, and 8 stays the fastest there. */
     const int lanes = v == DS_QUASI_STATIC ? 2 * DS_LANE_ALIGN : DS_LANE_ALIGN;
     ds_run_opts r = {.progress = o->progress, .summary_only = o->summary_only,
