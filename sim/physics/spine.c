@@ -577,6 +577,7 @@ DS_HOT static void observe_level_lean(const ds_model *m, ds_data *d, const doubl
     const double *restrict iCb = DER(i, inv_Cb), *restrict ikuv = DER(i, inv_kuv);
     double *restrict H = d->out + ((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_height) * S;
     double *restrict P = d->out + ((size_t)i * DS_NLEVEL_OUTPUTS + DS_OUT_pressure) * S;
+#pragma omp simd
     for (int l = 0; l < nl; l++) {
         const double vl = V[l];
         const double v = vl > 0.0 ? vl : 1e-300, L = La[l] + (Lb[l] - La[l]) * w;
