@@ -90,12 +90,18 @@ ds_status ds_h5w_make_groups(ds_h5_writer *restrict w, const char *restrict path
         return ds_fail(err, DS_ERR_NOMEM, "%s: out of memory creating groups for '%s'", w->final_path, path);
     hid_t gcpl = ds_h5w_no_times_plist(H5P_GROUP_CREATE);
     ds_status st = gcpl < 0 ? ds_h5w_fail_h5(err, w, "make a property list for", path) : DS_OK;
+    /* the groups on the way to the known group (open, so a group) exist: a look-up walks the
+     * path from the root (the next level's group shares all but its last name with the last) */
+    const size_t klen = w->known_gid > 0 ? strlen(w->known_group) : 0;
     for (char *slash = strchr(p + 1, '/'); st == DS_OK; slash = strchr(slash + 1, '/')) {
         if (slash)
             *slash = '\0';
         else if (!self)
             break;
-        htri_t exists = H5Lexists(w->file, p, H5P_DEFAULT);
+        const size_t plen = strlen(p);
+        const int known = klen > 0 && plen <= klen && !strncmp(w->known_group, p, plen) &&
+                          (w->known_group[plen] == '/' || w->known_group[plen] == '\0');
+        htri_t exists = known ? 1 : H5Lexists(w->file, p, H5P_DEFAULT);
         if (exists < 0) {
             st = ds_h5w_fail_h5(err, w, "look up", p);
         } else if (!exists) {
@@ -103,7 +109,7 @@ ds_status ds_h5w_make_groups(ds_h5_writer *restrict w, const char *restrict path
             if (g < 0)
                 st = ds_h5w_fail_h5(err, w, "create group", p);
             ds_h5w_close_id(&g);
-        } else if (slash && !is_group(w->file, p)) {
+        } else if (slash && !known && !is_group(w->file, p)) {
             st = ds_fail(err, DS_ERR_USAGE, "%s: cannot create '%s': '%s' is a dataset, not a group", w->final_path,
                          path, p);
         }
