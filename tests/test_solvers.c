@@ -451,6 +451,44 @@ static void test_lanes_run_ahead_share_calls(void **state)
     assert_true(calls <= busiest + busiest / 10);
 }
 
+/* A lane whose slope becomes infinite (lane 1 past t = 1, x' = -x before) fails with that
+ * reason, not as a step too small, at the time it reached; its companion runs on to the end
+ * with its own answer. */
+static void inf_rhs(void *ctx, const double *restrict t, const double *restrict x, double *restrict f,
+                    signed char *restrict flag)
+{
+    (void)ctx;
+    for (int l = 0; l < DS_LANE_ALIGN; l++) {
+        f[l] = l == 1 && t[l] > 1.0 ? INFINITY : -x[l];
+        flag[l] = 0;
+    }
+}
+
+static void test_nonfinite_lane(void **state)
+{
+    (void)state;
+    ds_system sys = {.nx = 1, .nlanes = 2, .stride = DS_LANE_ALIGN, .rhs = inf_rhs, .scale = {1.0}, .var_name = {"x"}};
+    ds_evolver *ev;
+    ds_error err = {0};
+    ds_solver_opts opt = tk_opts(DS_DOPRI5, 1e-7, 0.0);
+    assert_int_equal(ds_evolver_create(&sys, &opt, &ev, &err), DS_OK);
+    double x0[DS_LANE_ALIGN];
+    for (int l = 0; l < DS_LANE_ALIGN; l++)
+        x0[l] = 1.0;
+    ds_evolver_reset(ev, 0.0, x0);
+    assert_int_equal(ds_evolver_advance(ev, 2.0, 2.0, &err), DS_ERR_NUMERIC);
+    printf("%s\n", err.msg);
+    assert_non_null(strstr(err.msg, "NaN or infinite"));
+    assert_int_equal(ds_evolver_lane_status(ev)[1], DS_LANE_NONFINITE);
+    const char *var;
+    const double tf = ds_evolver_failure(ev, 1, &var);
+    assert_true(tf > 0.99 && tf <= 1.0);
+    assert_string_equal(var, "x");
+    assert_int_equal(ds_evolver_lane_status(ev)[0], DS_LANE_OK);
+    assert_true(fabs(ds_evolver_state(ev)[0] - exp(-2.0)) < 1e-6);
+    ds_evolver_free(ev);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off(); /* GSL serves as the reference here: errors are returned, not aborted on */
@@ -463,6 +501,7 @@ int main(void)
         cmocka_unit_test(test_day_inertial),
         cmocka_unit_test(test_lanes_run_ahead_same_bits),
         cmocka_unit_test(test_lanes_run_ahead_share_calls),
+        cmocka_unit_test(test_nonfinite_lane),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -305,6 +305,17 @@ static void judge(ds_evolver *ev, int adaptive, double expo, double t_hard)
          * dense output at records, where I control does as well with fewer steps */
         ds_control_judge_lanes(w->nl, w->errn, ev->meth->implicit ? ev->err_prev : NULL, expo, ev->rejected_last,
                                ev->fac, ev->verdict);
+    /* whether each lane's candidate is finite in every state, the lanes inner so that the loop
+     * vectorizes (x - x is 0 for a finite x, NaN for an infinite one or NaN) */
+    double *restrict fin = w->tmp; /* per-lane scratch, free after the step */
+    for (int l = 0; l < w->nl; l++)
+        fin[l] = 1.0;
+    for (int i = 0; i < w->nx; i++) {
+        const double *restrict xi = w->xnew + (size_t)i * S;
+#pragma omp simd
+        for (int l = 0; l < w->nl; l++)
+            fin[l] = xi[l] - xi[l] == 0.0 ? fin[l] : 0.0;
+    }
     for (int l = 0; l < w->nl; l++) {
         if (!w->active[l])
             continue;
@@ -312,9 +323,7 @@ static void judge(ds_evolver *ev, int adaptive, double expo, double t_hard)
             lane_fail(ev, l, (ds_lane_status)w->status[l]);
             continue;
         }
-        int finite = 1;
-        for (int i = 0; i < w->nx; i++)
-            finite &= isfinite(w->xnew[(size_t)i * S + l]);
+        const int finite = fin[l] != 0.0;
         double fac = 1.0;
         int reject = !w->ok[l] || !finite;
         if (!reject && adaptive) {
@@ -362,9 +371,9 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
     const double expo = m->err_order > 0 ? -1.0 / (m->err_order + 1) : 0.0;
 
     for (;;) {
-        int behind = 0;
+        int behind = 0; /* & rather than &&: no branch, so that the loop vectorizes */
         for (int l = 0; l < nl; l++)
-            behind |= w->status[l] == DS_LANE_OK && w->t[l] < t_target;
+            behind |= (w->status[l] == DS_LANE_OK) & (w->t[l] < t_target);
         if (!behind)
             break;
         /* the lanes behind the target, and those past it that can run ahead */
