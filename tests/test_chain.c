@@ -445,6 +445,53 @@ static void test_activation_structure(void **state)
     ds_scenario_free(&sc);
 }
 
+/* The drained equilibrium of a block's lanes, solved for all of them at once, is each lane's
+ * alone, bit for bit, whatever its companions; a lane without one gives the error of the
+ * first level, from the bottom, that has none, as a lane alone meets it. */
+static void test_equilibrium_lanes(void **state)
+{
+    (void)state;
+    static const char *const set[] = {"variant=inertial", "timeline.repeat=1", "subjects=3"};
+    ds_scenario sc;
+    ds_error err = {0};
+    assert_int_equal(ds_scenario_load(CHAIN, 3, set, &sc, &err), DS_OK);
+    const ds_model *m = &sc.model;
+    const int S = m->stride, nlev = m->nlevel, nx = nlev * ds_level_block(m);
+    double *load = calloc((size_t)nlev * S, sizeof *load), *x = calloc((size_t)nx * S, sizeof *x);
+    assert_non_null(load);
+    assert_non_null(x);
+    for (int i = 0; i < nlev; i++)
+        for (int l = 0; l < S; l++)
+            load[(size_t)i * S + l] = 300.0 + 200.0 * l + 50.0 * i; /* another load for each lane and level */
+    assert_int_equal(ds_spine_equilibrium(m, load, NULL, x, &err), DS_OK);
+    for (int l = 0; l < 3; l++) {
+        ds_model one;
+        assert_int_equal(ds_scenario_lanes(&sc, l, 1, &one, &err), DS_OK);
+        const int S1 = one.stride;
+        double *l1 = calloc((size_t)nlev * S1, sizeof *l1), *x1 = calloc((size_t)nx * S1, sizeof *x1);
+        assert_non_null(l1);
+        assert_non_null(x1);
+        for (int i = 0; i < nlev; i++)
+            for (int k = 0; k < S1; k++)
+                l1[(size_t)i * S1 + k] = load[(size_t)i * S + l];
+        assert_int_equal(ds_spine_equilibrium(&one, l1, NULL, x1, &err), DS_OK);
+        for (int r = 0; r < nx; r++)
+            assert_memory_equal(&x[(size_t)r * S + l], &x1[(size_t)r * S1], sizeof(double));
+        free(l1);
+        free(x1);
+        ds_model_free(&one);
+    }
+    /* lane 1 under a load no disc carries at L3L4 and at L5S1: L5S1's is met first */
+    load[(size_t)(nlev - 1) * S + 1] = 1e12;
+    load[(size_t)2 * S + 1] = 1e12;
+    assert_int_equal(ds_spine_equilibrium(m, load, NULL, x, &err), DS_ERR_INPUT);
+    printf("%s\n", err.msg);
+    assert_non_null(strstr(err.msg, "level L5S1 under a load of 1e+12 N"));
+    free(load);
+    free(x);
+    ds_scenario_free(&sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -456,6 +503,7 @@ int main(void)
         cmocka_unit_test(test_tone_at_rest),
         cmocka_unit_test(test_flexion_relaxation),
         cmocka_unit_test(test_activation_structure),
+        cmocka_unit_test(test_equilibrium_lanes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

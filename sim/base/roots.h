@@ -2,7 +2,7 @@
 #ifndef DS_ROOTS_H
 #define DS_ROOTS_H
 
-enum { DS_ROOT_OK = 0, DS_ROOT_NO_BRACKET = 1, DS_ROOT_NO_CONVERGENCE = 2 };
+enum { DS_ROOT_OK = 0, DS_ROOT_NO_BRACKET = 1, DS_ROOT_NO_CONVERGENCE = 2, DS_ROOT_GOING = 3 };
 
 /* Brent's method (R. P. Brent, Algorithms for Minimization without Derivatives, 1973, ch. 4,
  * the "zeroin" algorithm): inverse quadratic interpolation and secant steps, each checked
@@ -11,5 +11,16 @@ enum { DS_ROOT_OK = 0, DS_ROOT_NO_BRACKET = 1, DS_ROOT_NO_CONVERGENCE = 2 };
  * below 2 eps |x| + xtol. Returns DS_ROOT_OK with the root in *root, or an error code. */
 int ds_root_brent(double (*f)(double x, void *ctx), void *ctx, double a, double b, double xtol, int maxit,
                   double *root);
+
+/* The same method a step at a time, for callers that evaluate f for many problems at once
+ * (each problem's steps are those ds_root_brent takes): start with the bracket's ends and f
+ * there (DS_ROOT_NO_BRACKET, or DS_ROOT_GOING); then each ds_brent_step either finds the
+ * root converged in b (DS_ROOT_OK) or moves b (DS_ROOT_GOING), where the caller evaluates f
+ * into fb (a NaN there: no convergence). */
+typedef struct {
+    double a, b, c, fa, fb, fc, d, e;
+} ds_brent;
+int ds_brent_start(ds_brent *s, double a, double b, double fa, double fb);
+int ds_brent_step(ds_brent *s, double xtol);
 
 #endif

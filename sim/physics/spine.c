@@ -22,6 +22,7 @@
  *   h = (V A_p / C_b + k_a h0 + k_v h_v - L) / (k_u + k_v),  k_u = k_a + A_p A_n / C_b,
  * leaving two ODEs per level, for V and h_v. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/dmath.h"
@@ -658,65 +659,144 @@ DS_HOT void ds_spine_observe_level(const ds_model *m, ds_data *d, double t, cons
 
 /* Drained equilibrium of one disc: find P with P = pi(V) and N = L, where
  * V(P) = V0 (pi0/P)^(1/n) and h(P) = (V - C_b P)/A_n; g(P) = P A_p + k_a (h0 - h) - L rises
- * with P, so a bracketing solver (Brent's, base/roots.c) is safe. */
+ * with P, so a bracketing solver (Brent's, base/roots.c) is safe. Every lane of a level at
+ * once: g is evaluated for all lanes in one loop (the power's chains vectorize), and each
+ * lane takes the bracket and Brent's steps a lane alone takes (ds_brent_step): the same
+ * bits. The level's parameters, a row of lanes each. */
 typedef struct {
-    double Ap, An, h0, ka, Cb, pi0, n, V0, L;
-} eq_par;
+    double *Ap, *An, *h0, *ka, *Cb, *pi0, *n, *V0, *L;
+} eq_lanes;
 
-static double eq_V(const eq_par *p, double P) { return p->V0 * ds_pow(p->pi0 / P, 1.0 / p->n); }
+static inline double eq_V(const eq_lanes *q, int l, double P) { return q->V0[l] * ds_pow(q->pi0[l] / P, 1.0 / q->n[l]); }
 
-static double eq_g(double P, void *vp)
+DS_HOT static void eq_g_lanes(const eq_lanes *q, int nl, const double *restrict P, double *restrict g)
 {
-    const eq_par *p = vp;
-    double V = eq_V(p, P);
-    double h = (V - p->Cb * P) / p->An;
-    return P * p->Ap + p->ka * (p->h0 - h) - p->L;
+    const double *restrict Ap = q->Ap, *restrict An = q->An, *restrict h0 = q->h0, *restrict ka = q->ka;
+    const double *restrict Cb = q->Cb, *restrict pi0 = q->pi0, *restrict n = q->n, *restrict V0 = q->V0;
+    const double *restrict L = q->L;
+    for (int l = 0; l < nl; l++) {
+        const double V = V0[l] * ds_pow(pi0[l] / P[l], 1.0 / n[l]);
+        const double h = (V - Cb[l] * P[l]) / An[l];
+        g[l] = P[l] * Ap[l] + ka[l] * (h0[l] - h) - L[l];
+    }
+}
+
+/* Level i's pressures P[l] for lanes 0..nl-1 (q filled); ok[l] = 0 where none is found. */
+static void eq_solve_lanes(const eq_lanes *q, int nl, double *restrict P, unsigned char *restrict ok,
+                           double *restrict hi, double *restrict g, ds_brent *br, unsigned char *live)
+{
+    for (int l = 0; l < nl; l++) {
+        hi[l] = 1.0;
+        live[l] = !(q->n[l] == 0.0); /* constant osmotic pressure: no root to find */
+        ok[l] = 1;
+        br[l].b = 1.0; /* a lane without a root reads a harmless number */
+    }
+    for (int any = 1; any;) { /* the bracket: hi doubles while g(hi) < 0 */
+        eq_g_lanes(q, nl, hi, g);
+        any = 0;
+        for (int l = 0; l < nl; l++)
+            if (live[l] && g[l] < 0.0 && hi[l] < 1e6) {
+                hi[l] *= 2.0;
+                any = 1;
+            } else {
+                live[l] = 0;
+            }
+    }
+    for (int l = 0; l < nl; l++) {
+        P[l] = 1e-9;
+        live[l] = !(q->n[l] == 0.0);
+    }
+    eq_g_lanes(q, nl, P, g); /* g at the bracket's low end, then at its high one */
+    for (int l = 0; l < nl; l++)
+        P[l] = g[l];
+    eq_g_lanes(q, nl, hi, g);
+    for (int l = 0; l < nl; l++)
+        if (live[l] && ds_brent_start(&br[l], 1e-9, hi[l], P[l], g[l]) != DS_ROOT_GOING) {
+            live[l] = 0, ok[l] = 0;
+            br[l].b = 1.0;
+        }
+    for (int it = 0; it < 200; it++) {
+        int any = 0;
+        for (int l = 0; l < nl; l++) {
+            if (live[l] && ds_brent_step(&br[l], 0.0) == DS_ROOT_OK)
+                live[l] = 0; /* its root is br[l].b */
+            any |= live[l];
+            P[l] = live[l] ? br[l].b : 1.0; /* a lane done is evaluated somewhere harmless */
+        }
+        if (!any)
+            break;
+        eq_g_lanes(q, nl, P, g);
+        for (int l = 0; l < nl; l++)
+            if (live[l]) {
+                br[l].fb = g[l];
+                if (isnan(g[l]))
+                    live[l] = 0, ok[l] = 0;
+            }
+    }
+    for (int l = 0; l < nl; l++) {
+        ok[l] &= !live[l]; /* out of steps */
+        P[l] = q->n[l] == 0.0 ? q->pi0[l] : br[l].b;
+    }
 }
 
 ds_status ds_spine_equilibrium(const ds_model *m, const double *load, const double *act, double *x, ds_error *err)
 {
-    const int S = m->stride, B = ds_level_block(m);
-    ds_status st = DS_OK;
-    for (int l = 0; l < m->nsubj && st == DS_OK; l++) {
-        const int lane = l;
-        double u_below = 0.0;
-        for (int i = m->nlevel - 1; i >= 0; i--) {
-            eq_par p = {PAR(i, A_p)[lane], PAR(i, A_n)[lane], PAR(i, h0)[lane], PAR(i, k_a)[lane],
-                        PAR(i, C_b)[lane], PAR(i, pi0)[lane], PAR(i, n_osm)[lane], DER(i, V0)[lane],
-                        load[(size_t)i * S + lane]};
-            double P, V, h;
-            if (p.n == 0.0) { /* constant osmotic pressure: P = pi0 */
-                P = p.pi0;
-                h = p.h0 - (p.L - P * p.Ap) / p.ka;
-                V = p.An * h + p.Cb * P;
+    const int S = m->stride, B = ds_level_block(m), nl = m->nsubj;
+    enum { NQ = 9, NW = 5 }; /* the parameters' rows, and P, hi, g, u_below and the lanes' flags */
+    double *mem = malloc(((size_t)NQ + NW) * nl * sizeof(double) + (size_t)nl * sizeof(ds_brent) + 3 * (size_t)nl);
+    if (!mem)
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory for the drained equilibrium of %d subjects", nl);
+    double *const rows[NQ] = {mem, mem + nl, mem + 2 * (size_t)nl, mem + 3 * (size_t)nl, mem + 4 * (size_t)nl,
+                              mem + 5 * (size_t)nl, mem + 6 * (size_t)nl, mem + 7 * (size_t)nl, mem + 8 * (size_t)nl};
+    eq_lanes q = {rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6], rows[7], rows[8]};
+    double *P = mem + (size_t)NQ * nl, *hi = P + nl, *g = hi + nl, *u_below = g + nl, *fail_L = u_below + nl;
+    ds_brent *br = (ds_brent *)(fail_L + nl);
+    unsigned char *ok = (unsigned char *)(br + nl), *live = ok + nl, *fail_id = live + nl;
+    for (int l = 0; l < nl; l++) {
+        u_below[l] = 0.0;
+        fail_id[l] = DS_MAX_LEVELS; /* none yet */
+    }
+    for (int i = m->nlevel - 1; i >= 0; i--) {
+        for (int l = 0; l < nl; l++) {
+            q.Ap[l] = PAR(i, A_p)[l], q.An[l] = PAR(i, A_n)[l], q.h0[l] = PAR(i, h0)[l], q.ka[l] = PAR(i, k_a)[l];
+            q.Cb[l] = PAR(i, C_b)[l], q.pi0[l] = PAR(i, pi0)[l], q.n[l] = PAR(i, n_osm)[l];
+            q.V0[l] = DER(i, V0)[l], q.L[l] = load[(size_t)i * S + l];
+        }
+        eq_solve_lanes(&q, nl, P, ok, hi, g, br, live);
+        for (int l = 0; l < nl; l++) {
+            double V, h;
+            if (q.n[l] == 0.0) { /* constant osmotic pressure: P = pi0 */
+                h = q.h0[l] - (q.L[l] - P[l] * q.Ap[l]) / q.ka[l];
+                V = q.An[l] * h + q.Cb[l] * P[l];
             } else {
-                double lo = 1e-9, hi = 1.0;
-                while (eq_g(hi, &p) < 0.0 && hi < 1e6)
-                    hi *= 2.0;
-                if (ds_root_brent(eq_g, &p, lo, hi, 0.0, 200, &P) != DS_ROOT_OK) {
-                    st = ds_fail(err, DS_ERR_INPUT, "no drained equilibrium for level %s under a load of %g N",
-                                 ds_level_names[m->level_id[i]], p.L);
-                    break;
-                }
-                V = eq_V(&p, P);
-                h = (V - p.Cb * P) / p.An;
+                V = eq_V(&q, l, P[l]);
+                h = (V - q.Cb[l] * P[l]) / q.An[l];
+            }
+            if (!ok[l] && fail_id[l] == DS_MAX_LEVELS) { /* a lane alone stops at its first failure */
+                fail_id[l] = (unsigned char)i;
+                fail_L[l] = q.L[l];
             }
             if (m->variant == DS_QUASI_STATIC) { /* at rest the creep element carries nothing */
                 x[(size_t)(B * i + DS_QS_V) * S + l] = V;
                 x[(size_t)(B * i + DS_QS_HV) * S + l] = h;
             } else {
-                double u = h - p.h0 + u_below;
+                double u = h - q.h0[l] + u_below[l];
                 x[(size_t)(B * i + DS_IN_U) * S + l] = u;
                 x[(size_t)(B * i + DS_IN_W) * S + l] = 0.0;
                 x[(size_t)(B * i + DS_IN_V) * S + l] = V;
                 x[(size_t)(B * i + DS_IN_HV) * S + l] = h;
-                for (int g = 0; g < m->ngroup; g++)
-                    x[(size_t)(B * i + DS_IN_A0 + g) * S + l] =
-                        act ? act[((size_t)g * m->nlevel + i) * S + lane] : 0.0;
-                u_below = u;
+                for (int gi = 0; gi < m->ngroup; gi++)
+                    x[(size_t)(B * i + DS_IN_A0 + gi) * S + l] = act ? act[((size_t)gi * m->nlevel + i) * S + l] : 0.0;
+                u_below[l] = u;
             }
         }
     }
+    ds_status st = DS_OK;
+    for (int l = 0; l < nl && st == DS_OK; l++) /* the first subject's failure, as one alone meets it */
+        if (fail_id[l] != DS_MAX_LEVELS)
+            st = ds_fail(err, DS_ERR_INPUT, "no drained equilibrium for level %s under a load of %g N",
+                         ds_level_names[m->level_id[fail_id[l]]], fail_L[l]);
+    free(mem);
     /* padding lanes mirror lane 0 so that they stay finite: its state copied (what solving
      * its problem again gave, the same bits, for a fraction of the work) */
     for (int r = 0; st == DS_OK && r < B * m->nlevel; r++)
