@@ -711,10 +711,8 @@ static void eq_solve_lanes(const eq_lanes *q, int nl, double *restrict P, unsign
         P[l] = g[l];
     eq_g_lanes(q, nl, hi, g);
     for (int l = 0; l < nl; l++)
-        if (live[l] && ds_brent_start(&br[l], 1e-9, hi[l], P[l], g[l]) != DS_ROOT_GOING) {
-            live[l] = 0, ok[l] = 0;
-            br[l].b = 1.0;
-        }
+        if (live[l] && ds_brent_start(&br[l], 1e-9, hi[l], P[l], g[l]) != DS_ROOT_GOING)
+            live[l] = 0, ok[l] = 0; /* no bracket (br[l].b stays 1) */
     for (int it = 0; it < 200; it++) {
         int any = 0;
         for (int l = 0; l < nl; l++) {
@@ -742,7 +740,7 @@ static void eq_solve_lanes(const eq_lanes *q, int nl, double *restrict P, unsign
 ds_status ds_spine_equilibrium(const ds_model *m, const double *load, const double *act, double *x, ds_error *err)
 {
     const int S = m->stride, B = ds_level_block(m), nl = m->nsubj;
-    enum { NQ = 9, NW = 5 }; /* the parameters' rows, and P, hi, g, u_below and the lanes' flags */
+    enum { NQ = 9, NW = 5 }; /* rows of lanes: the parameters; P, hi, g, u_below and a failure's load */
     double *mem = malloc(((size_t)NQ + NW) * nl * sizeof(double) + (size_t)nl * sizeof(ds_brent) + 3 * (size_t)nl);
     if (!mem)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory for the drained equilibrium of %d subjects", nl);
