@@ -40,14 +40,26 @@ typedef struct {
     double h, P, K, pi;
 } qs_state;
 
-/* Height (force balance) and pressure alone: what qs_disc and the summaries' observation share. */
+/* Height from the force balance at fluid volume v, creep state hv and load L, and the nucleus
+ * pressure at height h, from a lane's numbers of the level: one formula for qs_disc, the
+ * right-hand side and the summaries' observation (numbers, not the model, so that the lane
+ * loops that inline them vectorize). */
+static inline double qs_height(double v, double hv, double L, double Ap, double iCb, double ka, double h0, double kv,
+                               double ikuv)
+{
+    return (v * Ap * iCb + ka * h0 + kv * hv - L) * ikuv;
+}
+
+static inline double qs_pressure(double v, double h, double An, double iCb) { return (v - An * h) * iCb; }
+
+/* Height and pressure of level i, lane l (qs_disc's). */
 static inline void qs_height_pressure(const ds_model *m, int i, int l, double v, double hv, double L, double *h,
                                       double *P)
 {
     const int S = m->stride;
-    *h = (v * PAR(i, A_p)[l] * DER(i, inv_Cb)[l] + PAR(i, k_a)[l] * PAR(i, h0)[l] + PAR(i, k_v)[l] * hv - L) *
-         DER(i, inv_kuv)[l];
-    *P = (v - PAR(i, A_n)[l] * *h) * DER(i, inv_Cb)[l];
+    *h = qs_height(v, hv, L, PAR(i, A_p)[l], DER(i, inv_Cb)[l], PAR(i, k_a)[l], PAR(i, h0)[l], PAR(i, k_v)[l],
+                   DER(i, inv_kuv)[l]);
+    *P = qs_pressure(v, *h, PAR(i, A_n)[l], DER(i, inv_Cb)[l]);
 }
 
 /* The segment's ramp fraction at each lane's time (ds_seg_frac, as selects: the lane loop
@@ -113,8 +125,8 @@ DS_HOT void ds_spine_rhs_qs(void *ctx, const double *restrict t, const double *r
         double *restrict dHv = f + (size_t)(DS_QS_NSTATE * i + DS_QS_HV) * S;
         /* the level's parameters and loads as restrict pointers and the ramp's clock as
          * numbers, and selects rather than branches, so that the loop over lanes vectorizes
-         * (qs_disc's arithmetic, written out); a lane with no fluid left is computed on a
-         * harmless volume and flagged below */
+         * (qs_height and qs_pressure inlined, as in qs_disc); a lane with no fluid left is
+         * computed on a harmless volume and flagged below */
         const double *restrict Ap = PAR(i, A_p), *restrict An = PAR(i, A_n), *restrict h0 = PAR(i, h0);
         const double *restrict ka = PAR(i, k_a), *restrict kv = PAR(i, k_v), *restrict K0 = PAR(i, K0);
         const double *restrict V0 = DER(i, V0), *restrict pw = d->lv_scratch + (size_t)i * S;
@@ -128,8 +140,8 @@ DS_HOT void ds_spine_rhs_qs(void *ctx, const double *restrict t, const double *r
             const int ok = vl > 0.0;
             const double v = ok ? vl : v0;
             const double L = La[l] + (Lb[l] - La[l]) * ramp_w[l];
-            const double h = (v * Ap[l] * iCb[l] + ka[l] * h0[l] + kv[l] * Hv[l] - L) * ikuv[l];
-            const double P = (v - An[l] * h) * iCb[l];
+            const double h = qs_height(v, Hv[l], L, Ap[l], iCb[l], ka[l], h0[l], kv[l], ikuv[l]);
+            const double P = qs_pressure(v, h, An[l], iCb[l]);
             const double r = v * iV0[l];
             const double pi = pw[l];
             const double dv = -(K0[l] * r * r) * (P - pi), dhv = (h - Hv[l]) * itv[l];
@@ -564,9 +576,9 @@ static void observe_level(const ds_model *m, ds_data *d, double t, const double 
 #undef BLEND
 }
 
-/* Height and pressure of quasi-static level i only, what the summaries read: qs_height_pressure
- * written out over the lanes as restrict pointers and a select, so that the loop vectorizes
- * (the same operations: the same bits as observe_level's). */
+/* Height and pressure of quasi-static level i only, what the summaries read: qs_height and
+ * qs_pressure over the lanes, with restrict pointers and a select, so that the loop
+ * vectorizes (the same bits as observe_level's). */
 DS_HOT static void observe_level_lean(const ds_model *m, ds_data *d, const double *x, int i, double w)
 {
     const int S = m->stride, nl = m->nsubj;
@@ -582,9 +594,9 @@ DS_HOT static void observe_level_lean(const ds_model *m, ds_data *d, const doubl
     for (int l = 0; l < nl; l++) {
         const double vl = V[l];
         const double v = vl > 0.0 ? vl : 1e-300, L = La[l] + (Lb[l] - La[l]) * w;
-        const double h = (v * Ap[l] * iCb[l] + ka[l] * h0[l] + kv[l] * Hv[l] - L) * ikuv[l];
+        const double h = qs_height(v, Hv[l], L, Ap[l], iCb[l], ka[l], h0[l], kv[l], ikuv[l]);
         H[l] = h;
-        P[l] = (v - An[l] * h) * iCb[l];
+        P[l] = qs_pressure(v, h, An[l], iCb[l]);
     }
 }
 
@@ -667,7 +679,7 @@ typedef struct {
     double *Ap, *An, *h0, *ka, *Cb, *pi0, *n, *V0, *L;
 } eq_lanes;
 
-static inline double eq_V(const eq_lanes *q, int l, double P) { return q->V0[l] * ds_pow(q->pi0[l] / P, 1.0 / q->n[l]); }
+static inline double eq_volume(double V0, double pi0, double n, double P) { return V0 * ds_pow(pi0 / P, 1.0 / n); }
 
 DS_HOT static void eq_g_lanes(const eq_lanes *q, int nl, const double *restrict P, double *restrict g)
 {
@@ -675,7 +687,7 @@ DS_HOT static void eq_g_lanes(const eq_lanes *q, int nl, const double *restrict 
     const double *restrict Cb = q->Cb, *restrict pi0 = q->pi0, *restrict n = q->n, *restrict V0 = q->V0;
     const double *restrict L = q->L;
     for (int l = 0; l < nl; l++) {
-        const double V = V0[l] * ds_pow(pi0[l] / P[l], 1.0 / n[l]);
+        const double V = eq_volume(V0[l], pi0[l], n[l], P[l]);
         const double h = (V - Cb[l] * P[l]) / An[l];
         g[l] = P[l] * Ap[l] + ka[l] * (h0[l] - h) - L[l];
     }
@@ -767,7 +779,7 @@ ds_status ds_spine_equilibrium(const ds_model *m, const double *load, const doub
                 h = q.h0[l] - (q.L[l] - P[l] * q.Ap[l]) / q.ka[l];
                 V = q.An[l] * h + q.Cb[l] * P[l];
             } else {
-                V = eq_V(&q, l, P[l]);
+                V = eq_volume(q.V0[l], q.pi0[l], q.n[l], P[l]);
                 h = (V - q.Cb[l] * P[l]) / q.An[l];
             }
             if (!ok[l] && fail_id[l] == DS_MAX_LEVELS) { /* a lane alone stops at its first failure */
