@@ -201,6 +201,61 @@ static void test_round_trip(void **state)
     free(data);
 }
 
+/* A sparse list of strings reads as the whole list: the given strings at their places, ""
+ * elsewhere, across chunks, and an empty list; indices out of order are refused. */
+static void test_sparse_strings(void **state)
+{
+    const fixture *f = *state;
+    char path[512];
+    path_in(f, "sparse.h5", path, sizeof path);
+    enum { N = 10000 };
+    const size_t at[3] = {0, 4097, N - 1};
+    const char *const text[3] = {"first", "L4L5 V: not finite", "last"};
+    ds_h5_writer *w = NULL;
+    ds_error err = {0};
+    assert_int_equal(ds_h5_open(path, 1, &w, &err), DS_OK);
+    assert_int_equal(ds_h5_write_strings_sparse(w, "/a/what", N, 3, at, text, "sparse", &err), DS_OK);
+    assert_int_equal(ds_h5_write_strings_sparse(w, "/a/none", 3, 0, NULL, NULL, "all empty", &err), DS_OK);
+    assert_int_equal(ds_h5_write_strings_sparse(w, "/a/zero", 0, 0, NULL, NULL, "no strings", &err), DS_OK);
+    const size_t back[2] = {5, 4};
+    assert_int_equal(ds_h5_write_strings_sparse(w, "/a/bad", 10, 2, back, text, "out of order", &err), DS_ERR_USAGE);
+    assert_int_equal(ds_h5_finish(w, &err), DS_OK);
+
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(file >= 0);
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    H5Tset_cset(type, H5T_CSET_UTF8);
+    char **got = calloc(N, sizeof *got);
+    hid_t d = H5Dopen2(file, "/a/what", H5P_DEFAULT);
+    assert_true(d >= 0 && H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, got) >= 0);
+    for (size_t i = 0, k = 0; i < N; i++) {
+        const char *want = k < 3 && at[k] == i ? text[k++] : "";
+        if (!got[i] || strcmp(got[i], want))
+            fail_msg("what[%zu] = \"%s\", wrote \"%s\"", i, got[i] ? got[i] : "(null)", want);
+    }
+    hid_t space = H5Dget_space(d);
+    H5Dvlen_reclaim(type, space, H5P_DEFAULT, got);
+    H5Sclose(space);
+    H5Dclose(d);
+    d = H5Dopen2(file, "/a/none", H5P_DEFAULT);
+    assert_true(d >= 0 && H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, got) >= 0);
+    for (int i = 0; i < 3; i++)
+        assert_string_equal(got[i] ? got[i] : "(null)", "");
+    space = H5Dget_space(d);
+    H5Dvlen_reclaim(type, space, H5P_DEFAULT, got);
+    H5Sclose(space);
+    H5Dclose(d);
+    d = H5Dopen2(file, "/a/zero", H5P_DEFAULT);
+    space = H5Dget_space(d);
+    assert_true(d >= 0 && H5Sget_simple_extent_npoints(space) == 0);
+    H5Sclose(space);
+    H5Dclose(d);
+    free(got);
+    H5Tclose(type);
+    H5Fclose(file);
+}
+
 static void test_abort_leaves_nothing(void **state)
 {
     const fixture *f = *state;
@@ -420,6 +475,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sparse_strings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_abort_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_finish_removes_temp, setup, teardown),

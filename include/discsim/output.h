@@ -73,6 +73,10 @@ ds_status ds_h5_write_text(ds_h5_writer *w, const char *path, const char *text, 
 /* A list of n strings: a one-dimensional dataset of variable-length UTF-8 strings. */
 ds_status ds_h5_write_strings(ds_h5_writer *w, const char *path, size_t n, const char *const *strings,
                               const char *description, ds_error *err);
+/* A list of n strings, all empty but the k given, strings[i] at index[i] (increasing): the
+ * same list to a reader, stored without the empty ones (a cohort's failure messages). */
+ds_status ds_h5_write_strings_sparse(ds_h5_writer *w, const char *path, size_t n, size_t k, const size_t *index,
+                                     const char *const *strings, const char *description, ds_error *err);
 /* Dimension dim of the dataset at path gets the dimension scale at scale_path (made a scale
  * named `name` if it is not one yet) and the label `name`, so that h5py and xarray see named
  * axes with coordinates. The attributes are written when the file is finished. */

@@ -274,14 +274,18 @@ static ds_status write_failures(ds_h5_writer *w, const char *prefix, const ds_ru
     const int n = rep->sc->nsubj;
     char path[300];
     size_t dims[1] = {(size_t)n};
+    const size_t nf = rep->nfailed > 0 ? (size_t)rep->nfailed : 0;
     int64_t *flag = malloc((size_t)n * sizeof *flag);
-    const char **what = malloc((size_t)n * sizeof *what);
+    const char **what = malloc((nf ? nf : 1) * sizeof *what); /* the failed subjects' only */
+    size_t *at = malloc((nf ? nf : 1) * sizeof *at);
     ds_status st = DS_OK;
-    if (!flag || !what)
+    if (!flag || !what || !at)
         st = ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    size_t k = 0;
     for (int l = 0; !st && l < n; l++) {
         flag[l] = rep->failed[l];
-        what[l] = rep->failed[l] ? rep->fail_what[l] : "";
+        if (rep->failed[l] && k < nf)
+            at[k] = (size_t)l, what[k++] = rep->fail_what[l];
     }
     snprintf(path, sizeof path, "%s/meta/failure/failed", prefix);
     if (!st && !(st = ds_h5_write_int64s(w, path, 1, dims, flag, "1",
@@ -292,7 +296,7 @@ static ds_status write_failures(ds_h5_writer *w, const char *prefix, const ds_ru
         !(st = ds_h5_write_doubles(w, path, 1, dims, rep->fail_time, "s", "time the subject failed (NaN: it did not)", err)))
         st = per_subject(w, prefix, path, err);
     snprintf(path, sizeof path, "%s/meta/failure/what", prefix);
-    if (!st && !(st = ds_h5_write_strings(w, path, (size_t)n, what,
+    if (!st && !(st = ds_h5_write_strings_sparse(w, path, (size_t)n, k, at, what,
                                           "per subject: level and variable that failed, why, phase and posture "
                                           "(empty: it did not fail)",
                                           err)))
@@ -302,6 +306,7 @@ static ds_status write_failures(ds_h5_writer *w, const char *prefix, const ds_ru
         st = ds_h5_attr_int64(w, path, "failed_subjects", rep->nfailed, err);
     free(flag);
     free(what);
+    free(at);
     return st;
 }
 

@@ -249,6 +249,12 @@ static ds_status write_array(ds_h5_writer *restrict w, const char *restrict path
     if (st == DS_OK) {
         hid_t space = rank > 0 ? H5Screate_simple(rank, hdims, NULL) : H5Screate(H5S_SCALAR);
         hid_t dcpl = ds_h5w_no_times_plist(H5P_DATASET_CREATE);
+        /* written whole below: no fill value first (HDF5 would write one through a buffer
+         * of the dataset's size, a peak of memory with a cohort's per-subject arrays; it
+         * refuses this for strings of variable length) */
+        if (data && dcpl >= 0 && H5Tis_variable_str(file_type) == 0 &&
+            H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0)
+            ds_h5w_close_id(&dcpl);
         hid_t lcpl = ds_h5w_make_lcpl();
         const char *name;
         const hid_t parent = ds_h5w_parent(w, path, &name);
@@ -264,14 +270,17 @@ static ds_status write_array(ds_h5_writer *restrict w, const char *restrict path
             /* a conversion's buffer about the array's size: HDF5's default, 1 MiB zeroed per
              * write, was a sixth of a one-level run's instructions (its string lists); a
              * variable-length string takes 16 bytes on its way to the file, and 4 KiB keeps
-             * the smallest writes whole */
+             * the smallest writes whole. At most 256 KiB: HDF5 converts a larger array in
+             * strips, and a buffer (with its background buffer) of a cohort's size was the
+             * run's peak of memory */
             size_t n = 1, esize = H5Tget_size(mem_type) > H5Tget_size(file_type) ? H5Tget_size(mem_type)
                                                                                  : H5Tget_size(file_type);
             for (int i = 0; i < rank; ++i)
                 n *= dims[i];
             size_t bytes = n * (esize > 16 ? esize : 16);
+            bytes = bytes < 4096 ? 4096 : bytes > 262144 ? 262144 : bytes;
             hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
-            if (dxpl < 0 || H5Pset_buffer(dxpl, bytes > 4096 ? bytes : 4096, NULL, NULL) < 0 ||
+            if (dxpl < 0 || H5Pset_buffer(dxpl, bytes, NULL, NULL) < 0 ||
                 H5Dwrite(dset, mem_type, H5S_ALL, H5S_ALL, dxpl, data) < 0)
                 st = ds_h5w_fail_h5(err, w, "write dataset", path);
             ds_h5w_close_id(&dxpl);
@@ -425,6 +434,65 @@ ds_status ds_h5_attr_int64(ds_h5_writer *w, const char *obj_path, const char *na
 
 /* ---- finishing ----------------------------------------------------------------------- */
 
+
+/* Chunks of the sparse list: a chunk no string of which is given is never stored. */
+enum { SPARSE_CHUNK = 4096, SPARSE_POINTS = 512 /* written at a time */ };
+
+ds_status ds_h5_write_strings_sparse(ds_h5_writer *w, const char *path, size_t n, size_t k, const size_t *index,
+                                     const char *const *strings, const char *description, ds_error *err)
+{
+    ds_status st = check_helper_args(w, path, "ds_h5_write_strings_sparse", err);
+    if (st != DS_OK)
+        return st;
+    if (n == 0) /* HDF5 chunks no empty dataset: an empty list as ds_h5_write_strings writes it */
+        return ds_h5_write_strings(w, path, 0, NULL, description, err);
+    for (size_t i = 0; i < k; i++)
+        if (!strings[i] || index[i] >= n || (i > 0 && index[i] <= index[i - 1]))
+            return ds_fail(err, DS_ERR_USAGE, "%s: string %zu of '%s': NULL, or its index out of range or order",
+                           w->final_path, i, path);
+    ds_h5_quiet q = ds_h5_quiet_begin();
+    if ((st = ds_h5w_make_groups(w, path, false, err))) {
+        ds_h5_quiet_end(q);
+        return st;
+    }
+    hsize_t dim[1] = {n}, chunk[1] = {n < SPARSE_CHUNK ? n : SPARSE_CHUNK};
+    static const char *const empty = "";
+    hid_t type = ds_h5w_utf8_type(), space = H5Screate_simple(1, dim, NULL);
+    hid_t dcpl = ds_h5w_no_times_plist(H5P_DATASET_CREATE), lcpl = ds_h5w_make_lcpl();
+    hid_t dset = H5I_INVALID_HID, sel = H5I_INVALID_HID, mem = H5I_INVALID_HID;
+    const char *name;
+    const hid_t parent = ds_h5w_parent(w, path, &name);
+    /* the empty string as the fill value, chunks stored when written: a reader sees "" for
+     * every string not given, and the file holds nothing for them (written one by one, a
+     * cohort's empty strings were each an object of HDF5's global heap, the run's peak of
+     * memory) */
+    if (type < 0 || space < 0 || dcpl < 0 || lcpl < 0 || H5Pset_chunk(dcpl, 1, chunk) < 0 ||
+        H5Pset_fill_value(dcpl, type, &empty) < 0 || H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_INCR) < 0 ||
+        (dset = H5Dcreate2(parent, name, type, space, lcpl, dcpl, H5P_DEFAULT)) < 0)
+        st = dset < 0 && type >= 0 && ds_h5w_path_exists(w->file, path)
+                 ? ds_fail(err, DS_ERR_USAGE, "%s: dataset '%s' is written twice", w->final_path, path)
+                 : ds_h5w_fail_h5(err, w, "create dataset", path);
+    for (size_t i0 = 0; !st && i0 < k; i0 += SPARSE_POINTS) {
+        const size_t m = k - i0 < SPARSE_POINTS ? k - i0 : SPARSE_POINTS;
+        hsize_t pts[SPARSE_POINTS], mdim[1] = {m};
+        for (size_t i = 0; i < m; i++)
+            pts[i] = index[i0 + i];
+        if ((sel = H5Dget_space(dset)) < 0 || H5Sselect_elements(sel, H5S_SELECT_SET, m, pts) < 0 ||
+            (mem = H5Screate_simple(1, mdim, NULL)) < 0 || H5Dwrite(dset, type, mem, sel, H5P_DEFAULT, strings + i0) < 0)
+            st = ds_h5w_fail_h5(err, w, "write dataset", path);
+        ds_h5w_close_id(&mem);
+        ds_h5w_close_id(&sel);
+    }
+    if (!st)
+        st = ds_h5w_describe(w, dset, path, NULL, description, err);
+    ds_h5w_close_id(&dset);
+    ds_h5w_close_id(&lcpl);
+    ds_h5w_close_id(&dcpl);
+    ds_h5w_close_id(&space);
+    ds_h5w_close_id(&type);
+    ds_h5_quiet_end(q);
+    return st;
+}
 
 ds_status ds_h5_write_strings(ds_h5_writer *w, const char *path, size_t n, const char *const *strings,
                               const char *description, ds_error *err)
