@@ -219,6 +219,8 @@ static void test_sparse_strings(void **state)
     assert_int_equal(ds_h5_write_strings_sparse(w, "/a/zero", 0, 0, NULL, NULL, "no strings", &err), DS_OK);
     const size_t back[2] = {5, 4};
     assert_int_equal(ds_h5_write_strings_sparse(w, "/a/bad", 10, 2, back, text, "out of order", &err), DS_ERR_USAGE);
+    assert_int_equal(ds_h5_write_strings_sparse(w, "/a/bad", 10, 2, NULL, text, "no places", &err), DS_ERR_USAGE);
+    assert_int_equal(ds_h5_write_strings_sparse(w, "/a/bad", 10, 1, at + 1, text, "out of range", &err), DS_ERR_USAGE);
     assert_int_equal(ds_h5_finish(w, &err), DS_OK);
 
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);

@@ -178,6 +178,8 @@ ds_status ds_h5_scales_flush(ds_h5_writer *w, ds_error *err)
 {
     ds_status st = DS_OK;
     const size_t n = w->nattach;
+    if (n == 0) /* a file without scales (qsort of no array is undefined) */
+        return DS_OK;
     ds_h5_quiet q = ds_h5_quiet_begin();
     qsort(w->attach, n, sizeof *w->attach, by_dset);
     for (size_t i = 0, j; i < n && st == DS_OK; i = j) {

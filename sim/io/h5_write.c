@@ -444,6 +444,9 @@ ds_status ds_h5_write_strings_sparse(ds_h5_writer *w, const char *path, size_t n
     ds_status st = check_helper_args(w, path, "ds_h5_write_strings_sparse", err);
     if (st != DS_OK)
         return st;
+    if (k > 0 && (!index || !strings))
+        return ds_fail(err, DS_ERR_USAGE, "%s: '%s': %zu strings given without them or their places", w->final_path,
+                       path, k);
     if (n == 0) /* HDF5 chunks no empty dataset: an empty list as ds_h5_write_strings writes it */
         return ds_h5_write_strings(w, path, 0, NULL, description, err);
     for (size_t i = 0; i < k; i++)
