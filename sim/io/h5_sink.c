@@ -274,7 +274,9 @@ static ds_status write_failures(ds_h5_writer *w, const char *prefix, const ds_ru
     const int n = rep->sc->nsubj;
     char path[300];
     size_t dims[1] = {(size_t)n};
-    const size_t nf = rep->nfailed > 0 ? (size_t)rep->nfailed : 0;
+    size_t nf = 0; /* counted here: the list must hold every failed subject's message */
+    for (int l = 0; l < n; l++)
+        nf += rep->failed[l] != 0;
     int64_t *flag = malloc((size_t)n * sizeof *flag);
     const char **what = malloc((nf ? nf : 1) * sizeof *what); /* the failed subjects' only */
     size_t *at = malloc((nf ? nf : 1) * sizeof *at);
@@ -284,7 +286,7 @@ static ds_status write_failures(ds_h5_writer *w, const char *prefix, const ds_ru
     size_t k = 0;
     for (int l = 0; !st && l < n; l++) {
         flag[l] = rep->failed[l];
-        if (rep->failed[l] && k < nf)
+        if (rep->failed[l])
             at[k] = (size_t)l, what[k++] = rep->fail_what[l];
     }
     snprintf(path, sizeof path, "%s/meta/failure/failed", prefix);
