@@ -389,8 +389,9 @@ static ds_status run_streams(const ds_study *st, const ds_record_sink *w, const 
         if (!s)
             note_failures(out, st->kind == DS_STUDY_ARMS ? "arm " : "", st->kind == DS_STUDY_ARMS ? st->name[v] : "",
                           &r);
-        if (!s && notes(opts) && st->kind != DS_STUDY_SINGLE)
-            fprintf(notes(opts), "arm %-12s %lld steps, %.3f s simulating, %.3f s writing its records\n", st->name[v],
+        if (!s && notes(opts)) /* a cohort's run too, whose records are summaries unless series are kept */
+            fprintf(notes(opts), "%s%-12s %lld steps, %.3f s simulating, %.3f s writing its records\n",
+                    st->kind == DS_STUDY_SINGLE ? "" : "arm ", st->kind == DS_STUDY_SINGLE ? "run" : st->name[v],
                     (long long)r.steps, r.wall_time - r.write_time, r.write_time);
     }
     if (checkpoints && !s && notes(opts) && opts->resume)
