@@ -19,6 +19,8 @@ static const char *const bench_names[][2] = {
                "               gain, peak memory, the kernel's share of this machine's FMA peak"},
     {"integrators", "one day at L4-L5: discsim's integrators against GSL odeiv2's"},
     {"levels", "the cost of an implicit step against the number of levels"},
+    {"h5_floor", "an output file's datasets written again through HDF5 alone: the least that\n"
+                 "               storing its layout costs, to set a run's writing time against"},
 };
 enum { NBENCH = sizeof bench_names / sizeof bench_names[0] };
 
@@ -40,7 +42,7 @@ static int try_dir(char *path, size_t n, const char *dir, const char *rel, const
 int ds_cmd_bench(int argc, char **argv)
 {
     if (argc < 1)
-        return ds_cli_usage_error("bench", NULL, NULL, "no benchmark named (precision, cohort, integrators or levels)");
+        return ds_cli_usage_error("bench", NULL, NULL, "no benchmark named (precision, cohort, integrators, levels or h5_floor)");
     if (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")) {
         usage_bench(stdout);
         return 0;
@@ -53,7 +55,7 @@ int ds_cmd_bench(int argc, char **argv)
     }
     if (!known)
         return ds_cli_usage_error("bench", argv[0], names,
-                                  "no benchmark '%s' (one of: precision, cohort, integrators, levels)", argv[0]);
+                                  "no benchmark '%s' (one of: precision, cohort, integrators, levels, h5_floor)", argv[0]);
     char exe[4096], path[4400];
     ds_error err = {0};
     if (ds_program_dir(exe, sizeof exe, &err)) {

@@ -98,7 +98,7 @@ static void usage_main(FILE *out)
             "  or:  discsim info OUT.h5 [GROUP]\n"
             "  or:  discsim validate [CHECKS.yaml] [--plot [DIR]]\n"
             "  or:  discsim plot OUT.h5 [-o DIR] [--format png|svg|pdf] [--figure NAME]... [--size WxH]\n"
-            "  or:  discsim bench NAME [OPTIONS]   (NAME: precision, cohort, integrators, levels)\n"
+            "  or:  discsim bench NAME [OPTIONS]   (NAME: precision, cohort, integrators, levels, h5_floor)\n"
             "  or:  discsim --version\n\n"
             "Run 'discsim COMMAND --help' for a command's options. An option's value may follow it\n"
             "(--threads 2) or be joined to it by '=' (--threads=2).\n\n%s",

@@ -23,7 +23,7 @@ mkdir "$tmp/work"
 cd "$tmp/work"
 unset DISCSIM_DATA_DIR
 
-for f in bin/discsim libexec/discsim/bench_precision libexec/discsim/bench_cohort include/discsim/discsim.h \
+for f in bin/discsim libexec/discsim/bench_precision libexec/discsim/bench_cohort libexec/discsim/bench_h5_floor include/discsim/discsim.h \
          lib/pkgconfig/discsim.pc lib/cmake/discsim/discsimConfig.cmake share/discsim/models/lumbar_adult.yaml \
          share/discsim/scenarios/validation/checks.yaml share/discsim/tests/validation/targets.csv \
          share/man/man1/discsim.1 share/doc/discsim/LICENSE share/doc/discsim/CITATION.cff \
@@ -50,7 +50,7 @@ grep -q "targets met" validate.txt || fail "validate printed no verdict"
 
 "$p/bin/discsim" bench levels --subjects 1 --reps 1 >bench.txt 2>&1 || fail "discsim bench levels: $(cat bench.txt)"
 if "$p/bin/discsim" bench nosuch 2>/dev/null; then fail "an unknown benchmark was accepted"; fi
-for b in precision cohort integrators levels; do
+for b in precision cohort integrators levels h5_floor; do
     "$p/bin/discsim" bench $b --help | grep -q "^usage: bench_$b" || fail "discsim bench $b --help"
 done
 
