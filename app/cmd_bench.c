@@ -42,7 +42,8 @@ static int try_dir(char *path, size_t n, const char *dir, const char *rel, const
 int ds_cmd_bench(int argc, char **argv)
 {
     if (argc < 1)
-        return ds_cli_usage_error("bench", NULL, NULL, "no benchmark named (precision, cohort, integrators, levels or h5_floor)");
+        return ds_cli_usage_error("bench", NULL, NULL,
+                                  "no benchmark named (precision, cohort, integrators, levels or h5_floor)");
     if (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")) {
         usage_bench(stdout);
         return 0;
@@ -55,7 +56,8 @@ int ds_cmd_bench(int argc, char **argv)
     }
     if (!known)
         return ds_cli_usage_error("bench", argv[0], names,
-                                  "no benchmark '%s' (one of: precision, cohort, integrators, levels, h5_floor)", argv[0]);
+                                  "no benchmark '%s' (one of: precision, cohort, integrators, levels, h5_floor)",
+                                  argv[0]);
     char exe[4096], path[4400];
     ds_error err = {0};
     if (ds_program_dir(exe, sizeof exe, &err)) {

@@ -481,7 +481,8 @@ ds_status ds_h5_write_strings_sparse(ds_h5_writer *w, const char *path, size_t n
         for (size_t i = 0; i < m; i++)
             pts[i] = index[i0 + i];
         if ((sel = H5Dget_space(dset)) < 0 || H5Sselect_elements(sel, H5S_SELECT_SET, m, pts) < 0 ||
-            (mem = H5Screate_simple(1, mdim, NULL)) < 0 || H5Dwrite(dset, type, mem, sel, H5P_DEFAULT, strings + i0) < 0)
+            (mem = H5Screate_simple(1, mdim, NULL)) < 0 ||
+            H5Dwrite(dset, type, mem, sel, H5P_DEFAULT, strings + i0) < 0)
             st = ds_h5w_fail_h5(err, w, "write dataset", path);
         ds_h5w_close_id(&mem);
         ds_h5w_close_id(&sel);

@@ -389,7 +389,7 @@ static ds_status run_streams(const ds_study *st, const ds_record_sink *w, const 
         if (!s)
             note_failures(out, st->kind == DS_STUDY_ARMS ? "arm " : "", st->kind == DS_STUDY_ARMS ? st->name[v] : "",
                           &r);
-        if (!s && notes(opts)) /* a cohort's run too, whose records are summaries unless series are kept */
+        if (!s && notes(opts)) /* a single run's (a cohort's, a checkpointed one's) as each arm's */
             fprintf(notes(opts), "%s%-12s %lld steps, %.3f s simulating, %.3f s writing its records\n",
                     st->kind == DS_STUDY_SINGLE ? "" : "arm ", st->kind == DS_STUDY_SINGLE ? "run" : st->name[v],
                     (long long)r.steps, r.wall_time - r.write_time, r.write_time);
