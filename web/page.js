@@ -79,7 +79,10 @@ function runCore(s) {
   const n = api.nrecords(), heap = core.HEAPF64;
   const series = ARMS.map((_, a) => { // by the core's own keys (page_core.h, PAGE_SERIES)
     const out = {};
-    for (let i = 0; api.seriesKey(i); i++) out[api.seriesKey(i)] = heap.slice(api.series(a, i) / 8, api.series(a, i) / 8 + n);
+    for (let i = 0; api.seriesKey(i); i++) {
+      const at = api.series(a, i) / 8;
+      out[api.seriesKey(i)] = heap.slice(at, at + n);
+    }
     return out;
   });
   const metrics = [];

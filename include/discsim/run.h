@@ -126,14 +126,14 @@ typedef struct ds_run_result {
     char failure[DS_ERROR_MSG_LEN]; /* the first failure, as a message ("" if none) */
 } ds_run_result;
 
+/* Records a run of sc takes: one every record interval from 0 to the end (the driver's clock). */
+size_t ds_run_records(const ds_scenario *sc);
+
 /* Runs a compiled scenario into a sink under prefix (sink may be NULL), accumulating the
  * summary metrics into sum (may be NULL; ds_summary_free it). Subjects that fail are counted
  * in res->nfailed and described in res->failure; the run itself then still returns DS_OK and
  * the sink has been told, unless every subject failed: that returns DS_ERR_NUMERIC and the
  * sink's stream is incomplete. */
-/* Records a run of sc takes: one every record interval from 0 to the end (the driver's clock). */
-size_t ds_run_records(const ds_scenario *sc);
-
 ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const char *prefix, const ds_run_opts *opts,
                         ds_run_result *res, ds_summary *sum, ds_error *err);
 

@@ -419,15 +419,17 @@ static ds_status root_provenance(ds_h5_writer *w, const char *command_line, ds_e
     return command_line ? ds_h5_attr_string(w, "/", "command_line", command_line, err) : DS_OK;
 }
 
-/* The output file of a run or a study: open, its compression set, its provenance written. */
-/* The output for runs of the scenarios sc[0 .. nsc - 1] (a study's variants). */
+/* The output file for runs of the scenarios sc[0 .. nsc - 1] (a run, or a study's variants):
+ * open, its compression set, its provenance written. */
 static ds_status open_output(const char *out_path, const ds_scenario *sc, int nsc, ds_compression compression,
                              const char *command_line, ds_h5_writer **w, ds_error *err)
 {
     static const int level[] = {[DS_COMPRESSION_NONE] = 0, [DS_COMPRESSION_FAST] = 1, [DS_COMPRESSION_SMALL] = 6};
     size_t nrec = 1;
-    for (int v = 0; v < nsc; v++)
-        nrec = ds_run_records(&sc[v]) > nrec ? ds_run_records(&sc[v]) : nrec;
+    for (int v = 0; v < nsc; v++) {
+        const size_t n = ds_run_records(&sc[v]);
+        nrec = n > nrec ? n : nrec;
+    }
     ds_status st = ds_h5_open(out_path, sc[0].nsubj, w, err);
     if (!st) /* chunks no longer than a stream: a day at one subject is not padded to a chunk */
         st = ds_h5_set_records(*w, nrec, err);

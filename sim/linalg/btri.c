@@ -146,9 +146,10 @@ static inline __attribute__((always_inline)) void btri_lead_solve(int nblk, int 
 
 /* The entry points: the bodies above (and the dense LU's, lu_impl.h) inlined for each block
  * size the chain has (2 quasi-static; 4, the inertial leading states; 10, the inertial blocks
- * with the model's six muscle groups, and 9 with five) in a block of one vector of lanes (a stride of DS_LA_LANES, every
- * lane computed, padding included, as the chunks do), where the compiler unrolls the loops
- * and folds the offsets, and for any sizes: the same operations in the same order. */
+ * with the model's six muscle groups, and 9 with five) in a block of one vector of lanes (a
+ * stride of DS_LA_LANES, every lane computed, padding included, as the chunks do), where the
+ * compiler unrolls the loops and folds the offsets, and for any sizes: the same operations in
+ * the same order. */
 DS_HOT void ds_btri_factor(int nblk, int b, int S, int nl, double *restrict A, int *restrict piv,
                            unsigned char *restrict singular)
 {

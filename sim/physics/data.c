@@ -66,7 +66,8 @@ ds_status ds_data_create(const ds_model *m, ds_data *d, ds_error *err)
     size_t nxs = (size_t)d->nx * m->stride, nout = (size_t)m->nlevel * DS_NLEVEL_OUTPUTS * m->stride;
     size_t nm = (size_t)m->ngroup * m->nlevel * m->stride;
     size_t nroot = (size_t)DS_NROOT_OUTPUTS * m->stride, ntone = (size_t)m->ngroup * m->stride;
-    size_t total = nxs + nout + 2 * nm + nroot + ntone + (6 + (size_t)m->nlevel) * m->stride + 2 * ds_posture_load_doubles(m);
+    size_t total = nxs + nout + 2 * nm + nroot + ntone + (6 + (size_t)m->nlevel) * m->stride +
+                   2 * ds_posture_load_doubles(m);
     void *mem = NULL;
     if (posix_memalign(&mem, 64, total * sizeof(double)) != 0)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory for the state of %d subjects", m->nsubj);
