@@ -16,9 +16,12 @@ typedef struct {
     double size;         /* herniation size, mm */
     double pcsa;         /* factor on the PCSA of every group at every level */
     double massage;      /* response to massage (size and clock) */
+    double osm;          /* osmotic exponent at L4L5 (0: the model's, 2): the swelling pressure's
+                          * power is a product for the exponent 2 and ds_pow for any other, and a
+                          * block whose lanes are all 2 computes no power at all */
 } subject;
 
-static const subject A = {1.0, 1.0, 4.0, 1.0, 1.0};
+static const subject A = {1.0, 1.0, 4.0, 1.0, 1.0, 0.0};
 
 /* Runs subjects sub[0..n-1] with the given method and returns the record of subject `which`
  * (every series, every time) in *out (malloc'ed, *len values), and the run's result. */
@@ -47,6 +50,8 @@ static void run_batch_opts(const subject *sub, int n, int which, const char *con
         const double h = sc.model.par[DS_PAR_h0][(size_t)L45 * sc.model.stride + l];
         assert_int_equal(ds_model_set_disc(&sc.model, DS_PAR_K0, L45, l, K * sub[l].perm, &err), DS_OK);
         assert_int_equal(ds_model_set_disc(&sc.model, DS_PAR_h0, L45, l, h * sub[l].height, &err), DS_OK);
+        if (sub[l].osm > 0.0)
+            assert_int_equal(ds_model_set_disc(&sc.model, DS_PAR_n_osm, L45, l, sub[l].osm, &err), DS_OK);
         assert_int_equal(ds_model_set_lane(&sc.model, DS_LP_hern_size, l, sub[l].size, &err), DS_OK);
         assert_int_equal(ds_model_set_lane(&sc.model, DS_LP_massage_size, l, sub[l].massage, &err), DS_OK);
         assert_int_equal(ds_model_set_lane(&sc.model, DS_LP_massage_time, l, sub[l].massage, &err), DS_OK);
@@ -100,16 +105,25 @@ static void test_batch_independence(void **state)
     ds_run_result r;
     run_batch(&A, 1, 0, NULL, 0, &alone, &n1, NULL, &r);
     assert_true(n1 > 1000);
-    /* A in the middle of three different discs */
-    const subject three[] = {{3.0, 0.9, 2.0, 0.7, 2.0}, A, {0.3, 1.1, 6.0, 1.3, 0.5}};
+    /* A in the middle of three different discs, the first with another osmotic exponent */
+    const subject three[] = {{3.0, 0.9, 2.0, 0.7, 2.0, 1.7}, A, {0.3, 1.1, 6.0, 1.3, 0.5, 0.0}};
     run_batch(three, 3, 1, NULL, 0, &other, &n2, NULL, &r);
     assert_int_equal(n1, n2);
     assert_same(alone, other, n1, "A alone vs A among 3");
     free(other);
+    /* and that first one, alone and among the three */
+    double *b_alone, *b_among;
+    run_batch(three, 1, 0, NULL, 0, &b_alone, &n1, NULL, &r);
+    run_batch(three, 3, 0, NULL, 0, &b_among, &n2, NULL, &r);
+    assert_int_equal(n1, n2);
+    assert_same(b_alone, b_among, n1, "exponent 1.7 alone vs among 3");
+    free(b_alone);
+    free(b_among);
     /* A last of ten: a block wider than one vector of lanes, neighbours all different */
     subject ten[10];
     for (int l = 0; l < 9; l++)
-        ten[l] = (subject){0.5 + 0.25 * l, 0.92 + 0.02 * l, 1.0 + 0.5 * l, 0.8 + 0.05 * l, 0.2 + 0.3 * l};
+        ten[l] = (subject){0.5 + 0.25 * l, 0.92 + 0.02 * l, 1.0 + 0.5 * l, 0.8 + 0.05 * l, 0.2 + 0.3 * l,
+                           l % 3 ? 0.0 : 1.6 + 0.2 * l};
     ten[9] = A;
     run_batch(ten, 10, 9, NULL, 0, &other, &n2, NULL, &r);
     assert_same(alone, other, n1, "A alone vs A last of 10");
@@ -125,7 +139,8 @@ static void test_blocks_and_threads(void **state)
     (void)state;
     subject ten[10];
     for (int l = 0; l < 10; l++)
-        ten[l] = (subject){0.5 + 0.25 * l, 0.92 + 0.02 * l, 1.0 + 0.5 * l, 0.8 + 0.05 * l, 0.2 + 0.3 * l};
+        ten[l] = (subject){0.5 + 0.25 * l, 0.92 + 0.02 * l, 1.0 + 0.5 * l, 0.8 + 0.05 * l, 0.2 + 0.3 * l,
+                           l % 3 ? 0.0 : 1.6 + 0.2 * l};
     double *one, *other;
     size_t n1, n2;
     ds_run_result r1, r2;
@@ -160,7 +175,7 @@ static void test_failing_neighbour(void **state)
     ds_run_result r;
     run_batch(&A, 1, 0, euler, 1, &alone, &n1, NULL, &r);
     assert_int_equal(r.nfailed, 0);
-    const subject pair[] = {{100000.0, 1.0, 4.0, 1.0, 1.0}, A};
+    const subject pair[] = {{100000.0, 1.0, 4.0, 1.0, 1.0, 0.0}, A};
     ds_memory_record mr;
     run_batch(pair, 2, 1, euler, 1, &other, &n2, &mr, &r);
     printf("failing neighbour: %s\n", r.failure);
@@ -180,7 +195,7 @@ static void test_failing_neighbour(void **state)
     free(other);
     /* the failing subject second, alone in its block: the block stops, the run goes on, and
      * the failure names the subject by its place in the cohort */
-    const subject pair2[] = {A, {100000.0, 1.0, 4.0, 1.0, 1.0}};
+    const subject pair2[] = {A, {100000.0, 1.0, 4.0, 1.0, 1.0, 0.0}};
     ds_run_opts blocks = {.block = 1};
     run_batch_opts(pair2, 2, 0, euler, 1, &blocks, &other, &n2, &mr, &r);
     printf("failing neighbour in its own block: %s\n", r.failure);

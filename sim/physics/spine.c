@@ -52,6 +52,48 @@ static inline double qs_height(double v, double hv, double L, double Ap, double 
 
 static inline double qs_pressure(double v, double h, double An, double iCb) { return (v - An * h) * iCb; }
 
+/* (V0/V)^n of the swelling pressure, r = V0/V: for the exponent 2 (the model's at every
+ * level) the product r r, rounded once, rather than the power's e^(n log r), some forty
+ * dependent operations and within a few ulp; any other exponent by ds_pow. Chosen by the
+ * lane's own exponent, so that a lane's numbers do not depend on its companions. */
+static inline double osm_power(double r, double n) { return n == 2.0 ? r * r : ds_pow(r, n); }
+
+/* Its inverse, (pi0/P)^(1/n) for the drained equilibrium: sqrt for the exponent 2. */
+static inline double osm_root(double q, double n) { return n == 2.0 ? sqrt(q) : ds_pow(q, 1.0 / n); }
+
+/* The swelling pressures pi0 (V0/V)^n of every level and lane into pw[level * S + lane], the
+ * fluid volume state at row v_row of each level's block of b rows (a lane with no fluid left
+ * on V0: flagged by the right-hand side). In a loop of their own: the power is a long chain
+ * of dependent operations, and a loop of little else lets the core overlap those of several
+ * levels and vectors. A level whose lanes all have the exponent 2 computes no power at all;
+ * one with another exponent computes both for every lane and takes each lane's own (what
+ * osm_power gives). */
+DS_HOT static void swelling_pressures(const ds_model *m, const double *restrict x, int b, int v_row, double *restrict pw_all)
+{
+    const int S = m->stride, nl = m->nsubj;
+    for (int i = 0; i < m->nlevel; i++) {
+        const double *restrict V = x + (size_t)(b * i + v_row) * S;
+        const double *restrict pi0 = PAR(i, pi0), *restrict nosm = PAR(i, n_osm), *restrict V0 = DER(i, V0);
+        double *restrict pw = pw_all + (size_t)i * S;
+        double other = 0.0; /* lanes with another exponent */
+        for (int l = 0; l < nl; l++)
+            other += nosm[l] == 2.0 ? 0.0 : 1.0;
+        if (other == 0.0) {
+            for (int l = 0; l < nl; l++) {
+                const double vl = V[l], v0 = V0[l];
+                const double r = v0 / (vl > 0.0 ? vl : v0);
+                pw[l] = pi0[l] * (r * r);
+            }
+        } else {
+            for (int l = 0; l < nl; l++) {
+                const double vl = V[l], v0 = V0[l];
+                const double r = v0 / (vl > 0.0 ? vl : v0), sq = r * r, g = ds_pow(r, nosm[l]);
+                pw[l] = pi0[l] * (nosm[l] == 2.0 ? sq : g);
+            }
+        }
+    }
+}
+
 /* Height and pressure of level i, lane l (qs_disc's). */
 static inline void qs_height_pressure(const ds_model *m, int i, int l, double v, double hv, double L, double *h,
                                       double *P)
@@ -90,7 +132,7 @@ static inline qs_state qs_disc(const ds_model *m, int i, int l, double v, double
     qs_height_pressure(m, i, l, v, hv, L, &q.h, &q.P);
     double r = v * DER(i, inv_V0)[l];
     q.K = PAR(i, K0)[l] * r * r;
-    q.pi = PAR(i, pi0)[l] * ds_pow(DER(i, V0)[l] / v, PAR(i, n_osm)[l]);
+    q.pi = PAR(i, pi0)[l] * osm_power(DER(i, V0)[l] / v, PAR(i, n_osm)[l]);
     return q;
 }
 
@@ -104,20 +146,7 @@ DS_HOT void ds_spine_rhs_qs(void *ctx, const double *restrict t, const double *r
     const int S = m->stride, nl = m->nsubj;
     double *restrict ramp_w = d->scratch; /* the ramp's fraction per lane, once for every level */
     seg_fracs(&d->seg, t, nl, ramp_w);
-    /* the swelling pressures first, every level's, in a loop of their own: the power is a long
-     * chain of dependent operations, and a loop of little else lets the core overlap those of
-     * several levels and vectors (the operations they were when part of the loop below: the
-     * same bits) */
-    for (int i = 0; i < m->nlevel; i++) {
-        const double *restrict V = x + (size_t)(DS_QS_NSTATE * i + DS_QS_V) * S;
-        const double *restrict pi0 = PAR(i, pi0), *restrict nosm = PAR(i, n_osm), *restrict V0 = DER(i, V0);
-        double *restrict pw = d->lv_scratch + (size_t)i * S;
-        for (int l = 0; l < nl; l++) {
-            const double vl = V[l], v0 = V0[l];
-            const double v = vl > 0.0 ? vl : v0;
-            pw[l] = pi0[l] * ds_pow(v0 / v, nosm[l]);
-        }
-    }
+    swelling_pressures(m, x, DS_QS_NSTATE, DS_QS_V, d->lv_scratch);
     for (int i = 0; i < m->nlevel; i++) {
         const double *restrict V = x + (size_t)(DS_QS_NSTATE * i + DS_QS_V) * S;
         const double *restrict Hv = x + (size_t)(DS_QS_NSTATE * i + DS_QS_HV) * S;
@@ -235,7 +264,7 @@ static inline disc_state disc_in(const ds_model *m, int i, int l, const double *
     s.N = s.P * PAR(i, A_p)[l] + PAR(i, k_a)[l] * (h0 - s.h) + PAR(i, k_v)[l] * (s.hv - s.h) - PAR(i, c)[l] * s.hd;
     double r = v * DER(i, inv_V0)[l];
     s.K = PAR(i, K0)[l] * r * r;
-    s.pi = v > 0.0 ? PAR(i, pi0)[l] * ds_pow(DER(i, V0)[l] / v, PAR(i, n_osm)[l]) : INFINITY;
+    s.pi = v > 0.0 ? PAR(i, pi0)[l] * osm_power(DER(i, V0)[l] / v, PAR(i, n_osm)[l]) : INFINITY;
     return s;
 }
 
@@ -253,6 +282,7 @@ DS_HOT void ds_spine_rhs_in(void *ctx, const double *restrict t, const double *r
     seg_fracs(&d->seg, t, nl, wr);
     for (int l = 0; l < nl; l++)
         Nab[l] = Lab[l] = 0.0;
+    swelling_pressures(m, x, B, DS_IN_V, d->lv_scratch);
     for (int i = 0; i < n; i++) {
         const double *restrict xi = x + (size_t)(B * i) * S;
         double *restrict fi = f + (size_t)(B * i) * S;
@@ -295,7 +325,7 @@ DS_HOT void ds_spine_rhs_in(void *ctx, const double *restrict t, const double *r
         const double *restrict wb_ = i + 1 < n ? x + ((size_t)(B * (i + 1)) + DS_IN_W) * S : zero;
         const double *restrict h0 = PAR(i, h0), *restrict An = PAR(i, A_n), *restrict Ap = PAR(i, A_p);
         const double *restrict ka = PAR(i, k_a), *restrict kv = PAR(i, k_v), *restrict cc = PAR(i, c);
-        const double *restrict K0 = PAR(i, K0), *restrict pi0 = PAR(i, pi0), *restrict nosm = PAR(i, n_osm);
+        const double *restrict K0 = PAR(i, K0), *restrict pw = d->lv_scratch + (size_t)i * S;
         const double *restrict iCb = DER(i, inv_Cb), *restrict iV0 = DER(i, inv_V0), *restrict V0 = DER(i, V0);
         const double *restrict im = DER(i, inv_m), *restrict itv = DER(i, inv_tau_v);
         const double *restrict U = xi + (size_t)DS_IN_U * S, *restrict W = xi + (size_t)DS_IN_W * S;
@@ -314,7 +344,7 @@ DS_HOT void ds_spine_rhs_in(void *ctx, const double *restrict t, const double *r
             const double P = (v - An[l] * h) * iCb[l];
             const double N = P * Ap[l] + ka[l] * (h0[l] - h) + kv[l] * (hv - h) - cc[l] * hd;
             const double r = v * iV0[l];
-            const double pi = pi0[l] * ds_pow(v0 / v, nosm[l]);
+            const double pi = pw[l];
             const double fu = W[l], fw = (N - Nab[l] - (Ll[l] - Lab[l])) * im[l];
             const double fv = -(K0[l] * r * r) * (P - pi), fh = (h - hv) * itv[l];
             fU[l] = fu * okf;
@@ -557,7 +587,7 @@ static void observe_level(const ds_model *m, ds_data *d, double t, const double 
             L = load_in(d, i, l, t, x);
         }
         double r = v * DER(i, inv_V0)[l];
-        double pi = v > 0.0 ? PAR(i, pi0)[l] * ds_pow(DER(i, V0)[l] / v, PAR(i, n_osm)[l]) : NAN;
+        double pi = v > 0.0 ? PAR(i, pi0)[l] * osm_power(DER(i, V0)[l] / v, PAR(i, n_osm)[l]) : NAN;
         OUT(height) = h;
         OUT(pressure) = P;
         OUT(fluid_volume) = v;
@@ -679,7 +709,7 @@ typedef struct {
     double *Ap, *An, *h0, *ka, *Cb, *pi0, *n, *V0, *L;
 } eq_lanes;
 
-static inline double eq_volume(double V0, double pi0, double n, double P) { return V0 * ds_pow(pi0 / P, 1.0 / n); }
+static inline double eq_volume(double V0, double pi0, double n, double P) { return V0 * osm_root(pi0 / P, n); }
 
 DS_HOT static void eq_g_lanes(const eq_lanes *q, int nl, const double *restrict P, double *restrict g)
 {
