@@ -258,6 +258,58 @@ static void test_sparse_strings(void **state)
     H5Fclose(file);
 }
 
+/* Datasets written in pieces (ds_h5_create_doubles, ds_h5_write_doubles_at), as a cohort's
+ * parameters are: the pieces go to the datasets in turn, a piece may go to a dataset that
+ * was written whole, and a piece outside its dataset is refused. */
+static void test_pieces(void **state)
+{
+    const fixture *f = *state;
+    char path[512];
+    path_in(f, "pieces.h5", path, sizeof path);
+    enum { N = 10, NSET = 3 };
+    const char *const name[NSET] = {"/p/a", "/p/b", "/q/c"};
+    double v[NSET][N], whole[4] = {9, 9, 9, 9};
+    for (int d = 0; d < NSET; d++)
+        for (int i = 0; i < N; i++)
+            v[d][i] = 100.0 * d + i;
+    ds_h5_writer *w = NULL;
+    ds_error err = {0};
+    assert_int_equal(ds_h5_open(path, 1, &w, &err), DS_OK);
+    for (int d = 0; d < NSET; d++)
+        assert_int_equal(ds_h5_create_doubles(w, name[d], N, "mm", "in pieces", &err), DS_OK);
+    const size_t wz[1] = {4};
+    assert_int_equal(ds_h5_write_doubles(w, "/p/whole", 1, wz, whole, "1", "written whole", &err), DS_OK);
+    for (int first = 0; first < N; first += 4) /* pieces of 4, 4 and 2, each to every dataset */
+        for (int d = 0; d < NSET; d++) {
+            const int n = N - first < 4 ? N - first : 4;
+            assert_int_equal(ds_h5_write_doubles_at(w, name[(d + first) % NSET], (size_t)first, (size_t)n,
+                                                    v[(d + first) % NSET] + first, &err),
+                             DS_OK);
+        }
+    const double two[2] = {7, 8};
+    assert_int_equal(ds_h5_write_doubles_at(w, "/p/whole", 1, 2, two, &err), DS_OK);
+    assert_int_equal(ds_h5_write_doubles_at(w, "/p/a", 9, 2, two, &err), DS_ERR_USAGE);
+    assert_non_null(strstr(err.msg, "outside"));
+    assert_int_equal(ds_h5_write_doubles_at(w, "/p/none", 0, 2, two, &err), DS_ERR_IO);
+    assert_int_equal(ds_h5_create_doubles(w, "/p/a", N, "mm", "again", &err), DS_ERR_USAGE);
+    assert_int_equal(ds_h5_finish(w, &err), DS_OK);
+
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(file >= 0);
+    double got[N];
+    for (int d = 0; d < NSET; d++) {
+        hid_t ds = H5Dopen2(file, name[d], H5P_DEFAULT);
+        assert_true(ds >= 0 && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, got) >= 0);
+        assert_memory_equal(got, v[d], sizeof got);
+        H5Dclose(ds);
+    }
+    hid_t ds = H5Dopen2(file, "/p/whole", H5P_DEFAULT);
+    assert_true(ds >= 0 && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, got) >= 0);
+    assert_true(got[0] == 9 && got[1] == 7 && got[2] == 8 && got[3] == 9);
+    H5Dclose(ds);
+    H5Fclose(file);
+}
+
 static void test_abort_leaves_nothing(void **state)
 {
     const fixture *f = *state;
@@ -478,6 +530,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sparse_strings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pieces, setup, teardown),
         cmocka_unit_test_setup_teardown(test_abort_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_finish_removes_temp, setup, teardown),

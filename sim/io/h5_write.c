@@ -229,6 +229,53 @@ static ds_status check_helper_args(const ds_h5_writer *w, const char *path, cons
     return DS_OK;
 }
 
+/* Keeps *dset (open, at path) among the writer's datasets for pieces and takes it over
+ * (*dset becomes invalid); without memory for it, leaves it to the caller. */
+static void keep_open(ds_h5_writer *w, const char *path, hid_t *dset)
+{
+    if (w->nopen_at == w->capopen_at) {
+        const int cap = w->capopen_at ? 2 * w->capopen_at : 64;
+        struct ds_h5_open_at *grown = realloc(w->open_at, (size_t)cap * sizeof *grown);
+        if (!grown)
+            return;
+        w->open_at = grown;
+        w->capopen_at = cap;
+    }
+    char *copy = strdup(path);
+    if (!copy)
+        return;
+    w->open_at[w->nopen_at++] = (struct ds_h5_open_at){copy, *dset};
+    *dset = H5I_INVALID_HID;
+}
+
+/* The dataset at path kept open for pieces, or H5I_INVALID_HID. The pieces go to the
+ * datasets in turn, so the search starts after the last one found. */
+static hid_t open_at(ds_h5_writer *w, const char *path)
+{
+    for (int k = 0; k < w->nopen_at; k++) {
+        const int e = (w->last_at + 1 + k) % w->nopen_at;
+        if (strcmp(w->open_at[e].path, path) == 0) {
+            w->last_at = e;
+            return w->open_at[e].id;
+        }
+    }
+    return H5I_INVALID_HID;
+}
+
+ds_status ds_h5w_close_open_at(ds_h5_writer *w, ds_error *err)
+{
+    ds_status st = DS_OK;
+    for (int k = 0; k < w->nopen_at; k++) {
+        if (H5Dclose(w->open_at[k].id) < 0 && st == DS_OK)
+            st = err ? ds_h5w_fail_h5(err, w, "close dataset", w->open_at[k].path) : DS_ERR_IO;
+        free(w->open_at[k].path);
+    }
+    free(w->open_at);
+    w->open_at = NULL;
+    w->nopen_at = w->capopen_at = w->last_at = 0;
+    return st;
+}
+
 /* Creates a contiguous, uncompressed dataset at path (which must not exist yet) and writes
  * data, converting from mem_type to file_type. rank 0 is a scalar. With data NULL (rank 1
  * only) the dataset is left for ds_h5_write_doubles_at to fill in pieces. */
@@ -291,6 +338,8 @@ static ds_status write_array(ds_h5_writer *restrict w, const char *restrict path
     }
     if (st == DS_OK)
         st = ds_h5w_describe(w, dset, path, units, description, err);
+    if (st == DS_OK && !data) /* to be written in pieces: kept open for them, if it can be */
+        keep_open(w, path, &dset);
     ds_h5w_close_id(&dset);
     ds_h5_quiet_end(q);
     return st;
@@ -323,7 +372,8 @@ ds_status ds_h5_write_doubles_at(ds_h5_writer *w, const char *path, size_t first
     if (!data)
         return ds_fail(err, DS_ERR_USAGE, "%s: dataset '%s': no data", w->final_path, path);
     ds_h5_quiet q = ds_h5_quiet_begin();
-    hid_t dset = H5Dopen2(w->file, path, H5P_DEFAULT);
+    const hid_t kept = open_at(w, path);
+    hid_t dset = kept >= 0 ? kept : H5Dopen2(w->file, path, H5P_DEFAULT);
     hid_t fspace = dset >= 0 ? H5Dget_space(dset) : H5I_INVALID_HID;
     hsize_t off[1] = {first}, cnt[1] = {count}, have[1] = {0};
     hid_t mspace = H5Screate_simple(1, cnt, NULL);
@@ -337,7 +387,8 @@ ds_status ds_h5_write_doubles_at(ds_h5_writer *w, const char *path, size_t first
         st = ds_h5w_fail_h5(err, w, "write part of dataset", path);
     ds_h5w_close_id(&mspace);
     ds_h5w_close_id(&fspace);
-    ds_h5w_close_id(&dset);
+    if (kept < 0)
+        ds_h5w_close_id(&dset);
     ds_h5_quiet_end(q);
     return st;
 }

@@ -260,6 +260,7 @@ static void destroy(ds_h5_writer *w, bool remove_tmp)
         ds_h5w_close_id(&w->dsets[s]);
     ds_h5w_close_id(&w->time_dset);
     ds_h5w_forget_group(w);
+    ds_h5w_close_open_at(w, NULL);
     if (w->file >= 0)
         H5Fclose(w->file);
     w->file = H5I_INVALID_HID;
@@ -618,6 +619,8 @@ static ds_status close_all(ds_h5_writer *restrict w, ds_error *err)
         st = ds_h5w_fail_h5(err, w, "close dataset", TIME_PATH);
     w->time_dset = H5I_INVALID_HID;
     ds_h5w_forget_group(w);
+    ds_status cs = ds_h5w_close_open_at(w, err);
+    st = st == DS_OK ? cs : st;
     /* Closing the file is where cached chunks and metadata reach the disk: a full disk
      * shows up here. */
     if (H5Fclose(w->file) < 0 && st == DS_OK)

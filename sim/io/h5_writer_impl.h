@@ -24,6 +24,14 @@ struct ds_h5_writer {
                               dataset is mostly in the same one, and needs no look-ups */
     hid_t known_gid;       /* that group, open (> 0), so that datasets are made in it by
                               their own name instead of a walk from the root */
+    struct ds_h5_open_at { /* datasets made to be written in pieces, kept open until the file
+                              is closed: a cohort's parameters are some ninety datasets written
+                              a thousand subjects at a time, and opening one again reads its
+                              header back from the file */
+        char *path;
+        hid_t id;
+    } *open_at;
+    int nopen_at, capopen_at, last_at; /* last_at: the entry the last piece went to */
     hid_t *dsets;   /* (nseries) */
     char **paths;   /* (nseries) dataset paths, for error messages */
     int nsubj;
@@ -54,6 +62,9 @@ ds_status ds_h5w_make_groups(ds_h5_writer *restrict w, const char *restrict path
 hid_t ds_h5w_parent(const ds_h5_writer *w, const char *path, const char **name);
 /* Closes the open known group (before the file is closed). */
 void ds_h5w_forget_group(ds_h5_writer *w);
+/* Closes the datasets kept open for pieces (before the file is closed): DS_OK, or the first
+ * close that failed. */
+ds_status ds_h5w_close_open_at(ds_h5_writer *w, ds_error *err);
 ds_status ds_h5w_describe(ds_h5_writer *restrict w, hid_t dset, const char *restrict path, const char *restrict units, const char *restrict description, ds_error *err);
 hid_t ds_h5w_utf8_type(void);
 herr_t ds_h5w_put_attr_string(hid_t obj, const char *name, const char *value);
