@@ -55,6 +55,9 @@ struct ds_evolver {
     double *fail_t, *fail_h;    /* per lane: time of its failure (NaN while it has not failed), last step */
     int *fail_var;              /* per lane: the state that failed */
     int fail_lane;              /* the earliest failure this call of advance reports, or -1 */
+    int unshown;                /* lanes failed whose status the caller has not been shown */
+    double *acc_slot;           /* per lane, in a round: the history slot its accepted step's
+                                   start went to, or -1 (see keep_accepted) */
     void *mem;
 };
 
@@ -94,7 +97,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     const size_t A = 64;
 #define R(bytes) (((bytes) + A - 1) / A * A)
     size_t bytes = R(sizeof(ds_evolver));
-    bytes += (20 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
+    bytes += (21 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
     bytes += (8 + 2 * DS_HIST + DS_MAX_STAGES + 1) * R(nv * sizeof(double)); /* state-shaped */
     bytes += 3 * R(nm * sizeof(double)) + R(nv * sizeof(int)) + 2 * R(S * sizeof(int));
     bytes += R(nm4 * sizeof(double)) + R(nv4 * sizeof(int));
@@ -119,7 +122,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     w->nm = nm;
     double **lane_d[] = {&w->t, &ev->h, &w->hs, &w->ts, &w->hg, &w->tmp, &w->errn, &w->st.h_min,
                          &w->st.h_last, &ev->fail_t, &ev->fail_h, &w->eta, &ev->err_prev, &w->hg_fact, &ev->fac,
-                         &ev->c_js, &ev->c_je, &ev->c_cp, &ev->c_t0, &ev->c_h, NULL};
+                         &ev->c_js, &ev->c_je, &ev->c_cp, &ev->c_t0, &ev->c_h, &ev->acc_slot, NULL};
     for (int i = 0; lane_d[i]; i++)
         *lane_d[i] = take(&cur, S * sizeof(double));
     double **state_d[] = {&w->x, &w->f, &w->xnew, &w->fnew, &w->err, &w->wt, &w->z, &w->a, NULL};
@@ -197,6 +200,7 @@ void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0)
     }
     ds_ws_rhs(w, w->t, w->x, w->f, w->active);
     ev->fail_lane = -1;
+    ev->unshown = 0;
 }
 
 static void lane_fail(ds_evolver *ev, int l, ds_lane_status why)
@@ -204,6 +208,7 @@ static void lane_fail(ds_evolver *ev, int l, ds_lane_status why)
     ds_step_ws *w = &ev->w;
     w->status[l] = (unsigned char)why;
     w->active[l] = 0;
+    ev->unshown++;
     ev->fail_t[l] = w->t[l];
     ev->fail_h[l] = w->hs[l];
     /* the variable with the largest weighted error or the first non-finite one */
@@ -252,11 +257,11 @@ static void choose_steps(ds_evolver *ev, int adaptive, double t_hard)
     }
 }
 
-/* Accepts lane l's candidate step: the last step is kept for dense output. */
+/* Accepts lane l's candidate step: the last step is kept for dense output, its state and
+ * slope by keep_accepted once every lane is judged. */
 static void accept(ds_evolver *ev, int l, int adaptive, double fac, double t_hard)
 {
     ds_step_ws *w = &ev->w;
-    const int S = w->stride;
     w->st.steps[l]++;
     w->jac_age[l]++;
     if (ev->landing[l]) /* on a stop, where the loads start a new segment */
@@ -269,14 +274,7 @@ static void accept(ds_evolver *ev, int l, int adaptive, double fac, double t_har
     ev->nhist[l] += ev->nhist[l] < DS_HIST;
     ev->t_prev[j][l] = w->t[l];
     ev->h_prev[j][l] = w->hs[l];
-    double *restrict xp = ev->x_prev[j], *restrict fp = ev->f_prev[j];
-    for (int i = 0; i < w->nx; i++) {
-        size_t q = (size_t)i * S + l;
-        xp[q] = w->x[q];
-        fp[q] = w->f[q];
-        w->x[q] = w->xnew[q];
-        w->f[q] = w->fnew[q];
-    }
+    ev->acc_slot[l] = j;
     w->t[l] = ev->landing[l] ? t_hard : w->t[l] + w->hs[l];
     if (ev->landing[l])
         ev->seg_tries[l] = 0;
@@ -294,11 +292,42 @@ static void accept(ds_evolver *ev, int l, int adaptive, double fac, double t_har
     w->st.h_last[l] = ev->h[l];
 }
 
+/* The accepted candidates (acc_slot >= 0) become their lanes' states, and each lane's old
+ * state and slope go to its history slot: by vectors of lanes, each lane's slot chosen by
+ * selects (lane by lane, the copies were scalar and strided over the states). */
+DS_HOT static void keep_accepted(ds_evolver *ev)
+{
+    ds_step_ws *w = &ev->w;
+    const int S = w->stride;
+    const double *restrict js = ev->acc_slot, *restrict XN = w->xnew, *restrict FN = w->fnew;
+    double *restrict X = w->x, *restrict F = w->f;
+    double *restrict X0 = ev->x_prev[0], *restrict X1 = ev->x_prev[1], *restrict X2 = ev->x_prev[2],
+                    *restrict X3 = ev->x_prev[3];
+    double *restrict F0 = ev->f_prev[0], *restrict F1 = ev->f_prev[1], *restrict F2 = ev->f_prev[2],
+                    *restrict F3 = ev->f_prev[3];
+    for (int i = 0; i < w->nx; i++) {
+        const size_t o = (size_t)i * S;
+#pragma omp simd
+        for (int l = 0; l < S; l++) {
+            const size_t q = o + l;
+            const double j = js[l], x = X[q], f = F[q];
+            X0[q] = j == 0.0 ? x : X0[q], F0[q] = j == 0.0 ? f : F0[q];
+            X1[q] = j == 1.0 ? x : X1[q], F1[q] = j == 1.0 ? f : F1[q];
+            X2[q] = j == 2.0 ? x : X2[q], F2[q] = j == 2.0 ? f : F2[q];
+            X3[q] = j == 3.0 ? x : X3[q], F3[q] = j == 3.0 ? f : F3[q];
+            X[q] = j >= 0.0 ? XN[q] : x;
+            F[q] = j >= 0.0 ? FN[q] : f;
+        }
+    }
+}
+
 /* Judges every active lane's candidate: accept, retry smaller, or fail. */
 static void judge(ds_evolver *ev, int adaptive, double expo, double t_hard)
 {
     ds_step_ws *w = &ev->w;
     const int S = w->stride;
+    for (int l = 0; l < S; l++)
+        ev->acc_slot[l] = -1.0;
     if (adaptive)
         /* PI control for the implicit methods (stiff problems, where an I controller's steps
          * oscillate and one in five is rejected); the explicit ones are limited by their
@@ -346,6 +375,7 @@ static void judge(ds_evolver *ev, int adaptive, double expo, double t_hard)
         }
         accept(ev, l, adaptive, fac, t_hard);
     }
+    keep_accepted(ev);
 }
 
 /* Steps of lane l's history that a dense output at or after t may still need (those
@@ -404,8 +434,9 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
     /* failures the caller sees now: those before the target (a lane alone would have met
      * them in this call; one met running ahead waits for a later target) */
     ev->fail_lane = -1;
-    for (int l = 0; l < nl; l++)
+    for (int l = 0; l < nl && ev->unshown > 0; l++)
         if (w->status[l] != DS_LANE_OK && ev->shown[l] == DS_LANE_OK && ev->fail_t[l] < t_target) {
+            ev->unshown--;
             ev->shown[l] = w->status[l];
             if (ev->fail_lane < 0 || ev->fail_t[l] < ev->fail_t[ev->fail_lane])
                 ev->fail_lane = l;

@@ -9,9 +9,18 @@ void ds_ws_rhs(ds_step_ws *w, const double *tv, const double *x, double *f, cons
 {
     memset(w->flag, 0, (size_t)w->stride);
     w->sys.rhs(w->sys.ctx, tv, x, f, w->flag);
-    for (int l = 0; l < w->nl; l++) {
-        if (count && count[l])
-            w->st.rhs_evals[l]++;
+    /* the counts, then the flags only where one is raised: loops without branches, which
+     * vectorize */
+    const int nl = w->nl;
+    if (count) {
+        int64_t *restrict n = w->st.rhs_evals;
+        for (int l = 0; l < nl; l++)
+            n[l] += count[l] != 0;
+    }
+    int raised = 0;
+    for (int l = 0; l < nl; l++)
+        raised |= w->flag[l];
+    for (int l = 0; l < nl && raised; l++) {
         if (w->flag[l] > 0)
             w->ok[l] = 0;
         else if (w->flag[l] < 0 && count && count[l])
