@@ -68,7 +68,8 @@ static inline double osm_root(double q, double n) { return n == 2.0 ? sqrt(q) : 
  * levels and vectors. A level whose lanes all have the exponent 2 computes no power at all;
  * one with another exponent computes both for every lane and takes each lane's own (what
  * osm_power gives). */
-DS_HOT static void swelling_pressures(const ds_model *m, const double *restrict x, int b, int v_row, double *restrict pw_all)
+DS_HOT static void swelling_pressures(const ds_model *m, const double *restrict x, int b, int v_row,
+                                      double *restrict pw_all)
 {
     const int S = m->stride, nl = m->nsubj;
     for (int i = 0; i < m->nlevel; i++) {

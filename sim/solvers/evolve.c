@@ -301,10 +301,9 @@ DS_HOT static void keep_accepted(ds_evolver *ev)
     const int S = w->stride;
     const double *restrict js = ev->acc_slot, *restrict XN = w->xnew, *restrict FN = w->fnew;
     double *restrict X = w->x, *restrict F = w->f;
-    double *restrict X0 = ev->x_prev[0], *restrict X1 = ev->x_prev[1], *restrict X2 = ev->x_prev[2],
-                    *restrict X3 = ev->x_prev[3];
-    double *restrict F0 = ev->f_prev[0], *restrict F1 = ev->f_prev[1], *restrict F2 = ev->f_prev[2],
-                    *restrict F3 = ev->f_prev[3];
+    double *restrict X0 = ev->x_prev[0], *restrict X1 = ev->x_prev[1], *restrict X2 = ev->x_prev[2];
+    double *restrict X3 = ev->x_prev[3], *restrict F0 = ev->f_prev[0], *restrict F1 = ev->f_prev[1];
+    double *restrict F2 = ev->f_prev[2], *restrict F3 = ev->f_prev[3];
     for (int i = 0; i < w->nx; i++) {
         const size_t o = (size_t)i * S;
 #pragma omp simd
