@@ -42,6 +42,10 @@ ds_status ds_summary_init(ds_summary *s, const ds_model *m, int nsubj, double fr
  * metric[].value may be used. */
 ds_status ds_summary_init_results(ds_summary *s, const ds_model *m, int nsubj, double from, double to, ds_error *err);
 
+/* Whether a record at time t falls in the summaries' window (the records outside it add
+ * nothing: a run that keeps only summaries need not observe them). */
+int ds_summary_takes(const ds_summary *s, double t);
+
 /* Adds one record: contact pressure (mmHg) and protrusion (mm) of the herniation (both
  * ignored without one), nucleus pressure (MPa) and disc height (mm) per subject; _lanes for
  * lanes l0 .. l0 + n - 1 only (a block of a batch), the arrays holding their n values. */

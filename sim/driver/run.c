@@ -414,6 +414,11 @@ static void block_do(run_ctx *c, run_block *k, const run_step *s)
     }
     if (!k->dead && ds_evolver_advance(k->ev, s->t, s->b, &k->err))
         set_aside(c, k, s->phase);
+    /* summaries only: a record outside their window is neither interpolated nor observed (the
+     * observation has no state of its own, and the right-hand sides refresh a massage's loads
+     * themselves) */
+    if (s->record && c->summary_only && (!k->sum || !ds_summary_takes(k->sum, s->t)))
+        return;
     if (s->record) {
         /* summaries only: the states their observation reads (ds_spine_summary_rows) */
         if (!k->dead)

@@ -158,10 +158,12 @@ static inline void add_lanes(ds_summary *restrict s, int l0, int n, double t, co
     }
 }
 
+int ds_summary_takes(const ds_summary *s, double t) { return !(t < s->from - 1e-9 || t > s->to + 1e-9); }
+
 DS_HOT void ds_summary_add_lanes(ds_summary *s, int l0, int n, double t, const double *contact, const double *protrusion,
                           const double *pressure, const double *height)
 {
-    if (t < s->from - 1e-9 || t > s->to + 1e-9)
+    if (!ds_summary_takes(s, t))
         return;
     if (s->root)
         add_lanes(s, l0, n, t, contact, protrusion, pressure, height, 1);
