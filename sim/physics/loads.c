@@ -213,8 +213,8 @@ DS_HOT static void balance_lanes(int n, const double (*c)[BAL_LANES], const doub
  * mod[k] (mod NULL: unchanged): each lane's moments and muscle coefficients as one lane
  * alone computes them, the balances for all of them at once (balance_lanes; the vector's
  * other lanes repeat the first), then each lane's outputs. */
-static void posture_loads_chunk(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int l0,
-                                int nk, int cocontraction, ds_posture_load *out)
+DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod,
+                                       int l0, int nk, int cocontraction, ds_posture_load *out)
 {
     const int S = m->stride, nlev = m->nlevel, ng = m->ngroup;
     const ds_body *b = &m->body;
@@ -226,56 +226,73 @@ static void posture_loads_chunk(const ds_model *m, const ds_posture_params *p, c
         above[id] = cum;
         cum += b->flexion_share[id];
     }
+    /* the massage's factors on tone and passive force, a row of lanes per group (1 without) */
+    double mtone[DS_MAX_GROUPS][BAL_LANES], mpass[DS_MAX_GROUPS][BAL_LANES];
+    for (int gi = 0; gi < ng; gi++)
+        for (int k = 0; k < BAL_LANES; k++) {
+            mtone[gi][k] = mod && k < nk ? mod[k].tone[gi] : 1.0;
+            mpass[gi][k] = mod && k < nk ? mod[k].passive[gi] : 1.0;
+        }
     /* force-length factors, once per group and lane, from the fibre stretch of each group
-     * (the flexion of every level it crosses) */
+     * (the flexion of every level it crosses); a vector's lanes past nk on a stretch of 1 */
     double fl[DS_MAX_GROUPS][BAL_LANES], fpe[DS_MAX_GROUPS][BAL_LANES];
-    for (int k = 0; k < nk; k++) {
-        const int lane = l0 + k;
-        for (int gi = 0; gi < ng; gi++) {
+    for (int gi = 0; gi < ng; gi++) {
+        double lt[BAL_LANES];
+        for (int k = 0; k < BAL_LANES; k++) {
+            const int lane = l0 + k;
             double dl = 0.0;
-            for (int id = 0; id < DS_MAX_LEVELS; id++)
+            for (int id = 0; id < DS_MAX_LEVELS && k < nk; id++)
                 if (m->group[gi].crosses[id])
                     dl += ARM(gi, id) * theta[id];
-            const double lt = 1.0 + dl / m->group[gi].l_opt;
-            fl[gi][k] = f_l(lt), fpe[gi][k] = f_pe(lt);
+            lt[k] = k < nk ? 1.0 + dl / m->group[gi].l_opt : 1.0;
         }
+#pragma omp simd
+        for (int k = 0; k < BAL_LANES; k++)
+            fl[gi][k] = f_l(lt[k]), fpe[gi][k] = f_pe(lt[k]);
     }
     for (int i = 0; i < nlev; i++) {
         const int id = m->level_id[i];
         double c[DS_MAX_GROUPS][BAL_LANES], w[DS_MAX_GROUPS][BAL_LANES], lo[DS_MAX_GROUPS][BAL_LANES];
         double zero[DS_MAX_GROUPS][BAL_LANES] = {{0}}, a[DS_MAX_GROUPS][BAL_LANES], a0[DS_MAX_GROUPS][BAL_LANES];
         double Fp[DS_MAX_GROUPS][BAL_LANES], target[BAL_LANES], res[BAL_LANES], res0[BAL_LANES];
-        double W[BAL_LANES], M[BAL_LANES], Ml[BAL_LANES];
+        double W[BAL_LANES], M[BAL_LANES], Ml[BAL_LANES], Mp[BAL_LANES], comp[BAL_LANES];
         const double rho = p->inclination - p->flexion * above[id], psi = rho + b->lordosis[id];
         const double Wh = g * p->hand_load, cos_rho = cos(rho), sin_rho = sin(rho), cos_psi = cos(psi);
+        /* the lanes inner, each lane's numbers in the order a lane alone took them */
+        const double lever = b->com_offset[id] * cos_rho + b->com_distance[id] * b->height_scale * sin_rho;
         for (int k = 0; k < nk; k++) {
             const int lane = l0 + k;
             W[k] = (1.0 - p->support) * g * m->body_mass[lane] * b->mass_above[id];
-            M[k] = W[k] * (b->com_offset[id] * cos_rho + b->com_distance[id] * b->height_scale * sin_rho) +
-                   Wh * p->hand_distance;
-            double Mp = 0.0;
-            for (int gi = 0; gi < ng; gi++) {
-                const ds_muscle_group *mg = &m->group[gi];
-                double Fmax = mg->crosses[id] ? SIGMA(gi) * PCSA(gi, id) : 0.0;
-                c[gi][k] = Fmax * fl[gi][k] * ARM(gi, id);
-                w[gi][k] = mg->crosses[id] ? PCSA(gi, id) : 0.0;
-                lo[gi][k] =
-                    mg->crosses[id] ? m->tone[(size_t)gi * S + lane] * p->tone * (mod ? mod[k].tone[gi] : 1.0) : 0.0;
-                Fp[gi][k] = Fmax * mg->passive * (mod ? mod[k].passive[gi] : 1.0) * fpe[gi][k];
-                Mp += Fp[gi][k] * ARM(gi, id);
+            M[k] = W[k] * lever + Wh * p->hand_distance;
+            Mp[k] = 0.0;
+        }
+        for (int gi = 0; gi < ng; gi++) {
+            const ds_muscle_group *mg = &m->group[gi];
+            const int cr = mg->crosses[id];
+            const double *restrict sig = m->sigma + (size_t)gi * S + l0;
+            const double *restrict pcsa = m->pcsa + ((size_t)gi * DS_MAX_LEVELS + id) * S + l0;
+            const double *restrict arm = m->arm + ((size_t)gi * DS_MAX_LEVELS + id) * S + l0;
+            const double *restrict tone = m->tone + (size_t)gi * S + l0;
+            for (int k = 0; k < nk; k++) {
+                const double Fmax = cr ? sig[k] * pcsa[k] : 0.0;
+                c[gi][k] = Fmax * fl[gi][k] * arm[k];
+                w[gi][k] = cr ? pcsa[k] : 0.0;
+                lo[gi][k] = cr ? tone[k] * p->tone * mtone[gi][k] : 0.0;
+                Fp[gi][k] = Fmax * mg->passive * mpass[gi][k] * fpe[gi][k];
+                Mp[k] += Fp[gi][k] * arm[k];
             }
-            /* x = theta_i / (share_i theta_full) = flexion / theta_full, the same at every level */
-            Ml[k] = 0.0;
-            if (b->ligament_moment[id] > 0.0 && b->full_flexion > 0.0 && p->flexion > 0.0) {
-                double xl = p->flexion / b->full_flexion;
-                Ml[k] = b->ligament_moment[id] * (ds_exp(b->ligament_shape * xl) - 1.0) / b->ligament_den;
-                /* the posture is prescribed: the ligaments carry the moment up to their capacity
-                 * at this flexion, never more than is left after the muscles' passive force (a
-                 * little less flexion would settle them there; more would need the abdominals) */
-                double Mleft = M[k] - Mp > 0.0 ? M[k] - Mp : 0.0;
-                Ml[k] = Ml[k] < Mleft ? Ml[k] : Mleft;
-            }
-            target[k] = M[k] - Mp - Ml[k];
+        }
+        /* x = theta_i / (share_i theta_full) = flexion / theta_full, the same at every level */
+        const int lig = b->ligament_moment[id] > 0.0 && b->full_flexion > 0.0 && p->flexion > 0.0;
+        const double xl = lig ? p->flexion / b->full_flexion : 0.0;
+        const double Mlig = lig ? b->ligament_moment[id] * (ds_exp(b->ligament_shape * xl) - 1.0) / b->ligament_den : 0.0;
+        for (int k = 0; k < nk; k++) {
+            /* the posture is prescribed: the ligaments carry the moment up to their capacity
+             * at this flexion, never more than is left after the muscles' passive force (a
+             * little less flexion would settle them there; more would need the abdominals) */
+            const double Mleft = M[k] - Mp[k] > 0.0 ? M[k] - Mp[k] : 0.0;
+            Ml[k] = lig ? (Mlig < Mleft ? Mlig : Mleft) : 0.0;
+            target[k] = M[k] - Mp[k] - Ml[k];
         }
         for (int r = nk; r < BAL_LANES; r++) { /* the vector's other lanes: the first lane's problem again */
             for (int gi = 0; gi < ng; gi++)
@@ -289,32 +306,47 @@ static void posture_loads_chunk(const ds_model *m, const ds_posture_params *p, c
         if (cocontraction)
             balance_lanes(ng, (const double(*)[BAL_LANES])c, (const double(*)[BAL_LANES])w,
                           (const double(*)[BAL_LANES])zero, target, a0, res0);
-        for (int k = 0; k < nk; k++) {
-            const int lane = l0 + k;
-            const size_t q = (size_t)i * S + lane;
-            double comp = 0.0;
+        for (int k = 0; k < nk; k++)
+            comp[k] = 0.0;
+        for (int gi = 0; gi < ng; gi++) {
+            const ds_muscle_group *mg = &m->group[gi];
+            const int cr = mg->crosses[id];
+            const double cosine = mg->cosine[id];
+            const double *restrict sig = m->sigma + (size_t)gi * S + l0;
+            const double *restrict pcsa = m->pcsa + ((size_t)gi * DS_MAX_LEVELS + id) * S + l0;
+            const size_t qm = ((size_t)gi * nlev + i) * S + l0;
+            double *restrict act = out->act + qm, *restrict force = out->force + qm, *restrict gain = out->gain + qm;
+            for (int k = 0; k < nk; k++) {
+                const double F = cr ? sig[k] * pcsa[k] * a[gi][k] * fl[gi][k] + Fp[gi][k] : 0.0;
+                act[k] = cr ? a[gi][k] : 0.0;
+                force[k] = F;
+                gain[k] = cr ? sig[k] * pcsa[k] * fl[gi][k] : 0.0;
+                comp[k] += F * cosine;
+            }
+        }
+        const size_t q0 = (size_t)i * S + l0;
+        if (cocontraction) {
+            double comp0[BAL_LANES];
+            for (int k = 0; k < nk; k++)
+                comp0[k] = 0.0;
             for (int gi = 0; gi < ng; gi++) {
                 const ds_muscle_group *mg = &m->group[gi];
-                double F = mg->crosses[id] ? SIGMA(gi) * PCSA(gi, id) * a[gi][k] * fl[gi][k] + Fp[gi][k] : 0.0;
-                size_t qm = ((size_t)gi * nlev + i) * S + lane;
-                out->act[qm] = mg->crosses[id] ? a[gi][k] : 0.0;
-                out->force[qm] = F;
-                out->gain[qm] = mg->crosses[id] ? SIGMA(gi) * PCSA(gi, id) * fl[gi][k] : 0.0;
-                comp += F * mg->cosine[id];
+                if (!mg->crosses[id])
+                    continue;
+                const double *restrict sig = m->sigma + (size_t)gi * S + l0;
+                const double *restrict pcsa = m->pcsa + ((size_t)gi * DS_MAX_LEVELS + id) * S + l0;
+                for (int k = 0; k < nk; k++)
+                    comp0[k] += (sig[k] * pcsa[k] * a0[gi][k] * fl[gi][k] + Fp[gi][k]) * mg->cosine[id];
             }
-            if (cocontraction) {
-                double comp0 = 0.0;
-                for (int gi = 0; gi < ng; gi++) {
-                    const ds_muscle_group *mg = &m->group[gi];
-                    if (mg->crosses[id])
-                        comp0 += (SIGMA(gi) * PCSA(gi, id) * a0[gi][k] * fl[gi][k] + Fp[gi][k]) * mg->cosine[id];
-                }
-                out->cocontraction[q] = comp - comp0;
-            }
-            out->load[q] =
-                b->preload[id] + (W[k] + Wh) * cos_psi + comp + (Ml[k] > 0.0 ? Ml[k] / b->ligament_arm[id] : 0.0);
+            for (int k = 0; k < nk; k++)
+                out->cocontraction[q0 + k] = comp[k] - comp0[k];
+        }
+        const double lig_arm = b->ligament_arm[id];
+        for (int k = 0; k < nk; k++) {
+            const size_t q = q0 + k;
+            out->load[q] = b->preload[id] + (W[k] + Wh) * cos_psi + comp[k] + (Ml[k] > 0.0 ? Ml[k] / lig_arm : 0.0);
             out->theta[q] = theta[id];
-            out->muscle_comp[q] = comp;
+            out->muscle_comp[q] = comp[k];
             out->moment[q] = M[k];
             out->residual[q] = res[k];
         }
