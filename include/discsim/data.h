@@ -139,11 +139,24 @@ typedef struct ds_data {
     double *t_lanes;        /* [stride] the lanes' times for ds_segment_refresh_all, copied there:
                                a right-hand side that hands its own times to a call no longer
                                vectorizes (GCC then cannot tell them from its other arrays) */
+    /* what a dynamic segment's loads were last refreshed for (ds_segment_refresh_all): each
+     * lane's time, and the segment's times, postures and sessions; a vector of lanes asked
+     * again at the times it holds (a Newton iteration, the stage before it) keeps its loads */
+    double *refresh_t;      /* [stride] */
+    double refresh_t0, refresh_t1;
+    ds_posture_params refresh_pa, refresh_pb;
+    const ds_session *refresh_sessions;
+    int refresh_nsession;
+    int refresh_valid;      /* 0: none; 1: without the cocontraction; 2: with it */
     void *mem_;
 } ds_data;
 
 ds_status ds_data_create(const ds_model *m, ds_data *d, ds_error *err);
 void ds_data_free(ds_data *d);
+
+/* The segment's loads (from, to) were set anew, not by ds_segment_refresh_all: the loads it
+ * refreshed last are forgotten. */
+void ds_segment_changed(ds_data *d);
 
 /* Sets the segment to loads given per level, the same for every lane, without muscles
  * (tests and benchmarks that drive the disc directly). */

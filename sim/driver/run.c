@@ -291,6 +291,7 @@ static void block_segment(run_ctx *c, run_block *k, int j)
     const ds_posture_params *prev = &sc->initial;
     phase_at(sc, a, &p, &t_ph, &prev);
     ds_load_segment *seg = &k->d.seg;
+    ds_segment_changed(&k->d); /* the loads below, or a massage's, anew */
     const int in_ramp = a < t_ph + sc->ramp - tiny;
     seg->pa = in_ramp ? *prev : sc->phase[p].p;
     seg->pb = sc->phase[p].p;

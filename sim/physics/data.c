@@ -66,7 +66,7 @@ ds_status ds_data_create(const ds_model *m, ds_data *d, ds_error *err)
     size_t nxs = (size_t)d->nx * m->stride, nout = (size_t)m->nlevel * DS_NLEVEL_OUTPUTS * m->stride;
     size_t nm = (size_t)m->ngroup * m->nlevel * m->stride;
     size_t nroot = (size_t)DS_NROOT_OUTPUTS * m->stride, ntone = (size_t)m->ngroup * m->stride;
-    size_t total = nxs + nout + 2 * nm + nroot + ntone + (6 + (size_t)m->nlevel) * m->stride +
+    size_t total = nxs + nout + 2 * nm + nroot + ntone + (7 + (size_t)m->nlevel) * m->stride +
                    2 * ds_posture_load_doubles(m);
     void *mem = NULL;
     if (posix_memalign(&mem, 64, total * sizeof(double)) != 0)
@@ -83,7 +83,8 @@ ds_status ds_data_create(const ds_model *m, ds_data *d, ds_error *err)
     d->lv_scratch = d->scratch + 5 * (size_t)m->stride;
     d->t_lanes = d->lv_scratch + (size_t)m->nlevel * m->stride;
     double *p = ds_posture_load_bind(m, &d->seg.from, d->t_lanes + m->stride);
-    ds_posture_load_bind(m, &d->seg.to, p);
+    p = ds_posture_load_bind(m, &d->seg.to, p);
+    d->refresh_t = p;
     return DS_OK;
 }
 
@@ -135,24 +136,57 @@ static void refresh_lanes(ds_data *d, const ds_muscle_mod *mod, int l0, int n, i
     }
 }
 
+void ds_segment_changed(ds_data *d) { d->refresh_valid = 0; }
+
+/* Whether the loads last refreshed are the segment's: the same times, postures and sessions,
+ * and the cocontraction if it is asked for. */
+static int refreshed_for(const ds_data *d, int cocontraction)
+{
+    const ds_load_segment *s = &d->seg;
+    return d->refresh_valid > cocontraction && s->t0 == d->refresh_t0 && s->t1 == d->refresh_t1 &&
+           !memcmp(&s->pa, &d->refresh_pa, sizeof s->pa) && !memcmp(&s->pb, &d->refresh_pb, sizeof s->pb) &&
+           s->sessions == d->refresh_sessions && s->nsession == d->refresh_nsession;
+}
+
 void ds_segment_refresh_all(ds_data *d, const double *t, size_t t_step, int cocontraction)
 {
     if (!d->seg.dynamic)
         return;
     const int N = d->m->nsubj;
+    const int kept = refreshed_for(d, cocontraction);
+    int made = 0;
     for (int l0 = 0; l0 < N; l0 += DS_LANE_ALIGN) { /* a vector of lanes: their balances go together */
         const int n = N - l0 < DS_LANE_ALIGN ? N - l0 : DS_LANE_ALIGN;
+        int same = kept;
+        for (int k = 0; k < n && same; k++) /* the loads are a function of each lane's time */
+            same = t[(size_t)(l0 + k) * t_step] == d->refresh_t[l0 + k];
+        if (same)
+            continue;
         ds_muscle_mod mod[DS_LANE_ALIGN];
         for (int k = 0; k < n; k++) /* each lane's massage's effect on tone and passive force */
             ds_muscle_mod_at(d->seg.sessions, d->seg.nsession, d->m->ngroup, t[(size_t)(l0 + k) * t_step],
                              d->m->lane[DS_LP_massage_size][l0 + k], d->m->lane[DS_LP_massage_time][l0 + k], &mod[k]);
         refresh_lanes(d, mod, l0, n, cocontraction);
+        for (int k = 0; k < n; k++)
+            d->refresh_t[l0 + k] = t[(size_t)(l0 + k) * t_step];
+        made = 1;
     }
+    if (!made)
+        return;
+    /* the vectors refreshed now hold this call's loads (the others, kept, at least as much) */
+    d->refresh_valid = 1 + cocontraction;
+    d->refresh_t0 = d->seg.t0;
+    d->refresh_t1 = d->seg.t1;
+    d->refresh_pa = d->seg.pa;
+    d->refresh_pb = d->seg.pb;
+    d->refresh_sessions = d->seg.sessions;
+    d->refresh_nsession = d->seg.nsession;
 }
 
 void ds_segment_set(ds_data *d, double t0, double t1, const double *from, const double *to)
 {
     const ds_model *m = d->m;
+    ds_segment_changed(d);
     memset(d->seg.from.load, 0, ds_posture_load_doubles(m) * sizeof(double));
     memset(d->seg.to.load, 0, ds_posture_load_doubles(m) * sizeof(double));
     d->seg.t0 = t0;
