@@ -445,23 +445,14 @@ static void test_activation_structure(void **state)
     ds_scenario_free(&sc);
 }
 
-/* Loads of a dynamic segment, to and from, and their cocontraction when `co`, alike in a and b. */
+/* Loads of a dynamic segment, from and to, alike in a and b: every field, bound one after
+ * another with the cocontraction last (ds_posture_load_bind), that only when `co`. */
 static int same_loads(const ds_model *m, const ds_data *a, const ds_data *b, int co)
 {
-    const size_t lv = (size_t)m->nlevel * m->stride, gl = (size_t)m->ngroup * lv;
-    const ds_posture_load *pa[2] = {&a->seg.from, &a->seg.to}, *pb[2] = {&b->seg.from, &b->seg.to};
-    int same = 1;
-    for (int e = 0; e < 2; e++) {
-        const double *const x[] = {pa[e]->load, pa[e]->muscle_comp, pa[e]->moment, pa[e]->residual, pa[e]->theta},
-                            *const y[] = {pb[e]->load, pb[e]->muscle_comp, pb[e]->moment, pb[e]->residual, pb[e]->theta};
-        for (int k = 0; k < 5; k++)
-            same &= !memcmp(x[k], y[k], lv * sizeof(double));
-        same &= !memcmp(pa[e]->act, pb[e]->act, gl * sizeof(double)) && !memcmp(pa[e]->force, pb[e]->force, gl * sizeof(double)) &&
-                !memcmp(pa[e]->gain, pb[e]->gain, gl * sizeof(double));
-        if (co)
-            same &= !memcmp(pa[e]->cocontraction, pb[e]->cocontraction, lv * sizeof(double));
-    }
-    return same;
+    const size_t lv = (size_t)m->nlevel * m->stride, n = ds_posture_load_doubles(m) - (co ? 0 : lv);
+    assert_true(a->seg.to.cocontraction + lv == a->seg.to.load + ds_posture_load_doubles(m));
+    return !memcmp(a->seg.from.load, b->seg.from.load, n * sizeof(double)) &&
+           !memcmp(a->seg.to.load, b->seg.to.load, n * sizeof(double));
 }
 
 /* A dynamic segment's loads (a massage acting) are a function of each lane's time and of the

@@ -204,10 +204,10 @@ DS_HOT static void balance_lanes(int n, const double (*c)[BAL_LANES], const doub
         res[k] = sum[k] - target[k];
 }
 
-/* A subject's muscle strength and geometry (model arrays by group, level id and lane). */
-#define SIGMA(k) m->sigma[(size_t)(k) * S + lane]
-#define PCSA(k, id) m->pcsa[((size_t)(k) * DS_MAX_LEVELS + (id)) * S + lane]
-#define ARM(k, id) m->arm[((size_t)(k) * DS_MAX_LEVELS + (id)) * S + lane]
+/* The subjects' muscle strength and geometry (model arrays by group, level id and lane) from
+ * lane l0 on: group k's specific tension, and its PCSA or moment arm at level id. */
+#define SIGMA_ROW(k) (m->sigma + (size_t)(k) * S + l0)
+#define LEVEL_ROW(arr, k, id) (m->arr + ((size_t)(k) * DS_MAX_LEVELS + (id)) * S + l0)
 
 /* The loads of lanes l0 .. l0 + nk - 1 (nk <= BAL_LANES), lane l0 + k's muscles scaled by
  * mod[k] (mod NULL: unchanged): each lane's moments and muscle coefficients as one lane
@@ -239,11 +239,10 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
     for (int gi = 0; gi < ng; gi++) {
         double lt[BAL_LANES];
         for (int k = 0; k < BAL_LANES; k++) {
-            const int lane = l0 + k;
             double dl = 0.0;
             for (int id = 0; id < DS_MAX_LEVELS && k < nk; id++)
                 if (m->group[gi].crosses[id])
-                    dl += ARM(gi, id) * theta[id];
+                    dl += LEVEL_ROW(arm, gi, id)[k] * theta[id];
             lt[k] = k < nk ? 1.0 + dl / m->group[gi].l_opt : 1.0;
         }
 #pragma omp simd
@@ -269,9 +268,8 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
         for (int gi = 0; gi < ng; gi++) {
             const ds_muscle_group *mg = &m->group[gi];
             const int cr = mg->crosses[id];
-            const double *restrict sig = m->sigma + (size_t)gi * S + l0;
-            const double *restrict pcsa = m->pcsa + ((size_t)gi * DS_MAX_LEVELS + id) * S + l0;
-            const double *restrict arm = m->arm + ((size_t)gi * DS_MAX_LEVELS + id) * S + l0;
+            const double *restrict sig = SIGMA_ROW(gi), *restrict pcsa = LEVEL_ROW(pcsa, gi, id);
+            const double *restrict arm = LEVEL_ROW(arm, gi, id);
             const double *restrict tone = m->tone + (size_t)gi * S + l0;
             for (int k = 0; k < nk; k++) {
                 const double Fmax = cr ? sig[k] * pcsa[k] : 0.0;
@@ -312,8 +310,7 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
             const ds_muscle_group *mg = &m->group[gi];
             const int cr = mg->crosses[id];
             const double cosine = mg->cosine[id];
-            const double *restrict sig = m->sigma + (size_t)gi * S + l0;
-            const double *restrict pcsa = m->pcsa + ((size_t)gi * DS_MAX_LEVELS + id) * S + l0;
+            const double *restrict sig = SIGMA_ROW(gi), *restrict pcsa = LEVEL_ROW(pcsa, gi, id);
             const size_t qm = ((size_t)gi * nlev + i) * S + l0;
             double *restrict act = out->act + qm, *restrict force = out->force + qm, *restrict gain = out->gain + qm;
             for (int k = 0; k < nk; k++) {
@@ -333,8 +330,7 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
                 const ds_muscle_group *mg = &m->group[gi];
                 if (!mg->crosses[id])
                     continue;
-                const double *restrict sig = m->sigma + (size_t)gi * S + l0;
-                const double *restrict pcsa = m->pcsa + ((size_t)gi * DS_MAX_LEVELS + id) * S + l0;
+                const double *restrict sig = SIGMA_ROW(gi), *restrict pcsa = LEVEL_ROW(pcsa, gi, id);
                 for (int k = 0; k < nk; k++)
                     comp0[k] += (sig[k] * pcsa[k] * a0[gi][k] * fl[gi][k] + Fp[gi][k]) * mg->cosine[id];
             }
@@ -352,6 +348,9 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
         }
     }
 }
+
+#undef SIGMA_ROW
+#undef LEVEL_ROW
 
 void ds_posture_loads_lanes(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int l0, int n,
                             int cocontraction, ds_posture_load *out)
