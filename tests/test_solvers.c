@@ -451,6 +451,92 @@ static void test_lanes_run_ahead_share_calls(void **state)
     assert_true(calls <= busiest + busiest / 10);
 }
 
+/* Dense output kept between records. Oscillators in a block of two vectors of lanes (the
+ * second vector's lanes stepping while the first's keep their steps, and the reverse, and
+ * lanes running ahead), asked at each record for row 1, then every row, then row 0 with a row
+ * outside the state, with a hard stop at a record (where the answer is each lane's state,
+ * until it steps on): every answer is the bits of the lane run alone and asked for every
+ * row. */
+enum { KEEP_LANES = 2 * DS_LANE_ALIGN - 3 };
+
+typedef struct {
+    double w[2 * DS_LANE_ALIGN];
+    int stride;
+} osc_n;
+
+static void osc_n_rhs(void *ctx, const double *restrict t, const double *restrict x, double *restrict f,
+                      signed char *restrict flag)
+{
+    (void)t;
+    const osc_n *o = ctx;
+    for (int l = 0; l < o->stride; l++) {
+        f[l] = x[o->stride + l];
+        f[o->stride + l] = -o->w[l] * o->w[l] * x[l];
+        flag[l] = 0;
+    }
+}
+
+/* Lanes w[0 .. nl) to t = 10 with a stop at the 80th record, every row of each record into x[record][row][lane]; ask_rows:
+ * first ask for row 1 and row 0 alone as well, keeping those answers in xr1 and xr0. */
+static void osc_n_run(const double *w, int nl, int ask_rows, double *x, double *xr1, double *xr0)
+{
+    const int S = nl > DS_LANE_ALIGN ? 2 * DS_LANE_ALIGN : DS_LANE_ALIGN;
+    osc_n o = {.stride = S};
+    for (int l = 0; l < S; l++)
+        o.w[l] = l < nl ? w[l] : 1.0;
+    ds_system sys = {.nx = 2, .nlanes = nl, .stride = S, .rhs = osc_n_rhs, .ctx = &o,
+                     .scale = {1.0, 1.0}, .var_name = {"x", "v"}};
+    ds_evolver *ev;
+    ds_error err;
+    ds_solver_opts opt = tk_opts(DS_DOPRI5, 1e-7, 0.0);
+    assert_int_equal(ds_evolver_create(&sys, &opt, &ev, &err), DS_OK);
+    double x0[4 * DS_LANE_ALIGN] = {0}, xa[4 * DS_LANE_ALIGN], xb[4 * DS_LANE_ALIGN];
+    for (int l = 0; l < S; l++)
+        x0[l] = 1.0;
+    ds_evolver_reset(ev, 0.0, x0);
+    const int one[] = {1}, zero_out[] = {0, -1, 2};
+    for (int k = 1; k <= OSC_REC; k++) {
+        double t = 0.05 * k;
+        assert_int_equal(ds_evolver_advance(ev, t, k <= 80 ? 0.05 * 80 : 10.0, &err), DS_OK);
+        if (ask_rows)
+            ds_evolver_interp_rows(ev, t, one, 1, xa);
+        ds_evolver_interp(ev, t, xb);
+        for (int l = 0; l < nl; l++) {
+            x[(2 * (k - 1)) * KEEP_LANES + l] = xb[l];
+            x[(2 * (k - 1) + 1) * KEEP_LANES + l] = xb[S + l];
+            if (ask_rows)
+                xr1[(k - 1) * KEEP_LANES + l] = xa[S + l];
+        }
+        if (ask_rows) {
+            ds_evolver_interp_rows(ev, t, zero_out, 3, xa);
+            for (int l = 0; l < nl; l++)
+                xr0[(k - 1) * KEEP_LANES + l] = xa[l];
+        }
+    }
+    ds_evolver_free(ev);
+}
+
+static void test_dense_output_kept(void **state)
+{
+    (void)state;
+    double w[KEEP_LANES];
+    for (int l = 0; l < KEEP_LANES; l++)
+        w[l] = 0.2 + 0.37 * l + (l % 3) * 1.1; /* steps of many lengths in both vectors */
+    static double xb[2 * OSC_REC * KEEP_LANES], r1[OSC_REC * KEEP_LANES], r0[OSC_REC * KEEP_LANES];
+    static double xa[2 * OSC_REC * KEEP_LANES];
+    osc_n_run(w, KEEP_LANES, 1, xb, r1, r0);
+    for (int l = 0; l < KEEP_LANES; l++) {
+        osc_n_run(&w[l], 1, 0, xa, NULL, NULL);
+        for (int k = 0; k < OSC_REC; k++) {
+            const double x0 = xa[2 * k * KEEP_LANES], v0 = xa[(2 * k + 1) * KEEP_LANES];
+            assert_memory_equal(&xb[2 * k * KEEP_LANES + l], &x0, sizeof(double));
+            assert_memory_equal(&xb[(2 * k + 1) * KEEP_LANES + l], &v0, sizeof(double));
+            assert_memory_equal(&r1[k * KEEP_LANES + l], &v0, sizeof(double));
+            assert_memory_equal(&r0[k * KEEP_LANES + l], &x0, sizeof(double));
+        }
+    }
+}
+
 /* A lane whose slope becomes infinite (lane 1 past t = 1, x' = -x before) fails with that
  * reason, not as a step too small, at the time it reached; its companion runs on to the end
  * with its own answer. */
@@ -502,6 +588,7 @@ int main(void)
         cmocka_unit_test(test_day_inertial),
         cmocka_unit_test(test_lanes_run_ahead_same_bits),
         cmocka_unit_test(test_lanes_run_ahead_share_calls),
+        cmocka_unit_test(test_dense_output_kept),
         cmocka_unit_test(test_nonfinite_lane),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

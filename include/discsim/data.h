@@ -125,6 +125,9 @@ typedef struct ds_load_segment {
     int nsession;
 } ds_load_segment;
 
+/* The rows of ds_data.scratch. */
+enum { DS_SCRATCH_ZERO = 4, DS_SCRATCH_OK = 5, DS_SCRATCH_ROWS = 6 };
+
 typedef struct ds_data {
     const ds_model *m;
     int nx;                 /* states per lane: nlevel * (1 or 3) */
@@ -134,7 +137,9 @@ typedef struct ds_data {
     double *mact, *mforce;  /* [group][level][stride] muscle activation and force at the last observation */
     double *root;           /* [DS_NROOT_OUTPUTS][stride] herniation and root at the last observation */
     double *mtone;          /* [group][stride] tone at the last observation (massage lowers it) */
-    double *scratch;        /* [5][stride] for the right-hand sides' lane loops; the last row stays 0 */
+    double *scratch;        /* [DS_SCRATCH_ROWS][stride] for the right-hand sides' lane loops; row
+                               DS_SCRATCH_ZERO stays 0, row DS_SCRATCH_OK: 1 while a lane has fluid
+                               at every level so far */
     double *lv_scratch;     /* [level][stride] for the right-hand sides' per-level lane loops */
     double *t_lanes;        /* [stride] the lanes' times for ds_segment_refresh_all, copied there:
                                a right-hand side that hands its own times to a call no longer

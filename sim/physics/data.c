@@ -66,7 +66,7 @@ ds_status ds_data_create(const ds_model *m, ds_data *d, ds_error *err)
     size_t nxs = (size_t)d->nx * m->stride, nout = (size_t)m->nlevel * DS_NLEVEL_OUTPUTS * m->stride;
     size_t nm = (size_t)m->ngroup * m->nlevel * m->stride;
     size_t nroot = (size_t)DS_NROOT_OUTPUTS * m->stride, ntone = (size_t)m->ngroup * m->stride;
-    size_t total = nxs + nout + 2 * nm + nroot + ntone + (7 + (size_t)m->nlevel) * m->stride +
+    size_t total = nxs + nout + 2 * nm + nroot + ntone + (8 + (size_t)m->nlevel) * m->stride +
                    2 * ds_posture_load_doubles(m);
     void *mem = NULL;
     if (posix_memalign(&mem, 64, total * sizeof(double)) != 0)
@@ -80,7 +80,7 @@ ds_status ds_data_create(const ds_model *m, ds_data *d, ds_error *err)
     d->root = d->mforce + nm;
     d->mtone = d->root + nroot;
     d->scratch = d->mtone + ntone;
-    d->lv_scratch = d->scratch + 5 * (size_t)m->stride;
+    d->lv_scratch = d->scratch + DS_SCRATCH_ROWS * (size_t)m->stride;
     d->t_lanes = d->lv_scratch + (size_t)m->nlevel * m->stride;
     double *p = ds_posture_load_bind(m, &d->seg.from, d->t_lanes + m->stride);
     p = ds_posture_load_bind(m, &d->seg.to, p);

@@ -65,20 +65,22 @@ static inline double osm_root(double q, double n) { return n == 2.0 ? sqrt(q) : 
  * fluid volume state at row v_row of each level's block of b rows (a lane with no fluid left
  * on V0: flagged by the right-hand side). In a loop of their own: the power is a long chain
  * of dependent operations, and a loop of little else lets the core overlap those of several
- * levels and vectors. A level whose lanes all have the exponent 2 computes no power at all;
- * one with another exponent computes both for every lane and takes each lane's own (what
- * osm_power gives). */
+ * levels and vectors. When every level's lanes have the exponent 2 no power is computed at
+ * all; otherwise both for every lane, and each lane takes its own (what osm_power gives:
+ * the same bits either way). The exponents of all levels are checked in one loop, their rows
+ * being one after another (a loop per level cost a tenth of the right-hand side). */
 DS_HOT static void swelling_pressures(const ds_model *m, const double *restrict x, int b, int v_row,
                                       double *restrict pw_all)
 {
     const int S = m->stride, nl = m->nsubj;
+    const double *restrict nosm_all = PAR(0, n_osm);
+    double other = 0.0; /* lanes with another exponent, padding lanes included */
+    for (size_t q = 0; q < (size_t)m->nlevel * S; q++)
+        other += nosm_all[q] == 2.0 ? 0.0 : 1.0;
     for (int i = 0; i < m->nlevel; i++) {
         const double *restrict V = x + (size_t)(b * i + v_row) * S;
         const double *restrict pi0 = PAR(i, pi0), *restrict nosm = PAR(i, n_osm), *restrict V0 = DER(i, V0);
         double *restrict pw = pw_all + (size_t)i * S;
-        double other = 0.0; /* lanes with another exponent */
-        for (int l = 0; l < nl; l++)
-            other += nosm[l] == 2.0 ? 0.0 : 1.0;
         if (other == 0.0) {
             for (int l = 0; l < nl; l++) {
                 const double vl = V[l], v0 = V0[l];
@@ -118,6 +120,16 @@ static inline void seg_fracs(const ds_load_segment *seg, const double *restrict 
     }
 }
 
+/* Flags the lanes with no fluid left at some level (ok 0: the product of the levels' 1s and
+ * 0s, kept in a row of doubles so that the levels' lane loops vectorize; a lane by lane test
+ * of the bytes after each level kept a scalar loop per level). */
+static inline void flag_dry(const double *restrict ok, int nl, signed char *restrict flag)
+{
+    for (int l = 0; l < nl; l++)
+        if (ok[l] == 0.0)
+            flag[l] = 1;
+}
+
 /* A dynamic segment's loads at each lane's own time (see ds_data.t_lanes). */
 static void refresh_loads(ds_data *d, const double *t)
 {
@@ -146,7 +158,10 @@ DS_HOT void ds_spine_rhs_qs(void *ctx, const double *restrict t, const double *r
         refresh_loads(d, t);
     const int S = m->stride, nl = m->nsubj;
     double *restrict ramp_w = d->scratch; /* the ramp's fraction per lane, once for every level */
+    double *restrict okall = d->scratch + (size_t)DS_SCRATCH_OK * S;
     seg_fracs(&d->seg, t, nl, ramp_w);
+    for (int l = 0; l < nl; l++)
+        okall[l] = 1.0;
     swelling_pressures(m, x, DS_QS_NSTATE, DS_QS_V, d->lv_scratch);
     for (int i = 0; i < m->nlevel; i++) {
         const double *restrict V = x + (size_t)(DS_QS_NSTATE * i + DS_QS_V) * S;
@@ -164,7 +179,10 @@ DS_HOT void ds_spine_rhs_qs(void *ctx, const double *restrict t, const double *r
         const double *restrict itv = DER(i, inv_tau_v);
         const double *restrict La = d->seg.from.load + (size_t)i * S, *restrict Lb = d->seg.to.load + (size_t)i * S;
         /* every operation is done on every lane and only the results selected: with IEEE
-         * traps possible, the compiler speculates no arithmetic out of a branch */
+         * traps possible, the compiler speculates no arithmetic out of a branch; lanes are
+         * independent (the many pointers would otherwise need more run-time alias checks than
+         * the compiler makes) */
+#pragma omp simd
         for (int l = 0; l < nl; l++) {
             const double vl = V[l], v0 = V0[l]; /* both loaded: a load in a branch is not vectorized */
             const int ok = vl > 0.0;
@@ -178,11 +196,10 @@ DS_HOT void ds_spine_rhs_qs(void *ctx, const double *restrict t, const double *r
             const double okf = ok ? 1.0 : 0.0; /* a product, not a select of the results: GCC keeps that a branch */
             dV[l] = dv * okf;
             dHv[l] = dhv * okf;
+            okall[l] *= okf;
         }
-        for (int l = 0; l < nl; l++)
-            if (!(V[l] > 0.0))
-                flag[l] = 1;
     }
+    flag_dry(okall, nl, flag);
 }
 
 /* Block-tridiagonal with 2 x 2 blocks (V, h_v): the quasi-static levels do not couple. */
@@ -280,9 +297,10 @@ DS_HOT void ds_spine_rhs_in(void *ctx, const double *restrict t, const double *r
     /* levels outside, lanes inside, so that the lane loops vectorize (as ds_spine_rhs_qs): the ramp's
      * fraction per lane, and the level above's force and load carried down in scratch */
     double *restrict wr = d->scratch, *restrict Nab = d->scratch + S, *restrict Lab = d->scratch + 2 * (size_t)S;
+    double *restrict okall = d->scratch + (size_t)DS_SCRATCH_OK * S;
     seg_fracs(&d->seg, t, nl, wr);
     for (int l = 0; l < nl; l++)
-        Nab[l] = Lab[l] = 0.0;
+        Nab[l] = Lab[l] = 0.0, okall[l] = 1.0;
     swelling_pressures(m, x, B, DS_IN_V, d->lv_scratch);
     for (int i = 0; i < n; i++) {
         const double *restrict xi = x + (size_t)(B * i) * S;
@@ -321,7 +339,7 @@ DS_HOT void ds_spine_rhs_in(void *ctx, const double *restrict t, const double *r
         }
         /* the disc and the vertebra above it (disc_in's arithmetic, written out) */
         /* the vertebra below: the next level's, or none (a row of zeros, not a branch) */
-        const double *restrict zero = d->scratch + 4 * (size_t)S;
+        const double *restrict zero = d->scratch + (size_t)DS_SCRATCH_ZERO * S;
         const double *restrict ub_ = i + 1 < n ? x + ((size_t)(B * (i + 1)) + DS_IN_U) * S : zero;
         const double *restrict wb_ = i + 1 < n ? x + ((size_t)(B * (i + 1)) + DS_IN_W) * S : zero;
         const double *restrict h0 = PAR(i, h0), *restrict An = PAR(i, A_n), *restrict Ap = PAR(i, A_p);
@@ -356,11 +374,10 @@ DS_HOT void ds_spine_rhs_in(void *ctx, const double *restrict t, const double *r
              * nothing above; its results are flagged and discarded anyway */
             Nab[l] = N * okf;
             Lab[l] = Ll[l] * okf;
+            okall[l] *= okf;
         }
-        for (int l = 0; l < nl; l++)
-            if (!(Vi[l] > 0.0))
-                flag[l] = 1;
     }
+    flag_dry(okall, nl, flag);
 }
 
 /* Block-tridiagonal with blocks (u, w, V, h_v, a_1 .. a_G) per level: disc i couples vertebra i

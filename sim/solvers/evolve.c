@@ -41,10 +41,15 @@ struct ds_evolver {
     /* the dense output's last choice of step per lane, for the next time it is asked while
      * no step has been accepted (records come far oftener than steps): the slots of the
      * step's start and end (4: the current state), whether the state itself is the answer,
-     * and the step's start and length (valid while c_ok; for times from c_t on) */
+     * and the step's start and length; and the chosen step's end points and slopes of the
+     * rows last asked for ([row's position][stride]). A vector of lanes keeps them for times
+     * from c_t until c_until[chunk], the earliest end of its lanes' chosen steps (-inf once
+     * a lane whose answer was its state accepts a step; the others' end points are copies,
+     * and their steps stay kept while later records may need them). */
     double *c_js, *c_je, *c_cp, *c_t0, *c_h;
+    double *c_xs, *c_fs, *c_xe, *c_fe, *c_until;
+    int *c_rows, c_nrows;
     double c_t;
-    int c_ok;
     double *err_prev;           /* per lane: the last step's error norm (0: none yet) */
     unsigned char *landing, *rejected_last;
     double *fac;                /* per lane: the controller's factor for this round */
@@ -97,8 +102,9 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     const size_t A = 64;
 #define R(bytes) (((bytes) + A - 1) / A * A)
     size_t bytes = R(sizeof(ds_evolver));
-    bytes += (21 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
-    bytes += (8 + 2 * DS_HIST + DS_MAX_STAGES + 1) * R(nv * sizeof(double)); /* state-shaped */
+    bytes += (22 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
+    bytes += (12 + 2 * DS_HIST + DS_MAX_STAGES + 1) * R(nv * sizeof(double)); /* state-shaped */
+    bytes += R((size_t)nx * sizeof(int));
     bytes += 3 * R(nm * sizeof(double)) + R(nv * sizeof(int)) + 2 * R(S * sizeof(int));
     bytes += R(nm4 * sizeof(double)) + R(nv4 * sizeof(int));
     bytes += 11 * R((size_t)S) + 8 * R(S * sizeof(int64_t)) + 2 * R(S * sizeof(double)) + 2 * R(S * sizeof(int));
@@ -122,10 +128,11 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     w->nm = nm;
     double **lane_d[] = {&w->t, &ev->h, &w->hs, &w->ts, &w->hg, &w->tmp, &w->errn, &w->st.h_min,
                          &w->st.h_last, &ev->fail_t, &ev->fail_h, &w->eta, &ev->err_prev, &w->hg_fact, &ev->fac,
-                         &ev->c_js, &ev->c_je, &ev->c_cp, &ev->c_t0, &ev->c_h, &ev->acc_slot, NULL};
+                         &ev->c_js, &ev->c_je, &ev->c_cp, &ev->c_t0, &ev->c_h, &ev->acc_slot, &ev->c_until, NULL};
     for (int i = 0; lane_d[i]; i++)
         *lane_d[i] = take(&cur, S * sizeof(double));
-    double **state_d[] = {&w->x, &w->f, &w->xnew, &w->fnew, &w->err, &w->wt, &w->z, &w->a, NULL};
+    double **state_d[] = {&w->x,    &w->f,     &w->xnew,  &w->fnew,  &w->err,  &w->wt,
+                          &w->z,    &w->a,     &ev->c_xs, &ev->c_fs, &ev->c_xe, &ev->c_fe, NULL};
     for (int i = 0; state_d[i]; i++)
         *state_d[i] = take(&cur, nv * sizeof(double));
     for (int j = 0; j < DS_HIST; j++) {
@@ -135,6 +142,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
         ev->f_prev[j] = take(&cur, nv * sizeof(double));
     }
     ev->head = take(&cur, S * sizeof(int));
+    ev->c_rows = take(&cur, (size_t)nx * sizeof(int));
     ev->nhist = take(&cur, S * sizeof(int));
     ev->seg_tries = take(&cur, S * sizeof(int64_t));
     for (int j = 0; j < DS_MAX_STAGES; j++)
@@ -175,8 +183,9 @@ void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0)
     ds_step_ws *w = &ev->w;
     const int S = w->stride;
     memcpy(w->x, x0, w->nv * sizeof(double));
-    ev->c_ok = 0;
+    ev->c_nrows = 0;
     for (int l = 0; l < S; l++) {
+        ev->c_until[l] = -INFINITY; /* no choice kept */
         w->t[l] = t0;
         ev->head[l] = ev->nhist[l] = 0; /* no step yet: dense output is the state itself */
         ev->seg_tries[l] = 0;
@@ -269,7 +278,8 @@ static void accept(ds_evolver *ev, int l, int adaptive, double fac, double t_har
     if (!ev->landing[l] && w->hs[l] < w->st.h_min[l])
         w->st.h_min[l] = w->hs[l];
     const int j = ev->nhist[l] ? (ev->head[l] + 1) % DS_HIST : 0;
-    ev->c_ok = 0; /* the dense output chooses its steps anew */
+    if (ev->c_cp[l] != 0.0) /* its dense output was its state: chosen anew (see ds_evolver_interp_rows) */
+        ev->c_until[l / DS_LA_LANES] = -INFINITY;
     ev->head[l] = j;
     ev->nhist[l] += ev->nhist[l] < DS_HIST;
     ev->t_prev[j][l] = w->t[l];
@@ -468,14 +478,15 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
         (n) = (n) + go_;                                                             \
     } while (0)
 
-/* Dense output by lanes in vectors of 8: first, per lane, the kept step that holds t (the
- * oldest one if none does), as the slots of its start and end (4: the current state) and its
- * Hermite weights, or a copy of the current state; then the rows with the lanes inner, each
- * lane's values chosen from the slots by selects, so that the loop vectorizes. The weights
- * and the order of the sum are those of the formula lane by lane: the same bits.
- * The choice of step is kept: asked again for a later t with no step accepted since, a lane
- * keeps its step while t lies before its end (or its state, once t is past it), which is
- * what the search would find; only the weights are made anew. */
+/* Dense output by lanes in vectors of 8. A vector of lanes chooses anew when t has passed
+ * the end of a lane's chosen step, when a lane whose answer was its state has stepped on, or
+ * when other rows or an earlier time are asked for: per lane, the kept step that holds t (the oldest
+ * one if none does), as the slots of its start and end (4: the current state) and its start
+ * and length, or a copy of the current state; and the rows' end points and slopes of that
+ * step, each lane's chosen from the slots by selects so that the loop vectorizes. Otherwise
+ * it keeps them (records come far oftener than steps), which is what choosing anew would
+ * give. Then each row is the cubic Hermite of its kept end points and slopes, with the
+ * weights and the order of the sum of the formula lane by lane: the same bits. */
 DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, int nrows, double *xout)
 {
     const ds_step_ws *w = &ev->w;
@@ -484,36 +495,35 @@ DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, in
                  *restrict X3 = ev->x_prev[3], *restrict XC = w->x;
     const double *restrict F0 = ev->f_prev[0], *restrict F1 = ev->f_prev[1], *restrict F2 = ev->f_prev[2],
                  *restrict F3 = ev->f_prev[3], *restrict FC = w->f;
-    const int kept_choice = ev->c_ok && t >= ev->c_t;
+    double *restrict XS = ev->c_xs, *restrict FS = ev->c_fs, *restrict XE = ev->c_xe, *restrict FE = ev->c_fe;
+    /* the rows asked for (those outside the state are left alone), as last time or anew */
+    int same = t >= ev->c_t, n = 0;
+    for (int r = 0; r < nrows; r++) {
+        const int i = rows ? rows[r] : r;
+        if (i < 0 || i >= w->nx)
+            continue;
+        same = same && n < ev->c_nrows && ev->c_rows[n] == i;
+        ev->c_rows[n++] = i;
+    }
+    same = same && n == ev->c_nrows;
+    ev->c_nrows = n;
+    ev->c_t = t;
     DS_LA_CHUNKS(c, S)
     {
         double *restrict js = ev->c_js + c, *restrict je = ev->c_je + c, *restrict cp = ev->c_cp + c;
         double *restrict t0s = ev->c_t0 + c, *restrict hs = ev->c_h + c;
-        const double *restrict T0 = ev->t_prev[0] + c, *restrict T1 = ev->t_prev[1] + c, *restrict T2 = ev->t_prev[2] + c,
-                     *restrict T3 = ev->t_prev[3] + c, *restrict Tc = w->t + c;
-        double moved = 1.0;
-        if (kept_choice) { /* does every lane's kept step still hold t? */
-            moved = 0.0;
-#pragma omp simd reduction(+ : moved)
-            for (int k = 0; k < DS_LA_LANES; k++) {
-                const double b = je[k];
-                double end = b == 0.0 ? T0[k] : T1[k];
-                end = b == 2.0 ? T2[k] : end;
-                end = b == 3.0 ? T3[k] : end;
-                end = b == 4.0 ? Tc[k] : end;
-                moved += cp[k] == 0.0 && !(t < end) ? 1.0 : 0.0;
-            }
-        }
-        if (moved != 0.0) {
+        if (!(same && t < ev->c_until[c / DS_LA_LANES])) {
+            const double *restrict T0 = ev->t_prev[0] + c, *restrict T1 = ev->t_prev[1] + c,
+                         *restrict T2 = ev->t_prev[2] + c, *restrict T3 = ev->t_prev[3] + c, *restrict Tc = w->t + c;
+            const double *restrict H0 = ev->h_prev[0] + c, *restrict H1 = ev->h_prev[1] + c,
+                         *restrict H2 = ev->h_prev[2] + c, *restrict H3 = ev->h_prev[3] + c;
             /* per lane, the newest slot and the steps kept, as doubles (the loops below compare
              * them with their values' type); a padding lane keeps none: the current state */
-            double hd[DS_LA_LANES], nh[DS_LA_LANES];
+            double hd[DS_LA_LANES], nh[DS_LA_LANES], ends[DS_LA_LANES];
             for (int k = 0; k < DS_LA_LANES; k++) {
                 hd[k] = c + k < w->nl ? ev->head[c + k] : 0.0;
                 nh[k] = c + k < w->nl ? ev->nhist[c + k] : 0.0;
             }
-            const double *restrict H0 = ev->h_prev[0] + c, *restrict H1 = ev->h_prev[1] + c,
-                         *restrict H2 = ev->h_prev[2] + c, *restrict H3 = ev->h_prev[3] + c;
 #pragma omp simd
             for (int k = 0; k < DS_LA_LANES; k++) {
                 /* the kept step that holds t (the oldest one if none does): back from the newest
@@ -521,11 +531,11 @@ DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, in
                  * then selected (a load under a condition keeps the loop scalar) */
                 const double a0 = T0[k], a1 = T1[k], a2 = T2[k], a3 = T3[k], tc = Tc[k];
                 const double b0 = H0[k], b1 = H1[k], b2 = H2[k], b3 = H3[k], kept = nh[k];
-                double j = hd[k], n = 0.0, end = 4.0;
+                double j = hd[k], nb = 0.0, end = 4.0;
                 /* DS_HIST - 1 times, written out: a loop inside keeps this one scalar */
-                BACK_ONE(j, n, end, kept, t, a0, a1, a2, a3);
-                BACK_ONE(j, n, end, kept, t, a0, a1, a2, a3);
-                BACK_ONE(j, n, end, kept, t, a0, a1, a2, a3);
+                BACK_ONE(j, nb, end, kept, t, a0, a1, a2, a3);
+                BACK_ONE(j, nb, end, kept, t, a0, a1, a2, a3);
+                BACK_ONE(j, nb, end, kept, t, a0, a1, a2, a3);
                 double t0 = j == 0.0 ? a0 : a1, h = j == 0.0 ? b0 : b1;
                 t0 = j == 2.0 ? a2 : t0, h = j == 2.0 ? b2 : h;
                 t0 = j == 3.0 ? a3 : t0, h = j == 3.0 ? b3 : h;
@@ -534,6 +544,34 @@ DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, in
                 const double copy = late + none > 0.0 ? 1.0 : 0.0; /* either: one select, not a combined condition */
                 js[k] = copy != 0.0 ? 4.0 : j, je[k] = copy != 0.0 ? 4.0 : end, cp[k] = copy;
                 t0s[k] = t0, hs[k] = h;
+                /* the chosen step's end, until which it holds t (a copy: until a step is accepted) */
+                double e = end == 0.0 ? a0 : a1;
+                e = end == 2.0 ? a2 : e;
+                e = end == 3.0 ? a3 : e;
+                e = end == 4.0 ? tc : e;
+                ends[k] = copy != 0.0 ? INFINITY : e;
+            }
+            double until = INFINITY;
+            for (int k = 0; k < DS_LA_LANES; k++)
+                until = ends[k] < until ? ends[k] : until;
+            ev->c_until[c / DS_LA_LANES] = until;
+            for (int r = 0; r < n; r++) {
+                const size_t q0 = (size_t)ev->c_rows[r] * S + c, p0 = (size_t)r * S + c;
+#pragma omp simd
+                for (int k = 0; k < DS_LA_LANES; k++) {
+                    const size_t q = q0 + k;
+                    const double x0 = X0[q], x1 = X1[q], x2 = X2[q], x3 = X3[q], xc = XC[q];
+                    const double f0 = F0[q], f1 = F1[q], f2 = F2[q], f3 = F3[q], fc = FC[q];
+                    const double a = js[k], b = je[k];
+                    double xs = a == 0.0 ? x0 : x1, fs = a == 0.0 ? f0 : f1;
+                    xs = a == 2.0 ? x2 : xs, fs = a == 2.0 ? f2 : fs;
+                    xs = a == 3.0 ? x3 : xs, fs = a == 3.0 ? f3 : fs;
+                    double xe = b == 0.0 ? x0 : x1, fe = b == 0.0 ? f0 : f1;
+                    xe = b == 2.0 ? x2 : xe, fe = b == 2.0 ? f2 : fe;
+                    xe = b == 3.0 ? x3 : xe, fe = b == 3.0 ? f3 : fe;
+                    xe = b == 4.0 ? xc : xe, fe = b == 4.0 ? fc : fe;
+                    XS[p0 + k] = xs, FS[p0 + k] = fs, XE[p0 + k] = xe, FE[p0 + k] = fe;
+                }
             }
         }
         double c00[DS_LA_LANES], c10[DS_LA_LANES], c01[DS_LA_LANES], c11[DS_LA_LANES];
@@ -545,31 +583,16 @@ DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, in
             c00[k] = 2 * s3 - 3 * s2 + 1, c10[k] = (s3 - 2 * s2 + s) * h;
             c01[k] = -2 * s3 + 3 * s2, c11[k] = (s3 - s2) * h;
         }
-        for (int r = 0; r < nrows; r++) {
-            const int i = rows ? rows[r] : r;
-            if (i < 0 || i >= w->nx)
-                continue;
-            const size_t q0 = (size_t)i * S + c;
+        for (int r = 0; r < n; r++) {
+            const size_t q0 = (size_t)ev->c_rows[r] * S + c, p0 = (size_t)r * S + c;
 #pragma omp simd
             for (int k = 0; k < DS_LA_LANES; k++) {
-                const size_t q = q0 + k;
-                const double x0 = X0[q], x1 = X1[q], x2 = X2[q], x3 = X3[q], xc = XC[q];
-                const double f0 = F0[q], f1 = F1[q], f2 = F2[q], f3 = F3[q], fc = FC[q];
-                const double a = js[k], b = je[k];
-                double xs = a == 0.0 ? x0 : x1, fs = a == 0.0 ? f0 : f1;
-                xs = a == 2.0 ? x2 : xs, fs = a == 2.0 ? f2 : fs;
-                xs = a == 3.0 ? x3 : xs, fs = a == 3.0 ? f3 : fs;
-                double xe = b == 0.0 ? x0 : x1, fe = b == 0.0 ? f0 : f1;
-                xe = b == 2.0 ? x2 : xe, fe = b == 2.0 ? f2 : fe;
-                xe = b == 3.0 ? x3 : xe, fe = b == 3.0 ? f3 : fe;
-                xe = b == 4.0 ? xc : xe, fe = b == 4.0 ? fc : fe;
-                const double v = c00[k] * xs + c10[k] * fs + c01[k] * xe + c11[k] * fe;
-                xout[q] = cp[k] != 0.0 ? xc : v;
+                const size_t p = p0 + k;
+                const double v = c00[k] * XS[p] + c10[k] * FS[p] + c01[k] * XE[p] + c11[k] * FE[p];
+                xout[q0 + k] = cp[k] != 0.0 ? XC[q0 + k] : v;
             }
         }
     }
-    ev->c_ok = 1;
-    ev->c_t = t;
 }
 
 void ds_evolver_interp(ds_evolver *ev, double t, double *xout) { ds_evolver_interp_rows(ev, t, NULL, ev->w.nx, xout); }
