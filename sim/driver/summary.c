@@ -115,14 +115,15 @@ static inline double min_sel(double a, double b)
 }
 
 /* One record for lanes l0..l0+n-1, with or without the root's metrics (root is a constant
- * at each call, so that no load is conditional); selects rather than branches, so that the
- * lane loops vectorize. A lane's first record in the window only sets its previous values. */
+ * at each call, so that no load is conditional, and without the root no work is done for
+ * its metrics); selects rather than branches, so that the lane loops vectorize. A lane's
+ * first record in the window only sets its previous values. */
 static inline void add_lanes(ds_summary *restrict s, int l0, int n, double t, const double *restrict contact,
                              const double *restrict protrusion, const double *restrict pressure,
                              const double *restrict height, int root)
 {
     double *restrict t_prev = s->t_prev + l0, *restrict p_prev = s->p_prev + l0;
-    if (root)
+    if (root) { /* before the lanes' previous time moves on */
         for (int k = 0; k < s->nthr; k++) {
             double *restrict above = s->above + (size_t)k * s->nsubj + l0;
             const double thr = s->thr[k];
@@ -132,26 +133,33 @@ static inline void add_lanes(ds_summary *restrict s, int l0, int n, double t, co
                 above[j] = t_prev[j] != t_prev[j] ? above[j] : a; /* NaN: no record yet */
             }
         }
-    double *restrict P_prev = s->P_prev + l0, *restrict d_prev = s->d_prev + l0;
-    double *restrict p_int = s->p_int + l0, *restrict P_int = s->P_int + l0, *restrict d_int = s->d_int + l0;
-    double *restrict span = s->span + l0, *restrict p_peak = s->p_peak + l0, *restrict P_peak = s->P_peak + l0;
-    double *restrict h_max = s->h_max + l0, *restrict h_min = s->h_min + l0;
+        double *restrict d_prev = s->d_prev + l0, *restrict p_int = s->p_int + l0, *restrict d_int = s->d_int + l0;
+        double *restrict p_peak = s->p_peak + l0;
+#pragma omp simd
+        for (int j = 0; j < n; j++) {
+            const double p = contact[j], dl = protrusion[j];
+            const int first = t_prev[j] != t_prev[j];
+            const double dt = t - t_prev[j];
+            const double pi = p_int[j] + 0.5 * dt * (p + p_prev[j]), di = d_int[j] + 0.5 * dt * (dl + d_prev[j]);
+            p_int[j] = first ? p_int[j] : pi;
+            d_int[j] = first ? d_int[j] : di;
+            p_prev[j] = p;
+            d_prev[j] = dl;
+            p_peak[j] = max_sel(p_peak[j], p);
+        }
+    }
+    double *restrict P_prev = s->P_prev + l0, *restrict P_int = s->P_int + l0, *restrict span = s->span + l0;
+    double *restrict P_peak = s->P_peak + l0, *restrict h_max = s->h_max + l0, *restrict h_min = s->h_min + l0;
 #pragma omp simd
     for (int j = 0; j < n; j++) {
-        const double p = root ? contact[j] : 0.0, P = pressure[j], dl = root ? protrusion[j] : 0.0;
+        const double P = pressure[j];
         const int first = t_prev[j] != t_prev[j];
         const double dt = t - t_prev[j];
-        const double pi = p_int[j] + 0.5 * dt * (p + p_prev[j]), Pi = P_int[j] + 0.5 * dt * (P + P_prev[j]);
-        const double di = d_int[j] + 0.5 * dt * (dl + d_prev[j]), sp = span[j] + dt;
-        p_int[j] = first ? p_int[j] : pi;
+        const double Pi = P_int[j] + 0.5 * dt * (P + P_prev[j]), sp = span[j] + dt;
         P_int[j] = first ? P_int[j] : Pi;
-        d_int[j] = first ? d_int[j] : di;
         span[j] = first ? span[j] : sp;
         t_prev[j] = t;
-        p_prev[j] = p;
         P_prev[j] = P;
-        d_prev[j] = dl;
-        p_peak[j] = max_sel(p_peak[j], p);
         P_peak[j] = max_sel(P_peak[j], P);
         h_max[j] = max_sel(h_max[j], height[j]);
         h_min[j] = min_sel(h_min[j], height[j]);

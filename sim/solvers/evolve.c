@@ -330,6 +330,31 @@ DS_HOT static void keep_accepted(ds_evolver *ev)
     }
 }
 
+/* Whether each lane's candidate is finite in every state (1 or 0 in fin), the lanes inner so
+ * that the loop vectorizes (x - x is 0 for a finite x, NaN for an infinite one or NaN). */
+DS_HOT static void finite_lanes(const ds_step_ws *w, double *restrict fin)
+{
+    const int S = w->stride;
+    for (int l = 0; l < w->nl; l++)
+        fin[l] = 1.0;
+    for (int i = 0; i < w->nx; i++) {
+        const double *restrict xi = w->xnew + (size_t)i * S;
+#pragma omp simd
+        for (int l = 0; l < w->nl; l++)
+            fin[l] = xi[l] - xi[l] == 0.0 ? fin[l] : 0.0;
+    }
+}
+
+/* Whether a lane still running is behind t (& rather than &&: no branch, so that the loop
+ * vectorizes; it runs at every record). */
+DS_HOT static int any_behind(const ds_step_ws *w, double t)
+{
+    int behind = 0;
+    for (int l = 0; l < w->nl; l++)
+        behind |= (w->status[l] == DS_LANE_OK) & (w->t[l] < t);
+    return behind;
+}
+
 /* Judges every active lane's candidate: accept, retry smaller, or fail. */
 static void judge(ds_evolver *ev, int adaptive, double expo, double t_hard)
 {
@@ -343,17 +368,8 @@ static void judge(ds_evolver *ev, int adaptive, double expo, double t_hard)
          * dense output at records, where I control does as well with fewer steps */
         ds_control_judge_lanes(w->nl, w->errn, ev->meth->implicit ? ev->err_prev : NULL, expo, ev->rejected_last,
                                ev->fac, ev->verdict);
-    /* whether each lane's candidate is finite in every state, the lanes inner so that the loop
-     * vectorizes (x - x is 0 for a finite x, NaN for an infinite one or NaN) */
     double *restrict fin = w->tmp; /* per-lane scratch, free after the step */
-    for (int l = 0; l < w->nl; l++)
-        fin[l] = 1.0;
-    for (int i = 0; i < w->nx; i++) {
-        const double *restrict xi = w->xnew + (size_t)i * S;
-#pragma omp simd
-        for (int l = 0; l < w->nl; l++)
-            fin[l] = xi[l] - xi[l] == 0.0 ? fin[l] : 0.0;
-    }
+    finite_lanes(w, fin);
     for (int l = 0; l < w->nl; l++) {
         if (!w->active[l])
             continue;
@@ -409,12 +425,7 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
     const int adaptive = m->adaptive && !(ev->opt.h_fixed > 0);
     const double expo = m->err_order > 0 ? -1.0 / (m->err_order + 1) : 0.0;
 
-    for (;;) {
-        int behind = 0; /* & rather than &&: no branch, so that the loop vectorizes */
-        for (int l = 0; l < nl; l++)
-            behind |= (w->status[l] == DS_LANE_OK) & (w->t[l] < t_target);
-        if (!behind)
-            break;
+    while (any_behind(w, t_target)) {
         /* the lanes behind the target, and those past it that can run ahead */
         for (int l = 0; l < w->stride; l++)
             w->active[l] = l < nl && w->status[l] == DS_LANE_OK &&
