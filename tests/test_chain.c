@@ -3,6 +3,7 @@
  * inertial and quasi-static variants on a slow scenario. */
 #include <unistd.h>
 
+#include "physics/balance.h"
 #include "testkit.h"
 
 #define CHAIN DS_SOURCE_DIR "/scenarios/chain_day.yaml"
@@ -564,10 +565,130 @@ static void test_equilibrium_lanes(void **state)
     ds_scenario_free(&sc);
 }
 
+/* The balance as a lane alone computed it: its breakpoints sorted by an insertion sort that
+ * moves a breakpoint only past larger ones (so 0 and -0 keep their order), the moment at
+ * each, and the first from the second on whose moment reaches the target. */
+static double bal_moment(int n, const double *c, const double *w, const double *lo, double lam, double *a)
+{
+    double sum = 0.0;
+    for (int g = 0; g < n; g++) {
+        const double u = w[g] > 0.0 ? lam * c[g] / (2.0 * w[g]) : lo[g];
+        const double v = u < lo[g] ? lo[g] : u > 1.0 ? 1.0 : u;
+        if (a)
+            a[g] = v;
+        sum += c[g] * v;
+    }
+    return sum;
+}
+
+static void bal_alone(int n, const double *c, const double *w, const double *lo, double tg, double *a, double *res)
+{
+    double bp[DS_BAL_BP], mo[DS_BAL_BP];
+    int nb = 1;
+    bp[0] = 0.0;
+    for (int g = 0; g < n; g++)
+        if (c[g] != 0.0 && w[g] > 0.0) {
+            bp[nb++] = 2.0 * w[g] * lo[g] / c[g];
+            bp[nb++] = 2.0 * w[g] / c[g];
+        }
+    for (int i = 1; i < nb; i++)
+        for (int j = i; j > 0 && bp[j - 1] > bp[j]; j--) {
+            const double x = bp[j];
+            bp[j] = bp[j - 1], bp[j - 1] = x;
+        }
+    for (int i = 0; i < nb; i++)
+        mo[i] = bal_moment(n, c, w, lo, bp[i], NULL);
+    int ks = nb - 1;
+    for (int i = 1; i < nb; i++)
+        if (mo[i] >= tg) {
+            ks = i;
+            break;
+        }
+    const double bk = bp[ks], mk = mo[ks], bk1 = bp[ks > 0 ? ks - 1 : 0], mk1 = mo[ks > 0 ? ks - 1 : 0];
+    double l = mk > mk1 ? bk1 + (bk - bk1) * (tg - mk1) / (mk - mk1) : bk;
+    l = tg >= mo[nb - 1] ? bp[nb - 1] : l;
+    const double lam = tg <= mo[0] ? bp[0] : l;
+    *res = bal_moment(n, c, w, lo, lam, a) - tg;
+}
+
+static double bal_uniform(uint64_t *r)
+{
+    *r = *r * 6364136223846793005u + 1442695040888963407u;
+    return (double)(*r >> 11) / 9007199254740992.0;
+}
+
+/* The vector balance gives each lane the bits of the lane alone over random problems made
+ * to meet the hard cases: floors of 0 on groups pulling both ways (breakpoints 0 and -0),
+ * groups equal to another (equal breakpoints), groups without breakpoints, and targets at
+ * a breakpoint's moment, out of reach on either side, and NaN. */
+static void test_balance_as_sorted_scan(void **state)
+{
+    (void)state;
+    uint64_t r = 0x9E3779B97F4A7C15u;
+#define RND() bal_uniform(&r)
+    int hard = 0;
+    for (int trial = 0; trial < 4000; trial++) {
+        const int n = 1 + trial % 6;
+        double c[DS_MAX_GROUPS][DS_BAL_LANES], w[DS_MAX_GROUPS][DS_BAL_LANES], lo[DS_MAX_GROUPS][DS_BAL_LANES];
+        double tg[DS_BAL_LANES], a[DS_MAX_GROUPS][DS_BAL_LANES], res[DS_BAL_LANES];
+        for (int k = 0; k < DS_BAL_LANES; k++) {
+            for (int g = 0; g < n; g++) {
+                const double kind = RND();
+                const double sign = RND() < 0.35 ? -1.0 : 1.0;
+                c[g][k] = sign * (10.0 + 1000.0 * RND());
+                w[g][k] = 100.0 + 3000.0 * RND();
+                lo[g][k] = RND() < 0.4 ? 0.0 : 0.05 * RND();
+                if (kind < 0.1)
+                    c[g][k] = 0.0; /* no breakpoints */
+                else if (kind < 0.15)
+                    w[g][k] = 0.0;
+                else if (kind < 0.3 && g > 0) /* the same as the group before */
+                    c[g][k] = c[g - 1][k], w[g][k] = w[g - 1][k], lo[g][k] = lo[g - 1][k];
+            }
+            const double pick = RND();
+            double sc = 0.0;
+            for (int g = 0; g < n; g++)
+                sc += fabs(c[g][k]);
+            if (pick < 0.5)
+                tg[k] = (RND() - 0.3) * sc;
+            else if (pick < 0.75) { /* exactly a breakpoint's moment */
+                double cc[DS_MAX_GROUPS], ww[DS_MAX_GROUPS], ll[DS_MAX_GROUPS];
+                for (int g = 0; g < n; g++)
+                    cc[g] = c[g][k], ww[g] = w[g][k], ll[g] = lo[g][k];
+                const int g = (int)(RND() * n);
+                const double b = cc[g] != 0.0 && ww[g] > 0.0 ? 2.0 * ww[g] * (RND() < 0.5 ? ll[g] : 1.0) / cc[g] : 0.0;
+                tg[k] = bal_moment(n, cc, ww, ll, b, NULL);
+            } else if (pick < 0.85)
+                tg[k] = 1e9;
+            else if (pick < 0.95)
+                tg[k] = -1e9;
+            else
+                tg[k] = NAN;
+        }
+        ds_balance_lanes(n, (const double(*)[DS_BAL_LANES])c, (const double(*)[DS_BAL_LANES])w,
+                         (const double(*)[DS_BAL_LANES])lo, tg, a, res);
+        for (int k = 0; k < DS_BAL_LANES; k++) {
+            double cc[DS_MAX_GROUPS], ww[DS_MAX_GROUPS], ll[DS_MAX_GROUPS], aa[DS_MAX_GROUPS], rr;
+            for (int g = 0; g < n; g++)
+                cc[g] = c[g][k], ww[g] = w[g][k], ll[g] = lo[g][k];
+            bal_alone(n, cc, ww, ll, tg[k], aa, &rr);
+            assert_memory_equal(&res[k], &rr, sizeof rr);
+            for (int g = 0; g < n; g++) {
+                assert_memory_equal(&a[g][k], &aa[g], sizeof(double));
+                hard += aa[g] == 0.0 && signbit(aa[g]);
+            }
+        }
+    }
+#undef RND
+    printf("balance: 32,000 lanes as a lane alone, %d activations of -0\n", hard);
+    assert_true(hard > 0); /* the ties of 0 and -0 were met */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_balance_and_bounds),
+        cmocka_unit_test(test_balance_as_sorted_scan),
         cmocka_unit_test(test_tone_raises_compression),
         cmocka_unit_test(test_inertial_matches_quasi_static),
         cmocka_unit_test(test_inertial_accuracy_with_reused_jacobians),

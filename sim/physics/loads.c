@@ -34,6 +34,7 @@
 
 #include "base/dmath.h"
 #include "base/isa.h"
+#include "balance.h"
 #include "discsim/data.h"
 
 double ds_route_effect(double start, double duration, double onset_, double decay, double t, double time_scale)
@@ -102,114 +103,12 @@ static double f_pe(double lt)
     return lt > 1.0 ? (ds_exp(4.0 * (lt - 1.0) / 0.6) - 1.0) / den : 0.0;
 }
 
-/* The balance for a vector of lanes (BAL_LANES, each lane its own problem; arrays
- * [group][lane]): activations a with sum_g c a = target, or saturated if out of reach, and
- * the residual sum_g c a - target. Every lane does the same operations on its own numbers,
- * in the order a lane alone did them with a scan over its sorted breakpoints, with selects
- * instead of branches so that the loops vectorize:
- *   - each group's two breakpoints (a group with c = 0 or w = 0 has none: +inf in their
- *     places), sorted by an odd-even transposition sort that swaps only when the left is
- *     larger, a stable sort like the insertion sort it replaces, so the lane's finite
- *     breakpoints come out in the same order, ties (0 and -0) included;
- *   - the moment at every breakpoint (it does not decrease with lam, term by term in
- *     floating point too);
- *   - the first breakpoint whose moment reaches the target, and the linear piece before it. */
-enum { BAL_LANES = DS_LANE_ALIGN, BAL_BP = 2 * DS_MAX_GROUPS + 1 };
-
-/* Adds group g's term of the moment at lam (per lane) to sum: the clamp(a, lo, 1) of a lane
- * alone, its floor applied first. */
-static inline void moment_add(const double *restrict c, const double *restrict w, const double *restrict lo,
-                              const double *restrict lam, double *restrict sum, double *restrict a)
-{
-#pragma omp simd
-    for (int k = 0; k < BAL_LANES; k++) {
-        const double u = w[k] > 0.0 ? lam[k] * c[k] / (2.0 * w[k]) : lo[k];
-        const double u1 = u > 1.0 ? 1.0 : u;
-        const double v = u < lo[k] ? lo[k] : u1;
-        if (a)
-            a[k] = v;
-        sum[k] += c[k] * v;
-    }
-}
-
-DS_HOT static void balance_lanes(int n, const double (*c)[BAL_LANES], const double (*w)[BAL_LANES],
-                          const double (*lo)[BAL_LANES], const double *target, double (*a)[BAL_LANES], double *res)
-{
-    const int nbp = 2 * n + 1;
-    double bp[BAL_BP][BAL_LANES], mo[BAL_BP][BAL_LANES] = {{0}}, nb[BAL_LANES];
-#pragma omp simd
-    for (int k = 0; k < BAL_LANES; k++) {
-        bp[0][k] = 0.0;
-        nb[k] = 1.0;
-    }
-    for (int g = 0; g < n; g++)
-#pragma omp simd
-        for (int k = 0; k < BAL_LANES; k++) {
-            const double ok = (c[g][k] != 0.0 ? 1.0 : 0.0) * (w[g][k] > 0.0 ? 1.0 : 0.0);
-            const double lo_bp = 2.0 * w[g][k] * lo[g][k] / c[g][k], hi_bp = 2.0 * w[g][k] / c[g][k];
-            bp[1 + 2 * g][k] = ok != 0.0 ? lo_bp : INFINITY;
-            bp[2 + 2 * g][k] = ok != 0.0 ? hi_bp : INFINITY;
-            nb[k] += 2.0 * ok;
-        }
-    for (int pass = 0; pass < nbp; pass++) /* nbp passes sort nbp values */
-        for (int i = pass % 2; i + 1 < nbp; i += 2)
-#pragma omp simd
-            for (int k = 0; k < BAL_LANES; k++) {
-                const double x = bp[i][k], y = bp[i + 1][k];
-                bp[i][k] = x > y ? y : x;
-                bp[i + 1][k] = x > y ? x : y;
-            }
-    for (int i = 0; i < nbp; i++) /* the moment at each breakpoint, group by group */
-        for (int g = 0; g < n; g++)
-            moment_add(c[g], w[g], lo[g], bp[i], mo[i], NULL);
-    /* each lane's last breakpoint and its moment, and the first breakpoint from 1 on whose
-     * moment reaches the target */
-    double bp_last[BAL_LANES], m_hi[BAL_LANES], kstar[BAL_LANES], found[BAL_LANES];
-#pragma omp simd
-    for (int k = 0; k < BAL_LANES; k++)
-        bp_last[k] = bp[0][k], m_hi[k] = mo[0][k], kstar[k] = nb[k] - 1.0, found[k] = 0.0;
-    for (int i = 1; i < nbp; i++)
-#pragma omp simd
-        for (int k = 0; k < BAL_LANES; k++) {
-            const double here = i == nb[k] - 1.0 ? 1.0 : 0.0;
-            bp_last[k] = here != 0.0 ? bp[i][k] : bp_last[k];
-            m_hi[k] = here != 0.0 ? mo[i][k] : m_hi[k];
-            const double hit = (i <= nb[k] - 1.0 ? 1.0 : 0.0) * (mo[i][k] >= target[k] ? 1.0 : 0.0) * (1.0 - found[k]);
-            kstar[k] = hit != 0.0 ? i : kstar[k];
-            found[k] += hit;
-        }
-    double bk[BAL_LANES], bk1[BAL_LANES], mk[BAL_LANES], mk1[BAL_LANES], lam[BAL_LANES], sum[BAL_LANES];
-#pragma omp simd
-    for (int k = 0; k < BAL_LANES; k++)
-        bk[k] = bk1[k] = bp[0][k], mk[k] = mk1[k] = mo[0][k];
-    for (int i = 1; i < nbp; i++)
-#pragma omp simd
-        for (int k = 0; k < BAL_LANES; k++) {
-            bk[k] = i == kstar[k] ? bp[i][k] : bk[k], mk[k] = i == kstar[k] ? mo[i][k] : mk[k];
-            bk1[k] = i == kstar[k] - 1.0 ? bp[i][k] : bk1[k], mk1[k] = i == kstar[k] - 1.0 ? mo[i][k] : mk1[k];
-        }
-#pragma omp simd
-    for (int k = 0; k < BAL_LANES; k++) {
-        /* linear on [bp[k*-1], bp[k*]] (the other side of the select may divide by zero) */
-        const double tg = target[k];
-        double l = mk[k] > mk1[k] ? bk1[k] + (bk[k] - bk1[k]) * (tg - mk1[k]) / (mk[k] - mk1[k]) : bk[k];
-        l = tg >= m_hi[k] ? bp_last[k] : l;
-        lam[k] = tg <= mo[0][k] ? bp[0][k] : l;
-        sum[k] = 0.0;
-    }
-    for (int g = 0; g < n; g++)
-        moment_add(c[g], w[g], lo[g], lam, sum, a[g]);
-#pragma omp simd
-    for (int k = 0; k < BAL_LANES; k++)
-        res[k] = sum[k] - target[k];
-}
-
 /* The subjects' muscle strength and geometry (model arrays by group, level id and lane) from
  * lane l0 on: group k's specific tension, and its PCSA or moment arm at level id. */
 #define SIGMA_ROW(k) (m->sigma + (size_t)(k) * S + l0)
 #define LEVEL_ROW(arr, k, id) (m->arr + ((size_t)(k) * DS_MAX_LEVELS + (id)) * S + l0)
 
-/* The loads of lanes l0 .. l0 + nk - 1 (nk <= BAL_LANES), lane l0 + k's muscles scaled by
+/* The loads of lanes l0 .. l0 + nk - 1 (nk <= DS_BAL_LANES), lane l0 + k's muscles scaled by
  * mod[k] (mod NULL: unchanged): each lane's moments and muscle coefficients as one lane
  * alone computes them, the balances for all of them at once (balance_lanes; the vector's
  * other lanes repeat the first), then each lane's outputs. */
@@ -227,18 +126,18 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
         cum += b->flexion_share[id];
     }
     /* the massage's factors on tone and passive force, a row of lanes per group (1 without) */
-    double mtone[DS_MAX_GROUPS][BAL_LANES], mpass[DS_MAX_GROUPS][BAL_LANES];
+    double mtone[DS_MAX_GROUPS][DS_BAL_LANES], mpass[DS_MAX_GROUPS][DS_BAL_LANES];
     for (int gi = 0; gi < ng; gi++)
-        for (int k = 0; k < BAL_LANES; k++) {
+        for (int k = 0; k < DS_BAL_LANES; k++) {
             mtone[gi][k] = mod && k < nk ? mod[k].tone[gi] : 1.0;
             mpass[gi][k] = mod && k < nk ? mod[k].passive[gi] : 1.0;
         }
     /* force-length factors, once per group and lane, from the fibre stretch of each group
      * (the flexion of every level it crosses); a vector's lanes past nk on a stretch of 1 */
-    double fl[DS_MAX_GROUPS][BAL_LANES], fpe[DS_MAX_GROUPS][BAL_LANES];
+    double fl[DS_MAX_GROUPS][DS_BAL_LANES], fpe[DS_MAX_GROUPS][DS_BAL_LANES];
     for (int gi = 0; gi < ng; gi++) {
-        double lt[BAL_LANES];
-        for (int k = 0; k < BAL_LANES; k++) {
+        double lt[DS_BAL_LANES];
+        for (int k = 0; k < DS_BAL_LANES; k++) {
             double dl = 0.0;
             for (int id = 0; id < DS_MAX_LEVELS && k < nk; id++)
                 if (m->group[gi].crosses[id])
@@ -246,15 +145,15 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
             lt[k] = k < nk ? 1.0 + dl / m->group[gi].l_opt : 1.0;
         }
 #pragma omp simd
-        for (int k = 0; k < BAL_LANES; k++)
+        for (int k = 0; k < DS_BAL_LANES; k++)
             fl[gi][k] = f_l(lt[k]), fpe[gi][k] = f_pe(lt[k]);
     }
     for (int i = 0; i < nlev; i++) {
         const int id = m->level_id[i];
-        double c[DS_MAX_GROUPS][BAL_LANES], w[DS_MAX_GROUPS][BAL_LANES], lo[DS_MAX_GROUPS][BAL_LANES];
-        double zero[DS_MAX_GROUPS][BAL_LANES] = {{0}}, a[DS_MAX_GROUPS][BAL_LANES], a0[DS_MAX_GROUPS][BAL_LANES];
-        double Fp[DS_MAX_GROUPS][BAL_LANES], target[BAL_LANES], res[BAL_LANES], res0[BAL_LANES];
-        double W[BAL_LANES], M[BAL_LANES], Ml[BAL_LANES], Mp[BAL_LANES], comp[BAL_LANES];
+        double c[DS_MAX_GROUPS][DS_BAL_LANES], w[DS_MAX_GROUPS][DS_BAL_LANES], lo[DS_MAX_GROUPS][DS_BAL_LANES];
+        double zero[DS_MAX_GROUPS][DS_BAL_LANES] = {{0}}, a[DS_MAX_GROUPS][DS_BAL_LANES], a0[DS_MAX_GROUPS][DS_BAL_LANES];
+        double Fp[DS_MAX_GROUPS][DS_BAL_LANES], target[DS_BAL_LANES], res[DS_BAL_LANES], res0[DS_BAL_LANES];
+        double W[DS_BAL_LANES], M[DS_BAL_LANES], Ml[DS_BAL_LANES], Mp[DS_BAL_LANES], comp[DS_BAL_LANES];
         const double rho = p->inclination - p->flexion * above[id], psi = rho + b->lordosis[id];
         const double Wh = g * p->hand_load, cos_rho = cos(rho), sin_rho = sin(rho), cos_psi = cos(psi);
         /* the lanes inner, each lane's numbers in the order a lane alone took them */
@@ -292,18 +191,18 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
             Ml[k] = lig ? (Mlig < Mleft ? Mlig : Mleft) : 0.0;
             target[k] = M[k] - Mp[k] - Ml[k];
         }
-        for (int r = nk; r < BAL_LANES; r++) { /* the vector's other lanes: the first lane's problem again */
+        for (int r = nk; r < DS_BAL_LANES; r++) { /* the vector's other lanes: the first lane's problem again */
             for (int gi = 0; gi < ng; gi++)
                 c[gi][r] = c[gi][0], w[gi][r] = w[gi][0], lo[gi][r] = lo[gi][0];
             target[r] = target[0];
         }
-        balance_lanes(ng, (const double(*)[BAL_LANES])c, (const double(*)[BAL_LANES])w,
-                      (const double(*)[BAL_LANES])lo, target, a, res);
+        ds_balance_lanes(ng, (const double(*)[DS_BAL_LANES])c, (const double(*)[DS_BAL_LANES])w,
+                      (const double(*)[DS_BAL_LANES])lo, target, a, res);
         /* what the tone floor adds: the same balance without it (the task alone), for the
          * output only (half the balancing a massage's right-hand sides did) */
         if (cocontraction)
-            balance_lanes(ng, (const double(*)[BAL_LANES])c, (const double(*)[BAL_LANES])w,
-                          (const double(*)[BAL_LANES])zero, target, a0, res0);
+            ds_balance_lanes(ng, (const double(*)[DS_BAL_LANES])c, (const double(*)[DS_BAL_LANES])w,
+                          (const double(*)[DS_BAL_LANES])zero, target, a0, res0);
         for (int k = 0; k < nk; k++)
             comp[k] = 0.0;
         for (int gi = 0; gi < ng; gi++) {
@@ -323,7 +222,7 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
         }
         const size_t q0 = (size_t)i * S + l0;
         if (cocontraction) {
-            double comp0[BAL_LANES];
+            double comp0[DS_BAL_LANES];
             for (int k = 0; k < nk; k++)
                 comp0[k] = 0.0;
             for (int gi = 0; gi < ng; gi++) {
@@ -355,8 +254,8 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
 void ds_posture_loads_lanes(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int l0, int n,
                             int cocontraction, ds_posture_load *out)
 {
-    for (int k = 0; k < n; k += BAL_LANES)
-        posture_loads_chunk(m, p, mod ? mod + k : NULL, l0 + k, n - k < BAL_LANES ? n - k : BAL_LANES, cocontraction,
+    for (int k = 0; k < n; k += DS_BAL_LANES)
+        posture_loads_chunk(m, p, mod ? mod + k : NULL, l0 + k, n - k < DS_BAL_LANES ? n - k : DS_BAL_LANES, cocontraction,
                             out);
 }
 
