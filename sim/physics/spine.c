@@ -74,9 +74,13 @@ DS_HOT static void swelling_pressures(const ds_model *m, const double *restrict 
 {
     const int S = m->stride, nl = m->nsubj;
     const double *restrict nosm_all = PAR(0, n_osm);
-    double other = 0.0; /* lanes with another exponent, padding lanes included */
-    for (size_t q = 0; q < (size_t)m->nlevel * S; q++)
-        other += nosm_all[q] == 2.0 ? 0.0 : 1.0;
+    double other = 0.0; /* 1 if a lane has another exponent (NaN included), padding lanes too: a
+                           maximum, as a count would be a chain of additions (a sum keeps its order) */
+#pragma omp simd reduction(max : other)
+    for (size_t q = 0; q < (size_t)m->nlevel * S; q++) {
+        const double o = nosm_all[q] == 2.0 ? 0.0 : 1.0;
+        other = o > other ? o : other;
+    }
     for (int i = 0; i < m->nlevel; i++) {
         const double *restrict V = x + (size_t)(b * i + v_row) * S;
         const double *restrict pi0 = PAR(i, pi0), *restrict nosm = PAR(i, n_osm), *restrict V0 = DER(i, V0);

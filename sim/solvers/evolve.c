@@ -63,6 +63,8 @@ struct ds_evolver {
     int unshown;                /* lanes failed whose status the caller has not been shown */
     double *acc_slot;           /* per lane, in a round: the history slot its accepted step's
                                    start went to, or -1 (see keep_accepted) */
+    double *run_t;              /* per lane: its time while it runs, +inf once failed and in
+                                   the padding (any_behind reads no status bytes) */
     void *mem;
 };
 
@@ -102,7 +104,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     const size_t A = 64;
 #define R(bytes) (((bytes) + A - 1) / A * A)
     size_t bytes = R(sizeof(ds_evolver));
-    bytes += (22 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
+    bytes += (23 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
     bytes += (12 + 2 * DS_HIST + DS_MAX_STAGES + 1) * R(nv * sizeof(double)); /* state-shaped */
     bytes += R((size_t)nx * sizeof(int));
     bytes += 3 * R(nm * sizeof(double)) + R(nv * sizeof(int)) + 2 * R(S * sizeof(int));
@@ -128,7 +130,8 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     w->nm = nm;
     double **lane_d[] = {&w->t, &ev->h, &w->hs, &w->ts, &w->hg, &w->tmp, &w->errn, &w->st.h_min,
                          &w->st.h_last, &ev->fail_t, &ev->fail_h, &w->eta, &ev->err_prev, &w->hg_fact, &ev->fac,
-                         &ev->c_js, &ev->c_je, &ev->c_cp, &ev->c_t0, &ev->c_h, &ev->acc_slot, &ev->c_until, NULL};
+                         &ev->c_js, &ev->c_je, &ev->c_cp, &ev->c_t0, &ev->c_h, &ev->acc_slot, &ev->c_until,
+                         &ev->run_t, NULL};
     for (int i = 0; lane_d[i]; i++)
         *lane_d[i] = take(&cur, S * sizeof(double));
     double **state_d[] = {&w->x,    &w->f,     &w->xnew,  &w->fnew,  &w->err,  &w->wt,
@@ -208,6 +211,8 @@ void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0)
         ev->fail_var[l] = -1;
     }
     ds_ws_rhs(w, w->t, w->x, w->f, w->active);
+    for (int l = 0; l < S; l++)
+        ev->run_t[l] = l < w->nl && w->status[l] == DS_LANE_OK ? t0 : INFINITY;
     ev->fail_lane = -1;
     ev->unshown = 0;
 }
@@ -217,6 +222,7 @@ static void lane_fail(ds_evolver *ev, int l, ds_lane_status why)
     ds_step_ws *w = &ev->w;
     w->status[l] = (unsigned char)why;
     w->active[l] = 0;
+    ev->run_t[l] = INFINITY;
     ev->unshown++;
     ev->fail_t[l] = w->t[l];
     ev->fail_h[l] = w->hs[l];
@@ -286,6 +292,7 @@ static void accept(ds_evolver *ev, int l, int adaptive, double fac, double t_har
     ev->h_prev[j][l] = w->hs[l];
     ev->acc_slot[l] = j;
     w->t[l] = ev->landing[l] ? t_hard : w->t[l] + w->hs[l];
+    ev->run_t[l] = w->t[l];
     if (ev->landing[l])
         ev->seg_tries[l] = 0;
     if (adaptive) {
@@ -345,14 +352,18 @@ DS_HOT static void finite_lanes(const ds_step_ws *w, double *restrict fin)
     }
 }
 
-/* Whether a lane still running is behind t (& rather than &&: no branch, so that the loop
- * vectorizes; it runs at every record). */
-DS_HOT static int any_behind(const ds_step_ws *w, double t)
+/* Whether a lane still running is behind t: the earliest of run_t, a minimum over whole
+ * vectors (it runs at every record; a loop over the lanes' times and status bytes stayed
+ * scalar for a block's 16 lanes, and a count of lanes is a chain of dependent additions:
+ * the compiler keeps a sum's order). */
+DS_HOT static int any_behind(const ds_evolver *ev, double t)
 {
-    int behind = 0;
-    for (int l = 0; l < w->nl; l++)
-        behind |= (w->status[l] == DS_LANE_OK) & (w->t[l] < t);
-    return behind;
+    const double *restrict rt = ev->run_t;
+    double low = INFINITY;
+#pragma omp simd reduction(min : low)
+    for (int l = 0; l < ev->w.stride; l++)
+        low = rt[l] < low ? rt[l] : low;
+    return low < t;
 }
 
 /* Judges every active lane's candidate: accept, retry smaller, or fail. */
@@ -425,7 +436,7 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
     const int adaptive = m->adaptive && !(ev->opt.h_fixed > 0);
     const double expo = m->err_order > 0 ? -1.0 / (m->err_order + 1) : 0.0;
 
-    while (any_behind(w, t_target)) {
+    while (any_behind(ev, t_target)) {
         /* the lanes behind the target, and those past it that can run ahead */
         for (int l = 0; l < w->stride; l++)
             w->active[l] = l < nl && w->status[l] == DS_LANE_OK &&
