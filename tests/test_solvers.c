@@ -477,8 +477,9 @@ static void osc_n_rhs(void *ctx, const double *restrict t, const double *restric
 }
 
 /* Lanes w[0 .. nl) to t = 10 with a stop at the 80th record, every row of each record into x[record][row][lane]; ask_rows:
- * first ask for row 1 and row 0 alone as well, keeping those answers in xr1 and xr0. */
-static void osc_n_run(const double *w, int nl, int ask_rows, double *x, double *xr1, double *xr0)
+ * first ask for row 1 and row 0 alone as well, keeping those answers in xr1 and xr0; keep1:
+ * the history keeps row 1 only (ds_evolver_dense_rows). */
+static void osc_n_run(const double *w, int nl, int ask_rows, int keep1, double *x, double *xr1, double *xr0)
 {
     const int S = nl > DS_LANE_ALIGN ? 2 * DS_LANE_ALIGN : DS_LANE_ALIGN;
     osc_n o = {.stride = S};
@@ -495,6 +496,8 @@ static void osc_n_run(const double *w, int nl, int ask_rows, double *x, double *
         x0[l] = 1.0;
     ds_evolver_reset(ev, 0.0, x0);
     const int one[] = {1}, zero_out[] = {0, -1, 2};
+    if (keep1)
+        ds_evolver_dense_rows(ev, one, 1);
     for (int k = 1; k <= OSC_REC; k++) {
         double t = 0.05 * k;
         assert_int_equal(ds_evolver_advance(ev, t, k <= 80 ? 0.05 * 80 : 10.0, &err), DS_OK);
@@ -524,9 +527,9 @@ static void test_dense_output_kept(void **state)
         w[l] = 0.2 + 0.37 * l + (l % 3) * 1.1; /* steps of many lengths in both vectors */
     static double xb[2 * OSC_REC * KEEP_LANES], r1[OSC_REC * KEEP_LANES], r0[OSC_REC * KEEP_LANES];
     static double xa[2 * OSC_REC * KEEP_LANES];
-    osc_n_run(w, KEEP_LANES, 1, xb, r1, r0);
+    osc_n_run(w, KEEP_LANES, 1, 0, xb, r1, r0);
     for (int l = 0; l < KEEP_LANES; l++) {
-        osc_n_run(&w[l], 1, 0, xa, NULL, NULL);
+        osc_n_run(&w[l], 1, 0, 0, xa, NULL, NULL);
         for (int k = 0; k < OSC_REC; k++) {
             const double x0 = xa[2 * k * KEEP_LANES], v0 = xa[(2 * k + 1) * KEEP_LANES];
             assert_memory_equal(&xb[2 * k * KEEP_LANES + l], &x0, sizeof(double));
@@ -535,6 +538,27 @@ static void test_dense_output_kept(void **state)
             assert_memory_equal(&r0[k * KEEP_LANES + l], &x0, sizeof(double));
         }
     }
+}
+
+/* A history that keeps row 1 only answers for row 1 with the bits of one that keeps both,
+ * and for row 0 with NaN where its lanes have moved on (the lanes' states at the stop). */
+static void test_dense_rows_kept(void **state)
+{
+    (void)state;
+    double w[KEEP_LANES];
+    for (int l = 0; l < KEEP_LANES; l++)
+        w[l] = 0.2 + 0.37 * l + (l % 3) * 1.1;
+    static double xb[2 * OSC_REC * KEEP_LANES], r1[OSC_REC * KEEP_LANES], r0[OSC_REC * KEEP_LANES];
+    static double xk[2 * OSC_REC * KEEP_LANES], k1[OSC_REC * KEEP_LANES], k0[OSC_REC * KEEP_LANES];
+    osc_n_run(w, KEEP_LANES, 1, 0, xb, r1, r0);
+    osc_n_run(w, KEEP_LANES, 1, 1, xk, k1, k0);
+    int nan = 0;
+    for (int q = 0; q < OSC_REC * KEEP_LANES; q++) {
+        assert_memory_equal(&k1[q], &r1[q], sizeof(double));
+        nan += isnan(k0[q]);
+        assert_true(isnan(k0[q]) || !memcmp(&k0[q], &r0[q], sizeof(double)));
+    }
+    assert_true(nan > OSC_REC * KEEP_LANES / 2);
 }
 
 /* A lane whose slope becomes infinite (lane 1 past t = 1, x' = -x before) fails with that
@@ -589,6 +613,7 @@ int main(void)
         cmocka_unit_test(test_lanes_run_ahead_same_bits),
         cmocka_unit_test(test_lanes_run_ahead_share_calls),
         cmocka_unit_test(test_dense_output_kept),
+        cmocka_unit_test(test_dense_rows_kept),
         cmocka_unit_test(test_nonfinite_lane),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

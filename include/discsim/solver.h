@@ -126,6 +126,11 @@ typedef struct ds_evolver ds_evolver;
 ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds_evolver **out, ds_error *err);
 void ds_evolver_free(ds_evolver *ev);
 
+/* The rows dense output will be asked for (rows NULL: 0 .. nrows - 1; all of them when
+ * created): the history keeps only their states and slopes, and a row not kept reads NaN
+ * where its lanes have moved on. Set it before the first step after a reset. */
+void ds_evolver_dense_rows(ds_evolver *ev, const int *rows, int nrows);
+
 /* Sets every lane to time t0 and state x0 ([nx][stride]) and evaluates f there. */
 void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0);
 

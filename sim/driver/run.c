@@ -389,6 +389,8 @@ static ds_status setup_block(run_ctx *c, run_block *k, int l0, int n, ds_error *
     ds_spine_system(&k->m, &k->d, &sys);
     if ((st = ds_evolver_create(&sys, &sc->solver, &k->ev, err)))
         return st;
+    if (c->summary_only) /* the summaries' observation reads these states only */
+        ds_evolver_dense_rows(k->ev, c->sumrow, c->nsumrow);
     k->xr = malloc((size_t)k->d.nx * k->m.stride * sizeof(double));
     if (!k->xr)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory");

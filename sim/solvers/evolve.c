@@ -38,6 +38,8 @@ struct ds_evolver {
     double *t_prev[DS_HIST], *h_prev[DS_HIST];   /* [slot][stride] */
     double *x_prev[DS_HIST], *f_prev[DS_HIST];   /* [slot][nx][stride] */
     int *head, *nhist;                           /* per lane: newest slot, steps kept */
+    int *keep_row, nkeep;       /* the rows whose states and slopes the history keeps */
+    unsigned char *row_kept;    /* per row: 1 if the history keeps it */
     /* the dense output's last choice of step per lane, for the next time it is asked while
      * no step has been accepted (records come far oftener than steps): the slots of the
      * step's start and end (4: the current state), whether the state itself is the answer,
@@ -106,7 +108,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     size_t bytes = R(sizeof(ds_evolver));
     bytes += (23 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
     bytes += (12 + 2 * DS_HIST + DS_MAX_STAGES + 1) * R(nv * sizeof(double)); /* state-shaped */
-    bytes += R((size_t)nx * sizeof(int));
+    bytes += 2 * R((size_t)nx * sizeof(int)) + R((size_t)nx);
     bytes += 3 * R(nm * sizeof(double)) + R(nv * sizeof(int)) + 2 * R(S * sizeof(int));
     bytes += R(nm4 * sizeof(double)) + R(nv4 * sizeof(int));
     bytes += 11 * R((size_t)S) + 8 * R(S * sizeof(int64_t)) + 2 * R(S * sizeof(double)) + 2 * R(S * sizeof(int));
@@ -146,6 +148,8 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     }
     ev->head = take(&cur, S * sizeof(int));
     ev->c_rows = take(&cur, (size_t)nx * sizeof(int));
+    ev->keep_row = take(&cur, (size_t)nx * sizeof(int));
+    ev->row_kept = take(&cur, (size_t)nx);
     ev->nhist = take(&cur, S * sizeof(int));
     ev->seg_tries = take(&cur, S * sizeof(int64_t));
     for (int j = 0; j < DS_MAX_STAGES; j++)
@@ -171,8 +175,24 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
         free(mem);
         return ds_fail(err, DS_ERR_NOMEM, "internal: evolver layout overflow");
     }
+    ds_evolver_dense_rows(ev, NULL, nx);
     *out = ev;
     return DS_OK;
+}
+
+void ds_evolver_dense_rows(ds_evolver *ev, const int *rows, int nrows)
+{
+    const int nx = ev->w.nx;
+    memset(ev->row_kept, 0, (size_t)nx);
+    for (int r = 0; r < nrows; r++) {
+        const int i = rows ? rows[r] : r;
+        if (i >= 0 && i < nx)
+            ev->row_kept[i] = 1;
+    }
+    ev->nkeep = 0;
+    for (int i = 0; i < nx; i++)
+        if (ev->row_kept[i])
+            ev->keep_row[ev->nkeep++] = i;
 }
 
 void ds_evolver_free(ds_evolver *ev)
@@ -310,8 +330,9 @@ static void accept(ds_evolver *ev, int l, int adaptive, double fac, double t_har
 }
 
 /* The accepted candidates (acc_slot >= 0) become their lanes' states, and each lane's old
- * state and slope go to its history slot: by vectors of lanes, each lane's slot chosen by
- * selects (lane by lane, the copies were scalar and strided over the states). */
+ * state and slope go to its history slot, for the rows dense output is asked for only: by
+ * vectors of lanes, each lane's slot chosen by selects (lane by lane, the copies were scalar
+ * and strided over the states). */
 DS_HOT static void keep_accepted(ds_evolver *ev)
 {
     ds_step_ws *w = &ev->w;
@@ -321,8 +342,8 @@ DS_HOT static void keep_accepted(ds_evolver *ev)
     double *restrict X0 = ev->x_prev[0], *restrict X1 = ev->x_prev[1], *restrict X2 = ev->x_prev[2];
     double *restrict X3 = ev->x_prev[3], *restrict F0 = ev->f_prev[0], *restrict F1 = ev->f_prev[1];
     double *restrict F2 = ev->f_prev[2], *restrict F3 = ev->f_prev[3];
-    for (int i = 0; i < w->nx; i++) {
-        const size_t o = (size_t)i * S;
+    for (int r = 0; r < ev->nkeep; r++) {
+        const size_t o = (size_t)ev->keep_row[r] * S;
 #pragma omp simd
         for (int l = 0; l < S; l++) {
             const size_t q = o + l;
@@ -331,8 +352,15 @@ DS_HOT static void keep_accepted(ds_evolver *ev)
             X1[q] = j == 1.0 ? x : X1[q], F1[q] = j == 1.0 ? f : F1[q];
             X2[q] = j == 2.0 ? x : X2[q], F2[q] = j == 2.0 ? f : F2[q];
             X3[q] = j == 3.0 ? x : X3[q], F3[q] = j == 3.0 ? f : F3[q];
-            X[q] = j >= 0.0 ? XN[q] : x;
-            F[q] = j >= 0.0 ? FN[q] : f;
+        }
+    }
+    for (int i = 0; i < w->nx; i++) {
+        const size_t o = (size_t)i * S;
+#pragma omp simd
+        for (int l = 0; l < S; l++) {
+            const double j = js[l];
+            X[o + l] = j >= 0.0 ? XN[o + l] : X[o + l];
+            F[o + l] = j >= 0.0 ? FN[o + l] : F[o + l];
         }
     }
 }
@@ -579,6 +607,8 @@ DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, in
             ev->c_until[c / DS_LA_LANES] = until;
             for (int r = 0; r < n; r++) {
                 const size_t q0 = (size_t)ev->c_rows[r] * S + c, p0 = (size_t)r * S + c;
+                /* a row whose history is not kept (ds_evolver_dense_rows): NaN, not stale numbers */
+                const double kept = ev->row_kept[ev->c_rows[r]] ? 1.0 : NAN;
 #pragma omp simd
                 for (int k = 0; k < DS_LA_LANES; k++) {
                     const size_t q = q0 + k;
@@ -592,7 +622,7 @@ DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, in
                     xe = b == 2.0 ? x2 : xe, fe = b == 2.0 ? f2 : fe;
                     xe = b == 3.0 ? x3 : xe, fe = b == 3.0 ? f3 : fe;
                     xe = b == 4.0 ? xc : xe, fe = b == 4.0 ? fc : fe;
-                    XS[p0 + k] = xs, FS[p0 + k] = fs, XE[p0 + k] = xe, FE[p0 + k] = fe;
+                    XS[p0 + k] = xs * kept, FS[p0 + k] = fs * kept, XE[p0 + k] = xe * kept, FE[p0 + k] = fe * kept;
                 }
             }
         }
