@@ -432,6 +432,48 @@ static void test_record_summary_cli(void **state)
     free(text);
 }
 
+/* The subjects' parameters in /meta/parameters, written a piece of 1,024 subjects at a time
+ * (the whole pieces sharing one model), are each subject's own: the drawn values, what the
+ * model derives from them (the herniation's reference height is its level's height), and the
+ * template's elsewhere. Three pieces, the last a part. */
+static void test_parameters_in_pieces(void **state)
+{
+    (void)state;
+    char path[300], out[300], log[300];
+    snprintf(out, sizeof out, "%s/pieces.h5", dir);
+    snprintf(log, sizeof log, "%s/pieces.log", dir);
+    cohort_at(path, sizeof path, "pieces.yaml",
+              "  n: 2500\n  seed: 3\n  vary:\n"
+              "    herniation.size: {distribution: uniform, min: 3mm, max: 6mm}\n"
+              "    levels.L4L5.height: {distribution: uniform, min: 9mm, max: 12mm}\n",
+              0, NULL);
+    const char *const args[] = {DS_BINARY, "run", path, "-o", out, "--record", "summary", "-q", "--set",
+                                "timeline.phases=[{posture: standing, duration: 10min}]", NULL};
+    char *text = NULL;
+    assert_int_equal(tk_run_cli(args, log, &text), 0);
+    free(text);
+    static const char *const ds[] = {"/cohort/parameters/herniation.size", "/meta/parameters/subject/hern_size",
+                                     "/cohort/parameters/levels.L4L5.height", "/meta/parameters/L4L5/height",
+                                     "/meta/parameters/subject/hern_h_ref", "/meta/parameters/L3L4/height"};
+    enum { NDS = sizeof ds / sizeof ds[0] };
+    double *x[NDS];
+    size_t n[NDS];
+    ds_error err;
+    for (int k = 0; k < NDS; k++) {
+        assert_int_equal(ds_h5_read_flat(out, ds[k], &n[k], &x[k], &err), DS_OK);
+        assert_int_equal(n[k], 2500);
+    }
+    for (int l = 0; l < 2500; l++) {
+        assert_true(x[1][l] == x[0][l]);
+        assert_true(x[3][l] == x[2][l]);
+        assert_true(x[4][l] == x[2][l]);
+        assert_true(x[5][l] == x[5][0]);
+    }
+    assert_true(x[0][1500] != x[0][500] && x[2][2400] != x[2][400]); /* the pieces differ */
+    for (int k = 0; k < NDS; k++)
+        free(x[k]);
+}
+
 /* A cohort in which some subjects cannot be integrated (a conductance 10^5 times the
  * model's under explicit Euler at 10 s): the run finishes the others, exits with 4, marks the
  * failed in /cohort/failed with their reason in each arm's meta, and its statistics and
@@ -709,6 +751,7 @@ int main(void)
         cmocka_unit_test(test_sobol_ishigami),
         cmocka_unit_test(test_saltelli_scenario),
         cmocka_unit_test(test_record_summary_cli),
+        cmocka_unit_test(test_parameters_in_pieces),
         cmocka_unit_test(test_unstable_subjects),
         cmocka_unit_test(test_resume),
         cmocka_unit_test(test_sweep_as_lanes),

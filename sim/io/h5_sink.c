@@ -188,21 +188,32 @@ static ds_status meta_parameters(ds_h5_writer *w, const char *prefix, const char
         if (param_row(m, r, path, sizeof path, meta, &units, &desc, &row) &&
             !(st = ds_h5_create_doubles(w, path, (size_t)sc->nsubj, units, desc, err)))
             st = per_subject(w, prefix, path, err);
+    /* a cohort's whole pieces share one model: each piece sets the same varied parameters
+     * (every setter overwrites, and derives from the values it leaves), so the lanes hold
+     * what a model made afresh holds, without allocating and filling 1.7 MB a piece */
+    ds_model piece = {0}, shared = {0};
     for (int l0 = 0; l0 < sc->nsubj && !st; l0 += PIECE) {
         const int n = sc->nsubj - l0 < PIECE ? sc->nsubj - l0 : PIECE;
-        ds_model piece;
-        if ((st = ds_scenario_lanes(sc, l0, n, &piece, err)))
+        const bool reuse = sc->cohort.enabled && n == PIECE;
+        if (reuse && shared.mem_)
+            st = ds_cohort_apply_lanes(&sc->cohort, l0, &shared, err);
+        else
+            st = ds_scenario_lanes(sc, l0, n, reuse ? &shared : &piece, err);
+        if (st)
             break;
+        const ds_model *pm = reuse ? &shared : &piece;
         const size_t dims[1] = {(size_t)n};
         for (int r = 0; r < nrow && !st; r++)
-            if (param_row(&piece, r, path, sizeof path, meta, &units, &desc, &row))
+            if (param_row(pm, r, path, sizeof path, meta, &units, &desc, &row))
                 st = whole ? ds_h5_write_doubles(w, path, 1, dims, row, units, desc, err)
                            : ds_h5_write_doubles_at(w, path, (size_t)l0, (size_t)n, row, err);
         for (int r = 0; r < nrow && !st && whole; r++)
-            if (param_row(&piece, r, path, sizeof path, meta, &units, &desc, &row))
+            if (param_row(pm, r, path, sizeof path, meta, &units, &desc, &row))
                 st = per_subject(w, prefix, path, err);
-        ds_model_free(&piece);
+        if (!reuse)
+            ds_model_free(&piece);
     }
+    ds_model_free(&shared);
     return st;
 }
 
