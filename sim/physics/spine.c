@@ -116,6 +116,11 @@ static inline void qs_height_pressure(const ds_model *m, int i, int l, double v,
 static inline void seg_fracs(const ds_load_segment *seg, const double *restrict t, int nl, double *restrict w)
 {
     const double t0 = seg->t0, span = seg->t1 - seg->t0, sp = span > 0.0 ? span : 1.0;
+    if (!(span > 0.0)) { /* no ramp (most of a day): 1 at every lane, without a division each */
+        for (int l = 0; l < nl; l++)
+            w[l] = 1.0;
+        return;
+    }
     for (int l = 0; l < nl; l++) {
         double sr = (t[l] - t0) / sp;
         sr = sr < 0.0 ? 0.0 : sr > 1.0 ? 1.0 : sr;

@@ -48,7 +48,7 @@ struct ds_evolver {
      * from c_t until c_until[chunk], the earliest end of its lanes' chosen steps (-inf once
      * a lane whose answer was its state accepts a step; the others' end points are copies,
      * and their steps stay kept while later records may need them). */
-    double *c_js, *c_je, *c_cp, *c_t0, *c_h;
+    double *c_js, *c_je, *c_cp, *c_t0, *c_h, *c_w[4]; /* c_w: the Hermite weights of the last call */
     double *c_xs, *c_fs, *c_xe, *c_fe, *c_until;
     int *c_rows, c_nrows;
     double c_t;
@@ -106,7 +106,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     const size_t A = 64;
 #define R(bytes) (((bytes) + A - 1) / A * A)
     size_t bytes = R(sizeof(ds_evolver));
-    bytes += (23 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
+    bytes += (27 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
     bytes += (12 + 2 * DS_HIST + DS_MAX_STAGES + 1) * R(nv * sizeof(double)); /* state-shaped */
     bytes += 2 * R((size_t)nx * sizeof(int)) + R((size_t)nx);
     bytes += 3 * R(nm * sizeof(double)) + R(nv * sizeof(int)) + 2 * R(S * sizeof(int));
@@ -133,7 +133,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     double **lane_d[] = {&w->t, &ev->h, &w->hs, &w->ts, &w->hg, &w->tmp, &w->errn, &w->st.h_min,
                          &w->st.h_last, &ev->fail_t, &ev->fail_h, &w->eta, &ev->err_prev, &w->hg_fact, &ev->fac,
                          &ev->c_js, &ev->c_je, &ev->c_cp, &ev->c_t0, &ev->c_h, &ev->acc_slot, &ev->c_until,
-                         &ev->run_t, NULL};
+                         &ev->run_t, &ev->c_w[0], &ev->c_w[1], &ev->c_w[2], &ev->c_w[3], NULL};
     for (int i = 0; lane_d[i]; i++)
         *lane_d[i] = take(&cur, S * sizeof(double));
     double **state_d[] = {&w->x,    &w->f,     &w->xnew,  &w->fnew,  &w->err,  &w->wt,
@@ -602,6 +602,7 @@ DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, in
                 ends[k] = copy != 0.0 ? INFINITY : e;
             }
             double until = INFINITY;
+#pragma omp simd reduction(min : until)
             for (int k = 0; k < DS_LA_LANES; k++)
                 until = ends[k] < until ? ends[k] : until;
             ev->c_until[c / DS_LA_LANES] = until;
@@ -626,23 +627,27 @@ DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, in
                 }
             }
         }
-        double c00[DS_LA_LANES], c10[DS_LA_LANES], c01[DS_LA_LANES], c11[DS_LA_LANES];
+    }
+    /* the Hermite weights of every lane in one loop (the vectors' divisions overlap), then
+     * the rows */
+    const double *restrict t0s = ev->c_t0, *restrict hs = ev->c_h, *restrict cp = ev->c_cp;
+    double *restrict c00 = ev->c_w[0], *restrict c10 = ev->c_w[1], *restrict c01 = ev->c_w[2],
+                     *restrict c11 = ev->c_w[3];
 #pragma omp simd
-        for (int k = 0; k < DS_LA_LANES; k++) {
-            const double h = hs[k];
-            const double s = (t - t0s[k]) / (h > 0.0 ? h : 1.0); /* selected only where h > 0 */
-            const double s2 = s * s, s3 = s2 * s;
-            c00[k] = 2 * s3 - 3 * s2 + 1, c10[k] = (s3 - 2 * s2 + s) * h;
-            c01[k] = -2 * s3 + 3 * s2, c11[k] = (s3 - s2) * h;
-        }
-        for (int r = 0; r < n; r++) {
-            const size_t q0 = (size_t)ev->c_rows[r] * S + c, p0 = (size_t)r * S + c;
+    for (int l = 0; l < S; l++) {
+        const double h = hs[l];
+        const double s = (t - t0s[l]) / (h > 0.0 ? h : 1.0); /* selected only where h > 0 */
+        const double s2 = s * s, s3 = s2 * s;
+        c00[l] = 2 * s3 - 3 * s2 + 1, c10[l] = (s3 - 2 * s2 + s) * h;
+        c01[l] = -2 * s3 + 3 * s2, c11[l] = (s3 - s2) * h;
+    }
+    for (int r = 0; r < n; r++) {
+        const size_t q0 = (size_t)ev->c_rows[r] * S, p0 = (size_t)r * S;
 #pragma omp simd
-            for (int k = 0; k < DS_LA_LANES; k++) {
-                const size_t p = p0 + k;
-                const double v = c00[k] * XS[p] + c10[k] * FS[p] + c01[k] * XE[p] + c11[k] * FE[p];
-                xout[q0 + k] = cp[k] != 0.0 ? XC[q0 + k] : v;
-            }
+        for (int l = 0; l < S; l++) {
+            const size_t p = p0 + l;
+            const double v = c00[l] * XS[p] + c10[l] * FS[p] + c01[l] * XE[p] + c11[l] * FE[p];
+            xout[q0 + l] = cp[l] != 0.0 ? XC[q0 + l] : v;
         }
     }
 }
