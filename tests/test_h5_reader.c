@@ -223,6 +223,25 @@ static void make_sparse_time(const char *p)
     put_dataset(p, "/time", H5T_NATIVE_DOUBLE, 1, &d, &max, NULL);
 }
 
+/* The same with a fill value of its own: chunks left unwritten read as it, but not for more
+ * than 64 MiB of values (2^24 doubles are 128 MiB). */
+static void make_sparse_filled(const char *p)
+{
+    copy_bytes(plain, p, 1.0);
+    hid_t f = open_rw(p);
+    assert_true(H5Ldelete(f, "/time", H5P_DEFAULT) >= 0);
+    hsize_t d = (hsize_t)1 << 24, chunk = 1024;
+    const double fill = 60.0;
+    hid_t space = H5Screate_simple(1, &d, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    assert_true(H5Pset_chunk(dcpl, 1, &chunk) >= 0 && H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill) >= 0);
+    hid_t ds = H5Dcreate2(f, "/time", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    assert_true(ds >= 0);
+    H5Dclose(ds);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    H5Fclose(f);
+}
+
 static void make_clock_range(const char *p)
 {
     copy_bytes(plain, p, 1.0);
@@ -389,6 +408,7 @@ static const bad_case CASES[] = {
     {"huge_time.h5", make_huge_time, 1, "day", {"'/time'", "2^28"}},
     {"huge_series.h5", make_huge_series, 1, "day", {"'/levels/L4L5/pressure'", "2^28"}},
     {"sparse_time.h5", make_sparse_time, 1, "day", {"'/time'", "stores only 0 bytes"}},
+    {"sparse_filled.h5", make_sparse_filled, 1, "day", {"'/time'", "stores only 0 bytes"}},
     {"name_number.h5", make_name_number, 1, "day", {"'scenario_name'", "not a string"}},
     {"units_number.h5", make_units_number, 1, NULL, {"'units'", "not a string"}},
     {"solver_text.h5", make_solver_text, 1, NULL, {"'/meta/solver/steps'", "string"}},

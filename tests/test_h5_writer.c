@@ -260,7 +260,9 @@ static void test_sparse_strings(void **state)
 
 /* Datasets written in pieces (ds_h5_create_doubles, ds_h5_write_doubles_at), as a cohort's
  * parameters are: the pieces go to the datasets in turn, a piece may go to a dataset that
- * was written whole, and a piece outside its dataset is refused. */
+ * was written whole, and a piece outside its dataset is refused. A dataset with a fill value
+ * (in chunks of 4, a last one short) reads it where no piece was written, -0 and the pieces'
+ * own values elsewhere, and one never written reads it everywhere. */
 static void test_pieces(void **state)
 {
     const fixture *f = *state;
@@ -276,7 +278,7 @@ static void test_pieces(void **state)
     ds_error err = {0};
     assert_int_equal(ds_h5_open(path, 1, &w, &err), DS_OK);
     for (int d = 0; d < NSET; d++)
-        assert_int_equal(ds_h5_create_doubles(w, name[d], N, "mm", "in pieces", &err), DS_OK);
+        assert_int_equal(ds_h5_create_doubles(w, name[d], N, NULL, 0, "mm", "in pieces", &err), DS_OK);
     const size_t wz[1] = {4};
     assert_int_equal(ds_h5_write_doubles(w, "/p/whole", 1, wz, whole, "1", "written whole", &err), DS_OK);
     for (int first = 0; first < N; first += 4) /* pieces of 4, 4 and 2, each to every dataset */
@@ -291,11 +293,26 @@ static void test_pieces(void **state)
     assert_int_equal(ds_h5_write_doubles_at(w, "/p/a", 9, 2, two, &err), DS_ERR_USAGE);
     assert_non_null(strstr(err.msg, "outside"));
     assert_int_equal(ds_h5_write_doubles_at(w, "/p/none", 0, 2, two, &err), DS_ERR_IO);
-    assert_int_equal(ds_h5_create_doubles(w, "/p/a", N, "mm", "again", &err), DS_ERR_USAGE);
+    assert_int_equal(ds_h5_create_doubles(w, "/p/a", N, NULL, 0, "mm", "again", &err), DS_ERR_USAGE);
+    const double fill = 2.5, mz[2] = {-0.0, 1.25};
+    assert_int_equal(ds_h5_create_doubles(w, "/f/some", N, &fill, 4, "mm", "filled", &err), DS_OK);
+    assert_int_equal(ds_h5_create_doubles(w, "/f/none", N, &fill, 4, "mm", "filled", &err), DS_OK);
+    assert_int_equal(ds_h5_write_doubles_at(w, "/f/some", 4, 2, mz, &err), DS_OK);
+    assert_int_equal(ds_h5_write_doubles_at(w, "/f/some", 9, 1, mz + 1, &err), DS_OK);
     assert_int_equal(ds_h5_finish(w, &err), DS_OK);
-
     size_t count;
     double *got;
+    const double some[N] = {2.5, 2.5, 2.5, 2.5, -0.0, 1.25, 2.5, 2.5, 2.5, 1.25};
+    if (ds_h5_read_flat(path, "/f/some", &count, &got, &err))
+        fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(ds_h5_read_flat(path, "/f/some", &count, &got, &err), DS_OK);
+    assert_int_equal(count, N);
+    assert_memory_equal(got, some, sizeof some);
+    free(got);
+    assert_int_equal(ds_h5_read_flat(path, "/f/none", &count, &got, &err), DS_OK);
+    for (int i = 0; i < N; i++)
+        assert_true(count == N && got[i] == fill);
+    free(got);
     for (int d = 0; d < NSET; d++) {
         assert_int_equal(ds_h5_read_flat(path, name[d], &count, &got, &err), DS_OK);
         assert_int_equal(count, N);

@@ -62,9 +62,11 @@ ds_status ds_h5_write_int64s(ds_h5_writer *w, const char *path, int rank, const 
                              ds_error *err);
 /* A one-dimensional dataset of n doubles written in pieces: created here, its elements
  * first .. first + count - 1 written by ds_h5_write_doubles_at (so that a long per-subject
- * array need not be held whole). */
-ds_status ds_h5_create_doubles(ds_h5_writer *w, const char *path, size_t n, const char *units,
-                               const char *description, ds_error *err);
+ * array need not be held whole). With fill not NULL, every element not written reads *fill
+ * (stored in chunks of `chunk` elements, and only those written take room): a piece equal to
+ * it everywhere need not be written. */
+ds_status ds_h5_create_doubles(ds_h5_writer *w, const char *path, size_t n, const double *fill, size_t chunk,
+                               const char *units, const char *description, ds_error *err);
 ds_status ds_h5_write_doubles_at(ds_h5_writer *w, const char *path, size_t first, size_t count,
                                  const double *data, ds_error *err);
 /* A scalar variable-length UTF-8 string dataset (for long text such as the scenario). */

@@ -278,10 +278,12 @@ ds_status ds_h5w_close_open_at(ds_h5_writer *w, ds_error *err)
 
 /* Creates a contiguous, uncompressed dataset at path (which must not exist yet) and writes
  * data, converting from mem_type to file_type. rank 0 is a scalar. With data NULL (rank 1
- * only) the dataset is left for ds_h5_write_doubles_at to fill in pieces. */
-static ds_status write_array(ds_h5_writer *restrict w, const char *restrict path, int rank, const size_t *dims,
-                             hid_t file_type, hid_t mem_type, const void *data, const char *units,
-                             const char *description, ds_error *err)
+ * only) the dataset is left for ds_h5_write_doubles_at to fill in pieces; with fill too
+ * (doubles), it is stored in chunks of `chunk` elements, and what is not written reads *fill. */
+static ds_status write_array_filled(ds_h5_writer *restrict w, const char *restrict path, int rank,
+                                    const size_t *dims, hid_t file_type, hid_t mem_type, const void *data,
+                                    const double *fill, size_t chunk, const char *units, const char *description,
+                                    ds_error *err)
 {
     if (rank < 0 || rank > H5S_MAX_RANK || (rank > 0 && !dims) || (!data && rank != 1))
         return ds_fail(err, DS_ERR_USAGE, "%s: dataset '%s': invalid rank %d or missing dims/data", w->final_path, path,
@@ -301,6 +303,10 @@ static ds_status write_array(ds_h5_writer *restrict w, const char *restrict path
          * refuses this for strings of variable length) */
         if (data && dcpl >= 0 && H5Tis_variable_str(file_type) == 0 &&
             H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0)
+            ds_h5w_close_id(&dcpl);
+        const hsize_t ch[1] = {rank == 1 && chunk > 0 && chunk < hdims[0] ? chunk : (rank == 1 && hdims[0] > 0 ? hdims[0] : 1)};
+        if (!data && fill && dcpl >= 0 &&
+            (H5Pset_chunk(dcpl, 1, ch) < 0 || H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, fill) < 0))
             ds_h5w_close_id(&dcpl);
         hid_t lcpl = ds_h5w_make_lcpl();
         const char *name;
@@ -345,6 +351,13 @@ static ds_status write_array(ds_h5_writer *restrict w, const char *restrict path
     return st;
 }
 
+static ds_status write_array(ds_h5_writer *restrict w, const char *restrict path, int rank, const size_t *dims,
+                             hid_t file_type, hid_t mem_type, const void *data, const char *units,
+                             const char *description, ds_error *err)
+{
+    return write_array_filled(w, path, rank, dims, file_type, mem_type, data, NULL, 0, units, description, err);
+}
+
 ds_status ds_h5_write_doubles(ds_h5_writer *w, const char *path, int rank, const size_t *dims, const double *data,
                               const char *units, const char *description, ds_error *err)
 {
@@ -354,13 +367,14 @@ ds_status ds_h5_write_doubles(ds_h5_writer *w, const char *path, int rank, const
     return write_array(w, path, rank, dims, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, data, units, description, err);
 }
 
-ds_status ds_h5_create_doubles(ds_h5_writer *w, const char *path, size_t n, const char *units, const char *description,
-                               ds_error *err)
+ds_status ds_h5_create_doubles(ds_h5_writer *w, const char *path, size_t n, const double *fill, size_t chunk,
+                               const char *units, const char *description, ds_error *err)
 {
     ds_status st = check_helper_args(w, path, "ds_h5_create_doubles", err);
     if (st != DS_OK)
         return st;
-    return write_array(w, path, 1, &n, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, NULL, units, description, err);
+    return write_array_filled(w, path, 1, &n, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, NULL, fill, chunk, units,
+                              description, err);
 }
 
 ds_status ds_h5_write_doubles_at(ds_h5_writer *w, const char *path, size_t first, size_t count, const double *data,
