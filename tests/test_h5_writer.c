@@ -303,8 +303,6 @@ static void test_pieces(void **state)
     size_t count;
     double *got;
     const double some[N] = {2.5, 2.5, 2.5, 2.5, -0.0, 1.25, 2.5, 2.5, 2.5, 1.25};
-    if (ds_h5_read_flat(path, "/f/some", &count, &got, &err))
-        fprintf(stderr, "%s\n", err.msg);
     assert_int_equal(ds_h5_read_flat(path, "/f/some", &count, &got, &err), DS_OK);
     assert_int_equal(count, N);
     assert_memory_equal(got, some, sizeof some);
