@@ -210,8 +210,11 @@ static ds_status meta_parameters(ds_h5_writer *w, const char *prefix, const char
         const bool reuse = sc->cohort.enabled && n == PIECE;
         if (reuse && shared.mem_)
             st = ds_cohort_apply_lanes(&sc->cohort, l0, &shared, err);
-        else
+        else {
+            if (!reuse) /* the last piece, a part: one model at a time */
+                ds_model_free(&shared);
             st = ds_scenario_lanes(sc, l0, n, reuse ? &shared : &piece, err);
+        }
         if (st)
             break;
         const ds_model *pm = reuse ? &shared : &piece;

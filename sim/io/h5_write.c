@@ -311,8 +311,15 @@ static ds_status write_array_filled(ds_h5_writer *restrict w, const char *restri
         hid_t lcpl = ds_h5w_make_lcpl();
         const char *name;
         const hid_t parent = ds_h5w_parent(w, path, &name);
+        /* chunks written whole, a piece each: no chunk cache (HDF5's 1 MiB per dataset would
+         * hold a cohort's pieces in memory while the dataset stays open for them) */
+        hid_t dapl = !data && fill ? H5Pcreate(H5P_DATASET_ACCESS) : H5P_DEFAULT;
+        if (dapl != H5P_DEFAULT && (dapl < 0 || H5Pset_chunk_cache(dapl, 0, 0, H5D_CHUNK_CACHE_W0_DEFAULT) < 0))
+            ds_h5w_close_id(&dcpl);
         if (space >= 0 && dcpl >= 0 && lcpl >= 0)
-            dset = H5Dcreate2(parent, name, file_type, space, lcpl, dcpl, H5P_DEFAULT);
+            dset = H5Dcreate2(parent, name, file_type, space, lcpl, dcpl, dapl);
+        if (dapl != H5P_DEFAULT)
+            ds_h5w_close_id(&dapl);
         /* a name already taken is looked up only then (a look-up walks every group of the
          * path, as many as a hundredth of a run's instructions when done for every dataset) */
         if (dset < 0 && ds_h5w_path_exists(w->file, path))
