@@ -383,8 +383,9 @@ DS_HOT static void finite_lanes(const ds_step_ws *w, double *restrict fin)
 /* Whether a lane still running is behind t: the earliest of run_t, a minimum over whole
  * vectors (it runs at every record; a loop over the lanes' times and status bytes stayed
  * scalar for a block's 16 lanes, and a count of lanes is a chain of dependent additions:
- * the compiler keeps a sum's order). */
-DS_HOT static int any_behind(const ds_evolver *ev, double t)
+ * the compiler keeps a sum's order). Inline, at the caller's width: a call through the
+ * vector widths' dispatch cost more than the loop. */
+static inline int any_behind(const ds_evolver *ev, double t)
 {
     const double *restrict rt = ev->run_t;
     double low = INFINITY;
@@ -462,9 +463,9 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
     const int nl = w->nl;
     const ds_method *m = ev->meth;
     const int adaptive = m->adaptive && !(ev->opt.h_fixed > 0);
-    const double expo = m->err_order > 0 ? -1.0 / (m->err_order + 1) : 0.0;
 
-    while (any_behind(ev, t_target)) {
+    while (any_behind(ev, t_target)) { /* most records: no lane behind, no round */
+        const double expo = m->err_order > 0 ? -1.0 / (m->err_order + 1) : 0.0;
         /* the lanes behind the target, and those past it that can run ahead */
         for (int l = 0; l < w->stride; l++)
             w->active[l] = l < nl && w->status[l] == DS_LANE_OK &&
