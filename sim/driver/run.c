@@ -157,6 +157,8 @@ typedef struct run_block {
     int npl;          /* postures whose loads are kept: pl_key[i]'s in pl[i] */
     ds_posture_params pl_key[LOAD_CACHE];
     ds_posture_load pl[LOAD_CACHE];
+    ds_posture_load own_from, own_to; /* the data's own loads, where a massage's are made (a
+                                         segment's fixed loads are read where they are kept) */
     ds_summary *sum;  /* where the block's records are summarised: the run's (its subjects at
                          l0) or, summaries only, own (at 0) */
     ds_summary own;   /* summaries only: the block's own accumulators */
@@ -264,12 +266,14 @@ static void set_aside(run_ctx *c, run_block *k, int phase)
 
 /* Block k's loads in posture p: as kept from an earlier segment (a ramp's end is the next
  * segment's start, and a day's postures come again), or computed and kept. They are the same
- * bits either way. The cocontraction, an output, only where series are recorded. */
+ * bits either way. The cocontraction, an output, only where series are recorded. Kept loads
+ * are not copied: out is bound to them (read only; block_segment binds the data's own
+ * storage again first). */
 static void block_loads(const run_ctx *c, run_block *k, const ds_posture_params *p, ds_posture_load *out)
 {
     for (int i = 0; i < k->npl; i++)
         if (!memcmp(&k->pl_key[i], p, sizeof *p)) {
-            ds_posture_load_copy(&k->m, out, &k->pl[i]);
+            *out = k->pl[i];
             return;
         }
     ds_posture_loads(&k->m, p, !c->summary_only, out);
@@ -292,6 +296,8 @@ static void block_segment(run_ctx *c, run_block *k, int j)
     phase_at(sc, a, &p, &t_ph, &prev);
     ds_load_segment *seg = &k->d.seg;
     ds_segment_changed(&k->d); /* the loads below, or a massage's, anew */
+    seg->from = k->own_from; /* a massage's loads are made here; kept loads are bound below */
+    seg->to = k->own_to;
     const int in_ramp = a < t_ph + sc->ramp - tiny;
     seg->pa = in_ramp ? *prev : sc->phase[p].p;
     seg->pb = sc->phase[p].p;
@@ -396,8 +402,11 @@ static ds_status setup_block(run_ctx *c, run_block *k, int l0, int n, ds_error *
         return ds_fail(err, DS_ERR_NOMEM, "out of memory");
     k->d.seg.sessions = sc->session;
     k->d.seg.nsession = sc->nsession;
+    k->own_from = k->d.seg.from;
+    k->own_to = k->d.seg.to;
     block_loads(c, k, &sc->initial, &k->d.seg.from);
-    ds_posture_load_copy(&k->m, &k->d.seg.to, &k->d.seg.from);
+    ds_posture_load_copy(&k->m, &k->own_to, &k->d.seg.from);
+    k->d.seg.to = k->own_to;
     k->d.seg.t0 = k->d.seg.t1 = 0.0;
     if ((st = ds_spine_equilibrium(&k->m, k->d.seg.to.load, k->d.seg.to.act, k->d.x, err)))
         return st;
