@@ -476,9 +476,9 @@ static void osc_n_rhs(void *ctx, const double *restrict t, const double *restric
     }
 }
 
-/* Lanes w[0 .. nl) to t = 10 with a stop at the 80th record, every row of each record into x[record][row][lane]; ask_rows:
- * first ask for row 1 and row 0 alone as well, keeping those answers in xr1 and xr0; keep1:
- * the history keeps row 1 only (ds_evolver_dense_rows). */
+/* Lanes w[0 .. nl) to t = 10 with a stop at the 80th record, every row of each record into
+ * x[record][row][lane]; ask_rows: first ask for row 1 and row 0 alone as well, keeping those
+ * answers in xr1 and xr0; keep1: the history keeps row 1 only (ds_evolver_dense_rows). */
 static void osc_n_run(const double *w, int nl, int ask_rows, int keep1, double *x, double *xr1, double *xr0)
 {
     const int S = nl > DS_LANE_ALIGN ? 2 * DS_LANE_ALIGN : DS_LANE_ALIGN;

@@ -181,8 +181,8 @@ static const double *template_row(const ds_model *m, int r)
 }
 
 /* The compiled disc parameters, per level and subject. A cohort's subjects are made in
- * pieces (ds_scenario_lanes), each piece written into every dataset, so that no whole
- * cohort's model is ever held. */
+ * pieces (ds_scenario_lanes), each piece written into every dataset where it differs from
+ * the first subject's value, so that no whole cohort's model is ever held. */
 static ds_status meta_parameters(ds_h5_writer *w, const char *prefix, const char *meta, const ds_scenario *sc,
                                  ds_error *err)
 {

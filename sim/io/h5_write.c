@@ -304,7 +304,8 @@ static ds_status write_array_filled(ds_h5_writer *restrict w, const char *restri
         if (data && dcpl >= 0 && H5Tis_variable_str(file_type) == 0 &&
             H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0)
             ds_h5w_close_id(&dcpl);
-        const hsize_t ch[1] = {rank == 1 && chunk > 0 && chunk < hdims[0] ? chunk : (rank == 1 && hdims[0] > 0 ? hdims[0] : 1)};
+        const hsize_t whole = rank == 1 && hdims[0] > 0 ? hdims[0] : 1;
+        const hsize_t ch[1] = {rank == 1 && chunk > 0 && chunk < whole ? chunk : whole};
         if (!data && fill && dcpl >= 0 &&
             (H5Pset_chunk(dcpl, 1, ch) < 0 || H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, fill) < 0))
             ds_h5w_close_id(&dcpl);

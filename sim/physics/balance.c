@@ -26,7 +26,8 @@ static inline void moment_add(const double *restrict c, const double *restrict w
 }
 
 DS_HOT void ds_balance_lanes(int n, const double (*c)[DS_BAL_LANES], const double (*w)[DS_BAL_LANES],
-                          const double (*lo)[DS_BAL_LANES], const double *target, double (*a)[DS_BAL_LANES], double *res)
+                             const double (*lo)[DS_BAL_LANES], const double *target, double (*a)[DS_BAL_LANES],
+                             double *res)
 {
     const int nbp = 2 * n + 1;
     /* the breakpoints in the groups' order (0 first) and whether each is one (1 or 0) */
@@ -48,7 +49,8 @@ DS_HOT void ds_balance_lanes(int n, const double (*c)[DS_BAL_LANES], const doubl
             moment_add(c[g], w[g], lo[g], bp[i], mo[i], NULL);
     /* first and last sorted (vmin, vmax), first reached (vk) and the one before it (vk1) */
     double vmin[DS_BAL_LANES], mmin[DS_BAL_LANES], vmax[DS_BAL_LANES], mmax[DS_BAL_LANES];
-    double vk[DS_BAL_LANES], mk[DS_BAL_LANES], fk[DS_BAL_LANES], vk1[DS_BAL_LANES], mk1[DS_BAL_LANES], fk1[DS_BAL_LANES];
+    double vk[DS_BAL_LANES], mk[DS_BAL_LANES], fk[DS_BAL_LANES];
+    double vk1[DS_BAL_LANES], mk1[DS_BAL_LANES], fk1[DS_BAL_LANES];
 #pragma omp simd
     for (int k = 0; k < DS_BAL_LANES; k++) {
         vmin[k] = vmax[k] = bp[0][k], mmin[k] = mmax[k] = mo[0][k];

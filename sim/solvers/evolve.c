@@ -40,9 +40,9 @@ struct ds_evolver {
     int *head, *nhist;                           /* per lane: newest slot, steps kept */
     int *keep_row, nkeep;       /* the rows whose states and slopes the history keeps */
     unsigned char *row_kept;    /* per row: 1 if the history keeps it */
-    /* the dense output's last choice of step per lane, for the next time it is asked while
-     * no step has been accepted (records come far oftener than steps): the slots of the
-     * step's start and end (4: the current state), whether the state itself is the answer,
+    /* the dense output's last choice of step per lane, for the next times it is asked
+     * (records come far oftener than steps): the slots of the step's start and end (4: the
+     * current state), whether the state itself is the answer,
      * and the step's start and length; and the chosen step's end points and slopes of the
      * rows last asked for ([row's position][stride]). A vector of lanes keeps them for times
      * from c_t until c_until[chunk], the earliest end of its lanes' chosen steps (-inf once
