@@ -66,7 +66,9 @@ struct ds_evolver {
     double *acc_slot;           /* per lane, in a round: the history slot its accepted step's
                                    start went to, or -1 (see keep_accepted) */
     double *run_t;              /* per lane: its time while it runs, +inf once failed and in
-                                   the padding (any_behind reads no status bytes) */
+                                   the padding (earliest_running reads no status bytes) */
+    double t_low;               /* the earliest of run_t, as of the last round: a record
+                                   before it needs no round at all */
     void *mem;
 };
 
@@ -201,6 +203,20 @@ void ds_evolver_free(ds_evolver *ev)
         free(ev->mem);
 }
 
+/* The earliest time of a lane still running: the minimum of run_t over whole vectors (a
+ * loop over the lanes' times and status bytes stayed scalar for a block's 16 lanes, and a
+ * count of lanes is a chain of dependent additions: the compiler keeps a sum's order). Kept
+ * in t_low after each round, so that a record no lane is behind costs one comparison. */
+static inline double earliest_running(const ds_evolver *ev)
+{
+    const double *restrict rt = ev->run_t;
+    double low = INFINITY;
+#pragma omp simd reduction(min : low)
+    for (int l = 0; l < ev->w.stride; l++)
+        low = rt[l] < low ? rt[l] : low;
+    return low;
+}
+
 void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0)
 {
     ds_step_ws *w = &ev->w;
@@ -233,6 +249,7 @@ void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0)
     ds_ws_rhs(w, w->t, w->x, w->f, w->active);
     for (int l = 0; l < S; l++)
         ev->run_t[l] = l < w->nl && w->status[l] == DS_LANE_OK ? t0 : INFINITY;
+    ev->t_low = earliest_running(ev);
     ev->fail_lane = -1;
     ev->unshown = 0;
 }
@@ -380,21 +397,6 @@ DS_HOT static void finite_lanes(const ds_step_ws *w, double *restrict fin)
     }
 }
 
-/* Whether a lane still running is behind t: the earliest of run_t, a minimum over whole
- * vectors (it runs at every record; a loop over the lanes' times and status bytes stayed
- * scalar for a block's 16 lanes, and a count of lanes is a chain of dependent additions:
- * the compiler keeps a sum's order). Inline, at the caller's width: a call through the
- * vector widths' dispatch cost more than the loop. */
-static inline int any_behind(const ds_evolver *ev, double t)
-{
-    const double *restrict rt = ev->run_t;
-    double low = INFINITY;
-#pragma omp simd reduction(min : low)
-    for (int l = 0; l < ev->w.stride; l++)
-        low = rt[l] < low ? rt[l] : low;
-    return low < t;
-}
-
 /* Judges every active lane's candidate: accept, retry smaller, or fail. */
 static void judge(ds_evolver *ev, int adaptive, double expo, double t_hard)
 {
@@ -464,7 +466,7 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
     const ds_method *m = ev->meth;
     const int adaptive = m->adaptive && !(ev->opt.h_fixed > 0);
 
-    while (any_behind(ev, t_target)) { /* most records: no lane behind, no round */
+    while (ev->t_low < t_target) { /* most records: no lane behind, no round */
         const double expo = m->err_order > 0 ? -1.0 / (m->err_order + 1) : 0.0;
         /* the lanes behind the target, and those past it that can run ahead */
         for (int l = 0; l < w->stride; l++)
@@ -490,6 +492,7 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
             ds_ws_wrms(w, w->err, w->errn);
         }
         judge(ev, adaptive, expo, t_hard);
+        ev->t_low = earliest_running(ev);
     }
     /* failures the caller sees now: those before the target (a lane alone would have met
      * them in this call; one met running ahead waits for a later target) */
