@@ -3,6 +3,7 @@
  * inertial and quasi-static variants on a slow scenario. */
 #include <unistd.h>
 
+#include "base/rng.h"
 #include "physics/balance.h"
 #include "testkit.h"
 
@@ -611,12 +612,6 @@ static void bal_alone(int n, const double *c, const double *w, const double *lo,
     *res = bal_moment(n, c, w, lo, lam, a) - tg;
 }
 
-static double bal_uniform(uint64_t *r)
-{
-    *r = *r * 6364136223846793005u + 1442695040888963407u;
-    return (double)(*r >> 11) / 9007199254740992.0;
-}
-
 /* The vector balance gives each lane the bits of the lane alone over random problems made
  * to meet the hard cases: floors of 0 on groups pulling both ways (breakpoints 0 and -0),
  * groups equal to another (equal breakpoints), groups without breakpoints, and targets at
@@ -624,8 +619,8 @@ static double bal_uniform(uint64_t *r)
 static void test_balance_as_sorted_scan(void **state)
 {
     (void)state;
-    uint64_t r = 0x9E3779B97F4A7C15u;
-#define RND() bal_uniform(&r)
+    uint32_t draw = 0; /* the project's counter-based generator, one stream for the test */
+#define RND() ds_rng_u01(12, 0, 0, draw++)
     int hard = 0;
     for (int trial = 0; trial < 4000; trial++) {
         const int n = 1 + trial % 6;

@@ -348,8 +348,9 @@ static void test_day_inertial(void **state)
 /* Lanes that run ahead. Oscillators x'' = -w^2 x of different frequencies (so different
  * steps), recorded every 0.05 (shorter than most of their steps), with a hard stop at 4. */
 typedef struct {
-    double w[DS_LANE_ALIGN];
-    double w_fail; /* the lane of this frequency meets a fatal error past t = 5.33 */
+    double w[2 * DS_LANE_ALIGN];
+    int stride;    /* lanes of the block: one vector or two */
+    double w_fail; /* the lane of this frequency meets a fatal error past t = 5.33 (0: none) */
     long calls;
 } osc;
 
@@ -358,9 +359,9 @@ static void osc_rhs(void *ctx, const double *restrict t, const double *restrict 
 {
     osc *o = ctx;
     o->calls++;
-    for (int l = 0; l < DS_LANE_ALIGN; l++) {
-        f[l] = x[DS_LANE_ALIGN + l];
-        f[DS_LANE_ALIGN + l] = -o->w[l] * o->w[l] * x[l];
+    for (int l = 0; l < o->stride; l++) {
+        f[l] = x[o->stride + l];
+        f[o->stride + l] = -o->w[l] * o->w[l] * x[l];
         flag[l] = o->w[l] == o->w_fail && t[l] > 5.33 ? -1 : 0;
     }
 }
@@ -371,7 +372,7 @@ enum { OSC_LANES = 4, OSC_REC = 200 };
  * visible status. Returns the block's right-hand-side calls. */
 static long osc_run(const double *w, int nl, double w_fail, double *x, unsigned char *status, int64_t *rhs)
 {
-    osc o = {.w_fail = w_fail, .calls = 0};
+    osc o = {.stride = DS_LANE_ALIGN, .w_fail = w_fail, .calls = 0};
     for (int l = 0; l < DS_LANE_ALIGN; l++)
         o.w[l] = l < nl ? w[l] : 1.0;
     ds_system sys = {.nx = 2, .nlanes = nl, .stride = DS_LANE_ALIGN, .rhs = osc_rhs, .ctx = &o,
@@ -459,33 +460,16 @@ static void test_lanes_run_ahead_share_calls(void **state)
  * row. */
 enum { KEEP_LANES = 2 * DS_LANE_ALIGN - 3 };
 
-typedef struct {
-    double w[2 * DS_LANE_ALIGN];
-    int stride;
-} osc_n;
-
-static void osc_n_rhs(void *ctx, const double *restrict t, const double *restrict x, double *restrict f,
-                      signed char *restrict flag)
-{
-    (void)t;
-    const osc_n *o = ctx;
-    for (int l = 0; l < o->stride; l++) {
-        f[l] = x[o->stride + l];
-        f[o->stride + l] = -o->w[l] * o->w[l] * x[l];
-        flag[l] = 0;
-    }
-}
-
 /* Lanes w[0 .. nl) to t = 10 with a stop at the 80th record, every row of each record into
  * x[record][row][lane]; ask_rows: first ask for row 1 and row 0 alone as well, keeping those
  * answers in xr1 and xr0; keep1: the history keeps row 1 only (ds_evolver_dense_rows). */
 static void osc_n_run(const double *w, int nl, int ask_rows, int keep1, double *x, double *xr1, double *xr0)
 {
     const int S = nl > DS_LANE_ALIGN ? 2 * DS_LANE_ALIGN : DS_LANE_ALIGN;
-    osc_n o = {.stride = S};
+    osc o = {.stride = S};
     for (int l = 0; l < S; l++)
         o.w[l] = l < nl ? w[l] : 1.0;
-    ds_system sys = {.nx = 2, .nlanes = nl, .stride = S, .rhs = osc_n_rhs, .ctx = &o,
+    ds_system sys = {.nx = 2, .nlanes = nl, .stride = S, .rhs = osc_rhs, .ctx = &o,
                      .scale = {1.0, 1.0}, .var_name = {"x", "v"}};
     ds_evolver *ev;
     ds_error err;

@@ -405,8 +405,7 @@ static ds_status setup_block(run_ctx *c, run_block *k, int l0, int n, ds_error *
     k->own_from = k->d.seg.from;
     k->own_to = k->d.seg.to;
     block_loads(c, k, &sc->initial, &k->d.seg.from);
-    ds_posture_load_copy(&k->m, &k->own_to, &k->d.seg.from);
-    k->d.seg.to = k->own_to;
+    k->d.seg.to = k->d.seg.from; /* read only until the first segment binds them again */
     k->d.seg.t0 = k->d.seg.t1 = 0.0;
     if ((st = ds_spine_equilibrium(&k->m, k->d.seg.to.load, k->d.seg.to.act, k->d.x, err)))
         return st;

@@ -170,16 +170,6 @@ static int param_row(const ds_model *m, int r, char *path, size_t cap, const cha
     return 1;
 }
 
-/* Row r of param_row's order in the template model, its first subject's value at [0]. */
-static const double *template_row(const ds_model *m, int r)
-{
-    char path[400];
-    const char *units, *desc;
-    const double *row = NULL;
-    param_row(m, r, path, sizeof path, "", &units, &desc, &row);
-    return row;
-}
-
 /* The compiled disc parameters, per level and subject. A cohort's subjects are made in
  * pieces (ds_scenario_lanes), each piece written into every dataset where it differs from
  * the first subject's value, so that no whole cohort's model is ever held. */
@@ -197,10 +187,13 @@ static ds_status meta_parameters(ds_h5_writer *w, const char *prefix, const char
     /* in pieces: what the first subject has (the template's value: most parameters do not
      * vary) fills each dataset, and a piece equal to it everywhere is not written, so that a
      * constant parameter takes no room nor time */
+    double fill[DS_NDISC_PARAMS * DS_MAX_LEVELS + DS_NLANE_PARAMS];
     for (int r = 0; r < nrow && !st && !whole; r++)
         if (param_row(m, r, path, sizeof path, meta, &units, &desc, &row) &&
-            !(st = ds_h5_create_doubles(w, path, (size_t)sc->nsubj, &row[0], PIECE, units, desc, err)))
+            !(st = ds_h5_create_doubles(w, path, (size_t)sc->nsubj, &row[0], PIECE, units, desc, err))) {
+            fill[r] = row[0];
             st = per_subject(w, prefix, path, err);
+        }
     /* a cohort's whole pieces share one model: each piece sets the same varied parameters
      * (every setter overwrites, and derives from the values it leaves), so the lanes hold
      * what a model made afresh holds, without allocating and filling 1.7 MB a piece */
@@ -225,9 +218,8 @@ static ds_status meta_parameters(ds_h5_writer *w, const char *prefix, const char
                     st = ds_h5_write_doubles(w, path, 1, dims, row, units, desc, err);
                     continue;
                 }
-                const double *fill = template_row(m, r);
                 int j = 0;
-                while (j < n && !memcmp(&row[j], &fill[0], sizeof(double)))
+                while (j < n && !memcmp(&row[j], &fill[r], sizeof(double)))
                     j++;
                 if (j < n)
                     st = ds_h5_write_doubles_at(w, path, (size_t)l0, (size_t)n, row, err);

@@ -110,7 +110,7 @@ static double f_pe(double lt)
 
 /* The loads of lanes l0 .. l0 + nk - 1 (nk <= DS_BAL_LANES), lane l0 + k's muscles scaled by
  * mod[k] (mod NULL: unchanged): each lane's moments and muscle coefficients as one lane
- * alone computes them, the balances for all of them at once (balance_lanes; the vector's
+ * alone computes them, the balances for all of them at once (ds_balance_lanes; the vector's
  * other lanes repeat the first), then each lane's outputs. */
 DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod,
                                        int l0, int nk, int cocontraction, ds_posture_load *out)
@@ -197,12 +197,12 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
             target[r] = target[0];
         }
         ds_balance_lanes(ng, (const double(*)[DS_BAL_LANES])c, (const double(*)[DS_BAL_LANES])w,
-                      (const double(*)[DS_BAL_LANES])lo, target, a, res);
+                         (const double(*)[DS_BAL_LANES])lo, target, a, res);
         /* what the tone floor adds: the same balance without it (the task alone), for the
          * output only (half the balancing a massage's right-hand sides did) */
         if (cocontraction)
             ds_balance_lanes(ng, (const double(*)[DS_BAL_LANES])c, (const double(*)[DS_BAL_LANES])w,
-                          (const double(*)[DS_BAL_LANES])zero, target, a0, res0);
+                             (const double(*)[DS_BAL_LANES])zero, target, a0, res0);
         for (int k = 0; k < nk; k++)
             comp[k] = 0.0;
         for (int gi = 0; gi < ng; gi++) {
