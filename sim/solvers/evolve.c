@@ -41,15 +41,14 @@ struct ds_evolver {
     int *keep_row, nkeep;       /* the rows whose states and slopes the history keeps */
     unsigned char *row_kept;    /* per row: 1 if the history keeps it */
     /* the dense output's last choice of step per lane, for the next times it is asked
-     * (records come far oftener than steps): the slots of the step's start and end (4: the
-     * current state), whether the state itself is the answer,
-     * and the step's start and length; and the chosen step's end points and slopes of the
-     * rows last asked for ([row's position][stride]). A vector of lanes keeps them for times
-     * from c_t until c_until[chunk], the earliest end of its lanes' chosen steps (-inf once
-     * a lane whose answer was its state accepts a step; the others' end points are copies,
-     * and their steps stay kept while later records may need them). */
-    double *c_js, *c_je, *c_cp, *c_t0, *c_h, *c_w[4]; /* c_w: the Hermite weights of the last call */
-    double *c_xs, *c_fs, *c_xe, *c_fe, *c_until;
+     * (records come far oftener than steps): whether the state itself is the answer, the
+     * step's start and length, and its end points and slopes of the rows last asked for
+     * ([row's position][stride]). A lane keeps them for times from c_t until c_end, its
+     * chosen step's end (+inf for a copy of its state until it accepts a step, then -inf;
+     * the others' end points are copies, and their steps stay kept while later records may
+     * need them); c_until[chunk] is the earliest c_end of a vector of lanes. */
+    double *c_cp, *c_t0, *c_h, *c_w[4]; /* c_w: the Hermite weights of the last call */
+    double *c_xs, *c_fs, *c_xe, *c_fe, *c_until, *c_end;
     int *c_rows, c_nrows;
     double c_t;
     double *err_prev;           /* per lane: the last step's error norm (0: none yet) */
@@ -108,7 +107,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     const size_t A = 64;
 #define R(bytes) (((bytes) + A - 1) / A * A)
     size_t bytes = R(sizeof(ds_evolver));
-    bytes += (27 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
+    bytes += (26 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
     bytes += (12 + 2 * DS_HIST + DS_MAX_STAGES + 1) * R(nv * sizeof(double)); /* state-shaped */
     bytes += 2 * R((size_t)nx * sizeof(int)) + R((size_t)nx);
     bytes += 3 * R(nm * sizeof(double)) + R(nv * sizeof(int)) + 2 * R(S * sizeof(int));
@@ -134,7 +133,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     w->nm = nm;
     double **lane_d[] = {&w->t, &ev->h, &w->hs, &w->ts, &w->hg, &w->tmp, &w->errn, &w->st.h_min,
                          &w->st.h_last, &ev->fail_t, &ev->fail_h, &w->eta, &ev->err_prev, &w->hg_fact, &ev->fac,
-                         &ev->c_js, &ev->c_je, &ev->c_cp, &ev->c_t0, &ev->c_h, &ev->acc_slot, &ev->c_until,
+                         &ev->c_end, &ev->c_cp, &ev->c_t0, &ev->c_h, &ev->acc_slot, &ev->c_until,
                          &ev->run_t, &ev->c_w[0], &ev->c_w[1], &ev->c_w[2], &ev->c_w[3], NULL};
     for (int i = 0; lane_d[i]; i++)
         *lane_d[i] = take(&cur, S * sizeof(double));
@@ -224,7 +223,7 @@ void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0)
     memcpy(w->x, x0, w->nv * sizeof(double));
     ev->c_nrows = 0;
     for (int l = 0; l < S; l++) {
-        ev->c_until[l] = -INFINITY; /* no choice kept */
+        ev->c_until[l] = ev->c_end[l] = -INFINITY; /* no choice kept */
         w->t[l] = t0;
         ev->head[l] = ev->nhist[l] = 0; /* no step yet: dense output is the state itself */
         ev->seg_tries[l] = 0;
@@ -322,7 +321,7 @@ static void accept(ds_evolver *ev, int l, int adaptive, double fac, double t_har
         w->st.h_min[l] = w->hs[l];
     const int j = ev->nhist[l] ? (ev->head[l] + 1) % DS_HIST : 0;
     if (ev->c_cp[l] != 0.0) /* its dense output was its state: chosen anew (see ds_evolver_interp_rows) */
-        ev->c_until[l / DS_LA_LANES] = -INFINITY;
+        ev->c_until[l / DS_LA_LANES] = ev->c_end[l] = -INFINITY;
     ev->head[l] = j;
     ev->nhist[l] += ev->nhist[l] < DS_HIST;
     ev->t_prev[j][l] = w->t[l];
@@ -516,40 +515,49 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
     return DS_OK;
 }
 
-/* One step back in a lane's history of DS_HIST = 4 slots (see ds_evolver_interp_rows): to the
- * older step while one is kept (n + 1 < kept) and slot j starts after t (a macro: pointers
- * to the lane's numbers keep the loop scalar; both conditions as a product of 0s and 1s: a
- * select on a combined condition does too). */
-#define BACK_ONE(j, n, end, kept, t, t0, t1, t2, t3)                                 \
-    do {                                                                             \
-        double tp_ = (j) == 0.0 ? (t0) : (t1);                                       \
-        tp_ = (j) == 2.0 ? (t2) : tp_;                                               \
-        tp_ = (j) == 3.0 ? (t3) : tp_;                                               \
-        const double go_ = ((n) + 1.0 < (kept) ? 1.0 : 0.0) * (tp_ > (t) ? 1.0 : 0.0); \
-        (end) = go_ != 0.0 ? (j) : (end);                                            \
-        const double older_ = (j) == 0.0 ? 3.0 : (j) - 1.0;                          \
-        (j) = go_ != 0.0 ? older_ : (j);                                             \
-        (n) = (n) + go_;                                                             \
-    } while (0)
+/* Lane l's choice of kept step for dense output at t (see ds_evolver_interp_rows): the kept
+ * step that holds t (the oldest one if none does), or a copy of its current state when the
+ * lane is at t or has no step kept (a padding lane keeps none); and the rows' end points
+ * and slopes of that step, as the n rows in c_rows ask. */
+static inline void choose_lane(ds_evolver *ev, int l, double t, int n)
+{
+    const ds_step_ws *w = &ev->w;
+    const int S = w->stride, kept = l < w->nl ? ev->nhist[l] : 0;
+    int j = l < w->nl ? ev->head[l] : 0, end = DS_HIST; /* DS_HIST: the current state */
+    for (int nb = 0; nb + 1 < kept && ev->t_prev[j][l] > t; nb++)
+        end = j, j = j == 0 ? DS_HIST - 1 : j - 1;
+    const double h = kept > 0 ? ev->h_prev[j][l] : 0.0;
+    const int copy = t >= w->t[l] || h <= 0.0;
+    ev->c_cp[l] = copy;
+    ev->c_t0[l] = ev->t_prev[j][l];
+    ev->c_h[l] = h;
+    ev->c_end[l] = copy ? INFINITY : end == DS_HIST ? w->t[l] : ev->t_prev[end][l];
+    if (copy) /* its rows' numbers are not read */
+        return;
+    const double *xs = ev->x_prev[j], *fs = ev->f_prev[j];
+    const double *xe = end == DS_HIST ? w->x : ev->x_prev[end], *fe = end == DS_HIST ? w->f : ev->f_prev[end];
+    for (int r = 0; r < n; r++) {
+        const size_t q = (size_t)ev->c_rows[r] * S + l, p = (size_t)r * S + l;
+        /* a row whose history is not kept (ds_evolver_dense_rows): NaN, not stale numbers */
+        const double kr = ev->row_kept[ev->c_rows[r]] ? 1.0 : NAN;
+        ev->c_xs[p] = xs[q] * kr, ev->c_fs[p] = fs[q] * kr, ev->c_xe[p] = xe[q] * kr, ev->c_fe[p] = fe[q] * kr;
+    }
+}
 
-/* Dense output by lanes in vectors of 8. A vector of lanes chooses anew when t has passed
- * the end of a lane's chosen step, when a lane whose answer was its state has stepped on, or
- * when other rows or an earlier time are asked for: per lane, the kept step that holds t (the oldest
- * one if none does), as the slots of its start and end (4: the current state) and its start
- * and length, or a copy of the current state; and the rows' end points and slopes of that
- * step, each lane's chosen from the slots by selects so that the loop vectorizes. Otherwise
- * it keeps them (records come far oftener than steps), which is what choosing anew would
- * give. Then each row is the cubic Hermite of its kept end points and slopes, with the
+/* Dense output by lanes in vectors of 8. A lane chooses its step anew (choose_lane) when t
+ * has passed the end of its chosen step, when its answer was its state and it has stepped
+ * on, or when other rows or an earlier time are asked for; otherwise it keeps its choice
+ * (records come far oftener than steps), which is what choosing anew would give. A lane
+ * alone chooses, not its vector: the lanes' steps end at different times, and a vector that
+ * chose whenever one of its 8 lanes' steps ended chose at most records. Then each row is
+ * the cubic Hermite of the kept end points and slopes, for every lane at once, with the
  * weights and the order of the sum of the formula lane by lane: the same bits. */
 DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, int nrows, double *xout)
 {
     const ds_step_ws *w = &ev->w;
     const int S = w->stride;
-    const double *restrict X0 = ev->x_prev[0], *restrict X1 = ev->x_prev[1], *restrict X2 = ev->x_prev[2],
-                 *restrict X3 = ev->x_prev[3], *restrict XC = w->x;
-    const double *restrict F0 = ev->f_prev[0], *restrict F1 = ev->f_prev[1], *restrict F2 = ev->f_prev[2],
-                 *restrict F3 = ev->f_prev[3], *restrict FC = w->f;
-    double *restrict XS = ev->c_xs, *restrict FS = ev->c_fs, *restrict XE = ev->c_xe, *restrict FE = ev->c_fe;
+    const double *restrict XC = w->x;
+    const double *restrict XS = ev->c_xs, *restrict FS = ev->c_fs, *restrict XE = ev->c_xe, *restrict FE = ev->c_fe;
     /* the rows asked for (those outside the state are left alone), as last time or anew */
     int same = t >= ev->c_t, n = 0;
     for (int r = 0; r < nrows; r++) {
@@ -564,73 +572,15 @@ DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, in
     ev->c_t = t;
     DS_LA_CHUNKS(c, S)
     {
-        double *restrict js = ev->c_js + c, *restrict je = ev->c_je + c, *restrict cp = ev->c_cp + c;
-        double *restrict t0s = ev->c_t0 + c, *restrict hs = ev->c_h + c;
-        if (!(same && t < ev->c_until[c / DS_LA_LANES])) {
-            const double *restrict T0 = ev->t_prev[0] + c, *restrict T1 = ev->t_prev[1] + c,
-                         *restrict T2 = ev->t_prev[2] + c, *restrict T3 = ev->t_prev[3] + c, *restrict Tc = w->t + c;
-            const double *restrict H0 = ev->h_prev[0] + c, *restrict H1 = ev->h_prev[1] + c,
-                         *restrict H2 = ev->h_prev[2] + c, *restrict H3 = ev->h_prev[3] + c;
-            /* per lane, the newest slot and the steps kept, as doubles (the loops below compare
-             * them with their values' type); a padding lane keeps none: the current state */
-            double hd[DS_LA_LANES], nh[DS_LA_LANES], ends[DS_LA_LANES];
-            for (int k = 0; k < DS_LA_LANES; k++) {
-                hd[k] = c + k < w->nl ? ev->head[c + k] : 0.0;
-                nh[k] = c + k < w->nl ? ev->nhist[c + k] : 0.0;
-            }
-#pragma omp simd
-            for (int k = 0; k < DS_LA_LANES; k++) {
-                /* the kept step that holds t (the oldest one if none does): back from the newest
-                 * while an older one is kept and this one starts after t; every slot loaded,
-                 * then selected (a load under a condition keeps the loop scalar) */
-                const double a0 = T0[k], a1 = T1[k], a2 = T2[k], a3 = T3[k], tc = Tc[k];
-                const double b0 = H0[k], b1 = H1[k], b2 = H2[k], b3 = H3[k], kept = nh[k];
-                double j = hd[k], nb = 0.0, end = 4.0;
-                /* DS_HIST - 1 times, written out: a loop inside keeps this one scalar */
-                BACK_ONE(j, nb, end, kept, t, a0, a1, a2, a3);
-                BACK_ONE(j, nb, end, kept, t, a0, a1, a2, a3);
-                BACK_ONE(j, nb, end, kept, t, a0, a1, a2, a3);
-                double t0 = j == 0.0 ? a0 : a1, h = j == 0.0 ? b0 : b1;
-                t0 = j == 2.0 ? a2 : t0, h = j == 2.0 ? b2 : h;
-                t0 = j == 3.0 ? a3 : t0, h = j == 3.0 ? b3 : h;
-                h = kept > 0.0 ? h : 0.0;
-                const double late = t >= tc ? 1.0 : 0.0, none = h <= 0.0 ? 1.0 : 0.0;
-                const double copy = late + none > 0.0 ? 1.0 : 0.0; /* either: one select, not a combined condition */
-                js[k] = copy != 0.0 ? 4.0 : j, je[k] = copy != 0.0 ? 4.0 : end, cp[k] = copy;
-                t0s[k] = t0, hs[k] = h;
-                /* the chosen step's end, until which it holds t (a copy: until a step is accepted) */
-                double e = end == 0.0 ? a0 : a1;
-                e = end == 2.0 ? a2 : e;
-                e = end == 3.0 ? a3 : e;
-                e = end == 4.0 ? tc : e;
-                ends[k] = copy != 0.0 ? INFINITY : e;
-            }
-            double until = INFINITY;
-#pragma omp simd reduction(min : until)
-            for (int k = 0; k < DS_LA_LANES; k++)
-                until = ends[k] < until ? ends[k] : until;
-            ev->c_until[c / DS_LA_LANES] = until;
-            for (int r = 0; r < n; r++) {
-                const size_t q0 = (size_t)ev->c_rows[r] * S + c, p0 = (size_t)r * S + c;
-                /* a row whose history is not kept (ds_evolver_dense_rows): NaN, not stale numbers */
-                const double kept = ev->row_kept[ev->c_rows[r]] ? 1.0 : NAN;
-#pragma omp simd
-                for (int k = 0; k < DS_LA_LANES; k++) {
-                    const size_t q = q0 + k;
-                    const double x0 = X0[q], x1 = X1[q], x2 = X2[q], x3 = X3[q], xc = XC[q];
-                    const double f0 = F0[q], f1 = F1[q], f2 = F2[q], f3 = F3[q], fc = FC[q];
-                    const double a = js[k], b = je[k];
-                    double xs = a == 0.0 ? x0 : x1, fs = a == 0.0 ? f0 : f1;
-                    xs = a == 2.0 ? x2 : xs, fs = a == 2.0 ? f2 : fs;
-                    xs = a == 3.0 ? x3 : xs, fs = a == 3.0 ? f3 : fs;
-                    double xe = b == 0.0 ? x0 : x1, fe = b == 0.0 ? f0 : f1;
-                    xe = b == 2.0 ? x2 : xe, fe = b == 2.0 ? f2 : fe;
-                    xe = b == 3.0 ? x3 : xe, fe = b == 3.0 ? f3 : fe;
-                    xe = b == 4.0 ? xc : xe, fe = b == 4.0 ? fc : fe;
-                    XS[p0 + k] = xs * kept, FS[p0 + k] = fs * kept, XE[p0 + k] = xe * kept, FE[p0 + k] = fe * kept;
-                }
-            }
+        if (same && t < ev->c_until[c / DS_LA_LANES])
+            continue;
+        double until = INFINITY;
+        for (int l = c; l < c + DS_LA_LANES; l++) {
+            if (!same || !(t < ev->c_end[l]))
+                choose_lane(ev, l, t, n);
+            until = ev->c_end[l] < until ? ev->c_end[l] : until;
         }
+        ev->c_until[c / DS_LA_LANES] = until;
     }
     /* the Hermite weights of every lane in one loop (the vectors' divisions overlap), then
      * the rows */
@@ -651,7 +601,9 @@ DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, in
         for (int l = 0; l < S; l++) {
             const size_t p = p0 + l;
             const double v = c00[l] * XS[p] + c10[l] * FS[p] + c01[l] * XE[p] + c11[l] * FE[p];
-            xout[q0 + l] = cp[l] != 0.0 ? XC[q0 + l] : v;
+            const double xc = XC[q0 + l]; /* loaded for every lane: a load under a condition
+                                             keeps the loop scalar without masked loads */
+            xout[q0 + l] = cp[l] != 0.0 ? xc : v;
         }
     }
 }
