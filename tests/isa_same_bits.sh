@@ -44,7 +44,7 @@ for bin in one other; do
     --record summary -q
 done
 for v in qs in; do
-  if ! cmp -s <(h5dump -A 0 "$tmp/${v}_one.h5" | tail -n +2) <(h5dump -A 0 "$tmp/${v}_other.h5" | tail -n +2); then
+  if ! cmp -s <(h5dump -A 0 -m %.17g "$tmp/${v}_one.h5" | tail -n +2) <(h5dump -A 0 -m %.17g "$tmp/${v}_other.h5" | tail -n +2); then
     echo "isa_same_bits: the $v files differ between the two builds of the kernels" >&2
     exit 1
   fi

@@ -38,7 +38,7 @@ mpi=(mpirun --oversubscribe -np 2)
 "$bin" run "$tmp/cohort.yaml" -o "$tmp/one.h5" --record summary --block 4 -q
 "${mpi[@]}" "$bin" run "$tmp/cohort.yaml" -o "$tmp/two.h5" --record summary --block 4 -q
 for g in /arms /cohort; do
-  if ! cmp -s <(h5dump -A 0 -g "$g" "$tmp/one.h5" | tail -n +2) <(h5dump -A 0 -g "$g" "$tmp/two.h5" | tail -n +2); then
+  if ! cmp -s <(h5dump -A 0 -m %.17g -g "$g" "$tmp/one.h5" | tail -n +2) <(h5dump -A 0 -m %.17g -g "$g" "$tmp/two.h5" | tail -n +2); then
     echo "mpi_ranks: $g differs between one process and two ranks" >&2
     exit 1
   fi
@@ -53,7 +53,7 @@ h5dump -A 0 -H -d /arms/massage/levels/L4L5/pressure "$tmp/two_series.h5" | grep
   echo "mpi_ranks: the series run's file has no series of 37 subjects and 25 records" >&2
   exit 1
 }
-if ! cmp -s <(h5dump -A 0 "$tmp/one_series.h5" | tail -n +2) <(h5dump -A 0 "$tmp/two_series.h5" | tail -n +2); then
+if ! cmp -s <(h5dump -A 0 -m %.17g "$tmp/one_series.h5" | tail -n +2) <(h5dump -A 0 -m %.17g "$tmp/two_series.h5" | tail -n +2); then
   echo "mpi_ranks: the series run's file differs between one process and two ranks" >&2
   exit 1
 fi
