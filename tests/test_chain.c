@@ -573,7 +573,7 @@ static double bal_moment(int n, const double *c, const double *w, const double *
 {
     double sum = 0.0;
     for (int g = 0; g < n; g++) {
-        const double u = w[g] > 0.0 ? lam * c[g] / (2.0 * w[g]) : lo[g];
+        const double u = w[g] > 0.0 ? lam * (c[g] / (2.0 * w[g])) : lo[g];
         const double v = u < lo[g] ? lo[g] : u > 1.0 ? 1.0 : u;
         if (a)
             a[g] = v;
