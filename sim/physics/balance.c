@@ -48,8 +48,11 @@ DS_HOT void ds_balance_lanes(int n, const double (*c)[DS_BAL_LANES], const doubl
             in[1 + 2 * g][k] = in[2 + 2 * g][k] = ok;
             r[g][k] = c[g][k] / (w[g][k] > 0.0 ? 2.0 * w[g][k] : 1.0);
         }
-    for (int i = 0; i < nbp; i++) /* the moment at each breakpoint, group by group */
-        for (int g = 0; g < n; g++)
+    /* the moment at each breakpoint, group by group: the groups outer, so that the
+     * breakpoints' sums are independent chains the core overlaps (each sum still adds the
+     * groups in their order) */
+    for (int g = 0; g < n; g++)
+        for (int i = 0; i < nbp; i++)
             moment_add(c[g], r[g], w[g], lo[g], bp[i], mo[i], NULL);
     /* first and last sorted (vmin, vmax), first reached (vk) and the one before it (vk1) */
     double vmin[DS_BAL_LANES], mmin[DS_BAL_LANES], vmax[DS_BAL_LANES], mmax[DS_BAL_LANES];
