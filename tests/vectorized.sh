@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The hot loops vectorize (DESIGN §4): both right-hand sides (quasi-static and inertial), the
-# step controller and the dense output, compiled, hold packed double arithmetic (mulpd,
+# step controller and the dense output (its Hermite weights and rows; each lane's choice of
+# step is a short scalar search), compiled, hold packed double arithmetic (mulpd,
 # addpd, subpd, divpd on two or more lanes at once). A change that puts a branch, a library
 # call, a conditional load or a select on a combined condition back into their lane loops
 # makes the compiler keep them scalar, and this fails (the controller and the dense output

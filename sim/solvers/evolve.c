@@ -551,7 +551,7 @@ static inline void choose_lane(ds_evolver *ev, int l, double t, int n)
  * on, or when other rows or an earlier time are asked for; otherwise it keeps its choice
  * (records come far oftener than steps), which is what choosing anew would give. A lane
  * alone chooses, not its vector: the lanes' steps end at different times, and a vector that
- * chose whenever one of its 8 lanes' steps ended chose at most records. Then each row is
+ * chose whenever one of its 8 lanes' steps ended chose at about half the records. Then each row is
  * the cubic Hermite of the kept end points and slopes, for every lane at once, with the
  * weights and the order of the sum of the formula lane by lane: the same bits. */
 DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, int nrows, double *xout)
@@ -585,8 +585,9 @@ DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, in
         ev->c_until[c / DS_LA_LANES] = until;
     }
     /* the Hermite weights of every lane in one loop, then the rows; the step's fraction
-     * (t - t0)/h as a product with 1/h, found when the lane chose its step (a division at
-     * every record was a fifth of the dense output's time) */
+     * (t - t0)/h as a product with 1/h, found when the lane chose its step (the division
+     * at every record, and what waited for it, was about a fifth of the dense output's
+     * samples under perf) */
     const double *restrict t0s = ev->c_t0, *restrict hs = ev->c_h, *restrict ihs = ev->c_ih, *restrict cp = ev->c_cp;
     double *restrict c00 = ev->c_w[0], *restrict c10 = ev->c_w[1], *restrict c01 = ev->c_w[2],
                      *restrict c11 = ev->c_w[3];
