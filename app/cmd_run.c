@@ -22,7 +22,7 @@ static void usage_run(FILE *out)
             "  --plot [DIR]        draw the figures of the output into DIR (default: figures)\n"
             "  --threads N         run on N threads: a sweep's points, or the blocks of a run's subjects\n"
             "                      (the output does not change)\n"
-            "  --block N           subjects per block of lanes (default 16 quasi-static, 8 inertial)\n"
+            "  --block N           subjects per block of lanes (default 32 quasi-static, 8 inertial)\n"
             "  --record summary    keep only each subject's summary metrics, no time series (cohorts); each block\n"
             "                      of subjects that finishes is kept in OUT.h5.resume until the run completes\n"
             "  --resume            go on from OUT.h5.resume: the blocks a killed --record summary run finished\n"

@@ -25,9 +25,15 @@ ds_run_opts ds_run_opts_for(const ds_study_opts *o, ds_variant v)
      * levels' right-hand side is a chain of dependent operations (the swelling pressure's
      * power) on one vector at a time; two vectors give the core two chains to overlap: its
      * one-day cohort of 4,000 on one thread took 0.36-0.43 s in blocks of 8 and 0.33-0.35 s
-     * in blocks of 16 (three runs each, in turns). The inertial blocks' lanes wait for
-     * each other's Newton iterations, and 8 stays the fastest there. */
-    const int lanes = v == DS_QUASI_STATIC ? 2 * DS_LANE_ALIGN : DS_LANE_ALIGN;
+     * in blocks of 16 (three runs each, in turns). Since each lane chooses its dense
+     * output's step alone, the per-call work of the right-hand sides and records weighs
+     * more than a wide block's waiting: 8,000 on one thread, CPU time best 308 ms and mean
+     * 356 ms in blocks of 16, 289 and 333 ms in blocks of 32, 293 and 328 ms in blocks of 64
+     * (312 and 345 in blocks of 48); with TR-BDF2, 4,000 took 692 and 715 ms in blocks of
+     * 16, 591 and 618 ms in blocks of 32 (runs of each in turns). The inertial blocks'
+     * lanes wait for each other's Newton iterations, and 8 stays the fastest there (200 on
+     * one thread: 491 and 530 ms in blocks of 8, 532 and 627 ms in blocks of 16). */
+    const int lanes = v == DS_QUASI_STATIC ? 4 * DS_LANE_ALIGN : DS_LANE_ALIGN;
     ds_run_opts r = {.progress = o->progress, .summary_only = o->summary_only,
                      .block = o->block > 0 ? o->block : lanes, .command_line = o->command_line,
                      .compression = o->compression};
