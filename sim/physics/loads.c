@@ -136,14 +136,17 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
      * (the flexion of every level it crosses); a vector's lanes past nk on a stretch of 1 */
     double fl[DS_MAX_GROUPS][DS_BAL_LANES], fpe[DS_MAX_GROUPS][DS_BAL_LANES];
     for (int gi = 0; gi < ng; gi++) {
-        double lt[DS_BAL_LANES];
-        for (int k = 0; k < DS_BAL_LANES; k++) {
-            double dl = 0.0;
-            for (int id = 0; id < DS_MAX_LEVELS && k < nk; id++)
-                if (m->group[gi].crosses[id])
-                    dl += LEVEL_ROW(arm, gi, id)[k] * theta[id];
-            lt[k] = k < nk ? 1.0 + dl / m->group[gi].l_opt : 1.0;
-        }
+        double lt[DS_BAL_LANES], dl[DS_BAL_LANES] = {0};
+        for (int id = 0; id < DS_MAX_LEVELS; id++) /* each lane's sum over the levels in order */
+            if (m->group[gi].crosses[id]) {
+                const double *restrict arm = LEVEL_ROW(arm, gi, id);
+#pragma omp simd
+                for (int k = 0; k < DS_BAL_LANES; k++)
+                    dl[k] += arm[k] * theta[id];
+            }
+#pragma omp simd
+        for (int k = 0; k < DS_BAL_LANES; k++)
+            lt[k] = k < nk ? 1.0 + dl[k] / m->group[gi].l_opt : 1.0;
 #pragma omp simd
         for (int k = 0; k < DS_BAL_LANES; k++)
             fl[gi][k] = f_l(lt[k]), fpe[gi][k] = f_pe(lt[k]);
@@ -158,7 +161,10 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
         const double Wh = g * p->hand_load, cos_rho = cos(rho), sin_rho = sin(rho), cos_psi = cos(psi);
         /* the lanes inner, each lane's numbers in the order a lane alone took them */
         const double lever = b->com_offset[id] * cos_rho + b->com_distance[id] * b->height_scale * sin_rho;
-        for (int k = 0; k < nk; k++) {
+        /* every lane of the vector (a fixed count, so that the loops vectorize; the lanes from
+         * nk on, read within the stride, are not written out) */
+#pragma omp simd
+        for (int k = 0; k < DS_BAL_LANES; k++) {
             const int lane = l0 + k;
             W[k] = (1.0 - p->support) * g * m->body_mass[lane] * b->mass_above[id];
             M[k] = W[k] * lever + Wh * p->hand_distance;
@@ -170,7 +176,8 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
             const double *restrict sig = SIGMA_ROW(gi), *restrict pcsa = LEVEL_ROW(pcsa, gi, id);
             const double *restrict arm = LEVEL_ROW(arm, gi, id);
             const double *restrict tone = m->tone + (size_t)gi * S + l0;
-            for (int k = 0; k < nk; k++) {
+#pragma omp simd
+            for (int k = 0; k < DS_BAL_LANES; k++) {
                 const double Fmax = cr ? sig[k] * pcsa[k] : 0.0;
                 c[gi][k] = Fmax * fl[gi][k] * arm[k];
                 w[gi][k] = cr ? pcsa[k] : 0.0;
@@ -183,7 +190,8 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
         const int lig = b->ligament_moment[id] > 0.0 && b->full_flexion > 0.0 && p->flexion > 0.0;
         const double xl = lig ? p->flexion / b->full_flexion : 0.0;
         const double Mlig = lig ? b->ligament_moment[id] * (ds_exp(b->ligament_shape * xl) - 1.0) / b->ligament_den : 0.0;
-        for (int k = 0; k < nk; k++) {
+#pragma omp simd
+        for (int k = 0; k < DS_BAL_LANES; k++) {
             /* the posture is prescribed: the ligaments carry the moment up to their capacity
              * at this flexion, never more than is left after the muscles' passive force (a
              * little less flexion would settle them there; more would need the abdominals) */
