@@ -368,23 +368,35 @@ static void osc_rhs(void *ctx, const double *restrict t, const double *restrict 
 
 enum { OSC_LANES = 4, OSC_REC = 200 };
 
-/* Runs lanes w[0..nl) to t = 10, recording states and, after each record, each lane's
- * visible status. Returns the block's right-hand-side calls. */
-static long osc_run(const double *w, int nl, double w_fail, double *x, unsigned char *status, int64_t *rhs)
+/* An evolver (Dormand-Prince, rtol 1e-7) of the oscillators w[0 .. nl) in a block of stride
+ * S, its padding lanes at frequency 1, reset to x = 1, v = 0 at t = 0; o holds their numbers
+ * and must outlive it. */
+static ds_evolver *osc_evolver(osc *o, const double *w, int nl, int S, double w_fail)
 {
-    osc o = {.stride = DS_LANE_ALIGN, .w_fail = w_fail, .calls = 0};
-    for (int l = 0; l < DS_LANE_ALIGN; l++)
-        o.w[l] = l < nl ? w[l] : 1.0;
-    ds_system sys = {.nx = 2, .nlanes = nl, .stride = DS_LANE_ALIGN, .rhs = osc_rhs, .ctx = &o,
+    *o = (osc){.stride = S, .w_fail = w_fail};
+    for (int l = 0; l < S; l++)
+        o->w[l] = l < nl ? w[l] : 1.0;
+    ds_system sys = {.nx = 2, .nlanes = nl, .stride = S, .rhs = osc_rhs, .ctx = o,
                      .scale = {1.0, 1.0}, .var_name = {"x", "v"}};
     ds_evolver *ev;
     ds_error err;
     ds_solver_opts opt = tk_opts(DS_DOPRI5, 1e-7, 0.0);
     assert_int_equal(ds_evolver_create(&sys, &opt, &ev, &err), DS_OK);
-    double x0[2 * DS_LANE_ALIGN] = {0}, xr[2 * DS_LANE_ALIGN];
-    for (int l = 0; l < DS_LANE_ALIGN; l++)
+    double x0[4 * DS_LANE_ALIGN] = {0};
+    for (int l = 0; l < S; l++)
         x0[l] = 1.0;
     ds_evolver_reset(ev, 0.0, x0);
+    return ev;
+}
+
+/* Runs lanes w[0..nl) to t = 10, recording states and, after each record, each lane's
+ * visible status. Returns the block's right-hand-side calls. */
+static long osc_run(const double *w, int nl, double w_fail, double *x, unsigned char *status, int64_t *rhs)
+{
+    osc o;
+    ds_evolver *ev = osc_evolver(&o, w, nl, DS_LANE_ALIGN, w_fail);
+    ds_error err;
+    double xr[2 * DS_LANE_ALIGN];
     for (int k = 1; k <= OSC_REC; k++) {
         double t = 0.05 * k;
         ds_evolver_advance(ev, t, t <= 4.0 ? 4.0 : 10.0, &err);
@@ -466,19 +478,10 @@ enum { KEEP_LANES = 2 * DS_LANE_ALIGN - 3 };
 static void osc_n_run(const double *w, int nl, int ask_rows, int keep1, double *x, double *xr1, double *xr0)
 {
     const int S = nl > DS_LANE_ALIGN ? 2 * DS_LANE_ALIGN : DS_LANE_ALIGN;
-    osc o = {.stride = S};
-    for (int l = 0; l < S; l++)
-        o.w[l] = l < nl ? w[l] : 1.0;
-    ds_system sys = {.nx = 2, .nlanes = nl, .stride = S, .rhs = osc_rhs, .ctx = &o,
-                     .scale = {1.0, 1.0}, .var_name = {"x", "v"}};
-    ds_evolver *ev;
+    osc o;
+    ds_evolver *ev = osc_evolver(&o, w, nl, S, 0.0);
     ds_error err;
-    ds_solver_opts opt = tk_opts(DS_DOPRI5, 1e-7, 0.0);
-    assert_int_equal(ds_evolver_create(&sys, &opt, &ev, &err), DS_OK);
-    double x0[4 * DS_LANE_ALIGN] = {0}, xa[4 * DS_LANE_ALIGN], xb[4 * DS_LANE_ALIGN];
-    for (int l = 0; l < S; l++)
-        x0[l] = 1.0;
-    ds_evolver_reset(ev, 0.0, x0);
+    double xa[4 * DS_LANE_ALIGN], xb[4 * DS_LANE_ALIGN];
     const int one[] = {1}, zero_out[] = {0, -1, 2};
     if (keep1)
         ds_evolver_dense_rows(ev, one, 1);

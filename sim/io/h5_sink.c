@@ -172,7 +172,7 @@ static int param_row(const ds_model *m, int r, char *path, size_t cap, const cha
 
 /* The compiled disc parameters, per level and subject. A cohort's subjects are made in
  * pieces (ds_scenario_lanes), each piece written into every dataset where it differs from
- * the first subject's value, so that no whole cohort's model is ever held. */
+ * the template's value, so that no whole cohort's model is ever held. */
 static ds_status meta_parameters(ds_h5_writer *w, const char *prefix, const char *meta, const ds_scenario *sc,
                                  ds_error *err)
 {
@@ -184,9 +184,9 @@ static ds_status meta_parameters(ds_h5_writer *w, const char *prefix, const char
     const double *row;
     ds_status st = DS_OK;
     const bool whole = sc->nsubj <= PIECE; /* one piece: each dataset made and written at once */
-    /* in pieces: what the first subject has (the template's value: most parameters do not
-     * vary) fills each dataset, and a piece equal to it everywhere is not written, so that a
-     * constant parameter takes no room nor time */
+    /* in pieces: the template's value (what every subject has where the cohort does not
+     * vary it, as for most parameters) fills each dataset, and a piece equal to it everywhere
+     * is not written, so that a constant parameter takes no room nor time */
     double fill[DS_NDISC_PARAMS * DS_MAX_LEVELS + DS_NLANE_PARAMS];
     for (int r = 0; r < nrow && !st && !whole; r++)
         if (param_row(m, r, path, sizeof path, meta, &units, &desc, &row) &&

@@ -480,6 +480,7 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
     const int adaptive = m->adaptive && !(ev->opt.h_fixed > 0);
 
     while (ev->t_low < t_target) { /* most records: no lane behind, no round */
+        /* the controller's exponent here, not before the loop: most calls take no round */
         const double expo = m->err_order > 0 ? -1.0 / (m->err_order + 1) : 0.0;
         /* the lanes behind the target, and those past it that can run ahead */
         double *restrict kept = w->tmp; /* per-lane scratch, free until the step */
