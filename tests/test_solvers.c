@@ -548,6 +548,20 @@ static void test_dense_rows_kept(void **state)
     assert_true(nan > OSC_REC * KEEP_LANES / 2);
 }
 
+/* An evolver of nl lanes of one state x (x = 1 at t = 0) with the right-hand side rhs. */
+static ds_evolver *scalar_evolver(ds_rhs_fn rhs, int nl, const ds_solver_opts *opt)
+{
+    ds_system sys = {.nx = 1, .nlanes = nl, .stride = DS_LANE_ALIGN, .rhs = rhs, .scale = {1.0}, .var_name = {"x"}};
+    ds_evolver *ev;
+    ds_error err = {0};
+    assert_int_equal(ds_evolver_create(&sys, opt, &ev, &err), DS_OK);
+    double x0[DS_LANE_ALIGN];
+    for (int l = 0; l < DS_LANE_ALIGN; l++)
+        x0[l] = 1.0;
+    ds_evolver_reset(ev, 0.0, x0);
+    return ev;
+}
+
 /* A lane whose slope becomes infinite (lane 1 past t = 1, x' = -x before) fails with that
  * reason, not as a step too small, at the time it reached; its companion runs on to the end
  * with its own answer. */
@@ -564,16 +578,10 @@ static void inf_rhs(void *ctx, const double *restrict t, const double *restrict 
 static void test_nonfinite_lane(void **state)
 {
     (void)state;
-    ds_system sys = {.nx = 1, .nlanes = 2, .stride = DS_LANE_ALIGN, .rhs = inf_rhs, .scale = {1.0}, .var_name = {"x"}};
-    ds_evolver *ev;
     ds_error err = {0};
     ds_solver_opts opt = tk_opts(DS_DOPRI5, 1e-7, 0.0);
     opt.max_steps = 100000; /* were the state's check missing, the lane would fail for this, not loop */
-    assert_int_equal(ds_evolver_create(&sys, &opt, &ev, &err), DS_OK);
-    double x0[DS_LANE_ALIGN];
-    for (int l = 0; l < DS_LANE_ALIGN; l++)
-        x0[l] = 1.0;
-    ds_evolver_reset(ev, 0.0, x0);
+    ds_evolver *ev = scalar_evolver(inf_rhs, 2, &opt);
     assert_int_equal(ds_evolver_advance(ev, 2.0, 2.0, &err), DS_ERR_NUMERIC);
     printf("%s\n", err.msg);
     assert_non_null(strstr(err.msg, "NaN or infinite"));
@@ -584,6 +592,51 @@ static void test_nonfinite_lane(void **state)
     assert_string_equal(var, "x");
     assert_int_equal(ds_evolver_lane_status(ev)[0], DS_LANE_OK);
     assert_true(fabs(ds_evolver_state(ev)[0] - exp(-2.0)) < 1e-6);
+    ds_evolver_free(ev);
+}
+
+/* Three lanes that fail or not, each for its own reason (the evolver judges all lanes at once,
+ * by selects, so each reason must come from its own lane's state):
+ *   - lane 0 leaves the model's domain past t = 0.5 (its flag raised at every retry) and
+ *     fails for that once its retries fall below h_min;
+ *   - lane 1, x' = -1e12 x, too stiff for an explicit method: its error test fails until its
+ *     steps fall below h_min, with a finite, in-domain state, a step too small (at t = 0);
+ *   - lane 2, x' = -x, runs on. A stop reached by a step of 1e-9 s is a landing: the smallest
+ *     step it reports is not that. */
+static void reasons_rhs(void *ctx, const double *restrict t, const double *restrict x, double *restrict f,
+                        signed char *restrict flag)
+{
+    (void)ctx;
+    for (int l = 0; l < DS_LANE_ALIGN; l++) {
+        f[l] = l == 1 ? -1e12 * x[l] : -x[l];
+        flag[l] = l == 0 && t[l] > 0.5 ? 1 : 0;
+    }
+}
+
+static void test_lane_failure_reasons(void **state)
+{
+    (void)state;
+    ds_error err = {0};
+    ds_solver_opts opt = tk_opts(DS_DOPRI5, 1e-7, 0.0);
+    opt.h_min = 1e-8;
+    ds_evolver *ev = scalar_evolver(reasons_rhs, 3, &opt);
+    assert_int_equal(ds_evolver_advance(ev, 1.5, 1.5, &err), DS_ERR_NUMERIC);
+    printf("%s\n", err.msg);
+    assert_non_null(strstr(err.msg, "step size fell below")); /* lane 1, the earlier */
+    const unsigned char *st = ds_evolver_lane_status(ev);
+    assert_int_equal(st[0], DS_LANE_DOMAIN);
+    assert_int_equal(st[1], DS_LANE_STEP_UNDERFLOW);
+    assert_int_equal(st[2], DS_LANE_OK);
+    const char *var;
+    double tf = ds_evolver_failure(ev, 0, &var);
+    assert_true(tf > 0.49 && tf <= 0.5);
+    assert_true(ds_evolver_failure(ev, 1, &var) == 0.0);
+    assert_true(fabs(ds_evolver_state(ev)[2] - exp(-1.5)) < 1e-6);
+    const double h_small = ds_evolver_stats(ev)->h_min[2];
+    assert_true(h_small > 1e-8); /* the step of 1e-9 s below would be smaller */
+    assert_int_equal(ds_evolver_advance(ev, 1.5 + 1e-9, 1.5 + 1e-9, &err), DS_OK);
+    assert_true(ds_evolver_time(ev)[2] == 1.5 + 1e-9);
+    assert_true(ds_evolver_stats(ev)->h_min[2] == h_small);
     ds_evolver_free(ev);
 }
 
@@ -602,6 +655,7 @@ int main(void)
         cmocka_unit_test(test_dense_output_kept),
         cmocka_unit_test(test_dense_rows_kept),
         cmocka_unit_test(test_nonfinite_lane),
+        cmocka_unit_test(test_lane_failure_reasons),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,8 +22,8 @@ static inline double factor(double e, double p, double expo, double ei, double e
 }
 
 DS_HOT void ds_control_judge_lanes(int n, const double *restrict err, const double *restrict err_prev, double expo,
-                                   const unsigned char *restrict rejected_last, double *restrict fac,
-                                   unsigned char *restrict reject)
+                                   const int64_t *restrict rejected_last, double *restrict fac,
+                                   int64_t *restrict reject)
 {
     const double ei = 0.7 * expo, ep = -0.4 * expo;
     if (err_prev) {
@@ -40,9 +40,4 @@ DS_HOT void ds_control_judge_lanes(int n, const double *restrict err, const doub
         fac[l] = !bad && rejected_last[l] && fac[l] > 1.0 ? 1.0 : fac[l];
         reject[l] = bad ? DS_CONTROL_REJECT : DS_CONTROL_ACCEPT;
     }
-}
-
-double ds_control_retry(double hs, double fac, int by_error)
-{
-    return hs * (by_error ? fac : 0.25);
 }

@@ -11,16 +11,18 @@
 #ifndef DS_SOLVERS_CONTROL_H
 #define DS_SOLVERS_CONTROL_H
 
+#include <stdint.h>
+
 enum { DS_CONTROL_ACCEPT = 0, DS_CONTROL_REJECT = 1 };
 
 /* Judges the adaptive steps of lanes 0 .. n-1 with error norms err (err_prev: the last
  * accepted steps', or NULL for I control): reject[l] is DS_CONTROL_REJECT or _ACCEPT, fac[l]
  * the factor for the next step. Every lane's arithmetic is its own; the lanes go in vectors. */
 void ds_control_judge_lanes(int n, const double *err, const double *err_prev, double expo,
-                            const unsigned char *rejected_last, double *fac, unsigned char *reject);
+                            const int64_t *rejected_last, double *fac, int64_t *reject);
 
 /* The step to retry with after a rejection of a step hs: by the error (fac) when the step was
- * computed and finite, else a quarter. */
-double ds_control_retry(double hs, double fac, int by_error);
+ * computed and finite, else a quarter (inline: the evolver's lane loop calls it). */
+static inline double ds_control_retry(double hs, double fac, int by_error) { return hs * (by_error ? fac : 0.25); }
 
 #endif

@@ -37,7 +37,7 @@ struct ds_evolver {
      * state and slope at the start (the end of the newest is the current state) */
     double *t_prev[DS_HIST], *h_prev[DS_HIST];   /* [slot][stride] */
     double *x_prev[DS_HIST], *f_prev[DS_HIST];   /* [slot][nx][stride] */
-    int *head, *nhist;                           /* per lane: newest slot, steps kept */
+    ds_flag *head, *nhist;                       /* per lane: newest slot, steps kept */
     int *keep_row, nkeep;       /* the rows whose states and slopes the history keeps */
     unsigned char *row_kept;    /* per row: 1 if the history keeps it */
     /* the dense output's last choice of step per lane, for the next times it is asked
@@ -53,9 +53,9 @@ struct ds_evolver {
     int *c_rows, c_nrows;
     double c_t;
     double *err_prev;           /* per lane: the last step's error norm (0: none yet) */
-    unsigned char *landing, *rejected_last;
+    ds_flag *landing, *rejected_last;
     double *fac;                /* per lane: the controller's factor for this round */
-    unsigned char *verdict;     /* per lane: its verdict (DS_CONTROL_ACCEPT or _REJECT) */
+    ds_flag *verdict;           /* per lane: its verdict (DS_CONTROL_ACCEPT or _REJECT) */
     unsigned char *shown;       /* per lane: the status the caller sees (a failure met while
                                    running ahead waits for the target that reaches it) */
     int64_t *seg_tries;         /* per lane: attempts since the last hard stop (max_steps) */
@@ -65,6 +65,7 @@ struct ds_evolver {
     int unshown;                /* lanes failed whose status the caller has not been shown */
     double *acc_slot;           /* per lane, in a round: the history slot its accepted step's
                                    start went to, or -1 (see keep_accepted) */
+    ds_flag *why;               /* per lane, in a round: why it fails (a ds_lane_status), or 0 */
     double *run_t;              /* per lane: its time while it runs, +inf once failed and in
                                    the padding (earliest_running reads no status bytes) */
     double t_low;               /* the earliest of run_t, as of the last round: a record
@@ -111,9 +112,9 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     bytes += (27 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
     bytes += (12 + 2 * DS_HIST + DS_MAX_STAGES + 1) * R(nv * sizeof(double)); /* state-shaped */
     bytes += 2 * R((size_t)nx * sizeof(int)) + R((size_t)nx);
-    bytes += 3 * R(nm * sizeof(double)) + R(nv * sizeof(int)) + 2 * R(S * sizeof(int));
+    bytes += 3 * R(nm * sizeof(double)) + R(nv * sizeof(int)) + R(S * sizeof(int));
     bytes += R(nm4 * sizeof(double)) + R(nv4 * sizeof(int));
-    bytes += 11 * R((size_t)S) + 8 * R(S * sizeof(int64_t)) + 2 * R(S * sizeof(double)) + 2 * R(S * sizeof(int));
+    bytes += 3 * R((size_t)S) + 8 * R(S * sizeof(int64_t)) + 12 * R(S * sizeof(ds_flag)) + 2 * R(S * sizeof(double));
 #undef R
     void *mem = NULL;
     if (posix_memalign(&mem, A, bytes) != 0)
@@ -148,28 +149,31 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
         ev->x_prev[j] = take(&cur, nv * sizeof(double));
         ev->f_prev[j] = take(&cur, nv * sizeof(double));
     }
-    ev->head = take(&cur, S * sizeof(int));
+    ev->head = take(&cur, S * sizeof(ds_flag));
     ev->c_rows = take(&cur, (size_t)nx * sizeof(int));
     ev->keep_row = take(&cur, (size_t)nx * sizeof(int));
     ev->row_kept = take(&cur, (size_t)nx);
-    ev->nhist = take(&cur, S * sizeof(int));
+    ev->nhist = take(&cur, S * sizeof(ds_flag));
     ev->seg_tries = take(&cur, S * sizeof(int64_t));
     for (int j = 0; j < DS_MAX_STAGES; j++)
         w->k[j] = take(&cur, nv * sizeof(double));
     w->J = take(&cur, nm * sizeof(double));
     w->M = take(&cur, nm * sizeof(double));
     w->Jnew = take(&cur, nm * sizeof(double));
-    w->jac_age = take(&cur, S * sizeof(int));
+    w->jac_age = take(&cur, S * sizeof(ds_flag));
     w->piv = take(&cur, nv * sizeof(int));
     w->lead = lead;
     w->M4 = take(&cur, nm4 * sizeof(double));
     w->piv4 = take(&cur, nv4 * sizeof(int));
     ev->fail_var = take(&cur, S * sizeof(int));
     w->flag = take(&cur, S);
-    unsigned char **lane_u[] = {&w->active, &w->ok, &ev->landing, &w->sing, &w->iter,
-                                &w->status, &ev->rejected_last, &w->jac_stale, &ev->shown, &ev->verdict, NULL};
+    unsigned char **lane_u[] = {&w->sing, &ev->shown, NULL};
     for (int i = 0; lane_u[i]; i++)
         *lane_u[i] = take(&cur, S);
+    ds_flag **lane_f[] = {&w->active, &w->ok,           &ev->landing, &w->iter, &w->status,
+                          &ev->rejected_last, &w->jac_stale, &ev->verdict, &ev->why, NULL};
+    for (int i = 0; lane_f[i]; i++)
+        *lane_f[i] = take(&cur, S * sizeof(ds_flag));
 #define DS_X_TAKE(f, u, d) w->st.f = take(&cur, S * sizeof(int64_t));
     DS_STATS_FIELDS(DS_X_TAKE)
 #undef DS_X_TAKE
@@ -257,7 +261,7 @@ void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0)
 static void lane_fail(ds_evolver *ev, int l, ds_lane_status why)
 {
     ds_step_ws *w = &ev->w;
-    w->status[l] = (unsigned char)why;
+    w->status[l] = why;
     w->active[l] = 0;
     ev->run_t[l] = INFINITY;
     ev->unshown++;
@@ -293,57 +297,25 @@ const char *ds_lane_status_text(int s)
 
 /* Chooses each active lane's step for this round: its proposal (or the fixed step), capped
  * by h_max, shortened to land exactly on t_hard when that is within reach. */
-static void choose_steps(ds_evolver *ev, int adaptive, double t_hard)
+DS_HOT static void choose_steps(ds_evolver *ev, int adaptive, double t_hard)
 {
     ds_step_ws *w = &ev->w;
+    const double h_fixed = ev->opt.h_fixed, h_max = ev->opt.h_max;
+    const ds_flag *restrict retry = ev->rejected_last;
+    const double *restrict prop = ev->h, *restrict t = w->t;
+    ds_flag *restrict landing = ev->landing, *restrict ok = w->ok;
+    double *restrict hs = w->hs;
+#pragma omp simd
     for (int l = 0; l < w->nl; l++) {
-        double h = adaptive ? ev->h[l] : ev->opt.h_fixed;
-        if (ev->rejected_last[l] && !adaptive)
-            h = ev->h[l]; /* a fixed-step method retrying a failed Newton solve */
-        if (ev->opt.h_max > 0 && h > ev->opt.h_max)
-            h = ev->opt.h_max;
-        double left = t_hard - w->t[l];
-        ev->landing[l] = left <= h * (1.0 + 1e-6);
-        w->hs[l] = ev->landing[l] ? left : h;
-        w->ok[l] = 1;
+        /* a fixed-step method retrying a failed Newton solve takes its proposal too */
+        double h = adaptive || retry[l] ? prop[l] : h_fixed;
+        h = h_max > 0 && h > h_max ? h_max : h;
+        const double left = t_hard - t[l];
+        const int land = left <= h * (1.0 + 1e-6);
+        landing[l] = land;
+        hs[l] = land ? left : h;
+        ok[l] = 1;
     }
-}
-
-/* Accepts lane l's candidate step: the last step is kept for dense output, its state and
- * slope by keep_accepted once every lane is judged. */
-static void accept(ds_evolver *ev, int l, int adaptive, double fac, double t_hard)
-{
-    ds_step_ws *w = &ev->w;
-    w->st.steps[l]++;
-    w->jac_age[l]++;
-    if (ev->landing[l]) /* on a stop, where the loads start a new segment */
-        w->jac_stale[l] = 1;
-    if (!ev->landing[l] && w->hs[l] < w->st.h_min[l])
-        w->st.h_min[l] = w->hs[l];
-    const int j = ev->nhist[l] ? (ev->head[l] + 1) % DS_HIST : 0;
-    if (ev->c_cp[l] != 0.0) /* its dense output was its state: chosen anew (see ds_evolver_interp_rows) */
-        ev->c_until[l / DS_LA_LANES] = ev->c_end[l] = -INFINITY;
-    ev->head[l] = j;
-    ev->nhist[l] += ev->nhist[l] < DS_HIST;
-    ev->t_prev[j][l] = w->t[l];
-    ev->h_prev[j][l] = w->hs[l];
-    ev->acc_slot[l] = j;
-    w->t[l] = ev->landing[l] ? t_hard : w->t[l] + w->hs[l];
-    ev->run_t[l] = w->t[l];
-    if (ev->landing[l])
-        ev->seg_tries[l] = 0;
-    if (adaptive) {
-        double hn = w->hs[l] * fac;
-        if (!ev->landing[l] || hn > ev->h[l])
-            ev->h[l] = hn;
-        ev->rejected_last[l] = 0;
-        ev->err_prev[l] = w->errn[l] > 1e-4 ? w->errn[l] : 1e-4;
-    } else if (ev->rejected_last[l]) {
-        ev->h[l] = w->hs[l] * 2.0; /* fixed step recovering from a retry */
-        if (ev->h[l] >= ev->opt.h_fixed)
-            ev->rejected_last[l] = 0;
-    }
-    w->st.h_last[l] = ev->h[l];
 }
 
 /* The accepted candidates (acc_slot >= 0) become their lanes' states, and each lane's old
@@ -397,13 +369,94 @@ DS_HOT static void finite_lanes(const ds_step_ws *w, double *restrict fin)
     }
 }
 
+/* Every lane's verdict carried out at once, by selects over the lanes so that the loop
+ * vectorizes (lane by lane, with a branch each for acceptance and rejection and every array
+ * reached through the evolver, it was most of the evolver's own time in a block of 32):
+ *   - an accepted step goes to the history (its state and slope by keep_accepted, once every
+ *     lane is judged), the lane moves to its end (the stop itself when landing on one), and
+ *     the next step is proposed (adaptive: by the controller's factor, never shrunk by a
+ *     landing; fixed: doubled back after a retry);
+ *   - a rejected one (the error test, the model's domain, Newton, a non-finite state) is
+ *     retried smaller: by the controller's factor when its error was computed and finite,
+ *     else a quarter; after a failed modified Newton iteration, the same step with a fresh
+ *     Jacobian.
+ * Each lane's arithmetic is the one it had alone. What it cannot do, fail, is left for
+ * judge in why[l]: the lane's status (it failed in the step) or its reason (its retry fell
+ * below the smallest step), else 0. */
+DS_HOT static void judge_lanes(ds_evolver *ev, int adapt, double t_hard, const double *restrict fin,
+                               ds_flag *restrict why)
+{
+    ds_step_ws *w = &ev->w;
+    const int S = w->stride;
+    const ds_flag implicit = ev->meth->implicit, adaptive = adapt;
+    const double h_min = ev->opt.h_min, h_fixed = ev->opt.h_fixed;
+    const ds_flag *restrict active = w->active, *restrict status = w->status, *restrict ok = w->ok;
+    const ds_flag *restrict landing = ev->landing, *restrict verdict = ev->verdict;
+    const double *restrict hs = w->hs, *restrict facs = ev->fac, *restrict errn = w->errn, *restrict cp = ev->c_cp;
+    ds_flag *restrict rej_last = ev->rejected_last, *restrict stale = w->jac_stale;
+    int64_t *restrict steps = w->st.steps, *restrict rejected = w->st.rejected, *restrict tries = ev->seg_tries;
+    ds_flag *restrict age = w->jac_age, *restrict head = ev->head, *restrict nhist = ev->nhist;
+    double *restrict t = w->t, *restrict run_t = ev->run_t, *restrict h = ev->h, *restrict h_low = w->st.h_min;
+    double *restrict h_last = w->st.h_last, *restrict err_prev = ev->err_prev, *restrict slot = ev->acc_slot;
+    double *restrict c_end = ev->c_end;
+    double *restrict T0 = ev->t_prev[0], *restrict T1 = ev->t_prev[1], *restrict T2 = ev->t_prev[2];
+    double *restrict T3 = ev->t_prev[3], *restrict H0 = ev->h_prev[0], *restrict H1 = ev->h_prev[1];
+    double *restrict H2 = ev->h_prev[2], *restrict H3 = ev->h_prev[3];
+    /* over the padding too (inactive: left as it is) */
+#pragma omp simd
+    for (int l = 0; l < S; l++) {
+        /* every array read once, unconditionally, and the conditions combined bitwise into
+         * 64-bit flags: a load or a test under &&, a conversion to _Bool (!x) or a narrower
+         * type kept the loop scalar */
+        const ds_flag act = active[l] != 0, st = status[l], good = ok[l] != 0, finite = fin[l] != 0.0;
+        const ds_flag land = landing[l] != 0, retried = rej_last[l] != 0, hist = nhist[l], hd = head[l];
+        const double hl = hs[l], tl = t[l], hp = h[l], fl = facs[l], el = errn[l];
+        const ds_flag live = act & (st == DS_LANE_OK);
+        const ds_flag by_error = good & finite & adaptive; /* the controller judged it */
+        const double fac = by_error ? fl : 1.0;
+        const ds_flag rej = live & ((good ^ 1) | (finite ^ 1) | (by_error & (verdict[l] == DS_CONTROL_REJECT)));
+        const ds_flag acc = live & (rej ^ 1);
+        /* rejected: the step to retry with */
+        const ds_flag fresh = implicit & (good ^ 1) & finite & (age[l] > 0);
+        const double hr = fresh ? hl : ds_control_retry(hl, fac, by_error);
+        const ds_flag under = rej & ((hr < h_min) | ((adaptive ^ 1) & (hr < 1e-3 * h_fixed)));
+        const ds_flag reason = finite ? (good ? DS_LANE_STEP_UNDERFLOW : DS_LANE_DOMAIN) : DS_LANE_NONFINITE;
+        /* accepted: its history slot, new time and next proposal */
+        const ds_flag j = hist > 0 ? (hd + 1) & (DS_HIST - 1) : 0;
+        const double jd = (double)j;
+        const double tn = land ? t_hard : tl + hl;
+        const double hn = hl * fac, hfix = hl * 2.0;
+        const double h_acc = adaptive ? (((land ^ 1) | (hn > hp)) ? hn : hp) : retried ? hfix : hp;
+        const double hnext = acc ? h_acc : rej ? hr : hp;
+        why[l] = (act & (live ^ 1)) ? st : under ? reason : 0;
+        rejected[l] += rej;
+        steps[l] += acc;
+        stale[l] = ((rej & fresh) | (acc & land)) ? 1 : stale[l];
+        age[l] += acc;
+        h_low[l] = (acc & (land ^ 1) & (hl < h_low[l])) ? hl : h_low[l];
+        c_end[l] = (acc & (cp[l] != 0.0)) ? -INFINITY : c_end[l]; /* its dense output was its state */
+        head[l] = acc ? j : hd;
+        nhist[l] = hist + (acc & (hist < DS_HIST));
+        T0[l] = (acc & (j == 0)) ? tl : T0[l], H0[l] = (acc & (j == 0)) ? hl : H0[l];
+        T1[l] = (acc & (j == 1)) ? tl : T1[l], H1[l] = (acc & (j == 1)) ? hl : H1[l];
+        T2[l] = (acc & (j == 2)) ? tl : T2[l], H2[l] = (acc & (j == 2)) ? hl : H2[l];
+        T3[l] = (acc & (j == 3)) ? tl : T3[l], H3[l] = (acc & (j == 3)) ? hl : H3[l];
+        slot[l] = acc ? jd : -1.0;
+        t[l] = acc ? tn : tl;
+        run_t[l] = acc ? tn : run_t[l];
+        tries[l] = (acc & land) ? 0 : tries[l];
+        h[l] = hnext;
+        rej_last[l] = rej ? 1 : (acc & (adaptive | (hfix >= h_fixed))) ? 0 : rej_last[l];
+        err_prev[l] = (acc & adaptive) ? (el > 1e-4 ? el : 1e-4) : err_prev[l];
+        h_last[l] = acc ? hnext : h_last[l];
+    }
+}
+
 /* Judges every active lane's candidate: accept, retry smaller, or fail. */
 static void judge(ds_evolver *ev, int adaptive, double expo, double t_hard)
 {
     ds_step_ws *w = &ev->w;
     const int S = w->stride;
-    for (int l = 0; l < S; l++)
-        ev->acc_slot[l] = -1.0;
     if (adaptive)
         /* PI control for the implicit methods (stiff problems, where an I controller's steps
          * oscillate and one in five is rejected); the explicit ones are limited by their
@@ -412,36 +465,19 @@ static void judge(ds_evolver *ev, int adaptive, double expo, double t_hard)
                                ev->fac, ev->verdict);
     double *restrict fin = w->tmp; /* per-lane scratch, free after the step */
     finite_lanes(w, fin);
-    for (int l = 0; l < w->nl; l++) {
-        if (!w->active[l])
-            continue;
-        if (w->status[l] != DS_LANE_OK) {
-            lane_fail(ev, l, (ds_lane_status)w->status[l]);
-            continue;
-        }
-        const int finite = fin[l] != 0.0;
-        double fac = 1.0;
-        int reject = !w->ok[l] || !finite;
-        if (!reject && adaptive) {
-            reject = ev->verdict[l] == DS_CONTROL_REJECT;
-            fac = ev->fac[l];
-        }
-        if (reject) {
-            w->st.rejected[l]++;
-            ev->rejected_last[l] = 1;
-            double hn = ds_control_retry(w->hs[l], fac, w->ok[l] && finite && adaptive);
-            if (ev->meth->implicit && !w->ok[l] && finite && w->jac_age[l] > 0) {
-                hn = w->hs[l]; /* modified Newton failed: the same step, with a fresh Jacobian */
-                w->jac_stale[l] = 1;
-            }
-            ev->h[l] = hn;
-            /* a fixed-step method may retry with smaller steps, but not indefinitely */
-            if (hn < ev->opt.h_min || (!adaptive && hn < 1e-3 * ev->opt.h_fixed))
-                lane_fail(ev, l, !finite ? DS_LANE_NONFINITE : !w->ok[l] ? DS_LANE_DOMAIN : DS_LANE_STEP_UNDERFLOW);
-            continue;
-        }
-        accept(ev, l, adaptive, fac, t_hard);
+    ds_flag *restrict why = ev->why;
+    judge_lanes(ev, adaptive, t_hard, fin, why);
+    /* the chosen steps of the vectors whose lanes' dense output was their state: chosen anew */
+    DS_LA_CHUNKS(c, S)
+    {
+        double until = ev->c_until[c / DS_LA_LANES];
+        for (int l = c; l < c + DS_LA_LANES; l++)
+            until = ev->c_end[l] < until ? ev->c_end[l] : until;
+        ev->c_until[c / DS_LA_LANES] = until;
     }
+    for (int l = 0; l < w->nl; l++)
+        if (why[l] != 0)
+            lane_fail(ev, l, (ds_lane_status)why[l]);
     keep_accepted(ev);
 }
 
@@ -456,20 +492,46 @@ DS_HOT static void kept_after_lanes(const ds_evolver *ev, double t, double *rest
     const ds_step_ws *w = &ev->w;
     const double *restrict tc = w->t, *restrict T0 = ev->t_prev[0], *restrict T1 = ev->t_prev[1];
     const double *restrict T2 = ev->t_prev[2], *restrict T3 = ev->t_prev[3];
-    const int *restrict head = ev->head, *restrict nhist = ev->nhist;
+    const ds_flag *restrict head = ev->head, *restrict nhist = ev->nhist;
 #pragma omp simd
     for (int l = 0; l < w->nl; l++) {
-        const double hd = head[l], kept = nhist[l];
+        const ds_flag hd = head[l], kept = nhist[l];
         /* slot j's age (0: the newest) is (head - j) mod 4; an end if younger than the oldest kept */
-        const double a0 = hd, a1 = hd >= 1.0 ? hd - 1.0 : hd + 3.0;
-        const double a2 = hd >= 2.0 ? hd - 2.0 : hd + 2.0, a3 = hd >= 3.0 ? hd - 3.0 : hd + 1.0;
-        double c = kept > 0.0 && tc[l] > t ? 1.0 : 0.0;
-        c += (a0 < kept - 1.0 ? 1.0 : 0.0) * (T0[l] > t ? 1.0 : 0.0);
-        c += (a1 < kept - 1.0 ? 1.0 : 0.0) * (T1[l] > t ? 1.0 : 0.0);
-        c += (a2 < kept - 1.0 ? 1.0 : 0.0) * (T2[l] > t ? 1.0 : 0.0);
-        c += (a3 < kept - 1.0 ? 1.0 : 0.0) * (T3[l] > t ? 1.0 : 0.0);
+        const ds_flag a0 = hd, a1 = (hd + 3) & 3, a2 = (hd + 2) & 3, a3 = (hd + 1) & 3;
+        double c = ((kept > 0) & (tc[l] > t)) ? 1.0 : 0.0;
+        c += ((a0 < kept - 1) & (T0[l] > t)) ? 1.0 : 0.0;
+        c += ((a1 < kept - 1) & (T1[l] > t)) ? 1.0 : 0.0;
+        c += ((a2 < kept - 1) & (T2[l] > t)) ? 1.0 : 0.0;
+        c += ((a3 < kept - 1) & (T3[l] > t)) ? 1.0 : 0.0;
         n[l] = c;
     }
+}
+
+/* The lanes that step in this round: running, and behind the target or able to run ahead
+ * (kept: kept_after_lanes). Where max_steps limits them, their attempts since the last stop
+ * are counted; whether any lane went past it is returned. */
+DS_HOT static int active_lanes(ds_evolver *ev, double t_target, double t_hard, const double *restrict kept)
+{
+    ds_step_ws *w = &ev->w;
+    const int S = w->stride, nl = w->nl;
+    const ds_flag limited = ev->opt.max_steps > 0;
+    const int64_t cap = ev->opt.max_steps;
+    ds_flag *restrict active = w->active;
+    const ds_flag *restrict status = w->status;
+    const double *restrict t = w->t;
+    int64_t *restrict tries = ev->seg_tries;
+    ds_flag over = 0;
+#pragma omp simd reduction(| : over)
+    for (int l = 0; l < S; l++) {
+        const double tl = t[l];
+        const ds_flag a =
+            (l < nl) & (status[l] == DS_LANE_OK) & ((tl < t_target) | ((tl < t_hard) & (kept[l] < DS_HIST)));
+        const int64_t n = tries[l] + (a & limited);
+        active[l] = a;
+        tries[l] = n;
+        over |= a & limited & (n > cap);
+    }
+    return over != 0;
 }
 
 ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_error *err)
@@ -485,12 +547,10 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
         /* the lanes behind the target, and those past it that can run ahead */
         double *restrict kept = w->tmp; /* per-lane scratch, free until the step */
         kept_after_lanes(ev, t_target, kept);
-        for (int l = 0; l < w->stride; l++)
-            w->active[l] = l < nl && w->status[l] == DS_LANE_OK &&
-                           (w->t[l] < t_target || (w->t[l] < t_hard && kept[l] < DS_HIST));
-        for (int l = 0; l < nl; l++)
-            if (w->active[l] && ev->opt.max_steps > 0 && ++ev->seg_tries[l] > ev->opt.max_steps)
-                lane_fail(ev, l, DS_LANE_MAX_STEPS);
+        if (active_lanes(ev, t_target, t_hard, kept))
+            for (int l = 0; l < nl; l++)
+                if (w->active[l] && ev->seg_tries[l] > ev->opt.max_steps)
+                    lane_fail(ev, l, DS_LANE_MAX_STEPS);
         choose_steps(ev, adaptive, t_hard);
         m->step(w);
         if (!m->fsal) {

@@ -27,11 +27,11 @@ enum { JAC_AGE = 20 };
 /* Lanes whose Newton update is applied in one pass (a multiple of DS_LA_LANES). */
 enum { DS_MAX_LANES_UPD = 64 };
 
-DS_HOT void ds_newton_matrix(ds_step_ws *w, const double *hg, const unsigned char *act)
+DS_HOT void ds_newton_matrix(ds_step_ws *w, const double *hg, const ds_flag *act)
 {
     const int nx = w->nx, S = w->stride, nl = w->nl, b = w->sys.block;
     int any_jac = 0, any_fact = 0;
-    unsigned char *need = w->iter; /* scratch: 2 a fresh Jacobian, 1 a new factorization */
+    ds_flag *need = w->iter; /* scratch: 2 a fresh Jacobian, 1 a new factorization */
     for (int l = 0; l < nl; l++) {
         need[l] = 0;
         if (!act[l])
@@ -166,7 +166,7 @@ void ds_newton_msolve(const ds_step_ws *w, double *v)
 }
 
 DS_HOT void ds_newton_solve(ds_step_ws *w, const double *ts, const double *a, const double *hg, double *z, double *fz,
-                     const unsigned char *act)
+                     const ds_flag *act)
 {
     const double kappa = 0.03, tiny = 1e-16;
     const int nx = w->nx, S = w->stride, nl = w->nl;

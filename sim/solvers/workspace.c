@@ -5,7 +5,7 @@
 #include "workspace.h"
 #include "base/isa.h"
 
-void ds_ws_rhs(ds_step_ws *w, const double *tv, const double *x, double *f, const unsigned char *count)
+DS_HOT void ds_ws_rhs(ds_step_ws *w, const double *tv, const double *x, double *f, const ds_flag *count)
 {
     memset(w->flag, 0, (size_t)w->stride);
     w->sys.rhs(w->sys.ctx, tv, x, f, w->flag);
@@ -14,8 +14,10 @@ void ds_ws_rhs(ds_step_ws *w, const double *tv, const double *x, double *f, cons
     const int nl = w->nl;
     if (count) {
         int64_t *restrict n = w->st.rhs_evals;
+        const ds_flag *restrict c = count;
+#pragma omp simd
         for (int l = 0; l < nl; l++)
-            n[l] += count[l] != 0;
+            n[l] += c[l] != 0;
     }
     int raised = 0;
     for (int l = 0; l < nl; l++)

@@ -15,6 +15,11 @@
 
 enum { DS_MAX_STAGES = 7 };
 
+/* A per-lane flag, 64 bits wide like the doubles beside it: a lane loop that mixes bytes with
+ * doubles is vectorized by GCC at the bytes' width, 64 lanes to an AVX-512 vector, more
+ * than a block has, so such loops ran scalar. */
+typedef int64_t ds_flag;
+
 struct ds_step_ws {
     ds_system sys;
     const ds_solver_opts *opt;
@@ -36,20 +41,21 @@ struct ds_step_ws {
     double *eta;                /* per lane: Newton's last contraction theta/(1 - theta) */
     double *hg_fact;            /* per lane: the h*gamma the Newton matrix was factored for (0: none) */
     double *Jnew;               /* a fresh Jacobian of every lane, copied to J where a lane takes it */
-    int *jac_age;               /* per lane: accepted steps since its Jacobian was evaluated */
-    unsigned char *jac_stale;   /* per lane: its next Newton matrix needs a fresh Jacobian */
+    ds_flag *jac_age;           /* per lane: accepted steps since its Jacobian was evaluated */
+    ds_flag *jac_stale;         /* per lane: its next Newton matrix needs a fresh Jacobian */
     double *wt;                 /* [nx][stride] error weights 1/(atol_i + rtol |x_i|) */
     signed char *flag;          /* per lane rhs flag */
-    unsigned char *active;      /* lanes being stepped */
-    unsigned char *ok;          /* cleared where the step failed (domain, Newton, singular) */
-    unsigned char *iter, *sing, *status;
+    ds_flag *active;            /* lanes being stepped */
+    ds_flag *ok;                /* cleared where the step failed (domain, Newton, singular) */
+    ds_flag *iter, *status;
+    unsigned char *sing;        /* per lane: its Newton matrix is singular (from the factorizations) */
     ds_lane_stats st;
 };
 
 /* Evaluates f at per-lane times tv, counting an evaluation for each lane in `count` (may be
  * NULL); lanes whose flag is set get ok[lane] = 0 (recoverable) or their status set to
  * DS_LANE_FATAL. */
-void ds_ws_rhs(ds_step_ws *w, const double *tv, const double *x, double *f, const unsigned char *count);
+void ds_ws_rhs(ds_step_ws *w, const double *tv, const double *x, double *f, const ds_flag *count);
 
 /* Error weights 1/(atol scale_i + rtol |x_i|), from one state or from the larger magnitude
  * of two; weighted RMS norm of v per lane. */
