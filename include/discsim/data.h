@@ -141,6 +141,9 @@ typedef struct ds_data {
                                DS_SCRATCH_ZERO stays 0, row DS_SCRATCH_OK: 1 while a lane has fluid
                                at every level so far */
     double *lv_scratch;     /* [level][stride] for the right-hand sides' per-level lane loops */
+    int osm_other;          /* 1 if a lane, padding too, has an osmotic exponent other than 2 (NaN
+                               included): found once, the model being frozen (each right-hand
+                               side looked at every level's lanes again) */
     double *t_lanes;        /* [stride] the lanes' times for ds_segment_refresh_all, copied there:
                                a right-hand side that hands its own times to a call no longer
                                vectorizes (GCC then cannot tell them from its other arrays) */

@@ -67,25 +67,17 @@ static inline double osm_root(double q, double n) { return n == 2.0 ? sqrt(q) : 
  * of dependent operations, and a loop of little else lets the core overlap those of several
  * levels and vectors. When every level's lanes have the exponent 2 no power is computed at
  * all; otherwise both for every lane, and each lane takes its own (what osm_power gives:
- * the same bits either way). The exponents of all levels are checked in one loop, their rows
- * being one after another (a loop per level cost a tenth of the right-hand side). */
-DS_HOT static void swelling_pressures(const ds_model *m, const double *restrict x, int b, int v_row,
+ * the same bits either way). Whether another exponent is anywhere (other) is found once per
+ * block (ds_data.osm_other). */
+DS_HOT static void swelling_pressures(const ds_model *m, const double *restrict x, int b, int v_row, int other,
                                       double *restrict pw_all)
 {
     const int S = m->stride, nl = m->nsubj;
-    const double *restrict nosm_all = PAR(0, n_osm);
-    double other = 0.0; /* 1 if a lane has another exponent (NaN included), padding lanes too: a
-                           maximum, as a count would be a chain of additions (a sum keeps its order) */
-#pragma omp simd reduction(max : other)
-    for (size_t q = 0; q < (size_t)m->nlevel * S; q++) {
-        const double o = nosm_all[q] == 2.0 ? 0.0 : 1.0;
-        other = o > other ? o : other;
-    }
     for (int i = 0; i < m->nlevel; i++) {
         const double *restrict V = x + (size_t)(b * i + v_row) * S;
         const double *restrict pi0 = PAR(i, pi0), *restrict nosm = PAR(i, n_osm), *restrict V0 = DER(i, V0);
         double *restrict pw = pw_all + (size_t)i * S;
-        if (other == 0.0) {
+        if (!other) {
             for (int l = 0; l < nl; l++) {
                 const double vl = V[l], v0 = V0[l];
                 const double r = v0 / (vl > 0.0 ? vl : v0);
@@ -171,7 +163,7 @@ DS_HOT void ds_spine_rhs_qs(void *ctx, const double *restrict t, const double *r
     seg_fracs(&d->seg, t, nl, ramp_w);
     for (int l = 0; l < nl; l++)
         okall[l] = 1.0;
-    swelling_pressures(m, x, DS_QS_NSTATE, DS_QS_V, d->lv_scratch);
+    swelling_pressures(m, x, DS_QS_NSTATE, DS_QS_V, d->osm_other, d->lv_scratch);
     for (int i = 0; i < m->nlevel; i++) {
         const double *restrict V = x + (size_t)(DS_QS_NSTATE * i + DS_QS_V) * S;
         const double *restrict Hv = x + (size_t)(DS_QS_NSTATE * i + DS_QS_HV) * S;
@@ -310,7 +302,7 @@ DS_HOT void ds_spine_rhs_in(void *ctx, const double *restrict t, const double *r
     seg_fracs(&d->seg, t, nl, wr);
     for (int l = 0; l < nl; l++)
         Nab[l] = Lab[l] = 0.0, okall[l] = 1.0;
-    swelling_pressures(m, x, B, DS_IN_V, d->lv_scratch);
+    swelling_pressures(m, x, B, DS_IN_V, d->osm_other, d->lv_scratch);
     for (int i = 0; i < n; i++) {
         const double *restrict xi = x + (size_t)(B * i) * S;
         double *restrict fi = f + (size_t)(B * i) * S;

@@ -48,7 +48,6 @@ struct ds_evolver {
      * the others' end points are copies, and their steps stay kept while later records may
      * need them); c_until[chunk] is the earliest c_end of a vector of lanes. */
     double *c_cp, *c_t0, *c_h, *c_ih;  /* c_ih: 1/c_h (1 where c_h is 0) */
-    double *c_w[4];                     /* the Hermite weights of the last call */
     double *c_xs, *c_fs, *c_xe, *c_fe, *c_until, *c_end;
     int *c_rows, c_nrows;
     double c_t;
@@ -109,7 +108,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     const size_t A = 64;
 #define R(bytes) (((bytes) + A - 1) / A * A)
     size_t bytes = R(sizeof(ds_evolver));
-    bytes += (27 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
+    bytes += (23 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
     bytes += (12 + 2 * DS_HIST + DS_MAX_STAGES + 1) * R(nv * sizeof(double)); /* state-shaped */
     bytes += 2 * R((size_t)nx * sizeof(int)) + R((size_t)nx);
     bytes += 3 * R(nm * sizeof(double)) + R(nv * sizeof(int)) + R(S * sizeof(int));
@@ -136,7 +135,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     double **lane_d[] = {&w->t, &ev->h, &w->hs, &w->ts, &w->hg, &w->tmp, &w->errn, &w->st.h_min,
                          &w->st.h_last, &ev->fail_t, &ev->fail_h, &w->eta, &ev->err_prev, &w->hg_fact, &ev->fac,
                          &ev->c_end, &ev->c_cp, &ev->c_t0, &ev->c_h, &ev->c_ih, &ev->acc_slot, &ev->c_until,
-                         &ev->run_t, &ev->c_w[0], &ev->c_w[1], &ev->c_w[2], &ev->c_w[3], NULL};
+                         &ev->run_t, NULL};
     for (int i = 0; lane_d[i]; i++)
         *lane_d[i] = take(&cur, S * sizeof(double));
     double **state_d[] = {&w->x,    &w->f,     &w->xnew,  &w->fnew,  &w->err,  &w->wt,
@@ -660,30 +659,30 @@ DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, in
         }
         ev->c_until[c / DS_LA_LANES] = until;
     }
-    /* the Hermite weights of every lane in one loop, then the rows; the step's fraction
-     * (t - t0)/h as a product with 1/h, found when the lane chose its step (the division
-     * at every record, and what waited for it, was about a fifth of the dense output's
-     * samples under perf) */
+    /* the rows two at a time, each lane's Hermite weights found in the same pass (the
+     * summaries ask for two rows: weights kept in arrays between a loop of their own and the
+     * rows' were stored and loaded again at every record); the step's fraction (t - t0)/h as
+     * a product with 1/h, found when the lane chose its step (the division at every record,
+     * and what waited for it, was about a fifth of the dense output's samples under perf) */
     const double *restrict t0s = ev->c_t0, *restrict hs = ev->c_h, *restrict ihs = ev->c_ih, *restrict cp = ev->c_cp;
-    double *restrict c00 = ev->c_w[0], *restrict c10 = ev->c_w[1], *restrict c01 = ev->c_w[2],
-                     *restrict c11 = ev->c_w[3];
-#pragma omp simd
-    for (int l = 0; l < S; l++) {
-        const double h = hs[l];
-        const double s = (t - t0s[l]) * ihs[l];
-        const double s2 = s * s, s3 = s2 * s;
-        c00[l] = 2 * s3 - 3 * s2 + 1, c10[l] = (s3 - 2 * s2 + s) * h;
-        c01[l] = -2 * s3 + 3 * s2, c11[l] = (s3 - s2) * h;
-    }
-    for (int r = 0; r < n; r++) {
-        const size_t q0 = (size_t)ev->c_rows[r] * S, p0 = (size_t)r * S;
+    for (int r = 0; r < n; r += 2) {
+        const int rb = r + 1 < n ? r + 1 : r; /* an odd last row: computed twice, the same bits */
+        const size_t qa = (size_t)ev->c_rows[r] * S, pa = (size_t)r * S;
+        const size_t qb = (size_t)ev->c_rows[rb] * S, pb = (size_t)rb * S;
 #pragma omp simd
         for (int l = 0; l < S; l++) {
-            const size_t p = p0 + l;
-            const double v = c00[l] * XS[p] + c10[l] * FS[p] + c01[l] * XE[p] + c11[l] * FE[p];
-            const double xc = XC[q0 + l]; /* loaded for every lane: a load under a condition
-                                             keeps the loop scalar without masked loads */
-            xout[q0 + l] = cp[l] != 0.0 ? xc : v;
+            const double h = hs[l];
+            const double s = (t - t0s[l]) * ihs[l];
+            const double s2 = s * s, s3 = s2 * s;
+            const double c00 = 2 * s3 - 3 * s2 + 1, c10 = (s3 - 2 * s2 + s) * h;
+            const double c01 = -2 * s3 + 3 * s2, c11 = (s3 - s2) * h;
+            const double va = c00 * XS[pa + l] + c10 * FS[pa + l] + c01 * XE[pa + l] + c11 * FE[pa + l];
+            const double vb = c00 * XS[pb + l] + c10 * FS[pb + l] + c01 * XE[pb + l] + c11 * FE[pb + l];
+            /* the state loaded for every lane: a load under a condition keeps the loop scalar
+             * without masked loads */
+            const double xa = XC[qa + l], xb = XC[qb + l];
+            xout[qa + l] = cp[l] != 0.0 ? xa : va;
+            xout[qb + l] = cp[l] != 0.0 ? xb : vb;
         }
     }
 }
