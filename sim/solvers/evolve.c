@@ -651,12 +651,19 @@ DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, in
     {
         if (same && t < ev->c_until[c / DS_LA_LANES])
             continue;
+        /* the vector's lanes that choose anew, as a mask found without a branch per lane (a
+         * branch each was mispredicted about once a vector: the lanes' steps end at
+         * different records), then only those */
+        const double *restrict ce = ev->c_end + c;
+        unsigned need = 0;
+        for (int k = 0; k < DS_LA_LANES; k++)
+            need |= (unsigned)(!same | !(t < ce[k])) << k;
+        for (; need; need &= need - 1)
+            choose_lane(ev, c + __builtin_ctz(need), t, n);
         double until = INFINITY;
-        for (int l = c; l < c + DS_LA_LANES; l++) {
-            if (!same || !(t < ev->c_end[l]))
-                choose_lane(ev, l, t, n);
-            until = ev->c_end[l] < until ? ev->c_end[l] : until;
-        }
+#pragma omp simd reduction(min : until)
+        for (int k = 0; k < DS_LA_LANES; k++)
+            until = ce[k] < until ? ce[k] : until;
         ev->c_until[c / DS_LA_LANES] = until;
     }
     /* the rows two at a time, each lane's Hermite weights found in the same pass (the
