@@ -15,9 +15,10 @@
 
 enum { DS_MAX_STAGES = 7 };
 
-/* A per-lane flag, 64 bits wide like the doubles beside it: a lane loop that mixes bytes with
- * doubles is vectorized by GCC at the bytes' width, 64 lanes to an AVX-512 vector, more
- * than a block has, so such loops ran scalar. */
+/* A per-lane flag or small count (a history slot, a Jacobian's age), 64 bits wide like the
+ * doubles beside it: a lane loop that mixes bytes with doubles is vectorized by GCC at the
+ * bytes' width, 64 lanes to an AVX-512 vector, more than a block has, so such loops ran
+ * scalar. */
 typedef int64_t ds_flag;
 
 struct ds_step_ws {
