@@ -387,7 +387,9 @@ DS_HOT static void judge_lanes(ds_evolver *ev, int adapt, double t_hard, const d
 {
     ds_step_ws *w = &ev->w;
     const int S = w->stride;
-    const ds_flag implicit = ev->meth->implicit != 0, adaptive = adapt != 0; /* 0 or 1: combined bitwise */
+    /* 0 or 1 (the method table's and advance's), as combined bitwise below; a comparison here
+     * (!= 0) made GCC treat them as booleans, and the loop stayed scalar */
+    const ds_flag implicit = ev->meth->implicit, adaptive = adapt;
     const double h_min = ev->opt.h_min, h_fixed = ev->opt.h_fixed;
     const ds_flag *restrict active = w->active, *restrict status = w->status, *restrict ok = w->ok;
     const ds_flag *restrict landing = ev->landing, *restrict verdict = ev->verdict;
