@@ -206,19 +206,20 @@ void ds_evolver_free(ds_evolver *ev)
         free(ev->mem);
 }
 
+/* The smallest of low and v[0 .. n - 1] (none NaN), as a reduction that vectorizes. */
+static inline double min_of(const double *restrict v, int n, double low)
+{
+#pragma omp simd reduction(min : low)
+    for (int i = 0; i < n; i++)
+        low = v[i] < low ? v[i] : low;
+    return low;
+}
+
 /* The earliest time of a lane still running: the minimum of run_t over whole vectors (a
  * loop over the lanes' times and status bytes stayed scalar for a block's 16 lanes, and a
  * count of lanes is a chain of dependent additions: the compiler keeps a sum's order). Kept
  * in t_low after each round, so that a record no lane is behind costs one comparison. */
-static inline double earliest_running(const ds_evolver *ev)
-{
-    const double *restrict rt = ev->run_t;
-    double low = INFINITY;
-#pragma omp simd reduction(min : low)
-    for (int l = 0; l < ev->w.stride; l++)
-        low = rt[l] < low ? rt[l] : low;
-    return low;
-}
+static inline double earliest_running(const ds_evolver *ev) { return min_of(ev->run_t, ev->w.stride, INFINITY); }
 
 void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0)
 {
@@ -471,10 +472,7 @@ static void judge(ds_evolver *ev, int adaptive, double expo, double t_hard)
     /* the chosen steps of the vectors whose lanes' dense output was their state: chosen anew */
     DS_LA_CHUNKS(c, S)
     {
-        double until = ev->c_until[c / DS_LA_LANES];
-        for (int l = c; l < c + DS_LA_LANES; l++)
-            until = ev->c_end[l] < until ? ev->c_end[l] : until;
-        ev->c_until[c / DS_LA_LANES] = until;
+        ev->c_until[c / DS_LA_LANES] = min_of(ev->c_end + c, DS_LA_LANES, ev->c_until[c / DS_LA_LANES]);
     }
     for (int l = 0; l < w->nl; l++)
         if (why[l] != 0)
@@ -662,11 +660,7 @@ DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, in
             need |= (unsigned)(!same | !(t < ce[k])) << k;
         for (; need; need &= need - 1)
             choose_lane(ev, c + __builtin_ctz(need), t, n);
-        double until = INFINITY;
-#pragma omp simd reduction(min : until)
-        for (int k = 0; k < DS_LA_LANES; k++)
-            until = ce[k] < until ? ce[k] : until;
-        ev->c_until[c / DS_LA_LANES] = until;
+        ev->c_until[c / DS_LA_LANES] = min_of(ce, DS_LA_LANES, INFINITY);
     }
     /* the rows two at a time, each lane's Hermite weights found in the same pass (the
      * summaries ask for two rows: weights kept in arrays between a loop of their own and the
