@@ -125,6 +125,52 @@ static void test_brent_against_gsl(void **state)
     assert_int_equal(ds_root_brent(f_exp, NULL, -3.0, 10.0, 0.0, 3, &r), DS_ROOT_NO_CONVERGENCE);
 }
 
+/* Brent's steps by lanes: three problems stepped together (each lane's f evaluated where its
+ * b moved) find the roots, in the steps, that each finds alone; a fourth lane, not running,
+ * is left exactly as it was; a lane whose root has converged stops and keeps its root. */
+static void test_brent_lanes(void **state)
+{
+    (void)state;
+    cubic cq = {0.3, 2.0, 0.5};
+    double (*f[3])(double, void *) = {f_cubic, f_exp, f_disc};
+    void *p[3] = {&cq, NULL, NULL};
+    const double lo[3] = {0.0, -3.0, 1e-9}, hi[3] = {5.0, 10.0, 1.0};
+    enum { N = 4 };
+    double a[N], b[N], c[N], fa[N], fb[N], fc[N], d[N], e[N];
+    const ds_brent_lanes v = {a, b, c, fa, fb, fc, d, e};
+    int64_t run[N];
+    int steps[N] = {0}, alone_steps[3];
+    double alone[3];
+    for (int k = 0; k < 3; k++) {
+        ds_brent s;
+        assert_int_equal(ds_brent_start(&s, lo[k], hi[k], f[k](lo[k], p[k]), f[k](hi[k], p[k])), DS_ROOT_GOING);
+        a[k] = s.a, b[k] = s.b, c[k] = s.c, fa[k] = s.fa, fb[k] = s.fb, fc[k] = s.fc, d[k] = s.d, e[k] = s.e;
+        run[k] = 1;
+        /* alone, as ds_root_brent steps */
+        int it = 0;
+        while (ds_brent_step(&s, 0.0) == DS_ROOT_GOING && it < 200)
+            s.fb = f[k](s.b, p[k]), it++;
+        alone[k] = s.b, alone_steps[k] = it;
+    }
+    a[3] = 1.0, b[3] = 2.0, c[3] = 3.0, fa[3] = -1.0, fb[3] = 0.5, fc[3] = 2.0, d[3] = 0.25, e[3] = 0.125;
+    run[3] = 0;
+    for (int it = 0; it < 200 && (run[0] | run[1] | run[2]); it++) {
+        ds_brent_step_lanes(&v, N, 0.0, run);
+        for (int k = 0; k < 3; k++)
+            if (run[k])
+                fb[k] = f[k](b[k], p[k]), steps[k]++;
+    }
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(run[k], 0);
+        assert_int_equal(steps[k], alone_steps[k]);
+        assert_memory_equal(&b[k], &alone[k], sizeof(double));
+    }
+    assert_true(steps[0] != steps[1] || steps[1] != steps[2]); /* the lanes stopped at different steps */
+    const double kept[8] = {1.0, 2.0, 3.0, -1.0, 0.5, 2.0, 0.25, 0.125};
+    const double now[8] = {a[3], b[3], c[3], fa[3], fb[3], fc[3], d[3], e[3]};
+    assert_memory_equal(now, kept, sizeof kept);
+}
+
 /* Philox4x32-10 against the known-answer vectors of Random123 (tests/kat_vectors), and
  * the uniform draws built on it: in (0, 1), a pure function of their key, and with the
  * mean and variance of a uniform over 100 000 subjects. */
@@ -329,6 +375,7 @@ int main(void)
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_append),
         cmocka_unit_test(test_brent_against_gsl),
+        cmocka_unit_test(test_brent_lanes),
         cmocka_unit_test(test_philox),
         cmocka_unit_test(test_quantiles),
         cmocka_unit_test(test_lhs),

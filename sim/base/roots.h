@@ -2,6 +2,8 @@
 #ifndef DS_ROOTS_H
 #define DS_ROOTS_H
 
+#include <stdint.h>
+
 enum { DS_ROOT_OK = 0, DS_ROOT_NO_BRACKET = 1, DS_ROOT_NO_CONVERGENCE = 2, DS_ROOT_GOING = 3 };
 
 /* Brent's method (R. P. Brent, Algorithms for Minimization without Derivatives, 1973, ch. 4,
@@ -22,5 +24,14 @@ typedef struct {
 } ds_brent;
 int ds_brent_start(ds_brent *s, double a, double b, double fa, double fb);
 int ds_brent_step(ds_brent *s, double xtol);
+
+/* The same for n problems at once, a row of lanes per variable (what ds_brent holds for
+ * one): lanes with run[l] = 1 take ds_brent_step's step, the same bits, and those whose root
+ * has converged (in b[l]) get run[l] = 0. Written as selects, so the loop vectorizes; a
+ * lane's arithmetic is the scalar step's, its unused branches computed and discarded. */
+typedef struct {
+    double *a, *b, *c, *fa, *fb, *fc, *d, *e;
+} ds_brent_lanes;
+void ds_brent_step_lanes(const ds_brent_lanes *s, int n, double xtol, int64_t *run);
 
 #endif

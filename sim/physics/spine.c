@@ -730,71 +730,99 @@ typedef struct {
 
 static inline double eq_volume(double V0, double pi0, double n, double P) { return V0 * osm_root(pi0 / P, n); }
 
-DS_HOT static void eq_g_lanes(const eq_lanes *q, int nl, const double *restrict P, double *restrict g)
+/* g for every lane; other: whether any lane's exponent is not 2. When none is, no power is
+ * computed (in vectors, both of osm_root's branches were, for every lane, where a lane alone
+ * takes the square root only): the same bits either way. */
+DS_HOT static void eq_g_lanes(const eq_lanes *q, int nl, int other, const double *restrict P, double *restrict g)
 {
     const double *restrict Ap = q->Ap, *restrict An = q->An, *restrict h0 = q->h0, *restrict ka = q->ka;
     const double *restrict Cb = q->Cb, *restrict pi0 = q->pi0, *restrict n = q->n, *restrict V0 = q->V0;
     const double *restrict L = q->L;
-    for (int l = 0; l < nl; l++) {
-        const double V = eq_volume(V0[l], pi0[l], n[l], P[l]);
-        const double h = (V - Cb[l] * P[l]) / An[l];
-        g[l] = P[l] * Ap[l] + ka[l] * (h0[l] - h) - L[l];
-    }
+    if (other)
+        for (int l = 0; l < nl; l++) {
+            const double V = eq_volume(V0[l], pi0[l], n[l], P[l]);
+            const double h = (V - Cb[l] * P[l]) / An[l];
+            g[l] = P[l] * Ap[l] + ka[l] * (h0[l] - h) - L[l];
+        }
+    else
+        for (int l = 0; l < nl; l++) {
+            const double V = V0[l] * sqrt(pi0[l] / P[l]);
+            const double h = (V - Cb[l] * P[l]) / An[l];
+            g[l] = P[l] * Ap[l] + ka[l] * (h0[l] - h) - L[l];
+        }
 }
 
-/* Level i's pressures P[l] for lanes 0..nl-1 (q filled); ok[l] = 0 where none is found. */
-static void eq_solve_lanes(const eq_lanes *q, int nl, double *restrict P, unsigned char *restrict ok,
-                           double *restrict hi, double *restrict g, ds_brent *br, unsigned char *live)
+/* Level i's pressures P[l] for lanes 0..nl-1 (q filled); ok[l] = 0 where none is found. The
+ * lanes' flags are 64-bit and their Brent steps by vectors (ds_brent_step_lanes): lane by
+ * lane, the steps were a third of the equilibrium's time and gained 2x from batching. */
+DS_HOT static void eq_solve_lanes(const eq_lanes *q, int nl, double *restrict P, int64_t *restrict ok,
+                                  double *restrict hi, double *restrict g, const ds_brent_lanes *br,
+                                  int64_t *restrict live)
 {
+    const double *restrict n = q->n;
+    double *restrict B = br->b, *restrict FB = br->fb;
+    int other = 0;
+    for (int l = 0; l < nl; l++)
+        other |= !(n[l] == 2.0);
     for (int l = 0; l < nl; l++) {
         hi[l] = 1.0;
-        live[l] = !(q->n[l] == 0.0); /* constant osmotic pressure: no root to find */
+        live[l] = !(n[l] == 0.0); /* constant osmotic pressure: no root to find */
         ok[l] = 1;
-        br[l].b = 1.0; /* a lane without a root reads a harmless number */
+        B[l] = 1.0; /* a lane without a root reads a harmless number */
     }
-    for (int any = 1; any;) { /* the bracket: hi doubles while g(hi) < 0 */
-        eq_g_lanes(q, nl, hi, g);
+    for (int64_t any = 1; any;) { /* the bracket: hi doubles while g(hi) < 0 */
+        eq_g_lanes(q, nl, other, hi, g);
         any = 0;
-        for (int l = 0; l < nl; l++)
-            if (live[l] && g[l] < 0.0 && hi[l] < 1e6) {
-                hi[l] *= 2.0;
-                any = 1;
-            } else {
-                live[l] = 0;
-            }
+#pragma omp simd reduction(| : any)
+        for (int l = 0; l < nl; l++) {
+            const int64_t more = live[l] & (g[l] < 0.0) & (hi[l] < 1e6);
+            hi[l] = more ? 2.0 * hi[l] : hi[l];
+            live[l] = more;
+            any |= more;
+        }
     }
     for (int l = 0; l < nl; l++) {
         P[l] = 1e-9;
-        live[l] = !(q->n[l] == 0.0);
+        live[l] = !(n[l] == 0.0);
     }
-    eq_g_lanes(q, nl, P, g); /* g at the bracket's low end, then at its high one */
+    eq_g_lanes(q, nl, other, P, g); /* g at the bracket's low end, then at its high one */
     for (int l = 0; l < nl; l++)
         P[l] = g[l];
-    eq_g_lanes(q, nl, hi, g);
-    for (int l = 0; l < nl; l++)
-        if (live[l] && ds_brent_start(&br[l], 1e-9, hi[l], P[l], g[l]) != DS_ROOT_GOING)
-            live[l] = 0, ok[l] = 0; /* no bracket (br[l].b stays 1) */
+    eq_g_lanes(q, nl, other, hi, g);
+#pragma omp simd
+    for (int l = 0; l < nl; l++) {
+        /* ds_brent_start's bracket test and state (no bracket: b stays 1) */
+        const double fa = P[l], fb = g[l];
+        const int64_t bracket = ((fa <= 0) | (fb <= 0)) & ((fa >= 0) | (fb >= 0)) & !isnan(fa) & !isnan(fb);
+        const int64_t go = live[l] & bracket;
+        br->a[l] = 1e-9, br->c[l] = 1e-9, br->fa[l] = fa, br->fc[l] = fa;
+        br->d[l] = br->e[l] = hi[l] - 1e-9;
+        B[l] = go ? hi[l] : B[l], FB[l] = fb;
+        ok[l] = live[l] ? bracket : ok[l];
+        live[l] = go;
+    }
     for (int it = 0; it < 200; it++) {
-        int any = 0;
+        ds_brent_step_lanes(br, nl, 0.0, live);
+        int64_t any = 0;
+#pragma omp simd reduction(| : any)
         for (int l = 0; l < nl; l++) {
-            if (live[l] && ds_brent_step(&br[l], 0.0) == DS_ROOT_OK)
-                live[l] = 0; /* its root is br[l].b */
             any |= live[l];
-            P[l] = live[l] ? br[l].b : 1.0; /* a lane done is evaluated somewhere harmless */
+            P[l] = live[l] ? B[l] : 1.0; /* a lane done is evaluated somewhere harmless */
         }
         if (!any)
             break;
-        eq_g_lanes(q, nl, P, g);
-        for (int l = 0; l < nl; l++)
-            if (live[l]) {
-                br[l].fb = g[l];
-                if (isnan(g[l]))
-                    live[l] = 0, ok[l] = 0;
-            }
+        eq_g_lanes(q, nl, other, P, g);
+#pragma omp simd
+        for (int l = 0; l < nl; l++) {
+            const int64_t bad = live[l] & isnan(g[l]);
+            FB[l] = live[l] ? g[l] : FB[l];
+            ok[l] &= bad ^ 1;
+            live[l] &= bad ^ 1;
+        }
     }
     for (int l = 0; l < nl; l++) {
-        ok[l] &= !live[l]; /* out of steps */
-        P[l] = q->n[l] == 0.0 ? q->pi0[l] : br[l].b;
+        ok[l] &= live[l] ^ 1; /* out of steps */
+        P[l] = n[l] == 0.0 ? q->pi0[l] : B[l];
     }
 }
 
@@ -802,15 +830,19 @@ ds_status ds_spine_equilibrium(const ds_model *m, const double *load, const doub
 {
     const int S = m->stride, B = ds_level_block(m), nl = m->nsubj;
     enum { NQ = 9, NW = 5 }; /* rows of lanes: the parameters; P, hi, g, u_below and a failure's load */
-    double *mem = malloc(((size_t)NQ + NW) * nl * sizeof(double) + (size_t)nl * sizeof(ds_brent) + 3 * (size_t)nl);
+    enum { NB = 8, NF = 2 }; /* rows of lanes: Brent's state; the flags ok and live */
+    double *mem = malloc(((size_t)NQ + NW + NB) * nl * sizeof(double) + (size_t)NF * nl * sizeof(int64_t) + (size_t)nl);
     if (!mem)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory for the drained equilibrium of %d subjects", nl);
     double *const rows[NQ] = {mem, mem + nl, mem + 2 * (size_t)nl, mem + 3 * (size_t)nl, mem + 4 * (size_t)nl,
                               mem + 5 * (size_t)nl, mem + 6 * (size_t)nl, mem + 7 * (size_t)nl, mem + 8 * (size_t)nl};
     eq_lanes q = {rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6], rows[7], rows[8]};
     double *P = mem + (size_t)NQ * nl, *hi = P + nl, *g = hi + nl, *u_below = g + nl, *fail_L = u_below + nl;
-    ds_brent *br = (ds_brent *)(fail_L + nl);
-    unsigned char *ok = (unsigned char *)(br + nl), *live = ok + nl, *fail_id = live + nl;
+    double *bs = fail_L + nl;
+    const ds_brent_lanes br = {bs, bs + nl, bs + 2 * (size_t)nl, bs + 3 * (size_t)nl, bs + 4 * (size_t)nl,
+                               bs + 5 * (size_t)nl, bs + 6 * (size_t)nl, bs + 7 * (size_t)nl};
+    int64_t *ok = (int64_t *)(bs + (size_t)NB * nl), *live = ok + nl;
+    unsigned char *fail_id = (unsigned char *)(live + nl);
     for (int l = 0; l < nl; l++) {
         u_below[l] = 0.0;
         fail_id[l] = DS_MAX_LEVELS; /* none yet */
@@ -821,7 +853,7 @@ ds_status ds_spine_equilibrium(const ds_model *m, const double *load, const doub
             q.Cb[l] = PAR(i, C_b)[l], q.pi0[l] = PAR(i, pi0)[l], q.n[l] = PAR(i, n_osm)[l];
             q.V0[l] = DER(i, V0)[l], q.L[l] = load[(size_t)i * S + l];
         }
-        eq_solve_lanes(&q, nl, P, ok, hi, g, br, live);
+        eq_solve_lanes(&q, nl, P, ok, hi, g, &br, live);
         for (int l = 0; l < nl; l++) {
             double V, h;
             if (q.n[l] == 0.0) { /* constant osmotic pressure: P = pi0 */

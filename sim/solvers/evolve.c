@@ -46,9 +46,9 @@ struct ds_evolver {
      * ([row's position][stride]). A lane keeps them for times from c_t until c_end, its
      * chosen step's end (+inf for a copy of its state until it accepts a step, then -inf;
      * the others' end points are copies, and their steps stay kept while later records may
-     * need them); c_until[chunk] is the earliest c_end of a vector of lanes. */
+     * need them). */
     double *c_cp, *c_t0, *c_h, *c_ih;  /* c_ih: 1/c_h (1 where c_h is 0) */
-    double *c_xs, *c_fs, *c_xe, *c_fe, *c_until, *c_end;
+    double *c_xs, *c_fs, *c_xe, *c_fe, *c_end;
     int *c_rows, c_nrows;
     double c_t;
     double *err_prev;           /* per lane: the last step's error norm (0: none yet) */
@@ -108,7 +108,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     const size_t A = 64;
 #define R(bytes) (((bytes) + A - 1) / A * A)
     size_t bytes = R(sizeof(ds_evolver));
-    bytes += (23 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
+    bytes += (22 + 2 * DS_HIST) * R(S * sizeof(double));    /* per-lane doubles */
     bytes += (12 + 2 * DS_HIST + DS_MAX_STAGES + 1) * R(nv * sizeof(double)); /* state-shaped */
     bytes += 2 * R((size_t)nx * sizeof(int)) + R((size_t)nx);
     bytes += 3 * R(nm * sizeof(double)) + R(nv * sizeof(int)) + R(S * sizeof(int));
@@ -134,7 +134,7 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
     w->nm = nm;
     double **lane_d[] = {&w->t, &ev->h, &w->hs, &w->ts, &w->hg, &w->tmp, &w->errn, &w->st.h_min,
                          &w->st.h_last, &ev->fail_t, &ev->fail_h, &w->eta, &ev->err_prev, &w->hg_fact, &ev->fac,
-                         &ev->c_end, &ev->c_cp, &ev->c_t0, &ev->c_h, &ev->c_ih, &ev->acc_slot, &ev->c_until,
+                         &ev->c_end, &ev->c_cp, &ev->c_t0, &ev->c_h, &ev->c_ih, &ev->acc_slot,
                          &ev->run_t, NULL};
     for (int i = 0; lane_d[i]; i++)
         *lane_d[i] = take(&cur, S * sizeof(double));
@@ -228,7 +228,7 @@ void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0)
     memcpy(w->x, x0, w->nv * sizeof(double));
     ev->c_nrows = 0;
     for (int l = 0; l < S; l++) {
-        ev->c_until[l] = ev->c_end[l] = -INFINITY; /* no choice kept */
+        ev->c_end[l] = -INFINITY; /* no choice kept */
         w->t[l] = t0;
         ev->head[l] = ev->nhist[l] = 0; /* no step yet: dense output is the state itself */
         ev->seg_tries[l] = 0;
@@ -458,7 +458,6 @@ DS_HOT static void judge_lanes(ds_evolver *ev, int adapt, double t_hard, const d
 static void judge(ds_evolver *ev, int adaptive, double expo, double t_hard)
 {
     ds_step_ws *w = &ev->w;
-    const int S = w->stride;
     if (adaptive)
         /* PI control for the implicit methods (stiff problems, where an I controller's steps
          * oscillate and one in five is rejected); the explicit ones are limited by their
@@ -469,11 +468,6 @@ static void judge(ds_evolver *ev, int adaptive, double expo, double t_hard)
     finite_lanes(w, fin);
     ds_flag *restrict why = ev->why;
     judge_lanes(ev, adaptive, t_hard, fin, why);
-    /* the chosen steps of the vectors whose lanes' dense output was their state: chosen anew */
-    DS_LA_CHUNKS(c, S)
-    {
-        ev->c_until[c / DS_LA_LANES] = min_of(ev->c_end + c, DS_LA_LANES, ev->c_until[c / DS_LA_LANES]);
-    }
     for (int l = 0; l < w->nl; l++)
         if (why[l] != 0)
             lane_fail(ev, l, (ds_lane_status)why[l]);
@@ -598,10 +592,15 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
 static inline void choose_lane(ds_evolver *ev, int l, double t, int n)
 {
     const ds_step_ws *w = &ev->w;
-    const int S = w->stride, kept = l < w->nl ? ev->nhist[l] : 0;
-    int j = l < w->nl ? ev->head[l] : 0, end = DS_HIST; /* DS_HIST: the current state */
-    for (int nb = 0; nb + 1 < kept && ev->t_prev[j][l] > t; nb++)
-        end = j, j = j == 0 ? DS_HIST - 1 : j - 1;
+    const int S = w->stride, kept = l < w->nl ? (int)ev->nhist[l] : 0, head = l < w->nl ? (int)ev->head[l] : 0;
+    /* the kept steps' starts fall with age, so the step that holds t is as old as the number
+     * of newer kept steps that start after it: counted without a branch (a walk back that
+     * stopped at the first was mispredicted about once a choice) */
+    int age = 0;
+    for (int a = 0; a + 1 < DS_HIST; a++)
+        age += (a + 1 < kept) & (ev->t_prev[(head - a) & (DS_HIST - 1)][l] > t);
+    const int j = (head - age) & (DS_HIST - 1);
+    const int end = age == 0 ? DS_HIST : (j + 1) & (DS_HIST - 1); /* DS_HIST: the current state */
     const double h = kept > 0 ? ev->h_prev[j][l] : 0.0;
     const int copy = t >= w->t[l] || h <= 0.0;
     ev->c_cp[l] = copy;
@@ -647,20 +646,21 @@ DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, in
     same = same && n == ev->c_nrows;
     ev->c_nrows = n;
     ev->c_t = t;
-    DS_LA_CHUNKS(c, S)
-    {
-        if (same && t < ev->c_until[c / DS_LA_LANES])
-            continue;
-        /* the vector's lanes that choose anew, as a mask found without a branch per lane (a
-         * branch each was mispredicted about once a vector: the lanes' steps end at
-         * different records), then only those */
-        const double *restrict ce = ev->c_end + c;
-        unsigned need = 0;
-        for (int k = 0; k < DS_LA_LANES; k++)
-            need |= (unsigned)(!same | !(t < ce[k])) << k;
+    /* the lanes that choose anew, as a bit mask of up to 64 lanes from one vectorized pass,
+     * then only those. A block of 32 lanes has two or three steps ending at a record; a test
+     * and a mask per vector of 8 lanes, each branch taken at about half the records, were a
+     * third of the dense output's samples. */
+    for (int g = 0; g < S; g += 64) {
+        const int ng = S - g < 64 ? S - g : 64;
+        const double *restrict ce = ev->c_end + g;
+        uint64_t need = 0;
+#pragma omp simd reduction(| : need)
+        for (int k = 0; k < ng; k++)
+            need |= (uint64_t)!(t < ce[k]) << k;
+        if (!same)
+            need = ng == 64 ? ~(uint64_t)0 : ((uint64_t)1 << ng) - 1;
         for (; need; need &= need - 1)
-            choose_lane(ev, c + __builtin_ctz(need), t, n);
-        ev->c_until[c / DS_LA_LANES] = min_of(ce, DS_LA_LANES, INFINITY);
+            choose_lane(ev, g + __builtin_ctzll(need), t, n);
     }
     /* the rows two at a time, each lane's Hermite weights found in the same pass (the
      * summaries ask for two rows: weights kept in arrays between a loop of their own and the
