@@ -46,11 +46,12 @@ struct ds_evolver {
      * ([row's position][stride]). A lane keeps them for times from c_t until c_end, its
      * chosen step's end (+inf for a copy of its state until it accepts a step, then -inf;
      * the others' end points are copies, and their steps stay kept while later records may
-     * need them). */
+     * need them). c_until is the earliest c_end of the block: a record before it needs no
+     * new choice at all (the common case of a block of one subject). */
     double *c_cp, *c_t0, *c_h, *c_ih;  /* c_ih: 1/c_h (1 where c_h is 0) */
     double *c_xs, *c_fs, *c_xe, *c_fe, *c_end;
     int *c_rows, c_nrows;
-    double c_t;
+    double c_t, c_until;
     double *err_prev;           /* per lane: the last step's error norm (0: none yet) */
     ds_flag *landing, *rejected_last;
     double *fac;                /* per lane: the controller's factor for this round */
@@ -227,6 +228,7 @@ void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0)
     const int S = w->stride;
     memcpy(w->x, x0, w->nv * sizeof(double));
     ev->c_nrows = 0;
+    ev->c_until = -INFINITY;
     for (int l = 0; l < S; l++) {
         ev->c_end[l] = -INFINITY; /* no choice kept */
         w->t[l] = t0;
@@ -468,6 +470,8 @@ static void judge(ds_evolver *ev, int adaptive, double expo, double t_hard)
     finite_lanes(w, fin);
     ds_flag *restrict why = ev->why;
     judge_lanes(ev, adaptive, t_hard, fin, why);
+    /* the lanes whose dense output was their state and that stepped on choose anew */
+    ev->c_until = min_of(ev->c_end, w->stride, ev->c_until);
     for (int l = 0; l < w->nl; l++)
         if (why[l] != 0)
             lane_fail(ev, l, (ds_lane_status)why[l]);
@@ -620,6 +624,43 @@ static inline void choose_lane(ds_evolver *ev, int l, double t, int n)
     }
 }
 
+/* The lanes that choose anew (choose_lane), as a bit mask of up to 64 lanes from one
+ * vectorized pass (with the earliest end of the others), then only those; and the block's
+ * earliest end, before which a record needs none of this. A block of 32 lanes has two or
+ * three steps ending at a record; a test and a mask per vector of 8 lanes, each branch taken
+ * at about half the records, were a third of the dense output's samples. A function of its
+ * own, out of line: the records that need no new choice (most, for a block of one subject)
+ * run only the Hermite sums. */
+DS_HOT __attribute__((noinline)) static void choose_anew(ds_evolver *ev, double t, int n, int same)
+{
+    const int S = ev->w.stride;
+    double until = INFINITY;
+    for (int g = 0; g < S; g += 64) {
+        const int ng = S - g < 64 ? S - g : 64;
+        const double *restrict ce = ev->c_end + g;
+        uint64_t need = 0;
+        double low = INFINITY;
+#pragma omp simd reduction(| : need)
+        for (int k = 0; k < ng; k++)
+            need |= (uint64_t)!(t < ce[k]) << k;
+        /* in a loop of its own: with both reductions in one, GCC ran it lane by lane */
+#pragma omp simd reduction(min : low)
+        for (int k = 0; k < ng; k++) {
+            const double kept = t < ce[k] ? ce[k] : INFINITY;
+            low = kept < low ? kept : low;
+        }
+        if (!same)
+            need = ng == 64 ? ~(uint64_t)0 : ((uint64_t)1 << ng) - 1, low = INFINITY;
+        for (; need; need &= need - 1) {
+            const int l = g + __builtin_ctzll(need);
+            choose_lane(ev, l, t, n);
+            low = ev->c_end[l] < low ? ev->c_end[l] : low;
+        }
+        until = low < until ? low : until;
+    }
+    ev->c_until = until;
+}
+
 /* Dense output by lanes in vectors of 8. A lane chooses its step anew (choose_lane) when t
  * has passed the end of its chosen step, when its answer was its state and it has stepped
  * on, or when other rows or an earlier time are asked for; otherwise it keeps its choice
@@ -646,22 +687,8 @@ DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, in
     same = same && n == ev->c_nrows;
     ev->c_nrows = n;
     ev->c_t = t;
-    /* the lanes that choose anew, as a bit mask of up to 64 lanes from one vectorized pass,
-     * then only those. A block of 32 lanes has two or three steps ending at a record; a test
-     * and a mask per vector of 8 lanes, each branch taken at about half the records, were a
-     * third of the dense output's samples. */
-    for (int g = 0; g < S; g += 64) {
-        const int ng = S - g < 64 ? S - g : 64;
-        const double *restrict ce = ev->c_end + g;
-        uint64_t need = 0;
-#pragma omp simd reduction(| : need)
-        for (int k = 0; k < ng; k++)
-            need |= (uint64_t)!(t < ce[k]) << k;
-        if (!same)
-            need = ng == 64 ? ~(uint64_t)0 : ((uint64_t)1 << ng) - 1;
-        for (; need; need &= need - 1)
-            choose_lane(ev, g + __builtin_ctzll(need), t, n);
-    }
+    if (!same || !(t < ev->c_until))
+        choose_anew(ev, t, n, same);
     /* the rows two at a time, each lane's Hermite weights found in the same pass (the
      * summaries ask for two rows: weights kept in arrays between a loop of their own and the
      * rows' were stored and loaded again at every record); the step's fraction (t - t0)/h as
