@@ -35,8 +35,8 @@ struct ds_evolver {
     double *h;                  /* per lane: proposed next step */
     /* the last DS_HIST accepted steps, a ring per lane, newest at head: start time, length,
      * state and slope at the start (the end of the newest is the current state) */
-    double *t_prev[DS_HIST], *h_prev[DS_HIST];   /* [slot][stride] */
-    double *x_prev[DS_HIST], *f_prev[DS_HIST];   /* [slot][nx][stride] */
+    double *t_prev[DS_HIST], *h_prev[DS_HIST];   /* [slot][stride], the slots one after another */
+    double *x_prev[DS_HIST], *f_prev[DS_HIST];   /* [slot][nx][stride], the same */
     ds_flag *head, *nhist;                       /* per lane: newest slot, steps kept */
     int *keep_row, nkeep;       /* the rows whose states and slopes the history keeps */
     unsigned char *row_kept;    /* per row: 1 if the history keeps it */
@@ -143,11 +143,14 @@ ds_status ds_evolver_create(const ds_system *sys, const ds_solver_opts *opts, ds
                           &w->z,    &w->a,     &ev->c_xs, &ev->c_fs, &ev->c_xe, &ev->c_fe, NULL};
     for (int i = 0; state_d[i]; i++)
         *state_d[i] = take(&cur, nv * sizeof(double));
-    for (int j = 0; j < DS_HIST; j++) {
-        ev->t_prev[j] = take(&cur, S * sizeof(double));
-        ev->h_prev[j] = take(&cur, S * sizeof(double));
-        ev->x_prev[j] = take(&cur, nv * sizeof(double));
-        ev->f_prev[j] = take(&cur, nv * sizeof(double));
+    {
+        /* each in one piece, so that a lane's slot is found by arithmetic (choose_lane) */
+        double *tp = take(&cur, DS_HIST * S * sizeof(double)), *hp = take(&cur, DS_HIST * S * sizeof(double));
+        double *xp = take(&cur, DS_HIST * nv * sizeof(double)), *fp = take(&cur, DS_HIST * nv * sizeof(double));
+        for (int j = 0; j < DS_HIST; j++) {
+            ev->t_prev[j] = tp + (size_t)j * S, ev->h_prev[j] = hp + (size_t)j * S;
+            ev->x_prev[j] = xp + (size_t)j * nv, ev->f_prev[j] = fp + (size_t)j * nv;
+        }
     }
     ev->head = take(&cur, S * sizeof(ds_flag));
     ev->c_rows = take(&cur, (size_t)nx * sizeof(int));
@@ -597,25 +600,28 @@ static inline void choose_lane(ds_evolver *ev, int l, double t, int n)
 {
     const ds_step_ws *w = &ev->w;
     const int S = w->stride, kept = l < w->nl ? (int)ev->nhist[l] : 0, head = l < w->nl ? (int)ev->head[l] : 0;
+    const double *T = ev->t_prev[0]; /* [slot][stride], the slots in one piece */
     /* the kept steps' starts fall with age, so the step that holds t is as old as the number
      * of newer kept steps that start after it: counted without a branch (a walk back that
      * stopped at the first was mispredicted about once a choice) */
     int age = 0;
     for (int a = 0; a + 1 < DS_HIST; a++)
-        age += (a + 1 < kept) & (ev->t_prev[(head - a) & (DS_HIST - 1)][l] > t);
+        age += (a + 1 < kept) & (T[(size_t)((head - a) & (DS_HIST - 1)) * S + l] > t);
     const int j = (head - age) & (DS_HIST - 1);
     const int end = age == 0 ? DS_HIST : (j + 1) & (DS_HIST - 1); /* DS_HIST: the current state */
-    const double h = kept > 0 ? ev->h_prev[j][l] : 0.0;
-    const int copy = t >= w->t[l] || h <= 0.0;
+    const double h = kept > 0 ? ev->h_prev[0][(size_t)j * S + l] : 0.0;
+    const int copy = (t >= w->t[l]) | (h <= 0.0);
     ev->c_cp[l] = copy;
-    ev->c_t0[l] = ev->t_prev[j][l];
+    ev->c_t0[l] = T[(size_t)j * S + l];
     ev->c_h[l] = h;
     ev->c_ih[l] = 1.0 / (h > 0.0 ? h : 1.0);
-    ev->c_end[l] = copy ? INFINITY : end == DS_HIST ? w->t[l] : ev->t_prev[end][l];
+    ev->c_end[l] = copy ? INFINITY : end == DS_HIST ? w->t[l] : T[(size_t)end * S + l];
     if (copy) /* its rows' numbers are not read */
         return;
-    const double *xs = ev->x_prev[j], *fs = ev->f_prev[j];
-    const double *xe = end == DS_HIST ? w->x : ev->x_prev[end], *fe = end == DS_HIST ? w->f : ev->f_prev[end];
+    const size_t nv = w->nv;
+    const double *xs = ev->x_prev[0] + j * nv, *fs = ev->f_prev[0] + j * nv;
+    const double *xe = end == DS_HIST ? w->x : ev->x_prev[0] + end * nv;
+    const double *fe = end == DS_HIST ? w->f : ev->f_prev[0] + end * nv;
     for (int r = 0; r < n; r++) {
         const size_t q = (size_t)ev->c_rows[r] * S + l, p = (size_t)r * S + l;
         /* a row whose history is not kept (ds_evolver_dense_rows): NaN, not stale numbers */
@@ -631,6 +637,12 @@ static inline void choose_lane(ds_evolver *ev, int l, double t, int n)
  * at about half the records, were a third of the dense output's samples. A function of its
  * own, out of line: the records that need no new choice (most, for a block of one subject)
  * run only the Hermite sums. */
+static const uint64_t lane_bit[64] = { /* lane_bit[k] = 2^k */
+#define DS_B4(i) (uint64_t)1 << (i), (uint64_t)1 << ((i) + 1), (uint64_t)1 << ((i) + 2), (uint64_t)1 << ((i) + 3)
+    DS_B4(0),  DS_B4(4),  DS_B4(8),  DS_B4(12), DS_B4(16), DS_B4(20), DS_B4(24), DS_B4(28),
+    DS_B4(32), DS_B4(36), DS_B4(40), DS_B4(44), DS_B4(48), DS_B4(52), DS_B4(56), DS_B4(60)};
+#undef DS_B4
+
 DS_HOT __attribute__((noinline)) static void choose_anew(ds_evolver *ev, double t, int n, int same)
 {
     const int S = ev->w.stride;
@@ -640,9 +652,10 @@ DS_HOT __attribute__((noinline)) static void choose_anew(ds_evolver *ev, double 
         const double *restrict ce = ev->c_end + g;
         uint64_t need = 0;
         double low = INFINITY;
+        /* each lane's bit from a table: a shift by the lane's index kept the loop scalar */
 #pragma omp simd reduction(| : need)
         for (int k = 0; k < ng; k++)
-            need |= (uint64_t)!(t < ce[k]) << k;
+            need |= t < ce[k] ? 0 : lane_bit[k];
         /* in a loop of its own: with both reductions in one, GCC ran it lane by lane */
 #pragma omp simd reduction(min : low)
         for (int k = 0; k < ng; k++) {
