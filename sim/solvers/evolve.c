@@ -595,20 +595,20 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
 /* Lane l's choice of kept step for dense output at t (see ds_evolver_interp_rows): the kept
  * step that holds t (the oldest one if none does), or a copy of its current state when the
  * lane is at t or has no step kept (a padding lane keeps none); and the rows' end points
- * and slopes of that step, as the n rows in c_rows ask. */
-static inline void choose_lane(ds_evolver *ev, int l, double t, int n)
+ * and slopes of that step, for the n rows that start at row_at[r] (c_rows[r] * stride), each
+ * times kr[r]: 1, or NaN for a row whose history is not kept (ds_evolver_dense_rows), so that
+ * it reads NaN, not stale numbers. */
+static inline void choose_lane(ds_evolver *ev, int l, double t, int n, const size_t *row_at, const double *kr)
 {
     const ds_step_ws *w = &ev->w;
     const int S = w->stride, kept = l < w->nl ? (int)ev->nhist[l] : 0, head = l < w->nl ? (int)ev->head[l] : 0;
     const double *T = ev->t_prev[0]; /* [slot][stride], the slots in one piece */
-    /* the kept steps' starts fall with age, so the step that holds t is as old as the number
-     * of newer kept steps that start after it: counted without a branch (a walk back that
-     * stopped at the first was mispredicted about once a choice) */
-    int age = 0;
-    for (int a = 0; a + 1 < DS_HIST; a++)
-        age += (a + 1 < kept) & (T[(size_t)((head - a) & (DS_HIST - 1)) * S + l] > t);
-    const int j = (head - age) & (DS_HIST - 1);
-    const int end = age == 0 ? DS_HIST : (j + 1) & (DS_HIST - 1); /* DS_HIST: the current state */
+    /* the newest kept step, or the first older one that starts at or before t: the newest in
+     * six choices of seven of a block of 32 quasi-static lanes, so the walk's branch is
+     * predicted, and the loads of the newest step's numbers start before its test is done */
+    int j = head, end = DS_HIST; /* DS_HIST: the current state */
+    for (int nb = 0; nb + 1 < kept && T[(size_t)j * S + l] > t; nb++)
+        end = j, j = (j - 1) & (DS_HIST - 1);
     const double h = kept > 0 ? ev->h_prev[0][(size_t)j * S + l] : 0.0;
     const int copy = (t >= w->t[l]) | (h <= 0.0);
     ev->c_cp[l] = copy;
@@ -623,10 +623,9 @@ static inline void choose_lane(ds_evolver *ev, int l, double t, int n)
     const double *xe = end == DS_HIST ? w->x : ev->x_prev[0] + end * nv;
     const double *fe = end == DS_HIST ? w->f : ev->f_prev[0] + end * nv;
     for (int r = 0; r < n; r++) {
-        const size_t q = (size_t)ev->c_rows[r] * S + l, p = (size_t)r * S + l;
-        /* a row whose history is not kept (ds_evolver_dense_rows): NaN, not stale numbers */
-        const double kr = ev->row_kept[ev->c_rows[r]] ? 1.0 : NAN;
-        ev->c_xs[p] = xs[q] * kr, ev->c_fs[p] = fs[q] * kr, ev->c_xe[p] = xe[q] * kr, ev->c_fe[p] = fe[q] * kr;
+        const size_t q = row_at[r] + l, p = (size_t)r * S + l;
+        const double k = kr[r];
+        ev->c_xs[p] = xs[q] * k, ev->c_fs[p] = fs[q] * k, ev->c_xe[p] = xe[q] * k, ev->c_fe[p] = fe[q] * k;
     }
 }
 
@@ -646,6 +645,10 @@ static const uint64_t lane_bit[64] = { /* lane_bit[k] = 2^k */
 DS_HOT __attribute__((noinline)) static void choose_anew(ds_evolver *ev, double t, int n, int same)
 {
     const int S = ev->w.stride;
+    size_t row_at[DS_MAX_NX];
+    double kr[DS_MAX_NX];
+    for (int r = 0; r < n; r++)
+        row_at[r] = (size_t)ev->c_rows[r] * S, kr[r] = ev->row_kept[ev->c_rows[r]] ? 1.0 : NAN;
     double until = INFINITY;
     for (int g = 0; g < S; g += 64) {
         const int ng = S - g < 64 ? S - g : 64;
@@ -666,7 +669,7 @@ DS_HOT __attribute__((noinline)) static void choose_anew(ds_evolver *ev, double 
             need = ng == 64 ? ~(uint64_t)0 : ((uint64_t)1 << ng) - 1, low = INFINITY;
         for (; need; need &= need - 1) {
             const int l = g + __builtin_ctzll(need);
-            choose_lane(ev, l, t, n);
+            choose_lane(ev, l, t, n, row_at, kr);
             low = ev->c_end[l] < low ? ev->c_end[l] : low;
         }
         until = low < until ? low : until;
