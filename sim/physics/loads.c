@@ -211,7 +211,9 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
         if (cocontraction)
             ds_balance_lanes(ng, (const double(*)[DS_BAL_LANES])c, (const double(*)[DS_BAL_LANES])w,
                              (const double(*)[DS_BAL_LANES])zero, target, a0, res0);
-        for (int k = 0; k < nk; k++)
+        /* the outputs for the whole vector (the lanes from nk on are the first lane's problem),
+         * then the nk lanes' copied out: computed lane by lane up to nk, they stayed scalar */
+        for (int k = 0; k < DS_BAL_LANES; k++)
             comp[k] = 0.0;
         for (int gi = 0; gi < ng; gi++) {
             const ds_muscle_group *mg = &m->group[gi];
@@ -220,13 +222,17 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
             const double *restrict sig = SIGMA_ROW(gi), *restrict pcsa = LEVEL_ROW(pcsa, gi, id);
             const size_t qm = ((size_t)gi * nlev + i) * S + l0;
             double *restrict act = out->act + qm, *restrict force = out->force + qm, *restrict gain = out->gain + qm;
-            for (int k = 0; k < nk; k++) {
+            double av[DS_BAL_LANES], Fv[DS_BAL_LANES], gv[DS_BAL_LANES];
+#pragma omp simd
+            for (int k = 0; k < DS_BAL_LANES; k++) {
                 const double F = cr ? sig[k] * pcsa[k] * a[gi][k] * fl[gi][k] + Fp[gi][k] : 0.0;
-                act[k] = cr ? a[gi][k] : 0.0;
-                force[k] = F;
-                gain[k] = cr ? sig[k] * pcsa[k] * fl[gi][k] : 0.0;
+                av[k] = cr ? a[gi][k] : 0.0;
+                Fv[k] = F;
+                gv[k] = cr ? sig[k] * pcsa[k] * fl[gi][k] : 0.0;
                 comp[k] += F * cosine;
             }
+            for (int k = 0; k < nk; k++)
+                act[k] = av[k], force[k] = Fv[k], gain[k] = gv[k];
         }
         const size_t q0 = (size_t)i * S + l0;
         if (cocontraction) {
@@ -245,9 +251,13 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
                 out->cocontraction[q0 + k] = comp[k] - comp0[k];
         }
         const double lig_arm = b->ligament_arm[id];
+        double ld[DS_BAL_LANES];
+#pragma omp simd
+        for (int k = 0; k < DS_BAL_LANES; k++)
+            ld[k] = b->preload[id] + (W[k] + Wh) * cos_psi + comp[k] + (Ml[k] > 0.0 ? Ml[k] / lig_arm : 0.0);
         for (int k = 0; k < nk; k++) {
             const size_t q = q0 + k;
-            out->load[q] = b->preload[id] + (W[k] + Wh) * cos_psi + comp[k] + (Ml[k] > 0.0 ? Ml[k] / lig_arm : 0.0);
+            out->load[q] = ld[k];
             out->theta[q] = theta[id];
             out->muscle_comp[q] = comp[k];
             out->moment[q] = M[k];
