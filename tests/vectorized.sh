@@ -6,15 +6,15 @@
 # call, a conditional load or a select on a combined condition back into their lane loops
 # makes the compiler keep them scalar, and this fails (the controller and the dense output
 # were scalar until it checked them).
-# Usage: vectorized.sh LIBDS_PHYSICS.a LIBDS_SOLVERS.a
+# Usage: vectorized.sh LIBDS_PHYSICS.a LIBDS_SOLVERS.a LIBDS_BASE.a
 set -euo pipefail
 # With the kernels built for several vector widths (sim/base/isa.h), the baseline's build is
 # checked: the one every x86-64 machine can run (the wider ones vectorize where it does).
-check() { # LIBRARY FUNCTION MIN
-  local sym=$2 n
+check() { # LIBRARY FUNCTION MIN [INSTRUCTIONS]
+  local sym=$2 n ops=${4:-v?mulpd|v?addpd|v?subpd|v?divpd}
   if nm "$1" | grep " $2.default\$" >/dev/null; then sym=$2.default; fi
-  n=$(objdump -d "$1" --disassemble="$sym" | grep -cE '\s(v?mulpd|v?addpd|v?subpd|v?divpd)\s' || true)
-  echo "$sym: $n packed double instructions"
+  n=$(objdump -d "$1" --disassemble="$sym" | grep -cE "\\s($ops)\\s" || true)
+  echo "$sym: $n of $ops"
   [ "$n" -ge "$3" ]
 }
 check "$1" ds_spine_rhs_qs 20
@@ -26,4 +26,15 @@ check "$2" ds_evolver_interp_rows 20
 # comparison or a byte among its 64-bit flags kept it scalar, and nothing failed)
 if nm "$2" | grep " judge_lanes.arch_x86_64_v4\$" >/dev/null; then
   check "$2" judge_lanes.arch_x86_64_v4 4
+fi
+# The square root without errno (-fno-math-errno): with it, each was a call, and the drained
+# equilibrium's g and the error norms stayed scalar
+check "$1" eq_g_lanes 1 'v?sqrtpd'
+check "$2" ds_ws_wrms 1 'v?sqrtpd'
+# Where the kernels are built for several widths: Brent's steps for a block's lanes (selects,
+# which the baseline has no blends for), and the dense output's mask of the lanes that choose
+# (a shift by the lane's index kept it scalar)
+if nm "$3" | grep " ds_brent_step_lanes.arch_x86_64_v4\$" >/dev/null; then
+  check "$3" ds_brent_step_lanes.arch_x86_64_v4 20
+  check "$2" choose_anew.arch_x86_64_v4 1 'vporq'
 fi
