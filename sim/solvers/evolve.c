@@ -629,19 +629,20 @@ static inline void choose_lane(ds_evolver *ev, int l, double t, int n, const siz
     }
 }
 
-/* The lanes that choose anew (choose_lane), as a bit mask of up to 64 lanes from one
- * vectorized pass (with the earliest end of the others), then only those; and the block's
- * earliest end, before which a record needs none of this. A block of 32 lanes has two or
- * three steps ending at a record; a test and a mask per vector of 8 lanes, each branch taken
- * at about half the records, were a third of the dense output's samples. A function of its
- * own, out of line: the records that need no new choice (most, for a block of one subject)
- * run only the Hermite sums. */
 static const uint64_t lane_bit[64] = { /* lane_bit[k] = 2^k */
 #define DS_B4(i) (uint64_t)1 << (i), (uint64_t)1 << ((i) + 1), (uint64_t)1 << ((i) + 2), (uint64_t)1 << ((i) + 3)
     DS_B4(0),  DS_B4(4),  DS_B4(8),  DS_B4(12), DS_B4(16), DS_B4(20), DS_B4(24), DS_B4(28),
     DS_B4(32), DS_B4(36), DS_B4(40), DS_B4(44), DS_B4(48), DS_B4(52), DS_B4(56), DS_B4(60)};
 #undef DS_B4
 
+/* The lanes that choose anew (choose_lane), as a bit mask of up to 64 lanes from one
+ * vectorized pass (with the earliest end of the others), then only those; and the block's
+ * earliest end, before which a record needs none of this. In a block of 32 quasi-static lanes
+ * two steps end at a record on average, and a record that needs any choice needs three or
+ * four; a test and a mask per vector of 8 lanes, each branch taken at about half the
+ * records, were a third of the dense output's samples. A function of its own, out of line:
+ * the records that need no new choice (most, for a block of one subject) run only the
+ * Hermite sums. */
 DS_HOT __attribute__((noinline)) static void choose_anew(ds_evolver *ev, double t, int n, int same)
 {
     const int S = ev->w.stride;
