@@ -128,6 +128,15 @@ static void test_batch_independence(void **state)
     run_batch(ten, 10, 9, NULL, 0, &other, &n2, NULL, &r);
     assert_same(alone, other, n1, "A alone vs A last of 10");
     free(other);
+    /* A at lane 66 of a block of 70: the dense output finds the lanes that choose their step
+     * as bit masks of 64 lanes, and A's is the second */
+    subject many[70];
+    for (int l = 0; l < 70; l++)
+        many[l] = ten[l % 9];
+    many[66] = A;
+    run_batch(many, 70, 66, NULL, 0, &other, &n2, NULL, &r);
+    assert_same(alone, other, n1, "A alone vs A at lane 66 of 70");
+    free(other);
     free(alone);
 }
 
