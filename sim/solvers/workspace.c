@@ -58,34 +58,45 @@ DS_HOT void ds_ws_weights2(ds_step_ws *w, const double *x0, const double *x1)
     }
 }
 
-/* Each lane's sum over the rows in their order, a vector of lanes at a time with its sums
- * held in registers: summed into out row by row, every row waited for the last row's store
- * (four fifths of this function's samples on the inertial blocks, a tenth of their day).
- * The lanes of a last, partial vector are within the stride; only the nl lanes are written. */
+/* The sums of squares of nvec vectors of lanes from lane c on, each lane's over the rows in
+ * their order, into acc. Inlined with nvec a constant: for one vector the sums stay in a
+ * register; for four, the rows' four independent additions overlap. */
+static inline __attribute__((always_inline)) void sum_squares(const double *restrict v, const double *restrict wt,
+                                                              size_t S, int nx, int c, int nvec, double *restrict acc)
+{
+    for (int k = 0; k < nvec * DS_LA_LANES; k++)
+        acc[k] = 0.0;
+    for (int i = 0; i < nx; i++) {
+        const double *restrict vi = v + (size_t)i * S + c, *restrict wi = wt + (size_t)i * S + c;
+#pragma omp simd
+        for (int k = 0; k < nvec * DS_LA_LANES; k++) {
+            const double s = vi[k] * wi[k];
+            acc[k] += s * s;
+        }
+    }
+}
+
+/* Each lane's norm, four vectors of lanes at a time and then one (lanes of a last, partial
+ * vector are within the stride; only the nl lanes are written). Summed into out row by row
+ * for all lanes, a block of one vector waited at every row for the last row's store: four
+ * fifths of this function's samples on the inertial blocks, a tenth of their day. */
 DS_HOT void ds_ws_wrms(const ds_step_ws *w, const double *v, double *out)
 {
-    const int S = w->stride, nl = w->nl, nx = w->nx;
-    const double *restrict wt = w->wt;
-    DS_LA_CHUNKS(c, nl)
-    {
-        double acc[DS_LA_LANES];
+    const int S = w->stride, nl = w->nl, nx = w->nx, nvec = (nl + DS_LA_LANES - 1) / DS_LA_LANES;
+    double acc[4 * DS_LA_LANES];
+    for (int q = 0; q < nvec;) {
+        const int take = nvec - q >= 4 ? 4 : 1, c = q * DS_LA_LANES;
+        if (take == 4)
+            sum_squares(v, w->wt, (size_t)S, nx, c, 4, acc);
+        else
+            sum_squares(v, w->wt, (size_t)S, nx, c, 1, acc);
+        double r[4 * DS_LA_LANES];
 #pragma omp simd
-        for (int k = 0; k < DS_LA_LANES; k++)
-            acc[k] = 0.0;
-        for (int i = 0; i < nx; i++) {
-            const double *restrict vi = v + (size_t)i * S + c, *restrict wi = wt + (size_t)i * S + c;
-#pragma omp simd
-            for (int k = 0; k < DS_LA_LANES; k++) {
-                const double s = vi[k] * wi[k];
-                acc[k] += s * s;
-            }
-        }
-        const int m = nl - c < DS_LA_LANES ? nl - c : DS_LA_LANES;
-        double r[DS_LA_LANES];
-#pragma omp simd
-        for (int k = 0; k < DS_LA_LANES; k++)
+        for (int k = 0; k < take * DS_LA_LANES; k++)
             r[k] = sqrt(acc[k] / nx);
+        const int m = nl - c < take * DS_LA_LANES ? nl - c : take * DS_LA_LANES;
         for (int k = 0; k < m; k++)
             out[c + k] = r[k];
+        q += take;
     }
 }
