@@ -108,23 +108,51 @@ static double f_pe(double lt)
 #define SIGMA_ROW(k) (m->sigma + (size_t)(k) * S + l0)
 #define LEVEL_ROW(arr, k, id) (m->arr + ((size_t)(k) * DS_MAX_LEVELS + (id)) * S + l0)
 
+/* What a posture makes of each level (by level id) that no lane's numbers enter: the
+ * flexion, the lever of the weight above, the cosine of the disc's inclination and the
+ * ligaments' moment. Found once for all the chunks of lanes (each chunk of 8 found them
+ * again: a block of 32 took its cosines and sines four times, 0.9 % of its day). */
+typedef struct {
+    double theta[DS_MAX_LEVELS], lever[DS_MAX_LEVELS], cos_psi[DS_MAX_LEVELS], Mlig[DS_MAX_LEVELS];
+    int lig[DS_MAX_LEVELS];
+} posture_geom;
+
+static void posture_geometry(const ds_model *m, const ds_posture_params *p, posture_geom *pg)
+{
+    const ds_body *b = &m->body;
+    double above[DS_MAX_LEVELS];
+    double cum = 0.0;
+    for (int id = 0; id < DS_MAX_LEVELS; id++) {
+        pg->theta[id] = p->flexion * b->flexion_share[id];
+        above[id] = cum;
+        cum += b->flexion_share[id];
+    }
+    for (int i = 0; i < m->nlevel; i++) {
+        const int id = m->level_id[i];
+        const double rho = p->inclination - p->flexion * above[id], psi = rho + b->lordosis[id];
+        const double cos_rho = cos(rho), sin_rho = sin(rho);
+        pg->cos_psi[id] = cos(psi);
+        pg->lever[id] = b->com_offset[id] * cos_rho + b->com_distance[id] * b->height_scale * sin_rho;
+        /* x = theta_i / (share_i theta_full) = flexion / theta_full, the same at every level */
+        const int lig = b->ligament_moment[id] > 0.0 && b->full_flexion > 0.0 && p->flexion > 0.0;
+        const double xl = lig ? p->flexion / b->full_flexion : 0.0;
+        pg->lig[id] = lig;
+        pg->Mlig[id] = lig ? b->ligament_moment[id] * (ds_exp(b->ligament_shape * xl) - 1.0) / b->ligament_den : 0.0;
+    }
+}
+
 /* The loads of lanes l0 .. l0 + nk - 1 (nk <= DS_BAL_LANES), lane l0 + k's muscles scaled by
  * mod[k] (mod NULL: unchanged): each lane's moments and muscle coefficients as one lane
  * alone computes them, the balances for all of them at once (ds_balance_lanes; the vector's
  * other lanes repeat the first), then each lane's outputs. */
-DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod,
-                                       int l0, int nk, int cocontraction, ds_posture_load *out)
+DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_params *p, const posture_geom *pg,
+                                       const ds_muscle_mod *mod, int l0, int nk, int cocontraction,
+                                       ds_posture_load *out)
 {
     const int S = m->stride, nlev = m->nlevel, ng = m->ngroup;
     const ds_body *b = &m->body;
     const double g = b->gravity;
-    double theta[DS_MAX_LEVELS], above[DS_MAX_LEVELS];
-    double cum = 0.0;
-    for (int id = 0; id < DS_MAX_LEVELS; id++) {
-        theta[id] = p->flexion * b->flexion_share[id];
-        above[id] = cum;
-        cum += b->flexion_share[id];
-    }
+    const double *theta = pg->theta;
     /* the massage's factors on tone and passive force, a row of lanes per group (1 without) */
     double mtone[DS_MAX_GROUPS][DS_BAL_LANES], mpass[DS_MAX_GROUPS][DS_BAL_LANES];
     for (int gi = 0; gi < ng; gi++)
@@ -157,10 +185,8 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
         double zero[DS_MAX_GROUPS][DS_BAL_LANES] = {{0}}, a[DS_MAX_GROUPS][DS_BAL_LANES], a0[DS_MAX_GROUPS][DS_BAL_LANES];
         double Fp[DS_MAX_GROUPS][DS_BAL_LANES], target[DS_BAL_LANES], res[DS_BAL_LANES], res0[DS_BAL_LANES];
         double W[DS_BAL_LANES], M[DS_BAL_LANES], Ml[DS_BAL_LANES], Mp[DS_BAL_LANES], comp[DS_BAL_LANES];
-        const double rho = p->inclination - p->flexion * above[id], psi = rho + b->lordosis[id];
-        const double Wh = g * p->hand_load, cos_rho = cos(rho), sin_rho = sin(rho), cos_psi = cos(psi);
+        const double Wh = g * p->hand_load, cos_psi = pg->cos_psi[id], lever = pg->lever[id];
         /* the lanes inner, each lane's numbers in the order a lane alone took them */
-        const double lever = b->com_offset[id] * cos_rho + b->com_distance[id] * b->height_scale * sin_rho;
         /* every lane of the vector (a fixed count, so that the loops vectorize; the lanes from
          * nk on, read within the stride, are not written out) */
 #pragma omp simd
@@ -186,10 +212,8 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
                 Mp[k] += Fp[gi][k] * arm[k];
             }
         }
-        /* x = theta_i / (share_i theta_full) = flexion / theta_full, the same at every level */
-        const int lig = b->ligament_moment[id] > 0.0 && b->full_flexion > 0.0 && p->flexion > 0.0;
-        const double xl = lig ? p->flexion / b->full_flexion : 0.0;
-        const double Mlig = lig ? b->ligament_moment[id] * (ds_exp(b->ligament_shape * xl) - 1.0) / b->ligament_den : 0.0;
+        const int lig = pg->lig[id];
+        const double Mlig = pg->Mlig[id];
 #pragma omp simd
         for (int k = 0; k < DS_BAL_LANES; k++) {
             /* the posture is prescribed: the ligaments carry the moment up to their capacity
@@ -272,9 +296,11 @@ DS_HOT static void posture_loads_chunk(const ds_model *m, const ds_posture_param
 void ds_posture_loads_lanes(const ds_model *m, const ds_posture_params *p, const ds_muscle_mod *mod, int l0, int n,
                             int cocontraction, ds_posture_load *out)
 {
+    posture_geom pg;
+    posture_geometry(m, p, &pg);
     for (int k = 0; k < n; k += DS_BAL_LANES)
-        posture_loads_chunk(m, p, mod ? mod + k : NULL, l0 + k, n - k < DS_BAL_LANES ? n - k : DS_BAL_LANES, cocontraction,
-                            out);
+        posture_loads_chunk(m, p, &pg, mod ? mod + k : NULL, l0 + k, n - k < DS_BAL_LANES ? n - k : DS_BAL_LANES,
+                            cocontraction, out);
 }
 
 void ds_posture_loads(const ds_model *m, const ds_posture_params *p, int cocontraction, ds_posture_load *out)
