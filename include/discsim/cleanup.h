@@ -23,15 +23,14 @@ void ds_cleanup_now(void);
 
 /* Keeps the process's heap from holding on to what a run freed: with glibc, large buffers
  * (from 1 MiB, above a block of lanes' own allocations) always get pages of their own,
- * returned when freed. glibc otherwise raises that threshold to the largest buffer freed
- * so far, after which a cohort's per-subject
- * arrays and HDF5's buffers come from the heap and stay there: a run of 10,000 subjects
- * peaked at 29.7 MB instead of 18.5 MB. The top of the heap, on the other hand, is given
- * back only past 64 MiB free there: each block of a cohort frees its model, data and
- * integrator before the next block allocates them again, and giving back and taking the
- * same pages each time cost a page fault per page (16,000 subjects on one thread: 26,700
- * page faults, 3,800 after; peaks unchanged). A program calls it once at its start;
- * elsewhere a no-op. */
+ * returned when freed. glibc otherwise raises that threshold to the largest buffer freed so
+ * far, after which a cohort's per-subject arrays and HDF5's buffers come from the heap and
+ * stay there: a run of 10,000 subjects peaked at 29.7 MB instead of 18.5 MB. The top of the
+ * heap, on the other hand, is given back only past 64 MiB free there: each block of a cohort
+ * frees its model, data and integrator before the next block allocates them again, and
+ * giving back and taking the same pages each time cost a page fault per page (16,000
+ * subjects on one thread: 26,700 page faults, 3,800 after; peaks unchanged). A program
+ * calls it once at its start; elsewhere a no-op. */
 void ds_process_heap_setup(void);
 
 #endif

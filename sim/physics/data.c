@@ -85,9 +85,7 @@ ds_status ds_data_create(const ds_model *m, ds_data *d, ds_error *err)
     double *p = ds_posture_load_bind(m, &d->seg.from, d->t_lanes + m->stride);
     p = ds_posture_load_bind(m, &d->seg.to, p);
     d->refresh_t = p;
-    const double *nosm = m->par[DS_PAR_n_osm];
-    for (size_t q = 0; q < (size_t)m->nlevel * m->stride; q++)
-        d->osm_other |= !(nosm[q] == 2.0);
+    d->osm_other = ds_osm_any_other(m->par[DS_PAR_n_osm], (size_t)m->nlevel * m->stride);
     return DS_OK;
 }
 

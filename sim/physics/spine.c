@@ -761,9 +761,7 @@ DS_HOT static void eq_solve_lanes(const eq_lanes *q, int nl, double *restrict P,
 {
     const double *restrict n = q->n;
     double *restrict B = br->b, *restrict FB = br->fb;
-    int other = 0;
-    for (int l = 0; l < nl; l++)
-        other |= !(n[l] == 2.0);
+    const int other = ds_osm_any_other(n, (size_t)nl);
     for (int l = 0; l < nl; l++) {
         hi[l] = 1.0;
         live[l] = !(n[l] == 0.0); /* constant osmotic pressure: no root to find */

@@ -5,6 +5,17 @@
 #include "discsim/data.h"
 #include "discsim/solver.h"
 
+/* 1 if any of the n osmotic exponents nosm[0 .. n - 1] is not 2 (NaN included): where none
+ * is, the swelling pressure and the drained equilibrium need no power, a product and a
+ * square root giving the same bits (ds_data.osm_other, the equilibrium's levels). */
+static inline int ds_osm_any_other(const double *nosm, size_t n)
+{
+    int other = 0;
+    for (size_t q = 0; q < n; q++)
+        other |= !(nosm[q] == 2.0);
+    return other;
+}
+
 /* Smoothstep of order 5: zero first and second derivatives at both ends, so a ramped load
  * is C2 and high-order methods keep their order through it. */
 static inline double ds_ramp_inline(double s)

@@ -17,7 +17,8 @@ enum { DS_CONTROL_ACCEPT = 0, DS_CONTROL_REJECT = 1 };
 
 /* Judges the adaptive steps of lanes 0 .. n-1 with error norms err (err_prev: the last
  * accepted steps', or NULL for I control): reject[l] is DS_CONTROL_REJECT or _ACCEPT, fac[l]
- * the factor for the next step (the flags 64 bits wide: the evolver's ds_flag). Every lane's arithmetic is its own; the lanes go in vectors. */
+ * the factor for the next step (the flags 64 bits wide: the evolver's ds_flag). Every lane's
+ * arithmetic is its own; the lanes go in vectors. */
 void ds_control_judge_lanes(int n, const double *err, const double *err_prev, double expo,
                             const int64_t *rejected_last, double *fac, int64_t *reject);
 

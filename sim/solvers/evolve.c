@@ -687,9 +687,9 @@ DS_HOT __attribute__((noinline)) static void choose_anew(ds_evolver *ev, double 
  * on, or when other rows or an earlier time are asked for; otherwise it keeps its choice
  * (records come far oftener than steps), which is what choosing anew would give. A lane
  * alone chooses, not its vector: the lanes' steps end at different times, and a vector that
- * chose whenever one of its 8 lanes' steps ended chose at about half the records. Then each row is
- * the cubic Hermite of the kept end points and slopes, for every lane at once, with the
- * weights and the order of the sum of the formula lane by lane: the same bits. */
+ * chose whenever one of its 8 lanes' steps ended chose at about half the records. Then each
+ * row is the cubic Hermite of the kept end points and slopes, for every lane at once, with
+ * the weights and the order of the sum of the formula lane by lane: the same bits. */
 DS_HOT void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, int nrows, double *xout)
 {
     const ds_step_ws *w = &ev->w;
