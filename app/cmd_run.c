@@ -23,9 +23,10 @@ static void usage_run(FILE *out)
             "  --threads N         run on N threads: a sweep's points, or the blocks of a run's subjects\n"
             "                      (the output does not change)\n"
             "  --block N           subjects per block of lanes (default 32 quasi-static, 8 inertial)\n"
-            "  --record summary    keep only each subject's summary metrics, no time series (cohorts); each block\n"
-            "                      of subjects that finishes is kept in OUT.h5.resume until the run completes\n"
-            "  --resume            go on from OUT.h5.resume: the blocks a killed --record summary run finished\n"
+            "  --record summary    keep only each subject's summary metrics, no time series (cohorts)\n"
+            "  --resume            go on from OUT.h5.resume, where a cohort or arms run keeps each block of\n"
+            "                      subjects that finishes (its series too) until the run completes: the blocks\n"
+            "                      a killed run finished are not run again\n"
             "  --compression C     the series' compression: fast (the default: deflate level 1, runs only,\n"
             "                      after a shuffle), none (stored as they are, files 3 to 5 times larger) or\n"
             "                      small (level 6); the datasets are the same\n"
@@ -157,7 +158,7 @@ int ds_cmd_run(int argc, char **argv)
                            .threads = a.threads,
                            .summary_only = a.summary_only,
                            .block = a.block,
-                           .checkpoint = a.summary_only ? ckpt : NULL,
+                           .checkpoint = ckpt,
                            .resume = a.resume,
                            .command_line = ds_cli_command_line,
                            .compression = a.compression};

@@ -516,19 +516,50 @@ static void test_unstable_subjects(void **state)
     free(failed), free(stat), free(what);
 }
 
+/* The files of a resume test named name: its scenario's path (set by the caller), the output of
+ * a run never stopped (full), of the run killed and resumed (part), part's checkpoint, a log. */
+typedef struct {
+    char path[300], full[300], part[300], ckpt[320], log[300];
+} resume_files;
+
+static void resume_files_at(resume_files *f, const char *name)
+{
+    snprintf(f->full, sizeof f->full, "%s/%s_full.h5", dir, name);
+    snprintf(f->part, sizeof f->part, "%s/%s_part.h5", dir, name);
+    snprintf(f->ckpt, sizeof f->ckpt, "%s.resume", f->part);
+    snprintf(f->log, sizeof f->log, "%s/%s.log", dir, name);
+}
+
+/* Starts the run argv (to f->part) and stops it with SIGTERM once its checkpoint holds more
+ * than `bytes`; it must not have finished, and must leave its checkpoint and no output. */
+static void kill_once_kept(const char *const *argv, const resume_files *f, off_t bytes)
+{
+    struct stat sb;
+    pid_t pid = tk_start_cli(argv, f->log);
+    int status;
+    for (int i = 0; i < 40000 && waitpid(pid, &status, WNOHANG) == 0; i++) {
+        if (stat(f->ckpt, &sb) == 0 && sb.st_size > bytes)
+            break;
+        usleep(250);
+    }
+    kill(pid, SIGTERM);
+    waitpid(pid, &status, 0);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM); /* stopped before it finished */
+    assert_true(stat(f->part, &sb) != 0);                             /* no output */
+    assert_int_equal(stat(f->ckpt, &sb), 0);                          /* the checkpoint stays */
+}
+
 /* Resume (--record summary --resume): a run killed with SIGTERM after it finished a few
  * blocks leaves no output but its checkpoint; --resume takes the finished blocks from it,
  * runs the rest, removes it, and the datasets equal those of a run never stopped. A
- * checkpoint of another study is refused, and so is --resume without --record summary. */
+ * checkpoint of another study is refused, and so is a summaries-only one for a series run. */
 static void test_resume(void **state)
 {
     (void)state;
-    char path[300], full[300], part[300], ckpt[320], log[300];
-    snprintf(full, sizeof full, "%s/resume_full.h5", dir);
-    snprintf(part, sizeof part, "%s/resume_part.h5", dir);
-    snprintf(ckpt, sizeof ckpt, "%s.resume", part);
-    snprintf(log, sizeof log, "%s/resume.log", dir);
-    cohort_at(path, sizeof path, "resume.yaml",
+    resume_files f;
+    resume_files_at(&f, "resume");
+    char *const path = f.path, *const full = f.full, *const part = f.part, *const log = f.log;
+    cohort_at(path, sizeof f.path, "resume.yaml",
               "  n: 24\n  seed: 3\n  vary:\n"
               "    herniation.size: {distribution: uniform, min: 3mm, max: 6mm}\n"
               "    levels.L4L5.permeability: {distribution: lognormal, median: 0.16 mm^3/(MPa*s), sd_log: 0.3}\n",
@@ -546,26 +577,16 @@ static void test_resume(void **state)
     assert_true(stat(fr, &sb) != 0); /* a completed run leaves no checkpoint */
     /* killed once its checkpoint holds a block */
     const char *const run[] = {DS_BINARY, "run", path, "-o", part, "--record", "summary", "--block", "4", "-q", NULL};
-    pid_t pid = tk_start_cli(run, log);
-    int status;
-    for (int i = 0; i < 20000 && waitpid(pid, &status, WNOHANG) == 0; i++) {
-        if (stat(ckpt, &sb) == 0 && sb.st_size > 1500)
-            break;
-        usleep(500);
-    }
-    kill(pid, SIGTERM);
-    waitpid(pid, &status, 0);
-    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM); /* stopped before it finished */
-    assert_true(stat(part, &sb) != 0);                                /* no output */
-    assert_int_equal(stat(ckpt, &sb), 0);                             /* the checkpoint stays */
+    kill_once_kept(run, &f, 1500);
     /* another study's checkpoint is refused */
     const char *const other[] = {DS_BINARY, "run",  path, "-o",     part, "--record", "summary", "--block",
                                  "4",       "--set", "cohort.seed=4",    "--resume", NULL};
     assert_int_equal(tk_run_cli(other, log, &text), DS_ERR_INPUT);
     assert_non_null(strstr(text, "another study"));
     free(text);
-    const char *const series[] = {DS_BINARY, "run", path, "-o", part, "--resume", NULL};
-    assert_int_equal(tk_run_cli(series, log, &text), DS_ERR_USAGE);
+    const char *const series[] = {DS_BINARY, "run", path, "-o", part, "--block", "4", "--resume", NULL};
+    assert_int_equal(tk_run_cli(series, log, &text), DS_ERR_INPUT);
+    assert_non_null(strstr(text, "another study"));
     free(text);
     const char *const resume[] = {DS_BINARY, "run", path, "-o", part, "--record", "summary", "--block", "4", "--resume",
                                   NULL};
@@ -576,7 +597,7 @@ static void test_resume(void **state)
     sscanf(strstr(text, "resumed: "), "resumed: %d", &restored);
     free(text);
     assert_true(restored > 0 && restored < 12); /* some of the 2 x 6 blocks came from the checkpoint */
-    assert_true(stat(ckpt, &sb) != 0);         /* removed once complete */
+    assert_true(stat(f.ckpt, &sb) != 0);       /* removed once complete */
     static const char *const sets[] = {"/arms/control/summary/", "/arms/massage/summary/"};
     static const char *const metrics[] = {"mean_contact_pressure", "minutes_above_oedema", "peak_nucleus_pressure",
                                           "height_lost"};
@@ -602,6 +623,96 @@ static void test_resume(void **state)
             fail_msg("%s differs after resuming", paths[q]);
         free(x), free(y);
     }
+}
+
+/* The text h5dump prints of every dataset of file at 17 digits, without attributes (they hold
+ * wall times and commits) and the file's name. */
+static char *dump_datasets(const char *file)
+{
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "h5dump -A 0 -m %%.17g '%s' | tail -n +2", file);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t n = 0, cap = 1 << 16;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (size_t got; (got = fread(text + n, 1, cap - n - 1, p)) > 0;)
+        if ((n += got) + 1 == cap)
+            assert_non_null(text = realloc(text, cap *= 2));
+    text[n] = 0;
+    assert_int_equal(pclose(p), 0);
+    assert_true(n > 1000);
+    return text;
+}
+
+/* Resume with series: a series run killed with SIGTERM once its checkpoint holds a random
+ * share of its series (blocks done, and most often some chunks of the next: a block's 91
+ * records are three chunks) goes on with --resume, and every
+ * dataset of the file, series and their quantile bands included, equals a run never stopped.
+ * That run, whose blocks each ran the whole timeline and whose file was written from its
+ * checkpoint, equals one without a checkpoint, whose blocks waited for each other at every
+ * record. A series checkpoint does not resume a summaries-only run. */
+static void test_resume_series(void **state)
+{
+    (void)state;
+    resume_files f;
+    resume_files_at(&f, "resume_series");
+    char *const path = f.path, *const full = f.full, *const part = f.part, *const log = f.log;
+    char plain[300];
+    snprintf(plain, sizeof plain, "%s/resume_series_plain.h5", dir);
+    cohort_at(path, sizeof f.path, "resume_series.yaml",
+              "  n: 22\n  seed: 5\n  vary:\n"
+              "    herniation.size: {distribution: uniform, min: 3mm, max: 6mm}\n"
+              "    levels.L4L5.permeability: {distribution: lognormal, median: 0.16 mm^3/(MPa*s), sd_log: 0.3}\n",
+              0,
+              "variant: inertial\narms:\n  control:\n  massage:\n    interventions:\n"
+              "      - {type: massage, at: 1h, duration: 30min, groups: [erector_spinae], tone_reduction: 0.5}\n");
+    char *text = NULL;
+    /* stored as they are, the series make the file 1.35 times the checkpoint's final size (with
+     * its bands, parameters and the chunked datasets' index: 2.7 MB against 2.0 MB) */
+    static const char *const set[] = {"record.interval=2min"};
+    const char *const ref[] = {DS_BINARY, "run", path, "-o", full, "--set", set[0], "--block", "4", "--compression",
+                               "none", "-q", NULL};
+    assert_int_equal(tk_run_cli(ref, log, &text), 0);
+    free(text);
+    struct stat sb;
+    assert_int_equal(stat(full, &sb), 0);
+    srand((unsigned)getpid());
+    const double share = 0.08 + 0.52 * rand() / (double)RAND_MAX; /* 1.3 to 9.7 blocks of the 12 */
+    const off_t at = (off_t)(share * (double)sb.st_size);
+    printf("resume with series: killed once the checkpoint holds %lld bytes\n", (long long)at);
+    const char *const run[] = {DS_BINARY, "run", path, "-o", part, "--set", set[0], "--block", "4", "--compression",
+                               "none", "-q", NULL};
+    kill_once_kept(run, &f, at);
+    const char *const summary[] = {DS_BINARY, "run", path, "-o", part, "--set", set[0], "--block", "4", "--record",
+                                   "summary", "--resume", NULL};
+    assert_int_equal(tk_run_cli(summary, log, &text), DS_ERR_INPUT);
+    assert_non_null(strstr(text, "another study"));
+    free(text);
+    const char *const resume[] = {DS_BINARY, "run",  path,   "-o",        part,   "--set",    set[0],
+                                  "--block", "4", "--compression", "none", "--resume", NULL};
+    assert_int_equal(tk_run_cli(resume, log, &text), 0);
+    int restored = -1;
+    assert_non_null(strstr(text, "resumed: "));
+    sscanf(strstr(text, "resumed: "), "resumed: %d", &restored);
+    printf("resume with series: %d of 12 blocks came from the checkpoint\n", restored);
+    free(text);
+    assert_true(restored > 0 && restored < 12);
+    assert_true(stat(f.ckpt, &sb) != 0);
+    ds_study st;
+    ds_error err = {0};
+    assert_int_equal(ds_study_load(path, 1, set, &st, &err), DS_OK);
+    ds_study_opts o = {.block = 4, .compression = DS_COMPRESSION_NONE};
+    assert_int_equal(ds_study_run(&st, plain, &o, &err), DS_OK);
+    ds_study_free(&st);
+    char *a = dump_datasets(full), *b = dump_datasets(part), *c = dump_datasets(plain);
+    assert_non_null(strstr(a, "DATASET \"pressure\""));
+    assert_non_null(strstr(a, "GROUP \"quantiles\""));
+    if (strcmp(a, b))
+        fail_msg("the resumed series run's datasets differ from a run never stopped");
+    if (strcmp(a, c))
+        fail_msg("a series run written from its checkpoint differs from one without");
+    free(a), free(b), free(c);
 }
 
 /* Runs tone_sweep.yaml (12 points) with the overrides set as one batch of lanes, and checks
@@ -754,6 +865,7 @@ int main(void)
         cmocka_unit_test(test_parameters_in_pieces),
         cmocka_unit_test(test_unstable_subjects),
         cmocka_unit_test(test_resume),
+        cmocka_unit_test(test_resume_series),
         cmocka_unit_test(test_sweep_as_lanes),
         cmocka_unit_test(test_cohort_sweep_as_lanes),
         cmocka_unit_test(test_bad_cohorts),

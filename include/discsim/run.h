@@ -72,8 +72,8 @@ typedef struct ds_block_results {
     ds_lane_stats *stats;                 /* [subject] arrays */
 } ds_block_results;
 
-/* Checkpoints of a summaries-only run, block by block, and the split of its blocks over
- * processes (see ds_run_opts.hooks). */
+/* Checkpoints of a run, block by block, and the split of its blocks over processes (see
+ * ds_run_opts.hooks). */
 typedef struct ds_block_hooks {
     void *ctx;
     /* Fills subjects l0 .. l0 + n - 1 of r from an earlier run's checkpoint and returns 1, or
@@ -93,6 +93,15 @@ typedef struct ds_block_hooks {
      * NULL. Returns the worst status over the processes (with a message where it is not
      * this one's), so that all stop together. */
     ds_status (*sync)(void *ctx, double *rec, int nseries, int nsubj, ds_status st, ds_error *err);
+    /* Series kept block by block (both NULL: a series run's blocks wait for each other at every
+     * record, which goes to the sink as it is made). Otherwise each block runs the whole
+     * timeline on its own, as with summaries only, handing over its records rec0 .. rec0 +
+     * nrec - 1 of subjects l0 .. l0 + n - 1, each [series][n], from the threads that run
+     * blocks; once every block is done (or restored), the records go to the sink in order,
+     * each block's part of record irec asked back with get_record, from one thread. */
+    ds_status (*put_records)(void *ctx, int l0, int n, long rec0, int nrec, int nseries, const double *x,
+                             ds_error *err);
+    ds_status (*get_record)(void *ctx, int l0, int n, long irec, int nseries, double *x, ds_error *err);
 } ds_block_hooks;
 
 /* How the series are stored: the default (fast), stored as they are, or deflated at level 1
@@ -109,8 +118,8 @@ typedef struct ds_run_opts {
      * threads of its own: the edge layers give them. */
     void (*parallel)(void *ctx, int n, void (*fn)(void *arg, int i), void *arg);
     void *parallel_ctx;
-    const ds_block_hooks *hooks; /* checkpoints block by block (summaries only), or the split
-                                    of the blocks over processes (NULL: none) */
+    const ds_block_hooks *hooks; /* checkpoints block by block, or the split of the blocks over
+                                    processes (NULL: none) */
     const char *command_line;    /* recorded at the output's root (NULL: none) */
     ds_compression compression;  /* of the output's series */
 } ds_run_opts;

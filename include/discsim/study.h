@@ -37,7 +37,8 @@ typedef struct ds_study_opts {
     int threads;           /* sweep points run on this many threads (0 or 1: one); the output is the same */
     int summary_only;      /* keep only the summaries (see ds_run_opts) */
     int block;             /* subjects per block of lanes (0: DS_LANE_ALIGN); the output is the same */
-    const char *checkpoint; /* summaries only: the checkpoint file, block by block (NULL: none) */
+    const char *checkpoint; /* the checkpoint file, block by block (NULL: none); with series, a
+                               series run's blocks run whole and its file is written from it */
     const ds_block_hooks *hooks; /* summaries only: the blocks' split over processes (NULL: all here) */
     int resume;            /* go on from the checkpoint's blocks */
     const char *command_line; /* recorded at the output's root (NULL: none) */

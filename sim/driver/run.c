@@ -164,6 +164,9 @@ typedef struct run_block {
     ds_summary own;   /* summaries only: the block's own accumulators */
     ds_status st;     /* an error of the block's work (not a failed subject) */
     ds_error err;
+    double *sbuf;     /* series kept by the hooks: records not yet handed over, [record][series][n] */
+    int nbuf;         /* records in sbuf */
+    long rec0;        /* the first of them */
 } run_block;
 
 /* A block's place among the subjects and how its work ended. */
@@ -197,11 +200,14 @@ typedef struct {
     unsigned char *failed;
     char (*fail_what)[DS_FAILURE_TEXT];
     int nbp, hl, summary_only;
+    int whole;      /* each block runs the whole timeline on its own (block_whole): summaries
+                       only, or series kept by the hooks (put_records) */
+    int chunk;      /* series kept by the hooks: records a block hands over at a time */
     double T;       /* the run's length, s (asked at every record: worked out once) */
     int sumrow[DS_SUMMARY_ROWS], nsumrow; /* the states the summaries' observation reads */
     int nblock;
-    run_block *blk;   /* every block's work, while records wait for all of them (NULL for
-                         summaries only: a block's work then lives only while it runs) */
+    run_block *blk;   /* every block's work, while records wait for all of them (NULL when
+                         blocks run whole: a block's work then lives only while it runs) */
     run_slot *slot;   /* every block's place and outcome, small whatever the cohort */
     const ds_run_opts *opts;
     ds_lane_stats stats;
@@ -210,16 +216,31 @@ typedef struct {
     run_progress *progress; /* NULL: no progress line */
 } run_ctx;
 
+/* Series kept by the hooks: block k's buffered records handed over. */
+static void spill(run_ctx *c, run_block *k)
+{
+    const ds_block_hooks *h = c->opts->hooks;
+    if (k->nbuf && !k->st)
+        k->st = h->put_records(h->ctx, k->l0, k->n, k->rec0, k->nbuf, c->sl.n, k->sbuf, &k->err);
+    k->rec0 += k->nbuf;
+    k->nbuf = 0;
+}
+
 /* Observes block k's state x at time tr into the record and the summary; a failed
- * subject's values are NaN from its failure on. */
+ * subject's values are NaN from its failure on. The record is the run's (its subjects'
+ * columns) or, series kept by the hooks, the block's next in its buffer. */
 static void record_block(run_ctx *c, run_block *k, double tr, const double *x)
 {
-    const int N = c->sc->nsubj;
     const size_t S = (size_t)k->m.stride;
+    const int kept = c->whole && !c->summary_only;
+    const size_t ld = kept ? (size_t)k->n : (size_t)c->sc->nsubj;
+    if (kept && k->nbuf == c->chunk) /* full: handed over */
+        spill(c, k);
+    double *rec = kept ? k->sbuf + (size_t)k->nbuf++ * c->sl.n * k->n : c->rec + k->l0;
     if (k->dead) {
         for (int s = 0; !c->summary_only && s < c->sl.n; s++)
             for (int j = 0; j < k->n; j++)
-                c->rec[(size_t)s * N + k->l0 + j] = NAN;
+                rec[(size_t)s * ld + j] = NAN;
         return;
     }
     if (c->summary_only)
@@ -227,11 +248,11 @@ static void record_block(run_ctx *c, run_block *k, double tr, const double *x)
     else
         ds_spine_observe(&k->m, &k->d, tr, x);
     if (!c->summary_only) { /* summaries need the outputs, not the series */
-        ds_series_gather_at(&c->sl, &k->m, &k->d, k->n, c->rec + k->l0, N);
+        ds_series_gather_at(&c->sl, &k->m, &k->d, k->n, rec, (int)ld);
         for (int j = 0; j < k->n; j++)
             if (c->failed[k->l0 + j] && tr > c->fail_time[k->l0 + j])
                 for (int s = 0; s < c->sl.n; s++)
-                    c->rec[(size_t)s * N + k->l0 + j] = NAN;
+                    rec[(size_t)s * ld + j] = NAN;
     }
     if (k->sum) {
         const double *o = k->d.out + (size_t)c->hl * DS_NLEVEL_OUTPUTS * S;
@@ -378,8 +399,10 @@ static void free_block(run_block *k)
     ds_data_free(&k->d);
     ds_model_free(&k->m);
     free(k->xr);
+    free(k->sbuf);
     k->ev = NULL;
     k->xr = NULL;
+    k->sbuf = NULL;
 }
 
 /* Block i of nb over the subjects, and its start in equilibrium in the initial posture. */
@@ -398,7 +421,9 @@ static ds_status setup_block(run_ctx *c, run_block *k, int l0, int n, ds_error *
     if (c->summary_only) /* the summaries' observation reads these states only */
         ds_evolver_dense_rows(k->ev, c->sumrow, c->nsumrow);
     k->xr = malloc((size_t)k->d.nx * k->m.stride * sizeof(double));
-    if (!k->xr)
+    if (c->whole && !c->summary_only)
+        k->sbuf = malloc((size_t)c->chunk * c->sl.n * n * sizeof(double));
+    if (!k->xr || (c->whole && !c->summary_only && !k->sbuf))
         return ds_fail(err, DS_ERR_NOMEM, "out of memory");
     k->d.seg.sessions = sc->session;
     k->d.seg.nsession = sc->nsession;
@@ -480,8 +505,9 @@ size_t ds_run_records(const ds_scenario *sc)
     return (size_t)floor((T + time_slack(T)) / sc->record_interval) + 1;
 }
 
-/* Block i through the whole run, records included (summaries only: nothing waits for the
- * other blocks, so a block's data stay in cache from start to end). */
+/* Block i through the whole run, records included (summaries only, or series kept by the
+ * hooks: nothing waits for the other blocks, so a block's data stay in cache from start to
+ * end). A block whose subjects all failed goes on recording its series, as NaN. */
 static void block_whole(void *arg, int i)
 {
     run_ctx *c = arg;
@@ -515,7 +541,7 @@ static void block_whole(void *arg, int i)
     }
     record_block(c, k, 0.0, k->d.x);
     long irec = 1;
-    for (int j = 0; j + 1 < c->nbp && !k->dead && !k->st; j++) {
+    for (int j = 0; j + 1 < c->nbp && (!k->dead || !c->summary_only) && !k->st; j++) {
         run_step s = {.j = j, .b = c->bp[j + 1], .record = -1};
         double t_ph;
         const ds_posture_params *prev;
@@ -527,6 +553,8 @@ static void block_whole(void *arg, int i)
         s.record = 0;
         block_do(c, k, &s);
     }
+    if (k->sbuf)
+        spill(c, k);
     copy_stats(c, k);
     free_block(k);
     if (c->sum) { /* the block's summaries are final: a checkpoint can hold them */
@@ -637,7 +665,27 @@ static ds_status interval(run_ctx *c, int j, long *irec, run_progress *pr, ds_er
     return agree(c, after_step(c, err), err);
 }
 
-/* Summaries only: each block runs the whole timeline on its own (see block_whole). */
+/* Series kept by the hooks, once every block is done: record irec of all subjects, asked
+ * back block by block. */
+static ds_status gather_record(run_ctx *c, long irec, double *part, ds_error *err)
+{
+    const ds_block_hooks *h = c->opts->hooks;
+    const int N = c->sc->nsubj, ns = c->sl.n;
+    const double w0 = ds_seconds(); /* reading them back is part of writing the records */
+    for (int i = 0; i < c->nblock; i++) {
+        const int l0 = c->slot[i].l0, n = c->slot[i].n;
+        ds_status st = h->get_record(h->ctx, l0, n, irec, ns, part, err);
+        if (st)
+            return st;
+        for (int s = 0; s < ns; s++) /* the block's columns of the record */
+            memcpy(c->rec + (size_t)s * N + l0, part + (size_t)s * n, (size_t)n * sizeof(double));
+    }
+    c->res->write_time += ds_seconds() - w0;
+    return DS_OK;
+}
+
+/* Each block runs the whole timeline on its own (see block_whole); summaries only: the
+ * records are counted; series kept by the hooks: they go to the sink, in order. */
 static ds_status whole_run(run_ctx *c, ds_error *err)
 {
     const ds_run_opts *o = c->opts;
@@ -646,12 +694,29 @@ static ds_status whole_run(run_ctx *c, ds_error *err)
     else
         for (int i = 0; i < c->nblock; i++)
             block_whole(c, i);
+    ds_status st = after_step(c, err);
+    if (c->summary_only) {
+        c->res->nrecords++; /* the first, at t = 0, counted as the run began */
+        long irec = 1;
+        double tr;
+        for (int j = 0; j + 1 < c->nbp; j++)
+            for (; next_record(c, j, irec, &tr); irec++)
+                c->res->nrecords++;
+        return st;
+    }
+    double *part = st ? NULL : malloc((size_t)c->sl.n * c->slot[0].n * sizeof(double));
+    if (!st && !part)
+        st = ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    if (!st && !(st = gather_record(c, 0, part, err)))
+        st = emit(c, 0.0, DS_OK, err);
     long irec = 1;
     double tr;
-    for (int j = 0; j + 1 < c->nbp; j++)
-        for (; next_record(c, j, irec, &tr); irec++)
-            c->res->nrecords++;
-    return after_step(c, err);
+    for (int j = 0; !st && j + 1 < c->nbp; j++)
+        for (; !st && next_record(c, j, irec, &tr); irec++)
+            if (!(st = gather_record(c, irec, part, err)))
+                st = emit(c, tr, DS_OK, err);
+    free(part);
+    return st;
 }
 
 static ds_status setup(run_ctx *c, ds_error *err)
@@ -663,24 +728,30 @@ static ds_status setup(run_ctx *c, ds_error *err)
     ds_status st;
     if ((st = ds_series_make(sc, &c->sl, err)))
         return st;
+    const ds_block_hooks *h = c->opts ? c->opts->hooks : NULL;
+    c->whole = c->summary_only || (h && h->put_records && h->get_record);
+    /* series kept by the hooks: a block hands over about 64 KiB of records at a time (the
+     * checkpoint's writes are then large, and a block's buffer stays in cache) */
+    const size_t rec_bytes = (size_t)(c->sl.n ? c->sl.n : 1) * B * sizeof(double);
+    c->chunk = rec_bytes >= (1u << 16) ? 1 : (int)((1u << 16) / rec_bytes);
     c->nblock = (N + B - 1) / B;
     c->slot = calloc((size_t)c->nblock, sizeof *c->slot);
-    c->blk = c->summary_only ? NULL : calloc((size_t)c->nblock, sizeof *c->blk);
-    /* summaries only: no record of the series, and each block lives only while it runs */
+    c->blk = c->whole ? NULL : calloc((size_t)c->nblock, sizeof *c->blk);
+    /* summaries only: no record of the series; blocks run whole: each lives only while it runs */
     c->rec = malloc((size_t)(c->sl.n && !c->summary_only ? c->sl.n : 1) * (c->summary_only ? 1 : N) * sizeof(double));
     c->fail_time = malloc((size_t)N * sizeof(double));
     c->failed = calloc((size_t)N, 1);
     c->fail_what = calloc((size_t)N, sizeof *c->fail_what);
     c->bp = breakpoints(sc, T, &c->nbp);
-    if (!c->slot || (!c->blk && !c->summary_only) || !c->rec || !c->bp || !c->fail_time || !c->failed || !c->fail_what)
+    if (!c->slot || (!c->blk && !c->whole) || !c->rec || !c->bp || !c->fail_time || !c->failed || !c->fail_what)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory");
     for (int l = 0; l < N; l++)
         c->fail_time[l] = NAN;
     c->hl = m->site.enabled ? m->site.level : 0;
     c->nsumrow = ds_spine_summary_rows(m, c->hl, c->sumrow);
     const double to = sc->summary_to < 0 ? T : sc->summary_to;
-    if (c->sum && (st = c->summary_only ? ds_summary_init_results(c->sum, m, N, sc->summary_from, to, err)
-                                        : ds_summary_init(c->sum, m, N, sc->summary_from, to, err)))
+    if (c->sum && (st = c->whole ? ds_summary_init_results(c->sum, m, N, sc->summary_from, to, err)
+                                 : ds_summary_init(c->sum, m, N, sc->summary_from, to, err)))
         return st;
     if (!st)
         st = alloc_stats(c, err);
@@ -693,9 +764,8 @@ static ds_status setup(run_ctx *c, ds_error *err)
     for (int i = 0; i < c->nblock && !st; i++) {
         c->slot[i].l0 = i * B;
         c->slot[i].n = i * B + B <= N ? B : N - i * B;
-        if (c->summary_only)
+        if (c->whole)
             continue;
-        const ds_block_hooks *h = c->opts ? c->opts->hooks : NULL;
         if (h && h->elsewhere && h->elsewhere(h->ctx, c->slot[i].l0, c->slot[i].n)) {
             c->blk[i].remote = 1; /* its records and results come through the hooks */
             c->blk[i].l0 = c->slot[i].l0, c->blk[i].n = c->slot[i].n;
@@ -704,7 +774,7 @@ static ds_status setup(run_ctx *c, ds_error *err)
         st = setup_block(c, &c->blk[i], c->slot[i].l0, c->slot[i].n, err);
         c->blk[i].sum = c->sum; /* records wait for every block: the run's accumulators */
     }
-    if (!st && !c->summary_only) { /* the first record, at t = 0 */
+    if (!st && !c->whole) { /* the first record, at t = 0 */
         for (int i = 0; i < c->nblock; i++)
             if (!c->blk[i].remote)
                 record_block(c, &c->blk[i], 0.0, c->blk[i].d.x);
@@ -716,9 +786,9 @@ static ds_status setup(run_ctx *c, ds_error *err)
 static ds_status finish(run_ctx *c, const char *prefix, double wall0, ds_error *err)
 {
     const ds_scenario *sc = c->sc;
-    if (c->sum && !c->summary_only) /* summaries only: each block finished its own (block_whole) */
+    if (c->sum && !c->whole) /* blocks run whole: each finished its own (block_whole) */
         ds_summary_finish(c->sum);
-    for (int i = 0; !c->summary_only && i < c->nblock; i++)
+    for (int i = 0; !c->whole && i < c->nblock; i++)
         if (!c->blk[i].remote)
             copy_stats(c, &c->blk[i]);
     /* where blocks ran in other processes, their results come in here */
@@ -764,7 +834,8 @@ ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const
         st = sink->begin(sink->ctx, prefix, sc->nsubj, c.summary_only ? 0 : c.sl.n, c.sl.desc, err);
         res->write_time += ds_seconds() - w0;
     }
-    st = emit(&c, 0.0, st, err); /* every process, whatever its status (split over processes) */
+    if (!c.whole) /* every process, whatever its status (split over processes) */
+        st = emit(&c, 0.0, st, err);
     long irec = 1;
     /* "/arms/claim" is shown as "arm claim"; the first line after 0.2 s, when the pace is known */
     char what[160];
@@ -772,11 +843,11 @@ ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const
              !strncmp(prefix, "/arms/", 6) ? prefix + 6 : prefix[0] == '/' ? prefix + 1 : prefix);
     run_progress pr = {.what = what, .start = wall0, .last = wall0};
     c.progress = opts && opts->progress ? &pr : NULL;
-    if (!st && c.summary_only)
+    if (!st && c.whole)
         st = whole_run(&c, err);
-    for (int j = 0; !st && !c.summary_only && j + 1 < c.nbp; j++)
+    for (int j = 0; !st && !c.whole && j + 1 < c.nbp; j++)
         st = interval(&c, j, &irec, &pr, err);
-    if (!st && !c.summary_only && c.progress)
+    if (!st && !c.whole && c.progress)
         progress(&pr, ds_scenario_duration(sc), ds_scenario_duration(sc));
     if (!st)
         st = finish(&c, prefix, wall0, err);

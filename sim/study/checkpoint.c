@@ -1,15 +1,27 @@
-/* Checkpoints of a summaries-only study (--record summary): every block of subjects that
- * finishes is appended to a file beside the output, so that a run that is killed can go on
- * with --resume from the blocks it finished, and end with the same datasets as a run that
- * was never stopped. The file is removed when the study completes.
+/* Checkpoints of a cohort or arms study: every block of subjects that finishes is appended
+ * to a file beside the output, so that a run that is killed can go on with --resume from the
+ * blocks it finished, and end with the same datasets as a run that was never stopped. The
+ * file is removed when the study completes.
  *
- * Layout: a header (magic, a tag that fingerprints the study, variants, subjects, block),
- * then one record a block: variant, first subject, subjects, metrics, and per subject its
- * metrics, failure flag, time and text, and solver statistics. A record is written whole and
- * handed to the system before the next, so a killed run loses none it wrote; a record cut short
- * is ignored on resume. The file is forced to the disc (fsync) at most once a second: what a
+ * Layout: a header (magic, a tag that fingerprints the study, variants, subjects, block,
+ * whether series are kept), then records of two kinds, each with a head (kind, variant,
+ * first subject, subjects and three numbers):
+ * - a block's series (series runs): records rec0 .. rec0 + nrec - 1 of its subjects, each
+ *   [series][subjects], a chunk at a time as the block runs; the series run's file is then
+ *   written from them, record by record, once every block is done;
+ * - a block's results, once it is done: per subject its metrics, failure flag, time and text,
+ *   and solver statistics; and, for series, how many records its chunks hold.
+ * A record is written whole and handed to the system before the next, so a killed run loses
+ * none it wrote; a record cut short is ignored on resume, and so is a block whose chunks do
+ * not cover its records (a block that ran again starts its chunks anew).
+ *
+ * A summaries-only checkpoint is forced to the disc (fsync) at most once a second: what a
  * crash of the machine itself may lose, and no more often, since a forced write per block
- * cost a 30,000-subject run a tenth of its time (README, cohort benchmark). */
+ * cost a 30,000-subject run a tenth of its time (README, cohort benchmark). One with series
+ * is not forced: it grows as fast as the series are made (0.5 GB a second for 2,000
+ * subjects), and waiting for the disc made such a run half as long again. The system writes
+ * it within its own delay (half a minute by default on Linux), and its file grows only at
+ * its end, so what a crash keeps is a beginning of it, which resume reads as such. */
 #include "study/checkpoint.h"
 
 #include <stdint.h>
@@ -21,7 +33,7 @@
 #include "study/block_pack.h"
 #include "discsim/clock.h"
 
-static const char magic[8] = {'D', 'S', 'C', 'K', 'P', 'T', '1', '\n'};
+static const char magic[8] = {'D', 'S', 'C', 'K', 'P', 'T', '2', '\n'};
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
@@ -31,26 +43,62 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
     return h;
 }
 
+enum { REC_BLOCK = 1, REC_SERIES = 2 };
+
 /* What must match for a checkpoint to continue a study: the scenario and every variant's
- * overrides, the subjects and the block size. */
-static uint64_t study_tag(const ds_study *st, int block)
+ * overrides, the subjects, the block size and whether series are kept. */
+static uint64_t study_tag(const ds_study *st, int block, int series)
 {
     uint64_t h = 1469598103934665603ULL;
     const ds_scenario *s0 = &st->variant[0];
     h = fnv(h, s0->text, strlen(s0->text));
     for (int v = 0; v < st->nvariant; v++)
         h = fnv(h, st->variant[v].overrides, strlen(st->variant[v].overrides) + 1);
-    int32_t shape[3] = {st->nvariant, s0->nsubj, block};
+    int32_t shape[4] = {st->nvariant, s0->nsubj, block, series};
     return fnv(h, shape, sizeof shape);
 }
 
+/* REC_BLOCK: a = metrics, b = series records in the block's chunks; REC_SERIES: a = rec0,
+ * b = nrec, c = series. */
 typedef struct {
-    int32_t variant, l0, n, nmetric;
+    int32_t kind, variant, l0, n, a, b, c, pad;
 } rec_head;
+
+static size_t body_bytes(const rec_head *h)
+{
+    return h->kind == REC_BLOCK ? (size_t)h->n * ds_block_lane_bytes(h->a)
+                                : (size_t)h->b * (size_t)h->c * (size_t)h->n * sizeof(double);
+}
+
+static ds_checkpoint_block *block_of(ds_checkpoint *c, int variant, int l0)
+{
+    return &c->blk[(size_t)variant * c->nblock + l0 / c->block];
+}
+
+/* A chunk of a block's series at offset at (rec0 = 0: the block runs anew). */
+static int add_chunk(ds_checkpoint_block *b, const rec_head *h, long at)
+{
+    if (h->a == 0)
+        b->nchunk = 0, b->records = 0, b->per_chunk = h->b, b->n = h->n, b->nseries = h->c;
+    /* in order, the same shape, and only the last may be short */
+    if (h->a != b->records || h->n != b->n || h->c != b->nseries ||
+        (b->nchunk && (h->b > b->per_chunk || b->records % b->per_chunk)))
+        return 0;
+    if (b->nchunk == b->cap) {
+        int cap = b->cap ? 2 * b->cap : 8;
+        long *p = realloc(b->chunk, (size_t)cap * sizeof *p);
+        if (!p)
+            return -1;
+        b->chunk = p, b->cap = cap;
+    }
+    b->chunk[b->nchunk++] = at;
+    b->records += h->b;
+    return 1;
+}
 
 static ds_status write_header(ds_checkpoint *c, ds_error *err)
 {
-    int32_t shape[3] = {c->nvariant, c->nsubj, c->block};
+    int32_t shape[4] = {c->nvariant, c->nsubj, c->block, c->series};
     if (fwrite(magic, 1, sizeof magic, c->f) != sizeof magic || fwrite(&c->tag, sizeof c->tag, 1, c->f) != 1 ||
         fwrite(shape, sizeof shape, 1, c->f) != 1 || fflush(c->f) || fsync(fileno(c->f)))
         return ds_fail(err, DS_ERR_IO, "%s: cannot write the checkpoint", c->path);
@@ -62,14 +110,15 @@ static ds_status read_index(ds_checkpoint *c, ds_error *err)
 {
     char mg[sizeof magic];
     uint64_t tag;
-    int32_t shape[3];
+    int32_t shape[4];
     if (fread(mg, 1, sizeof mg, c->f) != sizeof mg || memcmp(mg, magic, sizeof mg) || fread(&tag, sizeof tag, 1, c->f) != 1 ||
         fread(shape, sizeof shape, 1, c->f) != 1)
         return ds_fail(err, DS_ERR_IO, "%s: not a discsim checkpoint (run without --resume to start again)", c->path);
-    if (tag != c->tag || shape[0] != c->nvariant || shape[1] != c->nsubj || shape[2] != c->block)
+    if (tag != c->tag || shape[0] != c->nvariant || shape[1] != c->nsubj || shape[2] != c->block ||
+        shape[3] != c->series)
         return ds_fail(err, DS_ERR_INPUT,
-                       "%s: the checkpoint is of another study (scenario, --set, subjects or --block differ); run "
-                       "without --resume to start again",
+                       "%s: the checkpoint is of another study (scenario, --set, subjects, --block or --record "
+                       "differ); run without --resume to start again",
                        c->path);
     long start = ftell(c->f);
     fseek(c->f, 0, SEEK_END);
@@ -81,20 +130,27 @@ static ds_status read_index(ds_checkpoint *c, ds_error *err)
         if (fread(&rh, sizeof rh, 1, c->f) != 1)
             break;
         if (rh.variant < 0 || rh.variant >= c->nvariant || rh.l0 < 0 || rh.n < 1 || rh.l0 + rh.n > c->nsubj ||
-            rh.l0 % c->block || rh.nmetric < 0 || rh.nmetric > DS_MAX_METRICS)
+            rh.l0 % c->block || (rh.kind != REC_BLOCK && rh.kind != REC_SERIES) ||
+            (rh.kind == REC_BLOCK && (rh.a < 0 || rh.a > DS_MAX_METRICS || rh.b < 0)) ||
+            (rh.kind == REC_SERIES && (!c->series || rh.a < 0 || rh.b < 1 || rh.c < 1 || rh.c > 1 << 16)))
             break;
-        long body = (long)((size_t)rh.n * ds_block_lane_bytes(rh.nmetric));
+        long body = (long)body_bytes(&rh);
         if (at + (long)sizeof rh + body > size) /* cut short by a kill: ignored */
             break;
         fseek(c->f, body, SEEK_CUR);
-        c->index[(size_t)rh.variant * c->nblock + rh.l0 / c->block] = at;
-        c->restored++;
+        ds_checkpoint_block *b = block_of(c, rh.variant, rh.l0);
+        if (rh.kind == REC_SERIES && add_chunk(b, &rh, at) < 0)
+            return ds_fail(err, DS_ERR_NOMEM, "out of memory for the checkpoint's index");
+        if (rh.kind == REC_BLOCK && b->done < 0 && rh.b == (c->series ? b->records : 0)) {
+            b->done = at;
+            c->restored++;
+        }
     }
     return DS_OK;
 }
 
-ds_status ds_checkpoint_open(ds_checkpoint *c, const char *path, const ds_study *st, int block, int resume,
-                             ds_error *err)
+ds_status ds_checkpoint_open(ds_checkpoint *c, const char *path, const ds_study *st, int block, int series,
+                             int resume, ds_error *err)
 {
     memset(c, 0, sizeof *c);
     snprintf(c->path, sizeof c->path, "%s", path);
@@ -102,12 +158,13 @@ ds_status ds_checkpoint_open(ds_checkpoint *c, const char *path, const ds_study 
     c->nsubj = st->variant[0].nsubj;
     c->block = block;
     c->nblock = (c->nsubj + block - 1) / block;
-    c->tag = study_tag(st, block);
-    c->index = malloc((size_t)c->nvariant * c->nblock * sizeof *c->index);
-    if (!c->index)
+    c->series = series != 0;
+    c->tag = study_tag(st, block, c->series);
+    c->blk = calloc((size_t)c->nvariant * c->nblock, sizeof *c->blk);
+    if (!c->blk)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory for the checkpoint's index");
     for (size_t i = 0; i < (size_t)c->nvariant * c->nblock; i++)
-        c->index[i] = -1;
+        c->blk[i].done = -1;
     ds_status s = DS_OK;
     if (resume) {
         c->f = fopen(path, "r+b");
@@ -133,8 +190,10 @@ void ds_checkpoint_close(ds_checkpoint *c, int completed)
         fclose(c->f);
     if (completed && c->path[0])
         unlink(c->path);
-    free(c->index);
-    c->index = NULL;
+    for (size_t i = 0; c->blk && i < (size_t)c->nvariant * c->nblock; i++)
+        free(c->blk[i].chunk);
+    free(c->blk);
+    c->blk = NULL;
     c->f = NULL;
 }
 
@@ -143,7 +202,7 @@ static int restore(void *ctx, int l0, int n, const ds_block_results *r)
 {
     ds_checkpoint_variant *cv = ctx;
     ds_checkpoint *c = cv->c;
-    long at = c->index[(size_t)cv->variant * c->nblock + l0 / c->block];
+    long at = block_of(c, cv->variant, l0)->done;
     if (at < 0)
         return 0;
     int ok = 0;
@@ -154,7 +213,7 @@ static int restore(void *ctx, int l0, int n, const ds_block_results *r)
         size_t body = (size_t)n * ds_block_lane_bytes(r->nmetric);
         unsigned char *buf = malloc(body ? body : 1);
         if (buf && !fseek(c->f, at, SEEK_SET) && fread(&rh, sizeof rh, 1, c->f) == 1 && rh.l0 == l0 && rh.n == n &&
-            rh.nmetric == r->nmetric && fread(buf, 1, body, c->f) == body) {
+            rh.a == r->nmetric && fread(buf, 1, body, c->f) == body) {
             ds_block_unpack(r, l0, n, buf);
             ok = 1;
         }
@@ -164,34 +223,83 @@ static int restore(void *ctx, int l0, int n, const ds_block_results *r)
     return ok;
 }
 
-static ds_status done(void *ctx, int l0, int n, const ds_block_results *r, ds_error *err)
+/* Appends a record (head, then body) and hands it to the system; a series chunk enters its
+ * block's index. Forced to the disc at most once a second. */
+static int append(ds_checkpoint *c, const rec_head *rh, const void *body, size_t bytes)
 {
-    ds_checkpoint_variant *cv = ctx;
-    ds_checkpoint *c = cv->c;
-    rec_head rh = {cv->variant, l0, n, r->nmetric};
-    size_t bytes = sizeof rh + (size_t)n * ds_block_lane_bytes(r->nmetric);
-    unsigned char *buf = malloc(bytes);
-    if (!buf)
-        return ds_fail(err, DS_ERR_NOMEM, "out of memory for a checkpoint record");
-    memcpy(buf, &rh, sizeof rh);
-    ds_block_pack(r, l0, n, buf + sizeof rh);
     int bad = 0;
 #pragma omp critical(ds_checkpoint)
     {
-        bad = fseek(c->f, 0, SEEK_END) || fwrite(buf, 1, bytes, c->f) != bytes || fflush(c->f);
+        bad = fseek(c->f, 0, SEEK_END);
+        const long at = bad ? -1 : ftell(c->f);
+        bad = bad || at < 0 || fwrite(rh, sizeof *rh, 1, c->f) != 1 || fwrite(body, 1, bytes, c->f) != bytes ||
+              fflush(c->f);
+        if (!bad && rh->kind == REC_SERIES)
+            bad = add_chunk(block_of(c, rh->variant, rh->l0), rh, at) != 1;
         const double t = ds_seconds();
-        if (!bad && t - c->synced >= 1.0) {
+        if (!bad && !c->series && t - c->synced >= 1.0) {
             bad = fsync(fileno(c->f)) != 0;
             c->synced = t;
         }
     }
+    return bad;
+}
+
+static ds_status done(void *ctx, int l0, int n, const ds_block_results *r, ds_error *err)
+{
+    ds_checkpoint_variant *cv = ctx;
+    ds_checkpoint *c = cv->c;
+    /* the block's chunks are in (written by its own thread before this) */
+    rec_head rh = {REC_BLOCK, cv->variant, l0, n, r->nmetric, c->series ? (int32_t)block_of(c, cv->variant, l0)->records : 0,
+                   0, 0};
+    size_t bytes = body_bytes(&rh);
+    unsigned char *buf = malloc(bytes);
+    if (!buf)
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory for a checkpoint record");
+    ds_block_pack(r, l0, n, buf);
+    int bad = append(c, &rh, buf, bytes);
     free(buf);
     return bad ? ds_fail(err, DS_ERR_IO, "%s: cannot write the checkpoint", c->path) : DS_OK;
+}
+
+static ds_status put_records(void *ctx, int l0, int n, long rec0, int nrec, int nseries, const double *x,
+                             ds_error *err)
+{
+    ds_checkpoint_variant *cv = ctx;
+    ds_checkpoint *c = cv->c;
+    if (rec0 > INT32_MAX - nrec)
+        return ds_fail(err, DS_ERR_INPUT, "%s: too many records for a checkpoint", c->path);
+    rec_head rh = {REC_SERIES, cv->variant, l0, n, (int32_t)rec0, nrec, nseries, 0};
+    if (append(c, &rh, x, body_bytes(&rh)))
+        return ds_fail(err, DS_ERR_IO, "%s: cannot write the checkpoint", c->path);
+    return DS_OK;
+}
+
+/* Called once every block is done, from one thread: the file is not written meanwhile. */
+static ds_status get_record(void *ctx, int l0, int n, long irec, int nseries, double *x, ds_error *err)
+{
+    ds_checkpoint_variant *cv = ctx;
+    ds_checkpoint *c = cv->c;
+    const ds_checkpoint_block *b = block_of(c, cv->variant, l0);
+    /* every chunk but the last holds per_chunk records (add_chunk checked their heads) */
+    const long ci = b->per_chunk > 0 ? irec / b->per_chunk : -1;
+    const size_t bytes = (size_t)nseries * (size_t)n * sizeof(double);
+    if (ci < 0 || ci >= b->nchunk || irec >= b->records || b->n != n || b->nseries != nseries ||
+        pread(fileno(c->f), x, bytes, b->chunk[ci] + (long)sizeof(rec_head) + (irec - ci * b->per_chunk) * (long)bytes) !=
+            (ssize_t)bytes)
+        return ds_fail(err, DS_ERR_IO, "%s: record %ld of subjects %d to %d is not in the checkpoint", c->path, irec,
+                       l0, l0 + n - 1);
+    return DS_OK;
 }
 
 ds_block_hooks ds_checkpoint_hooks(ds_checkpoint_variant *cv, ds_checkpoint *c, int variant)
 {
     cv->c = c;
     cv->variant = variant;
-    return (ds_block_hooks){.ctx = cv, .restore = restore, .done = done};
+    ds_block_hooks h = {.ctx = cv, .restore = restore, .done = done};
+    if (c->series) {
+        h.put_records = put_records;
+        h.get_record = get_record;
+    }
+    return h;
 }

@@ -1,4 +1,4 @@
-/* Checkpoints of summaries-only studies, block by block (private to the study layer; see
+/* Checkpoints of cohort and arms studies, block by block (private to the study layer; see
  * checkpoint.c). */
 #ifndef DS_CHECKPOINT_H
 #define DS_CHECKPOINT_H
@@ -8,12 +8,22 @@
 
 #include "discsim/study.h"
 
+/* What the file holds of one block. */
+typedef struct ds_checkpoint_block {
+    long done;       /* offset of its results' record, -1 if none */
+    long *chunk;     /* series: offsets of its chunks, in order of their records */
+    int nchunk, cap;
+    long records;    /* series records in its chunks */
+    int per_chunk;   /* records in each chunk but the last */
+    int n, nseries;  /* subjects and series of its chunks */
+} ds_checkpoint_block;
+
 typedef struct ds_checkpoint {
     FILE *f;
     char path[4200];
     uint64_t tag;
-    int nvariant, nsubj, block, nblock;
-    long *index;   /* [variant][block]: offset of its record, -1 if none */
+    int nvariant, nsubj, block, nblock, series;
+    ds_checkpoint_block *blk; /* [variant][block] */
     int restored;  /* records found on resume */
     double synced; /* s (monotonic clock): when the file was last forced to the disc */
 } ds_checkpoint;
@@ -23,9 +33,10 @@ typedef struct ds_checkpoint_variant {
     int variant;
 } ds_checkpoint_variant;
 
-/* Opens (resume: reads, and checks it is of this study) or creates the checkpoint at path. */
-ds_status ds_checkpoint_open(ds_checkpoint *c, const char *path, const ds_study *st, int block, int resume,
-                             ds_error *err);
+/* Opens (resume: reads, and checks it is of this study) or creates the checkpoint at path;
+ * series: the study's series are kept too (its blocks then run whole, see ds_block_hooks). */
+ds_status ds_checkpoint_open(ds_checkpoint *c, const char *path, const ds_study *st, int block, int series,
+                             int resume, ds_error *err);
 /* Closes it; a completed study's checkpoint is removed. */
 void ds_checkpoint_close(ds_checkpoint *c, int completed);
 /* The block hooks of one variant (cv must outlive the run). */

@@ -356,10 +356,11 @@ static ds_status run_streams(const ds_study *st, const ds_record_sink *w, const 
     ds_checkpoint ck = {0};
     ds_checkpoint_variant cv;
     ds_block_hooks hooks;
-    const int checkpoints = opts->summary_only && opts->checkpoint;
+    const int checkpoints = opts->checkpoint != NULL;
     if (!checkpoints && opts->resume)
-        return ds_fail(err, DS_ERR_USAGE, "--resume goes on from a checkpoint, which only --record summary writes");
-    if (checkpoints && (s = ds_checkpoint_open(&ck, opts->checkpoint, st, ro.block, opts->resume, err)))
+        return ds_fail(err, DS_ERR_USAGE, "--resume goes on from a checkpoint, and this run has none");
+    if (checkpoints && (s = ds_checkpoint_open(&ck, opts->checkpoint, st, ro.block, !opts->summary_only,
+                                               opts->resume, err)))
         return s;
     if (opts->hooks && (checkpoints || (!opts->summary_only && !opts->hooks->sync)))
         return ds_fail(err, DS_ERR_USAGE, "runs split over processes have no checkpoints, and series need the hooks' sync");
