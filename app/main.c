@@ -241,6 +241,8 @@ int ds_cli_load(int argc, char **argv, ds_cli_args *a, int allow_out, void (*hel
 {
     int rc = ds_cli_parse(argc, argv, a, allow_out, help);
     ds_error err = {0};
+    if (!rc) /* --threads N holds from the cohort's draws to the file's compression */
+        ds_threads_default(a->threads);
     if (!rc && ds_study_load(a->scenario, a->nset, a->set, study, &err)) {
         fprintf(stderr, "discsim: %s\n", err.msg);
         rc = err.status;

@@ -50,6 +50,11 @@ typedef struct ds_study_opts {
  * OpenMP threads when threads > 1 (a sweep's points run on the threads instead). */
 ds_run_opts ds_run_opts_for(const ds_study_opts *o, ds_variant v);
 
+/* The threads (N > 0; otherwise left as they are) of the work outside the blocks of lanes: a
+ * cohort's draws and the output's compression (OpenMP's default team; the program's
+ * --threads N). The results do not change. */
+void ds_threads_default(int threads);
+
 ds_status ds_study_load(const char *path, int nset, const char *const *set, ds_study *st, ds_error *err);
 /* What a study's runs left undone: subjects that failed (over all variants) and the first
  * failure as a message. */

@@ -22,12 +22,19 @@
  * subjects), and waiting for the disc made such a run half as long again. The system writes
  * it within its own delay (half a minute by default on Linux), and its file grows only at
  * its end, so what a crash keeps is a beginning of it, which resume reads as such. */
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE /* pwritev */
+#endif
 #include "study/checkpoint.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "study/block_pack.h"
@@ -76,7 +83,7 @@ static ds_checkpoint_block *block_of(ds_checkpoint *c, int variant, int l0)
 }
 
 /* A chunk of a block's series at offset at (rec0 = 0: the block runs anew). */
-static int add_chunk(ds_checkpoint_block *b, const rec_head *h, long at)
+static int add_chunk(ds_checkpoint_block *b, const rec_head *h, off_t at)
 {
     if (h->a == 0)
         b->nchunk = 0, b->records = 0, b->per_chunk = h->b, b->n = h->n, b->nseries = h->c;
@@ -86,7 +93,7 @@ static int add_chunk(ds_checkpoint_block *b, const rec_head *h, long at)
         return 0;
     if (b->nchunk == b->cap) {
         int cap = b->cap ? 2 * b->cap : 8;
-        long *p = realloc(b->chunk, (size_t)cap * sizeof *p);
+        off_t *p = realloc(b->chunk, (size_t)cap * sizeof *p);
         if (!p)
             return -1;
         b->chunk = p, b->cap = cap;
@@ -96,23 +103,61 @@ static int add_chunk(ds_checkpoint_block *b, const rec_head *h, long at)
     return 1;
 }
 
+/* All of the iov's bytes at offset at (a write to a file may be short): 0, or -1. */
+static int write_at(int fd, struct iovec *iov, int n, off_t at)
+{
+    while (n > 0) {
+        ssize_t k = pwritev(fd, iov, n, at);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        at += k;
+        for (; n > 0 && (size_t)k >= iov->iov_len; iov++, n--)
+            k -= (ssize_t)iov->iov_len;
+        if (n > 0) {
+            iov->iov_base = (char *)iov->iov_base + k;
+            iov->iov_len -= (size_t)k;
+        }
+    }
+    return 0;
+}
+
+/* bytes at offset at into buf: 1 if all were there. */
+static int read_at(int fd, void *buf, size_t bytes, off_t at)
+{
+    for (size_t got = 0; got < bytes;) {
+        ssize_t k = pread(fd, (char *)buf + got, bytes - got, at + (off_t)got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return 0;
+        got += (size_t)k;
+    }
+    return 1;
+}
+
+enum { HEADER_BYTES = sizeof magic + sizeof(uint64_t) + 4 * sizeof(int32_t) };
+
 static ds_status write_header(ds_checkpoint *c, ds_error *err)
 {
     int32_t shape[4] = {c->nvariant, c->nsubj, c->block, c->series};
-    if (fwrite(magic, 1, sizeof magic, c->f) != sizeof magic || fwrite(&c->tag, sizeof c->tag, 1, c->f) != 1 ||
-        fwrite(shape, sizeof shape, 1, c->f) != 1 || fflush(c->f) || fsync(fileno(c->f)))
+    struct iovec iov[3] = {{(void *)magic, sizeof magic}, {&c->tag, sizeof c->tag}, {shape, sizeof shape}};
+    if (write_at(c->fd, iov, 3, 0) || fsync(c->fd))
         return ds_fail(err, DS_ERR_IO, "%s: cannot write the checkpoint", c->path);
+    c->end = HEADER_BYTES;
     return DS_OK;
 }
 
-/* Reads an earlier checkpoint of the same study: the offset of every complete record. */
+/* Reads an earlier checkpoint of the same study: the offset of every complete record; the
+ * records go on after the last of them (a record cut short by a kill is written over). */
 static ds_status read_index(ds_checkpoint *c, ds_error *err)
 {
     char mg[sizeof magic];
     uint64_t tag;
     int32_t shape[4];
-    if (fread(mg, 1, sizeof mg, c->f) != sizeof mg || memcmp(mg, magic, sizeof mg) || fread(&tag, sizeof tag, 1, c->f) != 1 ||
-        fread(shape, sizeof shape, 1, c->f) != 1)
+    if (!read_at(c->fd, mg, sizeof mg, 0) || memcmp(mg, magic, sizeof mg) ||
+        !read_at(c->fd, &tag, sizeof tag, sizeof mg) || !read_at(c->fd, shape, sizeof shape, sizeof mg + sizeof tag))
         return ds_fail(err, DS_ERR_IO, "%s: not a discsim checkpoint (run without --resume to start again)", c->path);
     if (tag != c->tag || shape[0] != c->nvariant || shape[1] != c->nsubj || shape[2] != c->block ||
         shape[3] != c->series)
@@ -120,24 +165,24 @@ static ds_status read_index(ds_checkpoint *c, ds_error *err)
                        "%s: the checkpoint is of another study (scenario, --set, subjects, --block or --record "
                        "differ); run without --resume to start again",
                        c->path);
-    long start = ftell(c->f);
-    fseek(c->f, 0, SEEK_END);
-    const long size = ftell(c->f);
-    fseek(c->f, start, SEEK_SET);
-    for (;;) {
-        long at = ftell(c->f);
+    struct stat sb;
+    if (fstat(c->fd, &sb))
+        return ds_fail(err, DS_ERR_IO, "%s: cannot read the checkpoint", c->path);
+    const off_t size = sb.st_size;
+    for (c->end = HEADER_BYTES;;) {
+        const off_t at = c->end;
         rec_head rh;
-        if (fread(&rh, sizeof rh, 1, c->f) != 1)
+        if (!read_at(c->fd, &rh, sizeof rh, at))
             break;
         if (rh.variant < 0 || rh.variant >= c->nvariant || rh.l0 < 0 || rh.n < 1 || rh.l0 + rh.n > c->nsubj ||
             rh.l0 % c->block || (rh.kind != REC_BLOCK && rh.kind != REC_SERIES) ||
             (rh.kind == REC_BLOCK && (rh.a < 0 || rh.a > DS_MAX_METRICS || rh.b < 0)) ||
             (rh.kind == REC_SERIES && (!c->series || rh.a < 0 || rh.b < 1 || rh.c < 1 || rh.c > 1 << 16)))
             break;
-        long body = (long)body_bytes(&rh);
-        if (at + (long)sizeof rh + body > size) /* cut short by a kill: ignored */
+        const off_t body = (off_t)body_bytes(&rh);
+        if (at + (off_t)sizeof rh + body > size) /* cut short by a kill: ignored */
             break;
-        fseek(c->f, body, SEEK_CUR);
+        c->end = at + (off_t)sizeof rh + body;
         ds_checkpoint_block *b = block_of(c, rh.variant, rh.l0);
         if (rh.kind == REC_SERIES && add_chunk(b, &rh, at) < 0)
             return ds_fail(err, DS_ERR_NOMEM, "out of memory for the checkpoint's index");
@@ -153,6 +198,7 @@ ds_status ds_checkpoint_open(ds_checkpoint *c, const char *path, const ds_study 
                              int resume, ds_error *err)
 {
     memset(c, 0, sizeof *c);
+    c->fd = -1;
     snprintf(c->path, sizeof c->path, "%s", path);
     c->nvariant = st->nvariant;
     c->nsubj = st->variant[0].nsubj;
@@ -166,19 +212,14 @@ ds_status ds_checkpoint_open(ds_checkpoint *c, const char *path, const ds_study 
     for (size_t i = 0; i < (size_t)c->nvariant * c->nblock; i++)
         c->blk[i].done = -1;
     ds_status s = DS_OK;
-    if (resume) {
-        c->f = fopen(path, "r+b");
-        if (!c->f)
-            s = ds_fail(err, DS_ERR_IO, "%s: no checkpoint to resume from (run without --resume)", path);
-        else if (!(s = read_index(c, err)))
-            fseek(c->f, 0, SEEK_END);
-    } else {
-        c->f = fopen(path, "w+b");
-        if (!c->f)
-            s = ds_fail(err, DS_ERR_IO, "%s: cannot create the checkpoint", path);
-        else
-            s = write_header(c, err);
-    }
+    c->fd = open(path, resume ? O_RDWR | O_CLOEXEC : O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (c->fd < 0)
+        s = resume ? ds_fail(err, DS_ERR_IO, "%s: no checkpoint to resume from (run without --resume)", path)
+                   : ds_fail(err, DS_ERR_IO, "%s: cannot create the checkpoint", path);
+    else if (resume && !(s = read_index(c, err)) && ftruncate(c->fd, c->end))
+        s = ds_fail(err, DS_ERR_IO, "%s: cannot write the checkpoint", path);
+    else if (!resume)
+        s = write_header(c, err);
     if (s)
         ds_checkpoint_close(c, 0);
     return s;
@@ -186,15 +227,15 @@ ds_status ds_checkpoint_open(ds_checkpoint *c, const char *path, const ds_study 
 
 void ds_checkpoint_close(ds_checkpoint *c, int completed)
 {
-    if (c->f)
-        fclose(c->f);
+    if (c->fd >= 0)
+        close(c->fd);
     if (completed && c->path[0])
         unlink(c->path);
     for (size_t i = 0; c->blk && i < (size_t)c->nvariant * c->nblock; i++)
         free(c->blk[i].chunk);
     free(c->blk);
     c->blk = NULL;
-    c->f = NULL;
+    c->fd = -1;
 }
 
 /* The hooks of one variant. */
@@ -202,47 +243,48 @@ static int restore(void *ctx, int l0, int n, const ds_block_results *r)
 {
     ds_checkpoint_variant *cv = ctx;
     ds_checkpoint *c = cv->c;
-    long at = block_of(c, cv->variant, l0)->done;
+    const off_t at = block_of(c, cv->variant, l0)->done;
     if (at < 0)
         return 0;
+    /* read where nothing is written (records are only appended), by offset: no lock */
     int ok = 0;
-#pragma omp critical(ds_checkpoint)
-    {
-        rec_head rh;
-        long end = ftell(c->f);
-        size_t body = (size_t)n * ds_block_lane_bytes(r->nmetric);
-        unsigned char *buf = malloc(body ? body : 1);
-        if (buf && !fseek(c->f, at, SEEK_SET) && fread(&rh, sizeof rh, 1, c->f) == 1 && rh.l0 == l0 && rh.n == n &&
-            rh.a == r->nmetric && fread(buf, 1, body, c->f) == body) {
-            ds_block_unpack(r, l0, n, buf);
-            ok = 1;
-        }
-        free(buf);
-        fseek(c->f, end, SEEK_SET);
+    rec_head rh;
+    size_t body = (size_t)n * ds_block_lane_bytes(r->nmetric);
+    unsigned char *buf = malloc(body ? body : 1);
+    if (buf && read_at(c->fd, &rh, sizeof rh, at) && rh.l0 == l0 && rh.n == n && rh.a == r->nmetric &&
+        read_at(c->fd, buf, body, at + (off_t)sizeof rh)) {
+        ds_block_unpack(r, l0, n, buf);
+        ok = 1;
     }
+    free(buf);
     return ok;
 }
 
-/* Appends a record (head, then body) and hands it to the system; a series chunk enters its
- * block's index. Forced to the disc at most once a second. */
+/* Appends a record (head, then body) with one system call and hands it to the system; a
+ * series chunk enters its block's index. The records are written one at a time, in the
+ * order of the file, so that what a kill leaves is a beginning of it (one system call each:
+ * the lock is held for a copy into the system's cache, not for a buffered stream's seeks and
+ * reads). A summaries-only checkpoint is forced to the disc at most once a second, outside
+ * the lock. */
 static int append(ds_checkpoint *c, const rec_head *rh, const void *body, size_t bytes)
 {
-    int bad = 0;
+    int bad = 0, sync = 0;
+    struct iovec iov[2] = {{(void *)rh, sizeof *rh}, {(void *)body, bytes}};
 #pragma omp critical(ds_checkpoint)
     {
-        bad = fseek(c->f, 0, SEEK_END);
-        const long at = bad ? -1 : ftell(c->f);
-        bad = bad || at < 0 || fwrite(rh, sizeof *rh, 1, c->f) != 1 || fwrite(body, 1, bytes, c->f) != bytes ||
-              fflush(c->f);
+        const off_t at = c->end;
+        bad = write_at(c->fd, iov, 2, at);
+        if (!bad)
+            c->end = at + (off_t)(sizeof *rh + bytes);
         if (!bad && rh->kind == REC_SERIES)
             bad = add_chunk(block_of(c, rh->variant, rh->l0), rh, at) != 1;
         const double t = ds_seconds();
         if (!bad && !c->series && t - c->synced >= 1.0) {
-            bad = fsync(fileno(c->f)) != 0;
+            sync = 1;
             c->synced = t;
         }
     }
-    return bad;
+    return bad || (sync && fsync(c->fd));
 }
 
 static ds_status done(void *ctx, int l0, int n, const ds_block_results *r, ds_error *err)
@@ -285,8 +327,7 @@ static ds_status get_record(void *ctx, int l0, int n, long irec, int nseries, do
     const long ci = b->per_chunk > 0 ? irec / b->per_chunk : -1;
     const size_t bytes = (size_t)nseries * (size_t)n * sizeof(double);
     if (ci < 0 || ci >= b->nchunk || irec >= b->records || b->n != n || b->nseries != nseries ||
-        pread(fileno(c->f), x, bytes, b->chunk[ci] + (long)sizeof(rec_head) + (irec - ci * b->per_chunk) * (long)bytes) !=
-            (ssize_t)bytes)
+        !read_at(c->fd, x, bytes, b->chunk[ci] + (off_t)sizeof(rec_head) + (off_t)(irec - ci * b->per_chunk) * (off_t)bytes))
         return ds_fail(err, DS_ERR_IO, "%s: record %ld of subjects %d to %d is not in the checkpoint", c->path, irec,
                        l0, l0 + n - 1);
     return DS_OK;

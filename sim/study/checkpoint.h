@@ -5,13 +5,14 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "discsim/study.h"
 
 /* What the file holds of one block. */
 typedef struct ds_checkpoint_block {
-    long done;       /* offset of its results' record, -1 if none */
-    long *chunk;     /* series: offsets of its chunks, in order of their records */
+    off_t done;      /* offset of its results' record, -1 if none */
+    off_t *chunk;    /* series: offsets of its chunks, in order of their records */
     int nchunk, cap;
     long records;    /* series records in its chunks */
     int per_chunk;   /* records in each chunk but the last */
@@ -19,7 +20,8 @@ typedef struct ds_checkpoint_block {
 } ds_checkpoint_block;
 
 typedef struct ds_checkpoint {
-    FILE *f;
+    int fd;        /* -1: none */
+    off_t end;     /* where the next record goes */
     char path[4200];
     uint64_t tag;
     int nvariant, nsubj, block, nblock, series;

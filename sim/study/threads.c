@@ -1,8 +1,15 @@
 /* Threads for the core's blocks of lanes (ds_run_opts.parallel): the core has none of its
  * own, so that it builds with libc and libm alone; the study layer lends it OpenMP's. */
+#include <omp.h>
 #include <stdint.h>
 
 #include "discsim/study.h"
+
+void ds_threads_default(int threads)
+{
+    if (threads > 0)
+        omp_set_num_threads(threads);
+}
 
 static void omp_blocks(void *ctx, int n, void (*fn)(void *arg, int i), void *arg)
 {
