@@ -316,6 +316,38 @@ static void test_output_never_clobbers_an_input(void **state)
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
         check_refusal(folder, &cases[k]);
+    /* a study's checkpoint (OUT.h5.resume) replaces only an earlier checkpoint or an empty
+     * file: not a text file, nor what a symbolic link of that name points to */
+    static const char *const ck_cases[][3] = {{"ck_text.h5", "ck_text.h5.resume", "not a discsim checkpoint"},
+                                              {"ck_link.h5", "arms.yaml", "symbolic link"}};
+    snprintf(p, sizeof p, "%s/ck_text.h5.resume", folder);
+    tk_write_text(p, "not a discsim checkpoint either\n");
+    snprintf(p, sizeof p, "%s/ck_link.h5.resume", folder);
+    assert_int_equal(symlink("arms.yaml", p), 0);
+    for (size_t k = 0; k < 2; k++) {
+        char out[280], guarded[300], scen[300], *msg;
+        snprintf(out, sizeof out, "%s/%s", folder, ck_cases[k][0]);
+        snprintf(guarded, sizeof guarded, "%s/%s", folder, ck_cases[k][1]);
+        snprintf(scen, sizeof scen, "%s/arms.yaml", folder);
+        size_t n0 = 0, n1 = 0;
+        char *b0 = slurp(guarded, &n0);
+        const char *argv[] = {"discsim", "run", scen, "-o", out, "--quiet", NULL};
+        int rc = run_cli(argv, &msg);
+        printf("checkpoint over %-12s exit %d: %s", ck_cases[k][1], rc, msg);
+        assert_int_equal(rc, DS_ERR_IO);
+        assert_non_null(strstr(msg, ck_cases[k][2]));
+        free(msg);
+        char *b1 = slurp(guarded, &n1);
+        assert_non_null(b0);
+        assert_non_null(b1);
+        assert_int_equal(n0, n1);
+        assert_memory_equal(b0, b1, n0);
+        free(b0), free(b1);
+        struct stat sb;
+        assert_int_equal(stat(out, &sb), -1); /* no output */
+        snprintf(p, sizeof p, "%s.resume", out);
+        assert_int_equal(unlink(p), 0);
+    }
     int found;
     snprintf(p, sizeof p, "%s/results.h5", folder);
     assert_int_equal(entries(p, NULL, &found), 0);

@@ -103,7 +103,8 @@ static int add_chunk(ds_checkpoint_block *b, const rec_head *h, off_t at)
     return 1;
 }
 
-/* All of the iov's bytes at offset at (a write to a file may be short): 0, or -1. */
+/* All of the iov's bytes at offset at (a write to a file may be short): 0, or the error
+ * number. */
 static int write_at(int fd, struct iovec *iov, int n, off_t at)
 {
     while (n > 0) {
@@ -111,7 +112,7 @@ static int write_at(int fd, struct iovec *iov, int n, off_t at)
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
-            return -1;
+            return k < 0 && errno ? errno : EIO;
         at += k;
         for (; n > 0 && (size_t)k >= iov->iov_len; iov++, n--)
             k -= (ssize_t)iov->iov_len;
@@ -143,8 +144,9 @@ static ds_status write_header(ds_checkpoint *c, ds_error *err)
 {
     int32_t shape[4] = {c->nvariant, c->nsubj, c->block, c->series};
     struct iovec iov[3] = {{(void *)magic, sizeof magic}, {&c->tag, sizeof c->tag}, {shape, sizeof shape}};
-    if (write_at(c->fd, iov, 3, 0) || fsync(c->fd))
-        return ds_fail(err, DS_ERR_IO, "%s: cannot write the checkpoint", c->path);
+    int e = write_at(c->fd, iov, 3, 0);
+    if (e || fsync(c->fd))
+        return ds_fail(err, DS_ERR_IO, "%s: cannot write the checkpoint: %s", c->path, strerror(e ? e : errno));
     c->end = HEADER_BYTES;
     return DS_OK;
 }
@@ -212,12 +214,25 @@ ds_status ds_checkpoint_open(ds_checkpoint *c, const char *path, const ds_study 
     for (size_t i = 0; i < (size_t)c->nvariant * c->nblock; i++)
         c->blk[i].done = -1;
     ds_status s = DS_OK;
-    c->fd = open(path, resume ? O_RDWR | O_CLOEXEC : O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    /* not through a link, and not over a file that is not a checkpoint (replaced only if it
+     * is empty or an earlier run's, as the output is) */
+    c->fd = open(path, resume ? O_RDWR | O_CLOEXEC | O_NOFOLLOW : O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    struct stat sb;
+    char mg[6];
     if (c->fd < 0)
-        s = resume ? ds_fail(err, DS_ERR_IO, "%s: no checkpoint to resume from (run without --resume)", path)
-                   : ds_fail(err, DS_ERR_IO, "%s: cannot create the checkpoint", path);
+        s = resume && errno == ENOENT
+                ? ds_fail(err, DS_ERR_IO, "%s: no checkpoint to resume from (run without --resume)", path)
+                : ds_fail(err, DS_ERR_IO, "%s: cannot %s the checkpoint: %s", path, resume ? "open" : "create",
+                          errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+    else if (fstat(c->fd, &sb) || !S_ISREG(sb.st_mode))
+        s = ds_fail(err, DS_ERR_IO, "%s: the checkpoint's name is taken by something not a file", path);
+    else if (!resume && sb.st_size > 0 && (!read_at(c->fd, mg, sizeof mg, 0) || memcmp(mg, magic, sizeof mg)))
+        s = ds_fail(err, DS_ERR_IO, "%s exists and is not a discsim checkpoint: discsim replaces only its own; "
+                                    "remove it or choose another output name", path);
     else if (resume && !(s = read_index(c, err)) && ftruncate(c->fd, c->end))
-        s = ds_fail(err, DS_ERR_IO, "%s: cannot write the checkpoint", path);
+        s = ds_fail(err, DS_ERR_IO, "%s: cannot write the checkpoint: %s", path, strerror(errno));
+    else if (!resume && ftruncate(c->fd, 0))
+        s = ds_fail(err, DS_ERR_IO, "%s: cannot write the checkpoint: %s", path, strerror(errno));
     else if (!resume)
         s = write_header(c, err);
     if (s)
@@ -260,12 +275,21 @@ static int restore(void *ctx, int l0, int n, const ds_block_results *r)
     return ok;
 }
 
+/* Why a record could not be written (e: its error number), with what the file holds. */
+static ds_status write_failed(const ds_checkpoint *c, int e, ds_error *err)
+{
+    return ds_fail(err, DS_ERR_IO, "%s: cannot write the checkpoint: %s%s", c->path, strerror(e),
+                   c->series ? " (a series run keeps its series there until it ends, uncompressed; --record summary "
+                               "keeps only the summaries)"
+                             : "");
+}
+
 /* Appends a record (head, then body) with one system call and hands it to the system; a
  * series chunk enters its block's index. The records are written one at a time, in the
  * order of the file, so that what a kill leaves is a beginning of it (one system call each:
  * the lock is held for a copy into the system's cache, not for a buffered stream's seeks and
  * reads). A summaries-only checkpoint is forced to the disc at most once a second, outside
- * the lock. */
+ * the lock. 0, or the error number. */
 static int append(ds_checkpoint *c, const rec_head *rh, const void *body, size_t bytes)
 {
     int bad = 0, sync = 0;
@@ -276,15 +300,15 @@ static int append(ds_checkpoint *c, const rec_head *rh, const void *body, size_t
         bad = write_at(c->fd, iov, 2, at);
         if (!bad)
             c->end = at + (off_t)(sizeof *rh + bytes);
-        if (!bad && rh->kind == REC_SERIES)
-            bad = add_chunk(block_of(c, rh->variant, rh->l0), rh, at) != 1;
+        if (!bad && rh->kind == REC_SERIES && add_chunk(block_of(c, rh->variant, rh->l0), rh, at) != 1)
+            bad = ENOMEM; /* the index could not grow (or its order broke, which the caller rules out) */
         const double t = ds_seconds();
         if (!bad && !c->series && t - c->synced >= 1.0) {
             sync = 1;
             c->synced = t;
         }
     }
-    return bad || (sync && fsync(c->fd));
+    return bad ? bad : sync && fsync(c->fd) ? errno : 0;
 }
 
 static ds_status done(void *ctx, int l0, int n, const ds_block_results *r, ds_error *err)
@@ -299,9 +323,9 @@ static ds_status done(void *ctx, int l0, int n, const ds_block_results *r, ds_er
     if (!buf)
         return ds_fail(err, DS_ERR_NOMEM, "out of memory for a checkpoint record");
     ds_block_pack(r, l0, n, buf);
-    int bad = append(c, &rh, buf, bytes);
+    int e = append(c, &rh, buf, bytes);
     free(buf);
-    return bad ? ds_fail(err, DS_ERR_IO, "%s: cannot write the checkpoint", c->path) : DS_OK;
+    return e ? write_failed(c, e, err) : DS_OK;
 }
 
 static ds_status put_records(void *ctx, int l0, int n, long rec0, int nrec, int nseries, const double *x,
@@ -312,9 +336,8 @@ static ds_status put_records(void *ctx, int l0, int n, long rec0, int nrec, int 
     if (rec0 > INT32_MAX - nrec)
         return ds_fail(err, DS_ERR_INPUT, "%s: too many records for a checkpoint", c->path);
     rec_head rh = {REC_SERIES, cv->variant, l0, n, (int32_t)rec0, nrec, nseries, 0};
-    if (append(c, &rh, x, body_bytes(&rh)))
-        return ds_fail(err, DS_ERR_IO, "%s: cannot write the checkpoint", c->path);
-    return DS_OK;
+    const int e = append(c, &rh, x, body_bytes(&rh));
+    return e ? write_failed(c, e, err) : DS_OK;
 }
 
 /* Called once every block is done, from one thread: the file is not written meanwhile. */
