@@ -625,6 +625,36 @@ static void test_resume(void **state)
     }
 }
 
+/* How busy a block's lanes are (ds_run_result: attempted steps over rounds x subjects): every
+ * round when its 16 subjects are the same, and less when they differ (lanes wait at the load
+ * segments' ends for the slowest); blocks of one subject have their rounds to themselves. */
+static void test_lanes_busy(void **state)
+{
+    (void)state;
+    char path[300];
+    cohort_at(path, sizeof path, "busy.yaml", "  n: 16\n  seed: 2\n", 1, NULL);
+    double busy[3];
+    for (int k = 0; k < 3; k++) {
+        ds_study st;
+        ds_error err = {0};
+        /* k = 0: the same subject 16 times (no parameter varies); 1: blocks of 8 drawn
+         * subjects; 2: the drawn subjects one at a time */
+        static const char *const none[] = {"cohort.vary={}"};
+        assert_int_equal(ds_study_load(path, k == 0, k == 0 ? none : NULL, &st, &err), DS_OK);
+        ds_run_opts ro = {.block = k == 2 ? 1 : 8};
+        ds_run_result r;
+        ds_summary sum;
+        assert_int_equal(ds_run_stream(&st.variant[0], NULL, "", &ro, &r, &sum, &err), DS_OK);
+        assert_true(r.lane_slots > 0 && r.lane_attempts == r.steps + r.rejected);
+        busy[k] = (double)r.lane_attempts / (double)r.lane_slots;
+        ds_summary_free(&sum);
+        ds_study_free(&st);
+    }
+    printf("lanes busy: %.4f identical, %.4f drawn in blocks of 8, %.4f one at a time\n", busy[0], busy[1], busy[2]);
+    assert_true(busy[0] == 1.0 && busy[2] == 1.0);
+    assert_true(busy[1] > 0.5 && busy[1] < 1.0);
+}
+
 /* The text h5dump prints of every dataset of file at 17 digits, without attributes (they hold
  * wall times and commits) and the file's name. */
 static char *dump_datasets(const char *file)
@@ -866,6 +896,7 @@ int main(void)
         cmocka_unit_test(test_unstable_subjects),
         cmocka_unit_test(test_resume),
         cmocka_unit_test(test_resume_series),
+        cmocka_unit_test(test_lanes_busy),
         cmocka_unit_test(test_sweep_as_lanes),
         cmocka_unit_test(test_cohort_sweep_as_lanes),
         cmocka_unit_test(test_bad_cohorts),

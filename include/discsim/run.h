@@ -131,6 +131,10 @@ typedef struct ds_run_result {
     size_t nrecords;
     int64_t steps, rejected, rhs_evals, jac_evals, factorizations, newton_iters, newton_fails; /* summed over subjects */
     double h_min;         /* smallest step over subjects, s */
+    /* over the blocks that ran here (not restored from a checkpoint, nor run by another
+     * process): their subjects' attempted steps, and their rounds times their subjects; the
+     * ratio is how busy the lanes were (1: no lane waited for its block) */
+    int64_t lane_attempts, lane_slots;
     int nfailed;          /* subjects that failed (the others finished) */
     char failure[DS_ERROR_MSG_LEN]; /* the first failure, as a message ("" if none) */
 } ds_run_result;

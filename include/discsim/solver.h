@@ -155,6 +155,10 @@ void ds_evolver_interp_rows(ds_evolver *ev, double t, const int *rows, int nrows
 const double *ds_evolver_state(const ds_evolver *ev);
 const double *ds_evolver_time(const ds_evolver *ev);
 const ds_lane_stats *ds_evolver_stats(const ds_evolver *ev);
+/* Rounds of steps the block took since the reset: in each, every lane that steps attempts one
+ * (its steps and rejections), so the lanes' attempts over rounds x lanes is how busy the
+ * block's lanes were. */
+int64_t ds_evolver_rounds(const ds_evolver *ev);
 const unsigned char *ds_evolver_lane_status(const ds_evolver *ev);
 
 /* A failed lane's time of failure (NaN if it has not failed) and the state that failed. */

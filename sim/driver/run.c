@@ -174,6 +174,7 @@ typedef struct {
     int l0, n, dead;
     ds_status st;
     char *msg; /* the error of st, allocated only then */
+    int64_t attempts, slots; /* its lanes' attempted steps, its rounds x subjects (ran here) */
 } run_slot;
 
 /* Block k's outcome into its slot (the message copied once, for the first error). */
@@ -363,9 +364,13 @@ static ds_status alloc_stats(run_ctx *c, ds_error *err)
 }
 
 /* Block k's statistics into the run's arrays (its subjects only). */
-static void copy_stats(run_ctx *c, const run_block *k)
+static void copy_stats(run_ctx *c, const run_block *k, run_slot *slot)
 {
     const ds_lane_stats *s = ds_evolver_stats(k->ev);
+    slot->slots = ds_evolver_rounds(k->ev) * k->n;
+    slot->attempts = 0;
+    for (int j = 0; j < k->n; j++)
+        slot->attempts += s->steps[j] + s->rejected[j];
     for (int j = 0; j < k->n; j++) {
         const int l = k->l0 + j;
 #define DS_X_COPY(f, u, d) c->stats.f[l] = s->f[j];
@@ -387,6 +392,10 @@ static void total_stats(run_ctx *c)
 #undef DS_X_SUM
         if (c->stats.h_min[l] < res->h_min)
             res->h_min = c->stats.h_min[l];
+    }
+    for (int i = 0; i < c->nblock; i++) {
+        res->lane_attempts += c->slot[i].attempts;
+        res->lane_slots += c->slot[i].slots;
     }
 }
 
@@ -555,7 +564,7 @@ static void block_whole(void *arg, int i)
     }
     if (k->sbuf)
         spill(c, k);
-    copy_stats(c, k);
+    copy_stats(c, k, slot);
     free_block(k);
     if (c->sum) { /* the block's summaries are final: a checkpoint can hold them */
         ds_summary_finish(&k->own);
@@ -790,7 +799,7 @@ static ds_status finish(run_ctx *c, const char *prefix, double wall0, ds_error *
         ds_summary_finish(c->sum);
     for (int i = 0; !c->whole && i < c->nblock; i++)
         if (!c->blk[i].remote)
-            copy_stats(c, &c->blk[i]);
+            copy_stats(c, &c->blk[i], &c->slot[i]);
     /* where blocks ran in other processes, their results come in here */
     const ds_block_hooks *h = c->opts ? c->opts->hooks : NULL;
     ds_status st = h && h->gather ? h->gather(h->ctx, &c->view, c->nblock ? c->slot[0].n : 1, err) : DS_OK;

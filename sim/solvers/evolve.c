@@ -70,6 +70,7 @@ struct ds_evolver {
                                    the padding (earliest_running reads no status bytes) */
     double t_low;               /* the earliest of run_t, as of the last round: a record
                                    before it needs no round at all */
+    int64_t rounds;             /* rounds of steps since the reset (ds_evolver_rounds) */
     void *mem;
 };
 
@@ -265,6 +266,7 @@ void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0)
     ev->t_low = earliest_running(ev);
     ev->fail_lane = -1;
     ev->unshown = 0;
+    ev->rounds = 0;
 }
 
 static void lane_fail(ds_evolver *ev, int l, ds_lane_status why)
@@ -555,6 +557,7 @@ ds_status ds_evolver_advance(ds_evolver *ev, double t_target, double t_hard, ds_
             for (int l = 0; l < nl; l++)
                 if (w->active[l] && ev->seg_tries[l] > ev->opt.max_steps)
                     lane_fail(ev, l, DS_LANE_MAX_STEPS);
+        ev->rounds++;
         choose_steps(ev, adaptive, t_hard);
         m->step(w);
         if (!m->fsal) {
@@ -743,6 +746,7 @@ void ds_evolver_interp(ds_evolver *ev, double t, double *xout) { ds_evolver_inte
 const double *ds_evolver_state(const ds_evolver *ev) { return ev->w.x; }
 const double *ds_evolver_time(const ds_evolver *ev) { return ev->w.t; }
 const ds_lane_stats *ds_evolver_stats(const ds_evolver *ev) { return &ev->w.st; }
+int64_t ds_evolver_rounds(const ds_evolver *ev) { return ev->rounds; }
 const unsigned char *ds_evolver_lane_status(const ds_evolver *ev) { return ev->shown; }
 
 double ds_evolver_failure(const ds_evolver *ev, int lane, const char **var)

@@ -390,10 +390,15 @@ static ds_status run_streams(const ds_study *st, const ds_record_sink *w, const 
         if (!s)
             note_failures(out, st->kind == DS_STUDY_ARMS ? "arm " : "", st->kind == DS_STUDY_ARMS ? st->name[v] : "",
                           &r);
-        if (!s && notes(opts)) /* a single run's (a cohort's, a checkpointed one's) as each arm's */
-            fprintf(notes(opts), "%s%-12s %lld steps, %.3f s simulating, %.3f s writing its records\n",
+        if (!s && notes(opts)) { /* a single run's (a cohort's, a checkpointed one's) as each arm's */
+            fprintf(notes(opts), "%s%-12s %lld steps, %.3f s simulating, %.3f s writing its records",
                     st->kind == DS_STUDY_SINGLE ? "" : "arm ", st->kind == DS_STUDY_SINGLE ? "run" : st->name[v],
                     (long long)r.steps, r.wall_time - r.write_time, r.write_time);
+            /* blocks of several subjects: how often a lane stepped in its block's rounds */
+            if (r.lane_slots > 0 && ro.block > 1 && sc->nsubj > 1)
+                fprintf(notes(opts), ", lanes busy %.1f %%", 100.0 * (double)r.lane_attempts / (double)r.lane_slots);
+            fputc('\n', notes(opts));
+        }
     }
     if (checkpoints && !s && notes(opts) && opts->resume)
         fprintf(notes(opts), "resumed: %d blocks of %d subjects came from the checkpoint\n", ck.restored, ro.block);
