@@ -39,7 +39,7 @@ typedef struct ds_study_opts {
     int block;             /* subjects per block of lanes (0: DS_LANE_ALIGN); the output is the same */
     const char *checkpoint; /* the checkpoint file, block by block (NULL: none); with series, a
                                series run's blocks run whole and its file is written from it */
-    const ds_block_hooks *hooks; /* summaries only: the blocks' split over processes (NULL: all here) */
+    const ds_block_hooks *hooks; /* the blocks' split over processes (NULL: all here) */
     int resume;            /* go on from the checkpoint's blocks */
     const char *command_line; /* recorded at the output's root (NULL: none) */
     ds_compression compression; /* of the output's series */

@@ -4,7 +4,6 @@
 #define DS_CHECKPOINT_H
 
 #include <stdint.h>
-#include <stdio.h>
 #include <sys/types.h>
 
 #include "discsim/study.h"
