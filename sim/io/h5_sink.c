@@ -516,7 +516,9 @@ ds_status ds_study_run(const ds_study *st, const char *out_path, const ds_study_
         s = ds_h5_finish(w, err);
     else
         ds_h5_abort(w);
-    if (!s && opts->checkpoint) /* the study is complete: nothing to resume */
+    /* the study is complete, or every subject of a run failed, which resuming would only
+     * repeat (a subject's numbers are its own): nothing to resume */
+    if ((!s || s == DS_ERR_NUMERIC) && opts->checkpoint)
         unlink(opts->checkpoint);
     if (!s && out.nfailed) /* the file is complete and lists them under <stream>/meta/failure */
         s = ds_fail(err, DS_ERR_NUMERIC, "%d subject%s failed; the rest finished%s%s. First: %s", out.nfailed,
