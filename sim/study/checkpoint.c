@@ -20,8 +20,9 @@
  * cost a 30,000-subject run a tenth of its time (README, cohort benchmark). One with series
  * is not forced: it grows as fast as the series are made (0.5 GB a second for 2,000
  * subjects), and waiting for the disc made such a run half as long again. The system writes
- * it within its own delay (half a minute by default on Linux), and its file grows only at
- * its end, so what a crash keeps is a beginning of it, which resume reads as such. */
+ * it within its own delay (half a minute by default on Linux); the file only grows at its
+ * end, and where the file system writes a file's data before its new length (ext4's
+ * default), what a crash keeps is a beginning of it, which resume reads as such. */
 #ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE /* pwritev */
 #endif
