@@ -2,8 +2,10 @@
 # Two MPI ranks give the file one process gives (DESIGN §7: mpirun -np N discsim run ...):
 # a cohort with arms, with summaries only and with its series, run alone and as two ranks on
 # localhost; every dataset under /arms and /cohort (summaries only) and every dataset of
-# the file (series) must be the same (their values: attributes hold wall times). --resume is
-# refused under mpirun.
+# the file (series) must be the same (their values: attributes hold wall times). A summaries
+# run as two ranks, its ranks killed with SIGTERM once rank 1's checkpoint holds a few
+# blocks, goes on with --resume as two ranks to the one-process file; series --resume under
+# mpirun is refused.
 # Usage: mpi_ranks.sh DISCSIM SOURCE_DIR
 set -euo pipefail
 bin=$1 src=$2
@@ -33,16 +35,20 @@ arms:
     interventions:
       - {type: massage, at: 1h, duration: 30min, groups: [erector_spinae], tone_reduction: 0.5}
 YAML
+# same_groups A B WHAT: /arms and /cohort of files A and B are the same, or the test fails
+same_groups() {
+  for g in /arms /cohort; do
+    if ! cmp -s <(h5dump -A 0 -m %.17g -g "$g" "$1" | tail -n +2) <(h5dump -A 0 -m %.17g -g "$g" "$2" | tail -n +2); then
+      echo "mpi_ranks: $g differs: $3" >&2
+      exit 1
+    fi
+  done
+}
 mpi=(mpirun --oversubscribe -np 2)
 [ "$(id -u)" -eq 0 ] && mpi=(mpirun --allow-run-as-root --oversubscribe -np 2)
 "$bin" run "$tmp/cohort.yaml" -o "$tmp/one.h5" --record summary --block 4 -q
 "${mpi[@]}" "$bin" run "$tmp/cohort.yaml" -o "$tmp/two.h5" --record summary --block 4 -q
-for g in /arms /cohort; do
-  if ! cmp -s <(h5dump -A 0 -m %.17g -g "$g" "$tmp/one.h5" | tail -n +2) <(h5dump -A 0 -m %.17g -g "$g" "$tmp/two.h5" | tail -n +2); then
-    echo "mpi_ranks: $g differs between one process and two ranks" >&2
-    exit 1
-  fi
-done
+same_groups "$tmp/one.h5" "$tmp/two.h5" "between one process and two ranks"
 
 echo "mpi_ranks: /arms and /cohort of 37 subjects in blocks of 4 are the same from one process and two ranks"
 
@@ -60,11 +66,42 @@ fi
 echo "mpi_ranks: the series run's file (37 subjects, 2 arms, every dataset) is the same from one process and two ranks"
 
 set +e
-"${mpi[@]}" "$bin" run "$tmp/cohort.yaml" -o "$tmp/resumed.h5" --record summary --resume -q 2> "$tmp/err.txt"
+"${mpi[@]}" "$bin" run "$tmp/cohort.yaml" -o "$tmp/resumed.h5" --resume -q 2> "$tmp/err.txt"
 rc=$?
 set -e
-if [ "$rc" -ne 2 ] || ! grep -q "resume is refused" "$tmp/err.txt" || [ -e "$tmp/resumed.h5" ]; then
-  echo "mpi_ranks: --resume under mpirun was not refused (exit $rc)" >&2
+if [ "$rc" -ne 2 ] || ! grep -q "resume needs --record summary" "$tmp/err.txt" || [ -e "$tmp/resumed.h5" ]; then
+  echo "mpi_ranks: a series --resume under mpirun was not refused (exit $rc)" >&2
   exit 1
 fi
-echo "mpi_ranks: --resume under mpirun is refused"
+echo "mpi_ranks: a series --resume under mpirun is refused"
+
+# resume over ranks: a longer cohort (1,000 inertial subjects, 16 h, two arms), each rank
+# keeping the blocks it ran in OUT.h5.resume-RANK-of-2; the ranks (not mpirun, which lets
+# them finish) are killed as a batch system would
+sed -e 's/n: 37/n: 1000/' -e 's/duration: 2h}/duration: 8h}/' -e 's/^initial:/variant: inertial\ninitial:/' \
+  "$tmp/cohort.yaml" > "$tmp/long.yaml"
+"$bin" run "$tmp/long.yaml" -o "$tmp/long_one.h5" --record summary --block 4 -q
+set +e
+"${mpi[@]}" "$bin" run "$tmp/long.yaml" -o "$tmp/long_two.h5" --record summary --block 4 -q 2> /dev/null &
+job=$!
+size=0
+for _ in $(seq 1 5000); do
+  size=$(stat -c %s "$tmp/long_two.h5.resume-1-of-2" 2> /dev/null || echo 0)
+  [ "$size" -gt 60000 ] && break
+  sleep 0.002
+done
+pkill -TERM -f "^$bin run $tmp/long.yaml -o $tmp/long_two.h5" 
+wait "$job"
+set -e
+if [ -e "$tmp/long_two.h5" ] || [ ! -s "$tmp/long_two.h5.resume-0-of-2" ] || [ ! -s "$tmp/long_two.h5.resume-1-of-2" ]; then
+  echo "mpi_ranks: the killed run finished, or left no checkpoint of each rank (rank 1's held $size bytes)" >&2
+  exit 1
+fi
+"${mpi[@]}" "$bin" run "$tmp/long.yaml" -o "$tmp/long_two.h5" --record summary --block 4 --resume > "$tmp/out.txt"
+restored=$(sed -n 's/^resumed: \([0-9]*\) blocks.*/\1/p' "$tmp/out.txt")
+if [ -z "$restored" ] || [ "$restored" -lt 1 ] || [ -e "$tmp/long_two.h5.resume-0-of-2" ] || [ -e "$tmp/long_two.h5.resume-1-of-2" ]; then
+  echo "mpi_ranks: the resumed run took no block from rank 0's checkpoint, or left the checkpoints" >&2
+  exit 1
+fi
+same_groups "$tmp/long_one.h5" "$tmp/long_two.h5" "the run resumed over two ranks against one process's"
+echo "mpi_ranks: killed over two ranks and resumed ($restored of rank 0's 250 blocks from its checkpoint), /arms and /cohort are one process's"

@@ -290,6 +290,8 @@ static int restore(void *ctx, int l0, int n, const ds_block_results *r)
 {
     ds_checkpoint_variant *cv = ctx;
     ds_checkpoint *c = cv->c;
+    if (cv->split && cv->split->restore && cv->split->restore(cv->split->ctx, l0, n, r))
+        return 1; /* another process runs it */
     const off_t at = block_of(c, cv->variant, l0)->done;
     if (at < 0)
         return 0;
@@ -388,11 +390,21 @@ static ds_status get_record(void *ctx, int l0, int n, long irec, int nseries, do
     return DS_OK;
 }
 
-ds_block_hooks ds_checkpoint_hooks(ds_checkpoint_variant *cv, ds_checkpoint *c, int variant)
+static ds_status gather(void *ctx, const ds_block_results *r, int block, ds_error *err)
+{
+    const ds_checkpoint_variant *cv = ctx;
+    return cv->split->gather(cv->split->ctx, r, block, err);
+}
+
+ds_block_hooks ds_checkpoint_hooks(ds_checkpoint_variant *cv, ds_checkpoint *c, int variant,
+                                   const ds_block_hooks *split)
 {
     cv->c = c;
     cv->variant = variant;
+    cv->split = split;
     ds_block_hooks h = {.ctx = cv, .restore = restore, .done = done};
+    if (split && split->gather)
+        h.gather = gather;
     if (c->series) {
         h.put_records = put_records;
         h.get_record = get_record;

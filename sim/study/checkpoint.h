@@ -32,6 +32,7 @@ typedef struct ds_checkpoint {
 typedef struct ds_checkpoint_variant {
     ds_checkpoint *c;
     int variant;
+    const ds_block_hooks *split; /* the blocks' split over processes (NULL: all here) */
 } ds_checkpoint_variant;
 
 /* Opens (resume: reads, and checks it is of this study) or creates the checkpoint at path;
@@ -40,7 +41,10 @@ ds_status ds_checkpoint_open(ds_checkpoint *c, const char *path, const ds_study 
                              int resume, ds_error *err);
 /* Closes it; a completed study's checkpoint is removed. */
 void ds_checkpoint_close(ds_checkpoint *c, int completed);
-/* The block hooks of one variant (cv must outlive the run). */
-ds_block_hooks ds_checkpoint_hooks(ds_checkpoint_variant *cv, ds_checkpoint *c, int variant);
+/* The block hooks of one variant (cv must outlive the run); split: the blocks' split over
+ * processes (summaries only; NULL: none), whose blocks run elsewhere are not run here, and
+ * whose results come in as it gathers them. */
+ds_block_hooks ds_checkpoint_hooks(ds_checkpoint_variant *cv, ds_checkpoint *c, int variant,
+                                   const ds_block_hooks *split);
 
 #endif

@@ -359,15 +359,16 @@ static ds_status run_streams(const ds_study *st, const ds_record_sink *w, const 
     const int checkpoints = opts->checkpoint != NULL;
     if (!checkpoints && opts->resume)
         return ds_fail(err, DS_ERR_USAGE, "--resume goes on from a checkpoint, and this run has none");
+    if (opts->hooks && ((checkpoints && !opts->summary_only) || (!opts->summary_only && !opts->hooks->sync)))
+        return ds_fail(err, DS_ERR_USAGE, "a run split over processes keeps a checkpoint only with --record summary, "
+                                          "and its series need the hooks' sync");
     if (checkpoints && (s = ds_checkpoint_open(&ck, opts->checkpoint, st, ro.block, !opts->summary_only,
                                                opts->resume, err)))
         return s;
-    if (opts->hooks && (checkpoints || (!opts->summary_only && !opts->hooks->sync)))
-        return ds_fail(err, DS_ERR_USAGE, "runs split over processes have no checkpoints, and series need the hooks' sync");
     ro.hooks = opts->hooks;
     for (int v = 0; v < st->nvariant && !s; v++) {
-        if (checkpoints) {
-            hooks = ds_checkpoint_hooks(&cv, &ck, v);
+        if (checkpoints) { /* over the split's, if any: the blocks run here, and the gathering */
+            hooks = ds_checkpoint_hooks(&cv, &ck, v, opts->hooks);
             ro.hooks = &hooks;
         }
         const ds_scenario *sc = &st->variant[v];
@@ -401,7 +402,8 @@ static ds_status run_streams(const ds_study *st, const ds_record_sink *w, const 
         }
     }
     if (checkpoints && !s && notes(opts) && opts->resume)
-        fprintf(notes(opts), "resumed: %d blocks of %d subjects came from the checkpoint\n", ck.restored, ro.block);
+        fprintf(notes(opts), "resumed: %d blocks of %d subjects came from the checkpoint%s\n", ck.restored, ro.block,
+                opts->hooks ? " (this process's: each has its own)" : "");
     if (checkpoints) /* kept unless the study completed (the caller removes it with the output's success) */
         ds_checkpoint_close(&ck, 0);
     return s;
