@@ -26,8 +26,8 @@ static void usage_run(FILE *out)
             "  --record summary    keep only each subject's summary metrics, no time series (cohorts)\n"
             "  --resume            go on from OUT.h5.resume, where a cohort or arms run keeps each block of\n"
             "                      subjects that finishes (its series too) until the run completes: the blocks\n"
-            "                      a killed run finished are not run again (under mpirun, --record summary only:\n"
-            "                      each rank keeps its own, OUT.h5.resume-RANK-of-N)\n"
+            "                      a killed run finished are not run again (under mpirun, each rank keeps its\n"
+            "                      own, OUT.h5.resume-RANK-of-N)\n"
             "  --compression C     the series' compression: fast (the default: deflate level 1, runs only,\n"
             "                      after a shuffle), none (stored as they are, files 3 to 5 times larger) or\n"
             "                      small (level 6); the datasets are the same\n"
@@ -74,14 +74,13 @@ static const char *default_out(const ds_scenario *sc, char *buf, size_t n)
 /* Under mpirun: every rank runs its blocks; rank 0 alone writes the file and speaks. */
 static int run_mpi(ds_cli_args *a, ds_study *study, ds_mpi *m, ds_error *err)
 {
-    if ((a->resume && !a->summary_only) || study->kind == DS_STUDY_SWEEP) {
+    if (study->kind == DS_STUDY_SWEEP) {
         if (m->rank == 0)
-            fprintf(stderr, "discsim: under mpirun, a cohort or arms run is split over the ranks; a sweep is not, "
-                            "and --resume needs --record summary (series are not checkpointed over ranks)\n");
+            fprintf(stderr, "discsim: under mpirun, a cohort or arms run is split over the ranks; a sweep is not\n");
         return DS_ERR_USAGE;
     }
     ds_block_hooks hooks = ds_mpi_hooks(m, a->block);
-    /* summaries only: each rank keeps the blocks it ran in a checkpoint of its own */
+    /* each rank keeps the blocks it ran (their series too) in a checkpoint of its own */
     char ckpt[4200];
     snprintf(ckpt, sizeof ckpt, "%s.resume-%d-of-%d", a->out, m->rank, m->size);
     ds_study_opts o = {.table = a->quiet || m->rank ? NULL : stdout,
@@ -89,7 +88,7 @@ static int run_mpi(ds_cli_args *a, ds_study *study, ds_mpi *m, ds_error *err)
                        .summary_only = a->summary_only,
                        .block = m->block,
                        .hooks = &hooks,
-                       .checkpoint = a->summary_only && study->kind != DS_STUDY_SWEEP ? ckpt : NULL,
+                       .checkpoint = ckpt,
                        .resume = a->resume,
                        .command_line = ds_cli_command_line,
                        .compression = a->compression};

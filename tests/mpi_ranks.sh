@@ -2,10 +2,9 @@
 # Two MPI ranks give the file one process gives (DESIGN §7: mpirun -np N discsim run ...):
 # a cohort with arms, with summaries only and with its series, run alone and as two ranks on
 # localhost; every dataset under /arms and /cohort (summaries only) and every dataset of
-# the file (series) must be the same (their values: attributes hold wall times). A summaries
-# run as two ranks, its ranks killed with SIGTERM once rank 1's checkpoint holds a few
-# blocks, goes on with --resume as two ranks to the one-process file; series --resume under
-# mpirun is refused.
+# the file (series) must be the same (their values: attributes hold wall times). A run as
+# two ranks, summaries only and with series, its ranks killed with SIGTERM once rank 1's
+# checkpoint holds a few blocks, goes on with --resume as two ranks to the one-process file.
 # Usage: mpi_ranks.sh DISCSIM SOURCE_DIR
 set -euo pipefail
 bin=$1 src=$2
@@ -66,42 +65,59 @@ fi
 echo "mpi_ranks: the series run's file (37 subjects, 2 arms, every dataset) is the same from one process and two ranks"
 
 set +e
-"${mpi[@]}" "$bin" run "$tmp/cohort.yaml" -o "$tmp/resumed.h5" --resume -q 2> "$tmp/err.txt"
+"${mpi[@]}" "$bin" run "$src/scenarios/tone_sweep.yaml" -o "$tmp/sweep.h5" -q 2> "$tmp/err.txt"
 rc=$?
 set -e
-if [ "$rc" -ne 2 ] || ! grep -q "resume needs --record summary" "$tmp/err.txt" || [ -e "$tmp/resumed.h5" ]; then
-  echo "mpi_ranks: a series --resume under mpirun was not refused (exit $rc)" >&2
+if [ "$rc" -ne 2 ] || ! grep -q "a sweep is not" "$tmp/err.txt" || [ -e "$tmp/sweep.h5" ]; then
+  echo "mpi_ranks: a sweep under mpirun was not refused (exit $rc)" >&2
   exit 1
 fi
-echo "mpi_ranks: a series --resume under mpirun is refused"
+echo "mpi_ranks: a sweep under mpirun is refused"
 
-# resume over ranks: a longer cohort (1,000 inertial subjects, 16 h, two arms), each rank
-# keeping the blocks it ran in OUT.h5.resume-RANK-of-2; the ranks (not mpirun, which lets
-# them finish) are killed as a batch system would
+# resume over ranks: a longer cohort (inertial, 16 h, two arms), each rank keeping the blocks
+# it ran in OUT.h5.resume-RANK-of-2; the ranks (not mpirun, which lets them finish) are killed
+# as a batch system would, once rank 1's checkpoint holds BYTES, and the run goes on with
+# --resume over two ranks. Usage: kill_and_resume NAME BYTES [run options...]; the output is
+# $tmp/NAME_two.h5, and $restored rank 0's blocks that came from its checkpoint.
+kill_and_resume() {
+  local name=$1 bytes=$2 out="$tmp/$1_two.h5" size=0
+  shift 2
+  set +e
+  "${mpi[@]}" "$bin" run "$tmp/long.yaml" -o "$out" --block 4 -q "$@" 2> /dev/null &
+  local job=$!
+  for _ in $(seq 1 5000); do
+    size=$(stat -c %s "$out.resume-1-of-2" 2> /dev/null || echo 0)
+    [ "$size" -gt "$bytes" ] && break
+    sleep 0.002
+  done
+  pkill -TERM -f "^$bin run $tmp/long.yaml -o $out"
+  wait "$job"
+  set -e
+  if [ -e "$out" ] || [ ! -s "$out.resume-0-of-2" ] || [ ! -s "$out.resume-1-of-2" ]; then
+    echo "mpi_ranks: $name: the killed run finished, or left no checkpoint of each rank (rank 1's held $size bytes)" >&2
+    exit 1
+  fi
+  "${mpi[@]}" "$bin" run "$tmp/long.yaml" -o "$out" --block 4 --resume "$@" > "$tmp/out.txt"
+  restored=$(sed -n 's/^resumed: \([0-9]*\) blocks.*/\1/p' "$tmp/out.txt")
+  if [ -z "$restored" ] || [ "$restored" -lt 1 ] || [ -e "$out.resume-0-of-2" ] || [ -e "$out.resume-1-of-2" ]; then
+    echo "mpi_ranks: $name: the resumed run took no block from rank 0's checkpoint, or left the checkpoints" >&2
+    exit 1
+  fi
+}
 sed -e 's/n: 37/n: 1000/' -e 's/duration: 2h}/duration: 8h}/' -e 's/^initial:/variant: inertial\ninitial:/' \
   "$tmp/cohort.yaml" > "$tmp/long.yaml"
-"$bin" run "$tmp/long.yaml" -o "$tmp/long_one.h5" --record summary --block 4 -q
-set +e
-"${mpi[@]}" "$bin" run "$tmp/long.yaml" -o "$tmp/long_two.h5" --record summary --block 4 -q 2> /dev/null &
-job=$!
-size=0
-for _ in $(seq 1 5000); do
-  size=$(stat -c %s "$tmp/long_two.h5.resume-1-of-2" 2> /dev/null || echo 0)
-  [ "$size" -gt 60000 ] && break
-  sleep 0.002
-done
-pkill -TERM -f "^$bin run $tmp/long.yaml -o $tmp/long_two.h5" 
-wait "$job"
-set -e
-if [ -e "$tmp/long_two.h5" ] || [ ! -s "$tmp/long_two.h5.resume-0-of-2" ] || [ ! -s "$tmp/long_two.h5.resume-1-of-2" ]; then
-  echo "mpi_ranks: the killed run finished, or left no checkpoint of each rank (rank 1's held $size bytes)" >&2
-  exit 1
-fi
-"${mpi[@]}" "$bin" run "$tmp/long.yaml" -o "$tmp/long_two.h5" --record summary --block 4 --resume > "$tmp/out.txt"
-restored=$(sed -n 's/^resumed: \([0-9]*\) blocks.*/\1/p' "$tmp/out.txt")
-if [ -z "$restored" ] || [ "$restored" -lt 1 ] || [ -e "$tmp/long_two.h5.resume-0-of-2" ] || [ -e "$tmp/long_two.h5.resume-1-of-2" ]; then
-  echo "mpi_ranks: the resumed run took no block from rank 0's checkpoint, or left the checkpoints" >&2
-  exit 1
-fi
-same_groups "$tmp/long_one.h5" "$tmp/long_two.h5" "the run resumed over two ranks against one process's"
+"$bin" run "$tmp/long.yaml" -o "$tmp/summary_one.h5" --record summary --block 4 -q
+kill_and_resume summary 60000 --record summary
+same_groups "$tmp/summary_one.h5" "$tmp/summary_two.h5" "the run resumed over two ranks against one process's"
 echo "mpi_ranks: killed over two ranks and resumed ($restored of rank 0's 250 blocks from its checkpoint), /arms and /cohort are one process's"
+
+# the same with series (300 subjects recorded every 30 minutes): each rank keeps its blocks'
+# series too, and sends its columns of each record to rank 0 once every block is done
+sed -i -e 's/n: 1000/n: 300/' -e 's/interval: 10min/interval: 30min/' "$tmp/long.yaml"
+"$bin" run "$tmp/long.yaml" -o "$tmp/series_one.h5" --block 4 -q
+kill_and_resume series 400000
+if ! cmp -s <(h5dump -A 0 -m %.17g "$tmp/series_one.h5" | tail -n +2) <(h5dump -A 0 -m %.17g "$tmp/series_two.h5" | tail -n +2); then
+  echo "mpi_ranks: the series run resumed over two ranks differs from one process's" >&2
+  exit 1
+fi
+echo "mpi_ranks: a series run killed over two ranks and resumed ($restored of rank 0's 76 blocks from its checkpoint) is one process's file, dataset for dataset"

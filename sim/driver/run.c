@@ -675,7 +675,8 @@ static ds_status interval(run_ctx *c, int j, long *irec, run_progress *pr, ds_er
 }
 
 /* Series kept by the hooks, once every block is done: record irec of all subjects, asked
- * back block by block. */
+ * back block by block (split over processes: of the blocks run here; the others' columns
+ * come in as the record is emitted). */
 static ds_status gather_record(run_ctx *c, long irec, double *part, ds_error *err)
 {
     const ds_block_hooks *h = c->opts->hooks;
@@ -683,6 +684,8 @@ static ds_status gather_record(run_ctx *c, long irec, double *part, ds_error *er
     const double w0 = ds_seconds(); /* reading them back is part of writing the records */
     for (int i = 0; i < c->nblock; i++) {
         const int l0 = c->slot[i].l0, n = c->slot[i].n;
+        if (h->elsewhere && h->elsewhere(h->ctx, l0, n))
+            continue;
         ds_status st = h->get_record(h->ctx, l0, n, irec, ns, part, err);
         if (st)
             return st;
@@ -713,17 +716,23 @@ static ds_status whole_run(run_ctx *c, ds_error *err)
                 c->res->nrecords++;
         return st;
     }
-    double *part = st ? NULL : malloc((size_t)c->sl.n * c->slot[0].n * sizeof(double));
-    if (!st && !part)
-        st = ds_fail(err, DS_ERR_NOMEM, "out of memory");
-    if (!st && !(st = gather_record(c, 0, part, err)))
-        st = emit(c, 0.0, DS_OK, err);
+    /* split over processes: every process emits every record with its status, so that all
+     * stop together (emit agrees on it) */
+    if ((st = agree(c, st, err)))
+        return st;
+    double *part = malloc((size_t)c->sl.n * c->slot[0].n * sizeof(double));
+    ds_status mine = part ? DS_OK : ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    if (!mine)
+        mine = gather_record(c, 0, part, err);
+    st = emit(c, 0.0, mine, err);
     long irec = 1;
     double tr;
     for (int j = 0; !st && j + 1 < c->nbp; j++)
-        for (; !st && next_record(c, j, irec, &tr); irec++)
-            if (!(st = gather_record(c, irec, part, err)))
-                st = emit(c, tr, DS_OK, err);
+        for (; !st && next_record(c, j, irec, &tr); irec++) {
+            if (!mine)
+                mine = gather_record(c, irec, part, err);
+            st = emit(c, tr, mine, err);
+        }
     free(part);
     return st;
 }
@@ -843,8 +852,9 @@ ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const
         st = sink->begin(sink->ctx, prefix, sc->nsubj, c.summary_only ? 0 : c.sl.n, c.sl.desc, err);
         res->write_time += ds_seconds() - w0;
     }
-    if (!c.whole) /* every process, whatever its status (split over processes) */
-        st = emit(&c, 0.0, st, err);
+    /* every process, whatever its status (split over processes): the first record, or (blocks
+     * run whole, their records emitted once all are done) the status */
+    st = c.whole ? agree(&c, st, err) : emit(&c, 0.0, st, err);
     long irec = 1;
     /* "/arms/claim" is shown as "arm claim"; the first line after 0.2 s, when the pace is known */
     char what[160];

@@ -390,10 +390,23 @@ static ds_status get_record(void *ctx, int l0, int n, long irec, int nseries, do
     return DS_OK;
 }
 
+/* The split's own hooks, through the checkpoint's */
 static ds_status gather(void *ctx, const ds_block_results *r, int block, ds_error *err)
 {
     const ds_checkpoint_variant *cv = ctx;
     return cv->split->gather(cv->split->ctx, r, block, err);
+}
+
+static int elsewhere(void *ctx, int l0, int n)
+{
+    const ds_checkpoint_variant *cv = ctx;
+    return cv->split->elsewhere(cv->split->ctx, l0, n);
+}
+
+static ds_status sync_split(void *ctx, double *rec, int nseries, int nsubj, ds_status st, ds_error *err)
+{
+    const ds_checkpoint_variant *cv = ctx;
+    return cv->split->sync(cv->split->ctx, rec, nseries, nsubj, st, err);
 }
 
 ds_block_hooks ds_checkpoint_hooks(ds_checkpoint_variant *cv, ds_checkpoint *c, int variant,
@@ -405,6 +418,10 @@ ds_block_hooks ds_checkpoint_hooks(ds_checkpoint_variant *cv, ds_checkpoint *c, 
     ds_block_hooks h = {.ctx = cv, .restore = restore, .done = done};
     if (split && split->gather)
         h.gather = gather;
+    if (split && split->elsewhere)
+        h.elsewhere = elsewhere;
+    if (split && split->sync)
+        h.sync = sync_split;
     if (c->series) {
         h.put_records = put_records;
         h.get_record = get_record;

@@ -42,8 +42,8 @@ ds_status ds_checkpoint_open(ds_checkpoint *c, const char *path, const ds_study 
 /* Closes it; a completed study's checkpoint is removed. */
 void ds_checkpoint_close(ds_checkpoint *c, int completed);
 /* The block hooks of one variant (cv must outlive the run); split: the blocks' split over
- * processes (summaries only; NULL: none), whose blocks run elsewhere are not run here, and
- * whose results come in as it gathers them. */
+ * processes (NULL: none), whose blocks run elsewhere are not run here, whose results come in
+ * as it gathers them, and whose records, with series, come in as it syncs them. */
 ds_block_hooks ds_checkpoint_hooks(ds_checkpoint_variant *cv, ds_checkpoint *c, int variant,
                                    const ds_block_hooks *split);
 
