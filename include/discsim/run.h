@@ -84,13 +84,13 @@ typedef struct ds_block_hooks {
     /* Every block has run or been restored, before the stream ends: where blocks ran
      * elsewhere (other ranks), their results are brought into r here. */
     ds_status (*gather)(void *ctx, const ds_block_results *r, int block, ds_error *err);
-    /* Series runs split over processes (NULL: none). 1 when subjects l0 .. l0 + n - 1 run
-     * in another process: their block is not run here. */
+    /* Series runs split over processes (NULL: none; with it, put_records and get_record
+     * too). 1 when subjects l0 .. l0 + n - 1 run in another process: their records are not
+     * asked back here. */
     int (*elsewhere)(void *ctx, int l0, int n);
     /* Called by every process at the same points of the run, with its status st: at each
      * record, with the record of all subjects ([series][nsubj]), whose columns that ran
-     * elsewhere are brought in here (where the file is written); between records with rec
-     * NULL. Returns the worst status over the processes (with a message where it is not
+     * elsewhere are brought in here (where the file is written); otherwise with rec NULL. Returns the worst status over the processes (with a message where it is not
      * this one's), so that all stop together. */
     ds_status (*sync)(void *ctx, double *rec, int nseries, int nsubj, ds_status st, ds_error *err);
     /* Series kept block by block (both NULL: a series run's blocks wait for each other at every

@@ -153,7 +153,6 @@ typedef struct run_block {
     ds_evolver *ev;
     double *xr;
     int dead;         /* every subject of the block failed: it is not stepped again */
-    int remote;       /* series split over processes: the block runs in another one */
     int npl;          /* postures whose loads are kept: pl_key[i]'s in pl[i] */
     ds_posture_params pl_key[LOAD_CACHE];
     ds_posture_load pl[LOAD_CACHE];
@@ -450,7 +449,7 @@ static ds_status setup_block(run_ctx *c, run_block *k, int l0, int n, ds_error *
 /* Block k's part of step s. */
 static void block_do(run_ctx *c, run_block *k, const run_step *s)
 {
-    if (k->st || k->remote)
+    if (k->st)
         return;
     if (s->record < 0) { /* the start of an interval */
         if (!k->dead)
@@ -748,6 +747,9 @@ static ds_status setup(run_ctx *c, ds_error *err)
         return st;
     const ds_block_hooks *h = c->opts ? c->opts->hooks : NULL;
     c->whole = c->summary_only || (h && h->put_records && h->get_record);
+    if (!c->whole && h && h->elsewhere) /* its blocks wait for each other, here and there */
+        return ds_fail(err, DS_ERR_USAGE, "a series run split over processes keeps its series block by block (the "
+                                          "hooks' put_records and get_record)");
     /* series kept by the hooks: a block hands over about 64 KiB of records at a time (the
      * checkpoint's writes are then large, and a block's buffer stays in cache) */
     const size_t rec_bytes = (size_t)(c->sl.n ? c->sl.n : 1) * B * sizeof(double);
@@ -784,18 +786,12 @@ static ds_status setup(run_ctx *c, ds_error *err)
         c->slot[i].n = i * B + B <= N ? B : N - i * B;
         if (c->whole)
             continue;
-        if (h && h->elsewhere && h->elsewhere(h->ctx, c->slot[i].l0, c->slot[i].n)) {
-            c->blk[i].remote = 1; /* its records and results come through the hooks */
-            c->blk[i].l0 = c->slot[i].l0, c->blk[i].n = c->slot[i].n;
-            continue;
-        }
         st = setup_block(c, &c->blk[i], c->slot[i].l0, c->slot[i].n, err);
         c->blk[i].sum = c->sum; /* records wait for every block: the run's accumulators */
     }
     if (!st && !c->whole) { /* the first record, at t = 0 */
         for (int i = 0; i < c->nblock; i++)
-            if (!c->blk[i].remote)
-                record_block(c, &c->blk[i], 0.0, c->blk[i].d.x);
+            record_block(c, &c->blk[i], 0.0, c->blk[i].d.x);
     }
     return st;
 }
@@ -807,8 +803,7 @@ static ds_status finish(run_ctx *c, const char *prefix, double wall0, ds_error *
     if (c->sum && !c->whole) /* blocks run whole: each finished its own (block_whole) */
         ds_summary_finish(c->sum);
     for (int i = 0; !c->whole && i < c->nblock; i++)
-        if (!c->blk[i].remote)
-            copy_stats(c, &c->blk[i], &c->slot[i]);
+        copy_stats(c, &c->blk[i], &c->slot[i]);
     /* where blocks ran in other processes, their results come in here */
     const ds_block_hooks *h = c->opts ? c->opts->hooks : NULL;
     ds_status st = h && h->gather ? h->gather(h->ctx, &c->view, c->nblock ? c->slot[0].n : 1, err) : DS_OK;

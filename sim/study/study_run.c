@@ -359,8 +359,8 @@ static ds_status run_streams(const ds_study *st, const ds_record_sink *w, const 
     const int checkpoints = opts->checkpoint != NULL;
     if (!checkpoints && opts->resume)
         return ds_fail(err, DS_ERR_USAGE, "--resume goes on from a checkpoint, and this run has none");
-    if (opts->hooks && !opts->summary_only && !opts->hooks->sync)
-        return ds_fail(err, DS_ERR_USAGE, "a series run split over processes needs the hooks' sync");
+    if (opts->hooks && !opts->summary_only && (!opts->hooks->sync || !checkpoints))
+        return ds_fail(err, DS_ERR_USAGE, "a series run split over processes needs a checkpoint and the hooks' sync");
     if (checkpoints && (s = ds_checkpoint_open(&ck, opts->checkpoint, st, ro.block, !opts->summary_only,
                                                opts->resume, err)))
         return s;
