@@ -2,10 +2,10 @@
  * i mod size, each rank keeping its blocks in a checkpoint of its own. Series: once every
  * block is done, at each record every other rank sends its blocks' columns of the record
  * (read back from its checkpoint) to rank 0, which alone writes the file; summaries only,
- * nothing passes until the end. When
- * a run's blocks are done, every other rank sends its blocks' results (summaries, failures,
- * solver statistics) to rank 0. A subject's numbers are its own lanes' arithmetic, so the
- * file equals a one-process run's, dataset for dataset. */
+ * nothing passes until the end. When a run's blocks are done, every other rank sends its
+ * blocks' results (summaries, failures, solver statistics) to rank 0. A subject's numbers
+ * are its own lanes' arithmetic, so the file equals a one-process run's, dataset for
+ * dataset. */
 #include "discsim/mpi.h"
 
 #include <mpi.h>
