@@ -348,6 +348,23 @@ static void test_output_never_clobbers_an_input(void **state)
         snprintf(p, sizeof p, "%s.resume", out);
         assert_int_equal(unlink(p), 0);
     }
+    /* a sweep keeps no checkpoint, and leaves a file of that name as it was */
+    {
+        char out[280], *msg;
+        snprintf(out, sizeof out, "%s/sweep.h5", folder);
+        snprintf(p, sizeof p, "%s.resume", out);
+        tk_write_text(p, "not the sweep's\n");
+        const char *argv[] = {"discsim", "run", DS_SOURCE_DIR "/scenarios/tone_sweep.yaml", "-o", out, "--quiet", NULL};
+        assert_int_equal(run_cli(argv, &msg), 0);
+        free(msg);
+        size_t n = 0;
+        char *left = slurp(p, &n);
+        assert_non_null(left);
+        assert_int_equal(n, strlen("not the sweep's\n"));
+        free(left);
+        assert_int_equal(unlink(p), 0);
+        assert_int_equal(unlink(out), 0);
+    }
     int found;
     snprintf(p, sizeof p, "%s/results.h5", folder);
     assert_int_equal(entries(p, NULL, &found), 0);
