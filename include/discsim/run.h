@@ -90,15 +90,17 @@ typedef struct ds_block_hooks {
     int (*elsewhere)(void *ctx, int l0, int n);
     /* Called by every process at the same points of the run, with its status st: at each
      * record, with the record of all subjects ([series][nsubj]), whose columns that ran
-     * elsewhere are brought in here (where the file is written); otherwise with rec NULL. Returns the worst status over the processes (with a message where it is not
-     * this one's), so that all stop together. */
+     * elsewhere are brought in here (where the file is written); otherwise with rec NULL.
+     * Returns the worst status over the processes (with a message where it is not this
+     * one's), so that all stop together. */
     ds_status (*sync)(void *ctx, double *rec, int nseries, int nsubj, ds_status st, ds_error *err);
     /* Series kept block by block (both NULL: a series run's blocks wait for each other at every
      * record, which goes to the sink as it is made). Otherwise each block runs the whole
      * timeline on its own, as with summaries only, handing over its records rec0 .. rec0 +
      * nrec - 1 of subjects l0 .. l0 + n - 1, each [series][n], from the threads that run
      * blocks; once every block is done (or restored), the records go to the sink in order,
-     * each block's part of record irec asked back with get_record, from one thread. */
+     * each block's part of record irec asked back with get_record, from one thread (split
+     * over processes: the blocks run here; the others' parts come in through sync). */
     ds_status (*put_records)(void *ctx, int l0, int n, long rec0, int nrec, int nseries, const double *x,
                              ds_error *err);
     ds_status (*get_record)(void *ctx, int l0, int n, long irec, int nseries, double *x, ds_error *err);
