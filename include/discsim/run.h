@@ -152,19 +152,6 @@ size_t ds_run_records(const ds_scenario *sc);
 ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const char *prefix, const ds_run_opts *opts,
                         ds_run_result *res, ds_summary *sum, ds_error *err);
 
-/* ds_run_stream in two parts, so that one run's blocks can go on while another run's
- * stream goes to the sink: ds_run_blocks sets the run up and, where its blocks run the whole
- * timeline on their own (summaries only, or series kept by the hooks), runs them; the sink
- * is not called. ds_run_write then hands the run to the sink (its records and its end) and
- * frees the job, whatever the first part's status (which it returns then). A job not
- * written is freed with ds_run_discard. Between the two, the job's run reads sc, sink, opts
- * and sum. */
-typedef struct ds_run_job ds_run_job;
-ds_status ds_run_blocks(const ds_scenario *sc, const ds_record_sink *sink, const char *prefix, const ds_run_opts *opts,
-                        ds_summary *sum, ds_run_job **job, ds_error *err);
-ds_status ds_run_write(ds_run_job *job, ds_run_result *res, ds_error *err);
-void ds_run_discard(ds_run_job *job);
-
 /* The memory sink: every record of one stream kept in memory. */
 typedef struct ds_memory_record {
     int nsubj, nseries;

@@ -695,8 +695,9 @@ static ds_status gather_record(run_ctx *c, long irec, double *part, ds_error *er
     return DS_OK;
 }
 
-/* Each block runs the whole timeline on its own (see block_whole). */
-static ds_status whole_blocks(run_ctx *c, ds_error *err)
+/* Each block runs the whole timeline on its own (see block_whole); summaries only: the
+ * records are counted; series kept by the hooks: they go to the sink, in order. */
+static ds_status whole_run(run_ctx *c, ds_error *err)
 {
     const ds_run_opts *o = c->opts;
     if (o && o->parallel && c->nblock > 1)
@@ -704,13 +705,7 @@ static ds_status whole_blocks(run_ctx *c, ds_error *err)
     else
         for (int i = 0; i < c->nblock; i++)
             block_whole(c, i);
-    return after_step(c, err);
-}
-
-/* After whole_blocks (status st): summaries only, the records are counted; series kept by
- * the hooks, they go to the sink, in order. */
-static ds_status whole_records(run_ctx *c, ds_status st, ds_error *err)
-{
+    ds_status st = after_step(c, err);
     if (c->summary_only) {
         c->res->nrecords++; /* the first, at t = 0, counted as the run began */
         long irec = 1;
@@ -835,116 +830,56 @@ static ds_status finish(run_ctx *c, const char *prefix, double wall0, ds_error *
     return c->sink->end(c->sink->ctx, prefix, &rep, err);
 }
 
-/* A run between its blocks and its stream (ds_run_blocks, ds_run_write). */
-struct ds_run_job {
-    run_ctx c;
-    ds_run_result res;
-    run_progress pr;
-    char what[160];
-    char prefix[128];
-    double wall0;
-    long irec;
-    ds_status st;  /* of the blocks' phase */
-    ds_error err;
-};
-
-ds_status ds_run_blocks(const ds_scenario *sc, const ds_record_sink *sink, const char *prefix, const ds_run_opts *opts,
-                        ds_summary *sum, ds_run_job **out, ds_error *err)
+ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const char *prefix, const ds_run_opts *opts,
+                        ds_run_result *res, ds_summary *sum, ds_error *err)
 {
-    ds_run_job *j = calloc(1, sizeof *j);
-    *out = j;
-    if (!j)
-        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
-    j->wall0 = ds_seconds();
-    snprintf(j->prefix, sizeof j->prefix, "%s", prefix);
+    const double wall0 = ds_seconds();
+    memset(res, 0, sizeof *res);
     /* no sink (a sweep's points, benchmarks): nothing reads the series, so only what the
      * summaries need is observed, block by block, as --record summary does (the same
      * summaries); unless the caller split the blocks over processes or checkpoints them */
     const int no_series = !sink && sum && !(opts && opts->hooks);
-    run_ctx *c = &j->c;
-    *c = (run_ctx){.sc = sc, .sink = sink, .sum = sum, .res = &j->res, .opts = opts,
-                   .summary_only = (opts && opts->summary_only) || no_series};
-    ds_status st = setup(c, err);
-    /* "/arms/claim" is shown as "arm claim"; the first line after 0.2 s, when the pace is known */
-    snprintf(j->what, sizeof j->what, "%s%s", strncmp(prefix, "/arms/", 6) ? "" : "arm ",
-             !strncmp(prefix, "/arms/", 6) ? prefix + 6 : prefix[0] == '/' ? prefix + 1 : prefix);
-    j->pr = (run_progress){.what = j->what, .start = j->wall0, .last = j->wall0};
-    c->progress = opts && opts->progress ? &j->pr : NULL;
-    j->irec = 1;
-    if (c->whole) { /* every process, whatever its status (split over processes) */
-        st = agree(c, st, err);
-        if (!st)
-            st = whole_blocks(c, err);
-    }
-    j->st = st;
-    if (st)
-        j->err = *err;
-    return st;
-}
-
-/* Frees what the job holds. */
-static void job_free(ds_run_job *j)
-{
-    run_ctx *c = &j->c;
-    for (int i = 0; c->blk && i < c->nblock; i++)
-        free_block(&c->blk[i]);
-    free(c->blk);
-    for (int i = 0; c->slot && i < c->nblock; i++)
-        free(c->slot[i].msg);
-    free(c->slot);
-    free(c->stats_mem);
-    free(c->stats.h_min);
-    ds_series_free(&c->sl);
-    free(c->rec);
-    free(c->bp);
-    free(c->fail_time);
-    free(c->failed);
-    free(c->fail_what);
-    free(j);
-}
-
-ds_status ds_run_write(ds_run_job *j, ds_run_result *res, ds_error *err)
-{
-    memset(res, 0, sizeof *res);
-    if (!j)
-        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
-    run_ctx *c = &j->c;
-    const ds_record_sink *sink = c->sink;
-    ds_status st = j->st;
-    if (st)
-        *err = j->err;
+    run_ctx c = {.sc = sc, .sink = sink, .sum = sum, .res = res, .opts = opts,
+                 .summary_only = (opts && opts->summary_only) || no_series};
+    ds_status st = setup(&c, err);
     if (!st && sink && sink->begin) {
         const double w0 = ds_seconds();
-        st = sink->begin(sink->ctx, j->prefix, c->sc->nsubj, c->summary_only ? 0 : c->sl.n, c->sl.desc, err);
-        j->res.write_time += ds_seconds() - w0;
+        st = sink->begin(sink->ctx, prefix, sc->nsubj, c.summary_only ? 0 : c.sl.n, c.sl.desc, err);
+        res->write_time += ds_seconds() - w0;
     }
-    if (c->whole) /* every process: the records, or (an error) the status */
-        st = whole_records(c, st, err);
-    else /* every process, whatever its status (split over processes): the first record */
-        st = emit(c, 0.0, st, err);
-    for (int k = 0; !st && !c->whole && k + 1 < c->nbp; k++)
-        st = interval(c, k, &j->irec, &j->pr, err);
-    if (!st && !c->whole && c->progress)
-        progress(&j->pr, c->T, c->T);
+    /* every process, whatever its status (split over processes): the first record, or (blocks
+     * run whole, their records emitted once all are done) the status */
+    st = c.whole ? agree(&c, st, err) : emit(&c, 0.0, st, err);
+    long irec = 1;
+    /* "/arms/claim" is shown as "arm claim"; the first line after 0.2 s, when the pace is known */
+    char what[160];
+    snprintf(what, sizeof what, "%s%s", strncmp(prefix, "/arms/", 6) ? "" : "arm ",
+             !strncmp(prefix, "/arms/", 6) ? prefix + 6 : prefix[0] == '/' ? prefix + 1 : prefix);
+    run_progress pr = {.what = what, .start = wall0, .last = wall0};
+    c.progress = opts && opts->progress ? &pr : NULL;
+    if (!st && c.whole)
+        st = whole_run(&c, err);
+    for (int j = 0; !st && !c.whole && j + 1 < c.nbp; j++)
+        st = interval(&c, j, &irec, &pr, err);
+    if (!st && !c.whole && c.progress)
+        progress(&pr, ds_scenario_duration(sc), ds_scenario_duration(sc));
     if (!st)
-        st = finish(c, j->prefix, j->wall0, err);
-    if (st && !j->res.nfailed)
-        first_failure(c);
-    *res = j->res;
-    job_free(j);
+        st = finish(&c, prefix, wall0, err);
+    if (st && !res->nfailed)
+        first_failure(&c);
+    for (int i = 0; c.blk && i < c.nblock; i++)
+        free_block(&c.blk[i]);
+    free(c.blk);
+    for (int i = 0; c.slot && i < c.nblock; i++)
+        free(c.slot[i].msg);
+    free(c.slot);
+    free(c.stats_mem);
+    free(c.stats.h_min);
+    ds_series_free(&c.sl);
+    free(c.rec);
+    free(c.bp);
+    free(c.fail_time);
+    free(c.failed);
+    free(c.fail_what);
     return st;
-}
-
-void ds_run_discard(ds_run_job *j)
-{
-    if (j)
-        job_free(j);
-}
-
-ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const char *prefix, const ds_run_opts *opts,
-                        ds_run_result *res, ds_summary *sum, ds_error *err)
-{
-    ds_run_job *j = NULL;
-    ds_run_blocks(sc, sink, prefix, opts, sum, &j, err);
-    return ds_run_write(j, res, err);
 }
