@@ -85,7 +85,8 @@ static int run_case(const char *variant, int n, int threads, int block, result *
     pid_t pid = fork();
     if (pid == 0) {
         close(fd[0]);
-        ds_process_heap_setup(); /* as discsim run does */
+        ds_process_heap_setup(); /* as discsim run does, and its --threads N */
+        ds_threads_default(threads);
         char cohort[600], var[64];
         bench_cohort_set(cohort, sizeof cohort, n);
         char meth[64];
