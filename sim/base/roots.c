@@ -7,12 +7,27 @@
 #include <float.h>
 #include <math.h>
 
+DS_HOT void ds_brent_start_lanes(const ds_brent_lanes *s, int n, const double *a, const double *b, const double *fa,
+                                 const double *fb, int64_t *restrict run)
+{
+#pragma omp simd
+    for (int l = 0; l < n; l++) {
+        const double al = a[l], bl = b[l], fal = fa[l], fbl = fb[l];
+        const int64_t bracket = ((fal <= 0) | (fbl <= 0)) & ((fal >= 0) | (fbl >= 0)) & !isnan(fal) & !isnan(fbl);
+        const int64_t go = (run[l] != 0) & bracket;
+        s->a[l] = go ? al : s->a[l], s->b[l] = go ? bl : s->b[l], s->c[l] = go ? al : s->c[l];
+        s->fa[l] = go ? fal : s->fa[l], s->fb[l] = go ? fbl : s->fb[l], s->fc[l] = go ? fal : s->fc[l];
+        s->d[l] = go ? bl - al : s->d[l], s->e[l] = go ? bl - al : s->e[l];
+        run[l] = go;
+    }
+}
+
 int ds_brent_start(ds_brent *s, double a, double b, double fa, double fb)
 {
-    if (!(fa <= 0 || fb <= 0) || !(fa >= 0 || fb >= 0) || isnan(fa) || isnan(fb))
-        return DS_ROOT_NO_BRACKET;
-    *s = (ds_brent){.a = a, .b = b, .c = a, .fa = fa, .fb = fb, .fc = fa, .d = b - a, .e = b - a};
-    return DS_ROOT_GOING;
+    const ds_brent_lanes v = {&s->a, &s->b, &s->c, &s->fa, &s->fb, &s->fc, &s->d, &s->e};
+    int64_t run = 1;
+    ds_brent_start_lanes(&v, 1, &a, &b, &fa, &fb, &run);
+    return run ? DS_ROOT_GOING : DS_ROOT_NO_BRACKET;
 }
 
 DS_HOT void ds_brent_step_lanes(const ds_brent_lanes *s, int n, double xtol, int64_t *restrict run)

@@ -33,5 +33,9 @@ typedef struct {
     double *a, *b, *c, *fa, *fb, *fc, *d, *e;
 } ds_brent_lanes;
 void ds_brent_step_lanes(const ds_brent_lanes *s, int n, double xtol, int64_t *run);
+/* ds_brent_start for the lanes with run[l] = 1: those bracketed by a[l], b[l] (fa[l], fb[l])
+ * start, the others get run[l] = 0; a lane not started keeps its state. */
+void ds_brent_start_lanes(const ds_brent_lanes *s, int n, const double *a, const double *b, const double *fa,
+                          const double *fb, int64_t *run);
 
 #endif

@@ -787,18 +787,13 @@ DS_HOT static void eq_solve_lanes(const eq_lanes *q, int nl, double *restrict P,
     for (int l = 0; l < nl; l++)
         P[l] = g[l];
     eq_g_lanes(q, nl, other, hi, g);
-#pragma omp simd
     for (int l = 0; l < nl; l++) {
-        /* ds_brent_start's bracket test and state (no bracket: b stays 1) */
-        const double fa = P[l], fb = g[l];
-        const int64_t bracket = ((fa <= 0) | (fb <= 0)) & ((fa >= 0) | (fb >= 0)) & !isnan(fa) & !isnan(fb);
-        const int64_t go = live[l] & bracket;
-        br->a[l] = 1e-9, br->c[l] = 1e-9, br->fa[l] = fa, br->fc[l] = fa;
-        br->d[l] = br->e[l] = hi[l] - 1e-9;
-        B[l] = go ? hi[l] : B[l], FB[l] = fb;
-        ok[l] = live[l] ? bracket : ok[l];
-        live[l] = go;
+        ok[l] = live[l] ^ 1; /* so far 1: a live lane's is whether it is bracketed */
+        br->a[l] = 1e-9;     /* the bracket's low end, read where it is written */
     }
+    ds_brent_start_lanes(br, nl, br->a, hi, P, g, live); /* no bracket: b stays 1 */
+    for (int l = 0; l < nl; l++)
+        ok[l] |= live[l];
     for (int it = 0; it < 200; it++) {
         ds_brent_step_lanes(br, nl, 0.0, live);
         int64_t any = 0;
