@@ -163,7 +163,7 @@ int ds_cmd_run(int argc, char **argv)
                            .threads = a.threads,
                            .summary_only = a.summary_only,
                            .block = a.block,
-                           .checkpoint = study.kind == DS_STUDY_SWEEP ? NULL : ckpt, /* a sweep keeps none */
+                           .checkpoint = ckpt,
                            .resume = a.resume,
                            .command_line = ds_cli_command_line,
                            .compression = a.compression};

@@ -61,6 +61,8 @@ ds_status ds_study_load(const char *path, int nset, const char *const *set, ds_s
 typedef struct ds_study_outcome {
     int nfailed;
     char failure[DS_ERROR_MSG_LEN];
+    int checkpointed; /* opts->checkpoint was opened (a sweep keeps none): the caller removes
+                         it once the output is complete */
 } ds_study_outcome;
 
 /* Runs every variant into a sink (NULL: summaries and table only): arms as streams under

@@ -510,15 +510,16 @@ ds_status ds_study_run(const ds_study *st, const char *out_path, const ds_study_
     if (s)
         return s;
     ds_record_sink sink = ds_h5_sink(w);
-    ds_study_outcome out;
+    ds_study_outcome out = {0};
     s = ds_study_run_sink(st, w ? &sink : NULL, opts, &out, err);
     if (!s && w)
         s = ds_h5_finish(w, err);
     else
         ds_h5_abort(w);
     /* the study is complete, or every subject of a run failed, which resuming would only
-     * repeat (a subject's numbers are its own): nothing to resume */
-    if ((!s || s == DS_ERR_NUMERIC) && opts->checkpoint)
+     * repeat (a subject's numbers are its own): nothing to resume (a file of that name that
+     * the study did not open is not its own) */
+    if ((!s || s == DS_ERR_NUMERIC) && out.checkpointed)
         unlink(opts->checkpoint);
     if (!s && out.nfailed) /* the file is complete and lists them under <stream>/meta/failure */
         s = ds_fail(err, DS_ERR_NUMERIC, "%d subject%s failed; the rest finished%s%s. First: %s", out.nfailed,

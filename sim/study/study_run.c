@@ -364,6 +364,7 @@ static ds_status run_streams(const ds_study *st, const ds_record_sink *w, const 
     if (checkpoints && (s = ds_checkpoint_open(&ck, opts->checkpoint, st, ro.block, !opts->summary_only,
                                                opts->resume, err)))
         return s;
+    out->checkpointed = checkpoints;
     ro.hooks = opts->hooks;
     for (int v = 0; v < st->nvariant && !s; v++) {
         if (checkpoints) { /* over the split's, if any: the blocks run here, and the gathering */
