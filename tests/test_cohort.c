@@ -645,7 +645,7 @@ static void test_lanes_busy(void **state)
         ds_run_result r;
         ds_summary sum;
         assert_int_equal(ds_run_stream(&st.variant[0], NULL, "", &ro, &r, &sum, &err), DS_OK);
-        assert_true(r.lane_slots > 0 && r.lane_attempts == r.steps + r.rejected);
+        assert_true(r.lane_slots > 0);
         busy[k] = (double)r.lane_attempts / (double)r.lane_slots;
         ds_summary_free(&sum);
         ds_study_free(&st);
