@@ -135,8 +135,11 @@ typedef struct ds_run_result {
     double h_min;         /* smallest step over subjects, s */
     /* over the blocks that ran here (not restored from a checkpoint, nor run by another
      * process): their subjects' attempted steps, and their rounds times their subjects; the
-     * ratio is how busy the lanes were (1: no lane waited for its block) */
-    int64_t lane_attempts, lane_slots;
+     * ratio is how busy the lanes were (1: no lane waited for its block). And their rounds, and
+     * the attempts of each one's busiest lane: the ratio of these is how busy that lane was,
+     * below 1 only by what it waited at hard stops and records for its companions; the rest of
+     * the lanes' idle share is that they need fewer steps than their block's busiest. */
+    int64_t lane_attempts, lane_slots, lane_rounds, lane_most;
     int nfailed;          /* subjects that failed (the others finished) */
     char failure[DS_ERROR_MSG_LEN]; /* the first failure, as a message ("" if none) */
 } ds_run_result;

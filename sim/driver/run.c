@@ -174,6 +174,7 @@ typedef struct {
     ds_status st;
     char *msg; /* the error of st, allocated only then */
     int64_t attempts, slots; /* its lanes' attempted steps, its rounds x subjects (ran here) */
+    int64_t rounds, most;    /* its rounds, and the attempts of its busiest lane */
 } run_slot;
 
 /* Block k's outcome into its slot (the message copied once, for the first error). */
@@ -366,10 +367,14 @@ static ds_status alloc_stats(run_ctx *c, ds_error *err)
 static void copy_stats(run_ctx *c, const run_block *k, run_slot *slot)
 {
     const ds_lane_stats *s = ds_evolver_stats(k->ev);
-    slot->slots = ds_evolver_rounds(k->ev) * k->n;
-    slot->attempts = 0;
-    for (int j = 0; j < k->n; j++)
-        slot->attempts += s->steps[j] + s->rejected[j];
+    slot->rounds = ds_evolver_rounds(k->ev);
+    slot->slots = slot->rounds * k->n;
+    slot->attempts = slot->most = 0;
+    for (int j = 0; j < k->n; j++) {
+        const int64_t a = s->steps[j] + s->rejected[j];
+        slot->attempts += a;
+        slot->most = a > slot->most ? a : slot->most;
+    }
     for (int j = 0; j < k->n; j++) {
         const int l = k->l0 + j;
 #define DS_X_COPY(f, u, d) c->stats.f[l] = s->f[j];
@@ -395,6 +400,8 @@ static void total_stats(run_ctx *c)
     for (int i = 0; i < c->nblock; i++) {
         res->lane_attempts += c->slot[i].attempts;
         res->lane_slots += c->slot[i].slots;
+        res->lane_rounds += c->slot[i].rounds;
+        res->lane_most += c->slot[i].most;
     }
 }
 

@@ -395,9 +395,12 @@ static ds_status run_streams(const ds_study *st, const ds_record_sink *w, const 
             fprintf(notes(opts), "%s%-12s %lld steps, %.3f s simulating, %.3f s writing its records",
                     st->kind == DS_STUDY_SINGLE ? "" : "arm ", st->kind == DS_STUDY_SINGLE ? "run" : st->name[v],
                     (long long)r.steps, r.wall_time - r.write_time, r.write_time);
-            /* blocks of several subjects: how often a lane stepped in its block's rounds */
+            /* blocks of several subjects: how often a lane stepped in its block's rounds, and
+             * its busiest lane (what the others' waiting at stops costs, see ds_run_result) */
             if (r.lane_slots > 0 && ro.block > 1 && sc->nsubj > 1)
-                fprintf(notes(opts), ", lanes busy %.1f %%", 100.0 * (double)r.lane_attempts / (double)r.lane_slots);
+                fprintf(notes(opts), ", lanes busy %.1f %% (a block's busiest %.1f %%)",
+                        100.0 * (double)r.lane_attempts / (double)r.lane_slots,
+                        100.0 * (double)r.lane_most / (double)r.lane_rounds);
             fputc('\n', notes(opts));
         }
     }
