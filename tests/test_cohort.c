@@ -625,7 +625,8 @@ static void test_resume(void **state)
     }
 }
 
-/* How busy a block's lanes are (ds_run_result: attempted steps over rounds x subjects): every
+/* How busy a block's lanes are (ds_run_result: attempted steps over rounds x subjects, and
+ * Newton iterations over Newton rounds x subjects): every
  * round when its 16 subjects are the same, and less when they differ (lanes wait at the load
  * segments' ends for the slowest); blocks of one subject have their rounds to themselves. A
  * block's busiest lane is at least as busy as its lanes on average, and waits less than its
@@ -635,7 +636,7 @@ static void test_lanes_busy(void **state)
     (void)state;
     char path[300];
     cohort_at(path, sizeof path, "busy.yaml", "  n: 16\n  seed: 2\n", 1, NULL);
-    double busy[3], most[3];
+    double busy[3], most[3], newton[3];
     for (int k = 0; k < 3; k++) {
         ds_study st;
         ds_error err = {0};
@@ -650,15 +651,20 @@ static void test_lanes_busy(void **state)
         assert_true(r.lane_slots > 0);
         busy[k] = (double)r.lane_attempts / (double)r.lane_slots;
         most[k] = (double)r.lane_most / (double)r.lane_rounds;
+        assert_true(r.lane_newton_slots > 0); /* the scenario's method is implicit */
+        newton[k] = (double)r.lane_newton_iters / (double)r.lane_newton_slots;
         ds_summary_free(&sum);
         ds_study_free(&st);
     }
-    printf("lanes busy: %.4f identical, %.4f drawn in blocks of 8, %.4f one at a time; busiest lanes %.4f, %.4f, %.4f\n",
-           busy[0], busy[1], busy[2], most[0], most[1], most[2]);
+    printf("lanes busy: %.4f identical, %.4f drawn in blocks of 8, %.4f one at a time; busiest lanes %.4f, %.4f, %.4f; "
+           "in Newton's iterations %.4f, %.4f, %.4f\n",
+           busy[0], busy[1], busy[2], most[0], most[1], most[2], newton[0], newton[1], newton[2]);
     assert_true(busy[0] == 1.0 && busy[2] == 1.0);
     assert_true(busy[1] > 0.5 && busy[1] < 1.0);
     assert_true(most[0] == 1.0 && most[2] == 1.0);
     assert_true(most[1] > busy[1] && most[1] <= 1.0);
+    assert_true(newton[0] == 1.0 && newton[2] == 1.0);
+    assert_true(newton[1] > 0.3 && newton[1] < 1.0);
 }
 
 /* The text h5dump prints of every dataset of file at 17 digits, without attributes (they hold

@@ -140,6 +140,10 @@ typedef struct ds_run_result {
      * below 1 only by what it waited at hard stops and records for its companions; the rest of
      * the lanes' idle share is that they need fewer steps than their block's busiest. */
     int64_t lane_attempts, lane_slots, lane_rounds, lane_most;
+    /* the same blocks' Newton iterations (implicit methods), summed over their subjects, and
+     * their Newton rounds times their subjects: a lane that converged, or that does not step
+     * in this round, waits for the others' iterations */
+    int64_t lane_newton_iters, lane_newton_slots;
     int nfailed;          /* subjects that failed (the others finished) */
     char failure[DS_ERROR_MSG_LEN]; /* the first failure, as a message ("" if none) */
 } ds_run_result;

@@ -159,6 +159,11 @@ const ds_lane_stats *ds_evolver_stats(const ds_evolver *ev);
  * (its steps and rejections), so the lanes' attempts over rounds x lanes is how busy the
  * block's lanes were. */
 int64_t ds_evolver_rounds(const ds_evolver *ev);
+/* Newton iterations the block made since the reset (implicit methods): a lane takes part in
+ * an iteration until it has converged, and the block iterates until its last lane has, so
+ * the lanes' iterations (ds_lane_stats.newton_iters) over these x lanes is how busy they
+ * were in Newton's iterations. */
+int64_t ds_evolver_newton_rounds(const ds_evolver *ev);
 const unsigned char *ds_evolver_lane_status(const ds_evolver *ev);
 
 /* A failed lane's time of failure (NaN if it has not failed) and the state that failed. */

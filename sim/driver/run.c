@@ -175,6 +175,7 @@ typedef struct {
     char *msg; /* the error of st, allocated only then */
     int64_t attempts, slots; /* its lanes' attempted steps, its rounds x subjects (ran here) */
     int64_t rounds, most;    /* its rounds, and the attempts of its busiest lane */
+    int64_t newton_iters, newton_slots; /* its lanes' Newton iterations, its Newton rounds x subjects */
 } run_slot;
 
 /* Block k's outcome into its slot (the message copied once, for the first error). */
@@ -369,11 +370,13 @@ static void copy_stats(run_ctx *c, const run_block *k, run_slot *slot)
     const ds_lane_stats *s = ds_evolver_stats(k->ev);
     slot->rounds = ds_evolver_rounds(k->ev);
     slot->slots = slot->rounds * k->n;
-    slot->attempts = slot->most = 0;
+    slot->newton_slots = ds_evolver_newton_rounds(k->ev) * k->n;
+    slot->attempts = slot->most = slot->newton_iters = 0;
     for (int j = 0; j < k->n; j++) {
         const int64_t a = s->steps[j] + s->rejected[j];
         slot->attempts += a;
         slot->most = a > slot->most ? a : slot->most;
+        slot->newton_iters += s->newton_iters[j];
     }
     for (int j = 0; j < k->n; j++) {
         const int l = k->l0 + j;
@@ -402,6 +405,8 @@ static void total_stats(run_ctx *c)
         res->lane_slots += c->slot[i].slots;
         res->lane_rounds += c->slot[i].rounds;
         res->lane_most += c->slot[i].most;
+        res->lane_newton_iters += c->slot[i].newton_iters;
+        res->lane_newton_slots += c->slot[i].newton_slots;
     }
 }
 

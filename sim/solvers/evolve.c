@@ -267,6 +267,7 @@ void ds_evolver_reset(ds_evolver *ev, double t0, const double *x0)
     ev->fail_lane = -1;
     ev->unshown = 0;
     ev->rounds = 0;
+    w->newton_rounds = 0;
 }
 
 static void lane_fail(ds_evolver *ev, int l, ds_lane_status why)
@@ -747,6 +748,7 @@ const double *ds_evolver_state(const ds_evolver *ev) { return ev->w.x; }
 const double *ds_evolver_time(const ds_evolver *ev) { return ev->w.t; }
 const ds_lane_stats *ds_evolver_stats(const ds_evolver *ev) { return &ev->w.st; }
 int64_t ds_evolver_rounds(const ds_evolver *ev) { return ev->rounds; }
+int64_t ds_evolver_newton_rounds(const ds_evolver *ev) { return ev->w.newton_rounds; }
 const unsigned char *ds_evolver_lane_status(const ds_evolver *ev) { return ev->shown; }
 
 double ds_evolver_failure(const ds_evolver *ev, int lane, const char **var)

@@ -181,6 +181,7 @@ DS_HOT void ds_newton_solve(ds_step_ws *w, const double *ts, const double *a, co
             any |= w->iter[l];
         if (!any)
             break;
+        w->newton_rounds++;
         ds_ws_rhs(w, ts, z, fz, w->iter);
         for (int i = 0; i < nx; i++)
 #pragma omp simd

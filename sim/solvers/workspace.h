@@ -51,6 +51,8 @@ struct ds_step_ws {
     ds_flag *iter, *status;
     unsigned char *sing;        /* per lane: its Newton matrix is singular (from the factorizations) */
     ds_lane_stats st;
+    int64_t newton_rounds;      /* Newton iterations the block made, whatever lanes took part
+                                   (ds_evolver_newton_rounds) */
 };
 
 /* Evaluates f at per-lane times tv, counting an evaluation for each lane in `count` (may be

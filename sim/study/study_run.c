@@ -401,6 +401,9 @@ static ds_status run_streams(const ds_study *st, const ds_record_sink *w, const 
                 fprintf(notes(opts), ", lanes busy %.1f %% (a block's busiest %.1f %%)",
                         100.0 * (double)r.lane_attempts / (double)r.lane_slots,
                         100.0 * (double)r.lane_most / (double)r.lane_rounds);
+            if (r.lane_newton_slots > 0 && ro.block > 1 && sc->nsubj > 1)
+                fprintf(notes(opts), ", in Newton's iterations %.1f %%",
+                        100.0 * (double)r.lane_newton_iters / (double)r.lane_newton_slots);
             fputc('\n', notes(opts));
         }
     }
