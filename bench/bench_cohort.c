@@ -7,10 +7,11 @@
  * Each configuration runs in its own process (subj-steps/s: the subjects' accepted steps per
  * second of the simulation, read from the file after the run): one subject at a time through the same method
  * (blocks of one lane: each subject its own integrator, as a loop over single-subject runs
- * would be), the whole cohort as one block of lanes, and in the default blocks (16 lanes
- * quasi-static, 8 inertial)
- * on 1 and 2 threads; the ratios are the batching's gain. Reported, never asserted: subject-days per second of the whole
- * process and of the simulation alone, peak resident memory.
+ * would be), the whole cohort as one block of lanes, and in the default blocks (32 lanes
+ * quasi-static, 8 inertial: ds_run_opts_for) on 1 and 2 threads; the ratios are the
+ * batching's gain, of the simulation alone (the study's runs without loading and writing,
+ * ds_study_outcome.simulating) and of the whole run (loading to the file's close). Reported,
+ * never asserted: subject-days per second of both, peak resident memory.
  *
  * With --large N, the quasi-static cohort also runs with 1,000 and N subjects on 2 threads,
  * through the library as above and through the program itself (`discsim run`, next to this
@@ -42,7 +43,8 @@
 #include "discsim//discsim.h"
 
 typedef struct {
-    double wall, sim; /* s: the whole run, and the arms' simulation */
+    double wall, sim; /* s: the whole run, and its simulation alone (the study's runs without
+                         loading and writing: ds_study_outcome.simulating) */
     double steps;     /* accepted steps of all subjects (0: not read) */
     long rss_kb;
 } result;
@@ -103,8 +105,8 @@ static int run_case(const char *variant, int n, int threads, int block, result *
         char out[64];
         snprintf(out, sizeof out, "/tmp/bench_cohort_%d.h5", (int)getpid());
         ds_study_opts o = {.threads = threads, .block = block, .summary_only = 1};
-        double s0 = ds_seconds();
-        ds_status s = ds_study_run(&st, out, &o, &err);
+        ds_study_outcome oc;
+        ds_status s = ds_study_run_outcome(&st, out, &o, &oc, &err);
         double s1 = ds_seconds(), wall = s1 - t0, steps = 0.0;
         ds_study_free(&st);
         if (!s && n <= 20000) { /* the subjects' steps, read after the run (and its peak memory) */
@@ -120,7 +122,7 @@ static int run_case(const char *variant, int n, int threads, int block, result *
             fprintf(stderr, "%s\n", err.msg);
             _exit(4);
         }
-        double times[3] = {wall, s1 - s0, steps};
+        double times[3] = {wall, oc.simulating, steps};
         if (write(fd[1], times, sizeof times) != (ssize_t)sizeof times)
             _exit(5);
         _exit(0);
@@ -147,9 +149,10 @@ static char csv_tag[1024];
 static void row(const char *variant, const char *what, int n, const result *r, const result *ref)
 {
     if (csv)
-        fprintf(csv, "%s,%s,%s,\"%s\",%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", csv_tag, method[strcmp(variant, "inertial") == 0],
-                variant, what, n, r->wall, n / r->wall, n / r->sim, r->rss_kb / 1024.0,
-                r->steps > 0.0 ? r->steps / r->sim : 0.0, ref ? ref->sim / r->sim : 1.0);
+        fprintf(csv, "%s,%s,%s,\"%s\",%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", csv_tag,
+                method[strcmp(variant, "inertial") == 0], variant, what, n, r->wall, n / r->wall, n / r->sim,
+                r->rss_kb / 1024.0, r->steps > 0.0 ? r->steps / r->sim : 0.0, ref ? ref->sim / r->sim : 1.0,
+                ref ? ref->wall / r->wall : 1.0);
     printf("%-12s %-36s %8d %10.2f %14.0f %14.0f %10.1f", variant, what, n, r->wall, n / r->wall, n / r->sim,
            r->rss_kb / 1024.0);
     if (r->steps > 0.0)
@@ -157,7 +160,7 @@ static void row(const char *variant, const char *what, int n, const result *r, c
     else
         printf(" %13s", "-");
     if (ref)
-        printf(" %9.2fx", ref->sim / r->sim);
+        printf(" %9.2fx %9.2fx", ref->sim / r->sim, ref->wall / r->wall);
     printf("\n");
 }
 
@@ -196,12 +199,15 @@ int main(int argc, char **argv)
            ds_version(), ds_git_commit(), strcmp(method[0], method[1]) ? "methods below" : method[0]);
     if (strcmp(method[0], method[1]))
         printf("methods: quasi_static %s, inertial %s\n", method[0], method[1]);
-    printf("%-12s %-36s %8s %10s %14s %14s %10s %13s %10s\n", "variant", "configuration", "subjects", "wall (s)",
-           "subj-days/s", "sim subj-d/s", "peak MB", "subj-steps/s", "vs 1-at-a");
+    printf("%-12s %-36s %8s %10s %14s %14s %10s %13s %10s %10s\n", "variant", "configuration", "subjects", "wall (s)",
+           "subj-days/s", "sim subj-d/s", "peak MB", "subj-steps/s", "vs 1-at-a", "(whole)");
+    printf("(wall and subj-days/s: the whole run, loading to the file's close; sim: the simulation alone; "
+           "vs 1-at-a: one subject at a time's simulation over this row's, and (whole) the same of the whole run)\n");
     if (csv) { /* every row carries the machine and the build it was measured on */
         bench_machine_tag(csv_tag, sizeof csv_tag);
         fprintf(csv, "commit,date,cpu,os,compiler,isa,method,variant,configuration,subjects,wall_s,subject_days_per_s,"
-                     "sim_subject_days_per_s,peak_mb,subject_steps_per_s,speedup_vs_one_at_a_time\n");
+                     "sim_subject_days_per_s,peak_mb,subject_steps_per_s,speedup_vs_one_at_a_time,"
+                     "speedup_vs_one_at_a_time_whole\n");
     }
     static const char *const variants[] = {"quasi_static", "inertial"};
     /* each variant's four configurations: one subject at a time, one block of all, the default

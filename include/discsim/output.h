@@ -202,5 +202,9 @@ ds_status ds_run(const ds_scenario *sc, const char *out_path, const ds_run_opts 
 
 /* Runs a study into the HDF5 file out_path (NULL: no file), the same way. */
 ds_status ds_study_run(const ds_study *st, const char *out_path, const ds_study_opts *opts, ds_error *err);
+/* The same, and what its runs left undone and how long they simulated into *outcome (zeroed
+ * first, then filled as far as the study got; NULL: not wanted). */
+ds_status ds_study_run_outcome(const ds_study *st, const char *out_path, const ds_study_opts *opts,
+                               ds_study_outcome *outcome, ds_error *err);
 
 #endif

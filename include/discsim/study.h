@@ -63,6 +63,8 @@ typedef struct ds_study_outcome {
     char failure[DS_ERROR_MSG_LEN];
     int checkpointed; /* opts->checkpoint was opened (a sweep keeps none): the caller removes
                          it once the output is complete */
+    double simulating; /* s of wall time the runs spent simulating: not loading, nor writing
+                          their records or the file (a benchmark's measure of the lanes) */
 } ds_study_outcome;
 
 /* Runs every variant into a sink (NULL: summaries and table only): arms as streams under

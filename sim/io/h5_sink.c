@@ -498,6 +498,14 @@ ds_status ds_run(const ds_scenario *sc, const char *out_path, const ds_run_opts 
 
 ds_status ds_study_run(const ds_study *st, const char *out_path, const ds_study_opts *opts, ds_error *err)
 {
+    return ds_study_run_outcome(st, out_path, opts, NULL, err);
+}
+
+ds_status ds_study_run_outcome(const ds_study *st, const char *out_path, const ds_study_opts *opts,
+                               ds_study_outcome *outcome, ds_error *err)
+{
+    ds_study_outcome own, *out = outcome ? outcome : &own;
+    memset(out, 0, sizeof *out);
     if (st->nvariant < 1 || !st->variant)
         return ds_fail(err, DS_ERR_USAGE, "ds_study_run: the study has no variant to run");
     ds_status s = DS_OK;
@@ -510,8 +518,7 @@ ds_status ds_study_run(const ds_study *st, const char *out_path, const ds_study_
     if (s)
         return s;
     ds_record_sink sink = ds_h5_sink(w);
-    ds_study_outcome out = {0};
-    s = ds_study_run_sink(st, w ? &sink : NULL, opts, &out, err);
+    s = ds_study_run_sink(st, w ? &sink : NULL, opts, out, err);
     if (!s && w)
         s = ds_h5_finish(w, err);
     else
@@ -519,10 +526,10 @@ ds_status ds_study_run(const ds_study *st, const char *out_path, const ds_study_
     /* the study is complete, or every subject of a run failed, which resuming would only
      * repeat (a subject's numbers are its own): nothing to resume (a file of that name that
      * the study did not open is not its own) */
-    if ((!s || s == DS_ERR_NUMERIC) && out.checkpointed)
+    if ((!s || s == DS_ERR_NUMERIC) && out->checkpointed)
         unlink(opts->checkpoint);
-    if (!s && out.nfailed) /* the file is complete and lists them under <stream>/meta/failure */
-        s = ds_fail(err, DS_ERR_NUMERIC, "%d subject%s failed; the rest finished%s%s. First: %s", out.nfailed,
-                    out.nfailed == 1 ? "" : "s", out_path ? " and are in " : "", out_path ? out_path : "", out.failure);
+    if (!s && out->nfailed) /* the file is complete and lists them under <stream>/meta/failure */
+        s = ds_fail(err, DS_ERR_NUMERIC, "%d subject%s failed; the rest finished%s%s. First: %s", out->nfailed,
+                    out->nfailed == 1 ? "" : "s", out_path ? " and are in " : "", out_path ? out_path : "", out->failure);
     return s;
 }

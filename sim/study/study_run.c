@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/strbuf.h"
+#include "discsim/clock.h"
 #include "study/checkpoint.h"
 #include "study/cohort_bands.h"
 #include "study/cohort_stats.h"
@@ -285,6 +286,7 @@ static ds_status sweep_as_lanes(const ds_study *st, const ds_study_opts *opts, d
             snprintf(r.failure + strlen(r.failure), sizeof r.failure - strlen(r.failure),
                      " (the sweep's lanes: subject k is point k / %d, subject k mod %d)", N, N);
         note_failures(out, "sweep", "", &r);
+        out->simulating += r.wall_time;
         if (notes(opts))
             fprintf(notes(opts), "sweep as lanes: %d points x %d subject%s in one batch, %lld steps, %.3f s\n", V, N,
                     N == 1 ? "" : "s", (long long)r.steps, r.wall_time);
@@ -321,6 +323,7 @@ static ds_status run_sweep(const ds_study *st, const ds_study_opts *opts, ds_sum
     ds_run_opts quiet = {.progress = 0, .summary_only = opts->summary_only, .block = opts->block};
     int points_done = 0;
     const int nthreads = opts->threads > 0 ? opts->threads : 1;
+    const double t0 = ds_seconds(); /* the points run side by side: their wall time together */
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nthreads) if (!s && nthreads > 1)
     for (int v = 0; v < (s ? 0 : st->nvariant); v++) {
         ss[v] = ds_run_stream(&st->variant[v], NULL, "", &quiet, &rr[v], &sum[v], &ee[v]);
@@ -331,6 +334,7 @@ static ds_status run_sweep(const ds_study *st, const ds_study_opts *opts, ds_sum
             fprintf(stderr, "[discsim] sweep: point %d of %d done\n", k, st->nvariant);
         }
     }
+    out->simulating += ds_seconds() - t0;
     for (int v = 0; !s && v < st->nvariant; v++) {
         if (ss[v])
             s = ds_fail(err, ss[v], "sweep point %s: %s", st->name[v], ee[v].msg);
@@ -388,9 +392,11 @@ static ds_status run_streams(const ds_study *st, const ds_record_sink *w, const 
         s = ds_run_stream(sc, sink, prefix, &ro, &r, &sum[v], err);
         if (sink != w)
             ds_bands_free(&bands);
-        if (!s)
+        if (!s) {
             note_failures(out, st->kind == DS_STUDY_ARMS ? "arm " : "", st->kind == DS_STUDY_ARMS ? st->name[v] : "",
                           &r);
+            out->simulating += r.wall_time - r.write_time;
+        }
         if (!s && notes(opts)) { /* a single run's (a cohort's, a checkpointed one's) as each arm's */
             fprintf(notes(opts), "%s%-12s %lld steps, %.3f s simulating, %.3f s writing its records",
                     st->kind == DS_STUDY_SINGLE ? "" : "arm ", st->kind == DS_STUDY_SINGLE ? "run" : st->name[v],
