@@ -26,6 +26,7 @@ cohort:
   seed: 5
   design: lhs
   vary:
+    body_mass: {distribution: uniform, min: 55kg, max: 100kg}
     herniation.size: {distribution: uniform, min: 3mm, max: 6mm}
     levels.L4L5.permeability: {distribution: lognormal, median: 0.16 mm^3/(MPa*s), sd_log: 0.3}
 arms:

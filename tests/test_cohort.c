@@ -12,6 +12,7 @@
 
 #include "discsim/clock.h"
 #include "testkit.h"
+#include "driver/subject_order.h"
 #include "study/cohort_stats.h"
 
 static char dir[256];
@@ -189,6 +190,21 @@ static void test_draws_reach_the_lanes(void **state)
     ds_scenario_free(&sc);
 }
 
+/* Subject l of the batch's cohort as a scenario of its own: the one-subject cohort at
+ * one_path, with l's drawn values given to its model. */
+static void subject_alone(const ds_scenario *batch, const char *one_path, int l, ds_scenario *s1)
+{
+    ds_error err;
+    assert_int_equal(ds_scenario_load(one_path, 0, NULL, s1, &err), DS_OK);
+    ds_cohort c1 = batch->cohort;
+    double v[DS_MAX_VARY];
+    for (int k = 0; k < c1.nvary; k++)
+        v[k] = batch->cohort.value[(size_t)k * batch->cohort.n + l];
+    c1.n = 1;
+    c1.value = v;
+    assert_int_equal(ds_cohort_apply(&c1, &s1->model, &err), DS_OK);
+}
+
 /* One subject of a cohort, run in a batch of nine, equals the same subject run alone with
  * its values given to a one-subject model: a lane's numbers never depend on its companions. */
 static void test_subject_alone_equals_batch(void **state)
@@ -205,20 +221,189 @@ static void test_subject_alone_equals_batch(void **state)
     ds_run_opts ro = {0};
     assert_int_equal(ds_run_stream(&sb, NULL, "", &ro, &rb, &sumb, &err), DS_OK);
     for (int l = 0; l < 9; l += 4) {
-        assert_int_equal(ds_scenario_load(one, 0, NULL, &s1, &err), DS_OK);
-        ds_cohort c1 = sb.cohort;
-        double v[DS_MAX_VARY];
-        for (int k = 0; k < c1.nvary; k++)
-            v[k] = sb.cohort.value[(size_t)k * 9 + l];
-        c1.n = 1;
-        c1.value = v;
-        assert_int_equal(ds_cohort_apply(&c1, &s1.model, &err), DS_OK);
+        subject_alone(&sb, one, l, &s1);
         assert_int_equal(ds_run_stream(&s1, NULL, "", &ro, &r1, &sum1, &err), DS_OK);
         for (int q = 0; q < sumb.nmetric; q++)
             assert_true(memcmp(&sumb.metric[q].value[l], &sum1.metric[q].value[0], sizeof(double)) == 0);
         ds_summary_free(&sum1);
         ds_scenario_free(&s1);
     }
+    ds_summary_free(&sumb);
+    ds_scenario_free(&sb);
+}
+
+/* A test sink: every record, and each subject's steps and failure as the stream ends. */
+typedef struct {
+    int nsubj, nseries;
+    size_t nrec;
+    double *values; /* [record][series][subject], up to 2000 records */
+    int64_t steps[16];
+    unsigned char failed[16];
+    double fail_time[16];
+    char what[16][DS_FAILURE_TEXT];
+} kept_stream;
+
+static ds_status kept_begin(void *ctx, const char *prefix, int nsubj, int nseries, const ds_series_desc *series,
+                            ds_error *err)
+{
+    (void)prefix, (void)series, (void)err;
+    kept_stream *k = ctx;
+    k->nsubj = nsubj, k->nseries = nseries, k->nrec = 0;
+    k->values = calloc((size_t)2000 * (nseries ? nseries : 1) * nsubj, sizeof(double));
+    return k->values && nsubj <= 16 ? DS_OK : DS_ERR_NOMEM;
+}
+
+static ds_status kept_record(void *ctx, double t, const double *values, ds_error *err)
+{
+    (void)t, (void)err;
+    kept_stream *k = ctx;
+    const size_t n = (size_t)k->nseries * k->nsubj;
+    if (k->nrec < 2000)
+        memcpy(k->values + k->nrec * n, values, n * sizeof(double));
+    k->nrec++;
+    return DS_OK;
+}
+
+static ds_status kept_end(void *ctx, const char *prefix, const ds_run_report *rep, ds_error *err)
+{
+    (void)prefix, (void)err;
+    kept_stream *k = ctx;
+    for (int l = 0; l < k->nsubj; l++) {
+        k->steps[l] = rep->stats->steps[l];
+        k->failed[l] = rep->failed[l];
+        k->fail_time[l] = rep->fail_time[l];
+        memcpy(k->what[l], rep->fail_what[l], DS_FAILURE_TEXT);
+    }
+    return DS_OK;
+}
+
+/* A cohort whose blocks are filled in the order of body mass (subject_order.h) gives each
+ * subject, in the sink and in the summaries, what that subject gives run alone: series,
+ * summaries, steps, and where some fail (explicit Euler, conductances drawn into its
+ * instability), which subjects, when, why, and the run's first failure by subject. */
+static void test_sorted_blocks_by_subject(void **state)
+{
+    (void)state;
+    static const char *const cases[2][2] = {
+        {"    levels.L4L5.permeability: {distribution: uniform, min: 0.1 mm^3/(MPa*s), max: 0.3 mm^3/(MPa*s)}\n",
+         NULL},
+        {"    levels.L4L5.permeability: {distribution: uniform, min: 0.1 mm^3/(MPa*s), max: 12000 mm^3/(MPa*s)}\n",
+         "solver: {method: euler, step: 10s}\n"}};
+    for (int c = 0; c < 2; c++) {
+        enum { N = 10 };
+        char path[300], one[300], head[1024];
+        snprintf(head, sizeof head,
+                 "  n: %d\n  seed: 7\n  design: lhs\n  vary:\n"
+                 "    body_mass: {distribution: uniform, min: 50kg, max: 110kg}\n"
+                 "    herniation.size: {distribution: uniform, min: 3mm, max: 6mm}\n%s",
+                 N, cases[c][0]);
+        cohort_at(path, sizeof path, "sorted.yaml", head, 0, cases[c][1]);
+        cohort_at(one, sizeof one, "sorted_one.yaml", "  n: 1\n  seed: 7\n", 0, cases[c][1]);
+        ds_scenario sb, s1;
+        ds_error err;
+        assert_int_equal(ds_scenario_load(path, 0, NULL, &sb, &err), DS_OK);
+        int *order = NULL;
+        assert_int_equal(ds_subject_order(&sb, &order, &err), DS_OK);
+        assert_non_null(order); /* the blocks are not the subjects' own order */
+        free(order);
+        kept_stream kb = {0}, k1 = {0};
+        ds_record_sink sink = {.ctx = &kb, .begin = kept_begin, .record = kept_record, .end = kept_end};
+        ds_summary sumb = {0}, sum1 = {0};
+        ds_run_result rb, r1;
+        ds_run_opts ro = {.block = 4};
+        assert_int_equal(ds_run_stream(&sb, &sink, "", &ro, &rb, &sumb, &err), DS_OK);
+        int first = -1, nfailed = 0;
+        for (int l = 0; l < N; l++) {
+            subject_alone(&sb, one, l, &s1);
+            ds_record_sink s1sink = {.ctx = &k1, .begin = kept_begin, .record = kept_record, .end = kept_end};
+            ds_run_opts r1o = {0};
+            memset(&sum1, 0, sizeof sum1);
+            ds_status st1 = ds_run_stream(&s1, &s1sink, "", &r1o, &r1, &sum1, &err);
+            assert_true(st1 == DS_OK || st1 == DS_ERR_NUMERIC);
+            assert_int_equal(kb.failed[l], st1 == DS_ERR_NUMERIC);
+            nfailed += kb.failed[l];
+            first = first < 0 && kb.failed[l] ? l : first;
+            if (st1 == DS_OK) {
+                assert_true(kb.what[l][0] == '\0' && isnan(kb.fail_time[l]));
+                assert_int_equal(kb.steps[l], k1.steps[0]);
+                for (int q = 0; q < sumb.nmetric; q++)
+                    assert_true(memcmp(&sumb.metric[q].value[l], &sum1.metric[q].value[0], sizeof(double)) == 0);
+            } else { /* alone, the run stops there: when, and why, as in the batch */
+                char when[64];
+                snprintf(when, sizeof when, "t = %.6g s", kb.fail_time[l]);
+                assert_non_null(strstr(err.msg, when));
+                assert_true(kb.what[l][0] != '\0');
+                assert_non_null(strstr(err.msg, kb.what[l]));
+            }
+            /* every record of every series the subject alone made; in the batch, NaN after */
+            if (st1 == DS_OK ? k1.nrec != kb.nrec : k1.nrec > kb.nrec)
+                fail_msg("case %d subject %d: %zu records alone, %zu in the batch", c, l, k1.nrec, kb.nrec);
+            for (size_t r = 0; r < kb.nrec && r < 2000; r++)
+                for (int q = 0; q < kb.nseries; q++) {
+                    const double a = kb.values[(r * kb.nseries + q) * N + l];
+                    const double b = r < k1.nrec ? k1.values[r * k1.nseries + q] : NAN;
+                    if (memcmp(&a, &b, sizeof a) && !(isnan(a) && isnan(b)))
+                        fail_msg("case %d subject %d: record %zu, series %d: %.17g in the batch, %.17g alone", c, l, r,
+                                 q, a, b);
+                }
+            free(k1.values);
+            k1.values = NULL;
+            ds_summary_free(&sum1);
+            ds_scenario_free(&s1);
+        }
+        printf("sorted blocks, case %d: %d of %d failed, first %d\n", c, nfailed, N, first);
+        if (c) { /* some failed, and the run names the first of them */
+            char subj[64];
+            snprintf(subj, sizeof subj, "subject %d failed", first);
+            assert_true(nfailed > 0 && nfailed < N);
+            assert_non_null(strstr(rb.failure, subj));
+        }
+        free(kb.values);
+        ds_summary_free(&sumb);
+        ds_scenario_free(&sb);
+    }
+    /* every subject fails: the run's error names the earliest failure, the lowest subject
+     * among equals, by its subject (times from the batch above are the subjects' own) */
+    char path[300], head[512];
+    snprintf(head, sizeof head,
+             "  n: 10\n  seed: 7\n  design: lhs\n  vary:\n"
+             "    body_mass: {distribution: uniform, min: 50kg, max: 110kg}\n"
+             "    levels.L4L5.permeability: {distribution: uniform, min: 20000 mm^3/(MPa*s), max: 40000 mm^3/(MPa*s)}\n");
+    cohort_at(path, sizeof path, "sorted_all.yaml", head, 0, "solver: {method: euler, step: 10s}\n");
+    ds_scenario sb;
+    ds_error err;
+    assert_int_equal(ds_scenario_load(path, 0, NULL, &sb, &err), DS_OK);
+    kept_stream kb = {0};
+    ds_record_sink sink = {.ctx = &kb, .begin = kept_begin, .record = kept_record, .end = kept_end};
+    ds_run_opts ro = {.block = 4};
+    ds_run_result rb;
+    ds_summary sumb = {0};
+    assert_int_equal(ds_run_stream(&sb, &sink, "", &ro, &rb, &sumb, &err), DS_ERR_NUMERIC);
+    double t_first = INFINITY;
+    int first = -1;
+    for (int l = 0; l < 10; l++) { /* each alone: its own failure time */
+        ds_scenario s1;
+        char one[300];
+        cohort_at(one, sizeof one, "sorted_all_one.yaml", "  n: 1\n  seed: 7\n", 0, "solver: {method: euler, step: 10s}\n");
+        subject_alone(&sb, one, l, &s1);
+        ds_run_opts r1o = {0};
+        ds_run_result r1;
+        ds_summary sum1 = {0};
+        ds_error e1;
+        assert_int_equal(ds_run_stream(&s1, NULL, "", &r1o, &r1, &sum1, &e1), DS_ERR_NUMERIC);
+        ds_summary_free(&sum1);
+        double t = NAN;
+        assert_non_null(strstr(e1.msg, "t = "));
+        sscanf(strstr(e1.msg, "t = "), "t = %lf", &t);
+        if (t < t_first)
+            t_first = t, first = l;
+        ds_scenario_free(&s1);
+    }
+    char subj[64];
+    snprintf(subj, sizeof subj, "subject %d,", first);
+    printf("sorted blocks, all failed: first %d at %.6g s: %s\n", first, t_first, err.msg);
+    assert_non_null(strstr(err.msg, subj));
+    free(kb.values);
     ds_summary_free(&sumb);
     ds_scenario_free(&sb);
 }
@@ -562,6 +747,7 @@ static void test_resume(void **state)
     char *const path = f.path, *const full = f.full, *const part = f.part, *const log = f.log;
     cohort_at(path, sizeof f.path, "resume.yaml",
               "  n: 24\n  seed: 3\n  vary:\n"
+              "    body_mass: {distribution: uniform, min: 55kg, max: 100kg}\n" /* blocks in its order */
               "    herniation.size: {distribution: uniform, min: 3mm, max: 6mm}\n"
               "    levels.L4L5.permeability: {distribution: lognormal, median: 0.16 mm^3/(MPa*s), sd_log: 0.3}\n",
               0,
@@ -705,6 +891,7 @@ static void test_resume_series(void **state)
     snprintf(plain, sizeof plain, "%s/resume_series_plain.h5", dir);
     cohort_at(path, sizeof f.path, "resume_series.yaml",
               "  n: 22\n  seed: 5\n  vary:\n"
+              "    body_mass: {distribution: uniform, min: 55kg, max: 100kg}\n" /* blocks in its order */
               "    herniation.size: {distribution: uniform, min: 3mm, max: 6mm}\n"
               "    levels.L4L5.permeability: {distribution: lognormal, median: 0.16 mm^3/(MPa*s), sd_log: 0.3}\n",
               0,
@@ -908,6 +1095,7 @@ int main(void)
         cmocka_unit_test(test_marginals_and_correlation),
         cmocka_unit_test(test_draws_reach_the_lanes),
         cmocka_unit_test(test_subject_alone_equals_batch),
+        cmocka_unit_test(test_sorted_blocks_by_subject),
         cmocka_unit_test(test_paired_statistics),
         cmocka_unit_test(test_cohort_file),
         cmocka_unit_test(test_sobol_ishigami),

@@ -5,7 +5,10 @@
  * copy, data and integrator: every block advances to the next record time (on threads when
  * the caller gives a parallel loop; the core itself has none), then the record of all
  * subjects goes to the sink. A lane's arithmetic never depends on its companions, so the
- * numbers are the same to the bit whatever the block size and the threads. */
+ * numbers are the same to the bit whatever the block size and the threads. A cohort's
+ * subjects fill the blocks in the order of subject_order.h: everything per subject here is
+ * held by run position (checkpoints and other processes see positions too), and the sink
+ * and the caller get it in subject order. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +17,7 @@
 #include "discsim/run.h"
 #include "physics/spine.h"
 #include "series.h"
+#include "subject_order.h"
 #include "discsim/clock.h"
 
 #include <stdatomic.h>
@@ -216,6 +220,9 @@ typedef struct {
     void *stats_mem;
     ds_block_results view; /* the arrays above, for checkpoints */
     run_progress *progress; /* NULL: no progress line */
+    int *order;       /* the subject at each run position (NULL: the same); see subject_order.h */
+    double *rec_out;  /* with an order and series: the record in subject order, for the sink */
+    int ordered;      /* the per-subject arrays above are in subject order (finish) */
 } run_ctx;
 
 /* Series kept by the hooks: block k's buffered records handed over. */
@@ -431,7 +438,7 @@ static ds_status setup_block(run_ctx *c, run_block *k, int l0, int n, ds_error *
     const ds_scenario *sc = c->sc;
     k->l0 = l0;
     k->n = n;
-    ds_status st = ds_scenario_lanes(sc, l0, n, &k->m, err);
+    ds_status st = ds_scenario_lanes_at(sc, c->order, l0, n, &k->m, err);
     if (st || (st = ds_data_create(&k->m, &k->d, err)))
         return st;
     ds_system sys;
@@ -592,15 +599,23 @@ static void block_whole(void *arg, int i)
     free(k);
 }
 
+/* The subject at run position p (the position itself once the arrays are in subject order). */
+static int subject_at(const run_ctx *c, int p) { return c->order && !c->ordered ? c->order[p] : p; }
+
 /* The first failure in subject order, as the run's message. */
 static void first_failure(run_ctx *c)
 {
     const ds_scenario *sc = c->sc;
     c->res->nfailed = 0;
+    int f = -1; /* the failed position of the lowest subject */
     for (int l = 0; c->failed && l < sc->nsubj; l++)
-        if (c->failed[l] && c->res->nfailed++ == 0)
-            snprintf(c->res->failure, sizeof c->res->failure, "%.400s: subject %d failed at t = %.6g s (%.4f h): %s",
-                     sc->path, l, c->fail_time[l], c->fail_time[l] / 3600.0, c->fail_what[l]);
+        if (c->failed[l]) {
+            c->res->nfailed++;
+            f = f < 0 || subject_at(c, l) < subject_at(c, f) ? l : f;
+        }
+    if (f >= 0)
+        snprintf(c->res->failure, sizeof c->res->failure, "%.400s: subject %d failed at t = %.6g s (%.4f h): %s",
+                 sc->path, subject_at(c, f), c->fail_time[f], c->fail_time[f] / 3600.0, c->fail_what[f]);
 }
 
 /* After a step: an error of any block (the first in block order), or DS_ERR_NUMERIC when
@@ -618,10 +633,11 @@ static ds_status after_step(run_ctx *c, ds_error *err)
         return DS_OK;
     int f = 0; /* the earliest failure, the lowest subject among equals */
     for (int l = 1; l < c->sc->nsubj; l++)
-        if (c->fail_time[l] < c->fail_time[f])
+        if (c->fail_time[l] < c->fail_time[f] ||
+            (c->fail_time[l] == c->fail_time[f] && subject_at(c, l) < subject_at(c, f)))
             f = l;
     return ds_fail(err, DS_ERR_NUMERIC, "%s: simulation diverged at t = %.6g s (%.4f h), subject %d, variable %s%s",
-                   c->sc->path, c->fail_time[f], c->fail_time[f] / 3600.0, f, c->fail_what[f],
+                   c->sc->path, c->fail_time[f], c->fail_time[f] / 3600.0, subject_at(c, f), c->fail_what[f],
                    c->sc->nsubj > 1 ? " (every subject failed)" : "");
 }
 
@@ -651,7 +667,9 @@ static ds_status emit(run_ctx *c, double tr, ds_status st, ds_error *err)
         return st;
     if (c->sink && c->sink->record && !c->summary_only) {
         const double w0 = ds_seconds();
-        ds_status st = c->sink->record(c->sink->ctx, tr, c->rec, err);
+        if (c->order) /* the record's columns in subject order */
+            ds_order_record(c->order, c->sc->nsubj, c->sl.n, c->rec, c->rec_out);
+        ds_status st = c->sink->record(c->sink->ctx, tr, c->order ? c->rec_out : c->rec, err);
         c->res->write_time += ds_seconds() - w0;
         if (st)
             return st;
@@ -764,6 +782,11 @@ static ds_status setup(run_ctx *c, ds_error *err)
                                           "hooks' put_records and get_record)");
     /* series kept by the hooks: a block hands over about 64 KiB of records at a time (the
      * checkpoint's writes are then large, and a block's buffer stays in cache) */
+    if ((st = ds_subject_order(sc, &c->order, err)))
+        return st;
+    if (c->order && !c->summary_only &&
+        !(c->rec_out = malloc((size_t)(c->sl.n ? c->sl.n : 1) * N * sizeof(double))))
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
     const size_t rec_bytes = (size_t)(c->sl.n ? c->sl.n : 1) * B * sizeof(double);
     c->chunk = rec_bytes >= (1u << 16) ? 1 : (int)((1u << 16) / rec_bytes);
     c->nblock = (N + B - 1) / B;
@@ -808,6 +831,57 @@ static ds_status setup(run_ctx *c, ds_error *err)
     return st;
 }
 
+/* The run's per-subject results, held by run position, put in subject order: the solver's
+ * statistics, the failures and the summaries' metrics (their accumulators, where the run kept
+ * them, stay as they were: only the metrics are read after the run). */
+static ds_status in_subject_order(run_ctx *c, ds_error *err)
+{
+    const int N = c->sc->nsubj;
+    double *tmp = malloc((size_t)N * sizeof(double));
+    unsigned char *was = malloc((size_t)N);
+    if (!tmp || !was) {
+        free(tmp);
+        free(was);
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    }
+#define DS_X_ORDER(f, u, d) ds_order_int64s(c->order, N, c->stats.f, (int64_t *)(void *)tmp);
+    DS_STATS_FIELDS(DS_X_ORDER)
+#undef DS_X_ORDER
+    ds_order_doubles(c->order, N, c->stats.h_min, tmp);
+    ds_order_doubles(c->order, N, c->stats.h_last, tmp);
+    for (int q = 0; c->sum && q < c->sum->nmetric; q++)
+        ds_order_doubles(c->order, N, c->sum->metric[q].value, tmp);
+    ds_order_doubles(c->order, N, c->fail_time, tmp);
+    memcpy(was, c->failed, (size_t)N);
+    for (int p = 0; p < N; p++)
+        c->failed[c->order[p]] = was[p];
+    /* the texts: only the failed subjects' are moved (the others are zero and stay untouched,
+     * so that their pages are never made resident): all taken out, then put in place */
+    int nf = 0;
+    for (int p = 0; p < N; p++)
+        nf += was[p];
+    char(*text)[DS_FAILURE_TEXT] = nf ? malloc((size_t)nf * sizeof *text) : NULL;
+    int *to = nf ? malloc((size_t)nf * sizeof *to) : NULL;
+    if (nf && (!text || !to)) {
+        free(text), free(to), free(tmp), free(was);
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    }
+    for (int p = 0, k = 0; p < N; p++)
+        if (was[p]) {
+            memcpy(text[k], c->fail_what[p], sizeof text[k]);
+            memset(c->fail_what[p], 0, sizeof text[k]);
+            to[k++] = c->order[p];
+        }
+    for (int k = 0; k < nf; k++)
+        memcpy(c->fail_what[to[k]], text[k], sizeof text[k]);
+    free(text);
+    free(to);
+    free(tmp);
+    free(was);
+    c->ordered = 1;
+    return DS_OK;
+}
+
 /* Hands the finished stream to the sink: statistics, failures and summaries. */
 static ds_status finish(run_ctx *c, const char *prefix, double wall0, ds_error *err)
 {
@@ -825,6 +899,8 @@ static ds_status finish(run_ctx *c, const char *prefix, double wall0, ds_error *
         for (int l = 0; l < sc->nsubj; l++) /* a failed subject's metrics cover part of the window */
             for (int q = 0; c->failed[l] && q < c->sum->nmetric; q++)
                 c->sum->metric[q].value[l] = NAN;
+    if (c->order && (st = in_subject_order(c, err)))
+        return st;
     first_failure(c);
     total_stats(c);
     c->res->wall_time = ds_seconds() - wall0;
@@ -893,5 +969,7 @@ ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const
     free(c.fail_time);
     free(c.failed);
     free(c.fail_what);
+    free(c.order);
+    free(c.rec_out);
     return st;
 }

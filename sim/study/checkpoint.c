@@ -5,7 +5,9 @@
  *
  * Layout: a header (magic, a tag that fingerprints the study, variants, subjects, block,
  * whether series are kept), then records of two kinds, each with a head (kind, variant,
- * first subject, subjects and three numbers):
+ * first run position, subjects and three numbers; a block's subjects are run positions, in
+ * the order a cohort's subjects fill the blocks, which the scenario alone decides: the
+ * format's version 3, since that order came):
  * - a block's series (series runs): records rec0 .. rec0 + nrec - 1 of its subjects, each
  *   [series][subjects], a chunk at a time as the block runs; the series run's file is then
  *   written from them, record by record, once every block is done;
@@ -41,7 +43,7 @@
 #include "study/block_pack.h"
 #include "discsim/clock.h"
 
-static const char magic[8] = {'D', 'S', 'C', 'K', 'P', 'T', '2', '\n'};
+static const char magic[8] = {'D', 'S', 'C', 'K', 'P', 'T', '3', '\n'};
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
@@ -159,9 +161,14 @@ static ds_status read_index(ds_checkpoint *c, ds_error *err)
     char mg[sizeof magic];
     uint64_t tag;
     int32_t shape[4];
-    if (!read_at(c->fd, mg, sizeof mg, 0) || memcmp(mg, magic, sizeof mg) ||
+    if (!read_at(c->fd, mg, sizeof mg, 0) || memcmp(mg, magic, 6) ||
         !read_at(c->fd, &tag, sizeof tag, sizeof mg) || !read_at(c->fd, shape, sizeof shape, sizeof mg + sizeof tag))
         return ds_fail(err, DS_ERR_IO, "%s: not a discsim checkpoint (run without --resume to start again)", c->path);
+    if (memcmp(mg, magic, sizeof mg)) /* an earlier format: its blocks may hold other subjects */
+        return ds_fail(err, DS_ERR_INPUT,
+                       "%s: a checkpoint of another version of discsim (format %c, this one's %c); run without "
+                       "--resume to start again",
+                       c->path, mg[6], magic[6]);
     if (tag != c->tag || shape[0] != c->nvariant || shape[1] != c->nsubj || shape[2] != c->block ||
         shape[3] != c->series)
         return ds_fail(err, DS_ERR_INPUT,
