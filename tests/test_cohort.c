@@ -277,6 +277,38 @@ static ds_status kept_end(void *ctx, const char *prefix, const ds_run_report *re
     return DS_OK;
 }
 
+static ds_status failing_ahead(void *ctx, const char *prefix, const ds_scenario *sc, ds_error *err)
+{
+    (void)prefix, (void)sc;
+    ((kept_stream *)ctx)->nrec = 12345; /* it was called */
+    return ds_fail(err, DS_ERR_IO, "the disc is full (a test sink)");
+}
+
+/* A sink's ahead (the scenario's part of what end writes) is written while the blocks run;
+ * when it fails, the run ends with its error once the blocks are done, and end is not called. */
+static void test_sink_ahead_fails(void **state)
+{
+    (void)state;
+    char path[300];
+    cohort_at(path, sizeof path, "ahead.yaml", "  n: 6\n  seed: 2\n", 1, NULL);
+    ds_scenario sc;
+    ds_error err;
+    assert_int_equal(ds_scenario_load(path, 0, NULL, &sc, &err), DS_OK);
+    kept_stream k = {0};
+    k.steps[0] = -1; /* end would overwrite it */
+    ds_record_sink sink = {.ctx = &k, .begin = kept_begin, .ahead = failing_ahead, .end = kept_end};
+    ds_run_opts ro = {.block = 2, .summary_only = 1};
+    ds_run_result r;
+    ds_summary sum = {0};
+    assert_int_equal(ds_run_stream(&sc, &sink, "", &ro, &r, &sum, &err), DS_ERR_IO);
+    assert_non_null(strstr(err.msg, "the disc is full"));
+    assert_int_equal(k.nrec, 12345);
+    assert_int_equal(k.steps[0], -1);
+    free(k.values);
+    ds_summary_free(&sum);
+    ds_scenario_free(&sc);
+}
+
 /* A cohort whose blocks are filled in the order of body mass (subject_order.h) gives each
  * subject, in the sink and in the summaries, what that subject gives run alone: series,
  * summaries, steps, and where some fail (explicit Euler, conductances drawn into its
@@ -1096,6 +1128,7 @@ int main(void)
         cmocka_unit_test(test_draws_reach_the_lanes),
         cmocka_unit_test(test_subject_alone_equals_batch),
         cmocka_unit_test(test_sorted_blocks_by_subject),
+        cmocka_unit_test(test_sink_ahead_fails),
         cmocka_unit_test(test_paired_statistics),
         cmocka_unit_test(test_cohort_file),
         cmocka_unit_test(test_sobol_ishigami),

@@ -35,6 +35,7 @@ typedef struct ds_run_report {
     const char (*fail_what)[DS_FAILURE_TEXT]; /* [subject] "L4L5 fluid_volume: reason (phase, posture)" */
     double wall_time;                      /* s */
     double write_time;                     /* s of it in the sink: the stream's start and records */
+    int ahead;                             /* 1: the sink's ahead was called and succeeded */
 } ds_run_report;
 
 /* Where records go. Every callback returns a status; any may be NULL (nothing to do). */
@@ -45,6 +46,12 @@ typedef struct ds_record_sink {
                        ds_error *err);
     /* One record at time t: values laid out [series][subject]. */
     ds_status (*record)(void *ctx, double t, const double *values, ds_error *err);
+    /* What end would write that depends on the scenario alone (for a file: the subjects'
+     * parameters and the timeline), written ahead: at most once a stream, after begin and
+     * before any record, from one of the run's threads while the others run blocks (when each
+     * block runs the whole timeline, and nothing else uses the sink meanwhile); end is then
+     * told (ds_run_report.ahead) and leaves it out. */
+    ds_status (*ahead)(void *ctx, const char *prefix, const ds_scenario *sc, ds_error *err);
     /* The stream is complete: provenance, statistics, failures and summary metrics. */
     ds_status (*end)(void *ctx, const char *prefix, const ds_run_report *rep, ds_error *err);
     /* Study results beside the streams (arm effects, sweep summaries, study provenance):

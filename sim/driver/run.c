@@ -220,6 +220,10 @@ typedef struct {
     void *stats_mem;
     ds_block_results view; /* the arrays above, for checkpoints */
     run_progress *progress; /* NULL: no progress line */
+    const char *prefix; /* the stream's, for the sink */
+    int ahead;        /* the sink's ahead is called as the parallel loop's first item (whole_run) */
+    ds_status ahead_st; /* and how it went: reported after the blocks, once the processes agree */
+    ds_error ahead_err;
     int *order;       /* the subject at each run position (NULL: the same); see subject_order.h */
     double *rec_out;  /* with an order and series: the record in subject order, for the sink */
     int ordered;      /* the per-subject arrays above are in subject order (finish) */
@@ -725,16 +729,31 @@ static ds_status gather_record(run_ctx *c, long irec, double *part, ds_error *er
     return DS_OK;
 }
 
+/* Item i of the loop over the blocks: with the sink's ahead, item 0 is its call (timed as the
+ * sink's, not the simulation's), so that one thread writes it while the others run blocks. */
+static void whole_item(void *arg, int i)
+{
+    run_ctx *c = arg;
+    if (c->ahead && i-- == 0) {
+        const double w0 = ds_seconds();
+        c->ahead_st = c->sink->ahead(c->sink->ctx, c->prefix, c->sc, &c->ahead_err);
+        c->res->write_time += ds_seconds() - w0; /* no other thread writes it meanwhile */
+        return;
+    }
+    block_whole(c, i);
+}
+
 /* Each block runs the whole timeline on its own (see block_whole); summaries only: the
  * records are counted; series kept by the hooks: they go to the sink, in order. */
 static ds_status whole_run(run_ctx *c, ds_error *err)
 {
     const ds_run_opts *o = c->opts;
-    if (o && o->parallel && c->nblock > 1)
-        o->parallel(o->parallel_ctx, c->nblock, block_whole, c);
+    const int n = c->nblock + c->ahead;
+    if (o && o->parallel && n > 1)
+        o->parallel(o->parallel_ctx, n, whole_item, c);
     else
-        for (int i = 0; i < c->nblock; i++)
-            block_whole(c, i);
+        for (int i = 0; i < n; i++)
+            whole_item(c, i);
     ds_status st = after_step(c, err);
     if (c->summary_only) {
         c->res->nrecords++; /* the first, at t = 0, counted as the run began */
@@ -751,6 +770,8 @@ static ds_status whole_run(run_ctx *c, ds_error *err)
         return st;
     double *part = malloc((size_t)c->sl.n * c->slot[0].n * sizeof(double));
     ds_status mine = part ? DS_OK : ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    if (!mine && c->ahead_st) /* the sink's failure: every process stops with it (emit) */
+        mine = ds_fail(err, c->ahead_st, "%s", c->ahead_err.msg);
     if (!mine)
         mine = gather_record(c, 0, part, err);
     st = emit(c, 0.0, mine, err);
@@ -895,6 +916,8 @@ static ds_status finish(run_ctx *c, const char *prefix, double wall0, ds_error *
     ds_status st = h && h->gather ? h->gather(h->ctx, &c->view, c->nblock ? c->slot[0].n : 1, err) : DS_OK;
     if (st)
         return st;
+    if (c->ahead_st) /* the sink's ahead failed: reported once the other processes' results are in */
+        return ds_fail(err, c->ahead_st, "%s", c->ahead_err.msg);
     if (c->sum)
         for (int l = 0; l < sc->nsubj; l++) /* a failed subject's metrics cover part of the window */
             for (int q = 0; c->failed[l] && q < c->sum->nmetric; q++)
@@ -914,7 +937,8 @@ static ds_status finish(run_ctx *c, const char *prefix, double wall0, ds_error *
                          .fail_time = c->fail_time,
                          .fail_what = (const char(*)[DS_FAILURE_TEXT])c->fail_what,
                          .wall_time = c->res->wall_time,
-                         .write_time = c->res->write_time};
+                         .write_time = c->res->write_time,
+                         .ahead = c->ahead};
     return c->sink->end(c->sink->ctx, prefix, &rep, err);
 }
 
@@ -927,9 +951,10 @@ ds_status ds_run_stream(const ds_scenario *sc, const ds_record_sink *sink, const
      * summaries need is observed, block by block, as --record summary does (the same
      * summaries); unless the caller split the blocks over processes or checkpoints them */
     const int no_series = !sink && sum && !(opts && opts->hooks);
-    run_ctx c = {.sc = sc, .sink = sink, .sum = sum, .res = res, .opts = opts,
+    run_ctx c = {.sc = sc, .sink = sink, .sum = sum, .res = res, .opts = opts, .prefix = prefix,
                  .summary_only = (opts && opts->summary_only) || no_series};
     ds_status st = setup(&c, err);
+    c.ahead = !st && c.whole && sink && sink->ahead;
     if (!st && sink && sink->begin) {
         const double w0 = ds_seconds();
         st = sink->begin(sink->ctx, prefix, sc->nsubj, c.summary_only ? 0 : c.sl.n, c.sl.desc, err);

@@ -284,6 +284,15 @@ static ds_status meta_timeline(ds_h5_writer *w, const char *meta, const ds_scena
     return st;
 }
 
+/* What depends on the scenario alone: the subjects' parameters and the timeline. */
+static ds_status write_scenario_meta(ds_h5_writer *w, const char *prefix, const ds_scenario *sc, ds_error *err)
+{
+    char meta[256];
+    snprintf(meta, sizeof meta, "%s/meta", prefix);
+    TRY(meta_parameters(w, prefix, meta, sc, err));
+    return meta_timeline(w, meta, sc, err);
+}
+
 static ds_status write_meta(ds_h5_writer *w, const char *prefix, const ds_run_report *rep, ds_error *err)
 {
     char meta[256], solver[300];
@@ -291,8 +300,7 @@ static ds_status write_meta(ds_h5_writer *w, const char *prefix, const ds_run_re
     snprintf(solver, sizeof solver, "%s/meta/solver", prefix);
     TRY(meta_provenance(w, meta, rep, err));
     TRY(meta_solver(w, prefix, solver, rep, err));
-    TRY(meta_parameters(w, prefix, meta, rep->sc, err));
-    return meta_timeline(w, meta, rep->sc, err);
+    return rep->ahead ? DS_OK : write_scenario_meta(w, prefix, rep->sc, err);
 }
 #undef TRY
 
@@ -379,6 +387,13 @@ static ds_status h5_record(void *ctx, double t, const double *values, ds_error *
     return ds_h5_append(ctx, t, values, err);
 }
 
+/* The parameters of a large cohort are a few milliseconds of writing (16,000 subjects: 5 ms of
+ * a 2-thread run's 140): written while the other thread runs blocks, not after them all. */
+static ds_status h5_ahead(void *ctx, const char *prefix, const ds_scenario *sc, ds_error *err)
+{
+    return write_scenario_meta(ctx, prefix, sc, err);
+}
+
 static ds_status h5_end(void *ctx, const char *prefix, const ds_run_report *rep, ds_error *err)
 {
     ds_status st = write_meta(ctx, prefix, rep, err);
@@ -419,6 +434,7 @@ ds_record_sink ds_h5_sink(ds_h5_writer *w)
     return (ds_record_sink){.ctx = w,
                             .begin = h5_begin,
                             .record = h5_record,
+                            .ahead = h5_ahead,
                             .end = h5_end,
                             .put_doubles = h5_put_doubles,
                             .put_text = h5_put_text,

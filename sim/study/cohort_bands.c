@@ -103,6 +103,12 @@ static ds_status bands_end(void *ctx, const char *prefix, const ds_run_report *r
     return st;
 }
 
+static ds_status pass_ahead(void *ctx, const char *prefix, const ds_scenario *sc, ds_error *err)
+{
+    const ds_record_sink *in = ((ds_bands *)ctx)->inner;
+    return in->ahead ? in->ahead(in->ctx, prefix, sc, err) : DS_OK;
+}
+
 static ds_status pass_doubles(void *ctx, const char *path, int rank, const size_t *dims, const double *data,
                               const char *units, const char *description, ds_error *err)
 {
@@ -139,6 +145,7 @@ ds_record_sink ds_bands_sink(ds_bands *b, const ds_record_sink *inner, const cha
     return (ds_record_sink){.ctx = b,
                             .begin = bands_begin,
                             .record = bands_record,
+                            .ahead = inner && inner->ahead ? pass_ahead : NULL,
                             .end = bands_end,
                             .put_doubles = pass_doubles,
                             .put_text = pass_text,
