@@ -807,6 +807,28 @@ static void test_resume(void **state)
     assert_int_equal(tk_run_cli(series, log, &text), DS_ERR_INPUT);
     assert_non_null(strstr(text, "another study"));
     free(text);
+    { /* the same checkpoint in the format before the blocks' order of body mass: refused */
+        char old[300], old_ckpt[320];
+        snprintf(old, sizeof old, "%s/resume_old.h5", dir);
+        snprintf(old_ckpt, sizeof old_ckpt, "%s.resume", old);
+        FILE *in = fopen(f.ckpt, "rb"), *out = fopen(old_ckpt, "wb");
+        assert_true(in && out);
+        char buf[4096];
+        size_t got, total = 0;
+        while ((got = fread(buf, 1, sizeof buf, in)) > 0) {
+            if (total == 0 && got > 6)
+                buf[6] = '2'; /* "DSCKPT2" */
+            assert_int_equal(fwrite(buf, 1, got, out), got);
+            total += got;
+        }
+        fclose(in), fclose(out);
+        const char *const older[] = {DS_BINARY, "run",     path, "-o", old, "--record", "summary",
+                                     "--block", "4",        "--resume", NULL};
+        assert_int_equal(tk_run_cli(older, log, &text), DS_ERR_INPUT);
+        assert_non_null(strstr(text, "another version of discsim (format 2, this one's 3)"));
+        free(text);
+        assert_int_equal(unlink(old_ckpt), 0);
+    }
     const char *const resume[] = {DS_BINARY, "run", path, "-o", part, "--record", "summary", "--block", "4", "--resume",
                                   NULL};
     assert_int_equal(tk_run_cli(resume, log, &text), 0);

@@ -64,7 +64,8 @@ typedef struct ds_study_outcome {
     int checkpointed; /* opts->checkpoint was opened (a sweep keeps none): the caller removes
                          it once the output is complete */
     double simulating; /* s of wall time the runs spent simulating: not loading, nor writing
-                          their records or the file (a benchmark's measure of the lanes) */
+                          their records or the file (a benchmark's measure of the lanes; what
+                          a sink writes ahead, beside the blocks, is in it: ds_record_sink) */
 } ds_study_outcome;
 
 /* Runs every variant into a sink (NULL: summaries and table only): arms as streams under

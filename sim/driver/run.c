@@ -802,13 +802,13 @@ static ds_status setup(run_ctx *c, ds_error *err)
     if (!c->whole && h && h->elsewhere) /* its blocks wait for each other, here and there */
         return ds_fail(err, DS_ERR_USAGE, "a series run split over processes keeps its series block by block (the "
                                           "hooks' put_records and get_record)");
-    /* series kept by the hooks: a block hands over about 64 KiB of records at a time (the
-     * checkpoint's writes are then large, and a block's buffer stays in cache) */
     if ((st = ds_subject_order(sc, &c->order, err)))
         return st;
     if (c->order && !c->summary_only &&
         !(c->rec_out = malloc((size_t)(c->sl.n ? c->sl.n : 1) * N * sizeof(double))))
         return ds_fail(err, DS_ERR_NOMEM, "out of memory");
+    /* series kept by the hooks: a block hands over about 64 KiB of records at a time (the
+     * checkpoint's writes are then large, and a block's buffer stays in cache) */
     const size_t rec_bytes = (size_t)(c->sl.n ? c->sl.n : 1) * B * sizeof(double);
     c->chunk = rec_bytes >= (1u << 16) ? 1 : (int)((1u << 16) / rec_bytes);
     c->nblock = (N + B - 1) / B;
