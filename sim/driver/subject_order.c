@@ -9,12 +9,13 @@ typedef struct {
     int subj;
 } keyed;
 
-/* By key, then by subject: a total order, so the blocks are the same on every machine. */
+/* By key, the largest first, then by subject: a total order, so that the blocks are the same
+ * on every machine. */
 static int cmp_keyed(const void *a, const void *b)
 {
     const keyed *x = a, *y = b;
     if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
+        return x->key > y->key ? -1 : 1;
     return (x->subj > y->subj) - (x->subj < y->subj);
 }
 

@@ -4,7 +4,11 @@
  * A cohort's subjects are therefore put into blocks in order of what sets how many steps
  * they need: their body mass, which sets the chain's loads and the vertebrae's inertia (on
  * bench_cohort's cohort it ranks a subject's attempted steps with Spearman's 0.80 quasi-
- * static and 0.985 inertial; the other drawn parameters below 0.12). A subject's numbers are
+ * static and 0.985 inertial; the other drawn parameters below 0.12). The heaviest come
+ * first: the threads take blocks in turn, and the last ones handed out, which decide when
+ * the last thread is done, are then the lightest (longest first, as in scheduling; 200
+ * inertial subjects, 25 blocks, on two threads: 0.089-0.093 s against 0.090-0.096 s
+ * lightest first, five runs of each in turns). A subject's numbers are
  * its own whatever its companions, so the datasets do not change; the driver works in run
  * positions (block i holds positions i B .. i B + B - 1) and hands its sink and caller
  * everything in subject order. */
