@@ -336,7 +336,10 @@ static void test_sorted_blocks_by_subject(void **state)
         assert_int_equal(ds_scenario_load(path, 0, NULL, &sb, &err), DS_OK);
         int *order = NULL;
         assert_int_equal(ds_subject_order(&sb, &order, &err), DS_OK);
-        assert_non_null(order); /* the blocks are not the subjects' own order */
+        assert_non_null(order); /* the blocks are not the subjects' own order: */
+        const double *mass = sb.cohort.value; /* body mass is the first parameter varied */
+        for (int p = 0; p + 1 < N; p++) /* the heaviest first */
+            assert_true(mass[order[p]] >= mass[order[p + 1]]);
         free(order);
         kept_stream kb = {0}, k1 = {0};
         ds_record_sink sink = {.ctx = &kb, .begin = kept_begin, .record = kept_record, .end = kept_end};
