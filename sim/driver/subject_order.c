@@ -4,19 +4,16 @@
 
 #include "subject_order.h"
 
-typedef struct {
-    double key;
-    int subj;
-} keyed;
-
-/* By key, the largest first, then by subject: a total order, so that the blocks are the same
- * on every machine. */
-static int cmp_keyed(const void *a, const void *b)
+/* A key's place in the order as an unsigned integer: larger keys smaller, so that an
+ * ascending sort puts the heaviest first (the bits of a finite double, made monotone: the
+ * sign bit flipped for positives, all bits for negatives; -0 as 0, the two being equal). */
+static uint64_t rank_of(double key)
 {
-    const keyed *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key > y->key ? -1 : 1;
-    return (x->subj > y->subj) - (x->subj < y->subj);
+    uint64_t u;
+    key = key == 0.0 ? 0.0 : key;
+    memcpy(&u, &key, sizeof u);
+    u = (u >> 63) ? ~u : u | (1ull << 63);
+    return ~u;
 }
 
 ds_status ds_subject_order(const ds_scenario *sc, int **order, ds_error *err)
@@ -32,27 +29,51 @@ ds_status ds_subject_order(const ds_scenario *sc, int **order, ds_error *err)
             k = q;
     if (k < 0)
         return DS_OK;
-    keyed *kv = malloc((size_t)N * sizeof *kv);
-    int *o = malloc((size_t)N * sizeof *o);
-    if (!kv || !o) {
-        free(kv);
+    uint64_t *key = malloc(2 * (size_t)N * sizeof *key);
+    int *o = malloc(2 * (size_t)N * sizeof *o);
+    if (!key || !o) {
+        free(key);
         free(o);
         return ds_fail(err, DS_ERR_NOMEM, "out of memory for the order of the subjects");
     }
     const double *mass = c->value + (size_t)k * N;
     for (int s = 0; s < N; s++)
-        kv[s] = (keyed){mass[s], s};
-    qsort(kv, (size_t)N, sizeof *kv, cmp_keyed);
-    int same = 1;
-    for (int p = 0; p < N; p++) {
-        o[p] = kv[p].subj;
-        same &= o[p] == p;
+        key[s] = rank_of(mass[s]), o[s] = s;
+    /* by key, then by subject: a least-significant-digit radix sort, 8 bits a pass, keeps
+     * equal keys in the subjects' order (a total order, so the blocks are the same on every
+     * machine; qsort's comparisons were a millisecond of 16,000 subjects' serial start) */
+    uint64_t *ka = key, *kb = key + N;
+    int *oa = o, *ob = o + N;
+    for (int shift = 0; shift < 64; shift += 8) {
+        size_t count[257] = {0};
+        for (int s = 0; s < N; s++)
+            count[((ka[s] >> shift) & 0xFF) + 1]++;
+        if (count[((ka[0] >> shift) & 0xFF) + 1] == (size_t)N)
+            continue; /* every key has this digit: nothing moves */
+        for (int d = 0; d < 256; d++)
+            count[d + 1] += count[d];
+        for (int s = 0; s < N; s++) {
+            const size_t at = count[(ka[s] >> shift) & 0xFF]++;
+            kb[at] = ka[s], ob[at] = oa[s];
+        }
+        uint64_t *kt = ka;
+        int *ot = oa;
+        ka = kb, kb = kt, oa = ob, ob = ot;
     }
-    free(kv);
-    if (same)
+    int same = 1;
+    for (int p = 0; p < N; p++)
+        same &= oa[p] == p;
+    int *out = same ? NULL : malloc((size_t)N * sizeof *out);
+    if (!same && !out) {
+        free(key);
         free(o);
-    else
-        *order = o;
+        return ds_fail(err, DS_ERR_NOMEM, "out of memory for the order of the subjects");
+    }
+    if (out)
+        memcpy(out, oa, (size_t)N * sizeof *out);
+    free(key);
+    free(o);
+    *order = out;
     return DS_OK;
 }
 

@@ -85,14 +85,17 @@ ds_status ds_cohort_draw(ds_cohort *c, ds_error *err)
     ds_status st = ds_design_points(c->design, c->seed, c->n, c->nvary, c->value, err);
     if (!st && c->correlated)
         st = correlate(c, c->value, err);
+    /* each value from its own point alone, on the threads of ds_threads_default (the points
+     * are the same whatever they are); then the first that is not a number, in order */
     for (int k = 0; !st && k < c->nvary; k++) {
-        ds_dist d = marginal(&c->vary[k]);
-        for (int l = 0; l < c->n; l++) {
-            double *x = &c->value[(size_t)k * c->n + l];
-            *x = ds_dist_quantile(&d, *x);
-            if (!isfinite(*x))
-                st = ds_fail(err, DS_ERR_NUMERIC, "cohort.vary.%s: subject %d drew %g", c->vary[k].key, l, *x);
-        }
+        const ds_dist d = marginal(&c->vary[k]);
+        double *restrict x = c->value + (size_t)k * c->n;
+#pragma omp parallel for schedule(static) if (c->n >= 4096)
+        for (int l = 0; l < c->n; l++)
+            x[l] = ds_dist_quantile(&d, x[l]);
+        for (int l = 0; !st && l < c->n; l++)
+            if (!isfinite(x[l]))
+                st = ds_fail(err, DS_ERR_NUMERIC, "cohort.vary.%s: subject %d drew %g", c->vary[k].key, l, x[l]);
     }
     return st;
 }
