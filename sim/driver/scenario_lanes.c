@@ -1,6 +1,7 @@
 /* A scenario's subjects as lanes of a model. A cohort's scenario holds its model for one
  * subject and the drawn values; a block's lanes are made from them when the block runs, so
  * memory does not grow with the cohort by a model's worth per subject. */
+#include <stdio.h>
 #include <string.h>
 
 #include "discsim/scenario.h"
@@ -27,9 +28,8 @@ static ds_status apply_lanes(const ds_cohort *c, const int *order, int l0, ds_mo
             else
                 st = ds_model_set_disc(m, v->index, v->level, j, x, err);
             if (st) {
-                char msg[DS_ERROR_MSG_LEN];
-                strncpy(msg, err ? err->msg : "", sizeof msg - 1);
-                msg[sizeof msg - 1] = '\0';
+                char msg[DS_ERROR_MSG_LEN]; /* the setter's message, before ds_fail writes over it */
+                snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
                 st = ds_fail(err, st, "cohort.vary.%s: subject %d drew a value the model cannot take: %s "
                                       "(bound the distribution with min/max)", v->key, subj, msg);
             }
