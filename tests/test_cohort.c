@@ -277,6 +277,40 @@ static ds_status kept_end(void *ctx, const char *prefix, const ds_run_report *re
     return DS_OK;
 }
 
+/* The blocks' order of subjects: heaviest first, equal masses (0 and -0 among them) in the
+ * subjects' order; none when body mass is not varied or all subjects weigh the same. */
+static void test_subject_order(void **state)
+{
+    (void)state;
+    enum { N = 9 };
+    double mass[N] = {70.0, 80.0, 70.0, -0.0, 0.0, 95.5, 70.0, -3.0, 80.0};
+    const int want[N] = {5, 1, 8, 0, 2, 6, 3, 4, 7};
+    ds_scenario sc;
+    memset(&sc, 0, sizeof sc);
+    sc.nsubj = N;
+    sc.cohort.enabled = 1;
+    sc.cohort.n = N;
+    sc.cohort.nvary = 1;
+    sc.cohort.vary[0].target = DS_VARY_LANE;
+    sc.cohort.vary[0].index = DS_LP_body_mass;
+    sc.cohort.value = mass;
+    int *order = NULL;
+    ds_error err;
+    assert_int_equal(ds_subject_order(&sc, &order, &err), DS_OK);
+    assert_non_null(order);
+    for (int p = 0; p < N; p++)
+        assert_int_equal(order[p], want[p]);
+    free(order);
+    for (int l = 0; l < N; l++) /* all the same: the subjects' own order */
+        mass[l] = 75.0;
+    assert_int_equal(ds_subject_order(&sc, &order, &err), DS_OK);
+    assert_null(order);
+    sc.cohort.vary[0].index = DS_LP_body_mass + 1; /* another lane parameter */
+    mass[0] = 90.0;
+    assert_int_equal(ds_subject_order(&sc, &order, &err), DS_OK);
+    assert_null(order);
+}
+
 static ds_status failing_ahead(void *ctx, const char *prefix, const ds_scenario *sc, ds_error *err)
 {
     (void)prefix, (void)sc;
@@ -1153,6 +1187,7 @@ int main(void)
         cmocka_unit_test(test_draws_reach_the_lanes),
         cmocka_unit_test(test_subject_alone_equals_batch),
         cmocka_unit_test(test_sorted_blocks_by_subject),
+        cmocka_unit_test(test_subject_order),
         cmocka_unit_test(test_sink_ahead_fails),
         cmocka_unit_test(test_paired_statistics),
         cmocka_unit_test(test_cohort_file),
