@@ -785,6 +785,22 @@ static void resume_files_at(resume_files *f, const char *name)
     snprintf(f->log, sizeof f->log, "%s/%s.log", dir, name);
 }
 
+/* The resume tests' cohort at dir/name: head (its n and seed), three parameters drawn (body
+ * mass among them, so that the blocks hold run positions in its order), inertial, two arms. */
+static void resume_cohort_at(char *path, size_t cap, const char *name, const char *head)
+{
+    char cohort[1024];
+    snprintf(cohort, sizeof cohort,
+             "%s  vary:\n"
+             "    body_mass: {distribution: uniform, min: 55kg, max: 100kg}\n"
+             "    herniation.size: {distribution: uniform, min: 3mm, max: 6mm}\n"
+             "    levels.L4L5.permeability: {distribution: lognormal, median: 0.16 mm^3/(MPa*s), sd_log: 0.3}\n",
+             head);
+    cohort_at(path, cap, name, cohort, 0,
+              "variant: inertial\narms:\n  control:\n  massage:\n    interventions:\n"
+              "      - {type: massage, at: 1h, duration: 30min, groups: [erector_spinae], tone_reduction: 0.5}\n");
+}
+
 /* Starts the run argv (to f->part) and stops it with SIGTERM once its checkpoint holds more
  * than `bytes`; it must not have finished, and must leave its checkpoint and no output. */
 static void kill_once_kept(const char *const *argv, const resume_files *f, off_t bytes)
@@ -814,14 +830,7 @@ static void test_resume(void **state)
     resume_files f;
     resume_files_at(&f, "resume");
     char *const path = f.path, *const full = f.full, *const part = f.part, *const log = f.log;
-    cohort_at(path, sizeof f.path, "resume.yaml",
-              "  n: 24\n  seed: 3\n  vary:\n"
-              "    body_mass: {distribution: uniform, min: 55kg, max: 100kg}\n" /* blocks in its order */
-              "    herniation.size: {distribution: uniform, min: 3mm, max: 6mm}\n"
-              "    levels.L4L5.permeability: {distribution: lognormal, median: 0.16 mm^3/(MPa*s), sd_log: 0.3}\n",
-              0,
-              "variant: inertial\narms:\n  control:\n  massage:\n    interventions:\n"
-              "      - {type: massage, at: 1h, duration: 30min, groups: [erector_spinae], tone_reduction: 0.5}\n");
+    resume_cohort_at(path, sizeof f.path, "resume.yaml", "  n: 24\n  seed: 3\n");
     char *text = NULL;
     const char *const ref[] = {DS_BINARY, "run", path, "-o", full, "--record", "summary", "--block", "4", "-q", NULL};
     assert_int_equal(tk_run_cli(ref, log, &text), 0);
@@ -980,14 +989,7 @@ static void test_resume_series(void **state)
     char *const path = f.path, *const full = f.full, *const part = f.part, *const log = f.log;
     char plain[300];
     snprintf(plain, sizeof plain, "%s/resume_series_plain.h5", dir);
-    cohort_at(path, sizeof f.path, "resume_series.yaml",
-              "  n: 22\n  seed: 5\n  vary:\n"
-              "    body_mass: {distribution: uniform, min: 55kg, max: 100kg}\n" /* blocks in its order */
-              "    herniation.size: {distribution: uniform, min: 3mm, max: 6mm}\n"
-              "    levels.L4L5.permeability: {distribution: lognormal, median: 0.16 mm^3/(MPa*s), sd_log: 0.3}\n",
-              0,
-              "variant: inertial\narms:\n  control:\n  massage:\n    interventions:\n"
-              "      - {type: massage, at: 1h, duration: 30min, groups: [erector_spinae], tone_reduction: 0.5}\n");
+    resume_cohort_at(path, sizeof f.path, "resume_series.yaml", "  n: 22\n  seed: 5\n");
     char *text = NULL;
     /* stored as they are, the series make the file 1.35 times the checkpoint's final size (with
      * its bands, parameters and the chunked datasets' index: 2.7 MB against 2.0 MB) */
